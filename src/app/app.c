@@ -1,0 +1,164 @@
+/*
+ * The application context: the configuration, the pool of store connections
+ * the server's threads share, and the province served.
+ */
+#include "app.h"
+#include "../common/log.h"
+#include "../common/mem.h"
+#include "../core/date.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_int.h"
+
+int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app **out,
+                struct rf_error *err)
+{
+    struct rf_app *app;
+    struct rf_store *s = NULL;
+    int rc;
+
+    if (sodium_init() < 0)
+        return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
+    app = rf_xcalloc(1, sizeof(*app));
+    app->db_url = rf_xstrdup(cfg->db_url);
+    app->pool_max = cfg->pool_size > 0 ? cfg->pool_size : 4;
+    app->pool = rf_xcalloc((size_t)app->pool_max, sizeof(*app->pool));
+    pthread_mutex_init(&app->lock, NULL);
+
+    rc = rf_store_open(app->db_url, &s, err);
+    if (rc != RF_OK)
+        goto fail;
+    rc = rf_store_migrate(s, NULL, err);
+    if (rc != RF_OK)
+        goto fail;
+    rc = rf_app_reload_province(app, s, cfg->province_code);
+    if (rc == RF_ENOTFOUND && allow_empty) {
+        rc = RF_OK;
+    } else if (rc == RF_ENOTFOUND) {
+        rc = rf_error_set(err, RF_ENOTFOUND, "db", "empty",
+                          cfg->province_code ? "the database holds no province '%s'"
+                                             : "the database holds no province%s: load the demo "
+                                               "(--demo) or import units first",
+                          cfg->province_code ? cfg->province_code : "");
+    } else if (rc != RF_OK) {
+        rf_error_set(err, rc, "db", "read", "cannot read the province");
+    }
+    if (rc != RF_OK)
+        goto fail;
+    rf_app_store_put(app, s);
+    *out = app;
+    return RF_OK;
+fail:
+    rf_store_close(&s);
+    rf_app_close(&app);
+    return rc;
+}
+
+int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *code)
+{
+    struct rf_unit root;
+    char today[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_store_province_get(s, code, &app->province);
+    if (rc != RF_OK)
+        return rc;
+    rf_app_today(app, today);
+    rc = rf_store_unit_get_by_code(s, app->province.id, app->province.code, today, &root);
+    if (rc != RF_OK)
+        return rc;
+    app->root_unit_id = root.id;
+    app->has_province = 1;
+    return RF_OK;
+}
+
+void rf_app_close(struct rf_app **appp)
+{
+    struct rf_app *app;
+
+    if (!appp || !*appp)
+        return;
+    app = *appp;
+    for (int i = 0; i < app->pool_len; i++)
+        rf_store_close(&app->pool[i]);
+    free(app->pool);
+    free(app->db_url);
+    pthread_mutex_destroy(&app->lock);
+    free(app);
+    *appp = NULL;
+}
+
+int64_t rf_app_now(const struct rf_app *app)
+{
+    (void)app;
+    return (int64_t)time(NULL);
+}
+
+void rf_app_today(const struct rf_app *app, char out[RF_DATE_LEN])
+{
+    rf_date_format(rf_date_of_instant(rf_app_now(app), RF_PROVINCE_UTC_OFFSET), out);
+}
+
+const struct rf_province *rf_app_province(const struct rf_app *app)
+{
+    return app->has_province ? &app->province : NULL;
+}
+
+int64_t rf_app_root_unit(const struct rf_app *app)
+{
+    return app->root_unit_id;
+}
+
+const char *rf_app_backend(const struct rf_app *app)
+{
+    return strncmp(app->db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql";
+}
+
+struct rf_store *rf_app_store_get(struct rf_app *app)
+{
+    struct rf_store *s = NULL;
+    struct rf_error err;
+
+    pthread_mutex_lock(&app->lock);
+    if (app->pool_len > 0)
+        s = app->pool[--app->pool_len];
+    pthread_mutex_unlock(&app->lock);
+    if (s)
+        return s;
+    rf_error_init(&err);
+    if (rf_store_open(app->db_url, &s, &err) != RF_OK) {
+        rf_log_error("cannot open a database connection: %s", err.item[0].message);
+        return NULL;
+    }
+    return s;
+}
+
+void rf_app_store_put(struct rf_app *app, struct rf_store *s)
+{
+    if (!s)
+        return;
+    rf_store_rollback(s);
+    pthread_mutex_lock(&app->lock);
+    if (app->pool_len < app->pool_max) {
+        app->pool[app->pool_len++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&app->lock);
+    rf_store_close(&s);
+}
+
+void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->province_id = app->province.id;
+    out->unit_id = app->root_unit_id;
+    out->scope_unit_id = app->root_unit_id;
+    out->roles = RF_ROLE_ALL;
+    snprintf(out->username, sizeof(out->username), "system");
+}

@@ -1,0 +1,243 @@
+/*
+ * The application layer: use cases over the store, each deciding who may do
+ * it (roles and unit scope, in access.c), validating input, and writing the
+ * change and its audit record in one transaction. HTTP and CLI call only
+ * these functions.
+ */
+#ifndef RF_APP_H
+#define RF_APP_H
+
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "../common/err.h"
+#include "../core/access.h"
+#include "../store/store.h"
+
+struct rf_app;
+
+struct rf_app_config {
+    const char *db_url;        /* "sqlite:PATH" or "postgresql://..." */
+    int pool_size;             /* connections kept open; one per server thread */
+    const char *province_code; /* NULL: the database's first province */
+};
+
+/* Who is acting: a signed-in user, or the system (CLI commands run by the operator). */
+struct rf_actor {
+    int64_t user_id; /* 0 for the system */
+    int64_t province_id;
+    int64_t unit_id;
+    int64_t scope_unit_id; /* root of what they may see: their unit or the province */
+    int64_t session_id;
+    unsigned roles;
+    int via_cookie; /* needs the CSRF token on changes */
+    char username[65];
+    char csrf[65];
+};
+
+/*
+ * Open the database, migrate it if it is empty or behind, and find the
+ * province. With 'allow_empty', a database without a province opens too
+ * (for imports and the demo loader). Returns RF_OK and '*out'.
+ */
+int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app **out,
+                struct rf_error *err) RF_MUST_CHECK;
+void rf_app_close(struct rf_app **app);
+
+/* Seconds since the epoch; the only clock the application reads. */
+int64_t rf_app_now(const struct rf_app *app);
+/* Today's date in the province's zone as "YYYY-MM-DD". */
+void rf_app_today(const struct rf_app *app, char out[RF_DATE_LEN]);
+/* The province served, or NULL when the database has none yet. */
+const struct rf_province *rf_app_province(const struct rf_app *app);
+int64_t rf_app_root_unit(const struct rf_app *app);
+const char *rf_app_backend(const struct rf_app *app);
+
+/* A store connection from the pool, returned by rf_app_store_put(). */
+struct rf_store *rf_app_store_get(struct rf_app *app);
+void rf_app_store_put(struct rf_app *app, struct rf_store *s);
+
+/* The system actor, for CLI commands: province-wide, every role. */
+void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out);
+
+/* ---- access.c ---- */
+
+/* RF_OK when 'actor' has a role allowing 'action', else RF_EFORBIDDEN. */
+int rf_app_allow(const struct rf_actor *actor, enum rf_action action, struct rf_error *err)
+    RF_MUST_CHECK;
+/*
+ * RF_OK when unit 'unit_id' is within the actor's scope on 'date', else
+ * RF_ENOTFOUND (outside the scope answers exactly as absent).
+ */
+int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t unit_id,
+                       const char *date, struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- audit.c ---- */
+
+/*
+ * Append an audit record for 'actor' inside the caller's transaction.
+ * 'before' and 'after' are JSON text or NULL.
+ */
+int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                 const char *action, const char *entity, int64_t entity_id, const char *before,
+                 const char *after) RF_MUST_CHECK;
+
+struct rf_audit_filter {
+    const char *entity;
+    const char *entity_id;
+    int64_t after_seq;
+    int limit;
+};
+
+/* Audit records of the actor's province; admins and the secretariat only. */
+int rf_app_audit_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_audit_filter *f, rf_audit_fn fn, void *ctx,
+                      struct rf_error *err) RF_MUST_CHECK;
+
+/* What rf_app_audit_verify found. */
+struct rf_audit_report {
+    int64_t records;        /* records checked */
+    int64_t provinces;
+    int ok;                 /* 1 when every chain holds */
+    int64_t bad_province;   /* where the first problem is */
+    int64_t bad_seq;
+    char problem[256];      /* "record 17 was altered", ... */
+};
+
+/* Check every province's chain from its first record to its head. */
+int rf_app_audit_verify(struct rf_app *app, struct rf_audit_report *report,
+                        struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- auth.c ---- */
+
+#define RF_TOKEN_LEN 44 /* 32 random bytes in unpadded base64url, and a NUL */
+
+/*
+ * Sign 'username' in from 'address'. On success '*actor' is filled and
+ * 'token' holds the new session secret (set it as the cookie). RF_EAUTH for
+ * bad credentials or a disabled account; RF_ELIMIT with '*retry_after'
+ * seconds when too many attempts failed for the account or the address.
+ */
+int rf_app_signin(struct rf_app *app, const char *username, const char *password,
+                  const char *address, struct rf_actor *actor, char token[RF_TOKEN_LEN],
+                  int64_t *retry_after, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The actor of a session cookie or bearer token secret. RF_EAUTH when it is
+ * unknown, ended, expired or its user is disabled.
+ */
+int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
+                        struct rf_actor *actor) RF_MUST_CHECK;
+int rf_app_signout(struct rf_app *app, const struct rf_actor *actor) RF_MUST_CHECK;
+/* Change the actor's own password; every session of theirs ends. */
+int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, const char *current,
+                           const char *next, struct rf_error *err) RF_MUST_CHECK;
+/* Issue a bearer token for user 'user_id' (admins). */
+int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t user_id,
+                       const char *label, int expires_in_days, char token[RF_TOKEN_LEN],
+                       struct rf_session *out, struct rf_error *err) RF_MUST_CHECK;
+/* argon2id hash of 'password' (at least 19 MiB, 2 passes) into 'out'. */
+int rf_app_password_hash(const char *password, char out[RF_PASSWORD_HASH_MAX]) RF_MUST_CHECK;
+/* The "me" JSON of a signed-in actor. */
+int rf_app_me_json(struct rf_app *app, const struct rf_actor *actor, struct rf_buf *out)
+    RF_MUST_CHECK;
+
+/* ---- units.c ---- */
+
+/* Input of a unit create or change: NULL or zero members are absent. */
+struct rf_unit_input {
+    const char *code;
+    const char *name;
+    const char *kind;
+    int64_t parent_id;
+    const char *valid_from;
+    const char *valid_to;
+    int generated; /* -1 absent */
+};
+
+struct rf_unit_list_query {
+    const char *date; /* NULL: today */
+    int64_t root_id;  /* 0: the actor's scope */
+    int64_t parent_id;
+    int depth;        /* 0: all levels */
+    const char *text;
+    const char *kind;
+    int64_t after_id;
+    int limit;
+};
+
+/* JSON of a unit, as the API and the audit show it. */
+void rf_app_unit_json(const struct rf_unit *u, struct rf_buf *out);
+
+int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_unit_list_query *q, rf_unit_fn fn, void *ctx,
+                      struct rf_error *err) RF_MUST_CHECK;
+/* A unit with its periods in the tree appended as "links" to its JSON in 'out'. */
+int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    const char *date, struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_unit_input *in, struct rf_unit *out,
+                       struct rf_error *err) RF_MUST_CHECK;
+int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const struct rf_unit_input *in, struct rf_unit *out,
+                       struct rf_error *err) RF_MUST_CHECK;
+int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                     int64_t parent_id, const char *from, struct rf_unit *out,
+                     struct rf_error *err) RF_MUST_CHECK;
+/* End unit 'id' on 'date'; its units still below it move to 'successor_id'. */
+int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    const char *date, int64_t successor_id, struct rf_unit *out,
+                    struct rf_error *err) RF_MUST_CHECK;
+
+/*
+ * Import units from CSV text (header
+ * code,name,kind,parent_code,valid_from,valid_to,successor_code,generated) in
+ * one transaction: all rows or none. A code seen again adds a period under
+ * another parent. Creates the province from its row when the database has
+ * none. '*count' gets the rows read.
+ */
+int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                        int *count, struct rf_error *err) RF_MUST_CHECK;
+/* ---- users.c ---- */
+
+struct rf_user_input {
+    const char *username;
+    const char *full_name;
+    int64_t unit_id;
+    const char *unit_code; /* instead of unit_id (CLI, imports) */
+    const char *roles;     /* "admin|leader" */
+    const char *password;
+    int disabled; /* -1 absent */
+};
+
+struct rf_user_list_query {
+    int64_t unit_id;
+    const char *text;
+    int64_t after_id;
+    int limit;
+};
+
+void rf_app_user_json(const struct rf_user *u, struct rf_buf *out);
+int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_user_list_query *q, rf_user_fn fn, void *ctx,
+                      struct rf_error *err) RF_MUST_CHECK;
+int rf_app_user_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    struct rf_user *out, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_user_input *in, struct rf_user *out,
+                       struct rf_error *err) RF_MUST_CHECK;
+int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const struct rf_user_input *in, struct rf_user *out,
+                       struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- demo.c ---- */
+
+/*
+ * Load the demo province (Ha Tinh as in 2023, with the 1 July 2025
+ * reorganisation as dated changes, and demo users) into an empty database.
+ * RF_ECONFLICT when it already holds a province.
+ */
+int rf_app_demo_load(struct rf_app *app, struct rf_error *err) RF_MUST_CHECK;
+/* The demo sign-ins as "username<TAB>password<TAB>roles<TAB>unit" lines. */
+const char *rf_app_demo_users_csv(void);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * What the application's modules share and nobody else sees.
+ */
+#ifndef RF_APP_INT_H
+#define RF_APP_INT_H
+
+#include <pthread.h>
+
+#include "app.h"
+#include "../core/account.h"
+
+#define RF_ATTEMPT_SLOTS 1024
+
+struct rf_attempt_slot {
+    char key[80];
+    struct rf_attempts attempts;
+};
+
+struct rf_app {
+    char *db_url;
+    pthread_mutex_t lock; /* guards the pool and the attempt tables */
+    struct rf_store **pool;
+    int pool_len, pool_max;
+    int has_province;
+    struct rf_province province;
+    int64_t root_unit_id;
+    struct rf_attempt_slot by_account[RF_ATTEMPT_SLOTS];
+    struct rf_attempt_slot by_address[RF_ATTEMPT_SLOTS];
+};
+
+/* Read the province ('code' or the first) and its root unit into 'app'. */
+int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *code);
+
+/* Get a connection or fail with RF_ESTORE in 'err'. */
+#define RF_APP_STORE(app, s, err)                                                                  \
+    do {                                                                                           \
+        (s) = rf_app_store_get(app);                                                               \
+        if (!(s))                                                                                  \
+            return rf_error_set((err), RF_ESTORE, NULL, "unavailable",                            \
+                                "the database is unavailable");                                    \
+    } while (0)
+
+/* Map a store failure to an error the caller can show. */
+int rf_app_store_error(int rc, struct rf_error *err);
+
+/* The roles of a mask as a JSON array of names. */
+void rf_app_roles_json(unsigned roles, struct rf_buf *out);
+
+#endif

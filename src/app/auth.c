@@ -1,0 +1,383 @@
+/*
+ * Sign-in, sessions and tokens. Passwords are stored as argon2id hashes
+ * (libsodium, 19 MiB and 2 passes at least: OWASP's minimum). Session and
+ * token secrets are 256 random bits; only their BLAKE2b hash is stored, so a
+ * copy of the database signs nobody in. Failed sign-ins are limited per
+ * account and per address (core/account.h).
+ */
+#include "app_int.h"
+#include "../common/log.h"
+#include "../core/date.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PWHASH_OPSLIMIT 2                 /* passes */
+#define PWHASH_MEMLIMIT (19u * 1024 * 1024) /* bytes */
+#define TOUCH_EVERY 60                    /* seconds between last-seen writes */
+
+int rf_app_password_hash(const char *password, char out[RF_PASSWORD_HASH_MAX])
+{
+    _Static_assert(crypto_pwhash_STRBYTES <= RF_PASSWORD_HASH_MAX, "hash buffer too small");
+    if (crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPSLIMIT, PWHASH_MEMLIMIT,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return RF_EIO;
+    return RF_OK;
+}
+
+static void new_secret(char out[RF_TOKEN_LEN])
+{
+    unsigned char raw[32];
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, RF_TOKEN_LEN, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void secret_hash(const char *token, char out[65])
+{
+    unsigned char h[32];
+
+    crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* The attempt counter for 'key', taking the stalest slot when it is new. */
+static struct rf_attempts *attempts_for(struct rf_attempt_slot *slots, const char *key)
+{
+    int oldest = 0;
+
+    for (int i = 0; i < RF_ATTEMPT_SLOTS; i++) {
+        if (strcmp(slots[i].key, key) == 0)
+            return &slots[i].attempts;
+        if (slots[i].attempts.window_start < slots[oldest].attempts.window_start)
+            oldest = i;
+    }
+    snprintf(slots[oldest].key, sizeof(slots[oldest].key), "%s", key);
+    memset(&slots[oldest].attempts, 0, sizeof(slots[oldest].attempts));
+    return &slots[oldest].attempts;
+}
+
+static void actor_from(struct rf_app *app, const struct rf_user *u, const struct rf_session *x,
+                       struct rf_actor *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->user_id = u->id;
+    a->province_id = u->province_id;
+    a->unit_id = u->unit_id;
+    a->roles = u->roles;
+    a->scope_unit_id = rf_access_province_wide(u->roles) ? app->root_unit_id : u->unit_id;
+    a->session_id = x->id;
+    a->via_cookie = x->kind == RF_SESSION_COOKIE;
+    snprintf(a->username, sizeof(a->username), "%s", u->username);
+    snprintf(a->csrf, sizeof(a->csrf), "%s", x->csrf);
+}
+
+static int start_session(struct rf_app *app, struct rf_store *s, const struct rf_user *u,
+                         enum rf_session_kind kind, const char *label, int64_t expires_at,
+                         char token[RF_TOKEN_LEN], struct rf_session *x)
+{
+    int64_t now = rf_app_now(app);
+
+    memset(x, 0, sizeof(*x));
+    new_secret(token);
+    secret_hash(token, x->token_hash);
+    new_secret(x->csrf);
+    snprintf(x->label, sizeof(x->label), "%s", label ? label : "");
+    x->province_id = u->province_id;
+    x->user_id = u->id;
+    x->kind = kind;
+    x->created_at = x->last_seen_at = now;
+    x->expires_at = expires_at;
+    return rf_store_session_insert(s, x);
+}
+
+int rf_app_signin(struct rf_app *app, const char *username, const char *password,
+                  const char *address, struct rf_actor *actor, char token[RF_TOKEN_LEN],
+                  int64_t *retry_after, struct rf_error *err)
+{
+    /* a hash to verify against when the user does not exist, so timing tells nothing */
+    static char dummy_hash[RF_PASSWORD_HASH_MAX];
+    struct rf_attempts *by_account, *by_address;
+    struct rf_store *s;
+    struct rf_user u;
+    struct rf_session x;
+    int64_t now = rf_app_now(app), wait;
+    int rc, found, good;
+
+    *retry_after = 0;
+    if (!username || !*username)
+        rf_error_set(err, RF_EINVAL, "username", "required", "a user name is required");
+    if (!password || !*password)
+        rf_error_set(err, RF_EINVAL, "password", "required", "a password is required");
+    if (err && err->n)
+        return RF_EINVAL;
+
+    pthread_mutex_lock(&app->lock);
+    by_account = attempts_for(app->by_account, username);
+    by_address = attempts_for(app->by_address, address ? address : "");
+    wait = rf_attempts_wait(by_account, RF_SIGNIN_MAX_PER_ACCOUNT, now);
+    if (wait == 0)
+        wait = rf_attempts_wait(by_address, RF_SIGNIN_MAX_PER_ADDRESS, now);
+    if (!dummy_hash[0] && rf_app_password_hash("not a password of anyone", dummy_hash) != RF_OK)
+        dummy_hash[0] = '\0';
+    pthread_mutex_unlock(&app->lock);
+    if (wait > 0) {
+        *retry_after = wait;
+        return rf_error_set(err, RF_ELIMIT, NULL, "too_many_attempts",
+                            "too many failed sign-ins: try again in %lld minutes",
+                            (long long)(wait + 59) / 60);
+    }
+
+    RF_APP_STORE(app, s, err);
+    rc = rf_store_user_get_by_name(s, username, &u);
+    if (rc != RF_OK && rc != RF_ENOTFOUND) {
+        rf_app_store_put(app, s);
+        return rf_app_store_error(rc, err);
+    }
+    found = rc == RF_OK;
+    good = crypto_pwhash_str_verify(found ? u.password_hash : dummy_hash, password,
+                                     strlen(password)) == 0;
+    if (!found || !good || u.disabled) {
+        rf_app_store_put(app, s);
+        pthread_mutex_lock(&app->lock);
+        rf_attempts_fail(attempts_for(app->by_account, username), now);
+        rf_attempts_fail(attempts_for(app->by_address, address ? address : ""), now);
+        pthread_mutex_unlock(&app->lock);
+        return rf_error_set(err, RF_EAUTH, NULL, "bad_credentials",
+                            "the user name or password is wrong, or the account is disabled");
+    }
+
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = start_session(app, s, &u, RF_SESSION_COOKIE, NULL, 0, token, &x);
+    if (rc == RF_OK) {
+        actor_from(app, &u, &x, actor);
+        rc = rf_app_audit(app, s, actor, "signin", "session", x.id, NULL, NULL);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    rf_app_store_put(app, s);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    pthread_mutex_lock(&app->lock);
+    memset(attempts_for(app->by_account, username), 0, sizeof(struct rf_attempts));
+    pthread_mutex_unlock(&app->lock);
+    return RF_OK;
+}
+
+int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
+                        struct rf_actor *actor)
+{
+    struct rf_store *s;
+    struct rf_session x;
+    struct rf_user u;
+    char hash[65];
+    int64_t now = rf_app_now(app);
+    int rc;
+
+    if (!token || strlen(token) != RF_TOKEN_LEN - 1)
+        return RF_EAUTH;
+    secret_hash(token, hash);
+    s = rf_app_store_get(app);
+    if (!s)
+        return RF_ESTORE;
+    rc = rf_store_session_find(s, hash, &x, &u);
+    if (rc == RF_ENOTFOUND) {
+        rc = RF_EAUTH;
+    } else if (rc == RF_OK) {
+        int alive = x.kind == kind && x.ended_at == 0 && !u.disabled;
+        if (kind == RF_SESSION_COOKIE)
+            alive = alive && rf_session_alive(x.created_at, x.last_seen_at, now);
+        else
+            alive = alive && (x.expires_at == 0 || now < x.expires_at);
+        if (!alive)
+            rc = RF_EAUTH;
+    }
+    if (rc == RF_OK && now - x.last_seen_at >= TOUCH_EVERY)
+        rc = rf_store_session_touch(s, x.id, now);
+    if (rc == RF_OK)
+        actor_from(app, &u, &x, actor);
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+int rf_app_signout(struct rf_app *app, const struct rf_actor *actor)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    int rc;
+
+    if (!s)
+        return RF_ESTORE;
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = rf_store_session_end(s, actor->session_id, rf_app_now(app));
+    if (rc == RF_OK)
+        rc = rf_app_audit(app, s, actor, "signout", "session", actor->session_id, NULL, NULL);
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, const char *current,
+                           const char *next, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_user u;
+    int rc;
+
+    if (!current || !*current)
+        return rf_error_set(err, RF_EINVAL, "current_password", "required",
+                            "the current password is required");
+    RF_APP_STORE(app, s, err);
+    rc = rf_store_user_get(s, actor->province_id, actor->user_id, &u);
+    if (rc != RF_OK) {
+        rc = rf_app_store_error(rc, err);
+        goto out;
+    }
+    if (crypto_pwhash_str_verify(u.password_hash, current, strlen(current)) != 0) {
+        rc = rf_error_set(err, RF_EINVAL, "current_password", "wrong",
+                          "the current password is wrong");
+        goto out;
+    }
+    rc = rf_password_check(next, u.username, "new_password", err);
+    if (rc != RF_OK)
+        goto out;
+    if (rf_app_password_hash(next, u.password_hash) != RF_OK) {
+        rc = rf_error_set(err, RF_EIO, NULL, "hash", "cannot hash the password");
+        goto out;
+    }
+    u.password_changed_at = u.updated_at = rf_app_now(app);
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = rf_store_user_update(s, &u);
+    if (rc == RF_OK)
+        rc = rf_store_sessions_end_user(s, u.id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
+                                        rf_app_now(app));
+    if (rc == RF_OK)
+        rc = rf_app_audit(app, s, actor, "password", "user", u.id, NULL, NULL);
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+out:
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t user_id,
+                       const char *label, int expires_in_days, char token[RF_TOKEN_LEN],
+                       struct rf_session *out, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_user u;
+    char after[512], today[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TOKEN_ISSUE, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!label || !*label)
+        rf_error_set(err, RF_EINVAL, "label", "required", "say what the token is for");
+    else if (strlen(label) > 200)
+        rf_error_set(err, RF_EINVAL, "label", "too_long", "a label has at most 200 bytes");
+    if (expires_in_days < 0 || expires_in_days > 3660)
+        rf_error_set(err, RF_EINVAL, "expires_in_days", "range",
+                     "a token lasts 1 to 3660 days, or 0 for no end");
+    if (user_id <= 0)
+        rf_error_set(err, RF_EINVAL, "user_id", "required", "the token's user is required");
+    if (err && err->n)
+        return RF_EINVAL;
+    RF_APP_STORE(app, s, err);
+    rf_app_today(app, today);
+    rc = rf_store_user_get(s, actor->province_id, user_id, &u);
+    if (rc == RF_OK)
+        rc = rf_app_scope_check(s, actor, u.unit_id, today, NULL) == RF_OK ? RF_OK : RF_ENOTFOUND;
+    if (rc == RF_ENOTFOUND) {
+        rc = rf_error_set(err, RF_EINVAL, "user_id", "not_found", "no such user");
+        goto out;
+    }
+    if (rc == RF_OK)
+        rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = start_session(app, s, &u, RF_SESSION_BEARER, label,
+                           expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400
+                                           : 0,
+                           token, out);
+    if (rc == RF_OK) {
+        snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}",
+                 (long long)u.id, (long long)out->expires_at);
+        rc = rf_app_audit(app, s, actor, "create", "token", out->id, NULL, after);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+out:
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+static void roles_json(unsigned roles, struct rf_buf *out)
+{
+    int first = 1;
+
+    rf_buf_addc(out, '[');
+    for (unsigned bit = 1; bit <= RF_ROLE_ALL; bit <<= 1) {
+        if (!(roles & bit))
+            continue;
+        if (!first)
+            rf_buf_addc(out, ',');
+        rf_buf_add_json_str(out, rf_role_name(bit));
+        first = 0;
+    }
+    rf_buf_addc(out, ']');
+}
+
+void rf_app_roles_json(unsigned roles, struct rf_buf *out)
+{
+    roles_json(roles, out);
+}
+
+int rf_app_me_json(struct rf_app *app, const struct rf_actor *actor, struct rf_buf *out)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    struct rf_user u;
+    struct rf_unit unit;
+    char today[RF_DATE_LEN];
+    int rc;
+
+    if (!s)
+        return RF_ESTORE;
+    rf_app_today(app, today);
+    rc = rf_store_user_get(s, actor->province_id, actor->user_id, &u);
+    if (rc == RF_OK)
+        rc = rf_store_unit_get(s, actor->province_id, u.unit_id, today, &unit);
+    rf_app_store_put(app, s);
+    if (rc != RF_OK)
+        return rc;
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, u.id);
+    rf_buf_adds(out, ",\"username\":");
+    rf_buf_add_json_str(out, u.username);
+    rf_buf_adds(out, ",\"full_name\":");
+    rf_buf_add_json_str(out, u.full_name);
+    rf_buf_adds(out, ",\"roles\":");
+    roles_json(u.roles, out);
+    rf_buf_adds(out, ",\"unit\":{\"id\":");
+    rf_buf_addi(out, unit.id);
+    rf_buf_adds(out, ",\"code\":");
+    rf_buf_add_json_str(out, unit.code);
+    rf_buf_adds(out, ",\"name\":");
+    rf_buf_add_json_str(out, unit.name);
+    rf_buf_adds(out, ",\"kind\":");
+    rf_buf_add_json_str(out, rf_unit_kind_name(unit.kind));
+    rf_buf_adds(out, "},\"scope_unit_id\":");
+    rf_buf_addi(out, actor->scope_unit_id);
+    rf_buf_adds(out, ",\"province_wide\":");
+    rf_buf_adds(out, rf_access_province_wide(actor->roles) ? "true" : "false");
+    rf_buf_addc(out, '}');
+    return RF_OK;
+}

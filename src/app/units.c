@@ -1,0 +1,810 @@
+/*
+ * Units: reading the tree as of a date within one's scope, and the admin's
+ * changes to it (create, rename, move, end with a successor), each in one
+ * transaction with its audit record. The rules of which kind sits under
+ * which live in core/unit.c.
+ */
+#include "app_int.h"
+#include "../common/csv.h"
+#include "../common/mem.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rf_app_unit_json(const struct rf_unit *u, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, u->id);
+    rf_buf_adds(out, ",\"code\":");
+    rf_buf_add_json_str(out, u->code);
+    rf_buf_adds(out, ",\"name\":");
+    rf_buf_add_json_str(out, u->name);
+    rf_buf_adds(out, ",\"kind\":\"");
+    rf_buf_adds(out, rf_unit_kind_name(u->kind));
+    rf_buf_adds(out, "\",\"parent_id\":");
+    if (u->parent_id)
+        rf_buf_addi(out, u->parent_id);
+    else
+        rf_buf_adds(out, "null");
+    rf_buf_adds(out, ",\"valid_from\":");
+    rf_buf_add_json_str(out, u->valid_from);
+    rf_buf_adds(out, ",\"valid_to\":");
+    rf_buf_add_json_str(out, u->valid_to[0] ? u->valid_to : NULL);
+    rf_buf_adds(out, ",\"successor_id\":");
+    if (u->successor_id)
+        rf_buf_addi(out, u->successor_id);
+    else
+        rf_buf_adds(out, "null");
+    rf_buf_adds(out, ",\"generated\":");
+    rf_buf_adds(out, u->generated ? "true" : "false");
+    rf_buf_adds(out, ",\"depth\":");
+    rf_buf_addi(out, u->depth);
+    rf_buf_adds(out, ",\"children\":");
+    rf_buf_addi(out, u->children);
+    rf_buf_addc(out, '}');
+}
+
+/* The audit view of a unit: what it is, not where a query saw it. */
+static char *unit_audit_json(const struct rf_unit *u)
+{
+    struct rf_buf b = RF_BUF_INIT;
+    struct rf_unit copy = *u;
+
+    copy.depth = 0;
+    copy.children = 0;
+    rf_app_unit_json(&copy, &b);
+    return rf_buf_detach(&b, NULL);
+}
+
+/* 'date' or today into 'out'; RF_EINVAL naming 'field' when malformed. */
+static int pick_date(struct rf_app *app, const char *date, const char *field,
+                     char out[RF_DATE_LEN], struct rf_error *err)
+{
+    struct rf_date d;
+
+    if (!date || !*date) {
+        rf_app_today(app, out);
+        return RF_OK;
+    }
+    if (rf_date_parse(date, &d) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, field, "date",
+                            "a date is written YYYY-MM-DD, between %d and %d", RF_DATE_MIN_YEAR,
+                            RF_DATE_MAX_YEAR);
+    rf_date_format(d, out);
+    return RF_OK;
+}
+
+/* The last day a unit was in force, when it ended before 'date'. */
+static void last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN])
+{
+    struct rf_date end;
+
+    if (!u->valid_to[0] || strcmp(u->valid_to, date) > 0)
+        return;
+    if (rf_date_parse(u->valid_to, &end) != RF_OK)
+        return;
+    rf_date_format(rf_date_from_days(rf_date_to_days(end) - 1), date);
+}
+
+/*
+ * Load unit 'id' as seen by 'actor' on 'date' (today, or its last day when it
+ * ended before): RF_ENOTFOUND when absent or outside the scope.
+ */
+static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                        int64_t id, char date[RF_DATE_LEN], struct rf_unit *u,
+                        struct rf_error *err)
+{
+    int rc = rf_store_unit_get(s, actor->province_id, id, date, u);
+
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    last_day_if_ended(u, date);
+    if (strcmp(u->valid_from, date) > 0)
+        snprintf(date, RF_DATE_LEN, "%s", u->valid_from);
+    rc = rf_app_scope_check(s, actor, id, date, err);
+    if (rc != RF_OK)
+        return rc;
+    (void)app;
+    return rf_store_unit_get(s, actor->province_id, id, date, u);
+}
+
+int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_unit_list_query *q, rf_unit_fn fn, void *ctx,
+                      struct rf_error *err)
+{
+    struct rf_unit_query sq;
+    struct rf_store *s;
+    char date[RF_DATE_LEN];
+    char *fold = NULL;
+    enum rf_unit_kind kind;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    rc = pick_date(app, q->date, "date", date, err);
+    if (rc != RF_OK)
+        return rc;
+    if (q->kind && rf_unit_kind_parse(q->kind, &kind) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", q->kind);
+    if (q->text && rf_text_fold(q->text, &fold) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
+    memset(&sq, 0, sizeof(sq));
+    sq.province_id = actor->province_id;
+    sq.root_id = q->parent_id ? q->parent_id : q->root_id ? q->root_id : actor->scope_unit_id;
+    sq.date = date;
+    sq.skip_root = q->parent_id != 0;
+    sq.max_depth = q->parent_id ? 1 : q->depth;
+    sq.text_fold = fold;
+    sq.kind = q->kind;
+    sq.after_id = q->after_id;
+    sq.limit = q->limit;
+    s = rf_app_store_get(app);
+    if (!s) {
+        free(fold);
+        return rf_app_store_error(RF_ESTORE, err);
+    }
+    rc = rf_app_scope_check(s, actor, sq.root_id, date, err);
+    if (rc == RF_OK) {
+        rc = rf_store_units_list(s, &sq, fn, ctx);
+        if (rc < 0)
+            rc = rf_app_store_error(rc, err);
+    }
+    rf_app_store_put(app, s);
+    free(fold);
+    return rc;
+}
+
+struct links_json {
+    struct rf_buf *out;
+    int n;
+};
+
+static int link_json(void *ctx, const struct rf_unit_link *l)
+{
+    struct links_json *j = ctx;
+
+    rf_buf_adds(j->out, j->n++ ? ",{\"parent_id\":" : "{\"parent_id\":");
+    rf_buf_addi(j->out, l->parent_id);
+    rf_buf_adds(j->out, ",\"parent_code\":");
+    rf_buf_add_json_str(j->out, l->parent_code);
+    rf_buf_adds(j->out, ",\"valid_from\":");
+    rf_buf_add_json_str(j->out, l->valid_from);
+    rf_buf_adds(j->out, ",\"valid_to\":");
+    rf_buf_add_json_str(j->out, l->valid_to[0] ? l->valid_to : NULL);
+    rf_buf_addc(j->out, '}');
+    return 0;
+}
+
+int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    const char *date_in, struct rf_buf *out, struct rf_error *err)
+{
+    struct links_json j = {out, 0};
+    struct rf_store *s;
+    struct rf_unit u;
+    char date[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_READ, err);
+    if (rc == RF_OK)
+        rc = pick_date(app, date_in, "date", date, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    rc = load_visible(app, s, actor, id, date, &u, err);
+    if (rc == RF_OK) {
+        rf_app_unit_json(&u, out);
+        out->len--; /* reopen the object */
+        rf_buf_adds(out, ",\"date\":");
+        rf_buf_add_json_str(out, date);
+        rf_buf_adds(out, ",\"links\":[");
+        rc = rf_store_unit_links(s, id, link_json, &j);
+        rf_buf_adds(out, "]}");
+        if (rc != RF_OK)
+            rc = rf_app_store_error(rc, err);
+    }
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+/* Check name (normalised into 'name_out', caller frees) and kind of 'in'. */
+static int check_name(const char *name, char **name_out, struct rf_error *err)
+{
+    if (!name || !*name)
+        return rf_error_set(err, RF_EINVAL, "name", "required", "a name is required");
+    if (rf_text_nfc(name, name_out) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "name", "text",
+                            "a name is UTF-8 text without control characters");
+    if (rf_text_length(*name_out) > RF_UNIT_NAME_MAX) {
+        free(*name_out);
+        *name_out = NULL;
+        return rf_error_set(err, RF_EINVAL, "name", "too_long", "a name has at most %d characters",
+                            RF_UNIT_NAME_MAX);
+    }
+    return RF_OK;
+}
+
+/*
+ * Check that 'parent_id' can hold a unit of 'kind' from 'from': it exists,
+ * is in force then, lies in the actor's scope and has a fitting kind.
+ */
+static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_t parent_id,
+                        enum rf_unit_kind kind, const char *from, struct rf_error *err)
+{
+    struct rf_unit parent;
+    struct rf_date d;
+    int rc;
+
+    if (parent_id <= 0)
+        return rf_error_set(err, RF_EINVAL, "parent_id", "required", "a parent unit is required");
+    rc = rf_store_unit_get(s, actor->province_id, parent_id, from, &parent);
+    if (rc == RF_OK && (strcmp(parent.valid_from, from) > 0 ||
+                        (parent.valid_to[0] && strcmp(parent.valid_to, from) <= 0)))
+        rc = RF_ENOTFOUND;
+    if (rc == RF_OK && rf_app_scope_check(s, actor, parent_id, from, NULL) != RF_OK)
+        rc = RF_ENOTFOUND;
+    if (rc == RF_ENOTFOUND)
+        return rf_error_set(err, RF_EINVAL, "parent_id", "not_found",
+                            "no such parent unit in force on %s", from);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (rf_date_parse(from, &d) != RF_OK)
+        return RF_EINVAL;
+    return rf_unit_parent_check(kind, parent.kind, d, "parent_id", err);
+}
+
+int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_unit_input *in, struct rf_unit *out,
+                       struct rf_error *err)
+{
+    struct rf_store *s = NULL;
+    struct rf_unit u;
+    struct rf_date from;
+    char *name = NULL, *after = NULL;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    memset(&u, 0, sizeof(u));
+    u.province_id = actor->province_id;
+    if (!in->code || !*in->code)
+        rf_error_set(err, RF_EINVAL, "code", "required", "a code is required");
+    else if (rf_unit_code_check(in->code) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "code", "format",
+                     "a code has 1 to %d letters, digits, '.', '_' or '-'", RF_UNIT_CODE_MAX);
+    else
+        snprintf(u.code, sizeof(u.code), "%s", in->code);
+    if (check_name(in->name, &name, err) == RF_OK)
+        snprintf(u.name, sizeof(u.name), "%s", name);
+    if (!in->kind || !*in->kind)
+        rf_error_set(err, RF_EINVAL, "kind", "required", "a kind is required");
+    else if (rf_unit_kind_parse(in->kind, &u.kind) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", in->kind);
+    else if (u.kind == RF_UNIT_PROVINCE)
+        rf_error_set(err, RF_EINVAL, "kind", "province",
+                     "a province is the root of its own deployment and comes with an import");
+    if (!in->valid_from || !*in->valid_from)
+        rf_error_set(err, RF_EINVAL, "valid_from", "required", "the first day is required");
+    else if (rf_date_parse(in->valid_from, &from) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "valid_from", "date", "a date is written YYYY-MM-DD");
+    else
+        snprintf(u.valid_from, sizeof(u.valid_from), "%s", in->valid_from);
+    if (in->valid_to && *in->valid_to) {
+        struct rf_date to;
+        if (rf_date_parse(in->valid_to, &to) != RF_OK)
+            rf_error_set(err, RF_EINVAL, "valid_to", "date", "a date is written YYYY-MM-DD");
+        else if (u.valid_from[0] && strcmp(in->valid_to, u.valid_from) <= 0)
+            rf_error_set(err, RF_EINVAL, "valid_to", "order",
+                         "the end comes after the first day");
+        else
+            snprintf(u.valid_to, sizeof(u.valid_to), "%s", in->valid_to);
+    }
+    u.generated = in->generated > 0;
+    if (err && err->n) {
+        rc = RF_EINVAL;
+        goto out;
+    }
+    rc = rf_unit_kind_check(u.kind, from, "kind", err);
+    if (rc != RF_OK)
+        goto out;
+    s = rf_app_store_get(app);
+    if (!s) {
+        rc = rf_app_store_error(RF_ESTORE, err);
+        goto out;
+    }
+    rc = check_parent(s, actor, in->parent_id, u.kind, u.valid_from, err);
+    if (rc != RF_OK)
+        goto out;
+    u.parent_id = in->parent_id;
+    u.created_at = u.updated_at = rf_app_now(app);
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = rf_store_unit_insert(s, &u);
+    if (rc == RF_OK) {
+        after = unit_audit_json(&u);
+        rc = rf_app_audit(app, s, actor, "create", "unit", u.id, NULL, after);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc == RF_ECONFLICT)
+        rc = rf_error_set(err, RF_ECONFLICT, "code", "taken", "the code %s is taken", u.code);
+    else if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    if (rc == RF_OK)
+        *out = u;
+out:
+    rf_app_store_put(app, s);
+    free(name);
+    free(after);
+    return rc;
+}
+
+/* Write 'before' and 'after' of a changed unit with its audit record, then commit. */
+static int save(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                const char *action, const struct rf_unit *before, struct rf_unit *u,
+                struct rf_error *err)
+{
+    char *b = unit_audit_json(before), *a = NULL;
+    int rc;
+
+    u->updated_at = rf_app_now(app);
+    rc = rf_store_unit_update(s, u);
+    if (rc == RF_OK) {
+        a = unit_audit_json(u);
+        rc = rf_app_audit(app, s, actor, action, "unit", u->id, b, a);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    free(a);
+    free(b);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const struct rf_unit_input *in, struct rf_unit *out,
+                       struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_unit before, u;
+    char date[RF_DATE_LEN];
+    char *name = NULL;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    rf_app_today(app, date);
+    rc = load_visible(app, s, actor, id, date, &before, err);
+    if (rc != RF_OK)
+        goto out;
+    u = before;
+    if (in->name && check_name(in->name, &name, err) == RF_OK)
+        snprintf(u.name, sizeof(u.name), "%s", name);
+    if (in->kind) {
+        struct rf_date from;
+        if (rf_unit_kind_parse(in->kind, &u.kind) != RF_OK)
+            rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", in->kind);
+        else if ((u.kind == RF_UNIT_PROVINCE) != (before.kind == RF_UNIT_PROVINCE))
+            rf_error_set(err, RF_EINVAL, "kind", "province",
+                         "the province stays the province and nothing else becomes one");
+        else if (rf_date_parse(u.valid_from, &from) == RF_OK &&
+                 rf_unit_kind_check(u.kind, from, "kind", err) != RF_OK)
+            u.kind = before.kind;
+    }
+    if (in->generated >= 0)
+        u.generated = in->generated > 0;
+    if (err && err->n) {
+        rc = RF_EINVAL;
+        goto out;
+    }
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = save(app, s, actor, "update", &before, &u, err);
+    else
+        rc = rf_app_store_error(rc, err);
+    if (rc == RF_OK)
+        *out = u;
+out:
+    rf_app_store_put(app, s);
+    free(name);
+    return rc;
+}
+
+/* RF_EINVAL naming 'field' unless 'date' lies within the unit's validity. */
+static int check_within_validity(const struct rf_unit *u, const char *date, const char *field,
+                                 struct rf_error *err)
+{
+    if (strcmp(date, u->valid_from) <= 0 || (u->valid_to[0] && strcmp(date, u->valid_to) >= 0))
+        return rf_error_set(err, RF_EINVAL, field, "outside_validity",
+                            "the date must fall after %s%s%s while the unit is in force",
+                            u->valid_from, u->valid_to[0] ? " and before " : "", u->valid_to);
+    return RF_OK;
+}
+
+int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                     int64_t parent_id, const char *from_in, struct rf_unit *out,
+                     struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_unit before, u;
+    char from[RF_DATE_LEN], date[RF_DATE_LEN];
+    int rc, cycle = 0;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!from_in || !*from_in)
+        return rf_error_set(err, RF_EINVAL, "from", "required", "the first day is required");
+    rc = pick_date(app, from_in, "from", from, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    snprintf(date, sizeof(date), "%s", from);
+    rc = load_visible(app, s, actor, id, date, &before, err);
+    if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
+        rc = rf_error_set(err, RF_EINVAL, "parent_id", "root_has_no_parent",
+                          "the province has no parent");
+    if (rc == RF_OK && strcmp(from, before.valid_from) != 0)
+        rc = check_within_validity(&before, from, "from", err);
+    if (rc == RF_OK)
+        rc = check_parent(s, actor, parent_id, before.kind, from, err);
+    if (rc == RF_OK && rf_store_unit_within(s, id, parent_id, from, &cycle) == RF_OK && cycle)
+        rc = rf_error_set(err, RF_EINVAL, "parent_id", "cycle",
+                          "a unit cannot move under itself or its own units");
+    if (rc != RF_OK)
+        goto out;
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = rf_store_unit_move(s, actor->province_id, id, parent_id, from);
+    if (rc == RF_OK)
+        rc = rf_store_unit_get(s, actor->province_id, id, from, &u);
+    if (rc == RF_OK)
+        rc = save(app, s, actor, "move", &before, &u, err);
+    else
+        rc = rf_app_store_error(rc, err);
+    if (rc == RF_OK)
+        *out = u;
+out:
+    rf_app_store_put(app, s);
+    return rc;
+}
+
+struct children {
+    int64_t id[4096];
+    int n;
+};
+
+static int collect_child(void *ctx, const struct rf_unit *u)
+{
+    struct children *c = ctx;
+
+    if (c->n == (int)(sizeof(c->id) / sizeof(c->id[0])))
+        return RF_ECONFLICT;
+    c->id[c->n++] = u->id;
+    return 0;
+}
+
+int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    const char *date_in, int64_t successor_id, struct rf_unit *out,
+                    struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_unit before, u, successor;
+    struct rf_unit_query q;
+    struct children *kids = NULL;
+    char date[RF_DATE_LEN], seen[RF_DATE_LEN];
+    int64_t left = 0;
+    int rc, inside = 0;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!date_in || !*date_in)
+        return rf_error_set(err, RF_EINVAL, "date", "required", "the end date is required");
+    rc = pick_date(app, date_in, "date", date, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    snprintf(seen, sizeof(seen), "%s", date);
+    rc = load_visible(app, s, actor, id, seen, &before, err);
+    if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
+        rc = rf_error_set(err, RF_EINVAL, "date", "province", "the province does not end");
+    if (rc == RF_OK)
+        rc = check_within_validity(&before, date, "date", err);
+    if (rc == RF_OK && successor_id) {
+        rc = rf_store_unit_get(s, actor->province_id, successor_id, date, &successor);
+        if (rc == RF_OK && (strcmp(successor.valid_from, date) > 0 ||
+                            (successor.valid_to[0] && strcmp(successor.valid_to, date) <= 0)))
+            rc = RF_ENOTFOUND;
+        if (rc == RF_OK && rf_app_scope_check(s, actor, successor_id, date, NULL) != RF_OK)
+            rc = RF_ENOTFOUND;
+        if (rc == RF_OK && (successor_id == id ||
+                            (rf_store_unit_within(s, id, successor_id, date, &inside) == RF_OK &&
+                             inside)))
+            rc = rf_error_set(err, RF_EINVAL, "successor_id", "cycle",
+                              "a unit's successor lies outside it");
+        else if (rc == RF_ENOTFOUND)
+            rc = rf_error_set(err, RF_EINVAL, "successor_id", "not_found",
+                              "no such unit in force on %s", date);
+    }
+    if (rc != RF_OK)
+        goto out;
+
+    /* the units below it on that day move to the successor */
+    kids = rf_xcalloc(1, sizeof(*kids));
+    memset(&q, 0, sizeof(q));
+    q.province_id = actor->province_id;
+    q.root_id = id;
+    q.date = date;
+    q.skip_root = 1;
+    q.max_depth = 1;
+    rc = rf_store_units_list(s, &q, collect_child, kids);
+    if (rc == RF_OK && kids->n && !successor_id)
+        rc = rf_error_set(err, RF_EINVAL, "successor_id", "required",
+                          "%d units sit under it on %s: name the successor that takes them",
+                          kids->n, date);
+    if (rc != RF_OK)
+        goto out;
+    rc = rf_store_begin(s);
+    for (int i = 0; rc == RF_OK && i < kids->n; i++) {
+        struct rf_unit child;
+        struct rf_date d;
+        rc = rf_store_unit_get(s, actor->province_id, kids->id[i], date, &child);
+        if (rc == RF_OK && rf_date_parse(date, &d) == RF_OK)
+            rc = rf_unit_parent_check(child.kind, successor.kind, d, "successor_id", err);
+        if (rc == RF_OK)
+            rc = rf_store_unit_move(s, actor->province_id, child.id, successor_id, date);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_unit_children_after(s, id, date, &left);
+    if (rc == RF_OK && left > 0)
+        rc = rf_error_set(err, RF_EINVAL, "date", "children_later",
+                          "units are placed under it after %s: move them first", date);
+    if (rc == RF_OK) {
+        u = before;
+        snprintf(u.valid_to, sizeof(u.valid_to), "%s", date);
+        u.successor_id = successor_id;
+        u.parent_id = 0;
+        u.children = 0;
+        rc = save(app, s, actor, "end", &before, &u, err);
+    } else if (!(err && err->n)) {
+        rc = rf_app_store_error(rc, err);
+    }
+    if (rc == RF_OK)
+        *out = u;
+out:
+    rf_app_store_put(app, s);
+    free(kids);
+    return rc;
+}
+
+/* ---- import ---- */
+
+enum { COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_FROM, COL_TO, COL_SUCCESSOR, COL_GENERATED,
+       NCOLS };
+
+static const char *const import_header[NCOLS] = {
+    "code", "name", "kind", "parent_code", "valid_from", "valid_to", "successor_code", "generated",
+};
+
+static int line_error(struct rf_error *err, int line, const char *field, const char *rule,
+                      const char *what)
+{
+    return rf_error_set(err, RF_EINVAL, field, rule, "line %d: %s", line, what);
+}
+
+/* Import one CSV row inside the open transaction. */
+static int import_row(struct rf_app *app, struct rf_store *s, struct rf_actor *actor,
+                      struct rf_csv *c, struct rf_error *err)
+{
+    char **f = c->field;
+    struct rf_unit u, parent, existing;
+    struct rf_date from, to;
+    char *name = NULL, *after = NULL;
+    int rc;
+
+    memset(&u, 0, sizeof(u));
+    if (rf_unit_code_check(f[COL_CODE]) != RF_OK)
+        return line_error(err, c->line, "code", "format", "bad unit code");
+    if (check_name(f[COL_NAME], &name, NULL) != RF_OK)
+        return line_error(err, c->line, "name", "text", "bad or missing name");
+    snprintf(u.code, sizeof(u.code), "%s", f[COL_CODE]);
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    free(name);
+    if (rf_unit_kind_parse(f[COL_KIND], &u.kind) != RF_OK)
+        return line_error(err, c->line, "kind", "enum", "unknown unit kind");
+    if (rf_date_parse(f[COL_FROM], &from) != RF_OK)
+        return line_error(err, c->line, "valid_from", "date", "valid_from is not YYYY-MM-DD");
+    snprintf(u.valid_from, sizeof(u.valid_from), "%s", f[COL_FROM]);
+    if (f[COL_TO][0]) {
+        if (rf_date_parse(f[COL_TO], &to) != RF_OK || strcmp(f[COL_TO], f[COL_FROM]) <= 0)
+            return line_error(err, c->line, "valid_to", "date",
+                              "valid_to is not a YYYY-MM-DD after valid_from");
+        snprintf(u.valid_to, sizeof(u.valid_to), "%s", f[COL_TO]);
+    }
+    if (strcmp(f[COL_GENERATED], "0") != 0 && strcmp(f[COL_GENERATED], "1") != 0 &&
+        f[COL_GENERATED][0])
+        return line_error(err, c->line, "generated", "enum", "generated is 0 or 1");
+    u.generated = f[COL_GENERATED][0] == '1';
+    u.province_id = actor->province_id;
+    u.created_at = u.updated_at = rf_app_now(app);
+
+    if (u.kind == RF_UNIT_PROVINCE) {
+        struct rf_province p;
+        if (f[COL_PARENT][0])
+            return line_error(err, c->line, "parent_code", "root_has_no_parent",
+                              "a province has no parent");
+        if (app->has_province)
+            return line_error(err, c->line, "code", "province_exists",
+                              "the database already holds its province");
+        memset(&p, 0, sizeof(p));
+        snprintf(p.code, sizeof(p.code), "%s", u.code);
+        snprintf(p.name, sizeof(p.name), "%s", u.name);
+        rc = rf_store_province_insert(s, &p);
+        if (rc != RF_OK)
+            return rf_app_store_error(rc, err);
+        u.province_id = actor->province_id = p.id;
+        rc = rf_store_unit_insert(s, &u);
+        if (rc == RF_OK)
+            rc = rf_app_reload_province(app, s, p.code);
+        actor->unit_id = actor->scope_unit_id = app->root_unit_id;
+        goto audit;
+    }
+    if (!app->has_province)
+        return line_error(err, c->line, "kind", "province_first",
+                          "the province's own row comes first");
+    rc = rf_store_unit_get_by_code(s, actor->province_id, f[COL_PARENT], u.valid_from, &parent);
+    if (rc == RF_ENOTFOUND)
+        return line_error(err, c->line, "parent_code", "not_found",
+                          "no unit with that parent code on an earlier line");
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", NULL) != RF_OK ||
+        rf_unit_kind_check(u.kind, from, "kind", NULL) != RF_OK) {
+        struct rf_error why;
+        rf_error_init(&why);
+        if (rf_unit_kind_check(u.kind, from, "kind", &why) == RF_OK &&
+            rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", &why) == RF_OK)
+            rf_error_set(&why, RF_EINVAL, "kind", "rule", "breaks a rule of the unit tree");
+        return line_error(err, c->line, why.item[0].field, why.item[0].code,
+                          why.item[0].message);
+    }
+    rc = rf_store_unit_get_by_code(s, actor->province_id, u.code, u.valid_from, &existing);
+    if (rc == RF_ENOTFOUND) {
+        u.parent_id = parent.id;
+        rc = rf_store_unit_insert(s, &u);
+        goto audit;
+    }
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    /* a code seen again: the same unit under another parent for another period */
+    if (strcmp(existing.name, u.name) != 0 || existing.kind != u.kind)
+        return line_error(err, c->line, "code", "taken",
+                          "the code was used on an earlier line for another name or kind");
+    if (strcmp(u.valid_from, existing.valid_from) < 0)
+        snprintf(existing.valid_from, sizeof(existing.valid_from), "%s", u.valid_from);
+    if (!u.valid_to[0] || (existing.valid_to[0] && strcmp(u.valid_to, existing.valid_to) > 0))
+        snprintf(existing.valid_to, sizeof(existing.valid_to), "%s", u.valid_to);
+    existing.updated_at = u.updated_at;
+    rc = rf_store_unit_update(s, &existing);
+    if (rc == RF_OK)
+        rc = rf_store_unit_move(s, actor->province_id, existing.id, parent.id, u.valid_from);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    u.id = existing.id;
+    u.parent_id = parent.id;
+audit:
+    if (rc == RF_ECONFLICT)
+        return line_error(err, c->line, "code", "taken", "the code is taken");
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    after = unit_audit_json(&u);
+    rc = rf_app_audit(app, s, actor, "import", "unit", u.id, NULL, after);
+    free(after);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* Second pass: successors may name units of later lines. */
+static int import_successors(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                             const char *csv, struct rf_error *err)
+{
+    struct rf_csv c;
+    int rc = RF_OK;
+
+    rf_csv_init(&c, csv);
+    (void)rf_csv_next(&c); /* header */
+    while (rc == RF_OK && rf_csv_next(&c) == 1) {
+        struct rf_unit u, succ;
+        if (c.nfields != NCOLS || !c.field[COL_SUCCESSOR][0])
+            continue;
+        rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_CODE],
+                                       c.field[COL_FROM], &u);
+        if (rc == RF_OK)
+            rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_SUCCESSOR],
+                                           c.field[COL_FROM], &succ);
+        if (rc == RF_ENOTFOUND) {
+            rc = line_error(err, c.line, "successor_code", "not_found",
+                            "no unit with the successor's code");
+            break;
+        }
+        if (rc == RF_OK && u.successor_id != succ.id) {
+            u.successor_id = succ.id;
+            u.updated_at = rf_app_now(app);
+            rc = rf_store_unit_update(s, &u);
+        }
+        if (rc != RF_OK)
+            rc = rf_app_store_error(rc, err);
+    }
+    rf_csv_cleanup(&c);
+    return rc;
+}
+
+int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor_in, const char *csv,
+                        int *count, struct rf_error *err)
+{
+    struct rf_actor actor = *actor_in;
+    struct rf_store *s;
+    struct rf_csv c;
+    int rc, rows = 0, had_province = app->has_province;
+
+    rc = rf_app_allow(&actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    rf_csv_init(&c, csv);
+    rc = rf_csv_next(&c);
+    if (rc != 1 || c.nfields != NCOLS) {
+        rc = rf_error_set(err, RF_EINVAL, "file", "header", "line 1: the header must be %s,%s,%s,"
+                          "%s,%s,%s,%s,%s", import_header[0], import_header[1], import_header[2],
+                          import_header[3], import_header[4], import_header[5], import_header[6],
+                          import_header[7]);
+        goto out;
+    }
+    for (int i = 0; i < NCOLS; i++) {
+        if (strcmp(c.field[i], import_header[i]) != 0) {
+            rc = rf_error_set(err, RF_EINVAL, "file", "header",
+                              "line 1: column %d must be '%s'", i + 1, import_header[i]);
+            goto out;
+        }
+    }
+    rc = rf_store_begin(s);
+    if (rc != RF_OK) {
+        rc = rf_app_store_error(rc, err);
+        goto out;
+    }
+    while ((rc = rf_csv_next(&c)) == 1) {
+        if (c.nfields == 1 && !c.field[0][0])
+            continue;
+        if (c.nfields != NCOLS) {
+            rc = line_error(err, c.line, "file", "columns", "expected 8 columns");
+            break;
+        }
+        rc = import_row(app, s, &actor, &c, err);
+        if (rc != RF_OK)
+            break;
+        rows++;
+    }
+    if (rc < 0 && !(err && err->n))
+        rc = line_error(err, c.next_line, "file", "csv", "malformed CSV (an unclosed quote?)");
+    if (rc == 0)
+        rc = import_successors(app, s, &actor, csv, err);
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc != RF_OK) {
+        rf_store_rollback(s);
+        if (!had_province)
+            app->has_province = 0;
+        else
+            (void)rf_app_reload_province(app, s, app->province.code);
+    }
+    if (count)
+        *count = rows;
+out:
+    rf_csv_cleanup(&c);
+    rf_app_store_put(app, s);
+    return rc;
+}

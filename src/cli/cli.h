@@ -1,0 +1,28 @@
+/*
+ * The command line: one table of subcommands (git's builtin/), each in its
+ * own cmd_<name>.c, each with --help.
+ */
+#ifndef RF_CLI_H
+#define RF_CLI_H
+
+#include "../app/app.h"
+
+#define RF_DEFAULT_DB "sqlite:var/reform.db"
+
+int rf_cmd_serve(int argc, char **argv);
+int rf_cmd_migrate(int argc, char **argv);
+int rf_cmd_user(int argc, char **argv);
+int rf_cmd_import(int argc, char **argv);
+int rf_cmd_audit(int argc, char **argv);
+int rf_cmd_backup(int argc, char **argv);
+
+/* The --db value, or $REFORM_DB, or the default; makes var/ for the default. */
+const char *rf_cli_db(const char *given);
+/* Open the application on 'db' or print why not and return NULL. */
+struct rf_app *rf_cli_open(const char *db, int allow_empty);
+/* Print the problems in 'err' as "reform: field: message" lines. */
+void rf_cli_print_error(const struct rf_error *err);
+/* Whether argv holds -h or --help. */
+int rf_cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * reform serve: the API and the web UI in one process.
+ */
+#include "cli.h"
+#include "../common/log.h"
+#include "../http/http.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo] [--web DIR]\n"
+            "                    [--threads N] [--cookie-secure] [--quiet]\n\n"
+            "Serve the JSON API under /api/v1 and the web UI.\n\n"
+            "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
+            "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+            "  --demo            load the demo province into an empty database first and\n"
+            "                    print its sign-ins\n"
+            "  --web DIR         folder of the web UI (default: web)\n"
+            "  --threads N       server threads (default: one per core)\n"
+            "  --cookie-secure   mark the session cookie Secure (when served over TLS)\n"
+            "  --quiet           no request log\n",
+            RF_DEFAULT_DB);
+}
+
+static void print_signins(void)
+{
+    const char *p = rf_app_demo_users_csv();
+    const char *line = strchr(p, '\n');
+
+    printf("Demo sign-ins (user name / password / roles):\n");
+    while (line && line[1]) {
+        char user[80], name[200], unit[64], roles[80], password[80];
+        line++;
+        if (sscanf(line, "%79[^,],%199[^,],%63[^,],%79[^,],%79[^\r\n]", user, name, unit, roles,
+                   password) == 5)
+            printf("  %-18s %-22s %s\n", user, password, roles);
+        line = strchr(line, '\n');
+    }
+    fflush(stdout);
+}
+
+int rf_cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
+        {"demo", no_argument, NULL, 'D'},          {"web", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'}, {"cookie-secure", no_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0};
+    const char *db = NULL;
+    struct rf_app *app;
+    struct rf_error err;
+    int demo = 0, c, rc;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'l': cfg.listen = optarg; break;
+        case 'D': demo = 1; break;
+        case 'w': cfg.web_root = optarg; break;
+        case 't': cfg.threads = (int)strtol(optarg, NULL, 10); break;
+        case 's': cfg.cookie_secure = 1; break;
+        case 'q': cfg.quiet = 1; break;
+        case 'h': help(stdout); return 0;
+        default: help(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "reform: serve takes no argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (access(cfg.web_root, R_OK) != 0)
+        rf_log_warn("the web UI folder '%s' is missing: only the API is served", cfg.web_root);
+    app = rf_cli_open(rf_cli_db(db), demo);
+    if (!app)
+        return 1;
+    if (demo && !rf_app_province(app)) {
+        rf_error_init(&err);
+        rf_log_info("loading the demo province");
+        if (rf_app_demo_load(app, &err) != RF_OK) {
+            rf_cli_print_error(&err);
+            rf_app_close(&app);
+            return 1;
+        }
+    }
+    if (demo)
+        print_signins();
+    rc = rf_http_serve(app, &cfg);
+    rf_app_close(&app);
+    return rc == RF_OK ? 0 : 1;
+}

@@ -1,0 +1,108 @@
+/*
+ * reform: the one binary. Dispatches to the subcommands in one table.
+ */
+#include "cli.h"
+#include "../common/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef RF_VERSION
+#define RF_VERSION "dev"
+#endif
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"serve", rf_cmd_serve, "serve the API and the web UI"},
+    {"migrate", rf_cmd_migrate, "bring the database schema up to date"},
+    {"user", rf_cmd_user, "add a user (reform user add ...)"},
+    {"import", rf_cmd_import, "import data from a file (reform import units FILE.csv)"},
+    {"audit", rf_cmd_audit, "check the audit chain (reform audit verify)"},
+    {"backup", rf_cmd_backup, "copy a SQLite database while it is in use"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: reform COMMAND [OPTIONS]\n\n"
+                 "Reform, the administrative-reform platform of a province.\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nEvery command takes --db URL: sqlite:PATH (default %s) or\n"
+                 "postgresql://USER@HOST:PORT/NAME; $REFORM_DB sets the default.\n"
+                 "'reform COMMAND --help' tells more.\n",
+            RF_DEFAULT_DB);
+}
+
+int rf_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
+const char *rf_cli_db(const char *given)
+{
+    const char *db = given ? given : getenv("REFORM_DB");
+
+    if (!db || !*db) {
+        db = RF_DEFAULT_DB;
+        if (mkdir("var", 0750) != 0 && errno != EEXIST)
+            fprintf(stderr, "reform: cannot create var/: %s\n", strerror(errno));
+    }
+    return db;
+}
+
+void rf_cli_print_error(const struct rf_error *err)
+{
+    if (!err || err->n == 0) {
+        fprintf(stderr, "reform: failed\n");
+        return;
+    }
+    for (int i = 0; i < err->n; i++) {
+        if (err->item[i].field[0])
+            fprintf(stderr, "reform: %s: %s\n", err->item[i].field, err->item[i].message);
+        else
+            fprintf(stderr, "reform: %s\n", err->item[i].message);
+    }
+}
+
+struct rf_app *rf_cli_open(const char *db, int allow_empty)
+{
+    struct rf_app_config cfg = {db, 16, NULL};
+    struct rf_app *app = NULL;
+    struct rf_error err;
+
+    rf_error_init(&err);
+    if (rf_app_open(&cfg, allow_empty, &app, &err) != RF_OK) {
+        rf_cli_print_error(&err);
+        return NULL;
+    }
+    return app;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("reform %s\n", RF_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "reform: '%s' is not a command; see 'reform --help'\n", argv[1]);
+    return 2;
+}

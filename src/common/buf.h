@@ -1,0 +1,37 @@
+/*
+ * A growable byte buffer (Redis sds, curl dynbuf, git strbuf): always
+ * NUL-terminated, grows by doubling, aborts on allocation failure. Also
+ * writes JSON string escapes, for the hot paths that build JSON by hand.
+ */
+#ifndef RF_BUF_H
+#define RF_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rf_buf {
+    char *data; /* NUL-terminated once anything was added; NULL before */
+    size_t len;
+    size_t cap;
+};
+
+#define RF_BUF_INIT {NULL, 0, 0}
+
+void rf_buf_init(struct rf_buf *b);
+/* Free the bytes; accepts NULL; the buffer stays usable and empty. */
+void rf_buf_cleanup(struct rf_buf *b);
+void rf_buf_reset(struct rf_buf *b);
+void rf_buf_grow(struct rf_buf *b, size_t extra);
+void rf_buf_add(struct rf_buf *b, const void *data, size_t len);
+void rf_buf_adds(struct rf_buf *b, const char *s);
+void rf_buf_addc(struct rf_buf *b, char c);
+void rf_buf_addf(struct rf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rf_buf_addi(struct rf_buf *b, int64_t v);
+/* Add 's' as a quoted JSON string; NULL adds the literal null. */
+void rf_buf_add_json_str(struct rf_buf *b, const char *s);
+/* Hand the bytes to the caller (free() them) and leave 'b' empty. */
+char *rf_buf_detach(struct rf_buf *b, size_t *len);
+/* The contents as a string, "" when empty; valid until the next change. */
+const char *rf_buf_str(const struct rf_buf *b);
+
+#endif

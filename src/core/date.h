@@ -1,0 +1,40 @@
+/*
+ * Civil dates and instants. Dates are proleptic Gregorian, written
+ * YYYY-MM-DD; instants are seconds since the Unix epoch in UTC. Pure: the
+ * caller supplies "now".
+ */
+#ifndef RF_DATE_H
+#define RF_DATE_H
+
+#include <stdint.h>
+
+#include "../common/err.h"
+
+/* Vietnam has kept UTC+7 without daylight saving since 1975 (Asia/Ho_Chi_Minh). */
+#define RF_PROVINCE_UTC_OFFSET (7 * 3600)
+
+#define RF_DATE_MIN_YEAR 1900
+#define RF_DATE_MAX_YEAR 2199
+
+struct rf_date {
+    int year, month, day;
+};
+
+/*
+ * Parse exactly "YYYY-MM-DD" with a real day of a year in
+ * [RF_DATE_MIN_YEAR, RF_DATE_MAX_YEAR]. Returns RF_OK or RF_EINVAL.
+ */
+int rf_date_parse(const char *s, struct rf_date *out) RF_MUST_CHECK;
+/* Write "YYYY-MM-DD" and a NUL into 'out'. */
+void rf_date_format(struct rf_date d, char out[11]);
+int rf_date_days_in_month(int year, int month);
+/* Days since 1970-01-01 (negative before). */
+int64_t rf_date_to_days(struct rf_date d);
+struct rf_date rf_date_from_days(int64_t days);
+int rf_date_cmp(struct rf_date a, struct rf_date b);
+/* The civil date at instant 'epoch' in a zone 'utc_offset' seconds east of UTC. */
+struct rf_date rf_date_of_instant(int64_t epoch, int utc_offset);
+/* Write "YYYY-MM-DDTHH:MM:SSZ" and a NUL into 'out'. */
+void rf_instant_format(int64_t epoch, char out[21]);
+
+#endif

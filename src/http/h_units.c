@@ -1,0 +1,248 @@
+/*
+ * Units over HTTP: lists and the subtree as of a date, one unit with its
+ * history, and the admin's changes.
+ */
+#include "http.h"
+
+#include <string.h>
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT 1000
+
+struct list_out {
+    struct rf_buf items;
+    int n, limit, more;
+    int64_t last_id;
+};
+
+static int add_unit(void *ctx, const struct rf_unit *u)
+{
+    struct list_out *o = ctx;
+
+    if (o->limit && o->n == o->limit) {
+        o->more = 1;
+        return 1;
+    }
+    if (o->n++)
+        rf_buf_addc(&o->items, ',');
+    rf_app_unit_json(u, &o->items);
+    o->last_id = u->id;
+    return 0;
+}
+
+static enum MHD_Result reply_unit(struct rf_req *r, unsigned status, const struct rf_unit *u)
+{
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_app_unit_json(u, &b);
+    return rf_reply_json(r, status, &b);
+}
+
+enum MHD_Result rf_h_units_list(struct rf_req *r)
+{
+    struct rf_unit_list_query q;
+    struct list_out o;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t limit, root, parent, depth, cursor;
+    int rc;
+
+    rf_error_init(&err);
+    memset(&q, 0, sizeof(q));
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "root", 1, INT64_MAX, 0, &root, &err);
+    (void)rf_query_int(r, "parent", 1, INT64_MAX, 0, &parent, &err);
+    (void)rf_query_int(r, "depth", 1, 16, 0, &depth, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    if (err.n)
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    q.date = rf_query(r, "date");
+    q.root_id = root;
+    q.parent_id = parent;
+    q.depth = (int)depth;
+    q.text = rf_query(r, "q");
+    q.kind = rf_query(r, "kind");
+    q.after_id = cursor;
+    q.limit = (int)limit + 1;
+    memset(&o, 0, sizeof(o));
+    o.limit = (int)limit;
+    rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&o.items);
+        if (err.n && err.code == RF_EINVAL)
+            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_error(r, &err);
+    }
+    /* the store was asked for one row past the page: seeing it means a next page */
+    rf_reply_list_wrap(&b, &o.items, o.more ? o.last_id : 0);
+    rf_buf_cleanup(&o.items);
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_unit_tree(struct rf_req *r)
+{
+    struct rf_unit_list_query q;
+    struct list_out o;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t depth;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_query_int(r, "depth", 1, 16, 0, &depth, &err) != RF_OK)
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    memset(&q, 0, sizeof(q));
+    q.date = rf_query(r, "date");
+    q.root_id = r->params[0];
+    q.depth = (int)depth;
+    memset(&o, 0, sizeof(o));
+    rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&o.items);
+        if (err.n && err.code == RF_EINVAL)
+            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_error(r, &err);
+    }
+    if (o.n == 0) {
+        rf_buf_cleanup(&o.items);
+        rf_error_set(&err, RF_ENOTFOUND, NULL, "not_found", "no such unit on that date");
+        return rf_reply_error(r, &err);
+    }
+    rf_buf_adds(&b, "{\"root_id\":");
+    rf_buf_addi(&b, r->params[0]);
+    rf_buf_adds(&b, ",\"items\":[");
+    rf_buf_add(&b, rf_buf_str(&o.items), o.items.len);
+    rf_buf_adds(&b, "]}");
+    rf_buf_cleanup(&o.items);
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_unit_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int rc;
+
+    rf_error_init(&err);
+    rc = rf_app_unit_get(r->app, &r->actor, r->params[0], rf_query(r, "date"), &b, &err);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
+        if (err.n && err.code == RF_EINVAL)
+            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+/* Read a unit body into 'in'; RF_EINVAL (answer 400) with the reason in 'err'. */
+static int read_unit_input(struct rf_req *r, const char *const *allowed, json_t **body,
+                           struct rf_unit_input *in, struct rf_error *err)
+{
+    memset(in, 0, sizeof(*in));
+    in->generated = -1;
+    if (rf_json_body(r, allowed, body, err) != RF_OK)
+        return RF_EINVAL;
+    in->code = rf_json_str(*body, "code", err);
+    in->name = rf_json_str(*body, "name", err);
+    in->kind = rf_json_str(*body, "kind", err);
+    in->parent_id = rf_json_int(*body, "parent_id", err);
+    in->valid_from = rf_json_str(*body, "valid_from", err);
+    in->valid_to = rf_json_str(*body, "valid_to", err);
+    in->generated = rf_json_bool(*body, "generated", err);
+    return err->n ? RF_EINVAL : RF_OK;
+}
+
+enum MHD_Result rf_h_unit_create(struct rf_req *r)
+{
+    static const char *const allowed[] = {"code",       "name",     "kind",      "parent_id",
+                                          "valid_from", "valid_to", "generated", NULL};
+    struct rf_unit_input in;
+    struct rf_unit u;
+    struct rf_error err;
+    json_t *body = NULL;
+    int rc;
+
+    rf_error_init(&err);
+    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_unit_create(r->app, &r->actor, &in, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_unit(r, MHD_HTTP_CREATED, &u);
+}
+
+enum MHD_Result rf_h_unit_update(struct rf_req *r)
+{
+    static const char *const allowed[] = {"name", "kind", "generated", NULL};
+    struct rf_unit_input in;
+    struct rf_unit u;
+    struct rf_error err;
+    json_t *body = NULL;
+    int rc;
+
+    rf_error_init(&err);
+    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_unit_update(r->app, &r->actor, r->params[0], &in, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_unit(r, MHD_HTTP_OK, &u);
+}
+
+enum MHD_Result rf_h_unit_move(struct rf_req *r)
+{
+    static const char *const allowed[] = {"parent_id", "from", NULL};
+    struct rf_unit u;
+    struct rf_error err;
+    const char *from;
+    int64_t parent;
+    json_t *body;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    parent = rf_json_int(body, "parent_id", &err);
+    from = rf_json_str(body, "from", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_unit_move(r->app, &r->actor, r->params[0], parent, from, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_unit(r, MHD_HTTP_OK, &u);
+}
+
+enum MHD_Result rf_h_unit_end(struct rf_req *r)
+{
+    static const char *const allowed[] = {"date", "successor_id", NULL};
+    struct rf_unit u;
+    struct rf_error err;
+    const char *date;
+    int64_t successor;
+    json_t *body;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    date = rf_json_str(body, "date", &err);
+    successor = rf_json_int(body, "successor_id", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_unit_end(r->app, &r->actor, r->params[0], date, successor, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_unit(r, MHD_HTTP_OK, &u);
+}

@@ -1,0 +1,146 @@
+/*
+ * Users over HTTP: lists and one user for admins and leaders, changes for
+ * admins. Password hashes never leave the server.
+ */
+#include "http.h"
+
+#include <string.h>
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT 1000
+
+struct list_out {
+    struct rf_buf items;
+    int n, limit, more;
+    int64_t last_id;
+};
+
+static int add_user(void *ctx, const struct rf_user *u)
+{
+    struct list_out *o = ctx;
+
+    if (o->n == o->limit) {
+        o->more = 1;
+        return 1;
+    }
+    if (o->n++)
+        rf_buf_addc(&o->items, ',');
+    rf_app_user_json(u, &o->items);
+    o->last_id = u->id;
+    return 0;
+}
+
+static enum MHD_Result reply_user(struct rf_req *r, unsigned status, const struct rf_user *u)
+{
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_app_user_json(u, &b);
+    return rf_reply_json(r, status, &b);
+}
+
+enum MHD_Result rf_h_users_list(struct rf_req *r)
+{
+    struct rf_user_list_query q;
+    struct list_out o;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t limit, unit, cursor;
+    int rc;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    if (err.n)
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    memset(&q, 0, sizeof(q));
+    q.unit_id = unit;
+    q.text = rf_query(r, "q");
+    q.after_id = cursor;
+    q.limit = (int)limit + 1;
+    memset(&o, 0, sizeof(o));
+    o.limit = (int)limit;
+    rc = rf_app_users_list(r->app, &r->actor, &q, add_user, &o, &err);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&o.items);
+        if (err.n && err.code == RF_EINVAL)
+            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_error(r, &err);
+    }
+    rf_reply_list_wrap(&b, &o.items, o.more ? o.last_id : 0);
+    rf_buf_cleanup(&o.items);
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_user_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_user u;
+
+    rf_error_init(&err);
+    if (rf_app_user_get(r->app, &r->actor, r->params[0], &u, &err) != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_user(r, MHD_HTTP_OK, &u);
+}
+
+static int read_user_input(struct rf_req *r, const char *const *allowed, json_t **body,
+                           struct rf_user_input *in, struct rf_error *err)
+{
+    memset(in, 0, sizeof(*in));
+    in->disabled = -1;
+    if (rf_json_body(r, allowed, body, err) != RF_OK)
+        return RF_EINVAL;
+    in->username = rf_json_str(*body, "username", err);
+    in->full_name = rf_json_str(*body, "full_name", err);
+    in->unit_id = rf_json_int(*body, "unit_id", err);
+    in->roles = rf_json_str_list(r, *body, "roles", err);
+    in->password = rf_json_str(*body, "password", err);
+    in->disabled = rf_json_bool(*body, "disabled", err);
+    if (json_object_get(*body, "unit_id") && in->unit_id <= 0 && !err->n)
+        rf_error_set(err, RF_EINVAL, "unit_id", "range", "'unit_id' must be a unit's id");
+    return err->n ? RF_EINVAL : RF_OK;
+}
+
+enum MHD_Result rf_h_user_create(struct rf_req *r)
+{
+    static const char *const allowed[] = {"username", "full_name", "unit_id",
+                                          "roles",    "password",  NULL};
+    struct rf_user_input in;
+    struct rf_user u;
+    struct rf_error err;
+    json_t *body = NULL;
+    int rc;
+
+    rf_error_init(&err);
+    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_user_create(r->app, &r->actor, &in, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_user(r, MHD_HTTP_CREATED, &u);
+}
+
+enum MHD_Result rf_h_user_update(struct rf_req *r)
+{
+    static const char *const allowed[] = {"full_name", "unit_id", "roles",
+                                          "password",  "disabled", NULL};
+    struct rf_user_input in;
+    struct rf_user u;
+    struct rf_error err;
+    json_t *body = NULL;
+    int rc;
+
+    rf_error_init(&err);
+    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
+        json_decref(body);
+        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+    }
+    rc = rf_app_user_update(r->app, &r->actor, r->params[0], &in, &u, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_user(r, MHD_HTTP_OK, &u);
+}

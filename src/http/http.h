@@ -1,0 +1,131 @@
+/*
+ * The HTTP server: libmicrohttpd with its internal epoll thread pool, one
+ * route table, JSON in and out, RFC 9457 problem answers. Handlers are thin:
+ * they read the request, call one use case in src/app/, and answer.
+ */
+#ifndef RF_HTTP_H
+#define RF_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../app/app.h"
+#include "../common/buf.h"
+#include "../common/mem.h"
+
+struct rf_http_config {
+    const char *listen;   /* "HOST:PORT"; port 0 picks a free one */
+    const char *web_root; /* folder of the browser UI */
+    int threads;          /* 0: one per core */
+    int cookie_secure;    /* add Secure to the session cookie (behind TLS) */
+    int quiet;            /* no request log */
+    size_t max_body;      /* bytes; 0 for the default 1 MiB */
+};
+
+/*
+ * Serve 'app' until SIGTERM or SIGINT, then stop cleanly. Prints the address
+ * it listens on. Returns RF_OK, or RF_EIO when it cannot listen.
+ */
+int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg) RF_MUST_CHECK;
+
+/* ---- what handlers see ---- */
+
+#define RF_MAX_PATH_PARAMS 4
+
+struct rf_server;
+
+struct rf_req {
+    struct MHD_Connection *conn;
+    struct rf_server *srv;
+    struct rf_app *app;
+    const char *method;
+    const char *path;
+    struct rf_buf body;
+    int too_big;
+    int64_t params[RF_MAX_PATH_PARAMS]; /* the {id} segments of the path */
+    int nparams;
+    struct rf_actor actor;
+    int authed;
+    char client[64];
+    int64_t started_us;
+    unsigned status;
+    struct rf_arena arena;
+};
+
+typedef enum MHD_Result (*rf_handler)(struct rf_req *r);
+
+/* ---- reply.c ---- */
+
+/* Answer 'status' with 'body' (taken; may be NULL for no body) of type 'type'. */
+enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body);
+enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body);
+/* Answer with extra header pairs: name, value, ..., NULL. */
+enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
+                              struct rf_buf *body, ...);
+/* A problem+json answer for 'err', its status mapped from err->code. */
+enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err);
+/* A problem+json answer with a status of our choosing (400 for malformed input). */
+enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err);
+/* The HTTP status for an enum rf_err. */
+unsigned rf_http_status(int code);
+/* Write the list envelope {"items":[...],"next":...} around 'items'. */
+void rf_reply_list_wrap(struct rf_buf *out, const struct rf_buf *items, int64_t next);
+
+/* ---- json_in.c: reading requests ---- */
+
+#define RF_JSON_MAX_DEPTH 32
+
+/*
+ * The request body as a JSON object with only the keys in 'allowed' (NULL
+ * terminated). RF_EINVAL with the reason (malformed, too deep, unknown
+ * field) in 'err'; the caller answers 400. '*out' is released by the caller
+ * with json_decref().
+ */
+int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, struct rf_error *err);
+/* A string member or NULL when absent or null; a wrong type is an error in 'err'. */
+const char *rf_json_str(json_t *obj, const char *key, struct rf_error *err);
+/* An integer member, 0 when absent or null. */
+int64_t rf_json_int(json_t *obj, const char *key, struct rf_error *err);
+/* A boolean member as 1 or 0, -1 when absent. */
+int rf_json_bool(json_t *obj, const char *key, struct rf_error *err);
+/* An array of strings joined by '|' into the request's arena, NULL when absent. */
+const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key,
+                             struct rf_error *err);
+
+/* A query parameter, or NULL. */
+const char *rf_query(struct rf_req *r, const char *name);
+/*
+ * A query parameter as an integer in [min, max], 'dflt' when absent.
+ * RF_EINVAL naming it when not a number in range.
+ */
+int rf_query_int(struct rf_req *r, const char *name, int64_t min, int64_t max, int64_t dflt,
+                 int64_t *out, struct rf_error *err);
+
+/* ---- handlers, one file per module ---- */
+
+enum MHD_Result rf_h_healthz(struct rf_req *r);
+enum MHD_Result rf_h_openapi(struct rf_req *r);
+enum MHD_Result rf_h_session_create(struct rf_req *r);
+enum MHD_Result rf_h_session_get(struct rf_req *r);
+enum MHD_Result rf_h_session_delete(struct rf_req *r);
+enum MHD_Result rf_h_session_password(struct rf_req *r);
+enum MHD_Result rf_h_token_create(struct rf_req *r);
+enum MHD_Result rf_h_units_list(struct rf_req *r);
+enum MHD_Result rf_h_unit_get(struct rf_req *r);
+enum MHD_Result rf_h_unit_tree(struct rf_req *r);
+enum MHD_Result rf_h_unit_create(struct rf_req *r);
+enum MHD_Result rf_h_unit_update(struct rf_req *r);
+enum MHD_Result rf_h_unit_move(struct rf_req *r);
+enum MHD_Result rf_h_unit_end(struct rf_req *r);
+enum MHD_Result rf_h_users_list(struct rf_req *r);
+enum MHD_Result rf_h_user_get(struct rf_req *r);
+enum MHD_Result rf_h_user_create(struct rf_req *r);
+enum MHD_Result rf_h_user_update(struct rf_req *r);
+enum MHD_Result rf_h_audit_list(struct rf_req *r);
+
+/* The session cookie's Set-Cookie value for 'token' (NULL clears it), in the arena. */
+const char *rf_session_cookie(struct rf_req *r, const char *token);
+
+#endif

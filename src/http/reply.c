@@ -1,0 +1,156 @@
+/*
+ * Answers: the one place where an rf_err becomes an HTTP status, and where
+ * every answer gets its security headers. Errors are RFC 9457 problem
+ * documents with the field errors in "errors".
+ */
+#include "http.h"
+#include "server_int.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+unsigned rf_http_status(int code)
+{
+    switch (code) {
+    case RF_OK: return MHD_HTTP_OK;
+    case RF_ENOTFOUND: return MHD_HTTP_NOT_FOUND;
+    case RF_EINVAL: return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    case RF_ECONFLICT: return MHD_HTTP_CONFLICT;
+    case RF_EFORBIDDEN: return MHD_HTTP_FORBIDDEN;
+    case RF_EAUTH: return MHD_HTTP_UNAUTHORIZED;
+    case RF_ELIMIT: return MHD_HTTP_TOO_MANY_REQUESTS;
+    case RF_ETOOBIG: return MHD_HTTP_CONTENT_TOO_LARGE;
+    default: return MHD_HTTP_SERVICE_UNAVAILABLE;
+    }
+}
+
+static void add_common_headers(struct rf_req *r, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; style-src 'self'; "
+                            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+                            "base-uri 'self'; form-action 'self'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (strncmp(r->path, "/api/", 5) == 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result reply_v(struct rf_req *r, unsigned status, const char *type,
+                               struct rf_buf *body, va_list ap)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    const char *name;
+    size_t len = 0;
+    char *data = NULL;
+
+    if (body && body->data)
+        data = rf_buf_detach(body, &len);
+    resp = MHD_create_response_from_buffer(len, data ? data : (char *)"",
+                                           data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    add_common_headers(r, resp);
+    if (type && len)
+        MHD_add_response_header(resp, "Content-Type", type);
+    while ((name = va_arg(ap, const char *)) != NULL) {
+        const char *value = va_arg(ap, const char *);
+        MHD_add_response_header(resp, name, value);
+    }
+    r->status = status;
+    ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
+                              struct rf_buf *body, ...)
+{
+    enum MHD_Result ret;
+    va_list ap;
+
+    va_start(ap, body);
+    ret = reply_v(r, status, type, body, ap);
+    va_end(ap);
+    return ret;
+}
+
+enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body)
+{
+    return rf_reply_with(r, status, type, body, NULL);
+}
+
+enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body)
+{
+    return rf_reply(r, status, "application/json", body);
+}
+
+static const char *title_of(unsigned status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    }
+    return "Error";
+}
+
+enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err)
+{
+    struct rf_buf b = RF_BUF_INIT;
+    int n = err ? err->n : 0;
+
+    rf_buf_adds(&b, "{\"type\":\"about:blank\",\"title\":");
+    rf_buf_add_json_str(&b, title_of(status));
+    rf_buf_adds(&b, ",\"status\":");
+    rf_buf_addi(&b, status);
+    rf_buf_adds(&b, ",\"detail\":");
+    rf_buf_add_json_str(&b, n ? err->item[0].message : title_of(status));
+    rf_buf_adds(&b, ",\"errors\":[");
+    for (int i = 0; i < n; i++) {
+        const struct rf_error_item *it = &err->item[i];
+        rf_buf_adds(&b, i ? ",{\"field\":" : "{\"field\":");
+        rf_buf_add_json_str(&b, it->field[0] ? it->field : NULL);
+        rf_buf_adds(&b, ",\"code\":");
+        rf_buf_add_json_str(&b, it->code);
+        rf_buf_adds(&b, ",\"message\":");
+        rf_buf_add_json_str(&b, it->message);
+        rf_buf_addc(&b, '}');
+    }
+    rf_buf_adds(&b, "]}");
+    return rf_reply(r, status, "application/problem+json", &b);
+}
+
+enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
+{
+    int code = err && err->n ? err->code : RF_ESTORE;
+
+    return rf_reply_problem(r, rf_http_status(code), err);
+}
+
+void rf_reply_list_wrap(struct rf_buf *out, const struct rf_buf *items, int64_t next)
+{
+    rf_buf_adds(out, "{\"items\":[");
+    rf_buf_add(out, rf_buf_str(items), items->len);
+    rf_buf_adds(out, "],\"next\":");
+    if (next > 0) {
+        rf_buf_addc(out, '"');
+        rf_buf_addi(out, next);
+        rf_buf_addc(out, '"');
+    } else {
+        rf_buf_adds(out, "null");
+    }
+    rf_buf_addc(out, '}');
+}

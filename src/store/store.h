@@ -1,0 +1,252 @@
+/*
+ * The storage interface: one connection to SQLite or PostgreSQL behind the
+ * same functions. Callers see rows as plain structs; SQL text, sqlite3_stmt
+ * and PGresult stay inside src/store/. A struct rf_store is used by one
+ * thread at a time.
+ *
+ * Every write function here runs inside the caller's transaction
+ * (rf_store_begin .. rf_store_commit): the application layer groups a change
+ * and its audit record into one.
+ */
+#ifndef RF_STORE_H
+#define RF_STORE_H
+
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../core/audit.h"
+#include "../core/unit.h"
+
+struct rf_store;
+
+#define RF_DATE_LEN 11      /* "YYYY-MM-DD" and a NUL; "" when open-ended */
+#define RF_NAME_BYTES 801   /* 200 code points of UTF-8 and a NUL */
+
+/*
+ * Open a connection to 'url': "sqlite:PATH" or "postgresql://..." (also
+ * "postgres://"). SQLite runs in WAL mode with foreign keys on,
+ * synchronous=FULL and a busy timeout. Returns RF_OK and '*out', or RF_EINVAL
+ * for an unknown scheme, RF_ESTORE when the database cannot be opened.
+ */
+int rf_store_open(const char *url, struct rf_store **out, struct rf_error *err) RF_MUST_CHECK;
+/* Close and set '*s' to NULL; accepts NULL and a NULL '*s'. */
+void rf_store_close(struct rf_store **s);
+/* "sqlite" or "postgresql". */
+const char *rf_store_backend(const struct rf_store *s);
+
+/*
+ * Apply every migration not yet applied, each in its own transaction, in
+ * order. '*applied' gets how many ran (may be NULL).
+ */
+int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err) RF_MUST_CHECK;
+/* Highest applied migration, 0 for an empty database. */
+int rf_store_schema_version(struct rf_store *s, int *version) RF_MUST_CHECK;
+
+/* A write transaction (BEGIN IMMEDIATE on SQLite). */
+int rf_store_begin(struct rf_store *s) RF_MUST_CHECK;
+int rf_store_commit(struct rf_store *s) RF_MUST_CHECK;
+/* Roll back if a transaction is open; safe to call when none is. */
+void rf_store_rollback(struct rf_store *s);
+
+/* Copy a SQLite database to 'path' while it stays in use. RF_EINVAL on PostgreSQL. */
+int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- provinces: the tenant of every row ---- */
+
+struct rf_province {
+    int64_t id;
+    char code[RF_UNIT_CODE_MAX + 1];
+    char name[RF_NAME_BYTES];
+    int64_t units_version; /* bumped by every unit change, for response caches */
+};
+
+int rf_store_province_insert(struct rf_store *s, struct rf_province *p) RF_MUST_CHECK;
+/* The province with 'code', or the first one when 'code' is NULL. RF_ENOTFOUND if none. */
+int rf_store_province_get(struct rf_store *s, const char *code, struct rf_province *out)
+    RF_MUST_CHECK;
+int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
+
+/* ---- units ---- */
+
+struct rf_unit {
+    int64_t id;
+    int64_t province_id;
+    char code[RF_UNIT_CODE_MAX + 1];
+    char name[RF_NAME_BYTES];
+    enum rf_unit_kind kind;
+    char valid_from[RF_DATE_LEN];
+    char valid_to[RF_DATE_LEN]; /* exclusive end; "" while in force */
+    int64_t parent_id;          /* parent on the query's date; 0 for none */
+    int64_t successor_id;       /* who takes over its work when it ends; 0 for none */
+    int generated;              /* 1 when name or code is generated demo data */
+    int depth;                  /* below the root of a subtree query */
+    int64_t children;           /* children on the query's date */
+    int64_t created_at, updated_at;
+};
+
+/* One period of a unit's place in the tree. */
+struct rf_unit_link {
+    int64_t parent_id;
+    char parent_code[RF_UNIT_CODE_MAX + 1];
+    char valid_from[RF_DATE_LEN];
+    char valid_to[RF_DATE_LEN];
+};
+
+/* What a unit list asks for. Zero/NULL members do not filter. */
+struct rf_unit_query {
+    int64_t province_id;
+    int64_t root_id;       /* required: the subtree searched (the caller's scope) */
+    const char *date;      /* required: the tree in force on this date */
+    int skip_root;         /* leave the root itself out */
+    int max_depth;         /* levels below the root; 0 for all */
+    const char *text_fold; /* folded text that code or name must contain */
+    const char *kind;      /* only this kind */
+    int64_t after_id;      /* cursor: ids greater than this */
+    int limit;             /* at most this many; 0 for no limit */
+};
+
+typedef int (*rf_unit_fn)(void *ctx, const struct rf_unit *u);
+typedef int (*rf_unit_link_fn)(void *ctx, const struct rf_unit_link *l);
+
+/*
+ * Insert 'u' (id is set) and, when u->parent_id is set, its link to that
+ * parent over the unit's whole validity. RF_ECONFLICT when the code is taken.
+ */
+int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u) RF_MUST_CHECK;
+/*
+ * Update name, kind, validity, successor and generated flag of unit u->id.
+ * Its periods in the tree are clipped to the new validity.
+ */
+int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u) RF_MUST_CHECK;
+/* The unit 'id' with its parent on 'date'. RF_ENOTFOUND if absent. */
+int rf_store_unit_get(struct rf_store *s, int64_t province_id, int64_t id, const char *date,
+                      struct rf_unit *out) RF_MUST_CHECK;
+int rf_store_unit_get_by_code(struct rf_store *s, int64_t province_id, const char *code,
+                              const char *date, struct rf_unit *out) RF_MUST_CHECK;
+/*
+ * Place unit 'id' under 'parent_id' from 'from' on, until its current
+ * period there ends: the period covering 'from' is split.
+ */
+int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int64_t parent_id,
+                       const char *from) RF_MUST_CHECK;
+/* Call 'fn' for each period of unit 'id' in the tree, oldest first. */
+int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void *ctx)
+    RF_MUST_CHECK;
+/*
+ * Call 'fn' for each unit matching 'q' in id order, with parent_id, depth
+ * and children as on q->date. A non-zero return from 'fn' stops and is
+ * returned.
+ */
+int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn,
+                        void *ctx) RF_MUST_CHECK;
+/*
+ * Whether unit 'id' is 'root_id' or below it on 'date': '*yes' is 1 or 0.
+ */
+int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const char *date,
+                         int *yes) RF_MUST_CHECK;
+/* Units under 'id' on any date on or after 'date', into '*count'. */
+int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date, int64_t *count)
+    RF_MUST_CHECK;
+
+/* ---- users ---- */
+
+#define RF_PASSWORD_HASH_MAX 128
+
+struct rf_user {
+    int64_t id;
+    int64_t province_id;
+    int64_t unit_id;
+    char unit_code[RF_UNIT_CODE_MAX + 1]; /* filled by reads */
+    char username[65];
+    char full_name[RF_NAME_BYTES];
+    unsigned roles;
+    int disabled;
+    char password_hash[RF_PASSWORD_HASH_MAX];
+    int64_t password_changed_at;
+    int64_t created_at, updated_at;
+};
+
+struct rf_user_query {
+    int64_t province_id;
+    int64_t root_id;       /* only users of units in this subtree on 'date'... */
+    const char *date;
+    int all_units;         /* ...or, when set, users of every unit of the province */
+    int64_t unit_id;       /* only users of this unit */
+    const char *text_fold; /* username or folded full name contains */
+    int64_t after_id;
+    int limit;
+};
+
+typedef int (*rf_user_fn)(void *ctx, const struct rf_user *u);
+
+/* Insert 'u' (id set). RF_ECONFLICT when the user name is taken. */
+int rf_store_user_insert(struct rf_store *s, struct rf_user *u) RF_MUST_CHECK;
+/* Update full name, unit, roles, disabled and password of user u->id. */
+int rf_store_user_update(struct rf_store *s, const struct rf_user *u) RF_MUST_CHECK;
+int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id, struct rf_user *out)
+    RF_MUST_CHECK;
+/* By user name across provinces (sign-in names are unique per deployment). */
+int rf_store_user_get_by_name(struct rf_store *s, const char *username, struct rf_user *out)
+    RF_MUST_CHECK;
+int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
+                        void *ctx) RF_MUST_CHECK;
+
+/* ---- sessions and tokens ---- */
+
+enum rf_session_kind { RF_SESSION_COOKIE = 1, RF_SESSION_BEARER = 2 };
+
+struct rf_session {
+    int64_t id;
+    int64_t province_id;
+    int64_t user_id;
+    enum rf_session_kind kind;
+    char token_hash[65]; /* hex BLAKE2b of the secret token: the token is never stored */
+    char csrf[65];
+    char label[RF_NAME_BYTES]; /* what a bearer token is for */
+    int64_t created_at, last_seen_at;
+    int64_t expires_at; /* bearer tokens: 0 for none */
+    int64_t ended_at;   /* 0 while alive */
+};
+
+int rf_store_session_insert(struct rf_store *s, struct rf_session *sess) RF_MUST_CHECK;
+/* The live or ended session whose token hashes to 'token_hash', with its user. */
+int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_session *out,
+                          struct rf_user *user) RF_MUST_CHECK;
+int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
+int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
+/* End every live session of 'user_id' of the kinds in 'kinds' (a mask). */
+int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds, int64_t now)
+    RF_MUST_CHECK;
+
+/* ---- audit ---- */
+
+/*
+ * Append 'r' to its province's chain: sets r->seq and r->prev_hash from the
+ * chain's head and stores the record with its hash.
+ */
+int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *r) RF_MUST_CHECK;
+
+/* A stored audit record: the strings are valid during the callback only. */
+struct rf_audit_row {
+    struct rf_audit_record rec;
+    char hash[RF_AUDIT_HASH_HEX];
+};
+
+struct rf_audit_query {
+    int64_t province_id; /* 0: every province, ordered by province then seq */
+    const char *entity;
+    const char *entity_id;
+    int64_t actor_id;
+    int64_t after_seq;
+    int limit;
+};
+
+typedef int (*rf_audit_fn)(void *ctx, const struct rf_audit_row *row);
+
+int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_audit_fn fn,
+                        void *ctx) RF_MUST_CHECK;
+/* The head of a province's chain: last seq and its hash. */
+int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
+                        char hash[RF_AUDIT_HASH_HEX]) RF_MUST_CHECK;
+
+#endif

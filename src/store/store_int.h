@@ -1,0 +1,95 @@
+/*
+ * What the two backends share: a query interface of positional parameters
+ * and row cursors, so that the entity code in store.c is written once. SQL
+ * text uses '?' placeholders; the PostgreSQL backend rewrites them to $n.
+ * Private to src/store/.
+ */
+#ifndef RF_STORE_INT_H
+#define RF_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+enum rf_param_type { RF_P_NULL, RF_P_INT, RF_P_TEXT };
+
+struct rf_param {
+    enum rf_param_type type;
+    int64_t i;
+    const char *s;
+};
+
+static inline struct rf_param p_int(int64_t v)
+{
+    return (struct rf_param){RF_P_INT, v, NULL};
+}
+
+static inline struct rf_param p_text(const char *v)
+{
+    return (struct rf_param){v ? RF_P_TEXT : RF_P_NULL, 0, v};
+}
+
+/* text that is NULL when empty */
+static inline struct rf_param p_opt_text(const char *v)
+{
+    return (struct rf_param){v && *v ? RF_P_TEXT : RF_P_NULL, 0, v};
+}
+
+/* integer that is NULL when zero */
+static inline struct rf_param p_opt_int(int64_t v)
+{
+    return (struct rf_param){v ? RF_P_INT : RF_P_NULL, v, NULL};
+}
+
+#define P_INT(v) p_int((int64_t)(v))
+#define P_TEXT(v) p_text(v)
+#define P_OPT_TEXT(v) p_opt_text(v)
+#define P_OPT_INT(v) p_opt_int((int64_t)(v))
+
+struct rf_rows;
+
+struct rf_backend {
+    const char *name;
+    /* run a script of several statements without parameters */
+    int (*exec_script)(struct rf_store *s, const char *sql);
+    /* start a statement; rows come through step() */
+    int (*query)(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                 struct rf_rows **out);
+    /* 1 with a row, 0 at the end, or a negative rf_err */
+    int (*step)(struct rf_rows *r);
+    const char *(*col_text)(struct rf_rows *r, int col); /* "" for NULL */
+    int64_t (*col_int)(struct rf_rows *r, int col);      /* 0 for NULL */
+    int (*col_null)(struct rf_rows *r, int col);
+    void (*done)(struct rf_rows *r);
+    int (*begin)(struct rf_store *s);
+    void (*close)(struct rf_store *s);
+    int (*backup)(struct rf_store *s, const char *path, struct rf_error *err);
+    /* replaces "{{id}}" in migrations: an auto-numbered primary key */
+    const char *id_column;
+};
+
+struct rf_store {
+    const struct rf_backend *be;
+    void *conn;
+    int in_tx;
+    char errmsg[256]; /* the backend's last message, for logs */
+};
+
+extern const struct rf_backend rf_backend_sqlite;
+extern const struct rf_backend rf_backend_pg;
+
+int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
+int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
+
+/* Migrations compiled into the binary (generated from migrations/ by the build). */
+struct rf_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+extern const struct rf_migration rf_migrations[];
+extern const int rf_migration_count;
+
+#endif

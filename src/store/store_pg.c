@@ -1,0 +1,252 @@
+/*
+ * PostgreSQL backend through libpq. Statements are the SQLite ones with '?'
+ * rewritten to $1, $2...; each is prepared once per connection (named by its
+ * cache slot) and run with text parameters. A result holds all its rows;
+ * step() walks them.
+ */
+#include "store_int.h"
+#include "../common/buf.h"
+#include "../common/log.h"
+#include "../common/mem.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 128
+
+struct pg_conn {
+    PGconn *pg;
+    struct {
+        const char *sql; /* the caller's text; the key */
+    } cache[STMT_CACHE];
+    int next_slot;
+};
+
+struct rf_rows {
+    struct rf_store *store;
+    PGresult *res;
+    int row, nrows;
+};
+
+static int fail_res(struct rf_store *s, PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    struct pg_conn *c = s->conn;
+
+    snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+             res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+    s->errmsg[strcspn(s->errmsg, "\n")] = '\0';
+    if (state && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0))
+        return RF_ECONFLICT;
+    rf_log_error("postgresql: %s", s->errmsg);
+    return RF_ESTORE;
+}
+
+int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err)
+{
+    struct pg_conn *c = rf_xcalloc(1, sizeof(*c));
+    PGresult *res;
+
+    c->pg = PQconnectdb(conninfo);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c->pg));
+        msg[strcspn(msg, "\n")] = '\0';
+        rf_error_set(err, RF_ESTORE, "db", "open", "cannot connect to postgresql: %s", msg);
+        PQfinish(c->pg);
+        free(c);
+        return RF_ESTORE;
+    }
+    res = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+    PQclear(res);
+    s->conn = c;
+    s->be = &rf_backend_pg;
+    return RF_OK;
+}
+
+static void pg_close(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    free(c);
+    s->conn = NULL;
+}
+
+static int pg_exec_script(struct rf_store *s, const char *sql)
+{
+    struct pg_conn *c = s->conn;
+    PGresult *res = PQexec(c->pg, sql);
+    int rc = RF_OK;
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = fail_res(s, res);
+    PQclear(res);
+    return rc;
+}
+
+/* '?' to $n, outside quoted strings and identifiers. */
+static char *rewrite(const char *sql)
+{
+    struct rf_buf b = RF_BUF_INIT;
+    char quote = 0;
+    int n = 0;
+
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            rf_buf_addc(&b, *p);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            rf_buf_addc(&b, *p);
+        } else if (*p == '?') {
+            rf_buf_addf(&b, "$%d", ++n);
+        } else {
+            rf_buf_addc(&b, *p);
+        }
+    }
+    return rf_buf_detach(&b, NULL);
+}
+
+/* The name of the prepared statement for 'sql', preparing it on first use. */
+static int prepared(struct rf_store *s, const char *sql, char name[16])
+{
+    struct pg_conn *c = s->conn;
+    PGresult *res;
+    char *text;
+    int slot;
+
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->cache[i].sql == sql) {
+            snprintf(name, 16, "rf%d", i);
+            return RF_OK;
+        }
+    }
+    slot = c->next_slot;
+    c->next_slot = (slot + 1) % STMT_CACHE;
+    snprintf(name, 16, "rf%d", slot);
+    if (c->cache[slot].sql) {
+        char dealloc[48];
+        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+        PQclear(PQexec(c->pg, dealloc));
+        c->cache[slot].sql = NULL;
+    }
+    text = rewrite(sql);
+    res = PQprepare(c->pg, name, text, 0, NULL);
+    free(text);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int rc = fail_res(s, res);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    c->cache[slot].sql = sql;
+    return RF_OK;
+}
+
+static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                    struct rf_rows **out)
+{
+    struct pg_conn *c = s->conn;
+    const char *values[32];
+    char ints[32][24];
+    char name[16];
+    struct rf_rows *r;
+    PGresult *res;
+    int rc;
+
+    if (n > 32)
+        return RF_ESTORE;
+    rc = prepared(s, sql, name);
+    if (rc != RF_OK)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        switch (p[i].type) {
+        case RF_P_NULL: values[i] = NULL; break;
+        case RF_P_INT:
+            snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)p[i].i);
+            values[i] = ints[i];
+            break;
+        case RF_P_TEXT: values[i] = p[i].s; break;
+        }
+    }
+    res = PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = fail_res(s, res);
+        PQclear(res);
+        return rc;
+    }
+    r = rf_xmalloc(sizeof(*r));
+    r->store = s;
+    r->res = res;
+    r->row = -1;
+    r->nrows = PQntuples(res);
+    *out = r;
+    return RF_OK;
+}
+
+static int pg_step(struct rf_rows *r)
+{
+    if (r->row + 1 >= r->nrows)
+        return 0;
+    r->row++;
+    return 1;
+}
+
+static const char *pg_col_text(struct rf_rows *r, int col)
+{
+    return PQgetvalue(r->res, r->row, col);
+}
+
+static int64_t pg_col_int(struct rf_rows *r, int col)
+{
+    const char *v = PQgetvalue(r->res, r->row, col);
+    return v && *v ? strtoll(v, NULL, 10) : 0;
+}
+
+static int pg_col_null(struct rf_rows *r, int col)
+{
+    return PQgetisnull(r->res, r->row, col);
+}
+
+static void pg_done(struct rf_rows *r)
+{
+    if (!r)
+        return;
+    PQclear(r->res);
+    free(r);
+}
+
+static int pg_begin(struct rf_store *s)
+{
+    return pg_exec_script(s, "BEGIN");
+}
+
+static int pg_backup(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    (void)s;
+    return rf_error_set(err, RF_EINVAL, "db", "unsupported",
+                        "backup of postgresql to %s: use pg_dump, which keeps the server's "
+                        "consistency guarantees",
+                        path);
+}
+
+const struct rf_backend rf_backend_pg = {
+    .name = "postgresql",
+    .exec_script = pg_exec_script,
+    .query = pg_query,
+    .step = pg_step,
+    .col_text = pg_col_text,
+    .col_int = pg_col_int,
+    .col_null = pg_col_null,
+    .done = pg_done,
+    .begin = pg_begin,
+    .close = pg_close,
+    .backup = pg_backup,
+    .id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+};

@@ -1,0 +1,259 @@
+/*
+ * SQLite backend: one connection in WAL mode with foreign keys on,
+ * synchronous=FULL (a commit survives power loss) and a busy timeout, and a
+ * small cache of prepared statements keyed by their SQL text's address,
+ * since every statement is a string constant.
+ */
+#include "store_int.h"
+#include "../common/log.h"
+#include "../common/mem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 64
+
+struct sqlite_conn {
+    sqlite3 *db;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+        int busy; /* a cursor is open on it */
+    } cache[STMT_CACHE];
+    int next_slot;
+};
+
+struct rf_rows {
+    struct rf_store *store;
+    sqlite3_stmt *stmt;
+    int slot; /* cache slot, or -1 for a statement of its own */
+};
+
+static int fail(struct rf_store *s, sqlite3 *db)
+{
+    int ext = sqlite3_extended_errcode(db);
+
+    snprintf(s->errmsg, sizeof(s->errmsg), "%s", sqlite3_errmsg(db));
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return RF_ECONFLICT;
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_TRIGGER)
+        return RF_ECONFLICT;
+    rf_log_error("sqlite: %s", s->errmsg);
+    return RF_ESTORE;
+}
+
+int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    struct sqlite_conn *c = rf_xcalloc(1, sizeof(*c));
+    const char *setup = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                        "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+    char *msg = NULL;
+
+    if (sqlite3_open_v2(path, &c->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rf_error_set(err, RF_ESTORE, "db", "open", "cannot open %s: %s", path,
+                     c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        sqlite3_close(c->db);
+        free(c);
+        return RF_ESTORE;
+    }
+    if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        rf_error_set(err, RF_ESTORE, "db", "open", "cannot set up %s: %s", path,
+                     msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        sqlite3_close(c->db);
+        free(c);
+        return RF_ESTORE;
+    }
+    s->conn = c;
+    s->be = &rf_backend_sqlite;
+    return RF_OK;
+}
+
+static void sq_close(struct rf_store *s)
+{
+    struct sqlite_conn *c = s->conn;
+
+    if (!c)
+        return;
+    for (int i = 0; i < STMT_CACHE; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+    s->conn = NULL;
+}
+
+static int sq_exec_script(struct rf_store *s, const char *sql)
+{
+    struct sqlite_conn *c = s->conn;
+    char *msg = NULL;
+
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return strstr(s->errmsg, "UNIQUE constraint") ? RF_ECONFLICT : RF_ESTORE;
+    }
+    return RF_OK;
+}
+
+/*
+ * The prepared statement for 'sql': from the cache when there and not in use
+ * by an open cursor, else freshly prepared and cached in a free slot (or not
+ * cached at all when every slot is busy).
+ */
+static sqlite3_stmt *lookup(struct sqlite_conn *c, const char *sql, int *slot_out)
+{
+    sqlite3_stmt *stmt = NULL;
+    int slot = -1;
+
+    *slot_out = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (c->cache[i].sql == sql && !c->cache[i].busy) {
+            c->cache[i].busy = 1;
+            *slot_out = i;
+            return c->cache[i].stmt;
+        }
+    }
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        return NULL;
+    for (int i = 0; i < STMT_CACHE && slot < 0; i++) {
+        int at = (c->next_slot + i) % STMT_CACHE;
+        if (!c->cache[at].busy)
+            slot = at;
+    }
+    if (slot < 0)
+        return stmt;
+    c->next_slot = (slot + 1) % STMT_CACHE;
+    sqlite3_finalize(c->cache[slot].stmt);
+    c->cache[slot].sql = sql;
+    c->cache[slot].stmt = stmt;
+    c->cache[slot].busy = 1;
+    *slot_out = slot;
+    return stmt;
+}
+
+static void sq_done(struct rf_rows *r)
+{
+    struct sqlite_conn *c;
+
+    if (!r)
+        return;
+    c = r->store->conn;
+    if (r->slot < 0) {
+        sqlite3_finalize(r->stmt);
+    } else {
+        sqlite3_reset(r->stmt);
+        sqlite3_clear_bindings(r->stmt);
+        c->cache[r->slot].busy = 0;
+    }
+    free(r);
+}
+
+static int sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                    struct rf_rows **out)
+{
+    struct sqlite_conn *c = s->conn;
+    struct rf_rows *r;
+    sqlite3_stmt *stmt;
+    int slot, rc = SQLITE_OK;
+
+    stmt = lookup(c, sql, &slot);
+    if (!stmt)
+        return fail(s, c->db);
+    for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+        switch (p[i].type) {
+        case RF_P_NULL: rc = sqlite3_bind_null(stmt, i + 1); break;
+        case RF_P_INT: rc = sqlite3_bind_int64(stmt, i + 1, p[i].i); break;
+        case RF_P_TEXT: rc = sqlite3_bind_text(stmt, i + 1, p[i].s, -1, SQLITE_STATIC); break;
+        }
+    }
+    r = rf_xmalloc(sizeof(*r));
+    r->store = s;
+    r->stmt = stmt;
+    r->slot = slot;
+    if (rc != SQLITE_OK) {
+        rc = fail(s, c->db);
+        sq_done(r);
+        return rc;
+    }
+    *out = r;
+    return RF_OK;
+}
+
+static int sq_step(struct rf_rows *r)
+{
+    int rc = sqlite3_step(r->stmt);
+
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return fail(r->store, sqlite3_db_handle(r->stmt));
+}
+
+static const char *sq_col_text(struct rf_rows *r, int col)
+{
+    const unsigned char *t = sqlite3_column_text(r->stmt, col);
+    return t ? (const char *)t : "";
+}
+
+static int64_t sq_col_int(struct rf_rows *r, int col)
+{
+    return sqlite3_column_int64(r->stmt, col);
+}
+
+static int sq_col_null(struct rf_rows *r, int col)
+{
+    return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
+}
+
+
+static int sq_begin(struct rf_store *s)
+{
+    return sq_exec_script(s, "BEGIN IMMEDIATE");
+}
+
+static int sq_backup(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    struct sqlite_conn *c = s->conn;
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b;
+    int rc = RF_OK;
+
+    if (sqlite3_open(path, &dst) != SQLITE_OK) {
+        rc = rf_error_set(err, RF_EIO, "path", "open", "cannot open %s: %s", path,
+                          dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    b = sqlite3_backup_init(dst, "main", c->db, "main");
+    if (!b) {
+        rc = rf_error_set(err, RF_EIO, "path", "backup", "cannot back up to %s: %s", path,
+                          sqlite3_errmsg(dst));
+        goto out;
+    }
+    sqlite3_backup_step(b, -1);
+    if (sqlite3_backup_finish(b) != SQLITE_OK)
+        rc = rf_error_set(err, RF_EIO, "path", "backup", "backup to %s failed: %s", path,
+                          sqlite3_errmsg(dst));
+out:
+    sqlite3_close(dst);
+    return rc;
+}
+
+const struct rf_backend rf_backend_sqlite = {
+    .name = "sqlite",
+    .exec_script = sq_exec_script,
+    .query = sq_query,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .col_null = sq_col_null,
+    .done = sq_done,
+    .begin = sq_begin,
+    .close = sq_close,
+    .backup = sq_backup,
+    .id_column = "INTEGER PRIMARY KEY",
+};
