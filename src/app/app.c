@@ -120,6 +120,18 @@ const char *rf_app_backend(const struct rf_app *app)
     return strncmp(app->db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql";
 }
 
+int rf_app_units_version(struct rf_app *app, int64_t *out)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    int rc;
+
+    if (!s)
+        return RF_ESTORE;
+    rc = rf_store_units_version(s, app->province.id, out);
+    rf_app_store_put(app, s);
+    return rc;
+}
+
 struct rf_store *rf_app_store_get(struct rf_app *app)
 {
     struct rf_store *s = NULL;

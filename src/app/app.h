@@ -53,6 +53,9 @@ const struct rf_province *rf_app_province(const struct rf_app *app);
 int64_t rf_app_root_unit(const struct rf_app *app);
 const char *rf_app_backend(const struct rf_app *app);
 
+/* The province's units_version: it changes with every change to the tree. */
+int rf_app_units_version(struct rf_app *app, int64_t *out) RF_MUST_CHECK;
+
 /* A store connection from the pool, returned by rf_app_store_put(). */
 struct rf_store *rf_app_store_get(struct rf_app *app);
 void rf_app_store_put(struct rf_app *app, struct rf_store *s);
@@ -171,6 +174,12 @@ void rf_app_unit_json(const struct rf_unit *u, struct rf_buf *out);
 int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_unit_list_query *q, rf_unit_fn fn, void *ctx,
                       struct rf_error *err) RF_MUST_CHECK;
+/*
+ * RF_OK when unit 'id' is in force on 'date' (NULL: today) and within the
+ * actor's scope then; RF_ENOTFOUND otherwise, RF_EINVAL for a bad date.
+ */
+int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                        const char *date, struct rf_error *err) RF_MUST_CHECK;
 /* A unit with its periods in the tree appended as "links" to its JSON in 'out'. */
 int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                     const char *date, struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;

@@ -157,6 +157,32 @@ int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
     return rc;
 }
 
+int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                        const char *date_in, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_unit u;
+    char date[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_READ, err);
+    if (rc == RF_OK)
+        rc = pick_date(app, date_in, "date", date, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    rc = rf_store_unit_get(s, actor->province_id, id, date, &u);
+    if (rc == RF_OK && (strcmp(u.valid_from, date) > 0 ||
+                        (u.valid_to[0] && strcmp(u.valid_to, date) <= 0)))
+        rc = RF_ENOTFOUND;
+    if (rc == RF_OK)
+        rc = rf_app_scope_check(s, actor, id, date, err);
+    else
+        rc = rf_error_set(err, rc, NULL, "not_found", "no such unit on %s", date);
+    rf_app_store_put(app, s);
+    return rc;
+}
+
 struct links_json {
     struct rf_buf *out;
     int n;

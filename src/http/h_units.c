@@ -4,6 +4,9 @@
  */
 #include "http.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_LIMIT 100
@@ -79,13 +82,90 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
 
+/*
+ * Answers of the subtree route are kept, ready to send, until the tree
+ * changes: a province's whole tree is megabytes of JSON that would otherwise
+ * be rebuilt for each request. A kept answer is served only after the
+ * caller's session and scope are checked, like any other.
+ */
+#define TREE_CACHE 16
+
+static struct tree_entry {
+    int64_t province_id, root_id, version;
+    int depth;
+    char date[RF_DATE_LEN];
+    struct MHD_Response *resp;
+    uint64_t used;
+} tree_cache[TREE_CACHE];
+static uint64_t tree_clock;
+static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A kept answer for the key, with a reference the caller must drop, or NULL. */
+static struct MHD_Response *tree_lookup(int64_t province, int64_t root, int depth,
+                                        const char *date, int64_t version)
+{
+    struct MHD_Response *found = NULL;
+
+    pthread_mutex_lock(&tree_lock);
+    for (int i = 0; i < TREE_CACHE; i++) {
+        struct tree_entry *e = &tree_cache[i];
+        if (e->resp && e->province_id == province && e->root_id == root && e->depth == depth &&
+            e->version == version && strcmp(e->date, date) == 0) {
+            e->used = ++tree_clock;
+            found = e->resp;
+            /* queued responses are reference counted by libmicrohttpd; keep ours alive
+               while the caller queues it by taking the lock's word for it */
+            break;
+        }
+    }
+    if (!found)
+        pthread_mutex_unlock(&tree_lock);
+    return found; /* returned with the lock held when found */
+}
+
+static void tree_store(int64_t province, int64_t root, int depth, const char *date,
+                       int64_t version, struct MHD_Response *resp)
+{
+    struct tree_entry *slot = &tree_cache[0];
+
+    pthread_mutex_lock(&tree_lock);
+    for (int i = 0; i < TREE_CACHE; i++) {
+        struct tree_entry *e = &tree_cache[i];
+        if (!e->resp) {
+            slot = e;
+            break;
+        }
+        if (e->version != version && e->province_id == province) {
+            slot = e; /* an answer from an older tree is never served again */
+            break;
+        }
+        if (e->used < slot->used)
+            slot = e;
+    }
+    if (slot->resp)
+        MHD_destroy_response(slot->resp);
+    slot->province_id = province;
+    slot->root_id = root;
+    slot->depth = depth;
+    slot->version = version;
+    snprintf(slot->date, sizeof(slot->date), "%s", date);
+    slot->resp = resp;
+    slot->used = ++tree_clock;
+    pthread_mutex_unlock(&tree_lock);
+}
+
 enum MHD_Result rf_h_unit_tree(struct rf_req *r)
 {
     struct rf_unit_list_query q;
     struct list_out o;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
-    int64_t depth;
+    struct MHD_Response *resp;
+    char date[RF_DATE_LEN];
+    int64_t depth, version = 0;
+    enum MHD_Result ret;
+    size_t len;
+    char *data;
     int rc;
 
     rf_error_init(&err);
@@ -95,26 +175,55 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     q.date = rf_query(r, "date");
     q.root_id = r->params[0];
     q.depth = (int)depth;
+    rc = rf_app_unit_visible(r->app, &r->actor, q.root_id, q.date, &err);
+    if (rc != RF_OK) {
+        if (err.code == RF_EINVAL)
+            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_error(r, &err);
+    }
+    if (q.date)
+        snprintf(date, sizeof(date), "%s", q.date);
+    else
+        rf_app_today(r->app, date);
+    if (rf_app_units_version(r->app, &version) == RF_OK) {
+        resp = tree_lookup(r->actor.province_id, q.root_id, q.depth, date, version);
+        if (resp) {
+            r->status = MHD_HTTP_OK;
+            ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
+            pthread_mutex_unlock(&tree_lock);
+            return ret;
+        }
+    }
+
     memset(&o, 0, sizeof(o));
     rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
-        if (err.n && err.code == RF_EINVAL)
-            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
-        return rf_reply_error(r, &err);
-    }
-    if (o.n == 0) {
-        rf_buf_cleanup(&o.items);
-        rf_error_set(&err, RF_ENOTFOUND, NULL, "not_found", "no such unit on that date");
         return rf_reply_error(r, &err);
     }
     rf_buf_adds(&b, "{\"root_id\":");
     rf_buf_addi(&b, r->params[0]);
+    rf_buf_adds(&b, ",\"date\":");
+    rf_buf_add_json_str(&b, date);
     rf_buf_adds(&b, ",\"items\":[");
     rf_buf_add(&b, rf_buf_str(&o.items), o.items.len);
     rf_buf_adds(&b, "]}");
     rf_buf_cleanup(&o.items);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    data = rf_buf_detach(&b, &len);
+    resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    rf_reply_headers(r, resp);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    r->status = MHD_HTTP_OK;
+    ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
+    if (version)
+        tree_store(r->actor.province_id, q.root_id, q.depth, date, version, resp);
+    else
+        MHD_destroy_response(resp);
+    return ret;
 }
 
 enum MHD_Result rf_h_unit_get(struct rf_req *r)

@@ -64,6 +64,8 @@ enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *
 /* Answer with extra header pairs: name, value, ..., NULL. */
 enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
                               struct rf_buf *body, ...);
+/* Add the headers every answer carries (security; no-store under /api/). */
+void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp);
 /* A problem+json answer for 'err', its status mapped from err->code. */
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err);
 /* A problem+json answer with a status of our choosing (400 for malformed input). */

@@ -24,7 +24,7 @@ unsigned rf_http_status(int code)
     }
 }
 
-static void add_common_headers(struct rf_req *r, struct MHD_Response *resp)
+void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -54,7 +54,7 @@ static enum MHD_Result reply_v(struct rf_req *r, unsigned status, const char *ty
         free(data);
         return MHD_NO;
     }
-    add_common_headers(r, resp);
+    rf_reply_headers(r, resp);
     if (type && len)
         MHD_add_response_header(resp, "Content-Type", type);
     while ((name = va_arg(ap, const char *)) != NULL) {

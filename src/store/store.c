@@ -22,11 +22,30 @@
 
 /* ---- plumbing ---- */
 
+static _Atomic int faults_countdown = -1;
+
+void rf_store_faults_after(int n)
+{
+    faults_countdown = n;
+}
+
+/* Every statement goes through here, so that tests can make the Nth one fail. */
+static int query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                 struct rf_rows **out)
+{
+    if (faults_countdown >= 0 && faults_countdown-- == 0) {
+        faults_countdown = 0;
+        snprintf(s->errmsg, sizeof(s->errmsg), "injected fault");
+        return RF_ESTORE;
+    }
+    return s->be->query(s, sql, p, n, out);
+}
+
 /* Run a statement that returns no rows we need. */
 static int run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
 {
     struct rf_rows *r;
-    int rc = s->be->query(s, sql, p, n, &r);
+    int rc = query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -41,7 +60,7 @@ static int one_int(struct rf_store *s, const char *sql, const struct rf_param *p
                    int64_t *out)
 {
     struct rf_rows *r;
-    int rc = s->be->query(s, sql, p, n, &r);
+    int rc = query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -238,7 +257,7 @@ int rf_store_province_get(struct rf_store *s, const char *code, struct rf_provin
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s,
+    rc = query(s,
                       "SELECT id, code, name, units_version FROM provinces"
                       " WHERE CAST(? AS TEXT) IS NULL OR code = ? ORDER BY id LIMIT 1",
                       PARAMS(P_TEXT(code), P_TEXT(code)), &r);
@@ -380,7 +399,7 @@ static int unit_get(struct rf_store *s, const char *sql, const struct rf_param *
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s, sql,
+    rc = query(s, sql,
                       PARAMS(P_TEXT(date), P_TEXT(date), P_TEXT(date), P_TEXT(date),
                              P_INT(province_id), *key),
                       &r);
@@ -425,7 +444,7 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
     char link_from[RF_DATE_LEN] = "", link_to[RF_DATE_LEN] = "";
     int rc;
 
-    rc = s->be->query(s,
+    rc = query(s,
                       "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
                       " WHERE l.unit_id = ? AND " IN_FORCE("l"),
                       PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
@@ -474,7 +493,7 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s,
+    rc = query(s,
                       "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
                       " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
                       " ORDER BY l.valid_from",
@@ -539,7 +558,7 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(
+    rc = query(
         s, sql,
         PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d),
                P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d),
@@ -658,7 +677,7 @@ static int user_get(struct rf_store *s, const char *sql, const struct rf_param *
                     struct rf_user *out)
 {
     struct rf_rows *r;
-    int rc = s->be->query(s, sql, p, n, &r);
+    int rc = query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -710,7 +729,7 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s, sql,
+    rc = query(s, sql,
                       PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(q->date),
                              P_TEXT(q->date), P_INT(q->province_id), P_INT(q->all_units ? 1 : 0),
                              P_OPT_INT(q->unit_id), P_OPT_INT(q->unit_id), P_TEXT(pattern),
@@ -752,7 +771,7 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s,
+    rc = query(s,
                       "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
                       " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
                       " FROM sessions x JOIN users us ON us.id = x.user_id"
@@ -823,7 +842,7 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     int rc;
 
     /* taking the head's row lock serialises the province's writers (PostgreSQL) */
-    rc = s->be->query(s,
+    rc = query(s,
                       "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
                       " RETURNING seq, hash",
                       PARAMS(P_INT(rec->province_id)), &r);
@@ -871,7 +890,7 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s, sql,
+    rc = query(s, sql,
                       PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
                              P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
                              P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id),
@@ -910,7 +929,7 @@ int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
     struct rf_rows *r;
     int rc;
 
-    rc = s->be->query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
+    rc = query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
                       PARAMS(P_INT(province_id)), &r);
     if (rc != RF_OK)
         return rc;

@@ -51,6 +51,13 @@ void rf_store_rollback(struct rf_store *s);
 /* Copy a SQLite database to 'path' while it stays in use. RF_EINVAL on PostgreSQL. */
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
 
+/*
+ * Fault injection for tests (SQLite's faultsim): after 'n' more statements
+ * every statement of every connection fails with RF_ESTORE; 'n' < 0 turns it
+ * off. Process-wide.
+ */
+void rf_store_faults_after(int n);
+
 /* ---- provinces: the tenant of every row ---- */
 
 struct rf_province {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark: an authenticated read of a unit's subtree (20,000 units) beside
+# nginx serving a static file of the same size, in the same run, with the
+# same wrk settings. Prints both rates and their ratio.
+#   bench/tree.sh [SECONDS] [CONNECTIONS]
+# Needs wrk and nginx (installed from Debian when missing) and build/reform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10} conns=${2:-32}
+command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] || {
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq wrk nginx-light >/dev/null
+}
+[ -x build/reform ] || make build
+
+work=$(mktemp -d /tmp/reform-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers read the static file
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+db=sqlite:$work/bench.db
+
+# 1 province, 100 districts of 199 communes each: 20,001 units in force on 2024-06-30
+awk 'BEGIN {
+  print "code,name,kind,parent_code,valid_from,valid_to,successor_code,generated"
+  print "42,Tỉnh Hà Tĩnh,province,,2020-01-01,,,1"
+  for (d = 1; d <= 100; d++) {
+    printf "D%03d,Huyện Số %d,district,42,2020-01-01,2025-07-01,42,1\n", d, d
+    for (c = 1; c <= 199; c++)
+      printf "C%03d%03d,Xã Số %d của huyện %d,commune,D%03d,2020-01-01,,,1\n", d, c, c, d, d
+  }
+}' > "$work/units.csv"
+build/reform import units "$work/units.csv" --db "$db" >/dev/null
+echo "bench-admin-password" | build/reform user add bench --name "Bench Admin" --unit 42 \
+  --roles admin --db "$db" >/dev/null
+
+port=$((30000 + RANDOM % 10000))
+build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web 2>"$work/reform.log" &
+echo $! > "$work/reform.pid"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"bench","password":"bench-admin-password"}' \
+  "http://127.0.0.1:$port/api/v1/session" | sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' | tr -d '\r')
+url="http://127.0.0.1:$port/api/v1/units/1/tree?date=2024-06-30"
+curl -sf -H "Cookie: $cookie" "$url" > "$work/tree.json"
+size=$(stat -c %s "$work/tree.json")
+units=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$work/tree.json")
+
+# nginx serving a file of the same size
+mkdir -p "$work/www"
+head -c "$size" /dev/urandom > "$work/www/tree.json"
+nport=$((port + 1))
+cat > "$work/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $work/www; }
+}
+CONF
+/usr/sbin/nginx -c "$work/nginx.conf"
+sleep 0.3
+
+# a run that sees non-2xx answers is no measurement
+check() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
+[ "$(check "http://127.0.0.1:$nport/tree.json")" = 200 ] || { echo "nginx does not serve the file"; exit 1; }
+# requests per second; a run with non-2xx answers or socket errors is refused
+rate() {
+  wrk -t2 -c"$conns" -d"${secs}s" "$@" > "$work/wrk.out"
+  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
+}
+echo "subtree: $units units, $size bytes; wrk -t2 -c$conns -d${secs}s"
+reform_rps=$(rate -H "Cookie: $cookie" "$url")
+nginx_rps=$(rate "http://127.0.0.1:$nport/tree.json")
+errors=$(grep -c ' error ' "$work/reform.log" || true)
+echo "reform (authenticated subtree): $reform_rps req/s"
+echo "nginx (static file, same size):  $nginx_rps req/s"
+python3 -c "import sys; r, n = map(float, sys.argv[1:]); print(f'ratio: {r / n * 100:.1f}% of nginx')" "$reform_rps" "$nginx_rps"
+echo "server errors logged: $errors"

@@ -1,0 +1,657 @@
+/*
+ * The storage conformance suite: every test runs against a fresh database of
+ * the backend named by argv[1], "sqlite" (a new file) or "postgresql" (a new
+ * schema on the server at $RF_TEST_PG_URL). Also the application's
+ * all-or-nothing guarantee under injected storage faults.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/app/app.h"
+#include "../../src/store/store.h"
+
+static const char *backend;
+static char db_url[512];
+static int db_counter;
+
+/* A fresh, empty database for one test: its URL goes to db_url. */
+static void fresh_db(void)
+{
+    db_counter++;
+    if (strcmp(backend, "sqlite") == 0) {
+        char path[256];
+        snprintf(path, sizeof(path), "/tmp/rf-store-test-%d-%d.db", (int)getpid(), db_counter);
+        unlink(path);
+        snprintf(db_url, sizeof(db_url), "sqlite:%s", path);
+        return;
+    }
+    const char *base = getenv("RF_TEST_PG_URL");
+    char sql[256];
+    PGconn *pg;
+    PGresult *res;
+
+    assert_non_null(base);
+    pg = PQconnectdb(base);
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    snprintf(sql, sizeof(sql),
+             "SET client_min_messages = warning; DROP SCHEMA IF EXISTS t%d_%d CASCADE;"
+             " CREATE SCHEMA t%d_%d",
+             (int)getpid(), db_counter, (int)getpid(), db_counter);
+    res = PQexec(pg, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    PQfinish(pg);
+    snprintf(db_url, sizeof(db_url), "%s%soptions=-csearch_path%%3Dt%d_%d", base,
+             strchr(base, '?') ? "&" : "?", (int)getpid(), db_counter);
+}
+
+static int setup(void **state)
+{
+    struct rf_store *s = NULL;
+    struct rf_error err;
+
+    fresh_db();
+    rf_error_init(&err);
+    assert_int_equal(rf_store_open(db_url, &s, &err), RF_OK);
+    assert_int_equal(rf_store_migrate(s, NULL, &err), RF_OK);
+    *state = s;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct rf_store *s = *state;
+
+    rf_store_close(&s);
+    if (strcmp(backend, "sqlite") == 0) {
+        char path[600];
+        snprintf(path, sizeof(path), "%s", db_url + 7);
+        unlink(path);
+        strncat(path, "-wal", sizeof(path) - strlen(path) - 1);
+        unlink(path);
+    }
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+static int64_t province(struct rf_store *s, const char *code)
+{
+    struct rf_province p;
+
+    memset(&p, 0, sizeof(p));
+    snprintf(p.code, sizeof(p.code), "%s", code);
+    snprintf(p.name, sizeof(p.name), "Tỉnh %s", code);
+    assert_int_equal(rf_store_province_insert(s, &p), RF_OK);
+    return p.id;
+}
+
+static int64_t unit(struct rf_store *s, int64_t prov, const char *code, const char *name,
+                    enum rf_unit_kind kind, int64_t parent, const char *from, const char *to)
+{
+    struct rf_unit u;
+
+    memset(&u, 0, sizeof(u));
+    u.province_id = prov;
+    snprintf(u.code, sizeof(u.code), "%s", code);
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    u.kind = kind;
+    u.parent_id = parent;
+    snprintf(u.valid_from, sizeof(u.valid_from), "%s", from);
+    snprintf(u.valid_to, sizeof(u.valid_to), "%s", to ? to : "");
+    assert_int_equal(rf_store_unit_insert(s, &u), RF_OK);
+    assert_true(u.id > 0);
+    return u.id;
+}
+
+struct seen {
+    int64_t id[64];
+    int depth[64];
+    int64_t parent[64];
+    int n;
+};
+
+static int collect(void *ctx, const struct rf_unit *u)
+{
+    struct seen *seen = ctx;
+
+    if (seen->n < 64) {
+        seen->id[seen->n] = u->id;
+        seen->depth[seen->n] = u->depth;
+        seen->parent[seen->n] = u->parent_id;
+    }
+    seen->n++;
+    return 0;
+}
+
+static struct seen list(struct rf_store *s, int64_t prov, int64_t root, const char *date,
+                        const char *text, int skip_root, int max_depth)
+{
+    struct rf_unit_query q;
+    struct seen seen;
+
+    memset(&q, 0, sizeof(q));
+    memset(&seen, 0, sizeof(seen));
+    q.province_id = prov;
+    q.root_id = root;
+    q.date = date;
+    q.text_fold = text;
+    q.skip_root = skip_root;
+    q.max_depth = max_depth;
+    assert_int_equal(rf_store_units_list(s, &q, collect, &seen), RF_OK);
+    return seen;
+}
+
+/* A small province: P > district D (until 2025-07-01) > communes C1, C2;
+ * P > department S; from 2025-07-01 C1 sits under P, C2 merged into new N. */
+struct tree {
+    int64_t prov, p, d, c1, c2, s, n;
+};
+
+static struct tree small_tree(struct rf_store *s)
+{
+    struct tree t;
+
+    t.prov = province(s, "42");
+    t.p = unit(s, t.prov, "42", "Tỉnh Hà Tĩnh", RF_UNIT_PROVINCE, 0, "2020-01-01", NULL);
+    t.d = unit(s, t.prov, "436", "Thành phố Hà Tĩnh", RF_UNIT_CITY, t.p, "2020-01-01",
+               "2025-07-01");
+    t.c1 = unit(s, t.prov, "18070", "Phường Trần Phú", RF_UNIT_WARD, t.d, "2020-01-01", NULL);
+    t.c2 = unit(s, t.prov, "18073", "Phường Nam Hà", RF_UNIT_WARD, t.d, "2020-01-01",
+                "2025-07-01");
+    t.s = unit(s, t.prov, "S02", "Sở Nội vụ", RF_UNIT_DEPARTMENT, t.p, "2020-01-01", NULL);
+    t.n = unit(s, t.prov, "N1", "Phường Thành Sen", RF_UNIT_WARD, t.p, "2025-07-01", NULL);
+    assert_int_equal(rf_store_unit_move(s, t.prov, t.c1, t.p, "2025-07-01"), RF_OK);
+    return t;
+}
+
+/* ---- tests ---- */
+
+static void test_migrate_is_idempotent(void **state)
+{
+    struct rf_store *s = *state;
+    struct rf_error err;
+    int applied = -1, version = 0;
+
+    rf_error_init(&err);
+    assert_int_equal(rf_store_migrate(s, &applied, &err), RF_OK);
+    assert_int_equal(applied, 0); /* setup applied them all */
+    assert_int_equal(rf_store_schema_version(s, &version), RF_OK);
+    assert_true(version >= 1);
+    assert_string_equal(rf_store_backend(s), backend);
+}
+
+static void test_open_rejects_unknown_scheme(void **state)
+{
+    struct rf_store *other = NULL;
+    struct rf_error err;
+
+    (void)state;
+    rf_error_init(&err);
+    assert_int_equal(rf_store_open("mysql://x", &other, &err), RF_EINVAL);
+    assert_null(other);
+    assert_string_equal(err.item[0].field, "db");
+}
+
+static void test_province_code_unique(void **state)
+{
+    struct rf_store *s = *state;
+    struct rf_province p, got;
+
+    province(s, "42");
+    memset(&p, 0, sizeof(p));
+    snprintf(p.code, sizeof(p.code), "42");
+    snprintf(p.name, sizeof(p.name), "again");
+    assert_int_equal(rf_store_province_insert(s, &p), RF_ECONFLICT);
+    assert_int_equal(rf_store_province_get(s, NULL, &got), RF_OK);
+    assert_string_equal(got.code, "42");
+    assert_int_equal(rf_store_province_get(s, "99", &got), RF_ENOTFOUND);
+}
+
+static void test_unit_code_unique_within_province(void **state)
+{
+    struct rf_store *s = *state;
+    int64_t a = province(s, "42"), b = province(s, "40");
+    struct rf_unit u;
+
+    unit(s, a, "42", "Tỉnh Hà Tĩnh", RF_UNIT_PROVINCE, 0, "2020-01-01", NULL);
+    unit(s, b, "42", "another province may reuse a code", RF_UNIT_DEPARTMENT, 0, "2020-01-01",
+         NULL);
+    memset(&u, 0, sizeof(u));
+    u.province_id = a;
+    snprintf(u.code, sizeof(u.code), "42");
+    snprintf(u.name, sizeof(u.name), "duplicate");
+    snprintf(u.valid_from, sizeof(u.valid_from), "2020-01-01");
+    assert_int_equal(rf_store_unit_insert(s, &u), RF_ECONFLICT);
+}
+
+static void test_subtree_follows_the_date(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct seen then = list(s, t.prov, t.p, "2023-06-30", NULL, 0, 0);
+    struct seen now = list(s, t.prov, t.p, "2026-01-01", NULL, 0, 0);
+    struct rf_unit u;
+
+    /* 2023: P, D, C1, C2, S (N not yet) */
+    assert_int_equal(then.n, 5);
+    /* 2026: P, C1 (now under P), S, N */
+    assert_int_equal(now.n, 4);
+    for (int i = 0; i < now.n; i++) {
+        assert_true(now.id[i] != t.d && now.id[i] != t.c2);
+        if (now.id[i] == t.c1) {
+            assert_int_equal(now.depth[i], 1);
+            assert_int_equal(now.parent[i], t.p);
+        }
+    }
+    for (int i = 0; i < then.n; i++)
+        if (then.id[i] == t.c1) {
+            assert_int_equal(then.depth[i], 2);
+            assert_int_equal(then.parent[i], t.d);
+        }
+    /* the district's own subtree in 2023, and nothing of it in 2026 */
+    assert_int_equal(list(s, t.prov, t.d, "2023-06-30", NULL, 0, 0).n, 3);
+    assert_int_equal(list(s, t.prov, t.d, "2026-01-01", NULL, 0, 0).n, 0);
+    /* children only */
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", NULL, 1, 1).n, 2);
+    /* the day before and the day of the change */
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.c1, "2025-06-30", &u), RF_OK);
+    assert_int_equal(u.parent_id, t.d);
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.c1, "2025-07-01", &u), RF_OK);
+    assert_int_equal(u.parent_id, t.p);
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.p, "2023-06-30", &u), RF_OK);
+    assert_int_equal(u.children, 2);
+}
+
+static void test_search_folds_diacritics(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "ha tinh", 0, 0).n, 2);
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "tran phu", 0, 0).n, 1);
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "noi vu", 0, 0).n, 1);
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "1807", 0, 0).n, 2); /* codes */
+    /* LIKE's own characters are literal */
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "%", 0, 0).n, 0);
+    assert_int_equal(list(s, t.prov, t.p, "2023-06-30", "_", 0, 0).n, 0);
+}
+
+static void test_paging_by_cursor(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_unit_query q;
+    struct seen a, b;
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = t.prov;
+    q.root_id = t.p;
+    q.date = "2023-06-30";
+    q.limit = 3;
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(rf_store_units_list(s, &q, collect, &a), RF_OK);
+    assert_int_equal(a.n, 3);
+    q.after_id = a.id[2];
+    memset(&b, 0, sizeof(b));
+    assert_int_equal(rf_store_units_list(s, &q, collect, &b), RF_OK);
+    assert_int_equal(b.n, 2);
+    assert_true(b.id[0] > a.id[2]);
+}
+
+static int count_link(void *ctx, const struct rf_unit_link *l)
+{
+    (void)l;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_move_splits_periods(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    int links = 0, within = 0;
+
+    assert_int_equal(rf_store_unit_links(s, t.c1, count_link, &links), RF_OK);
+    assert_int_equal(links, 2);
+    assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2024-01-01", &within), RF_OK);
+    assert_true(within);
+    assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-07-01", &within), RF_OK);
+    assert_false(within);
+    assert_int_equal(rf_store_unit_within(s, t.p, t.c1, "2025-07-01", &within), RF_OK);
+    assert_true(within);
+    assert_int_equal(rf_store_unit_within(s, t.s, t.c1, "2024-01-01", &within), RF_OK);
+    assert_false(within);
+    /* moving on the first day of a period replaces its parent, adds no period */
+    assert_int_equal(rf_store_unit_move(s, t.prov, t.c1, t.s, "2025-07-01"), RF_OK);
+    links = 0;
+    assert_int_equal(rf_store_unit_links(s, t.c1, count_link, &links), RF_OK);
+    assert_int_equal(links, 2);
+}
+
+static void test_ending_clips_periods(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_unit u;
+    int64_t later = 0, version_before = 0, version_after = 0;
+
+    assert_int_equal(rf_store_units_version(s, t.prov, &version_before), RF_OK);
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.s, "2024-01-01", &u), RF_OK);
+    snprintf(u.valid_to, sizeof(u.valid_to), "2024-01-01");
+    assert_int_equal(rf_store_unit_update(s, &u), RF_OK);
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.s, "2024-01-01", &u), RF_OK);
+    assert_int_equal(u.parent_id, 0);
+    assert_int_equal(rf_store_unit_get(s, t.prov, t.s, "2023-12-31", &u), RF_OK);
+    assert_int_equal(u.parent_id, t.p);
+    assert_int_equal(rf_store_unit_children_after(s, t.d, "2025-07-01", &later), RF_OK);
+    assert_int_equal(later, 0);
+    assert_int_equal(rf_store_unit_children_after(s, t.d, "2025-06-30", &later), RF_OK);
+    assert_int_equal(later, 2);
+    assert_int_equal(rf_store_units_version(s, t.prov, &version_after), RF_OK);
+    assert_true(version_after > version_before);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+    struct rf_store *s = *state;
+    int64_t prov = province(s, "42");
+    struct rf_unit u;
+
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    unit(s, prov, "X1", "temporary", RF_UNIT_PROVINCE, 0, "2020-01-01", NULL);
+    rf_store_rollback(s);
+    assert_int_equal(rf_store_unit_get_by_code(s, prov, "X1", "2021-01-01", &u), RF_ENOTFOUND);
+}
+
+static int64_t user(struct rf_store *s, int64_t prov, int64_t unit_id, const char *name,
+                    unsigned roles)
+{
+    struct rf_user u;
+
+    memset(&u, 0, sizeof(u));
+    u.province_id = prov;
+    u.unit_id = unit_id;
+    snprintf(u.username, sizeof(u.username), "%s", name);
+    snprintf(u.full_name, sizeof(u.full_name), "Nguyễn Văn %s", name);
+    u.roles = roles;
+    snprintf(u.password_hash, sizeof(u.password_hash), "$argon2id$not-a-real-hash");
+    assert_int_equal(rf_store_user_insert(s, &u), RF_OK);
+    return u.id;
+}
+
+static int count_user(void *ctx, const struct rf_user *u)
+{
+    (void)u;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_users(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_user u, dup;
+    struct rf_user_query q;
+    int n = 0;
+    int64_t id = user(s, t.prov, t.c1, "focal.c1", RF_ROLE_FOCAL);
+
+    user(s, t.prov, t.s, "focal.s", RF_ROLE_FOCAL);
+    assert_int_equal(rf_store_user_get_by_name(s, "focal.c1", &u), RF_OK);
+    assert_int_equal(u.id, id);
+    assert_string_equal(u.unit_code, "18070");
+    assert_int_equal(u.roles, RF_ROLE_FOCAL);
+    assert_int_equal(rf_store_user_get_by_name(s, "nobody", &u), RF_ENOTFOUND);
+    memset(&dup, 0, sizeof(dup));
+    dup.province_id = t.prov;
+    dup.unit_id = t.s;
+    snprintf(dup.username, sizeof(dup.username), "focal.c1");
+    snprintf(dup.full_name, sizeof(dup.full_name), "x");
+    assert_int_equal(rf_store_user_insert(s, &dup), RF_ECONFLICT);
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = t.prov;
+    q.root_id = t.d;
+    q.date = "2024-01-01";
+    assert_int_equal(rf_store_users_list(s, &q, count_user, &n), RF_OK);
+    assert_int_equal(n, 1); /* only the district's ward */
+    q.all_units = 1;
+    n = 0;
+    assert_int_equal(rf_store_users_list(s, &q, count_user, &n), RF_OK);
+    assert_int_equal(n, 2);
+    q.text_fold = "nguyen van focal.s";
+    n = 0;
+    assert_int_equal(rf_store_users_list(s, &q, count_user, &n), RF_OK);
+    assert_int_equal(n, 1);
+
+    u.disabled = 1;
+    u.roles = RF_ROLE_FOCAL | RF_ROLE_CLERK;
+    assert_int_equal(rf_store_user_update(s, &u), RF_OK);
+    assert_int_equal(rf_store_user_get(s, t.prov, id, &u), RF_OK);
+    assert_int_equal(u.disabled, 1);
+    assert_int_equal(u.roles, RF_ROLE_FOCAL | RF_ROLE_CLERK);
+}
+
+static void test_sessions(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    int64_t uid = user(s, t.prov, t.s, "someone", RF_ROLE_LEADER);
+    struct rf_session x, got;
+    struct rf_user u;
+
+    memset(&x, 0, sizeof(x));
+    x.province_id = t.prov;
+    x.user_id = uid;
+    x.kind = RF_SESSION_COOKIE;
+    snprintf(x.token_hash, sizeof(x.token_hash), "%064d", 7);
+    snprintf(x.csrf, sizeof(x.csrf), "csrf");
+    x.created_at = x.last_seen_at = 1000;
+    assert_int_equal(rf_store_session_insert(s, &x), RF_OK);
+    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(got.user_id, uid);
+    assert_int_equal(got.ended_at, 0);
+    assert_string_equal(u.username, "someone");
+    assert_int_equal(rf_store_session_touch(s, x.id, 2000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(got.last_seen_at, 2000);
+    assert_int_equal(rf_store_sessions_end_user(s, uid, RF_SESSION_BEARER, 3000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(got.ended_at, 0); /* only bearer tokens ended */
+    assert_int_equal(rf_store_sessions_end_user(s, uid, RF_SESSION_COOKIE, 3000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(got.ended_at, 3000);
+    assert_int_equal(rf_store_session_find(s, "nope", &got, &u), RF_ENOTFOUND);
+}
+
+struct chain {
+    int n;
+    char prev[RF_AUDIT_HASH_HEX];
+    int broken;
+};
+
+static int walk(void *ctx, const struct rf_audit_row *row)
+{
+    struct chain *c = ctx;
+    char hash[RF_AUDIT_HASH_HEX];
+
+    c->n++;
+    if (row->rec.seq != c->n || strcmp(row->rec.prev_hash, c->prev) != 0)
+        c->broken = 1;
+    rf_audit_hash(&row->rec, hash);
+    if (strcmp(hash, row->hash) != 0)
+        c->broken = 1;
+    snprintf(c->prev, sizeof(c->prev), "%s", row->hash);
+    return 0;
+}
+
+static void audit(struct rf_store *s, int64_t prov, const char *action, const char *after)
+{
+    struct rf_audit_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.province_id = prov;
+    r.at = 1700000000;
+    r.actor_id = 3;
+    r.actor = "admin";
+    r.action = action;
+    r.entity = "unit";
+    r.entity_id = "5";
+    r.after = after;
+    assert_int_equal(rf_store_audit_append(s, &r), RF_OK);
+}
+
+static void test_audit_chain(void **state)
+{
+    struct rf_store *s = *state;
+    int64_t prov = province(s, "42"), seq = 0;
+    struct rf_audit_query q;
+    struct chain c;
+    char head[RF_AUDIT_HASH_HEX];
+
+    audit(s, prov, "create", "{\"name\":\"Sở Nội vụ\"}");
+    audit(s, prov, "update", NULL);
+    /* a rolled-back change leaves no record and the head where it was */
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    audit(s, prov, "update", "{}");
+    rf_store_rollback(s);
+    audit(s, prov, "delete", NULL);
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = prov;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.prev, sizeof(c.prev), "%s", RF_AUDIT_GENESIS);
+    assert_int_equal(rf_store_audit_list(s, &q, walk, &c), RF_OK);
+    assert_int_equal(c.n, 3);
+    assert_false(c.broken);
+    assert_int_equal(rf_store_audit_head(s, prov, &seq, head), RF_OK);
+    assert_int_equal(seq, 3);
+    assert_string_equal(head, c.prev);
+    /* filters */
+    q.entity = "task";
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(rf_store_audit_list(s, &q, walk, &c), RF_OK);
+    assert_int_equal(c.n, 0);
+}
+
+static void test_large_subtree(void **state)
+{
+    struct rf_store *s = *state;
+    int64_t prov = province(s, "42");
+    int64_t root, district = 0;
+    char code[32];
+    struct seen all;
+
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    root = unit(s, prov, "42", "Tỉnh", RF_UNIT_PROVINCE, 0, "2020-01-01", NULL);
+    for (int i = 0; i < 20000; i++) {
+        if (i % 200 == 0) {
+            snprintf(code, sizeof(code), "D%d", i);
+            district = unit(s, prov, code, "Huyện", RF_UNIT_DISTRICT, root, "2020-01-01", NULL);
+            continue;
+        }
+        snprintf(code, sizeof(code), "C%d", i);
+        unit(s, prov, code, "Xã", RF_UNIT_COMMUNE, district, "2020-01-01", NULL);
+    }
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    all = list(s, prov, root, "2023-01-01", NULL, 0, 0);
+    assert_int_equal(all.n, 20001);
+    assert_int_equal(list(s, prov, root, "2023-01-01", NULL, 1, 1).n, 100);
+}
+
+/* ---- the application under storage faults: every failure leaves nothing half-written ---- */
+
+static void test_faults_leave_nothing_half_written(void **state)
+{
+    struct rf_app_config cfg = {db_url, 2, NULL};
+    struct rf_app *app = NULL;
+    struct rf_actor sys;
+    struct rf_error err;
+    struct rf_audit_report report;
+    const char *csv = "code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n"
+                      "42,Tỉnh Hà Tĩnh,province,,2020-01-01,,,0\n"
+                      "S02,Sở Nội vụ,department,42,2020-01-01,,,0\n";
+    int failures = 0, n;
+    (void)state;
+
+    rf_error_init(&err);
+    assert_int_equal(rf_app_open(&cfg, 1, &app, &err), RF_OK);
+    rf_app_system_actor(app, &sys);
+    assert_int_equal(rf_app_units_import(app, &sys, csv, &n, &err), RF_OK);
+    rf_app_system_actor(app, &sys);
+
+    for (int after = 0; after < 60; after++) {
+        struct rf_unit_input in = {"S03", "Sở Tư pháp", "department", 0, "2020-01-01", NULL, 0};
+        struct rf_unit u;
+        struct rf_store *s;
+        int rc, found;
+
+        in.parent_id = rf_app_root_unit(app);
+        rf_error_init(&err);
+        rf_store_faults_after(after);
+        rc = rf_app_unit_create(app, &sys, &in, &u, &err);
+        rf_store_faults_after(-1);
+        s = rf_app_store_get(app);
+        found = rf_store_unit_get_by_code(s, sys.province_id, "S03", "2021-01-01", &u) == RF_OK;
+        rf_app_store_put(app, s);
+        if (rc == RF_OK) {
+            assert_true(found);
+            break;
+        }
+        failures++;
+        assert_true(err.n > 0); /* a clean error */
+        assert_false(found);    /* and nothing written */
+        rf_error_init(&err);
+        assert_int_equal(rf_app_audit_verify(app, &report, &err), RF_OK);
+        assert_true(report.ok);
+        assert_int_equal(report.records, 2); /* the two imported units only */
+    }
+    assert_true(failures > 3);
+    rf_error_init(&err);
+    assert_int_equal(rf_app_audit_verify(app, &report, &err), RF_OK);
+    assert_true(report.ok);
+    assert_int_equal(report.records, 3);
+    rf_app_close(&app);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_migrate_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_rejects_unknown_scheme, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_province_code_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unit_code_unique_within_province, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_subtree_follows_the_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_folds_diacritics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paging_by_cursor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_splits_periods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ending_clips_periods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_subtree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written, setup, teardown),
+    };
+
+    if (argc != 2 || (strcmp(argv[1], "sqlite") != 0 && strcmp(argv[1], "postgresql") != 0)) {
+        fprintf(stderr, "usage: test_store sqlite|postgresql\n");
+        return 2;
+    }
+    backend = argv[1];
+    if (strcmp(backend, "postgresql") == 0 && !getenv("RF_TEST_PG_URL")) {
+        fprintf(stderr, "test_store: set RF_TEST_PG_URL to a PostgreSQL server for the "
+                        "postgresql run (make test starts one)\n");
+        return 1;
+    }
+    return cmocka_run_group_tests_name(backend, tests, NULL, NULL);
+}
