@@ -47,6 +47,7 @@ const char *rf_err_str(int code)
     case RF_EAUTH: return "not authenticated";
     case RF_ELIMIT: return "too many attempts";
     case RF_ETOOBIG: return "too large";
+    case RF_EMEDIA: return "unsupported media type";
     }
     return "unknown error";
 }

@@ -22,6 +22,7 @@ enum rf_err {
     RF_EAUTH = -7,      /* not signed in, or bad credentials */
     RF_ELIMIT = -8,     /* too many attempts */
     RF_ETOOBIG = -9,    /* request body over the limit */
+    RF_EMEDIA = -10,    /* request body of a type not understood */
 };
 
 #define RF_ERROR_MAX_ITEMS 8

@@ -74,7 +74,7 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
     (void)rf_query_int(r, "limit", 1, 1000, 100, &limit, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     memset(&f, 0, sizeof(f));
     f.entity = rf_query(r, "entity");
     f.entity_id = rf_query(r, "entity_id");

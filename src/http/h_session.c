@@ -52,12 +52,12 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     username = rf_json_str(body, "username", &err);
     password = rf_json_str(body, "password", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_signin(r->app, username, password, r->client, &r->actor, token, &retry, &err);
     json_decref(body);
@@ -106,12 +106,12 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     current = rf_json_str(body, "current_password", &err);
     next = rf_json_str(body, "new_password", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_password_change(r->app, &r->actor, current, next, &err);
     json_decref(body);
@@ -135,13 +135,13 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     user_id = rf_json_int(body, "user_id", &err);
     label = rf_json_str(body, "label", &err);
     days = rf_json_int(body, "expires_in_days", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_token_issue(r->app, &r->actor, user_id, label,
                             days < 0 || days > 100000 ? -1 : (int)days, token, &x, &err);

@@ -58,7 +58,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     (void)rf_query_int(r, "depth", 1, 16, 0, &depth, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     q.date = rf_query(r, "date");
     q.root_id = root;
     q.parent_id = parent;
@@ -73,7 +73,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
         if (err.n && err.code == RF_EINVAL)
-            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+            return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
     /* the store was asked for one row past the page: seeing it means a next page */
@@ -170,7 +170,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_query_int(r, "depth", 1, 16, 0, &depth, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     memset(&q, 0, sizeof(q));
     q.date = rf_query(r, "date");
     q.root_id = r->params[0];
@@ -178,7 +178,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     rc = rf_app_unit_visible(r->app, &r->actor, q.root_id, q.date, &err);
     if (rc != RF_OK) {
         if (err.code == RF_EINVAL)
-            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+            return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
     if (q.date)
@@ -237,7 +237,7 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         if (err.n && err.code == RF_EINVAL)
-            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+            return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
     return rf_reply_json(r, MHD_HTTP_OK, &b);
@@ -274,7 +274,7 @@ enum MHD_Result rf_h_unit_create(struct rf_req *r)
     rf_error_init(&err);
     if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_unit_create(r->app, &r->actor, &in, &u, &err);
     json_decref(body);
@@ -295,7 +295,7 @@ enum MHD_Result rf_h_unit_update(struct rf_req *r)
     rf_error_init(&err);
     if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_unit_update(r->app, &r->actor, r->params[0], &in, &u, &err);
     json_decref(body);
@@ -316,12 +316,12 @@ enum MHD_Result rf_h_unit_move(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     parent = rf_json_int(body, "parent_id", &err);
     from = rf_json_str(body, "from", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_unit_move(r->app, &r->actor, r->params[0], parent, from, &u, &err);
     json_decref(body);
@@ -342,12 +342,12 @@ enum MHD_Result rf_h_unit_end(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     date = rf_json_str(body, "date", &err);
     successor = rf_json_int(body, "successor_id", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_unit_end(r->app, &r->actor, r->params[0], date, successor, &u, &err);
     json_decref(body);

@@ -52,7 +52,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     memset(&q, 0, sizeof(q));
     q.unit_id = unit;
     q.text = rf_query(r, "q");
@@ -64,7 +64,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
         if (err.n && err.code == RF_EINVAL)
-            return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+            return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
     rf_reply_list_wrap(&b, &o.items, o.more ? o.last_id : 0);
@@ -114,7 +114,7 @@ enum MHD_Result rf_h_user_create(struct rf_req *r)
     rf_error_init(&err);
     if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_user_create(r->app, &r->actor, &in, &u, &err);
     json_decref(body);
@@ -136,7 +136,7 @@ enum MHD_Result rf_h_user_update(struct rf_req *r)
     rf_error_init(&err);
     if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, &err);
+        return rf_reply_bad_input(r, &err);
     }
     rc = rf_app_user_update(r->app, &r->actor, r->params[0], &in, &u, &err);
     json_decref(body);

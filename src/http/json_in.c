@@ -41,8 +41,9 @@ int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, str
     json_t *root, *value;
 
     *out = NULL;
-    if (!type || strncmp(type, "application/json", 16) != 0)
-        return rf_error_set(err, RF_EINVAL, "Content-Type", "media_type",
+    if (!type || strncmp(type, "application/json", 16) != 0 ||
+        (type[16] && type[16] != ';' && type[16] != ' '))
+        return rf_error_set(err, RF_EMEDIA, "Content-Type", "media_type",
                             "the body must be application/json");
     if (depth_of(rf_buf_str(&r->body), r->body.len) > RF_JSON_MAX_DEPTH)
         return rf_error_set(err, RF_EINVAL, NULL, "too_deep", "the JSON nests deeper than %d",

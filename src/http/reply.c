@@ -20,6 +20,7 @@ unsigned rf_http_status(int code)
     case RF_EAUTH: return MHD_HTTP_UNAUTHORIZED;
     case RF_ELIMIT: return MHD_HTTP_TOO_MANY_REQUESTS;
     case RF_ETOOBIG: return MHD_HTTP_CONTENT_TOO_LARGE;
+    case RF_EMEDIA: return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
     default: return MHD_HTTP_SERVICE_UNAVAILABLE;
     }
 }
@@ -131,6 +132,13 @@ enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct
     }
     rf_buf_adds(&b, "]}");
     return rf_reply(r, status, "application/problem+json", &b);
+}
+
+enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err)
+{
+    if (err && err->n && err->code == RF_EMEDIA)
+        return rf_reply_problem(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, err);
+    return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, err);
 }
 
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
