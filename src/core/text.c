@@ -8,10 +8,11 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* C0 controls, DEL and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) */
 static int has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
             return 1;
     return 0;
 }
