@@ -9,7 +9,7 @@ profile=${1:-run}
 packages=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
           libsqlite3-dev libpq-dev libutf8proc-dev libcmocka-dev python3 python3-yaml)
 if [ "$profile" = test ]; then
-  packages+=(sqlite3 postgresql chromium curl)
+  packages+=(sqlite3 postgresql chromium curl clang-format cppcheck)
 fi
 
 missing=()

@@ -11,8 +11,7 @@ int rf_app_allow(const struct rf_actor *actor, enum rf_action action, struct rf_
 {
     if (rf_access_allows(actor->roles, action))
         return RF_OK;
-    return rf_error_set(err, RF_EFORBIDDEN, NULL, "role",
-                        "your roles do not allow this action");
+    return rf_error_set(err, RF_EFORBIDDEN, NULL, "role", "your roles do not allow this action");
 }
 
 int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t unit_id,
@@ -34,10 +33,13 @@ int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t
 int rf_app_store_error(int rc, struct rf_error *err)
 {
     switch (rc) {
-    case RF_OK: return RF_OK;
-    case RF_ENOTFOUND: return rf_error_set(err, rc, NULL, "not_found", "not found");
+    case RF_OK:
+        return RF_OK;
+    case RF_ENOTFOUND:
+        return rf_error_set(err, rc, NULL, "not_found", "not found");
     case RF_ECONFLICT:
         return rf_error_set(err, rc, NULL, "conflict", "the change conflicts with stored data");
-    default: return rf_error_set(err, RF_ESTORE, NULL, "storage", "the database failed");
+    default:
+        return rf_error_set(err, RF_ESTORE, NULL, "storage", "the database failed");
     }
 }

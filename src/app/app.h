@@ -66,8 +66,8 @@ void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out);
 /* ---- access.c ---- */
 
 /* RF_OK when 'actor' has a role allowing 'action', else RF_EFORBIDDEN. */
-int rf_app_allow(const struct rf_actor *actor, enum rf_action action, struct rf_error *err)
-    RF_MUST_CHECK;
+int rf_app_allow(const struct rf_actor *actor, enum rf_action action,
+                 struct rf_error *err) RF_MUST_CHECK;
 /*
  * RF_OK when unit 'unit_id' is within the actor's scope on 'date', else
  * RF_ENOTFOUND (outside the scope answers exactly as absent).
@@ -99,12 +99,12 @@ int rf_app_audit_list(struct rf_app *app, const struct rf_actor *actor,
 
 /* What rf_app_audit_verify found. */
 struct rf_audit_report {
-    int64_t records;        /* records checked */
+    int64_t records; /* records checked */
     int64_t provinces;
-    int ok;                 /* 1 when every chain holds */
-    int64_t bad_province;   /* where the first problem is */
+    int ok;               /* 1 when every chain holds */
+    int64_t bad_province; /* where the first problem is */
     int64_t bad_seq;
-    char problem[256];      /* "record 17 was altered", ... */
+    char problem[256]; /* "record 17 was altered", ... */
 };
 
 /* Check every province's chain from its first record to its head. */
@@ -141,8 +141,8 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
 /* argon2id hash of 'password' (at least 19 MiB, 2 passes) into 'out'. */
 int rf_app_password_hash(const char *password, char out[RF_PASSWORD_HASH_MAX]) RF_MUST_CHECK;
 /* The "me" JSON of a signed-in actor. */
-int rf_app_me_json(struct rf_app *app, const struct rf_actor *actor, struct rf_buf *out)
-    RF_MUST_CHECK;
+int rf_app_me_json(struct rf_app *app, const struct rf_actor *actor,
+                   struct rf_buf *out) RF_MUST_CHECK;
 
 /* ---- units.c ---- */
 
@@ -161,7 +161,7 @@ struct rf_unit_list_query {
     const char *date; /* NULL: today */
     int64_t root_id;  /* 0: the actor's scope */
     int64_t parent_id;
-    int depth;        /* 0: all levels */
+    int depth; /* 0: all levels */
     const char *text;
     const char *kind;
     int64_t after_id;
@@ -181,8 +181,8 @@ int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
 int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                         const char *date, struct rf_error *err) RF_MUST_CHECK;
 /* A unit with its periods in the tree appended as "links" to its JSON in 'out'. */
-int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                    const char *date, struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id, const char *date,
+                    struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
 int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
                        const struct rf_unit_input *in, struct rf_unit *out,
                        struct rf_error *err) RF_MUST_CHECK;
@@ -193,9 +193,8 @@ int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t i
                      int64_t parent_id, const char *from, struct rf_unit *out,
                      struct rf_error *err) RF_MUST_CHECK;
 /* End unit 'id' on 'date'; its units still below it move to 'successor_id'. */
-int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                    const char *date, int64_t successor_id, struct rf_unit *out,
-                    struct rf_error *err) RF_MUST_CHECK;
+int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id, const char *date,
+                    int64_t successor_id, struct rf_unit *out, struct rf_error *err) RF_MUST_CHECK;
 
 /*
  * Import units from CSV text (header

@@ -36,7 +36,7 @@ int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *c
     do {                                                                                           \
         (s) = rf_app_store_get(app);                                                               \
         if (!(s))                                                                                  \
-            return rf_error_set((err), RF_ESTORE, NULL, "unavailable",                            \
+            return rf_error_set((err), RF_ESTORE, NULL, "unavailable",                             \
                                 "the database is unavailable");                                    \
     } while (0)
 

@@ -84,8 +84,8 @@ static int verify_row(void *ctx, const struct rf_audit_row *row)
     }
     v->report->records++;
     if (r->seq > v->expect_seq)
-        return problem(v, r->province_id, v->expect_seq,
-                       "record %lld is missing (deleted)", (long long)v->expect_seq);
+        return problem(v, r->province_id, v->expect_seq, "record %lld is missing (deleted)",
+                       (long long)v->expect_seq);
     if (r->seq < v->expect_seq)
         return problem(v, r->province_id, r->seq, "record %lld appears twice (inserted)",
                        (long long)r->seq);
@@ -96,8 +96,8 @@ static int verify_row(void *ctx, const struct rf_audit_row *row)
                        (long long)r->seq);
     rf_audit_hash(r, hash);
     if (strcmp(hash, row->hash) != 0)
-        return problem(v, r->province_id, r->seq,
-                       "record %lld does not match its hash (altered)", (long long)r->seq);
+        return problem(v, r->province_id, r->seq, "record %lld does not match its hash (altered)",
+                       (long long)r->seq);
     snprintf(v->prev, sizeof(v->prev), "%s", row->hash);
     v->expect_seq++;
     return 0;

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PWHASH_OPSLIMIT 2                 /* passes */
+#define PWHASH_OPSLIMIT 2                   /* passes */
 #define PWHASH_MEMLIMIT (19u * 1024 * 1024) /* bytes */
-#define TOUCH_EVERY 60                    /* seconds between last-seen writes */
+#define TOUCH_EVERY 60                      /* seconds between last-seen writes */
 
 int rf_app_password_hash(const char *password, char out[RF_PASSWORD_HASH_MAX])
 {
@@ -138,7 +138,7 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
     }
     found = rc == RF_OK;
     good = crypto_pwhash_str_verify(found ? u.password_hash : dummy_hash, password,
-                                     strlen(password)) == 0;
+                                    strlen(password)) == 0;
     if (!found || !good || u.disabled) {
         rf_app_store_put(app, s);
         pthread_mutex_lock(&app->lock);
@@ -303,12 +303,11 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
         rc = rf_store_begin(s);
     if (rc == RF_OK)
         rc = start_session(app, s, &u, RF_SESSION_BEARER, label,
-                           expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400
-                                           : 0,
+                           expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400 : 0,
                            token, out);
     if (rc == RF_OK) {
-        snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}",
-                 (long long)u.id, (long long)out->expires_at);
+        snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}", (long long)u.id,
+                 (long long)out->expires_at);
         rc = rf_app_audit(app, s, actor, "create", "token", out->id, NULL, after);
     }
     if (rc == RF_OK)

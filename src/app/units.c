@@ -59,8 +59,8 @@ static char *unit_audit_json(const struct rf_unit *u)
 }
 
 /* 'date' or today into 'out'; RF_EINVAL naming 'field' when malformed. */
-static int pick_date(struct rf_app *app, const char *date, const char *field,
-                     char out[RF_DATE_LEN], struct rf_error *err)
+static int pick_date(struct rf_app *app, const char *date, const char *field, char out[RF_DATE_LEN],
+                     struct rf_error *err)
 {
     struct rf_date d;
 
@@ -93,8 +93,7 @@ static void last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN])
  * ended before): RF_ENOTFOUND when absent or outside the scope.
  */
 static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
-                        int64_t id, char date[RF_DATE_LEN], struct rf_unit *u,
-                        struct rf_error *err)
+                        int64_t id, char date[RF_DATE_LEN], struct rf_unit *u, struct rf_error *err)
 {
     int rc = rf_store_unit_get(s, actor->province_id, id, date, u);
 
@@ -172,8 +171,8 @@ int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_
         return rc;
     RF_APP_STORE(app, s, err);
     rc = rf_store_unit_get(s, actor->province_id, id, date, &u);
-    if (rc == RF_OK && (strcmp(u.valid_from, date) > 0 ||
-                        (u.valid_to[0] && strcmp(u.valid_to, date) <= 0)))
+    if (rc == RF_OK &&
+        (strcmp(u.valid_from, date) > 0 || (u.valid_to[0] && strcmp(u.valid_to, date) <= 0)))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
         rc = rf_app_scope_check(s, actor, id, date, err);
@@ -282,8 +281,7 @@ static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_
 }
 
 int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
-                       const struct rf_unit_input *in, struct rf_unit *out,
-                       struct rf_error *err)
+                       const struct rf_unit_input *in, struct rf_unit *out, struct rf_error *err)
 {
     struct rf_store *s = NULL;
     struct rf_unit u;
@@ -323,8 +321,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
         if (rf_date_parse(in->valid_to, &to) != RF_OK)
             rf_error_set(err, RF_EINVAL, "valid_to", "date", "a date is written YYYY-MM-DD");
         else if (u.valid_from[0] && strcmp(in->valid_to, u.valid_from) <= 0)
-            rf_error_set(err, RF_EINVAL, "valid_to", "order",
-                         "the end comes after the first day");
+            rf_error_set(err, RF_EINVAL, "valid_to", "order", "the end comes after the first day");
         else
             snprintf(u.valid_to, sizeof(u.valid_to), "%s", in->valid_to);
     }
@@ -390,8 +387,7 @@ static int save(struct rf_app *app, struct rf_store *s, const struct rf_actor *a
 }
 
 int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                       const struct rf_unit_input *in, struct rf_unit *out,
-                       struct rf_error *err)
+                       const struct rf_unit_input *in, struct rf_unit *out, struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_unit before, u;
@@ -548,9 +544,9 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
             rc = RF_ENOTFOUND;
         if (rc == RF_OK && rf_app_scope_check(s, actor, successor_id, date, NULL) != RF_OK)
             rc = RF_ENOTFOUND;
-        if (rc == RF_OK && (successor_id == id ||
-                            (rf_store_unit_within(s, id, successor_id, date, &inside) == RF_OK &&
-                             inside)))
+        if (rc == RF_OK &&
+            (successor_id == id ||
+             (rf_store_unit_within(s, id, successor_id, date, &inside) == RF_OK && inside)))
             rc = rf_error_set(err, RF_EINVAL, "successor_id", "cycle",
                               "a unit's successor lies outside it");
         else if (rc == RF_ENOTFOUND)
@@ -610,8 +606,17 @@ out:
 
 /* ---- import ---- */
 
-enum { COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_FROM, COL_TO, COL_SUCCESSOR, COL_GENERATED,
-       NCOLS };
+enum {
+    COL_CODE,
+    COL_NAME,
+    COL_KIND,
+    COL_PARENT,
+    COL_FROM,
+    COL_TO,
+    COL_SUCCESSOR,
+    COL_GENERATED,
+    NCOLS
+};
 
 static const char *const import_header[NCOLS] = {
     "code", "name", "kind", "parent_code", "valid_from", "valid_to", "successor_code", "generated",
@@ -696,8 +701,7 @@ static int import_row(struct rf_app *app, struct rf_store *s, struct rf_actor *a
         if (rf_unit_kind_check(u.kind, from, "kind", &why) == RF_OK &&
             rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", &why) == RF_OK)
             rf_error_set(&why, RF_EINVAL, "kind", "rule", "breaks a rule of the unit tree");
-        return line_error(err, c->line, why.item[0].field, why.item[0].code,
-                          why.item[0].message);
+        return line_error(err, c->line, why.item[0].field, why.item[0].code, why.item[0].message);
     }
     rc = rf_store_unit_get_by_code(s, actor->province_id, u.code, u.valid_from, &existing);
     if (rc == RF_ENOTFOUND) {
@@ -747,8 +751,8 @@ static int import_successors(struct rf_app *app, struct rf_store *s, const struc
         struct rf_unit u, succ;
         if (c.nfields != NCOLS || !c.field[COL_SUCCESSOR][0])
             continue;
-        rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_CODE],
-                                       c.field[COL_FROM], &u);
+        rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_CODE], c.field[COL_FROM],
+                                       &u);
         if (rc == RF_OK)
             rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_SUCCESSOR],
                                            c.field[COL_FROM], &succ);
@@ -784,16 +788,17 @@ int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor_in, con
     rf_csv_init(&c, csv);
     rc = rf_csv_next(&c);
     if (rc != 1 || c.nfields != NCOLS) {
-        rc = rf_error_set(err, RF_EINVAL, "file", "header", "line 1: the header must be %s,%s,%s,"
-                          "%s,%s,%s,%s,%s", import_header[0], import_header[1], import_header[2],
-                          import_header[3], import_header[4], import_header[5], import_header[6],
-                          import_header[7]);
+        rc = rf_error_set(err, RF_EINVAL, "file", "header",
+                          "line 1: the header must be %s,%s,%s,"
+                          "%s,%s,%s,%s,%s",
+                          import_header[0], import_header[1], import_header[2], import_header[3],
+                          import_header[4], import_header[5], import_header[6], import_header[7]);
         goto out;
     }
     for (int i = 0; i < NCOLS; i++) {
         if (strcmp(c.field[i], import_header[i]) != 0) {
-            rc = rf_error_set(err, RF_EINVAL, "file", "header",
-                              "line 1: column %d must be '%s'", i + 1, import_header[i]);
+            rc = rf_error_set(err, RF_EINVAL, "file", "header", "line 1: column %d must be '%s'",
+                              i + 1, import_header[i]);
             goto out;
         }
     }

@@ -48,8 +48,8 @@ static char *user_audit_json(const struct rf_user *u)
 }
 
 /* The date on which to judge whether unit 'unit_id' is in the actor's scope. */
-static void scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id,
-                       int64_t unit_id, char date[RF_DATE_LEN])
+static void scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t unit_id,
+                       char date[RF_DATE_LEN])
 {
     struct rf_unit u;
     struct rf_date end;
@@ -158,6 +158,7 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
         char date[RF_DATE_LEN];
         struct rf_unit unit;
         int rc;
+        memset(&unit, 0, sizeof(unit));
         rf_app_today(app, date);
         if (in->unit_code)
             rc = rf_store_unit_get_by_code(s, actor->province_id, in->unit_code, date, &unit);
@@ -188,8 +189,7 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
 }
 
 int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
-                       const struct rf_user_input *in, struct rf_user *out,
-                       struct rf_error *err)
+                       const struct rf_user_input *in, struct rf_user *out, struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_user u;
@@ -235,8 +235,7 @@ out:
 }
 
 int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                       const struct rf_user_input *in, struct rf_user *out,
-                       struct rf_error *err)
+                       const struct rf_user_input *in, struct rf_user *out, struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_user before, u;
@@ -269,8 +268,8 @@ int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (rc == RF_OK) {
         b = user_audit_json(&before);
         a = user_audit_json(&u);
-        rc = rf_app_audit(app, s, actor, in->password ? "update_password" : "update", "user",
-                          u.id, b, a);
+        rc = rf_app_audit(app, s, actor, in->password ? "update_password" : "update", "user", u.id,
+                          b, a);
     }
     if (rc == RF_OK)
         rc = rf_store_commit(s);

@@ -23,14 +23,17 @@ int rf_cmd_audit(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             printf("usage: reform audit verify [--db URL]\n\n"
                    "Check each province's audit chain record by record. Exits 0 when it\n"
                    "holds, 1 naming the first record that was altered, deleted, inserted\n"
                    "or reordered.\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     if (argc - optind != 1 || strcmp(argv[optind], "verify") != 0) {

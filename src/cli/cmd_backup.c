@@ -20,13 +20,16 @@ int rf_cmd_backup(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             printf("usage: reform backup PATH [--db URL]\n\n"
                    "Copy a SQLite database to PATH while it stays in use. For PostgreSQL\n"
                    "use pg_dump.\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     if (argc - optind != 1) {

@@ -11,12 +11,11 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: reform import units FILE.csv [--db URL]\n\n"
-            "Import units in one transaction: every row or none. The header is\n"
-            "code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n"
-            "A code seen again places the same unit under another parent for another period.\n"
-            "Into an empty database the province's own row comes first.\n");
+    fprintf(out, "usage: reform import units FILE.csv [--db URL]\n\n"
+                 "Import units in one transaction: every row or none. The header is\n"
+                 "code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n"
+                 "A code seen again places the same unit under another parent for another period.\n"
+                 "Into an empty database the province's own row comes first.\n");
 }
 
 static int read_file(const char *path, struct rf_buf *out)
@@ -62,9 +61,15 @@ int rf_cmd_import(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'h': help(stdout); return 0;
-        default: help(stderr); return 2;
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            help(stdout);
+            return 0;
+        default:
+            help(stderr);
+            return 2;
         }
     }
     if (argc - optind != 2 || strcmp(argv[optind], "units") != 0) {

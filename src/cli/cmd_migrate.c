@@ -20,13 +20,16 @@ int rf_cmd_migrate(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             printf("usage: reform migrate [--db URL]\n\n"
                    "Apply every schema migration the database lacks, each in its own\n"
                    "transaction. 'serve' does this too on start.\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     rf_error_init(&err);

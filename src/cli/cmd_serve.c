@@ -48,10 +48,14 @@ static void print_signins(void)
 int rf_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-        {"demo", no_argument, NULL, 'D'},          {"web", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'}, {"cookie-secure", no_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"demo", no_argument, NULL, 'D'},
+        {"web", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'},
+        {"cookie-secure", no_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0};
@@ -62,15 +66,33 @@ int rf_cmd_serve(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'l': cfg.listen = optarg; break;
-        case 'D': demo = 1; break;
-        case 'w': cfg.web_root = optarg; break;
-        case 't': cfg.threads = (int)strtol(optarg, NULL, 10); break;
-        case 's': cfg.cookie_secure = 1; break;
-        case 'q': cfg.quiet = 1; break;
-        case 'h': help(stdout); return 0;
-        default: help(stderr); return 2;
+        case 'd':
+            db = optarg;
+            break;
+        case 'l':
+            cfg.listen = optarg;
+            break;
+        case 'D':
+            demo = 1;
+            break;
+        case 'w':
+            cfg.web_root = optarg;
+            break;
+        case 't':
+            cfg.threads = (int)strtol(optarg, NULL, 10);
+            break;
+        case 's':
+            cfg.cookie_secure = 1;
+            break;
+        case 'q':
+            cfg.quiet = 1;
+            break;
+        case 'h':
+            help(stdout);
+            return 0;
+        default:
+            help(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -20,9 +20,12 @@ static void help(FILE *out)
 int rf_cmd_user(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"name", required_argument, NULL, 'n'},
-        {"unit", required_argument, NULL, 'u'},     {"roles", required_argument, NULL, 'r'},
-        {"password", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"name", required_argument, NULL, 'n'},
+        {"unit", required_argument, NULL, 'u'},
+        {"roles", required_argument, NULL, 'r'},
+        {"password", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct rf_user_input in;
@@ -44,13 +47,27 @@ int rf_cmd_user(int argc, char **argv)
     argv++;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'n': in.full_name = optarg; break;
-        case 'u': in.unit_code = optarg; break;
-        case 'r': in.roles = optarg; break;
-        case 'p': in.password = optarg; break;
-        case 'h': help(stdout); return 0;
-        default: help(stderr); return 2;
+        case 'd':
+            db = optarg;
+            break;
+        case 'n':
+            in.full_name = optarg;
+            break;
+        case 'u':
+            in.unit_code = optarg;
+            break;
+        case 'r':
+            in.roles = optarg;
+            break;
+        case 'p':
+            in.password = optarg;
+            break;
+        case 'h':
+            help(stdout);
+            return 0;
+        default:
+            help(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {

@@ -35,9 +35,10 @@ static void usage(FILE *out)
                  "Reform, the administrative-reform platform of a province.\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nEvery command takes --db URL: sqlite:PATH (default %s) or\n"
-                 "postgresql://USER@HOST:PORT/NAME; $REFORM_DB sets the default.\n"
-                 "'reform COMMAND --help' tells more.\n",
+    fprintf(out,
+            "\nEvery command takes --db URL: sqlite:PATH (default %s) or\n"
+            "postgresql://USER@HOST:PORT/NAME; $REFORM_DB sets the default.\n"
+            "'reform COMMAND --help' tells more.\n",
             RF_DEFAULT_DB);
 }
 

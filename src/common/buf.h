@@ -15,7 +15,10 @@ struct rf_buf {
     size_t cap;
 };
 
-#define RF_BUF_INIT {NULL, 0, 0}
+#define RF_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void rf_buf_init(struct rf_buf *b);
 /* Free the bytes; accepts NULL; the buffer stays usable and empty. */

@@ -13,8 +13,8 @@
 #define RF_CSV_MAX_FIELDS 32
 
 struct rf_csv {
-    const char *p;   /* next byte to read */
-    int line;        /* line where the last record started, from 1 */
+    const char *p; /* next byte to read */
+    int line;      /* line where the last record started, from 1 */
     int next_line;
     struct rf_buf store;
     char *field[RF_CSV_MAX_FIELDS];

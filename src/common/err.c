@@ -37,17 +37,28 @@ int rf_error_set(struct rf_error *err, int code, const char *field, const char *
 const char *rf_err_str(int code)
 {
     switch (code) {
-    case RF_OK: return "ok";
-    case RF_ENOTFOUND: return "not found";
-    case RF_EINVAL: return "invalid input";
-    case RF_ECONFLICT: return "conflict";
-    case RF_EFORBIDDEN: return "forbidden";
-    case RF_ESTORE: return "storage failure";
-    case RF_EIO: return "i/o failure";
-    case RF_EAUTH: return "not authenticated";
-    case RF_ELIMIT: return "too many attempts";
-    case RF_ETOOBIG: return "too large";
-    case RF_EMEDIA: return "unsupported media type";
+    case RF_OK:
+        return "ok";
+    case RF_ENOTFOUND:
+        return "not found";
+    case RF_EINVAL:
+        return "invalid input";
+    case RF_ECONFLICT:
+        return "conflict";
+    case RF_EFORBIDDEN:
+        return "forbidden";
+    case RF_ESTORE:
+        return "storage failure";
+    case RF_EIO:
+        return "i/o failure";
+    case RF_EAUTH:
+        return "not authenticated";
+    case RF_ELIMIT:
+        return "too many attempts";
+    case RF_ETOOBIG:
+        return "too large";
+    case RF_EMEDIA:
+        return "unsupported media type";
     }
     return "unknown error";
 }

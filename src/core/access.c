@@ -10,8 +10,12 @@ static const struct {
     unsigned bit;
     const char *name;
 } roles[] = {
-    {RF_ROLE_ADMIN, "admin"}, {RF_ROLE_LEADER, "leader"}, {RF_ROLE_SECRETARIAT, "secretariat"},
-    {RF_ROLE_FOCAL, "focal"}, {RF_ROLE_CLERK, "clerk"},   {RF_ROLE_OFFICER, "officer"},
+    {RF_ROLE_ADMIN, "admin"},
+    {RF_ROLE_LEADER, "leader"},
+    {RF_ROLE_SECRETARIAT, "secretariat"},
+    {RF_ROLE_FOCAL, "focal"},
+    {RF_ROLE_CLERK, "clerk"},
+    {RF_ROLE_OFFICER, "officer"},
     {RF_ROLE_INSPECTOR, "inspector"},
 };
 

@@ -15,8 +15,8 @@ int rf_username_check(const char *name, const char *field, struct rf_error *err)
     if (n == 0)
         return rf_error_set(err, RF_EINVAL, field, "required", "a user name is required");
     if (n < 3 || n > RF_USERNAME_MAX)
-        return rf_error_set(err, RF_EINVAL, field, "length",
-                            "a user name has 3 to %d characters", RF_USERNAME_MAX);
+        return rf_error_set(err, RF_EINVAL, field, "length", "a user name has 3 to %d characters",
+                            RF_USERNAME_MAX);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -34,8 +34,8 @@ int rf_password_check(const char *password, const char *username, const char *fi
     if (!password || !*password)
         return rf_error_set(err, RF_EINVAL, field, "required", "a password is required");
     if (strlen(password) > RF_PASSWORD_MAX)
-        return rf_error_set(err, RF_EINVAL, field, "too_long",
-                            "a password has at most %d bytes", RF_PASSWORD_MAX);
+        return rf_error_set(err, RF_EINVAL, field, "too_long", "a password has at most %d bytes",
+                            RF_PASSWORD_MAX);
     if (rf_text_length(password) < RF_PASSWORD_MIN)
         return rf_error_set(err, RF_EINVAL, field, "too_short",
                             "a password has at least %d characters", RF_PASSWORD_MIN);

@@ -14,16 +14,16 @@
 #define RF_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 struct rf_audit_record {
-    int64_t seq;         /* 1, 2, 3... within the province, no gaps */
+    int64_t seq; /* 1, 2, 3... within the province, no gaps */
     int64_t province_id;
-    int64_t at;          /* seconds since the epoch, UTC */
-    int64_t actor_id;    /* 0 for the system (migrations, imports by hand) */
-    const char *actor;   /* user name at the time, or "system" */
-    const char *action;  /* "create", "update", "delete", "signin", ... */
-    const char *entity;  /* "unit", "user", ... */
+    int64_t at;         /* seconds since the epoch, UTC */
+    int64_t actor_id;   /* 0 for the system (migrations, imports by hand) */
+    const char *actor;  /* user name at the time, or "system" */
+    const char *action; /* "create", "update", "delete", "signin", ... */
+    const char *entity; /* "unit", "user", ... */
     const char *entity_id;
-    const char *before;  /* JSON text or NULL */
-    const char *after;   /* JSON text or NULL */
+    const char *before; /* JSON text or NULL */
+    const char *after;  /* JSON text or NULL */
     char prev_hash[RF_AUDIT_HASH_HEX];
 };
 

@@ -34,12 +34,15 @@ const char *rf_unit_kind_name(enum rf_unit_kind kind)
 int rf_unit_kind_level(enum rf_unit_kind kind)
 {
     switch (kind) {
-    case RF_UNIT_PROVINCE: return 1;
+    case RF_UNIT_PROVINCE:
+        return 1;
     case RF_UNIT_DEPARTMENT:
     case RF_UNIT_CITY:
     case RF_UNIT_TOWN:
-    case RF_UNIT_DISTRICT: return 2;
-    default: return 3;
+    case RF_UNIT_DISTRICT:
+        return 2;
+    default:
+        return 3;
     }
 }
 

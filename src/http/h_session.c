@@ -36,7 +36,8 @@ static enum MHD_Result session_answer(struct rf_req *r, unsigned status, const c
     }
     rf_buf_addc(&b, '}');
     if (cookie)
-        return rf_reply_with(r, status, "application/json", &b, "Set-Cookie", cookie, NULL);
+        return rf_reply_with(r, status, "application/json", &b, "Set-Cookie", cookie,
+                             RF_HEADERS_END);
     return rf_reply_json(r, status, &b);
 }
 
@@ -70,7 +71,7 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
         rf_buf_add_json_str(&b, err.item[0].message);
         rf_buf_adds(&b, ",\"errors\":[]}");
         return rf_reply_with(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
-                             "Retry-After", seconds, NULL);
+                             "Retry-After", seconds, RF_HEADERS_END);
     }
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
@@ -93,7 +94,7 @@ enum MHD_Result rf_h_session_delete(struct rf_req *r)
         return rf_reply_error(r, &err);
     }
     return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), NULL);
+                         rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_session_password(struct rf_req *r)
@@ -118,7 +119,7 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), NULL);
+                         rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_token_create(struct rf_req *r)

@@ -101,8 +101,8 @@ static uint64_t tree_clock;
 static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A kept answer for the key, with a reference the caller must drop, or NULL. */
-static struct MHD_Response *tree_lookup(int64_t province, int64_t root, int depth,
-                                        const char *date, int64_t version)
+static struct MHD_Response *tree_lookup(int64_t province, int64_t root, int depth, const char *date,
+                                        int64_t version)
 {
     struct MHD_Response *found = NULL;
 
@@ -123,8 +123,8 @@ static struct MHD_Response *tree_lookup(int64_t province, int64_t root, int dept
     return found; /* returned with the lock held when found */
 }
 
-static void tree_store(int64_t province, int64_t root, int depth, const char *date,
-                       int64_t version, struct MHD_Response *resp)
+static void tree_store(int64_t province, int64_t root, int depth, const char *date, int64_t version,
+                       struct MHD_Response *resp)
 {
     struct tree_entry *slot = &tree_cache[0];
 

@@ -125,7 +125,7 @@ enum MHD_Result rf_h_user_create(struct rf_req *r)
 
 enum MHD_Result rf_h_user_update(struct rf_req *r)
 {
-    static const char *const allowed[] = {"full_name", "unit_id", "roles",
+    static const char *const allowed[] = {"full_name", "unit_id",  "roles",
                                           "password",  "disabled", NULL};
     struct rf_user_input in;
     struct rf_user u;

@@ -61,7 +61,8 @@ typedef enum MHD_Result (*rf_handler)(struct rf_req *r);
 /* Answer 'status' with 'body' (taken; may be NULL for no body) of type 'type'. */
 enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body);
 enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body);
-/* Answer with extra header pairs: name, value, ..., NULL. */
+/* Answer with extra header pairs: name, value, ..., RF_HEADERS_END. */
+#define RF_HEADERS_END ((const char *)NULL)
 enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
                               struct rf_buf *body, ...);
 /* Add the headers every answer carries (security; no-store under /api/). */
@@ -95,8 +96,7 @@ int64_t rf_json_int(json_t *obj, const char *key, struct rf_error *err);
 /* A boolean member as 1 or 0, -1 when absent. */
 int rf_json_bool(json_t *obj, const char *key, struct rf_error *err);
 /* An array of strings joined by '|' into the request's arena, NULL when absent. */
-const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key,
-                             struct rf_error *err);
+const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key, struct rf_error *err);
 
 /* A query parameter, or NULL. */
 const char *rf_query(struct rf_req *r, const char *name);

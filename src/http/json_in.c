@@ -56,7 +56,8 @@ int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, str
         json_decref(root);
         return rf_error_set(err, RF_EINVAL, NULL, "json", "the body must be a JSON object");
     }
-    json_object_foreach(root, key, value) {
+    json_object_foreach(root, key, value)
+    {
         int known = 0;
         for (const char *const *a = allowed; *a && !known; a++)
             known = strcmp(*a, key) == 0;
@@ -114,8 +115,7 @@ int rf_json_bool(json_t *obj, const char *key, struct rf_error *err)
     return json_is_true(v);
 }
 
-const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key,
-                             struct rf_error *err)
+const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key, struct rf_error *err)
 {
     json_t *v = json_object_get(obj, key), *item;
     struct rf_buf b = RF_BUF_INIT;
@@ -128,7 +128,8 @@ const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key,
         rf_error_set(err, RF_EINVAL, key, "type", "'%s' must be an array of strings", key);
         return NULL;
     }
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         if (!json_is_string(item) || strchr(json_string_value(item), '|') ||
             strchr(json_string_value(item), ',')) {
             rf_buf_cleanup(&b);
@@ -163,8 +164,9 @@ int rf_query_int(struct rf_req *r, const char *name, int64_t min, int64_t max, i
     errno = 0;
     n = strtoll(v, &end, 10);
     if (errno || *end || n < min || n > max)
-        return rf_error_set(err, RF_EINVAL, name, "range", "'%s' must be a whole number from %lld to %lld",
-                            name, (long long)min, (long long)max);
+        return rf_error_set(err, RF_EINVAL, name, "range",
+                            "'%s' must be a whole number from %lld to %lld", name, (long long)min,
+                            (long long)max);
     *out = n;
     return RF_OK;
 }

@@ -12,16 +12,26 @@
 unsigned rf_http_status(int code)
 {
     switch (code) {
-    case RF_OK: return MHD_HTTP_OK;
-    case RF_ENOTFOUND: return MHD_HTTP_NOT_FOUND;
-    case RF_EINVAL: return MHD_HTTP_UNPROCESSABLE_CONTENT;
-    case RF_ECONFLICT: return MHD_HTTP_CONFLICT;
-    case RF_EFORBIDDEN: return MHD_HTTP_FORBIDDEN;
-    case RF_EAUTH: return MHD_HTTP_UNAUTHORIZED;
-    case RF_ELIMIT: return MHD_HTTP_TOO_MANY_REQUESTS;
-    case RF_ETOOBIG: return MHD_HTTP_CONTENT_TOO_LARGE;
-    case RF_EMEDIA: return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
-    default: return MHD_HTTP_SERVICE_UNAVAILABLE;
+    case RF_OK:
+        return MHD_HTTP_OK;
+    case RF_ENOTFOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case RF_EINVAL:
+        return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    case RF_ECONFLICT:
+        return MHD_HTTP_CONFLICT;
+    case RF_EFORBIDDEN:
+        return MHD_HTTP_FORBIDDEN;
+    case RF_EAUTH:
+        return MHD_HTTP_UNAUTHORIZED;
+    case RF_ELIMIT:
+        return MHD_HTTP_TOO_MANY_REQUESTS;
+    case RF_ETOOBIG:
+        return MHD_HTTP_CONTENT_TOO_LARGE;
+    case RF_EMEDIA:
+        return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+    default:
+        return MHD_HTTP_SERVICE_UNAVAILABLE;
     }
 }
 
@@ -82,7 +92,7 @@ enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *typ
 
 enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body)
 {
-    return rf_reply_with(r, status, type, body, NULL);
+    return rf_reply_with(r, status, type, body, RF_HEADERS_END);
 }
 
 enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body)
@@ -93,17 +103,28 @@ enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *
 static const char *title_of(unsigned status)
 {
     switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 503:
+        return "Service Unavailable";
     }
     return "Error";
 }

@@ -243,8 +243,9 @@ int rf_store_province_insert(struct rf_store *s, struct rf_province *p)
 {
     int rc;
 
-    rc = one_int(s, "INSERT INTO provinces (code, name, units_version, created_at)"
-                    " VALUES (?, ?, 0, 0) RETURNING id",
+    rc = one_int(s,
+                 "INSERT INTO provinces (code, name, units_version, created_at)"
+                 " VALUES (?, ?, 0, 0) RETURNING id",
                  PARAMS(P_TEXT(p->code), P_TEXT(p->name)), &p->id);
     if (rc != RF_OK)
         return rc;
@@ -258,9 +259,9 @@ int rf_store_province_get(struct rf_store *s, const char *code, struct rf_provin
     int rc;
 
     rc = query(s,
-                      "SELECT id, code, name, units_version FROM provinces"
-                      " WHERE CAST(? AS TEXT) IS NULL OR code = ? ORDER BY id LIMIT 1",
-                      PARAMS(P_TEXT(code), P_TEXT(code)), &r);
+               "SELECT id, code, name, units_version FROM provinces"
+               " WHERE CAST(? AS TEXT) IS NULL OR code = ? ORDER BY id LIMIT 1",
+               PARAMS(P_TEXT(code), P_TEXT(code)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -292,13 +293,13 @@ static int bump_units(struct rf_store *s, int64_t province_id)
 /* ---- units ---- */
 
 #define UNIT_COLS                                                                                  \
-    "u.id, u.province_id, u.code, u.name, u.kind, u.valid_from, u.valid_to, u.successor_id,"      \
+    "u.id, u.province_id, u.code, u.name, u.kind, u.valid_from, u.valid_to, u.successor_id,"       \
     " u.generated, u.created_at, u.updated_at"
 
 /* parent, depth and children of a unit row, for queries with one date */
 #define UNIT_PARENT_AT                                                                             \
-    "COALESCE((SELECT l.parent_id FROM unit_links l WHERE l.unit_id = u.id AND " IN_FORCE("l")    \
-    "), 0)"
+    "COALESCE((SELECT l.parent_id FROM unit_links l WHERE l.unit_id = u.id AND " IN_FORCE(         \
+        "l") "), 0)"
 #define UNIT_CHILDREN_AT                                                                           \
     "(SELECT COUNT(*) FROM unit_links c WHERE c.parent_id = u.id AND " IN_FORCE("c") ")"
 
@@ -337,8 +338,8 @@ int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                  PARAMS(P_INT(u->province_id), P_TEXT(u->code), P_TEXT(u->name), P_TEXT(fold),
                         P_TEXT(rf_unit_kind_name(u->kind)), P_TEXT(u->valid_from),
-                        P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id),
-                        P_INT(u->generated), P_INT(u->created_at), P_INT(u->updated_at)),
+                        P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id), P_INT(u->generated),
+                        P_INT(u->created_at), P_INT(u->updated_at)),
                  &u->id);
     free(fold);
     if (rc == RF_OK && u->parent_id)
@@ -365,16 +366,17 @@ int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u)
                  " valid_to = ?, successor_id = ?, generated = ?, updated_at = ?"
                  " WHERE province_id = ? AND id = ? RETURNING id",
                  PARAMS(P_TEXT(u->name), P_TEXT(fold), P_TEXT(rf_unit_kind_name(u->kind)),
-                        P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to),
-                        P_OPT_INT(u->successor_id), P_INT(u->generated), P_INT(u->updated_at),
-                        P_INT(u->province_id), P_INT(u->id)),
+                        P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id),
+                        P_INT(u->generated), P_INT(u->updated_at), P_INT(u->province_id),
+                        P_INT(u->id)),
                  &found);
     free(fold);
     if (rc != RF_OK)
         return rc;
     /* clip the unit's periods in the tree to its validity */
-    rc = run(s, "DELETE FROM unit_links WHERE unit_id = ? AND valid_to IS NOT NULL"
-                " AND valid_to <= ?",
+    rc = run(s,
+             "DELETE FROM unit_links WHERE unit_id = ? AND valid_to IS NOT NULL"
+             " AND valid_to <= ?",
              PARAMS(P_INT(u->id), P_TEXT(u->valid_from)));
     if (rc == RF_OK)
         rc = run(s, "UPDATE unit_links SET valid_from = ? WHERE unit_id = ? AND valid_from < ?",
@@ -399,10 +401,10 @@ static int unit_get(struct rf_store *s, const char *sql, const struct rf_param *
     struct rf_rows *r;
     int rc;
 
-    rc = query(s, sql,
-                      PARAMS(P_TEXT(date), P_TEXT(date), P_TEXT(date), P_TEXT(date),
-                             P_INT(province_id), *key),
-                      &r);
+    rc = query(
+        s, sql,
+        PARAMS(P_TEXT(date), P_TEXT(date), P_TEXT(date), P_TEXT(date), P_INT(province_id), *key),
+        &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -445,9 +447,9 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
     int rc;
 
     rc = query(s,
-                      "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
-                      " WHERE l.unit_id = ? AND " IN_FORCE("l"),
-                      PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
+               "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
+               " WHERE l.unit_id = ? AND " IN_FORCE("l"),
+               PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -475,13 +477,13 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
                             P_OPT_TEXT(link_to)));
     } else {
         /* no parent on 'from': the new period runs to the next one or the unit's end */
-        rc = run(s,
-                 "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
-                 " SELECT ?, u.id, ?, ?, COALESCE((SELECT MIN(n.valid_from) FROM unit_links n"
-                 "  WHERE n.unit_id = u.id AND n.valid_from > ?), u.valid_to)"
-                 " FROM units u WHERE u.id = ?",
-                 PARAMS(P_INT(province_id), P_INT(parent_id), P_TEXT(from), P_TEXT(from),
-                        P_INT(id)));
+        rc = run(
+            s,
+            "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
+            " SELECT ?, u.id, ?, ?, COALESCE((SELECT MIN(n.valid_from) FROM unit_links n"
+            "  WHERE n.unit_id = u.id AND n.valid_from > ?), u.valid_to)"
+            " FROM units u WHERE u.id = ?",
+            PARAMS(P_INT(province_id), P_INT(parent_id), P_TEXT(from), P_TEXT(from), P_INT(id)));
     }
     if (rc == RF_OK)
         rc = bump_units(s, province_id);
@@ -494,10 +496,10 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void
     int rc;
 
     rc = query(s,
-                      "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
-                      " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
-                      " ORDER BY l.valid_from",
-                      PARAMS(P_INT(id)), &r);
+               "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
+               " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
+               " ORDER BY l.valid_from",
+               PARAMS(P_INT(id)), &r);
     if (rc != RF_OK)
         return rc;
     while ((rc = s->be->step(r)) == 1) {
@@ -534,38 +536,37 @@ static char *like_pattern(const char *text)
 #define MAX_DEPTH 16
 #define NO_LIMIT 1000000000
 
-int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn,
-                        void *ctx)
+int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn, void *ctx)
 {
     static const char sql[] =
         "WITH RECURSIVE sub(id, parent_id, depth) AS ("
         " SELECT u.id, CAST(0 AS BIGINT), 0 FROM units u"
-        "  WHERE u.province_id = ? AND u.id = ? AND " IN_FORCE("u")
-        " UNION ALL"
-        " SELECT l.unit_id, l.parent_id, sub.depth + 1 FROM unit_links l"
-        "  JOIN sub ON l.parent_id = sub.id WHERE " IN_FORCE("l") " AND sub.depth < ?)"
-        " SELECT " UNIT_COLS ", CASE WHEN sub.depth = 0 THEN " UNIT_PARENT_AT
-        "  ELSE sub.parent_id END, sub.depth, " UNIT_CHILDREN_AT
-        " FROM sub JOIN units u ON u.id = sub.id"
-        " WHERE sub.depth >= ?"
-        "  AND (CAST(? AS TEXT) IS NULL OR u.name_fold LIKE ? ESCAPE '\\'"
-        "       OR lower(u.code) LIKE ? ESCAPE '\\')"
-        "  AND (CAST(? AS TEXT) IS NULL OR u.kind = ?)"
-        "  AND u.id > ?"
-        " ORDER BY u.id LIMIT ?";
+        "  WHERE u.province_id = ? AND u.id = ? AND " IN_FORCE(
+            "u") " UNION ALL"
+                 " SELECT l.unit_id, l.parent_id, sub.depth + 1 FROM unit_links l"
+                 "  JOIN sub ON l.parent_id = sub.id WHERE " IN_FORCE(
+                     "l") " AND sub.depth < ?)"
+                          " SELECT " UNIT_COLS ", CASE WHEN sub.depth = 0 THEN " UNIT_PARENT_AT
+                          "  ELSE sub.parent_id END, sub.depth, " UNIT_CHILDREN_AT
+                          " FROM sub JOIN units u ON u.id = sub.id"
+                          " WHERE sub.depth >= ?"
+                          "  AND (CAST(? AS TEXT) IS NULL OR u.name_fold LIKE ? ESCAPE '\\'"
+                          "       OR lower(u.code) LIKE ? ESCAPE '\\')"
+                          "  AND (CAST(? AS TEXT) IS NULL OR u.kind = ?)"
+                          "  AND u.id > ?"
+                          " ORDER BY u.id LIMIT ?";
     char *pattern = like_pattern(q->text_fold);
     const char *d = q->date;
     struct rf_rows *r;
     int rc;
 
-    rc = query(
-        s, sql,
-        PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d),
-               P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d),
-               P_TEXT(d), P_TEXT(d), P_TEXT(d), P_INT(q->skip_root ? 1 : 0), P_TEXT(pattern),
-               P_TEXT(pattern), P_TEXT(pattern), P_OPT_TEXT(q->kind), P_OPT_TEXT(q->kind),
-               P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-        &r);
+    rc = query(s, sql,
+               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d),
+                      P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d),
+                      P_TEXT(d), P_TEXT(d), P_TEXT(d), P_INT(q->skip_root ? 1 : 0), P_TEXT(pattern),
+                      P_TEXT(pattern), P_TEXT(pattern), P_OPT_TEXT(q->kind), P_OPT_TEXT(q->kind),
+                      P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+               &r);
     if (rc != RF_OK)
         goto out;
     while ((rc = s->be->step(r)) == 1) {
@@ -593,7 +594,7 @@ int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const 
                  " UNION ALL"
                  " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
                  "  WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                 " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
+                                          " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
                  PARAMS(P_INT(id), P_TEXT(date), P_TEXT(date), P_INT(root_id)), &n);
     *yes = rc == RF_OK && n > 0;
     return rc;
@@ -610,7 +611,7 @@ int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *dat
 /* ---- users ---- */
 
 #define USER_COLS                                                                                  \
-    "us.id, us.province_id, us.unit_id, un.code, us.username, us.full_name, us.roles,"            \
+    "us.id, us.province_id, us.unit_id, un.code, us.username, us.full_name, us.roles,"             \
     " us.disabled, us.password_hash, us.password_changed_at, us.created_at, us.updated_at"
 
 static void read_user(struct rf_store *s, struct rf_rows *r, int at, struct rf_user *u)
@@ -665,9 +666,8 @@ int rf_store_user_update(struct rf_store *s, const struct rf_user *u)
                  " disabled = ?, password_hash = ?, password_changed_at = ?, updated_at = ?"
                  " WHERE province_id = ? AND id = ? RETURNING id",
                  PARAMS(P_INT(u->unit_id), P_TEXT(u->full_name), P_TEXT(fold), P_INT(u->roles),
-                        P_INT(u->disabled), P_TEXT(u->password_hash),
-                        P_INT(u->password_changed_at), P_INT(u->updated_at),
-                        P_INT(u->province_id), P_INT(u->id)),
+                        P_INT(u->disabled), P_TEXT(u->password_hash), P_INT(u->password_changed_at),
+                        P_INT(u->updated_at), P_INT(u->province_id), P_INT(u->id)),
                  &found);
     free(fold);
     return rc;
@@ -708,34 +708,33 @@ int rf_store_user_get_by_name(struct rf_store *s, const char *username, struct r
                     PARAMS(P_TEXT(username)), out);
 }
 
-int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
-                        void *ctx)
+int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn, void *ctx)
 {
     static const char sql[] =
         "WITH RECURSIVE sub(id, depth) AS ("
         " SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"
         " UNION ALL"
         " SELECT l.unit_id, sub.depth + 1 FROM unit_links l JOIN sub ON l.parent_id = sub.id"
-        "  WHERE " IN_FORCE("l") " AND sub.depth < 16)"
-        " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
-        " WHERE us.province_id = ?"
-        "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
-        "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
-        "  AND (CAST(? AS TEXT) IS NULL OR us.full_name_fold LIKE ? ESCAPE '\\'"
-        "       OR us.username LIKE ? ESCAPE '\\')"
-        "  AND us.id > ?"
-        " ORDER BY us.id LIMIT ?";
+        "  WHERE " IN_FORCE(
+            "l") " AND sub.depth < 16)"
+                 " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
+                 " WHERE us.province_id = ?"
+                 "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
+                 "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
+                 "  AND (CAST(? AS TEXT) IS NULL OR us.full_name_fold LIKE ? ESCAPE '\\'"
+                 "       OR us.username LIKE ? ESCAPE '\\')"
+                 "  AND us.id > ?"
+                 " ORDER BY us.id LIMIT ?";
     char *pattern = like_pattern(q->text_fold);
     struct rf_rows *r;
     int rc;
 
     rc = query(s, sql,
-                      PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(q->date),
-                             P_TEXT(q->date), P_INT(q->province_id), P_INT(q->all_units ? 1 : 0),
-                             P_OPT_INT(q->unit_id), P_OPT_INT(q->unit_id), P_TEXT(pattern),
-                             P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
-                             P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-                      &r);
+               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(q->date), P_TEXT(q->date),
+                      P_INT(q->province_id), P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
+                      P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
+                      P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+               &r);
     if (rc != RF_OK)
         goto out;
     while ((rc = s->be->step(r)) == 1) {
@@ -772,11 +771,11 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
     int rc;
 
     rc = query(s,
-                      "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
-                      " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
-                      " FROM sessions x JOIN users us ON us.id = x.user_id"
-                      " JOIN units un ON un.id = us.unit_id WHERE x.token_hash = ?",
-                      PARAMS(P_TEXT(token_hash)), &r);
+               "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
+               " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
+               " FROM sessions x JOIN users us ON us.id = x.user_id"
+               " JOIN units un ON un.id = us.unit_id WHERE x.token_hash = ?",
+               PARAMS(P_TEXT(token_hash)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -843,9 +842,9 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
 
     /* taking the head's row lock serialises the province's writers (PostgreSQL) */
     rc = query(s,
-                      "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
-                      " RETURNING seq, hash",
-                      PARAMS(P_INT(rec->province_id)), &r);
+               "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
+               " RETURNING seq, hash",
+               PARAMS(P_INT(rec->province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -865,10 +864,10 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
              "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
              " entity_id, before_json, after_json, prev_hash, hash)"
              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at),
-                    P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
-                    P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
-                    P_TEXT(rec->after), P_TEXT(rec->prev_hash), P_TEXT(hash)));
+             PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at), P_INT(rec->actor_id),
+                    P_TEXT(rec->actor), P_TEXT(rec->action), P_TEXT(rec->entity),
+                    P_TEXT(rec->entity_id), P_TEXT(rec->before), P_TEXT(rec->after),
+                    P_TEXT(rec->prev_hash), P_TEXT(hash)));
     if (rc == RF_OK)
         rc = run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
                  PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
@@ -891,12 +890,11 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
     int rc;
 
     rc = query(s, sql,
-                      PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
-                             P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
-                             P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id),
-                             P_OPT_INT(q->actor_id), P_INT(q->after_seq),
-                             P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-                      &r);
+               PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
+                      P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id), P_OPT_TEXT(q->entity_id),
+                      P_OPT_INT(q->actor_id), P_OPT_INT(q->actor_id), P_INT(q->after_seq),
+                      P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+               &r);
     if (rc != RF_OK)
         return rc;
     while ((rc = s->be->step(r)) == 1) {
@@ -930,7 +928,7 @@ int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
     int rc;
 
     rc = query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
-                      PARAMS(P_INT(province_id)), &r);
+               PARAMS(P_INT(province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);

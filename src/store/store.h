@@ -19,8 +19,8 @@
 
 struct rf_store;
 
-#define RF_DATE_LEN 11      /* "YYYY-MM-DD" and a NUL; "" when open-ended */
-#define RF_NAME_BYTES 801   /* 200 code points of UTF-8 and a NUL */
+#define RF_DATE_LEN 11    /* "YYYY-MM-DD" and a NUL; "" when open-ended */
+#define RF_NAME_BYTES 801 /* 200 code points of UTF-8 and a NUL */
 
 /*
  * Open a connection to 'url': "sqlite:PATH" or "postgresql://..." (also
@@ -69,8 +69,8 @@ struct rf_province {
 
 int rf_store_province_insert(struct rf_store *s, struct rf_province *p) RF_MUST_CHECK;
 /* The province with 'code', or the first one when 'code' is NULL. RF_ENOTFOUND if none. */
-int rf_store_province_get(struct rf_store *s, const char *code, struct rf_province *out)
-    RF_MUST_CHECK;
+int rf_store_province_get(struct rf_store *s, const char *code,
+                          struct rf_province *out) RF_MUST_CHECK;
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
 
 /* ---- units ---- */
@@ -137,8 +137,8 @@ int rf_store_unit_get_by_code(struct rf_store *s, int64_t province_id, const cha
 int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int64_t parent_id,
                        const char *from) RF_MUST_CHECK;
 /* Call 'fn' for each period of unit 'id' in the tree, oldest first. */
-int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void *ctx)
-    RF_MUST_CHECK;
+int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn,
+                        void *ctx) RF_MUST_CHECK;
 /*
  * Call 'fn' for each unit matching 'q' in id order, with parent_id, depth
  * and children as on q->date. A non-zero return from 'fn' stops and is
@@ -152,8 +152,8 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
 int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const char *date,
                          int *yes) RF_MUST_CHECK;
 /* Units under 'id' on any date on or after 'date', into '*count'. */
-int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date, int64_t *count)
-    RF_MUST_CHECK;
+int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date,
+                                 int64_t *count) RF_MUST_CHECK;
 
 /* ---- users ---- */
 
@@ -175,7 +175,7 @@ struct rf_user {
 
 struct rf_user_query {
     int64_t province_id;
-    int64_t root_id;       /* only users of units in this subtree on 'date'... */
+    int64_t root_id; /* only users of units in this subtree on 'date'... */
     const char *date;
     int all_units;         /* ...or, when set, users of every unit of the province */
     int64_t unit_id;       /* only users of this unit */
@@ -190,11 +190,11 @@ typedef int (*rf_user_fn)(void *ctx, const struct rf_user *u);
 int rf_store_user_insert(struct rf_store *s, struct rf_user *u) RF_MUST_CHECK;
 /* Update full name, unit, roles, disabled and password of user u->id. */
 int rf_store_user_update(struct rf_store *s, const struct rf_user *u) RF_MUST_CHECK;
-int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id, struct rf_user *out)
-    RF_MUST_CHECK;
+int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id,
+                      struct rf_user *out) RF_MUST_CHECK;
 /* By user name across provinces (sign-in names are unique per deployment). */
-int rf_store_user_get_by_name(struct rf_store *s, const char *username, struct rf_user *out)
-    RF_MUST_CHECK;
+int rf_store_user_get_by_name(struct rf_store *s, const char *username,
+                              struct rf_user *out) RF_MUST_CHECK;
 int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
                         void *ctx) RF_MUST_CHECK;
 
@@ -222,8 +222,8 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
 int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
 int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
 /* End every live session of 'user_id' of the kinds in 'kinds' (a mask). */
-int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds, int64_t now)
-    RF_MUST_CHECK;
+int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds,
+                               int64_t now) RF_MUST_CHECK;
 
 /* ---- audit ---- */
 

@@ -167,12 +167,16 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
         return rc;
     for (int i = 0; i < n; i++) {
         switch (p[i].type) {
-        case RF_P_NULL: values[i] = NULL; break;
+        case RF_P_NULL:
+            values[i] = NULL;
+            break;
         case RF_P_INT:
             snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)p[i].i);
             values[i] = ints[i];
             break;
-        case RF_P_TEXT: values[i] = p[i].s; break;
+        case RF_P_TEXT:
+            values[i] = p[i].s;
+            break;
         }
     }
     res = PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0);

@@ -165,9 +165,15 @@ static int sq_query(struct rf_store *s, const char *sql, const struct rf_param *
         return fail(s, c->db);
     for (int i = 0; i < n && rc == SQLITE_OK; i++) {
         switch (p[i].type) {
-        case RF_P_NULL: rc = sqlite3_bind_null(stmt, i + 1); break;
-        case RF_P_INT: rc = sqlite3_bind_int64(stmt, i + 1, p[i].i); break;
-        case RF_P_TEXT: rc = sqlite3_bind_text(stmt, i + 1, p[i].s, -1, SQLITE_STATIC); break;
+        case RF_P_NULL:
+            rc = sqlite3_bind_null(stmt, i + 1);
+            break;
+        case RF_P_INT:
+            rc = sqlite3_bind_int64(stmt, i + 1, p[i].i);
+            break;
+        case RF_P_TEXT:
+            rc = sqlite3_bind_text(stmt, i + 1, p[i].s, -1, SQLITE_STATIC);
+            break;
         }
     }
     r = rf_xmalloc(sizeof(*r));
@@ -209,7 +215,6 @@ static int sq_col_null(struct rf_rows *r, int col)
 {
     return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
 }
-
 
 static int sq_begin(struct rf_store *s)
 {

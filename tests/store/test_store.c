@@ -163,11 +163,10 @@ static struct tree small_tree(struct rf_store *s)
 
     t.prov = province(s, "42");
     t.p = unit(s, t.prov, "42", "Tỉnh Hà Tĩnh", RF_UNIT_PROVINCE, 0, "2020-01-01", NULL);
-    t.d = unit(s, t.prov, "436", "Thành phố Hà Tĩnh", RF_UNIT_CITY, t.p, "2020-01-01",
-               "2025-07-01");
+    t.d =
+        unit(s, t.prov, "436", "Thành phố Hà Tĩnh", RF_UNIT_CITY, t.p, "2020-01-01", "2025-07-01");
     t.c1 = unit(s, t.prov, "18070", "Phường Trần Phú", RF_UNIT_WARD, t.d, "2020-01-01", NULL);
-    t.c2 = unit(s, t.prov, "18073", "Phường Nam Hà", RF_UNIT_WARD, t.d, "2020-01-01",
-                "2025-07-01");
+    t.c2 = unit(s, t.prov, "18073", "Phường Nam Hà", RF_UNIT_WARD, t.d, "2020-01-01", "2025-07-01");
     t.s = unit(s, t.prov, "S02", "Sở Nội vụ", RF_UNIT_DEPARTMENT, t.p, "2020-01-01", NULL);
     t.n = unit(s, t.prov, "N1", "Phường Thành Sen", RF_UNIT_WARD, t.p, "2025-07-01", NULL);
     assert_int_equal(rf_store_unit_move(s, t.prov, t.c1, t.p, "2025-07-01"), RF_OK);
