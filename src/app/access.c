@@ -26,7 +26,7 @@ int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (!yes)
-        return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found", "no such unit");
+        return rf_app_store_error(RF_ENOTFOUND, err); /* word for word as when absent */
     return RF_OK;
 }
 

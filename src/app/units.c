@@ -177,7 +177,7 @@ int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_
     if (rc == RF_OK)
         rc = rf_app_scope_check(s, actor, id, date, err);
     else
-        rc = rf_error_set(err, rc, NULL, "not_found", "no such unit on %s", date);
+        rc = rf_app_store_error(rc, err);
     rf_app_store_put(app, s);
     return rc;
 }

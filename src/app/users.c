@@ -107,7 +107,7 @@ static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_
         return RF_OK;
     scope_date(app, s, actor->province_id, u->unit_id, date);
     if (rf_app_scope_check(s, actor, u->unit_id, date, NULL) != RF_OK)
-        return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found", "no such user");
+        return rf_app_store_error(RF_ENOTFOUND, err); /* word for word as when absent */
     return RF_OK;
 }
 
