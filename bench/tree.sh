@@ -2,11 +2,11 @@
 # Benchmark: an authenticated read of a unit's subtree (20,000 units) beside
 # nginx serving a static file of the same size, in the same run, with the
 # same wrk settings. Prints both rates and their ratio.
-#   bench/tree.sh [SECONDS] [CONNECTIONS]
+#   bench/tree.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 # Needs wrk and nginx (installed from Debian when missing) and build/reform.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-10} conns=${2:-32}
+secs=${1:-10} conns=${2:-32} rounds=${3:-3}
 command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] || {
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get install -y -qq wrk nginx-light >/dev/null
@@ -70,15 +70,24 @@ check() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
 [ "$(check "http://127.0.0.1:$nport/tree.json")" = 200 ] || { echo "nginx does not serve the file"; exit 1; }
 # requests per second; a run with non-2xx answers or socket errors is refused
 rate() {
-  wrk -t2 -c"$conns" -d"${secs}s" "$@" > "$work/wrk.out"
+  wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s "$@" > "$work/wrk.out"
   if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
   awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
 }
-echo "subtree: $units units, $size bytes; wrk -t2 -c$conns -d${secs}s"
-reform_rps=$(rate -H "Cookie: $cookie" "$url")
-nginx_rps=$(rate "http://127.0.0.1:$nport/tree.json")
+echo "subtree: $units units, $size bytes; wrk -t2 -c$conns -d${secs}s, $rounds rounds alternating"
+reform_runs=() nginx_runs=()
+for round in $(seq "$rounds"); do
+  reform_runs+=("$(rate -H "Cookie: $cookie" "$url")")
+  nginx_runs+=("$(rate "http://127.0.0.1:$nport/tree.json")")
+  echo "round $round: reform ${reform_runs[-1]} req/s, nginx ${nginx_runs[-1]} req/s"
+done
 errors=$(grep -c ' error ' "$work/reform.log" || true)
-echo "reform (authenticated subtree): $reform_rps req/s"
-echo "nginx (static file, same size):  $nginx_rps req/s"
-python3 -c "import sys; r, n = map(float, sys.argv[1:]); print(f'ratio: {r / n * 100:.1f}% of nginx')" "$reform_rps" "$nginx_rps"
+python3 - "${reform_runs[*]}" "${nginx_runs[*]}" <<'PY'
+import statistics, sys
+r = statistics.median(map(float, sys.argv[1].split()))
+n = statistics.median(map(float, sys.argv[2].split()))
+print(f"reform (authenticated subtree), median: {r:.1f} req/s")
+print(f"nginx (static file, same size), median: {n:.1f} req/s")
+print(f"ratio: {r / n * 100:.1f}% of nginx")
+PY
 echo "server errors logged: $errors"
