@@ -124,10 +124,13 @@ int rf_app_audit_verify(struct rf_app *app, struct rf_audit_report *report, stru
         char head_hash[RF_AUDIT_HASH_HEX];
         int64_t last = v.province == app->province.id ? v.expect_seq - 1 : 0;
         rc = rf_store_audit_head(s, app->province.id, &head_seq, head_hash);
-        if (rc == RF_OK && head_seq != last)
+        if (rc == RF_OK && head_seq > last)
             problem(&v, app->province.id, last + 1,
-                    "the chain ends at record %lld but its head says more (deleted at the end)",
-                    (long long)last);
+                    "record %lld is missing (deleted at the end of the chain)",
+                    (long long)last + 1);
+        else if (rc == RF_OK && head_seq < last)
+            problem(&v, app->province.id, head_seq + 1,
+                    "record %lld lies past the chain's head (inserted)", (long long)head_seq + 1);
         else if (rc == RF_OK && last > 0 && strcmp(head_hash, v.prev) != 0)
             problem(&v, app->province.id, last,
                     "record %lld does not match the chain's head (altered)", (long long)last);

@@ -252,11 +252,14 @@ static int check_name(const char *name, char **name_out, struct rf_error *err)
 }
 
 /*
- * Check that 'parent_id' can hold a unit of 'kind' from 'from': it exists,
- * is in force then, lies in the actor's scope and has a fitting kind.
+ * Check that 'parent_id' can hold a unit of 'kind' from 'from' until 'until'
+ * ("" while open-ended): it exists, is in force then, lies in the actor's
+ * scope and has a fitting kind. A period under a parent never outlasts the
+ * parent; 'until_field' names the input that sets the end.
  */
 static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_t parent_id,
-                        enum rf_unit_kind kind, const char *from, struct rf_error *err)
+                        enum rf_unit_kind kind, const char *from, const char *until,
+                        const char *until_field, struct rf_error *err)
 {
     struct rf_unit parent;
     struct rf_date d;
@@ -277,7 +280,26 @@ static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_
         return rf_app_store_error(rc, err);
     if (rf_date_parse(from, &d) != RF_OK)
         return RF_EINVAL;
-    return rf_unit_parent_check(kind, parent.kind, d, "parent_id", err);
+    rc = rf_unit_parent_check(kind, parent.kind, d, "parent_id", err);
+    if (rc == RF_OK && parent.valid_to[0] && (!until[0] || strcmp(until, parent.valid_to) > 0))
+        rc = rf_error_set(err, RF_EINVAL, until_field, "outlives_parent",
+                          "the parent ends on %s: the unit's period under it must end by then",
+                          parent.valid_to);
+    return rc;
+}
+
+/* The unit's kind rules over its whole validity. */
+static int check_period(const struct rf_unit *u, const char *kind_field, const char *end_field,
+                        struct rf_error *err)
+{
+    struct rf_date from, to;
+
+    if (rf_date_parse(u->valid_from, &from) != RF_OK)
+        return RF_EINVAL;
+    if (u->valid_to[0] && rf_date_parse(u->valid_to, &to) != RF_OK)
+        return RF_EINVAL;
+    return rf_unit_period_check(u->kind, from, u->valid_to[0] ? &to : NULL, kind_field, end_field,
+                                err);
 }
 
 int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
@@ -330,7 +352,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
         rc = RF_EINVAL;
         goto out;
     }
-    rc = rf_unit_kind_check(u.kind, from, "kind", err);
+    rc = check_period(&u, "kind", "valid_to", err);
     if (rc != RF_OK)
         goto out;
     s = rf_app_store_get(app);
@@ -338,7 +360,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
         rc = rf_app_store_error(RF_ESTORE, err);
         goto out;
     }
-    rc = check_parent(s, actor, in->parent_id, u.kind, u.valid_from, err);
+    rc = check_parent(s, actor, in->parent_id, u.kind, u.valid_from, u.valid_to, "valid_to", err);
     if (rc != RF_OK)
         goto out;
     u.parent_id = in->parent_id;
@@ -407,15 +429,10 @@ int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (in->name && check_name(in->name, &name, err) == RF_OK)
         snprintf(u.name, sizeof(u.name), "%s", name);
     if (in->kind) {
-        struct rf_date from;
         if (rf_unit_kind_parse(in->kind, &u.kind) != RF_OK)
             rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", in->kind);
-        else if ((u.kind == RF_UNIT_PROVINCE) != (before.kind == RF_UNIT_PROVINCE))
-            rf_error_set(err, RF_EINVAL, "kind", "province",
-                         "the province stays the province and nothing else becomes one");
-        else if (rf_date_parse(u.valid_from, &from) == RF_OK &&
-                 rf_unit_kind_check(u.kind, from, "kind", err) != RF_OK)
-            u.kind = before.kind;
+        else if (rf_unit_kind_change_check(before.kind, u.kind, "kind", err) == RF_OK)
+            (void)!check_period(&u, "kind", "kind", err);
     }
     if (in->generated >= 0)
         u.generated = in->generated > 0;
@@ -473,7 +490,8 @@ int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t i
     if (rc == RF_OK && strcmp(from, before.valid_from) != 0)
         rc = check_within_validity(&before, from, "from", err);
     if (rc == RF_OK)
-        rc = check_parent(s, actor, parent_id, before.kind, from, err);
+        rc =
+            check_parent(s, actor, parent_id, before.kind, from, before.valid_to, "parent_id", err);
     if (rc == RF_OK && rf_store_unit_within(s, id, parent_id, from, &cycle) == RF_OK && cycle)
         rc = rf_error_set(err, RF_EINVAL, "parent_id", "cycle",
                           "a unit cannot move under itself or its own units");
@@ -694,14 +712,18 @@ static int import_row(struct rf_app *app, struct rf_store *s, struct rf_actor *a
                           "no unit with that parent code on an earlier line");
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
-    if (rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", NULL) != RF_OK ||
-        rf_unit_kind_check(u.kind, from, "kind", NULL) != RF_OK) {
+    {
         struct rf_error why;
         rf_error_init(&why);
-        if (rf_unit_kind_check(u.kind, from, "kind", &why) == RF_OK &&
-            rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", &why) == RF_OK)
-            rf_error_set(&why, RF_EINVAL, "kind", "rule", "breaks a rule of the unit tree");
-        return line_error(err, c->line, why.item[0].field, why.item[0].code, why.item[0].message);
+        if (check_period(&u, "kind", "valid_to", &why) == RF_OK &&
+            rf_unit_parent_check(u.kind, parent.kind, from, "parent_code", &why) == RF_OK &&
+            parent.valid_to[0] && (!u.valid_to[0] || strcmp(u.valid_to, parent.valid_to) > 0))
+            rf_error_set(&why, RF_EINVAL, "valid_to", "outlives_parent",
+                         "the parent ends on %s: the row's period must end by then",
+                         parent.valid_to);
+        if (why.n)
+            return line_error(err, c->line, why.item[0].field, why.item[0].code,
+                              why.item[0].message);
     }
     rc = rf_store_unit_get_by_code(s, actor->province_id, u.code, u.valid_from, &existing);
     if (rc == RF_ENOTFOUND) {

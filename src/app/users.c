@@ -67,7 +67,6 @@ int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,
 {
     struct rf_user_query sq;
     struct rf_store *s;
-    char today[RF_DATE_LEN];
     char *fold = NULL;
     int rc;
 
@@ -76,11 +75,9 @@ int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,
         return rc;
     if (q->text && rf_text_fold(q->text, &fold) != RF_OK)
         return rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
-    rf_app_today(app, today);
     memset(&sq, 0, sizeof(sq));
     sq.province_id = actor->province_id;
     sq.root_id = actor->scope_unit_id;
-    sq.date = today;
     sq.all_units = rf_access_province_wide(actor->roles);
     sq.unit_id = q->unit_id;
     sq.text_fold = fold;
@@ -98,15 +95,18 @@ int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,
 static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
                         int64_t id, struct rf_user *u, struct rf_error *err)
 {
-    char date[RF_DATE_LEN];
-    int rc = rf_store_user_get(s, actor->province_id, id, u);
+    int rc = rf_store_user_get(s, actor->province_id, id, u), yes = 0;
 
+    (void)app;
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (rf_access_province_wide(actor->roles))
         return RF_OK;
-    scope_date(app, s, actor->province_id, u->unit_id, date);
-    if (rf_app_scope_check(s, actor, u->unit_id, date, NULL) != RF_OK)
+    /* as the list: users of units that are or were in the actor's subtree */
+    rc = rf_store_unit_within_ever(s, actor->scope_unit_id, u->unit_id, &yes);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (!yes)
         return rf_app_store_error(RF_ENOTFOUND, err); /* word for word as when absent */
     return RF_OK;
 }

@@ -126,3 +126,37 @@ int rf_unit_parent_check(enum rf_unit_kind child, enum rf_unit_kind parent, stru
     return rf_error_set(err, RF_EINVAL, field, "parent_kind", "a %s cannot sit under a %s",
                         rf_unit_kind_name(child), rf_unit_kind_name(parent));
 }
+
+int rf_unit_period_check(enum rf_unit_kind kind, struct rf_date from, const struct rf_date *to,
+                         const char *kind_field, const char *end_field, struct rf_error *err)
+{
+    struct rf_date end;
+    int rc = rf_unit_kind_check(kind, from, kind_field, err);
+
+    if (rc != RF_OK)
+        return rc;
+    if (!is_district_level(kind) && kind != RF_UNIT_TOWNSHIP)
+        return RF_OK;
+    if (rf_date_parse(RF_TWO_LEVEL_FROM, &end) != RF_OK)
+        return RF_EINVAL;
+    if (!to || rf_date_cmp(*to, end) > 0)
+        return rf_error_set(err, RF_EINVAL, end_field, "dissolved_level",
+                            "a %s ends by 1 July 2025 (Law 72/2025/QH15): give valid_to "
+                            "2025-07-01 or earlier",
+                            rf_unit_kind_name(kind));
+    return RF_OK;
+}
+
+int rf_unit_kind_change_check(enum rf_unit_kind was, enum rf_unit_kind now, const char *field,
+                              struct rf_error *err)
+{
+    if (was == now)
+        return RF_OK;
+    if (was != RF_UNIT_PROVINCE && now != RF_UNIT_PROVINCE &&
+        rf_unit_kind_level(was) == rf_unit_kind_level(now) &&
+        (was == RF_UNIT_DEPARTMENT) == (now == RF_UNIT_DEPARTMENT))
+        return RF_OK;
+    return rf_error_set(err, RF_EINVAL, field, "kind_change",
+                        "a %s can become only a unit of its own level, not a %s",
+                        rf_unit_kind_name(was), rf_unit_kind_name(now));
+}

@@ -53,4 +53,23 @@ int rf_unit_parent_check(enum rf_unit_kind child, enum rf_unit_kind parent, stru
 int rf_unit_kind_check(enum rf_unit_kind kind, struct rf_date from, const char *field,
                        struct rf_error *err) RF_MUST_CHECK;
 
+/*
+ * Whether a unit of kind 'kind' may be in force from 'from' until 'to'
+ * (exclusive; NULL while open-ended): district-level units and townships
+ * end by 1 July 2025, so they need an end on or before it. A kind out of
+ * force on 'from' is named by 'kind_field', a missing or late end by
+ * 'end_field'.
+ */
+int rf_unit_period_check(enum rf_unit_kind kind, struct rf_date from, const struct rf_date *to,
+                         const char *kind_field, const char *end_field,
+                         struct rf_error *err) RF_MUST_CHECK;
+
+/*
+ * Whether a unit may be reclassified from kind 'was' to 'now': only within
+ * its level (a commune becomes a ward or township; a district becomes a town
+ * or city), since its place in the tree depends on its level.
+ */
+int rf_unit_kind_change_check(enum rf_unit_kind was, enum rf_unit_kind now, const char *field,
+                              struct rf_error *err) RF_MUST_CHECK;
+
 #endif

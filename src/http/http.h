@@ -71,6 +71,9 @@ void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp);
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err);
 /* A problem+json answer with a status of our choosing (400 for malformed input). */
 enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err);
+/* A problem answer with one extra header (NULL for none). */
+enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const struct rf_error *err,
+                                      const char *header, const char *value);
 /* Malformed input: 415 for a body that is not JSON, else 400. */
 enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err);
 /* The HTTP status for an enum rf_err. */

@@ -131,6 +131,12 @@ static const char *title_of(unsigned status)
 
 enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err)
 {
+    return rf_reply_problem_with(r, status, err, RF_HEADERS_END, RF_HEADERS_END);
+}
+
+enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const struct rf_error *err,
+                                      const char *header, const char *value)
+{
     struct rf_buf b = RF_BUF_INIT;
     int n = err ? err->n : 0;
 
@@ -152,6 +158,9 @@ enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct
         rf_buf_addc(&b, '}');
     }
     rf_buf_adds(&b, "]}");
+    if (header)
+        return rf_reply_with(r, status, "application/problem+json", &b, header, value,
+                             RF_HEADERS_END);
     return rf_reply(r, status, "application/problem+json", &b);
 }
 

@@ -164,12 +164,14 @@ static enum MHD_Result serve_static(struct rf_req *r)
         struct rf_error err;
         rf_error_init(&err);
         rf_error_set(&err, RF_ENOTFOUND, NULL, "method", "only GET reads the user interface");
-        return rf_reply_problem(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err);
+        return rf_reply_problem_with(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err, "Allow", "GET, HEAD");
     }
+    /* no path that climbs or doubles slashes reaches the file system or the UI */
+    if (strstr(r->path, "..") || strstr(r->path, "//") || r->path[0] != '/')
+        goto missing;
     if (!slash || !strchr(slash, '.'))
         file = "/index.html";
-    if (strstr(file, "..") || strstr(file, "//") || file[0] != '/' ||
-        (size_t)snprintf(full, sizeof(full), "%s%s", r->srv->cfg.web_root, file) >= sizeof(full))
+    if ((size_t)snprintf(full, sizeof(full), "%s%s", r->srv->cfg.web_root, file) >= sizeof(full))
         goto missing;
     fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
@@ -208,6 +210,7 @@ static enum MHD_Result dispatch(struct rf_req *r)
 {
     struct rf_error err;
     const struct route *found = NULL;
+    char allow[64] = "";
     int path_matched = 0;
 
     rf_error_init(&err);
@@ -220,13 +223,18 @@ static enum MHD_Result dispatch(struct rf_req *r)
         if (!match(routes[i].pattern, r->path, r))
             continue;
         path_matched = 1;
+        if (strlen(allow) + strlen(routes[i].method) + 9 < sizeof(allow))
+            snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s%s",
+                     allow[0] ? ", " : "", routes[i].method,
+                     strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
         if (strcmp(routes[i].method, r->method) == 0 ||
             (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
             found = &routes[i];
     }
     if (!found && path_matched) {
-        rf_error_set(&err, RF_EINVAL, NULL, "method", "%s is not allowed here", r->method);
-        return rf_reply_problem(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err);
+        rf_error_set(&err, RF_EINVAL, NULL, "method", "%s is not allowed here: use %s", r->method,
+                     allow);
+        return rf_reply_problem_with(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err, "Allow", allow);
     }
     if (!found) {
         if (strncmp(r->path, "/api/", 5) == 0) {

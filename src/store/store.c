@@ -600,6 +600,23 @@ int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const 
     return rc;
 }
 
+int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id, int *yes)
+{
+    int64_t n = 0;
+    int rc;
+
+    rc = one_int(s,
+                 "WITH RECURSIVE anc(id, n) AS ("
+                 " SELECT CAST(? AS BIGINT), 0"
+                 " UNION"
+                 " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
+                 "  WHERE anc.n < 16)"
+                 " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
+                 PARAMS(P_INT(id), P_INT(root_id)), &n);
+    *yes = rc == RF_OK && n > 0;
+    return rc;
+}
+
 int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date, int64_t *count)
 {
     return one_int(s,
@@ -713,11 +730,10 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
     static const char sql[] =
         "WITH RECURSIVE sub(id, depth) AS ("
         " SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"
-        " UNION ALL"
+        " UNION"
         " SELECT l.unit_id, sub.depth + 1 FROM unit_links l JOIN sub ON l.parent_id = sub.id"
-        "  WHERE " IN_FORCE(
-            "l") " AND sub.depth < 16)"
-                 " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
+        "  WHERE sub.depth < 16)"
+        " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
                  " WHERE us.province_id = ?"
                  "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
                  "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
@@ -730,7 +746,7 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
     int rc;
 
     rc = query(s, sql,
-               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(q->date), P_TEXT(q->date),
+               PARAMS(P_INT(q->province_id), P_INT(q->root_id),
                       P_INT(q->province_id), P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
                       P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
                       P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),

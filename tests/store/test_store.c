@@ -330,6 +330,11 @@ static void test_move_splits_periods(void **state)
     assert_true(within);
     assert_int_equal(rf_store_unit_within(s, t.s, t.c1, "2024-01-01", &within), RF_OK);
     assert_false(within);
+    /* on any date: C1 was under D, never under S */
+    assert_int_equal(rf_store_unit_within_ever(s, t.d, t.c1, &within), RF_OK);
+    assert_true(within);
+    assert_int_equal(rf_store_unit_within_ever(s, t.s, t.c1, &within), RF_OK);
+    assert_false(within);
     /* moving on the first day of a period replaces its parent, adds no period */
     assert_int_equal(rf_store_unit_move(s, t.prov, t.c1, t.s, "2025-07-01"), RF_OK);
     links = 0;
@@ -420,7 +425,6 @@ static void test_users(void **state)
     memset(&q, 0, sizeof(q));
     q.province_id = t.prov;
     q.root_id = t.d;
-    q.date = "2024-01-01";
     assert_int_equal(rf_store_users_list(s, &q, count_user, &n), RF_OK);
     assert_int_equal(n, 1); /* only the district's ward */
     q.all_units = 1;

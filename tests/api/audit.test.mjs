@@ -1,0 +1,223 @@
+// The audit trail: the API shows the hash chain to admins and the
+// secretariat only; tampering behind the server's back is found by
+// `reform audit verify`, which names the record.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signedIn, assertProblem, cloneDatabase, reformCli } from './lib.mjs';
+
+const GENESIS = '0'.repeat(64);
+const COLS = 'province_id, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash';
+
+// One server: the API tests run on it, then it stops and each tampering
+// gets a fresh copy of its database.
+let srv, admin;
+before(async () => {
+  srv = await startServer();
+  admin = await signedIn(srv.base, 'admin');
+});
+after(async () => { await srv.stop(); });
+
+async function everything(client, q = '', limit = 1000) {
+  const items = [];
+  let cursor = null, pages = 0;
+  do {
+    const r = await client.get(`/api/v1/audit?limit=${limit}${q}${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.items.length <= limit);
+    items.push(...r.json.items);
+    cursor = r.json.next;
+    pages++;
+  } while (cursor);
+  return { items, pages };
+}
+
+describe('GET /api/v1/audit', () => {
+  test('the admin reads the whole chain: seq counts up and each prev_hash is the hash before', async () => {
+    const { items } = await everything(admin);
+    const n = Number(srv.db.sql('SELECT COUNT(*) FROM audit'));
+    assert.ok(n > 300);
+    assert.equal(items.length, n);
+    assert.equal(items[0].seq, 1);
+    assert.equal(items[0].prev_hash, GENESIS);
+    for (let i = 0; i < items.length; i++) {
+      const rec = items[i];
+      assert.equal(rec.seq, i + 1);
+      assert.match(rec.hash, /^[0-9a-f]{64}$/);
+      assert.match(rec.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      for (const k of ['seq', 'at', 'actor_id', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'])
+        assert.ok(k in rec, `record ${rec.seq} lacks ${k}`);
+      assert.ok(rec.before === null || typeof rec.before === 'object');
+      assert.ok(rec.after === null || typeof rec.after === 'object');
+      if (i > 0) assert.equal(rec.prev_hash, items[i - 1].hash, `record ${rec.seq} does not chain`);
+    }
+    assert.equal(new Set(items.map((r) => r.hash)).size, n);
+    assert.equal(items.at(-1).hash, srv.db.sql('SELECT hash FROM audit_head'));
+    assert.equal(items.at(-1).action, 'signin');
+    assert.equal(items.at(-1).actor, 'admin');
+    assert.equal(items.at(-1).entity, 'session');
+  });
+
+  test('paging with a cursor gives the same records once each', async () => {
+    const all = (await everything(admin)).items;
+    const paged = await everything(admin, '', 37);
+    assert.ok(paged.pages >= Math.ceil(all.length / 37));
+    assert.deepEqual(paged.items, all);
+    const r = await admin.get('/api/v1/audit?limit=3');
+    assert.equal(r.json.items.length, 3);
+    assert.equal(typeof r.json.next, 'string');
+    const next = await admin.get('/api/v1/audit?limit=3&cursor=' + encodeURIComponent(r.json.next));
+    assert.equal(next.json.items[0].seq, 4);
+    assert.equal(next.json.items[0].prev_hash, r.json.items[2].hash);
+  });
+
+  test('filters by entity and id', async () => {
+    const r = await admin.post('/api/v1/units', { code: 'AUD-1', name: 'Ban lọc', kind: 'department', parent_id: 1, valid_from: '2026-01-01' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await admin.patch(`/api/v1/units/${r.json.id}`, { name: 'Ban lọc lại' })).status, 200);
+    const f = await admin.get(`/api/v1/audit?entity=unit&entity_id=${r.json.id}`);
+    assert.equal(f.status, 200);
+    assert.deepEqual(f.json.items.map((x) => x.action), ['create', 'update']);
+    assert.equal(f.json.items[0].after.code, 'AUD-1');
+    assert.equal(f.json.items[1].after.name, 'Ban lọc lại');
+    const s = await everything(admin, '&entity=session');
+    assert.ok(s.items.length >= 1);
+    assert.ok(s.items.every((x) => x.entity === 'session'));
+    const none = await admin.get('/api/v1/audit?entity=unit&entity_id=999999');
+    assert.deepEqual(none.json, { items: [], next: null });
+  });
+
+  test('the secretariat reads it; focal, leader, clerk and inspector get 403; no session 401', async () => {
+    const sec = await signedIn(srv.base, 'secretariat');
+    const r = await sec.get('/api/v1/audit?limit=5');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.items.length, 5);
+    assert.equal(r.json.items[0].seq, 1);
+    for (const name of ['focal.sonkim1', 'leader.tphatinh', 'chairman', 'clerk.hcc', 'inspector']) {
+      const c = await signedIn(srv.base, name);
+      const d = await c.get('/api/v1/audit');
+      assertProblem(assert, d, 403);
+      assert.ok(!d.text.includes('"hash"'));
+    }
+    const anon = await fetch(srv.base + '/api/v1/audit');
+    assert.equal(anon.status, 401);
+    assert.match(anon.headers.get('content-type'), /^application\/problem\+json/);
+  });
+});
+
+describe('reform audit verify', { concurrency: true }, () => {
+  let max;
+
+  before(async () => {
+    const live = srv.cli('audit', 'verify'); // while the server runs
+    assert.equal(live.code, 0, live.out);
+    assert.match(live.out, /intact/);
+    // stop the server but keep its database (the top-level after drops it)
+    srv.child.kill('SIGTERM');
+    await new Promise((ok) => (srv.child.exitCode !== null ? ok() : srv.child.on('exit', ok)));
+    max = Number(srv.db.sql('SELECT MAX(seq) FROM audit'));
+    assert.ok(max > 300, `only ${max} audit records`);
+  });
+
+  // Each case tampers with a fresh copy of the database.
+  async function withTampered(tamper, check) {
+    const db = await cloneDatabase(srv.db);
+    try {
+      await tamper(db, max);
+      await check(await reformCli(db.url, 'audit', 'verify'), max, db);
+    } finally {
+      await db.drop();
+    }
+  }
+
+  test('the untouched database verifies intact, counting every record', () =>
+    withTampered(async () => {}, (v, n) => {
+      assert.equal(v.code, 0, v.out);
+      assert.match(v.out, /intact/);
+      assert.match(v.out, new RegExp(`\\b${n} records\\b`));
+    }));
+
+  test('an altered record is named, and restoring it makes the chain whole again', () =>
+    withTampered(
+      async (db) => {
+        await db.query('CREATE TABLE audit_saved AS SELECT * FROM audit');
+        await db.query(`UPDATE audit SET after_json = '{"x":1}' WHERE seq = 5`);
+      },
+      async (v, n, db) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /\brecord 5\b/);
+        assert.match(v.out, /altered/);
+        assert.doesNotMatch(v.out, /intact/);
+        const restore = (seq) => db.query(`DELETE FROM audit WHERE seq = ${seq}; INSERT INTO audit (${COLS}) SELECT ${COLS} FROM audit_saved WHERE seq = ${seq}`);
+        await restore(5);
+        const back = await reformCli(db.url, 'audit', 'verify');
+        assert.equal(back.code, 0, back.out);
+        // any other field counts too, the stored hash itself, and the last record
+        for (const [seq, set] of [[7, "actor = 'chairman'"], [7, 'at = at + 1'], [7, "entity_id = '2'"], [9, `hash = '${'f'.repeat(64)}'`], [n, `after_json = '{"name":"forged"}'`]]) {
+          await db.query(`UPDATE audit SET ${set} WHERE seq = ${seq}`);
+          const w = await reformCli(db.url, 'audit', 'verify');
+          assert.equal(w.code, 1, `${set}: ${w.out}`);
+          assert.match(w.out, new RegExp(`\\brecord ${seq}\\b`), set);
+          await restore(seq);
+          const ok = await reformCli(db.url, 'audit', 'verify');
+          assert.equal(ok.code, 0, `after restoring ${set}: ${ok.out}`);
+        }
+      }));
+
+  test('a record deleted from the middle, or the first one, is named', () =>
+    withTampered(
+      async (db) => {
+        await db.query('CREATE TABLE audit_saved AS SELECT * FROM audit WHERE seq = 5');
+        await db.query('DELETE FROM audit WHERE seq = 5');
+      },
+      async (v, n, db) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /\brecord 5\b/);
+        assert.match(v.out, /missing|deleted/);
+        await db.query(`INSERT INTO audit (${COLS}) SELECT ${COLS} FROM audit_saved`);
+        assert.equal((await reformCli(db.url, 'audit', 'verify')).code, 0);
+        await db.query('DELETE FROM audit WHERE seq = 1');
+        const first = await reformCli(db.url, 'audit', 'verify');
+        assert.equal(first.code, 1, first.out);
+        assert.match(first.out, /\brecord 1\b/);
+      }));
+
+  test('a record deleted from the end is found and named', () =>
+    withTampered(
+      (db, n) => db.query(`DELETE FROM audit WHERE seq = ${n}`),
+      (v, n) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /deleted/);
+        assert.doesNotMatch(v.out, /intact/);
+        assert.match(v.out, new RegExp(`\\brecord (${n}|${n - 1})\\b`));
+      }));
+
+  test('a record deleted from the end is named by its own number',
+    () => withTampered(
+      (db, n) => db.query(`DELETE FROM audit WHERE seq = ${n}`),
+      (v, n) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, new RegExp(`\\brecord ${n}\\b`));
+      }));
+
+  test('two records swapped are named', () =>
+    withTampered(
+      (db) => db.query('UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = -5'),
+      (v) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /\brecord 5\b/);
+        assert.match(v.out, /reordered|does not follow/);
+      }));
+
+  test('a forged record appended is named, even with the right prev_hash', () =>
+    withTampered(
+      (db, n) => db.query(`INSERT INTO audit (${COLS}) SELECT province_id, ${n + 1}, at, actor_id, actor, action, entity, entity_id, before_json, '{"forged":true}', prev_hash, hash FROM audit WHERE seq = 5`),
+      async (v, n, db) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, new RegExp(`\\brecord ${n + 1}\\b`));
+        // a forger who chains it properly is still caught: the head disagrees
+        await db.query(`UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE seq = ${n}) WHERE seq = ${n + 1}`);
+        const w = await reformCli(db.url, 'audit', 'verify');
+        assert.equal(w.code, 1, w.out);
+        assert.match(w.out, new RegExp(`\\brecord ${n + 1}\\b`));
+      }));
+});
