@@ -734,22 +734,22 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
         " SELECT l.unit_id, sub.depth + 1 FROM unit_links l JOIN sub ON l.parent_id = sub.id"
         "  WHERE sub.depth < 16)"
         " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
-                 " WHERE us.province_id = ?"
-                 "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
-                 "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
-                 "  AND (CAST(? AS TEXT) IS NULL OR us.full_name_fold LIKE ? ESCAPE '\\'"
-                 "       OR us.username LIKE ? ESCAPE '\\')"
-                 "  AND us.id > ?"
-                 " ORDER BY us.id LIMIT ?";
+        " WHERE us.province_id = ?"
+        "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
+        "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
+        "  AND (CAST(? AS TEXT) IS NULL OR us.full_name_fold LIKE ? ESCAPE '\\'"
+        "       OR us.username LIKE ? ESCAPE '\\')"
+        "  AND us.id > ?"
+        " ORDER BY us.id LIMIT ?";
     char *pattern = like_pattern(q->text_fold);
     struct rf_rows *r;
     int rc;
 
     rc = query(s, sql,
-               PARAMS(P_INT(q->province_id), P_INT(q->root_id),
-                      P_INT(q->province_id), P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
-                      P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
-                      P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
+                      P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id), P_OPT_INT(q->unit_id),
+                      P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
+                      P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
                &r);
     if (rc != RF_OK)
         goto out;
