@@ -154,8 +154,8 @@ int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const 
 /*
  * Whether unit 'id' is 'root_id' or was below it on any date: '*yes' is 1 or 0.
  */
-int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id, int *yes)
-    RF_MUST_CHECK;
+int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id,
+                              int *yes) RF_MUST_CHECK;
 /* Units under 'id' on any date on or after 'date', into '*count'. */
 int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date,
                                  int64_t *count) RF_MUST_CHECK;
