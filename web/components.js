@@ -1,0 +1,194 @@
+// Small shared widgets: headings that take focus after navigation, labelled form fields
+// that show their server-side errors, alerts, badges and the role checkboxes.
+
+import { html, useEffect, useRef, useId } from './lib.js';
+import { useApp } from './context.js';
+import { fieldErrorText } from './i18n.js';
+import { consumeHeadingFocus } from './router.js';
+
+export const ROLES = ['admin', 'leader', 'secretariat', 'focal', 'clerk', 'officer', 'inspector'];
+export const UNIT_KINDS = [
+  'province',
+  'department',
+  'city',
+  'town',
+  'district',
+  'ward',
+  'commune',
+  'township',
+];
+
+/** The page's <h1>; it receives focus after a navigation so screen readers announce it. */
+export function PageTitle({ children, title }) {
+  const { t } = useApp();
+  const ref = useRef(null);
+  useEffect(() => {
+    document.title = `${title || ''}${title ? ' – ' : ''}${t('app.name')}`;
+  }, [title, t]);
+  useEffect(() => {
+    if (ref.current && consumeHeadingFocus()) ref.current.focus();
+  });
+  return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
+}
+
+/** Field errors of 'err' (an ApiError) for 'name', as text lines. */
+export function errorsFor(t, err, name) {
+  if (!err || !err.fields) return [];
+  return (err.fields[name] || []).map((e) => fieldErrorText(t, { ...e, field: name }));
+}
+
+/**
+ * A labelled input with its error text below it. 'error' is the list of messages for
+ * this field; the input is then marked aria-invalid and described by them.
+ */
+export function Field({ label, hint, error, type = 'text', value, onInput, name, ...rest }) {
+  const id = useId();
+  const hasError = error && error.length > 0;
+  const describedBy = [hint ? `${id}-hint` : '', hasError ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const input =
+    type === 'checkbox'
+      ? html`<input
+          id=${id}
+          type="checkbox"
+          name=${name}
+          checked=${!!value}
+          onChange=${(e) => onInput(e.currentTarget.checked)}
+          aria-invalid=${hasError ? 'true' : undefined}
+          aria-describedby=${describedBy || undefined}
+          ...${rest}
+        />`
+      : html`<input
+          id=${id}
+          type=${type}
+          name=${name}
+          value=${value}
+          onInput=${(e) => onInput(e.currentTarget.value)}
+          aria-invalid=${hasError ? 'true' : undefined}
+          aria-describedby=${describedBy || undefined}
+          ...${rest}
+        />`;
+  return html`<div class=${`field${type === 'checkbox' ? ' field-check' : ''}${hasError ? ' has-error' : ''}`}>
+    ${type === 'checkbox'
+      ? html`${input}<label for=${id}>${label}</label>`
+      : html`<label for=${id}>${label}</label>${input}`}
+    ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+    ${hasError &&
+    html`<p class="field-error" id=${`${id}-error`}>
+      ${error.map((m, i) => html`${i > 0 && html`<br />`}${m}`)}
+    </p>`}
+  </div>`;
+}
+
+/** A labelled <select>; 'options' is a list of {value, label}. */
+export function SelectField({ label, error, value, onInput, options, name, ...rest }) {
+  const id = useId();
+  const hasError = error && error.length > 0;
+  return html`<div class=${`field${hasError ? ' has-error' : ''}`}>
+    <label for=${id}>${label}</label>
+    <select
+      id=${id}
+      name=${name}
+      value=${value}
+      onChange=${(e) => onInput(e.currentTarget.value)}
+      aria-invalid=${hasError ? 'true' : undefined}
+      aria-describedby=${hasError ? `${id}-error` : undefined}
+      ...${rest}
+    >
+      ${options.map(
+        (o) => html`<option value=${o.value} selected=${o.value === value}>${o.label}</option>`,
+      )}
+    </select>
+    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
+  </div>`;
+}
+
+/** A group of role checkboxes in a fieldset; 'value' is the list of chosen roles. */
+export function RoleChecks({ value, onInput, error, legend }) {
+  const { t } = useApp();
+  const id = useId();
+  const hasError = error && error.length > 0;
+  const toggle = (role, on) => {
+    const set = new Set(value);
+    if (on) set.add(role);
+    else set.delete(role);
+    onInput(ROLES.filter((r) => set.has(r)));
+  };
+  return html`<fieldset
+    class=${`field roles${hasError ? ' has-error' : ''}`}
+    aria-describedby=${hasError ? `${id}-error` : undefined}
+  >
+    <legend>${legend || t('user.roles')}</legend>
+    <div class="checks">
+      ${ROLES.map(
+        (role) => html`<div class="field-check">
+          <input
+            type="checkbox"
+            id=${`${id}-${role}`}
+            name="roles"
+            value=${role}
+            checked=${value.includes(role)}
+            onChange=${(e) => toggle(role, e.currentTarget.checked)}
+          />
+          <label for=${`${id}-${role}`}>${t(`role.${role}`)}</label>
+        </div>`,
+      )}
+    </div>
+    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
+  </fieldset>`;
+}
+
+/** The text for an ApiError that is not about one field. */
+export function problemText(t, err) {
+  if (!err) return '';
+  switch (err.status) {
+    case 0:
+      return t('error.network');
+    case 401:
+      return t('error.unauthorized');
+    case 403:
+      return t('error.forbidden');
+    case 404:
+      return t('error.not_found');
+    case 409:
+      return t('error.conflict');
+    case 413:
+      return t('error.too_large');
+    case 429:
+      if (!err.retryAfter) return t('error.too_many');
+      if (err.retryAfter >= 120) {
+        return t('error.too_many_retry_min', { minutes: Math.ceil(err.retryAfter / 60) });
+      }
+      return t('error.too_many_retry', { seconds: err.retryAfter });
+    default:
+      if (err.status >= 500) return t('error.server');
+      if (err.fields && Object.keys(err.fields).length) return t('error.check_fields');
+      return (err.problem && err.problem.detail) || t('error.generic');
+  }
+}
+
+/** An error box (role=alert) for 'err', or nothing. */
+export function ErrorBox({ err, text }) {
+  const { t } = useApp();
+  if (!err && !text) return null;
+  return html`<div class="alert alert-error" role="alert">${text || problemText(t, err)}</div>`;
+}
+
+/** A success notice (role=status). */
+export function Notice({ text }) {
+  if (!text) return null;
+  return html`<div class="alert alert-ok" role="status">${text}</div>`;
+}
+
+/** A "loading" line announced politely to screen readers. */
+export function Loading() {
+  const { t } = useApp();
+  return html`<p class="loading" role="status">${t('common.loading')}</p>`;
+}
+
+/** The "generated demo data" badge of a unit row. */
+export function GeneratedBadge() {
+  const { t } = useApp();
+  return html`<span class="badge" title=${t('unit.generated_hint')}>${t('unit.generated')}</span>`;
+}

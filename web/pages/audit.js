@@ -1,0 +1,97 @@
+// Audit page (admin, secretariat): the audit records of GET /api/v1/audit, newest pages
+// appended with "more", each record's before/after shown on demand.
+
+import { html, useState, useEffect } from '../lib.js';
+import { useApp } from '../context.js';
+import { get } from '../api.js';
+import { formatInstant } from '../i18n.js';
+import { PageTitle, ErrorBox, Loading } from '../components.js';
+
+const PAGE_SIZE = 100;
+
+function Change({ record }) {
+  const { t } = useApp();
+  if (!record.before && !record.after) return null;
+  return html`<details>
+    <summary>${t('audit.show_change')}</summary>
+    <div class="change">
+      ${record.before &&
+      html`<div>
+        <h3>${t('audit.before')}</h3>
+        <pre>${JSON.stringify(record.before, null, 2)}</pre>
+      </div>`}
+      ${record.after &&
+      html`<div>
+        <h3>${t('audit.after')}</h3>
+        <pre>${JSON.stringify(record.after, null, 2)}</pre>
+      </div>`}
+    </div>
+  </details>`;
+}
+
+export function AuditPage() {
+  const { t } = useApp();
+  const [items, setItems] = useState(null);
+  const [next, setNext] = useState(null);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = async (cursor) => {
+    setBusy(true);
+    setErr(null);
+    try {
+      const page = await get('/audit', { limit: PAGE_SIZE, cursor });
+      setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+      setNext(page.next || null);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    load(null);
+  }, []);
+
+  return html`<div>
+    <${PageTitle} title=${t('audit.title')}>${t('audit.title')}<//>
+    <p class="lead">${t('audit.intro')}</p>
+    <${ErrorBox} err=${err} />
+    ${items === null && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
+      ? html`<p>${t('audit.none')}</p>`
+      : html`<div class="table-wrap">
+          <table class="audit">
+            <caption class="sr-only">${t('audit.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">${t('audit.seq')}</th>
+                <th scope="col">${t('audit.at')}</th>
+                <th scope="col">${t('audit.actor')}</th>
+                <th scope="col">${t('audit.action')}</th>
+                <th scope="col">${t('audit.entity')}</th>
+                <th scope="col">${t('audit.change')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${items.map(
+                (r) => html`<tr key=${r.seq}>
+                  <td>${r.seq}</td>
+                  <td>${formatInstant(t, r.at)}</td>
+                  <td>${r.actor || (r.actor_id != null ? `#${r.actor_id}` : t('audit.system'))}</td>
+                  <td><code>${r.action}</code></td>
+                  <td>${r.entity}${r.entity_id != null ? ` #${r.entity_id}` : ''}</td>
+                  <td><${Change} record=${r} /></td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`)}
+    ${next &&
+    html`<button type="button" disabled=${busy} onClick=${() => load(next)}>
+      ${t('common.more')}
+    </button>`}
+  </div>`;
+}

@@ -1,0 +1,67 @@
+// Sign-in page: POST /api/v1/session with {username, password}. Field errors from the
+// problem body appear under their fields; 401 (bad credentials) and 429 (too many
+// failures, with Retry-After) appear as one message above the form.
+
+import { html, useState } from '../lib.js';
+import { useApp } from '../context.js';
+import { post } from '../api.js';
+import { Field, ErrorBox, PageTitle, errorsFor, problemText } from '../components.js';
+
+export function SignInPage({ onSignedIn }) {
+  const { t } = useApp();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    try {
+      const session = await post('/session', { username, password }, { noAuthRedirect: true });
+      onSignedIn(session);
+    } catch (e) {
+      setErr(e);
+      setBusy(false);
+    }
+  };
+
+  let message = null;
+  if (err) {
+    if (err.status === 401) message = t('signin.bad_credentials');
+    else message = problemText(t, err);
+  }
+
+  return html`<div class="signin">
+    <${PageTitle} title=${t('signin.title')}>${t('signin.title')}<//>
+    <p class="lead">${t('signin.intro')}</p>
+    <${ErrorBox} text=${message} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('signin.username')}
+        name="username"
+        autocomplete="username"
+        autocapitalize="none"
+        spellcheck=${false}
+        required
+        value=${username}
+        onInput=${setUsername}
+        error=${errorsFor(t, err, 'username')}
+      />
+      <${Field}
+        label=${t('signin.password')}
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+        value=${password}
+        onInput=${setPassword}
+        error=${errorsFor(t, err, 'password')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('signin.submit')}</button>
+      </div>
+    </form>
+  </div>`;
+}

@@ -1,0 +1,382 @@
+// Unit page (/units/ID?date=D): the unit as of D with its parent, successor, parents over
+// time and children; for admins, forms to rename it (PATCH /api/v1/units/ID) and to add
+// a child unit (POST /api/v1/units).
+
+import { html, useState, useEffect } from '../lib.js';
+import { useApp } from '../context.js';
+import { get, post, patch } from '../api.js';
+import { Link, navigate } from '../router.js';
+import { formatDate } from '../i18n.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Notice,
+  Loading,
+  Field,
+  SelectField,
+  GeneratedBadge,
+  UNIT_KINDS,
+  errorsFor,
+  problemText,
+} from '../components.js';
+import { unitHref, UnitLine } from './units.js';
+
+// "id|date" -> Promise of a Unit, so that parent and successor names are fetched once.
+const refCache = new Map();
+
+function fetchUnit(id, date) {
+  const key = `${id}|${date || ''}`;
+  if (!refCache.has(key)) {
+    const p = get(`/units/${encodeURIComponent(id)}`, { date });
+    p.catch(() => refCache.delete(key));
+    refCache.set(key, p);
+  }
+  return refCache.get(key);
+}
+
+/** A link to unit 'id', named by 'name' or, when not given, by fetching the unit on 'date'. */
+function UnitRef({ id, name, code, date, linkDate }) {
+  const [unit, setUnit] = useState(name ? { id, name, code } : null);
+  useEffect(() => {
+    if (name) {
+      setUnit({ id, name, code });
+      return undefined;
+    }
+    let live = true;
+    fetchUnit(id, date)
+      .then((u) => live && setUnit(u))
+      .catch(() => live && setUnit(null));
+    return () => {
+      live = false;
+    };
+  }, [id, name, code, date]);
+  const label = unit ? unit.name : `#${id}`;
+  return html`<${Link} href=${unitHref(id, linkDate || date)}>${label}<//>${
+    unit && unit.code ? html` <span class="code">${unit.code}</span>` : ''
+  }`;
+}
+
+// The API names the fields of a "links" entry (a parent over time); accept the
+// plausible spellings so the page survives small contract changes.
+function linkParts(link) {
+  const parent = link.parent && typeof link.parent === 'object' ? link.parent : {};
+  return {
+    parentId: link.parent_id ?? parent.id ?? null,
+    name: link.parent_name ?? parent.name ?? null,
+    code: link.parent_code ?? parent.code ?? null,
+    from: link.valid_from ?? link.from ?? null,
+    to: link.valid_to ?? link.to ?? null,
+  };
+}
+
+function defaultChildKind(kind) {
+  if (kind === 'province') return 'district';
+  if (kind === 'department') return 'department';
+  return 'commune';
+}
+
+function RenameForm({ unit, onSaved }) {
+  const { t } = useApp();
+  const [name, setName] = useState(unit.name);
+  const [err, setErr] = useState(null);
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setName(unit.name), [unit.id, unit.name]);
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    setDone('');
+    try {
+      const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: name.trim() });
+      setDone(t('unit.renamed'));
+      onSaved(saved);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="panel" aria-labelledby="rename-h">
+    <h2 id="rename-h">${t('unit.rename')}</h2>
+    <${ErrorBox} err=${err} />
+    <${Notice} text=${done} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('unit.name')}
+        name="name"
+        required
+        value=${name}
+        onInput=${setName}
+        error=${errorsFor(t, err, 'name')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
+      </div>
+    </form>
+  </section>`;
+}
+
+function AddChildForm({ unit, date, onAdded }) {
+  const { t } = useApp();
+  const blank = () => ({
+    code: '',
+    name: '',
+    kind: defaultChildKind(unit.kind),
+    valid_from: date,
+    valid_to: '',
+  });
+  const [form, setForm] = useState(blank);
+  const [err, setErr] = useState(null);
+  const [created, setCreated] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    setCreated(null);
+    const body = {
+      code: form.code.trim(),
+      name: form.name.trim(),
+      kind: form.kind,
+      parent_id: unit.id,
+      valid_from: form.valid_from,
+    };
+    if (form.valid_to) body.valid_to = form.valid_to;
+    try {
+      const child = await post('/units', body);
+      setCreated(child);
+      setForm(blank());
+      onAdded(child);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const other = err && err.fields && err.fields.parent_id ? errorsFor(t, err, 'parent_id') : [];
+  return html`<section class="panel" aria-labelledby="add-child-h">
+    <h2 id="add-child-h">${t('unit.add_child')}</h2>
+    <${ErrorBox} err=${err} />
+    ${other.length > 0 && html`<p class="field-error">${other.join(' ')}</p>`}
+    ${created &&
+    html`<div class="alert alert-ok" role="status">
+      ${t('unit.child_created')}${' '}<${Link} href=${unitHref(created.id, date)}>${created.name}<//>
+    </div>`}
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('unit.code')}
+        name="code"
+        required
+        value=${form.code}
+        onInput=${set('code')}
+        error=${errorsFor(t, err, 'code')}
+      />
+      <${Field}
+        label=${t('unit.name')}
+        name="name"
+        required
+        value=${form.name}
+        onInput=${set('name')}
+        error=${errorsFor(t, err, 'name')}
+      />
+      <${SelectField}
+        label=${t('unit.kind')}
+        name="kind"
+        value=${form.kind}
+        onInput=${set('kind')}
+        options=${UNIT_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+        error=${errorsFor(t, err, 'kind')}
+      />
+      <${Field}
+        label=${t('unit.valid_from')}
+        name="valid_from"
+        type="date"
+        required
+        value=${form.valid_from}
+        onInput=${set('valid_from')}
+        error=${errorsFor(t, err, 'valid_from')}
+      />
+      <${Field}
+        label=${t('unit.valid_to_optional')}
+        name="valid_to"
+        type="date"
+        value=${form.valid_to}
+        onInput=${set('valid_to')}
+        error=${errorsFor(t, err, 'valid_to')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('unit.add_child_submit')}</button>
+      </div>
+    </form>
+  </section>`;
+}
+
+export function UnitPage({ params, query }) {
+  const { t, me, treeDate } = useApp();
+  // Without ?date= the server picks the date (today, or the last day in force of a
+  // unit that has ended) and says which in its answer.
+  const askedDate = query.get('date');
+  const id = params.id;
+  const [unit, setUnit] = useState(null);
+  const [children, setChildren] = useState(null);
+  const [err, setErr] = useState(null);
+  const [reload, setReload] = useState(0);
+  const isAdmin = me && me.roles.includes('admin');
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    setUnit(null);
+    get(`/units/${encodeURIComponent(id)}`, { date: askedDate })
+      .then((u) => live && setUnit(u))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [id, askedDate]);
+
+  const date = askedDate || (unit && unit.date) || treeDate;
+
+  const unitId = unit ? unit.id : null;
+  useEffect(() => {
+    if (unitId == null) return undefined;
+    let live = true;
+    setChildren(null);
+    get('/units', { parent: unitId, date, limit: 1000 })
+      .then((page) => live && setChildren(page.items || []))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [unitId, date, reload]);
+
+  if (err) {
+    return html`<div>
+      <${PageTitle} title=${t('unit.title')}>${t('unit.title')}<//>
+      <p class="alert alert-error" role="alert">
+        ${err.status === 404 ? t('unit.not_found', { date: formatDate(t, date) }) : problemText(t, err)}
+      </p>
+      <p><${Link} href="/units">${t('unit.back')}<//></p>
+    </div>`;
+  }
+  if (!unit) return html`<${Loading} />`;
+
+  const links = Array.isArray(unit.links) ? unit.links.map(linkParts) : [];
+  const changeDate = (value) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) navigate(unitHref(id, value), { replace: true });
+  };
+
+  return html`<div>
+    <p class="breadcrumb"><${Link} href="/units">${t('nav.units')}<//></p>
+    <${PageTitle} title=${unit.name}>
+      ${unit.name}${unit.generated && html`${' '}<${GeneratedBadge} />`}
+    <//>
+    <div class="toolbar">
+      <div class="field">
+        <label for="unit-date">${t('units.date')}</label>
+        <input
+          id="unit-date"
+          type="date"
+          value=${date}
+          onChange=${(e) => changeDate(e.currentTarget.value)}
+        />
+      </div>
+    </div>
+    <section class="panel" aria-labelledby="unit-facts-h">
+      <h2 id="unit-facts-h">${t('unit.facts')}</h2>
+      <dl class="facts">
+        <dt>${t('unit.code')}</dt>
+        <dd><span class="code">${unit.code}</span></dd>
+        <dt>${t('unit.kind')}</dt>
+        <dd>${t(`kind.${unit.kind}`)}</dd>
+        <dt>${t('unit.valid_from')}</dt>
+        <dd>${formatDate(t, unit.valid_from)}</dd>
+        <dt>${t('unit.valid_to')}</dt>
+        <dd>${unit.valid_to ? formatDate(t, unit.valid_to) : t('unit.still_valid')}</dd>
+        <dt>${t('unit.parent')}</dt>
+        <dd>
+          ${unit.parent_id != null
+            ? html`<${UnitRef} id=${unit.parent_id} date=${date} />`
+            : t('unit.none')}
+        </dd>
+        <dt>${t('unit.successor')}</dt>
+        <dd>
+          ${unit.successor_id != null
+            ? html`<${UnitRef}
+                id=${unit.successor_id}
+                date=${unit.valid_to || date}
+                linkDate=${unit.valid_to || date}
+              />`
+            : t('unit.none')}
+        </dd>
+        <dt>${t('unit.children_count')}</dt>
+        <dd>${children ? children.length : unit.children}</dd>
+      </dl>
+    </section>
+
+    <section class="panel" aria-labelledby="unit-links-h">
+      <h2 id="unit-links-h">${t('unit.links')}</h2>
+      ${links.length === 0
+        ? html`<p>${t('unit.no_links')}</p>`
+        : html`<div class="table-wrap">
+            <table>
+              <caption class="sr-only">${t('unit.links')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('unit.parent')}</th>
+                  <th scope="col">${t('unit.from')}</th>
+                  <th scope="col">${t('unit.to')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${links.map(
+                  (l, i) => html`<tr key=${i}>
+                    <td>
+                      ${l.parentId != null
+                        ? html`<${UnitRef}
+                            id=${l.parentId}
+                            name=${l.name}
+                            code=${l.code}
+                            date=${l.from || date}
+                            linkDate=${l.from || date}
+                          />`
+                        : t('unit.none')}
+                    </td>
+                    <td>${formatDate(t, l.from)}</td>
+                    <td>${l.to ? formatDate(t, l.to) : t('unit.still_valid')}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`}
+    </section>
+
+    <section class="panel" aria-labelledby="unit-children-h">
+      <h2 id="unit-children-h">${t('unit.children', { date: formatDate(t, date) })}</h2>
+      ${children === null
+        ? html`<${Loading} />`
+        : children.length === 0
+          ? html`<p>${t('unit.no_children')}</p>`
+          : html`<ul class="unit-list">
+              ${children.map((c) => html`<li key=${c.id}><${UnitLine} unit=${c} date=${date} /></li>`)}
+            </ul>`}
+    </section>
+
+    ${isAdmin &&
+    html`<div class="columns">
+      <${RenameForm}
+        unit=${unit}
+        onSaved=${(saved) => {
+          refCache.clear();
+          setUnit((u) => ({ ...u, ...saved, links: saved.links || u.links }));
+        }}
+      />
+      <${AddChildForm} unit=${unit} date=${date} onAdded=${() => setReload((n) => n + 1)} />
+    </div>`}
+  </div>`;
+}

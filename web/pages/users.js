@@ -1,0 +1,406 @@
+// Users: the list with search and cursor paging (GET /api/v1/users, admin and leader),
+// the "add user" form (POST /api/v1/users, admin) and the user page with its edit form
+// (PATCH /api/v1/users/ID, admin). Field errors from the problem body appear under the
+// field they name.
+
+import { html, useState, useEffect, useId } from '../lib.js';
+import { useApp } from '../context.js';
+import { get, post, patch } from '../api.js';
+import { Link, navigate, hrefWith } from '../router.js';
+import { today, formatInstant } from '../i18n.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Notice,
+  Loading,
+  Field,
+  RoleChecks,
+  errorsFor,
+  problemText,
+} from '../components.js';
+
+const PAGE_SIZE = 50;
+
+/**
+ * Chooses a unit by code or by searching names (GET /api/v1/units?q=). 'value' is the
+ * chosen unit {id, code, name} or null; an exact code match is chosen at once.
+ */
+function UnitPicker({ value, onChange, error, label }) {
+  const { t } = useApp();
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState(null);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const hasError = error && error.length > 0;
+
+  const find = async () => {
+    const query = q.trim();
+    if (!query) return;
+    setBusy(true);
+    setErr(null);
+    try {
+      const page = await get('/units', { q: query, date: today(), limit: 20 });
+      const items = page.items || [];
+      const exact = items.find((u) => u.code.toLowerCase() === query.toLowerCase());
+      if (exact) {
+        onChange(exact);
+        setResults(null);
+      } else {
+        setResults(items);
+      }
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (ev) => {
+    // Enter searches instead of submitting the whole form.
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      find();
+    }
+  };
+
+  return html`<fieldset class=${`field unit-picker${hasError ? ' has-error' : ''}`}>
+    <legend>${label || t('user.unit')}</legend>
+    <p class="chosen" id=${`${id}-chosen`} aria-live="polite">
+      ${value
+        ? t('user.unit_chosen', { name: value.name, code: value.code })
+        : t('user.unit_none')}
+    </p>
+    <div class="inline-form">
+      <div class="field">
+        <label for=${`${id}-find`}>${t('user.unit_find')}</label>
+        <input
+          id=${`${id}-find`}
+          type="search"
+          value=${q}
+          aria-describedby=${hasError ? `${id}-error` : `${id}-chosen`}
+          onInput=${(e) => setQ(e.currentTarget.value)}
+          onKeyDown=${onKeyDown}
+        />
+      </div>
+      <button type="button" onClick=${find} disabled=${busy}>${t('common.search')}</button>
+    </div>
+    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
+    <${ErrorBox} err=${err} />
+    ${results &&
+    (results.length === 0
+      ? html`<p role="status">${t('units.no_results', { q: q.trim() })}</p>`
+      : html`<ul class="pick-list" aria-label=${t('user.unit_results')}>
+          ${results.map(
+            (u) => html`<li key=${u.id}>
+              <button
+                type="button"
+                class="link-like"
+                onClick=${() => {
+                  onChange(u);
+                  setResults(null);
+                }}
+              >
+                ${u.name} <span class="code">${u.code}</span>
+              </button>
+            </li>`,
+          )}
+        </ul>`)}
+  </fieldset>`;
+}
+
+function rolesText(t, roles) {
+  return (roles || []).map((r) => t(`role.${r}`)).join(', ');
+}
+
+export function UsersPage({ query }) {
+  const { t, me } = useApp();
+  const isAdmin = me.roles.includes('admin');
+  const [q, setQ] = useState('');
+  const [asked, setAsked] = useState('');
+  // cursors[i] is the cursor of page i (null for the first page)
+  const [cursors, setCursors] = useState([null]);
+  const [page, setPage] = useState(null);
+  const [err, setErr] = useState(null);
+  const pageIndex = cursors.length - 1;
+  const created = query.get('created');
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    get('/users', { q: asked, limit: PAGE_SIZE, cursor: cursors[pageIndex] })
+      .then((p) => live && setPage(p))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [asked, cursors]);
+
+  const submit = (ev) => {
+    ev.preventDefault();
+    setAsked(q.trim());
+    setCursors([null]);
+  };
+
+  return html`<div>
+    <${PageTitle} title=${t('users.title')}>${t('users.title')}<//>
+    <${Notice} text=${created ? t('users.created', { username: created }) : ''} />
+    <div class="toolbar">
+      <form class="inline-form" role="search" onSubmit=${submit}>
+        <div class="field">
+          <label for="user-q">${t('users.search_label')}</label>
+          <input id="user-q" type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} />
+        </div>
+        <button type="submit">${t('common.search')}</button>
+      </form>
+      ${isAdmin && html`<${Link} class="button primary" href="/users/new">${t('users.add')}<//>`}
+    </div>
+    <${ErrorBox} err=${err} />
+    ${!page && !err && html`<${Loading} />`}
+    ${page &&
+    (page.items.length === 0
+      ? html`<p role="status">${t('users.none')}</p>`
+      : html`<div class="table-wrap">
+          <table class="users">
+            <caption class="sr-only">${t('users.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">${t('user.username')}</th>
+                <th scope="col">${t('user.full_name')}</th>
+                <th scope="col">${t('user.unit')}</th>
+                <th scope="col">${t('user.roles')}</th>
+                <th scope="col">${t('user.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.items.map(
+                (u) => html`<tr key=${u.id}>
+                  <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
+                  <td>${u.full_name}</td>
+                  <td><span class="code">${u.unit_code}</span></td>
+                  <td>${rolesText(t, u.roles)}</td>
+                  <td>${u.disabled ? t('user.disabled') : t('user.active')}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`)}
+    <nav class="pager" aria-label=${t('common.pages')}>
+      <button
+        type="button"
+        disabled=${pageIndex === 0}
+        onClick=${() => setCursors((c) => c.slice(0, -1))}
+      >
+        ${t('common.previous')}
+      </button>
+      <span>${t('common.page', { n: pageIndex + 1 })}</span>
+      <button
+        type="button"
+        disabled=${!page || !page.next}
+        onClick=${() => setCursors((c) => [...c, page.next])}
+      >
+        ${t('common.next')}
+      </button>
+    </nav>
+  </div>`;
+}
+
+export function UserNewPage() {
+  const { t } = useApp();
+  const [form, setForm] = useState({ username: '', full_name: '', roles: [], password: '' });
+  const [unit, setUnit] = useState(null);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    try {
+      const body = {
+        username: form.username.trim(),
+        full_name: form.full_name.trim(),
+        roles: form.roles,
+        password: form.password,
+      };
+      // Left out rather than null when none is chosen: the server then reports it as
+      // "required" together with the other fields' errors.
+      if (unit) body.unit_id = unit.id;
+      const user = await post('/users', body);
+      navigate(hrefWith('/users', { created: user.username }));
+    } catch (e) {
+      setErr(e);
+      setBusy(false);
+    }
+  };
+
+  return html`<div>
+    <p class="breadcrumb"><${Link} href="/users">${t('users.title')}<//></p>
+    <${PageTitle} title=${t('users.add')}>${t('users.add')}<//>
+    <${ErrorBox} err=${err} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('user.username')}
+        name="username"
+        autocomplete="off"
+        autocapitalize="none"
+        spellcheck=${false}
+        required
+        value=${form.username}
+        onInput=${set('username')}
+        error=${errorsFor(t, err, 'username')}
+      />
+      <${Field}
+        label=${t('user.full_name')}
+        name="full_name"
+        autocomplete="off"
+        required
+        value=${form.full_name}
+        onInput=${set('full_name')}
+        error=${errorsFor(t, err, 'full_name')}
+      />
+      <${UnitPicker} value=${unit} onChange=${setUnit} error=${errorsFor(t, err, 'unit_id')} />
+      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
+      <${Field}
+        label=${t('user.password')}
+        name="password"
+        type="password"
+        autocomplete="new-password"
+        required
+        hint=${t('user.password_hint')}
+        value=${form.password}
+        onInput=${set('password')}
+        error=${errorsFor(t, err, 'password')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('users.add_submit')}</button>
+        <${Link} href="/users">${t('common.cancel')}<//>
+      </div>
+    </form>
+  </div>`;
+}
+
+function UserEditForm({ user, onSaved }) {
+  const { t } = useApp();
+  const [form, setForm] = useState({
+    full_name: user.full_name,
+    roles: user.roles || [],
+    disabled: !!user.disabled,
+  });
+  const [unit, setUnit] = useState(null);
+  const [err, setErr] = useState(null);
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    setDone('');
+    const body = { full_name: form.full_name.trim(), roles: form.roles, disabled: form.disabled };
+    if (unit) body.unit_id = unit.id;
+    try {
+      const saved = await patch(`/users/${encodeURIComponent(user.id)}`, body);
+      setDone(t('user.saved'));
+      setUnit(null);
+      onSaved(saved);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<section class="panel" aria-labelledby="user-edit-h">
+    <h2 id="user-edit-h">${t('user.edit')}</h2>
+    <${ErrorBox} err=${err} />
+    <${Notice} text=${done} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('user.full_name')}
+        name="full_name"
+        required
+        value=${form.full_name}
+        onInput=${set('full_name')}
+        error=${errorsFor(t, err, 'full_name')}
+      />
+      <${UnitPicker}
+        label=${t('user.unit_change')}
+        value=${unit}
+        onChange=${setUnit}
+        error=${errorsFor(t, err, 'unit_id')}
+      />
+      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
+      <${Field}
+        label=${t('user.disabled_label')}
+        name="disabled"
+        type="checkbox"
+        value=${form.disabled}
+        onInput=${set('disabled')}
+        error=${errorsFor(t, err, 'disabled')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
+      </div>
+    </form>
+  </section>`;
+}
+
+export function UserPage({ params }) {
+  const { t, me } = useApp();
+  const isAdmin = me.roles.includes('admin');
+  const [user, setUser] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setUser(null);
+    setErr(null);
+    get(`/users/${encodeURIComponent(params.id)}`)
+      .then((u) => live && setUser(u))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [params.id]);
+
+  if (err) {
+    return html`<div>
+      <${PageTitle} title=${t('user.title')}>${t('user.title')}<//>
+      <p class="alert alert-error" role="alert">
+        ${err.status === 404 ? t('user.not_found') : problemText(t, err)}
+      </p>
+      <p><${Link} href="/users">${t('users.title')}<//></p>
+    </div>`;
+  }
+  if (!user) return html`<${Loading} />`;
+
+  return html`<div>
+    <p class="breadcrumb"><${Link} href="/users">${t('users.title')}<//></p>
+    <${PageTitle} title=${user.full_name}>${user.full_name}<//>
+    <section class="panel" aria-labelledby="user-facts-h">
+      <h2 id="user-facts-h">${t('user.facts')}</h2>
+      <dl class="facts">
+        <dt>${t('user.username')}</dt>
+        <dd>${user.username}</dd>
+        <dt>${t('user.unit')}</dt>
+        <dd>
+          <${Link} href=${`/units/${encodeURIComponent(user.unit_id)}`}>
+            <span class="code">${user.unit_code}</span>
+          <//>
+        </dd>
+        <dt>${t('user.roles')}</dt>
+        <dd>${rolesText(t, user.roles)}</dd>
+        <dt>${t('user.status')}</dt>
+        <dd>${user.disabled ? t('user.disabled') : t('user.active')}</dd>
+        <dt>${t('user.created_at')}</dt>
+        <dd>${formatInstant(t, user.created_at)}</dd>
+        <dt>${t('user.updated_at')}</dt>
+        <dd>${formatInstant(t, user.updated_at)}</dd>
+      </dl>
+    </section>
+    ${isAdmin && html`<${UserEditForm} user=${user} onSaved=${setUser} />`}
+  </div>`;
+}
