@@ -96,7 +96,7 @@ static int read_user_input(struct rf_req *r, const char *const *allowed, json_t 
     in->roles = rf_json_str_list(r, *body, "roles", err);
     in->password = rf_json_str(*body, "password", err);
     in->disabled = rf_json_bool(*body, "disabled", err);
-    if (json_object_get(*body, "unit_id") && in->unit_id <= 0 && !err->n)
+    if (json_is_integer(json_object_get(*body, "unit_id")) && in->unit_id <= 0 && !err->n)
         rf_error_set(err, RF_EINVAL, "unit_id", "range", "'unit_id' must be a unit's id");
     return err->n ? RF_EINVAL : RF_OK;
 }
