@@ -104,7 +104,7 @@ describe('GET /api/v1/audit', () => {
   });
 });
 
-describe('reform audit verify', { concurrency: true }, () => {
+describe('reform audit verify', () => {
   let max;
 
   before(async () => {
