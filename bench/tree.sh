@@ -25,7 +25,7 @@ awk 'BEGIN {
   for (d = 1; d <= 100; d++) {
     printf "D%03d,Huyện Số %d,district,42,2020-01-01,2025-07-01,42,1\n", d, d
     for (c = 1; c <= 199; c++)
-      printf "C%03d%03d,Xã Số %d của huyện %d,commune,D%03d,2020-01-01,,,1\n", d, c, c, d, d
+      printf "C%03d%03d,Xã Số %d của huyện %d,commune,D%03d,2020-01-01,2025-07-01,42,1\n", d, c, c, d, d
   }
 }' > "$work/units.csv"
 build/reform import units "$work/units.csv" --db "$db" >/dev/null
