@@ -7,12 +7,6 @@
 
 #include <string.h>
 
-struct audit_out {
-    struct rf_buf items;
-    int n, limit, more;
-    int64_t last_seq;
-};
-
 static void add_json_or_null(struct rf_buf *b, const char *json)
 {
     if (json)
@@ -23,50 +17,45 @@ static void add_json_or_null(struct rf_buf *b, const char *json)
 
 static int add_record(void *ctx, const struct rf_audit_row *row)
 {
-    struct audit_out *o = ctx;
+    struct rf_page *p = ctx;
+    struct rf_buf *o = &p->items;
     const struct rf_audit_record *rec = &row->rec;
     char at[21];
 
-    if (o->n == o->limit) {
-        o->more = 1;
+    if (rf_page_next(p, rec->seq))
         return 1;
-    }
-    if (o->n++)
-        rf_buf_addc(&o->items, ',');
     rf_instant_format(rec->at, at);
-    rf_buf_adds(&o->items, "{\"seq\":");
-    rf_buf_addi(&o->items, rec->seq);
-    rf_buf_adds(&o->items, ",\"at\":");
-    rf_buf_add_json_str(&o->items, at);
-    rf_buf_adds(&o->items, ",\"actor_id\":");
-    rf_buf_addi(&o->items, rec->actor_id);
-    rf_buf_adds(&o->items, ",\"actor\":");
-    rf_buf_add_json_str(&o->items, rec->actor);
-    rf_buf_adds(&o->items, ",\"action\":");
-    rf_buf_add_json_str(&o->items, rec->action);
-    rf_buf_adds(&o->items, ",\"entity\":");
-    rf_buf_add_json_str(&o->items, rec->entity);
-    rf_buf_adds(&o->items, ",\"entity_id\":");
-    rf_buf_add_json_str(&o->items, rec->entity_id);
-    rf_buf_adds(&o->items, ",\"before\":");
-    add_json_or_null(&o->items, rec->before);
-    rf_buf_adds(&o->items, ",\"after\":");
-    add_json_or_null(&o->items, rec->after);
-    rf_buf_adds(&o->items, ",\"prev_hash\":");
-    rf_buf_add_json_str(&o->items, rec->prev_hash);
-    rf_buf_adds(&o->items, ",\"hash\":");
-    rf_buf_add_json_str(&o->items, row->hash);
-    rf_buf_addc(&o->items, '}');
-    o->last_seq = rec->seq;
+    rf_buf_adds(o, "{\"seq\":");
+    rf_buf_addi(o, rec->seq);
+    rf_buf_adds(o, ",\"at\":");
+    rf_buf_add_json_str(o, at);
+    rf_buf_adds(o, ",\"actor_id\":");
+    rf_buf_addi(o, rec->actor_id);
+    rf_buf_adds(o, ",\"actor\":");
+    rf_buf_add_json_str(o, rec->actor);
+    rf_buf_adds(o, ",\"action\":");
+    rf_buf_add_json_str(o, rec->action);
+    rf_buf_adds(o, ",\"entity\":");
+    rf_buf_add_json_str(o, rec->entity);
+    rf_buf_adds(o, ",\"entity_id\":");
+    rf_buf_add_json_str(o, rec->entity_id);
+    rf_buf_adds(o, ",\"before\":");
+    add_json_or_null(o, rec->before);
+    rf_buf_adds(o, ",\"after\":");
+    add_json_or_null(o, rec->after);
+    rf_buf_adds(o, ",\"prev_hash\":");
+    rf_buf_add_json_str(o, rec->prev_hash);
+    rf_buf_adds(o, ",\"hash\":");
+    rf_buf_add_json_str(o, row->hash);
+    rf_buf_addc(o, '}');
     return 0;
 }
 
 enum MHD_Result rf_h_audit_list(struct rf_req *r)
 {
     struct rf_audit_filter f;
-    struct audit_out o;
+    struct rf_page o;
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
     int64_t limit, cursor;
     int rc;
 
@@ -87,7 +76,5 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_error(r, &err);
     }
-    rf_reply_list_wrap(&b, &o.items, o.more ? o.last_seq : 0);
-    rf_buf_cleanup(&o.items);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_page(r, &o);
 }

@@ -12,24 +12,13 @@
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-struct list_out {
-    struct rf_buf items;
-    int n, limit, more;
-    int64_t last_id;
-};
-
 static int add_unit(void *ctx, const struct rf_unit *u)
 {
-    struct list_out *o = ctx;
+    struct rf_page *p = ctx;
 
-    if (o->limit && o->n == o->limit) {
-        o->more = 1;
+    if (rf_page_next(p, u->id))
         return 1;
-    }
-    if (o->n++)
-        rf_buf_addc(&o->items, ',');
-    rf_app_unit_json(u, &o->items);
-    o->last_id = u->id;
+    rf_app_unit_json(u, &p->items);
     return 0;
 }
 
@@ -44,9 +33,8 @@ static enum MHD_Result reply_unit(struct rf_req *r, unsigned status, const struc
 enum MHD_Result rf_h_units_list(struct rf_req *r)
 {
     struct rf_unit_list_query q;
-    struct list_out o;
+    struct rf_page o;
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
     int64_t limit, root, parent, depth, cursor;
     int rc;
 
@@ -76,10 +64,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
             return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
-    /* the store was asked for one row past the page: seeing it means a next page */
-    rf_reply_list_wrap(&b, &o.items, o.more ? o.last_id : 0);
-    rf_buf_cleanup(&o.items);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_page(r, &o);
 }
 
 /*
@@ -157,7 +142,7 @@ static void tree_store(int64_t province, int64_t root, int depth, const char *da
 enum MHD_Result rf_h_unit_tree(struct rf_req *r)
 {
     struct rf_unit_list_query q;
-    struct list_out o;
+    struct rf_page o;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
     struct MHD_Response *resp;

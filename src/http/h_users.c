@@ -9,24 +9,13 @@
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-struct list_out {
-    struct rf_buf items;
-    int n, limit, more;
-    int64_t last_id;
-};
-
 static int add_user(void *ctx, const struct rf_user *u)
 {
-    struct list_out *o = ctx;
+    struct rf_page *p = ctx;
 
-    if (o->n == o->limit) {
-        o->more = 1;
+    if (rf_page_next(p, u->id))
         return 1;
-    }
-    if (o->n++)
-        rf_buf_addc(&o->items, ',');
-    rf_app_user_json(u, &o->items);
-    o->last_id = u->id;
+    rf_app_user_json(u, &p->items);
     return 0;
 }
 
@@ -41,9 +30,8 @@ static enum MHD_Result reply_user(struct rf_req *r, unsigned status, const struc
 enum MHD_Result rf_h_users_list(struct rf_req *r)
 {
     struct rf_user_list_query q;
-    struct list_out o;
+    struct rf_page o;
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
     int64_t limit, unit, cursor;
     int rc;
 
@@ -67,9 +55,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
             return rf_reply_bad_input(r, &err);
         return rf_reply_error(r, &err);
     }
-    rf_reply_list_wrap(&b, &o.items, o.more ? o.last_id : 0);
-    rf_buf_cleanup(&o.items);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_page(r, &o);
 }
 
 enum MHD_Result rf_h_user_get(struct rf_req *r)

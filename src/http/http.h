@@ -78,8 +78,25 @@ enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const s
 enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err);
 /* The HTTP status for an enum rf_err. */
 unsigned rf_http_status(int code);
-/* Write the list envelope {"items":[...],"next":...} around 'items'. */
-void rf_reply_list_wrap(struct rf_buf *out, const struct rf_buf *items, int64_t next);
+/*
+ * A page of a list being written: items go into 'items', and the store is
+ * asked for one row past the page so that seeing it means a next page.
+ */
+struct rf_page {
+    struct rf_buf items;
+    int n;
+    int limit; /* 0: no limit */
+    int more;
+    int64_t last_key; /* the cursor of the last item written */
+};
+
+/*
+ * Make room for one more item keyed 'key': returns 1 (stop) when the page is
+ * full, else 0 after adding the separator; the caller then writes the item.
+ */
+int rf_page_next(struct rf_page *p, int64_t key);
+/* Answer 200 with {"items":[...],"next":...} and release the page. */
+enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
 
 /* ---- json_in.c: reading requests ---- */
 

@@ -178,17 +178,33 @@ enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
     return rf_reply_problem(r, rf_http_status(code), err);
 }
 
-void rf_reply_list_wrap(struct rf_buf *out, const struct rf_buf *items, int64_t next)
+int rf_page_next(struct rf_page *p, int64_t key)
 {
-    rf_buf_adds(out, "{\"items\":[");
-    rf_buf_add(out, rf_buf_str(items), items->len);
-    rf_buf_adds(out, "],\"next\":");
-    if (next > 0) {
-        rf_buf_addc(out, '"');
-        rf_buf_addi(out, next);
-        rf_buf_addc(out, '"');
-    } else {
-        rf_buf_adds(out, "null");
+    if (p->limit && p->n == p->limit) {
+        p->more = 1;
+        return 1;
     }
-    rf_buf_addc(out, '}');
+    if (p->n++)
+        rf_buf_addc(&p->items, ',');
+    p->last_key = key;
+    return 0;
+}
+
+enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p)
+{
+    struct rf_buf out = RF_BUF_INIT;
+
+    rf_buf_adds(&out, "{\"items\":[");
+    rf_buf_add(&out, rf_buf_str(&p->items), p->items.len);
+    rf_buf_adds(&out, "],\"next\":");
+    if (p->more) {
+        rf_buf_addc(&out, '"');
+        rf_buf_addi(&out, p->last_key);
+        rf_buf_addc(&out, '"');
+    } else {
+        rf_buf_adds(&out, "null");
+    }
+    rf_buf_addc(&out, '}');
+    rf_buf_cleanup(&p->items);
+    return rf_reply_json(r, MHD_HTTP_OK, &out);
 }
