@@ -5,6 +5,7 @@
 
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build deps run test asan lint clean
 
