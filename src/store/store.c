@@ -15,11 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NPARAMS(...) ((int)(sizeof((struct rf_param[]){__VA_ARGS__}) / sizeof(struct rf_param)))
-#define PARAMS(...) (struct rf_param[]){__VA_ARGS__}, NPARAMS(__VA_ARGS__)
-
-#define IN_FORCE(t) t ".valid_from <= ? AND (" t ".valid_to IS NULL OR " t ".valid_to > ?)"
-
 /* ---- plumbing ---- */
 
 static _Atomic int faults_countdown = -1;
@@ -30,8 +25,8 @@ void rf_store_faults_after(int n)
 }
 
 /* Every statement goes through here, so that tests can make the Nth one fail. */
-static int query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                 struct rf_rows **out)
+int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                struct rf_rows **out)
 {
     if (faults_countdown >= 0 && faults_countdown-- == 0) {
         faults_countdown = 0;
@@ -42,10 +37,10 @@ static int query(struct rf_store *s, const char *sql, const struct rf_param *p, 
 }
 
 /* Run a statement that returns no rows we need. */
-static int run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
+int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
 {
     struct rf_rows *r;
-    int rc = query(s, sql, p, n, &r);
+    int rc = rf_sq_query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -56,11 +51,11 @@ static int run(struct rf_store *s, const char *sql, const struct rf_param *p, in
 }
 
 /* The first column of the first row as an integer; RF_ENOTFOUND without rows. */
-static int one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                   int64_t *out)
+int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                  int64_t *out)
 {
     struct rf_rows *r;
-    int rc = query(s, sql, p, n, &r);
+    int rc = rf_sq_query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -75,12 +70,10 @@ static int one_int(struct rf_store *s, const char *sql, const struct rf_param *p
     return rc;
 }
 
-static void copy(char *dst, size_t size, const char *src)
+void rf_sq_copy(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src ? src : "");
 }
-
-#define COPY(dst, src) copy((dst), sizeof(dst), (src))
 
 int rf_store_open(const char *url, struct rf_store **out, struct rf_error *err)
 {
@@ -168,7 +161,7 @@ int rf_store_schema_version(struct rf_store *s, int *version)
                                " version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
     if (rc != RF_OK)
         return rc;
-    rc = one_int(s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0, &v);
+    rc = rf_sq_one_int(s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0, &v);
     *version = (int)v;
     return rc;
 }
@@ -206,8 +199,8 @@ int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err)
         if (rc != RF_OK)
             goto fail;
         /* another process may have applied it since we looked */
-        rc = one_int(s, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
-                     PARAMS(P_INT(m->version)), &done);
+        rc = rf_sq_one_int(s, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
+                           PARAMS(P_INT(m->version)), &done);
         if (rc != RF_OK)
             goto fail;
         if (done) {
@@ -218,8 +211,8 @@ int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err)
         rc = s->be->exec_script(s, sql);
         free(sql);
         if (rc == RF_OK)
-            rc = run(s, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                     PARAMS(P_INT(m->version), P_TEXT(m->name)));
+            rc = rf_sq_run(s, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                           PARAMS(P_INT(m->version), P_TEXT(m->name)));
         if (rc == RF_OK)
             rc = rf_store_commit(s);
         if (rc != RF_OK)
@@ -243,14 +236,14 @@ int rf_store_province_insert(struct rf_store *s, struct rf_province *p)
 {
     int rc;
 
-    rc = one_int(s,
-                 "INSERT INTO provinces (code, name, units_version, created_at)"
-                 " VALUES (?, ?, 0, 0) RETURNING id",
-                 PARAMS(P_TEXT(p->code), P_TEXT(p->name)), &p->id);
+    rc = rf_sq_one_int(s,
+                       "INSERT INTO provinces (code, name, units_version, created_at)"
+                       " VALUES (?, ?, 0, 0) RETURNING id",
+                       PARAMS(P_TEXT(p->code), P_TEXT(p->name)), &p->id);
     if (rc != RF_OK)
         return rc;
-    return run(s, "INSERT INTO audit_head (province_id, seq, hash) VALUES (?, 0, ?)",
-               PARAMS(P_INT(p->id), P_TEXT(RF_AUDIT_GENESIS)));
+    return rf_sq_run(s, "INSERT INTO audit_head (province_id, seq, hash) VALUES (?, 0, ?)",
+                     PARAMS(P_INT(p->id), P_TEXT(RF_AUDIT_GENESIS)));
 }
 
 int rf_store_province_get(struct rf_store *s, const char *code, struct rf_province *out)
@@ -258,10 +251,10 @@ int rf_store_province_get(struct rf_store *s, const char *code, struct rf_provin
     struct rf_rows *r;
     int rc;
 
-    rc = query(s,
-               "SELECT id, code, name, units_version FROM provinces"
-               " WHERE CAST(? AS TEXT) IS NULL OR code = ? ORDER BY id LIMIT 1",
-               PARAMS(P_TEXT(code), P_TEXT(code)), &r);
+    rc = rf_sq_query(s,
+                     "SELECT id, code, name, units_version FROM provinces"
+                     " WHERE CAST(? AS TEXT) IS NULL OR code = ? ORDER BY id LIMIT 1",
+                     PARAMS(P_TEXT(code), P_TEXT(code)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -280,14 +273,14 @@ int rf_store_province_get(struct rf_store *s, const char *code, struct rf_provin
 
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out)
 {
-    return one_int(s, "SELECT units_version FROM provinces WHERE id = ?",
-                   PARAMS(P_INT(province_id)), out);
+    return rf_sq_one_int(s, "SELECT units_version FROM provinces WHERE id = ?",
+                         PARAMS(P_INT(province_id)), out);
 }
 
 static int bump_units(struct rf_store *s, int64_t province_id)
 {
-    return run(s, "UPDATE provinces SET units_version = units_version + 1 WHERE id = ?",
-               PARAMS(P_INT(province_id)));
+    return rf_sq_run(s, "UPDATE provinces SET units_version = units_version + 1 WHERE id = ?",
+                     PARAMS(P_INT(province_id)));
 }
 
 /* ---- units ---- */
@@ -332,22 +325,23 @@ int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
 
     if (rf_text_fold(u->name, &fold) != RF_OK)
         return RF_EINVAL;
-    rc = one_int(s,
-                 "INSERT INTO units (province_id, code, name, name_fold, kind, valid_from,"
-                 " valid_to, successor_id, generated, created_at, updated_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 PARAMS(P_INT(u->province_id), P_TEXT(u->code), P_TEXT(u->name), P_TEXT(fold),
-                        P_TEXT(rf_unit_kind_name(u->kind)), P_TEXT(u->valid_from),
-                        P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id), P_INT(u->generated),
-                        P_INT(u->created_at), P_INT(u->updated_at)),
-                 &u->id);
+    rc = rf_sq_one_int(s,
+                       "INSERT INTO units (province_id, code, name, name_fold, kind, valid_from,"
+                       " valid_to, successor_id, generated, created_at, updated_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       PARAMS(P_INT(u->province_id), P_TEXT(u->code), P_TEXT(u->name), P_TEXT(fold),
+                              P_TEXT(rf_unit_kind_name(u->kind)), P_TEXT(u->valid_from),
+                              P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id),
+                              P_INT(u->generated), P_INT(u->created_at), P_INT(u->updated_at)),
+                       &u->id);
     free(fold);
     if (rc == RF_OK && u->parent_id)
-        rc = run(s,
-                 "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
-                 " VALUES (?, ?, ?, ?, ?)",
-                 PARAMS(P_INT(u->province_id), P_INT(u->id), P_INT(u->parent_id),
-                        P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to)));
+        rc = rf_sq_run(
+            s,
+            "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
+            " VALUES (?, ?, ?, ?, ?)",
+            PARAMS(P_INT(u->province_id), P_INT(u->id), P_INT(u->parent_id), P_TEXT(u->valid_from),
+                   P_OPT_TEXT(u->valid_to)));
     if (rc == RF_OK)
         rc = bump_units(s, u->province_id);
     return rc;
@@ -361,34 +355,35 @@ int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u)
 
     if (rf_text_fold(u->name, &fold) != RF_OK)
         return RF_EINVAL;
-    rc = one_int(s,
-                 "UPDATE units SET name = ?, name_fold = ?, kind = ?, valid_from = ?,"
-                 " valid_to = ?, successor_id = ?, generated = ?, updated_at = ?"
-                 " WHERE province_id = ? AND id = ? RETURNING id",
-                 PARAMS(P_TEXT(u->name), P_TEXT(fold), P_TEXT(rf_unit_kind_name(u->kind)),
-                        P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to), P_OPT_INT(u->successor_id),
-                        P_INT(u->generated), P_INT(u->updated_at), P_INT(u->province_id),
-                        P_INT(u->id)),
-                 &found);
+    rc = rf_sq_one_int(s,
+                       "UPDATE units SET name = ?, name_fold = ?, kind = ?, valid_from = ?,"
+                       " valid_to = ?, successor_id = ?, generated = ?, updated_at = ?"
+                       " WHERE province_id = ? AND id = ? RETURNING id",
+                       PARAMS(P_TEXT(u->name), P_TEXT(fold), P_TEXT(rf_unit_kind_name(u->kind)),
+                              P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to),
+                              P_OPT_INT(u->successor_id), P_INT(u->generated), P_INT(u->updated_at),
+                              P_INT(u->province_id), P_INT(u->id)),
+                       &found);
     free(fold);
     if (rc != RF_OK)
         return rc;
     /* clip the unit's periods in the tree to its validity */
-    rc = run(s,
-             "DELETE FROM unit_links WHERE unit_id = ? AND valid_to IS NOT NULL"
-             " AND valid_to <= ?",
-             PARAMS(P_INT(u->id), P_TEXT(u->valid_from)));
+    rc = rf_sq_run(s,
+                   "DELETE FROM unit_links WHERE unit_id = ? AND valid_to IS NOT NULL"
+                   " AND valid_to <= ?",
+                   PARAMS(P_INT(u->id), P_TEXT(u->valid_from)));
     if (rc == RF_OK)
-        rc = run(s, "UPDATE unit_links SET valid_from = ? WHERE unit_id = ? AND valid_from < ?",
-                 PARAMS(P_TEXT(u->valid_from), P_INT(u->id), P_TEXT(u->valid_from)));
+        rc = rf_sq_run(s,
+                       "UPDATE unit_links SET valid_from = ? WHERE unit_id = ? AND valid_from < ?",
+                       PARAMS(P_TEXT(u->valid_from), P_INT(u->id), P_TEXT(u->valid_from)));
     if (rc == RF_OK && u->valid_to[0]) {
-        rc = run(s, "DELETE FROM unit_links WHERE unit_id = ? AND valid_from >= ?",
-                 PARAMS(P_INT(u->id), P_TEXT(u->valid_to)));
+        rc = rf_sq_run(s, "DELETE FROM unit_links WHERE unit_id = ? AND valid_from >= ?",
+                       PARAMS(P_INT(u->id), P_TEXT(u->valid_to)));
         if (rc == RF_OK)
-            rc = run(s,
-                     "UPDATE unit_links SET valid_to = ? WHERE unit_id = ?"
-                     " AND (valid_to IS NULL OR valid_to > ?)",
-                     PARAMS(P_TEXT(u->valid_to), P_INT(u->id), P_TEXT(u->valid_to)));
+            rc = rf_sq_run(s,
+                           "UPDATE unit_links SET valid_to = ? WHERE unit_id = ?"
+                           " AND (valid_to IS NULL OR valid_to > ?)",
+                           PARAMS(P_TEXT(u->valid_to), P_INT(u->id), P_TEXT(u->valid_to)));
     }
     if (rc == RF_OK)
         rc = bump_units(s, u->province_id);
@@ -401,7 +396,7 @@ static int unit_get(struct rf_store *s, const char *sql, const struct rf_param *
     struct rf_rows *r;
     int rc;
 
-    rc = query(
+    rc = rf_sq_query(
         s, sql,
         PARAMS(P_TEXT(date), P_TEXT(date), P_TEXT(date), P_TEXT(date), P_INT(province_id), *key),
         &r);
@@ -446,10 +441,10 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
     char link_from[RF_DATE_LEN] = "", link_to[RF_DATE_LEN] = "";
     int rc;
 
-    rc = query(s,
-               "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
-               " WHERE l.unit_id = ? AND " IN_FORCE("l"),
-               PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
+    rc = rf_sq_query(s,
+                     "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
+                     " WHERE l.unit_id = ? AND " IN_FORCE("l"),
+                     PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -464,20 +459,20 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
         return rc;
 
     if (link_id && strcmp(link_from, from) == 0) {
-        rc = run(s, "UPDATE unit_links SET parent_id = ? WHERE id = ?",
-                 PARAMS(P_INT(parent_id), P_INT(link_id)));
+        rc = rf_sq_run(s, "UPDATE unit_links SET parent_id = ? WHERE id = ?",
+                       PARAMS(P_INT(parent_id), P_INT(link_id)));
     } else if (link_id) {
-        rc = run(s, "UPDATE unit_links SET valid_to = ? WHERE id = ?",
-                 PARAMS(P_TEXT(from), P_INT(link_id)));
+        rc = rf_sq_run(s, "UPDATE unit_links SET valid_to = ? WHERE id = ?",
+                       PARAMS(P_TEXT(from), P_INT(link_id)));
         if (rc == RF_OK)
-            rc = run(s,
-                     "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from,"
-                     " valid_to) VALUES (?, ?, ?, ?, ?)",
-                     PARAMS(P_INT(province_id), P_INT(id), P_INT(parent_id), P_TEXT(from),
-                            P_OPT_TEXT(link_to)));
+            rc = rf_sq_run(s,
+                           "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from,"
+                           " valid_to) VALUES (?, ?, ?, ?, ?)",
+                           PARAMS(P_INT(province_id), P_INT(id), P_INT(parent_id), P_TEXT(from),
+                                  P_OPT_TEXT(link_to)));
     } else {
         /* no parent on 'from': the new period runs to the next one or the unit's end */
-        rc = run(
+        rc = rf_sq_run(
             s,
             "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
             " SELECT ?, u.id, ?, ?, COALESCE((SELECT MIN(n.valid_from) FROM unit_links n"
@@ -495,11 +490,11 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void
     struct rf_rows *r;
     int rc;
 
-    rc = query(s,
-               "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
-               " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
-               " ORDER BY l.valid_from",
-               PARAMS(P_INT(id)), &r);
+    rc = rf_sq_query(s,
+                     "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
+                     " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
+                     " ORDER BY l.valid_from",
+                     PARAMS(P_INT(id)), &r);
     if (rc != RF_OK)
         return rc;
     while ((rc = s->be->step(r)) == 1) {
@@ -517,7 +512,7 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void
 }
 
 /* LIKE pattern "%text%" with LIKE's own characters escaped; caller frees. */
-static char *like_pattern(const char *text)
+char *rf_sq_like_pattern(const char *text)
 {
     struct rf_buf b = RF_BUF_INIT;
 
@@ -534,7 +529,6 @@ static char *like_pattern(const char *text)
 }
 
 #define MAX_DEPTH 16
-#define NO_LIMIT 1000000000
 
 int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn, void *ctx)
 {
@@ -555,18 +549,19 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
                           "  AND (CAST(? AS TEXT) IS NULL OR u.kind = ?)"
                           "  AND u.id > ?"
                           " ORDER BY u.id LIMIT ?";
-    char *pattern = like_pattern(q->text_fold);
+    char *pattern = rf_sq_like_pattern(q->text_fold);
     const char *d = q->date;
     struct rf_rows *r;
     int rc;
 
-    rc = query(s, sql,
-               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d),
-                      P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d),
-                      P_TEXT(d), P_TEXT(d), P_TEXT(d), P_INT(q->skip_root ? 1 : 0), P_TEXT(pattern),
-                      P_TEXT(pattern), P_TEXT(pattern), P_OPT_TEXT(q->kind), P_OPT_TEXT(q->kind),
-                      P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-               &r);
+    rc = rf_sq_query(
+        s, sql,
+        PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d), P_TEXT(d),
+               P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d), P_TEXT(d), P_TEXT(d),
+               P_TEXT(d), P_INT(q->skip_root ? 1 : 0), P_TEXT(pattern), P_TEXT(pattern),
+               P_TEXT(pattern), P_OPT_TEXT(q->kind), P_OPT_TEXT(q->kind), P_INT(q->after_id),
+               P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+        &r);
     if (rc != RF_OK)
         goto out;
     while ((rc = s->be->step(r)) == 1) {
@@ -588,14 +583,15 @@ int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const 
     int64_t n = 0;
     int rc;
 
-    rc = one_int(s,
-                 "WITH RECURSIVE anc(id, n) AS ("
-                 " SELECT CAST(? AS BIGINT), 0"
-                 " UNION ALL"
-                 " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
-                 "  WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                                          " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
-                 PARAMS(P_INT(id), P_TEXT(date), P_TEXT(date), P_INT(root_id)), &n);
+    rc = rf_sq_one_int(
+        s,
+        "WITH RECURSIVE anc(id, n) AS ("
+        " SELECT CAST(? AS BIGINT), 0"
+        " UNION ALL"
+        " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
+        "  WHERE " IN_FORCE("l") " AND anc.n < 16)"
+                                 " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
+        PARAMS(P_INT(id), P_TEXT(date), P_TEXT(date), P_INT(root_id)), &n);
     *yes = rc == RF_OK && n > 0;
     return rc;
 }
@@ -605,24 +601,25 @@ int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id, i
     int64_t n = 0;
     int rc;
 
-    rc = one_int(s,
-                 "WITH RECURSIVE anc(id, n) AS ("
-                 " SELECT CAST(? AS BIGINT), 0"
-                 " UNION"
-                 " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
-                 "  WHERE anc.n < 16)"
-                 " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
-                 PARAMS(P_INT(id), P_INT(root_id)), &n);
+    rc = rf_sq_one_int(
+        s,
+        "WITH RECURSIVE anc(id, n) AS ("
+        " SELECT CAST(? AS BIGINT), 0"
+        " UNION"
+        " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
+        "  WHERE anc.n < 16)"
+        " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
+        PARAMS(P_INT(id), P_INT(root_id)), &n);
     *yes = rc == RF_OK && n > 0;
     return rc;
 }
 
 int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date, int64_t *count)
 {
-    return one_int(s,
-                   "SELECT COUNT(*) FROM unit_links WHERE parent_id = ?"
-                   " AND (valid_to IS NULL OR valid_to > ?)",
-                   PARAMS(P_INT(id), P_TEXT(date)), count);
+    return rf_sq_one_int(s,
+                         "SELECT COUNT(*) FROM unit_links WHERE parent_id = ?"
+                         " AND (valid_to IS NULL OR valid_to > ?)",
+                         PARAMS(P_INT(id), P_TEXT(date)), count);
 }
 
 /* ---- users ---- */
@@ -657,15 +654,15 @@ int rf_store_user_insert(struct rf_store *s, struct rf_user *u)
 
     if (rf_text_fold(u->full_name, &fold) != RF_OK)
         return RF_EINVAL;
-    rc = one_int(s,
-                 "INSERT INTO users (province_id, unit_id, username, full_name, full_name_fold,"
-                 " roles, disabled, password_hash, password_changed_at, created_at, updated_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 PARAMS(P_INT(u->province_id), P_INT(u->unit_id), P_TEXT(u->username),
-                        P_TEXT(u->full_name), P_TEXT(fold), P_INT(u->roles), P_INT(u->disabled),
-                        P_TEXT(u->password_hash), P_INT(u->password_changed_at),
-                        P_INT(u->created_at), P_INT(u->updated_at)),
-                 &u->id);
+    rc = rf_sq_one_int(
+        s,
+        "INSERT INTO users (province_id, unit_id, username, full_name, full_name_fold,"
+        " roles, disabled, password_hash, password_changed_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        PARAMS(P_INT(u->province_id), P_INT(u->unit_id), P_TEXT(u->username), P_TEXT(u->full_name),
+               P_TEXT(fold), P_INT(u->roles), P_INT(u->disabled), P_TEXT(u->password_hash),
+               P_INT(u->password_changed_at), P_INT(u->created_at), P_INT(u->updated_at)),
+        &u->id);
     free(fold);
     return rc;
 }
@@ -678,14 +675,15 @@ int rf_store_user_update(struct rf_store *s, const struct rf_user *u)
 
     if (rf_text_fold(u->full_name, &fold) != RF_OK)
         return RF_EINVAL;
-    rc = one_int(s,
-                 "UPDATE users SET unit_id = ?, full_name = ?, full_name_fold = ?, roles = ?,"
-                 " disabled = ?, password_hash = ?, password_changed_at = ?, updated_at = ?"
-                 " WHERE province_id = ? AND id = ? RETURNING id",
-                 PARAMS(P_INT(u->unit_id), P_TEXT(u->full_name), P_TEXT(fold), P_INT(u->roles),
-                        P_INT(u->disabled), P_TEXT(u->password_hash), P_INT(u->password_changed_at),
-                        P_INT(u->updated_at), P_INT(u->province_id), P_INT(u->id)),
-                 &found);
+    rc = rf_sq_one_int(s,
+                       "UPDATE users SET unit_id = ?, full_name = ?, full_name_fold = ?, roles = ?,"
+                       " disabled = ?, password_hash = ?, password_changed_at = ?, updated_at = ?"
+                       " WHERE province_id = ? AND id = ? RETURNING id",
+                       PARAMS(P_INT(u->unit_id), P_TEXT(u->full_name), P_TEXT(fold),
+                              P_INT(u->roles), P_INT(u->disabled), P_TEXT(u->password_hash),
+                              P_INT(u->password_changed_at), P_INT(u->updated_at),
+                              P_INT(u->province_id), P_INT(u->id)),
+                       &found);
     free(fold);
     return rc;
 }
@@ -694,7 +692,7 @@ static int user_get(struct rf_store *s, const char *sql, const struct rf_param *
                     struct rf_user *out)
 {
     struct rf_rows *r;
-    int rc = query(s, sql, p, n, &r);
+    int rc = rf_sq_query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
@@ -741,16 +739,17 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
         "       OR us.username LIKE ? ESCAPE '\\')"
         "  AND us.id > ?"
         " ORDER BY us.id LIMIT ?";
-    char *pattern = like_pattern(q->text_fold);
+    char *pattern = rf_sq_like_pattern(q->text_fold);
     struct rf_rows *r;
     int rc;
 
-    rc = query(s, sql,
-               PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
-                      P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id), P_OPT_INT(q->unit_id),
-                      P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
-                      P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-               &r);
+    rc =
+        rf_sq_query(s, sql,
+                    PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
+                           P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
+                           P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
+                           P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                    &r);
     if (rc != RF_OK)
         goto out;
     while ((rc = s->be->step(r)) == 1) {
@@ -770,14 +769,15 @@ out:
 
 int rf_store_session_insert(struct rf_store *s, struct rf_session *x)
 {
-    return one_int(s,
-                   "INSERT INTO sessions (province_id, user_id, kind, token_hash, csrf, label,"
-                   " created_at, last_seen_at, expires_at, ended_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) RETURNING id",
-                   PARAMS(P_INT(x->province_id), P_INT(x->user_id), P_INT(x->kind),
-                          P_TEXT(x->token_hash), P_TEXT(x->csrf), P_TEXT(x->label),
-                          P_INT(x->created_at), P_INT(x->last_seen_at), P_OPT_INT(x->expires_at)),
-                   &x->id);
+    return rf_sq_one_int(
+        s,
+        "INSERT INTO sessions (province_id, user_id, kind, token_hash, csrf, label,"
+        " created_at, last_seen_at, expires_at, ended_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) RETURNING id",
+        PARAMS(P_INT(x->province_id), P_INT(x->user_id), P_INT(x->kind), P_TEXT(x->token_hash),
+               P_TEXT(x->csrf), P_TEXT(x->label), P_INT(x->created_at), P_INT(x->last_seen_at),
+               P_OPT_INT(x->expires_at)),
+        &x->id);
 }
 
 int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_session *out,
@@ -786,12 +786,12 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
     struct rf_rows *r;
     int rc;
 
-    rc = query(s,
-               "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
-               " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
-               " FROM sessions x JOIN users us ON us.id = x.user_id"
-               " JOIN units un ON un.id = us.unit_id WHERE x.token_hash = ?",
-               PARAMS(P_TEXT(token_hash)), &r);
+    rc = rf_sq_query(s,
+                     "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
+                     " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
+                     " FROM sessions x JOIN users us ON us.id = x.user_id"
+                     " JOIN units un ON un.id = us.unit_id WHERE x.token_hash = ?",
+                     PARAMS(P_TEXT(token_hash)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -820,14 +820,14 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
 
 int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now)
 {
-    return run(s, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-               PARAMS(P_INT(now), P_INT(id)));
+    return rf_sq_run(s, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                     PARAMS(P_INT(now), P_INT(id)));
 }
 
 int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now)
 {
-    return run(s, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-               PARAMS(P_INT(now), P_INT(id)));
+    return rf_sq_run(s, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                     PARAMS(P_INT(now), P_INT(id)));
 }
 
 int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds, int64_t now)
@@ -835,15 +835,15 @@ int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kin
     int rc = RF_OK;
 
     if (kinds & RF_SESSION_COOKIE)
-        rc = run(s,
-                 "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 1"
-                 " AND ended_at IS NULL",
-                 PARAMS(P_INT(now), P_INT(user_id)));
+        rc = rf_sq_run(s,
+                       "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 1"
+                       " AND ended_at IS NULL",
+                       PARAMS(P_INT(now), P_INT(user_id)));
     if (rc == RF_OK && (kinds & RF_SESSION_BEARER))
-        rc = run(s,
-                 "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 2"
-                 " AND ended_at IS NULL",
-                 PARAMS(P_INT(now), P_INT(user_id)));
+        rc = rf_sq_run(s,
+                       "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 2"
+                       " AND ended_at IS NULL",
+                       PARAMS(P_INT(now), P_INT(user_id)));
     return rc;
 }
 
@@ -857,10 +857,10 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     int rc;
 
     /* taking the head's row lock serialises the province's writers (PostgreSQL) */
-    rc = query(s,
-               "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
-               " RETURNING seq, hash",
-               PARAMS(P_INT(rec->province_id)), &r);
+    rc = rf_sq_query(s,
+                     "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
+                     " RETURNING seq, hash",
+                     PARAMS(P_INT(rec->province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -876,17 +876,17 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
         return rc;
     (void)entity_id;
     rf_audit_hash(rec, hash);
-    rc = run(s,
-             "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
-             " entity_id, before_json, after_json, prev_hash, hash)"
-             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at), P_INT(rec->actor_id),
-                    P_TEXT(rec->actor), P_TEXT(rec->action), P_TEXT(rec->entity),
-                    P_TEXT(rec->entity_id), P_TEXT(rec->before), P_TEXT(rec->after),
-                    P_TEXT(rec->prev_hash), P_TEXT(hash)));
+    rc = rf_sq_run(s,
+                   "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
+                   " entity_id, before_json, after_json, prev_hash, hash)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at),
+                          P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
+                          P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
+                          P_TEXT(rec->after), P_TEXT(rec->prev_hash), P_TEXT(hash)));
     if (rc == RF_OK)
-        rc = run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
-                 PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
+        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
+                       PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
     return rc;
 }
 
@@ -905,12 +905,13 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
     struct rf_rows *r;
     int rc;
 
-    rc = query(s, sql,
-               PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
-                      P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id), P_OPT_TEXT(q->entity_id),
-                      P_OPT_INT(q->actor_id), P_OPT_INT(q->actor_id), P_INT(q->after_seq),
-                      P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-               &r);
+    rc =
+        rf_sq_query(s, sql,
+                    PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
+                           P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
+                           P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id), P_OPT_INT(q->actor_id),
+                           P_INT(q->after_seq), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                    &r);
     if (rc != RF_OK)
         return rc;
     while ((rc = s->be->step(r)) == 1) {
@@ -943,8 +944,8 @@ int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
     struct rf_rows *r;
     int rc;
 
-    rc = query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
-               PARAMS(P_INT(province_id)), &r);
+    rc = rf_sq_query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
+                     PARAMS(P_INT(province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);

@@ -82,6 +82,27 @@ extern const struct rf_backend rf_backend_pg;
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
 
+/* ---- plumbing shared by the entity files (store.c, store_tasks.c) ---- */
+
+#define NPARAMS(...) ((int)(sizeof((struct rf_param[]){__VA_ARGS__}) / sizeof(struct rf_param)))
+#define PARAMS(...) (struct rf_param[]){__VA_ARGS__}, NPARAMS(__VA_ARGS__)
+/* a row of table alias 't' in force on the date passed twice */
+#define IN_FORCE(t) t ".valid_from <= ? AND (" t ".valid_to IS NULL OR " t ".valid_to > ?)"
+#define COPY(dst, src) rf_sq_copy((dst), sizeof(dst), (src))
+#define NO_LIMIT 1000000000
+
+/* Start a statement (every one passes here, for fault injection). */
+int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                struct rf_rows **out);
+/* Run a statement, ignoring its rows. */
+int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n);
+/* The first column of the first row; RF_ENOTFOUND without rows. */
+int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                  int64_t *out);
+void rf_sq_copy(char *dst, size_t size, const char *src);
+/* LIKE pattern "%text%" with LIKE's own characters escaped, or NULL; caller frees. */
+char *rf_sq_like_pattern(const char *text);
+
 /* Migrations compiled into the binary (generated from migrations/ by the build). */
 struct rf_migration {
     int version;
