@@ -261,4 +261,122 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
 int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
                         char hash[RF_AUDIT_HASH_HEX]) RF_MUST_CHECK;
 
+/* ---- documents and tasks (store_tasks.c) ---- */
+
+#define RF_DOC_NUMBER_MAX 64
+#define RF_TITLE_BYTES 4001 /* 1000 code points of UTF-8 and a NUL */
+#define RF_WORD_MAX 24      /* enum names: "digital_government" */
+
+/* A source document: a resolution, plan or conclusion that assigns tasks. */
+struct rf_document {
+    int64_t id;
+    int64_t province_id;
+    char number[RF_DOC_NUMBER_MAX + 1]; /* number and symbol: "01/NQ-CP" */
+    char issuer[RF_NAME_BYTES];
+    char issued_on[RF_DATE_LEN];
+    char title[RF_TITLE_BYTES];
+    char assigning_body[RF_WORD_MAX];
+    int64_t tasks; /* filled by reads */
+    int64_t created_at, updated_at;
+};
+
+struct rf_task {
+    int64_t id;
+    int64_t province_id;
+    int64_t document_id;
+    char document_number[RF_DOC_NUMBER_MAX + 1]; /* filled by reads */
+    char ref[RF_UNIT_CODE_MAX + 1];              /* optional reference, "" for none */
+    char title[RF_TITLE_BYTES];
+    char assigning_body[RF_WORD_MAX];
+    int64_t lead_unit_id;
+    char lead_unit_code[RF_UNIT_CODE_MAX + 1]; /* filled by reads */
+    char field[RF_WORD_MAX];
+    char assigned_on[RF_DATE_LEN];
+    char deadline[RF_DATE_LEN];     /* the latest deadline set, "" for none */
+    char completed_on[RF_DATE_LEN]; /* "" while not completed */
+    int percent;                    /* of the latest report, filled by reads */
+    int64_t created_at, updated_at;
+};
+
+/* One deadline set on a day: at assignment, then each extension. */
+struct rf_task_deadline {
+    char set_on[RF_DATE_LEN];
+    char deadline[RF_DATE_LEN]; /* "" for none */
+    char reason[RF_TITLE_BYTES];
+    int64_t set_by;
+};
+
+struct rf_task_report {
+    int64_t id;
+    int64_t task_id;
+    int64_t unit_id;
+    char unit_code[RF_UNIT_CODE_MAX + 1];
+    char reported_on[RF_DATE_LEN];
+    int percent;
+    char note[RF_TITLE_BYTES];
+    int64_t author_id;
+    int64_t created_at;
+};
+
+/* What a task list asks for; zero or NULL members do not filter. */
+struct rf_task_query {
+    int64_t province_id;
+    int64_t scope_root_id; /* tasks led or coordinated by units that are or were under it */
+    int all_units;         /* ...or, when set, every task of the province */
+    int64_t document_id;
+    int64_t lead_unit_id; /* led by this unit or a unit that is or was under it */
+    const char *field;
+    const char *assigning_body;
+    const char *assigned_from; /* assigned_on within [from, to] */
+    const char *assigned_to;
+    const char *deadline_from; /* latest deadline within [from, to] */
+    const char *deadline_to;
+    const char *text_fold;
+    int64_t after_id;
+    int limit;
+};
+
+/* A task with its deadline history, oldest first; valid during the callback. */
+typedef int (*rf_task_fn)(void *ctx, const struct rf_task *t,
+                          const struct rf_task_deadline *deadlines, int ndeadlines);
+typedef int (*rf_document_fn)(void *ctx, const struct rf_document *d);
+typedef int (*rf_task_report_fn)(void *ctx, const struct rf_task_report *r);
+typedef int (*rf_id_fn)(void *ctx, int64_t id, const char *code);
+
+/* Insert 'd' (id set). RF_ECONFLICT when the number is taken in the province. */
+int rf_store_document_insert(struct rf_store *s, struct rf_document *d) RF_MUST_CHECK;
+int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
+                          struct rf_document *out) RF_MUST_CHECK;
+int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, const char *number,
+                                    struct rf_document *out) RF_MUST_CHECK;
+/* Documents in id order, their titles or numbers containing 'text_fold' (NULL: all). */
+int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char *text_fold,
+                            int64_t after_id, int limit, rf_document_fn fn,
+                            void *ctx) RF_MUST_CHECK;
+
+/*
+ * Insert 't' (id set) with its first deadline (t->deadline, set on
+ * t->assigned_on by 'set_by') and its coordinating units. RF_ECONFLICT when
+ * its ref is taken.
+ */
+int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
+                         int ncoordinating, int64_t set_by) RF_MUST_CHECK;
+/* Update title, field, lead unit and completion of task t->id. */
+int rf_store_task_update(struct rf_store *s, const struct rf_task *t) RF_MUST_CHECK;
+/* The task 'id' with its deadline history, through 'fn'. RF_ENOTFOUND if absent. */
+int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_task_fn fn,
+                      void *ctx) RF_MUST_CHECK;
+/* Tasks matching 'q' in id order, each with its deadline history. */
+int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_task_fn fn,
+                        void *ctx) RF_MUST_CHECK;
+/* Record a deadline set on 'd->set_on' (an extension) and make it the task's latest. */
+int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
+                               const struct rf_task_deadline *d, int64_t now) RF_MUST_CHECK;
+/* The coordinating units of a task: id and code. */
+int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx) RF_MUST_CHECK;
+int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *r) RF_MUST_CHECK;
+/* Reports of a task, oldest first. */
+int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn,
+                          void *ctx) RF_MUST_CHECK;
+
 #endif

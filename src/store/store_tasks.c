@@ -1,0 +1,398 @@
+/*
+ * The SQL of source documents, tasks, their deadline histories, coordinating
+ * units and progress reports, for both backends. A task always travels with
+ * its deadline history, since its status on a date depends on it.
+ */
+#include "store_int.h"
+#include "../common/mem.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEADLINES 64
+
+/* ---- documents ---- */
+
+#define DOC_COLS                                                                                   \
+    "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
+    " d.created_at, d.updated_at, (SELECT COUNT(*) FROM tasks t WHERE t.document_id = d.id)"
+
+static void read_document(struct rf_store *s, struct rf_rows *r, struct rf_document *d)
+{
+    const struct rf_backend *be = s->be;
+
+    memset(d, 0, sizeof(*d));
+    d->id = be->col_int(r, 0);
+    d->province_id = be->col_int(r, 1);
+    COPY(d->number, be->col_text(r, 2));
+    COPY(d->issuer, be->col_text(r, 3));
+    COPY(d->issued_on, be->col_text(r, 4));
+    COPY(d->title, be->col_text(r, 5));
+    COPY(d->assigning_body, be->col_text(r, 6));
+    d->created_at = be->col_int(r, 7);
+    d->updated_at = be->col_int(r, 8);
+    d->tasks = be->col_int(r, 9);
+}
+
+int rf_store_document_insert(struct rf_store *s, struct rf_document *d)
+{
+    char *fold = NULL;
+    int rc;
+
+    if (rf_text_fold(d->title, &fold) != RF_OK)
+        return RF_EINVAL;
+    rc =
+        rf_sq_one_int(s,
+                      "INSERT INTO documents (province_id, number, issuer, issued_on, title,"
+                      " title_fold, assigning_body, created_at, updated_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                      PARAMS(P_INT(d->province_id), P_TEXT(d->number), P_TEXT(d->issuer),
+                             P_TEXT(d->issued_on), P_TEXT(d->title), P_TEXT(fold),
+                             P_TEXT(d->assigning_body), P_INT(d->created_at), P_INT(d->updated_at)),
+                      &d->id);
+    free(fold);
+    return rc;
+}
+
+static int document_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                        struct rf_document *out)
+{
+    struct rf_rows *r;
+    int rc = rf_sq_query(s, sql, p, n, &r);
+
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1) {
+        read_document(s, r, out);
+        rc = RF_OK;
+    } else if (rc == 0) {
+        rc = RF_ENOTFOUND;
+    }
+    s->be->done(r);
+    return rc;
+}
+
+int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
+                          struct rf_document *out)
+{
+    return document_one(s,
+                        "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.id = ?",
+                        PARAMS(P_INT(province_id), P_INT(id)), out);
+}
+
+int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, const char *number,
+                                    struct rf_document *out)
+{
+    return document_one(
+        s, "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.number = ?",
+        PARAMS(P_INT(province_id), P_TEXT(number)), out);
+}
+
+int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char *text_fold,
+                            int64_t after_id, int limit, rf_document_fn fn, void *ctx)
+{
+    char *pattern = rf_sq_like_pattern(text_fold);
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ?"
+                     " AND (CAST(? AS TEXT) IS NULL OR d.title_fold LIKE ? ESCAPE '\\'"
+                     "      OR lower(d.number) LIKE ? ESCAPE '\\')"
+                     " AND d.id > ? ORDER BY d.id LIMIT ?",
+                     PARAMS(P_INT(province_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
+                            P_INT(after_id), P_INT(limit > 0 ? limit : NO_LIMIT)),
+                     &r);
+    if (rc == RF_OK) {
+        while ((rc = s->be->step(r)) == 1) {
+            struct rf_document d;
+            read_document(s, r, &d);
+            rc = fn(ctx, &d);
+            if (rc != 0)
+                break;
+        }
+        s->be->done(r);
+    }
+    free(pattern);
+    return rc == 1 ? RF_OK : rc;
+}
+
+/* ---- tasks ---- */
+
+/* the task columns, then its deadline history's, one row per deadline */
+#define TASK_COLS                                                                                  \
+    "t.id, t.province_id, t.document_id, doc.number, COALESCE(t.ref, ''), t.title,"                \
+    " t.assigning_body, t.lead_unit_id, lu.code, t.field, t.assigned_on, t.deadline,"              \
+    " t.completed_on, t.created_at, t.updated_at,"                                                 \
+    " COALESCE((SELECT r.percent FROM task_reports r WHERE r.task_id = t.id"                       \
+    "  ORDER BY r.reported_on DESC, r.id DESC LIMIT 1), 0),"                                       \
+    " dl.set_on, dl.deadline, dl.reason, dl.set_by"
+
+#define TASK_JOINS                                                                                 \
+    " JOIN documents doc ON doc.id = t.document_id JOIN units lu ON lu.id = t.lead_unit_id"        \
+    " LEFT JOIN task_deadlines dl ON dl.task_id = t.id"
+
+#define TASK_ORDER " ORDER BY t.id, dl.set_on, dl.id"
+
+static void read_task(struct rf_store *s, struct rf_rows *r, struct rf_task *t)
+{
+    const struct rf_backend *be = s->be;
+
+    memset(t, 0, sizeof(*t));
+    t->id = be->col_int(r, 0);
+    t->province_id = be->col_int(r, 1);
+    t->document_id = be->col_int(r, 2);
+    COPY(t->document_number, be->col_text(r, 3));
+    COPY(t->ref, be->col_text(r, 4));
+    COPY(t->title, be->col_text(r, 5));
+    COPY(t->assigning_body, be->col_text(r, 6));
+    t->lead_unit_id = be->col_int(r, 7);
+    COPY(t->lead_unit_code, be->col_text(r, 8));
+    COPY(t->field, be->col_text(r, 9));
+    COPY(t->assigned_on, be->col_text(r, 10));
+    COPY(t->deadline, be->col_text(r, 11));
+    COPY(t->completed_on, be->col_text(r, 12));
+    t->created_at = be->col_int(r, 13);
+    t->updated_at = be->col_int(r, 14);
+    t->percent = (int)be->col_int(r, 15);
+}
+
+/* Walk rows of tasks joined with their deadlines, calling 'fn' once per task. */
+static int each_task(struct rf_store *s, struct rf_rows *r, rf_task_fn fn, void *ctx)
+{
+    struct rf_task *t = rf_xmalloc(sizeof(*t));
+    struct rf_task_deadline *dl = rf_xcalloc(MAX_DEADLINES, sizeof(*dl));
+    int64_t current = 0;
+    int n = 0, rc, found = 0;
+
+    while ((rc = s->be->step(r)) == 1) {
+        int64_t id = s->be->col_int(r, 0);
+        if (id != current) {
+            if (current && (rc = fn(ctx, t, dl, n)) != 0)
+                break;
+            read_task(s, r, t);
+            current = id;
+            n = 0;
+            found = 1;
+        }
+        if (!s->be->col_null(r, 16) && n < MAX_DEADLINES) {
+            COPY(dl[n].set_on, s->be->col_text(r, 16));
+            COPY(dl[n].deadline, s->be->col_text(r, 17));
+            COPY(dl[n].reason, s->be->col_text(r, 18));
+            dl[n].set_by = s->be->col_int(r, 19);
+            n++;
+        }
+    }
+    if (rc == 0 && current)
+        rc = fn(ctx, t, dl, n);
+    free(t);
+    free(dl);
+    if (rc == 0 && !found)
+        return RF_ENOTFOUND;
+    return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
+                         int ncoordinating, int64_t set_by)
+{
+    char *fold = NULL;
+    int rc;
+
+    if (rf_text_fold(t->title, &fold) != RF_OK)
+        return RF_EINVAL;
+    rc = rf_sq_one_int(
+        s,
+        "INSERT INTO tasks (province_id, document_id, ref, title, title_fold, assigning_body,"
+        " lead_unit_id, field, assigned_on, deadline, completed_on, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        PARAMS(P_INT(t->province_id), P_INT(t->document_id), P_OPT_TEXT(t->ref), P_TEXT(t->title),
+               P_TEXT(fold), P_TEXT(t->assigning_body), P_INT(t->lead_unit_id), P_TEXT(t->field),
+               P_TEXT(t->assigned_on), P_OPT_TEXT(t->deadline), P_OPT_TEXT(t->completed_on),
+               P_INT(t->created_at), P_INT(t->updated_at)),
+        &t->id);
+    free(fold);
+    if (rc == RF_OK)
+        rc = rf_sq_run(s,
+                       "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
+                       " created_at) VALUES (?, ?, ?, '', ?, ?)",
+                       PARAMS(P_INT(t->id), P_TEXT(t->assigned_on), P_OPT_TEXT(t->deadline),
+                              P_INT(set_by), P_INT(t->created_at)));
+    for (int i = 0; rc == RF_OK && i < ncoordinating; i++)
+        rc = rf_sq_run(s, "INSERT INTO task_units (task_id, unit_id) VALUES (?, ?)",
+                       PARAMS(P_INT(t->id), P_INT(coordinating[i])));
+    return rc;
+}
+
+int rf_store_task_update(struct rf_store *s, const struct rf_task *t)
+{
+    char *fold = NULL;
+    int64_t found = 0;
+    int rc;
+
+    if (rf_text_fold(t->title, &fold) != RF_OK)
+        return RF_EINVAL;
+    rc = rf_sq_one_int(s,
+                       "UPDATE tasks SET title = ?, title_fold = ?, field = ?, lead_unit_id = ?,"
+                       " completed_on = ?, updated_at = ? WHERE province_id = ? AND id = ?"
+                       " RETURNING id",
+                       PARAMS(P_TEXT(t->title), P_TEXT(fold), P_TEXT(t->field),
+                              P_INT(t->lead_unit_id), P_OPT_TEXT(t->completed_on),
+                              P_INT(t->updated_at), P_INT(t->province_id), P_INT(t->id)),
+                       &found);
+    free(fold);
+    return rc;
+}
+
+int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_task_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT " TASK_COLS " FROM tasks t" TASK_JOINS
+                     " WHERE t.province_id = ? AND t.id = ?" TASK_ORDER,
+                     PARAMS(P_INT(province_id), P_INT(id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = each_task(s, r, fn, ctx);
+    s->be->done(r);
+    return rc;
+}
+
+/* units that are or were under the root bound to the parameter before it */
+#define EVER_UNDER(name)                                                                           \
+    name "(id, depth) AS (SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"        \
+         " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
+         " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
+
+int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_task_fn fn, void *ctx)
+{
+    static const char sql[] = "WITH RECURSIVE " EVER_UNDER("scope") ", " EVER_UNDER(
+        "lead") ","
+                " page AS (SELECT t.id FROM tasks t WHERE t.province_id = ?"
+                "  AND (? = 1 OR t.lead_unit_id IN (SELECT id FROM scope)"
+                "       OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id"
+                "                  AND tu.unit_id IN (SELECT id FROM scope)))"
+                "  AND (CAST(? AS BIGINT) IS NULL OR t.document_id = ?)"
+                "  AND (CAST(? AS BIGINT) IS NULL OR t.lead_unit_id IN (SELECT id FROM lead))"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.field = ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.assigning_body = ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on >= ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on <= ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.deadline >= ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.deadline <= ?)"
+                "  AND (CAST(? AS TEXT) IS NULL OR t.title_fold LIKE ? ESCAPE '\\'"
+                "       OR lower(COALESCE(t.ref, '')) LIKE ? ESCAPE '\\')"
+                "  AND t.id > ? ORDER BY t.id LIMIT ?)"
+                " SELECT " TASK_COLS
+                " FROM page JOIN tasks t ON t.id = page.id" TASK_JOINS TASK_ORDER;
+    char *pattern = rf_sq_like_pattern(q->text_fold);
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(
+        s, sql,
+        PARAMS(P_INT(q->province_id), P_INT(q->all_units ? 0 : q->scope_root_id),
+               P_INT(q->province_id), P_INT(q->lead_unit_id), P_INT(q->province_id),
+               P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->document_id), P_OPT_INT(q->document_id),
+               P_OPT_INT(q->lead_unit_id), P_OPT_TEXT(q->field), P_OPT_TEXT(q->field),
+               P_OPT_TEXT(q->assigning_body), P_OPT_TEXT(q->assigning_body),
+               P_OPT_TEXT(q->assigned_from), P_OPT_TEXT(q->assigned_from),
+               P_OPT_TEXT(q->assigned_to), P_OPT_TEXT(q->assigned_to), P_OPT_TEXT(q->deadline_from),
+               P_OPT_TEXT(q->deadline_from), P_OPT_TEXT(q->deadline_to), P_OPT_TEXT(q->deadline_to),
+               P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
+               P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+        &r);
+    if (rc == RF_OK) {
+        rc = each_task(s, r, fn, ctx);
+        if (rc == RF_ENOTFOUND)
+            rc = RF_OK; /* an empty list */
+        s->be->done(r);
+    }
+    free(pattern);
+    return rc;
+}
+
+int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
+                               const struct rf_task_deadline *d, int64_t now)
+{
+    int rc;
+
+    rc = rf_sq_run(s,
+                   "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
+                   " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   PARAMS(P_INT(task_id), P_TEXT(d->set_on), P_OPT_TEXT(d->deadline),
+                          P_TEXT(d->reason), P_INT(d->set_by), P_INT(now)));
+    if (rc == RF_OK)
+        rc = rf_sq_run(s, "UPDATE tasks SET deadline = ?, updated_at = ? WHERE id = ?",
+                       PARAMS(P_OPT_TEXT(d->deadline), P_INT(now), P_INT(task_id)));
+    return rc;
+}
+
+int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT u.id, u.code FROM task_units tu JOIN units u ON u.id = tu.unit_id"
+                     " WHERE tu.task_id = ? ORDER BY u.code",
+                     PARAMS(P_INT(task_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    while ((rc = s->be->step(r)) == 1) {
+        rc = fn(ctx, s->be->col_int(r, 0), s->be->col_text(r, 1));
+        if (rc != 0)
+            break;
+    }
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *x)
+{
+    return rf_sq_one_int(s,
+                         "INSERT INTO task_reports (task_id, unit_id, reported_on, percent, note,"
+                         " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         PARAMS(P_INT(x->task_id), P_INT(x->unit_id), P_TEXT(x->reported_on),
+                                P_INT(x->percent), P_TEXT(x->note), P_INT(x->author_id),
+                                P_INT(x->created_at)),
+                         &x->id);
+}
+
+int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT r.id, r.task_id, r.unit_id, u.code, r.reported_on, r.percent,"
+                     " r.note, r.author_id, r.created_at FROM task_reports r"
+                     " JOIN units u ON u.id = r.unit_id WHERE r.task_id = ?"
+                     " ORDER BY r.reported_on, r.id",
+                     PARAMS(P_INT(task_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    while ((rc = s->be->step(r)) == 1) {
+        struct rf_task_report x;
+        const struct rf_backend *be = s->be;
+        memset(&x, 0, sizeof(x));
+        x.id = be->col_int(r, 0);
+        x.task_id = be->col_int(r, 1);
+        x.unit_id = be->col_int(r, 2);
+        COPY(x.unit_code, be->col_text(r, 3));
+        COPY(x.reported_on, be->col_text(r, 4));
+        x.percent = (int)be->col_int(r, 5);
+        COPY(x.note, be->col_text(r, 6));
+        x.author_id = be->col_int(r, 7);
+        x.created_at = be->col_int(r, 8);
+        rc = fn(ctx, &x);
+        if (rc != 0)
+            break;
+    }
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc;
+}
