@@ -28,7 +28,8 @@ struct rf_period {
 
 /*
  * Parse 's' into '*out'. RF_EINVAL for anything else, including a range
- * whose end comes before its start or a quarter outside 1..4.
+ * whose end comes before its start or a quarter outside 1..4; '*out' is then
+ * left as it was.
  */
 int rf_period_parse(const char *s, struct rf_period *out) RF_MUST_CHECK;
 

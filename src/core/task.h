@@ -46,8 +46,9 @@ const char *rf_task_status_name(enum rf_task_status s);
 int rf_task_status_parse(const char *name, enum rf_task_status *out) RF_MUST_CHECK;
 
 /*
- * The deadline in force on 'on': the last change set on or before it. Returns
- * 1 and '*out' when there is one, 0 for none (a standing task).
+ * The deadline in force on 'on': the last change set on or before it (before
+ * the first change, the first applies). Returns 1 and '*out' when there is
+ * one, 0 for none (a standing task).
  */
 int rf_task_deadline_on(const struct rf_task_facts *t, struct rf_date on, struct rf_date *out);
 
