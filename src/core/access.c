@@ -29,6 +29,11 @@ static const unsigned allowed[RF_ACT_COUNT] = {
     [RF_ACT_USER_WRITE] = RF_ROLE_ADMIN,
     [RF_ACT_AUDIT_READ] = RF_ROLE_ADMIN | RF_ROLE_SECRETARIAT,
     [RF_ACT_TOKEN_ISSUE] = RF_ROLE_ADMIN,
+    [RF_ACT_TASK_READ] = RF_ROLE_ALL,
+    /* the secretariat keeps the task book for the assigners */
+    [RF_ACT_TASK_WRITE] = RF_ROLE_SECRETARIAT,
+    /* a unit's focal point reports; the secretariat may record on its behalf */
+    [RF_ACT_TASK_REPORT] = RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT,
 };
 
 int rf_roles_parse(const char *s, unsigned *out)

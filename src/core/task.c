@@ -168,3 +168,33 @@ void rf_rate_format(int64_t bp, char out[16])
     memcpy(out, text, (size_t)len);
     out[len] = '\0';
 }
+
+const char *const rf_task_bodies[] = {
+    "government",      "prime_minister",     "ministry",
+    "party_committee", "people_council",     "people_committee",
+    "chairman",        "steering_committee", NULL,
+};
+
+/* Resolution 76/NQ-CP (2021), the six reform areas, with steering and direction first */
+const char *const rf_task_fields[] = {
+    "direction",     "institutions",   "procedures",         "apparatus",
+    "civil_service", "public_finance", "digital_government", NULL,
+};
+
+static int known(const char *const *names, const char *name)
+{
+    for (; name && *names; names++)
+        if (strcmp(*names, name) == 0)
+            return 1;
+    return 0;
+}
+
+int rf_task_body_known(const char *name)
+{
+    return known(rf_task_bodies, name);
+}
+
+int rf_task_field_known(const char *name)
+{
+    return known(rf_task_fields, name);
+}

@@ -35,11 +35,25 @@ struct rf_deadline_change {
 
 struct rf_task_facts {
     struct rf_date assigned_on;
-    int completed;                   /* 1 when completed_on is set */
+    int completed; /* 1 when completed_on is set */
     struct rf_date completed_on;
     const struct rf_deadline_change *deadlines; /* oldest first, at least one */
     int ndeadlines;
 };
+
+/*
+ * Assigning bodies (co quan giao nhiem vu): government, prime_minister,
+ * ministry, party_committee, people_council, people_committee, chairman,
+ * steering_committee. Reform fields, the directions of the master programme
+ * of state administrative reform 2021-2030 (Resolution 76/NQ-CP): direction,
+ * institutions, procedures, apparatus, civil_service, public_finance,
+ * digital_government. Each returns 1 for a known name.
+ */
+int rf_task_body_known(const char *name);
+int rf_task_field_known(const char *name);
+/* The known names in order, NULL-terminated, for listing and messages. */
+extern const char *const rf_task_bodies[];
+extern const char *const rf_task_fields[];
 
 /* API name of a status: "done_on_time", "done_late", "in_progress", "overdue", "no_deadline". */
 const char *rf_task_status_name(enum rf_task_status s);

@@ -132,6 +132,9 @@ static const struct {
     {RF_ACT_USER_WRITE, RF_ROLE_ADMIN},                 /* api-outline: POST/PATCH users, admin */
     {RF_ACT_AUDIT_READ, RF_ROLE_ADMIN | RF_ROLE_SECRETARIAT}, /* api-outline: GET audit */
     {RF_ACT_TOKEN_ISSUE, RF_ROLE_ADMIN},                      /* api-outline: POST tokens, admin */
+    {RF_ACT_TASK_READ, RF_ROLE_ALL},                          /* issue 3: everyone reads tasks */
+    {RF_ACT_TASK_WRITE, RF_ROLE_SECRETARIAT}, /* issue 3: the secretariat registers */
+    {RF_ACT_TASK_REPORT, RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT}, /* issue 3: focal points report */
 };
 
 static void test_matrix(void **state)
