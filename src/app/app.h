@@ -237,6 +237,100 @@ int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t
                        const struct rf_user_input *in, struct rf_user *out,
                        struct rf_error *err) RF_MUST_CHECK;
 
+/* ---- tasks.c ---- */
+
+struct rf_document_input {
+    const char *number;
+    const char *issuer;
+    const char *issued_on;
+    const char *title;
+    const char *assigning_body;
+};
+
+/* A task to create, or the fields of one to change (NULL or 0: absent). */
+struct rf_task_input {
+    int64_t document_id;
+    const char *document_number; /* instead of document_id (imports) */
+    const char *ref;
+    const char *title;
+    const char *assigning_body; /* default: the document's */
+    int64_t lead_unit_id;
+    const char *lead_unit_code; /* instead of lead_unit_id (imports) */
+    const int64_t *coordinating;
+    int ncoordinating;
+    const char *coordinating_codes; /* instead: codes joined by '|' (imports) */
+    const char *field;
+    const char *assigned_on; /* default: the document's date */
+    const char *deadline;    /* NULL or "": a standing task */
+};
+
+struct rf_task_list_query {
+    const char *date;   /* the day statuses are judged on; NULL: today */
+    const char *status; /* only tasks in this status on 'date' */
+    int64_t document_id;
+    int64_t lead_unit_id;
+    const char *field;
+    const char *assigning_body;
+    const char *assigned_from, *assigned_to;
+    const char *deadline_from, *deadline_to;
+    const char *text;
+    int64_t after_id;
+    int limit;
+};
+
+/* A task as a list shows it: its status on the query's date. */
+typedef int (*rf_task_row_fn)(void *ctx, const struct rf_task *t, const char *status);
+
+void rf_app_document_json(const struct rf_document *d, struct rf_buf *out);
+void rf_app_task_json(const struct rf_task *t, const char *status, struct rf_buf *out);
+
+int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
+                           const struct rf_document_input *in, struct rf_document *out,
+                           struct rf_error *err) RF_MUST_CHECK;
+int rf_app_document_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                        struct rf_document *out, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_documents_list(struct rf_app *app, const struct rf_actor *actor, const char *text,
+                          int64_t after_id, int limit, rf_document_fn fn, void *ctx,
+                          struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Create the 'n' tasks of 'in' in one transaction, each with its audit
+ * record: all or none. Errors name the field as "tasks[i].field" when n > 1.
+ * 'ids' (may be NULL) gets the new ids.
+ */
+int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids,
+                        struct rf_error *err) RF_MUST_CHECK;
+int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_task_list_query *q, rf_task_row_fn fn, void *ctx,
+                      struct rf_error *err) RF_MUST_CHECK;
+/* A task as JSON with its status on 'date', deadline history, coordinating units, reports. */
+int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id, const char *date,
+                    struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+/* Change title, field or lead unit (the secretariat). */
+int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const struct rf_task_input *in, struct rf_error *err) RF_MUST_CHECK;
+/* A progress report by the actor's unit (lead or coordinating). */
+int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const char *reported_on, int percent, const char *note,
+                       struct rf_error *err) RF_MUST_CHECK;
+/* Mark the task completed on 'completed_on' (the lead unit or the secretariat). */
+int rf_app_task_complete(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                         const char *completed_on, struct rf_error *err) RF_MUST_CHECK;
+/* Extend (or remove, with "" or NULL) the deadline, with a reason (the assigner's word). */
+int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const char *deadline, const char *reason,
+                       struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The committee's figures as JSON: tasks assigned within 'period' (core
+ * period syntax), their statuses on 'as_of' (NULL: the period's last day, or
+ * today if earlier), in all and by assigning body, field and lead unit
+ * rolled up to the units directly under 'unit_id' (0: the actor's scope) in
+ * the tree in force on 'as_of'.
+ */
+int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period,
+                      const char *as_of, int64_t unit_id, struct rf_buf *out,
+                      struct rf_error *err) RF_MUST_CHECK;
+
 /* ---- demo.c ---- */
 
 /*

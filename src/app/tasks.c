@@ -1,0 +1,1211 @@
+/*
+ * Reform tasks: the secretariat registers source documents and the tasks
+ * they assign; units report progress and completion; only the assigner
+ * extends a deadline, and the history of deadlines is kept. Every figure is
+ * computed from the tasks with the rules of core/task.c, never stored.
+ */
+#include "app_int.h"
+#include "../common/csv.h"
+#include "../common/mem.h"
+#include "../core/period.h"
+#include "../core/task.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_MAX 1000 /* code points */
+#define MAX_DEADLINES 64
+
+/* ---- JSON ---- */
+
+static void add_str_or_null(struct rf_buf *out, const char *s)
+{
+    rf_buf_add_json_str(out, s && *s ? s : NULL);
+}
+
+void rf_app_document_json(const struct rf_document *d, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, d->id);
+    rf_buf_adds(out, ",\"number\":");
+    rf_buf_add_json_str(out, d->number);
+    rf_buf_adds(out, ",\"issuer\":");
+    rf_buf_add_json_str(out, d->issuer);
+    rf_buf_adds(out, ",\"issued_on\":");
+    rf_buf_add_json_str(out, d->issued_on);
+    rf_buf_adds(out, ",\"title\":");
+    rf_buf_add_json_str(out, d->title);
+    rf_buf_adds(out, ",\"assigning_body\":");
+    rf_buf_add_json_str(out, d->assigning_body);
+    rf_buf_adds(out, ",\"tasks\":");
+    rf_buf_addi(out, d->tasks);
+    rf_buf_addc(out, '}');
+}
+
+void rf_app_task_json(const struct rf_task *t, const char *status, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, t->id);
+    rf_buf_adds(out, ",\"ref\":");
+    add_str_or_null(out, t->ref);
+    rf_buf_adds(out, ",\"document_id\":");
+    rf_buf_addi(out, t->document_id);
+    rf_buf_adds(out, ",\"document_number\":");
+    rf_buf_add_json_str(out, t->document_number);
+    rf_buf_adds(out, ",\"title\":");
+    rf_buf_add_json_str(out, t->title);
+    rf_buf_adds(out, ",\"assigning_body\":");
+    rf_buf_add_json_str(out, t->assigning_body);
+    rf_buf_adds(out, ",\"lead_unit_id\":");
+    rf_buf_addi(out, t->lead_unit_id);
+    rf_buf_adds(out, ",\"lead_unit_code\":");
+    rf_buf_add_json_str(out, t->lead_unit_code);
+    rf_buf_adds(out, ",\"field\":");
+    rf_buf_add_json_str(out, t->field);
+    rf_buf_adds(out, ",\"assigned_on\":");
+    rf_buf_add_json_str(out, t->assigned_on);
+    rf_buf_adds(out, ",\"deadline\":");
+    add_str_or_null(out, t->deadline);
+    rf_buf_adds(out, ",\"completed_on\":");
+    add_str_or_null(out, t->completed_on);
+    rf_buf_adds(out, ",\"percent\":");
+    rf_buf_addi(out, t->percent);
+    rf_buf_adds(out, ",\"status\":");
+    add_str_or_null(out, status);
+    rf_buf_addc(out, '}');
+}
+
+static char *task_audit_json(const struct rf_task *t)
+{
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_app_task_json(t, NULL, &b);
+    return rf_buf_detach(&b, NULL);
+}
+
+/* ---- rules shared by the use cases ---- */
+
+/* The core's view of a task with deadline history 'dl'; 'changes' holds MAX_DEADLINES. */
+static int facts_of(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
+                    struct rf_deadline_change *changes, struct rf_task_facts *f)
+{
+    int used = 0;
+
+    memset(f, 0, sizeof(*f));
+    if (rf_date_parse(t->assigned_on, &f->assigned_on) != RF_OK)
+        return RF_EINVAL;
+    f->completed = t->completed_on[0] && rf_date_parse(t->completed_on, &f->completed_on) == RF_OK;
+    for (int i = 0; i < n && used < MAX_DEADLINES; i++) {
+        struct rf_deadline_change *c = &changes[used];
+        if (rf_date_parse(dl[i].set_on, &c->set_on) != RF_OK)
+            continue;
+        c->has_deadline = dl[i].deadline[0] && rf_date_parse(dl[i].deadline, &c->deadline) == RF_OK;
+        used++;
+    }
+    if (used == 0) { /* every task has the deadline row of its assignment; be safe */
+        changes[0].set_on = f->assigned_on;
+        changes[0].has_deadline = 0;
+        used = 1;
+    }
+    f->deadlines = changes;
+    f->ndeadlines = used;
+    return RF_OK;
+}
+
+/* The status of a task with deadline history 'dl' on 'on'. */
+static enum rf_task_status status_of(const struct rf_task *t, const struct rf_task_deadline *dl,
+                                     int n, struct rf_date on, int *due)
+{
+    struct rf_deadline_change changes[MAX_DEADLINES];
+    struct rf_task_facts f;
+
+    if (facts_of(t, dl, n, changes, &f) != RF_OK)
+        return RF_TASK_NOT_ASSIGNED;
+    if (due)
+        *due = rf_task_due_on(&f, on);
+    return rf_task_status_on(&f, on);
+}
+
+/* Check a text of 1..'max' code points into 'out' (caller frees). */
+static int check_text(const char *text, const char *field, int max, char **out,
+                      struct rf_error *err)
+{
+    if (!text || !*text)
+        return rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field);
+    if (rf_text_nfc(text, out) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, field, "text",
+                            "'%s' is UTF-8 text without control characters", field);
+    if (rf_text_length(*out) > (size_t)max) {
+        free(*out);
+        *out = NULL;
+        return rf_error_set(err, RF_EINVAL, field, "too_long", "'%s' has at most %d characters",
+                            field, max);
+    }
+    return RF_OK;
+}
+
+static int check_date(const char *text, const char *field, int required, char out[RF_DATE_LEN],
+                      struct rf_error *err)
+{
+    struct rf_date d;
+
+    out[0] = '\0';
+    if (!text || !*text)
+        return required ? rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field)
+                        : RF_OK;
+    if (rf_date_parse(text, &d) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, field, "date", "'%s' is a date YYYY-MM-DD", field);
+    rf_date_format(d, out);
+    return RF_OK;
+}
+
+/* Whether the actor may see a task led by 'lead' and coordinated by others of 'task_id'. */
+struct coord {
+    struct rf_store *s;
+    const struct rf_actor *actor;
+    int64_t match; /* a coordinating unit within the scope */
+};
+
+static int coord_in_scope(void *ctx, int64_t id, const char *code)
+{
+    struct coord *c = ctx;
+    int yes = 0;
+
+    (void)code;
+    if (rf_store_unit_within_ever(c->s, c->actor->scope_unit_id, id, &yes) == RF_OK && yes) {
+        c->match = id;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * The unit through which the actor sees task 't': its lead unit, or a
+ * coordinating unit, when under the actor's scope (now or once); 0 when
+ * none. Province-wide actors see every task through its lead unit.
+ */
+static int64_t seen_through(struct rf_store *s, const struct rf_actor *actor,
+                            const struct rf_task *t)
+{
+    struct coord c = {s, actor, 0};
+    int yes = 0;
+
+    if (rf_access_province_wide(actor->roles))
+        return t->lead_unit_id;
+    if (rf_store_unit_within_ever(s, actor->scope_unit_id, t->lead_unit_id, &yes) == RF_OK && yes)
+        return t->lead_unit_id;
+    if (rf_store_task_units(s, t->id, coord_in_scope, &c) != RF_OK)
+        return 0;
+    return c.match;
+}
+
+/* A task with its history, loaded for a use case. */
+struct loaded {
+    struct rf_task t;
+    struct rf_task_deadline dl[MAX_DEADLINES];
+    int n;
+};
+
+static int keep_task(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
+{
+    struct loaded *l = ctx;
+
+    l->t = *t;
+    l->n = n < MAX_DEADLINES ? n : MAX_DEADLINES;
+    memcpy(l->dl, dl, sizeof(*dl) * (size_t)l->n);
+    return 1;
+}
+
+/* Load task 'id' as the actor sees it: RF_ENOTFOUND when absent or out of scope. */
+static int load_task(struct rf_store *s, const struct rf_actor *actor, int64_t id, struct loaded *l,
+                     int64_t *through, struct rf_error *err)
+{
+    int64_t unit;
+    int rc = rf_store_task_get(s, actor->province_id, id, keep_task, l);
+
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    unit = seen_through(s, actor, &l->t);
+    if (!unit)
+        return rf_app_store_error(RF_ENOTFOUND, err); /* word for word as when absent */
+    if (through)
+        *through = unit;
+    return RF_OK;
+}
+
+/* ---- documents ---- */
+
+int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
+                           const struct rf_document_input *in, struct rf_document *out,
+                           struct rf_error *err)
+{
+    struct rf_store *s = NULL;
+    struct rf_document d;
+    char *title = NULL, *issuer = NULL, *after = NULL;
+    struct rf_buf b = RF_BUF_INIT;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    memset(&d, 0, sizeof(d));
+    d.province_id = actor->province_id;
+    if (!in->number || !*in->number)
+        rf_error_set(err, RF_EINVAL, "number", "required", "the number and symbol are required");
+    else if (strlen(in->number) > RF_DOC_NUMBER_MAX || in->number[strcspn(in->number, "\r\n\t")])
+        rf_error_set(err, RF_EINVAL, "number", "format",
+                     "a number and symbol like 01/NQ-CP has at most %d bytes on one line",
+                     RF_DOC_NUMBER_MAX);
+    else
+        snprintf(d.number, sizeof(d.number), "%s", in->number);
+    if (check_text(in->issuer, "issuer", 200, &issuer, err) == RF_OK)
+        snprintf(d.issuer, sizeof(d.issuer), "%s", issuer);
+    (void)!check_date(in->issued_on, "issued_on", 1, d.issued_on, err);
+    if (check_text(in->title, "title", TITLE_MAX, &title, err) == RF_OK)
+        snprintf(d.title, sizeof(d.title), "%s", title);
+    if (!in->assigning_body || !*in->assigning_body)
+        rf_error_set(err, RF_EINVAL, "assigning_body", "required",
+                     "the assigning body is required");
+    else if (!rf_task_body_known(in->assigning_body))
+        rf_error_set(err, RF_EINVAL, "assigning_body", "enum", "unknown assigning body '%s'",
+                     in->assigning_body);
+    else
+        snprintf(d.assigning_body, sizeof(d.assigning_body), "%s", in->assigning_body);
+    if (err && err->n) {
+        rc = RF_EINVAL;
+        goto out;
+    }
+    d.created_at = d.updated_at = rf_app_now(app);
+    s = rf_app_store_get(app);
+    rc = s ? rf_store_begin(s) : RF_ESTORE;
+    if (rc == RF_OK)
+        rc = rf_store_document_insert(s, &d);
+    if (rc == RF_OK) {
+        rf_app_document_json(&d, &b);
+        after = rf_buf_detach(&b, NULL);
+        rc = rf_app_audit(app, s, actor, "create", "document", d.id, NULL, after);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc == RF_ECONFLICT)
+        rc = rf_error_set(err, RF_ECONFLICT, "number", "taken",
+                          "a document numbered %s is registered already", d.number);
+    else if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    if (rc == RF_OK)
+        *out = d;
+out:
+    rf_app_store_put(app, s);
+    free(title);
+    free(issuer);
+    free(after);
+    return rc;
+}
+
+int rf_app_document_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                        struct rf_document *out, struct rf_error *err)
+{
+    struct rf_store *s;
+    int rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    rc = rf_store_document_get(s, actor->province_id, id, out);
+    rf_app_store_put(app, s);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_documents_list(struct rf_app *app, const struct rf_actor *actor, const char *text,
+                          int64_t after_id, int limit, rf_document_fn fn, void *ctx,
+                          struct rf_error *err)
+{
+    struct rf_store *s;
+    char *fold = NULL;
+    int rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+
+    if (rc != RF_OK)
+        return rc;
+    if (text && rf_text_fold(text, &fold) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
+    s = rf_app_store_get(app);
+    rc = s ? rf_store_documents_list(s, actor->province_id, fold, after_id, limit, fn, ctx)
+           : RF_ESTORE;
+    rf_app_store_put(app, s);
+    free(fold);
+    return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
+}
+
+/* ---- tasks ---- */
+
+/* Prefix a field name with the task's place in a batch: "tasks[2].title". */
+static const char *at(char buf[48], int n, int i, const char *field)
+{
+    if (n <= 1)
+        return field;
+    snprintf(buf, 48, "tasks[%d].%s", i, field);
+    return buf;
+}
+
+/* A unit in force on 'date' by id or code, under the actor's scope then. */
+static int check_unit(struct rf_store *s, const struct rf_actor *actor, int64_t id,
+                      const char *code, const char *date, const char *field, int64_t *out,
+                      struct rf_error *err)
+{
+    struct rf_unit u;
+    int rc;
+
+    if (!id && (!code || !*code))
+        return rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field);
+    rc = code && *code ? rf_store_unit_get_by_code(s, actor->province_id, code, date, &u)
+                       : rf_store_unit_get(s, actor->province_id, id, date, &u);
+    if (rc == RF_OK &&
+        (strcmp(u.valid_from, date) > 0 || (u.valid_to[0] && strcmp(u.valid_to, date) <= 0)))
+        rc = RF_ENOTFOUND;
+    if (rc == RF_OK && rf_app_scope_check(s, actor, u.id, date, NULL) != RF_OK)
+        rc = RF_ENOTFOUND;
+    if (rc == RF_ENOTFOUND)
+        return rf_error_set(err, RF_EINVAL, field, "not_found", "no such unit in force on %s",
+                            date);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    *out = u.id;
+    return RF_OK;
+}
+
+/* Validate input 'i' of 'n' into 't' and its coordinating units. */
+static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                      const struct rf_task_input *in, int i, int n, struct rf_task *t,
+                      int64_t *coord, int *ncoord, struct rf_error *err)
+{
+    struct rf_document doc;
+    char f[48], *title = NULL;
+    int errors = err ? err->n : 0, rc;
+
+    memset(t, 0, sizeof(*t));
+    *ncoord = 0;
+    t->province_id = actor->province_id;
+    if (in->document_number && *in->document_number)
+        rc = rf_store_document_get_by_number(s, actor->province_id, in->document_number, &doc);
+    else
+        rc = in->document_id ? rf_store_document_get(s, actor->province_id, in->document_id, &doc)
+                             : RF_EINVAL;
+    if (rc == RF_EINVAL)
+        return rf_error_set(err, RF_EINVAL, at(f, n, i, "document_id"), "required",
+                            "the source document is required");
+    if (rc != RF_OK)
+        return rf_error_set(err, RF_EINVAL, at(f, n, i, "document_id"), "not_found",
+                            "no such document");
+    t->document_id = doc.id;
+    snprintf(t->document_number, sizeof(t->document_number), "%s", doc.number);
+    if (in->ref && *in->ref) {
+        if (rf_unit_code_check(in->ref) != RF_OK)
+            rf_error_set(err, RF_EINVAL, at(f, n, i, "ref"), "format",
+                         "a reference has 1 to %d letters, digits, '.', '_' or '-'",
+                         RF_UNIT_CODE_MAX);
+        else
+            snprintf(t->ref, sizeof(t->ref), "%s", in->ref);
+    }
+    if (check_text(in->title, at(f, n, i, "title"), TITLE_MAX, &title, err) == RF_OK)
+        snprintf(t->title, sizeof(t->title), "%s", title);
+    free(title);
+    if (in->assigning_body && !rf_task_body_known(in->assigning_body))
+        rf_error_set(err, RF_EINVAL, at(f, n, i, "assigning_body"), "enum",
+                     "unknown assigning body '%s'", in->assigning_body);
+    snprintf(t->assigning_body, sizeof(t->assigning_body), "%s",
+             in->assigning_body ? in->assigning_body : doc.assigning_body);
+    if (!in->field || !*in->field)
+        rf_error_set(err, RF_EINVAL, at(f, n, i, "field"), "required",
+                     "the reform field is required");
+    else if (!rf_task_field_known(in->field))
+        rf_error_set(err, RF_EINVAL, at(f, n, i, "field"), "enum", "unknown reform field '%s'",
+                     in->field);
+    else
+        snprintf(t->field, sizeof(t->field), "%s", in->field);
+    if (in->assigned_on && *in->assigned_on)
+        (void)!check_date(in->assigned_on, at(f, n, i, "assigned_on"), 1, t->assigned_on, err);
+    else
+        snprintf(t->assigned_on, sizeof(t->assigned_on), "%s", doc.issued_on);
+    if (t->assigned_on[0] && strcmp(t->assigned_on, doc.issued_on) < 0)
+        rf_error_set(err, RF_EINVAL, at(f, n, i, "assigned_on"), "before_document",
+                     "a task is assigned on or after its document's date %s", doc.issued_on);
+    if (check_date(in->deadline, at(f, n, i, "deadline"), 0, t->deadline, err) == RF_OK &&
+        t->deadline[0] && t->assigned_on[0] && strcmp(t->deadline, t->assigned_on) < 0)
+        rf_error_set(err, RF_EINVAL, at(f, n, i, "deadline"), "before_assignment",
+                     "the deadline comes on or after the day of assignment");
+    if (err && err->n > errors)
+        return RF_EINVAL;
+    rc = check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, t->assigned_on,
+                    at(f, n, i, "lead_unit_id"), &t->lead_unit_id, err);
+    if (rc != RF_OK)
+        return rc;
+    if (in->coordinating_codes && *in->coordinating_codes) {
+        const char *p = in->coordinating_codes;
+        while (*p && *ncoord < 32) {
+            char code[RF_UNIT_CODE_MAX + 1];
+            size_t len = strcspn(p, "|");
+            snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : 0), p);
+            rc = check_unit(s, actor, 0, code, t->assigned_on, at(f, n, i, "coordinating_units"),
+                            &coord[*ncoord], err);
+            if (rc != RF_OK)
+                return rc;
+            (*ncoord)++;
+            p += len + (p[len] == '|');
+        }
+    }
+    for (int k = 0; k < in->ncoordinating && *ncoord < 32; k++) {
+        rc = check_unit(s, actor, in->coordinating[k], NULL, t->assigned_on,
+                        at(f, n, i, "coordinating_units"), &coord[*ncoord], err);
+        if (rc != RF_OK)
+            return rc;
+        for (int j = 0; j < *ncoord; j++)
+            if (coord[j] == coord[*ncoord] || coord[*ncoord] == t->lead_unit_id)
+                return rf_error_set(err, RF_EINVAL, at(f, n, i, "coordinating_units"), "duplicate",
+                                    "a unit coordinates a task once and never its own");
+        if (coord[*ncoord] == t->lead_unit_id)
+            return rf_error_set(err, RF_EINVAL, at(f, n, i, "coordinating_units"), "duplicate",
+                                "a unit coordinates a task once and never its own");
+        (*ncoord)++;
+    }
+    (void)app;
+    return RF_OK;
+}
+
+int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct rf_task *t = NULL;
+    int64_t coord[32];
+    int ncoord, rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    if (n < 1 || n > 1000)
+        return rf_error_set(err, RF_EINVAL, "tasks", "count", "give 1 to 1000 tasks at once");
+    RF_APP_STORE(app, s, err);
+    t = rf_xmalloc(sizeof(*t));
+    rc = rf_store_begin(s);
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    for (int i = 0; rc == RF_OK && i < n; i++) {
+        char *after;
+        rc = build_task(app, s, actor, &in[i], i, n, t, coord, &ncoord, err);
+        if (rc != RF_OK)
+            break;
+        t->created_at = t->updated_at = rf_app_now(app);
+        rc = rf_store_task_insert(s, t, coord, ncoord, actor->user_id);
+        if (rc == RF_ECONFLICT) {
+            char f[48];
+            rc = rf_error_set(err, RF_ECONFLICT, at(f, n, i, "ref"), "taken",
+                              "the reference %s is taken", t->ref);
+            break;
+        }
+        if (rc != RF_OK) {
+            rc = rf_app_store_error(rc, err);
+            break;
+        }
+        after = task_audit_json(t);
+        rc = rf_app_audit(app, s, actor, "create", "task", t->id, NULL, after);
+        free(after);
+        if (rc != RF_OK)
+            rc = rf_app_store_error(rc, err);
+        if (rc == RF_OK && ids)
+            ids[i] = t->id;
+    }
+    if (rc == RF_OK && (rc = rf_store_commit(s)) != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    rf_app_store_put(app, s); /* rolls back what failed */
+    free(t);
+    return rc;
+}
+
+struct list_ctx {
+    struct rf_store *s;
+    const struct rf_actor *actor;
+    struct rf_date on;
+    int status; /* -1: any */
+    rf_task_row_fn fn;
+    void *ctx;
+};
+
+static int list_row(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
+{
+    struct list_ctx *l = ctx;
+    enum rf_task_status st = status_of(t, dl, n, l->on, NULL);
+
+    if (l->status >= 0 && (int)st != l->status)
+        return 0;
+    return l->fn(l->ctx, t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st));
+}
+
+int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
+                      const struct rf_task_list_query *q, rf_task_row_fn fn, void *ctx,
+                      struct rf_error *err)
+{
+    struct rf_task_query sq;
+    struct list_ctx l;
+    char date[RF_DATE_LEN], from[RF_DATE_LEN], to[RF_DATE_LEN], dfrom[RF_DATE_LEN],
+        dto[RF_DATE_LEN];
+    char *fold = NULL;
+    enum rf_task_status st;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    memset(&l, 0, sizeof(l));
+    l.status = -1;
+    if (q->date && *q->date)
+        (void)!check_date(q->date, "date", 1, date, err);
+    else
+        rf_app_today(app, date);
+    if (q->status && *q->status) {
+        if (rf_task_status_parse(q->status, &st) != RF_OK)
+            rf_error_set(err, RF_EINVAL, "status", "enum", "unknown status '%s'", q->status);
+        else
+            l.status = (int)st;
+    }
+    if (q->field && !rf_task_field_known(q->field))
+        rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", q->field);
+    if (q->assigning_body && !rf_task_body_known(q->assigning_body))
+        rf_error_set(err, RF_EINVAL, "assigning_body", "enum", "unknown assigning body '%s'",
+                     q->assigning_body);
+    (void)!check_date(q->assigned_from, "assigned_from", 0, from, err);
+    (void)!check_date(q->assigned_to, "assigned_to", 0, to, err);
+    (void)!check_date(q->deadline_from, "deadline_from", 0, dfrom, err);
+    (void)!check_date(q->deadline_to, "deadline_to", 0, dto, err);
+    if (q->text && rf_text_fold(q->text, &fold) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
+    if (err && err->n) {
+        free(fold);
+        return RF_EINVAL;
+    }
+    if (rf_date_parse(date, &l.on) != RF_OK)
+        return RF_EINVAL;
+    memset(&sq, 0, sizeof(sq));
+    sq.province_id = actor->province_id;
+    sq.scope_root_id = actor->scope_unit_id;
+    sq.all_units = rf_access_province_wide(actor->roles);
+    sq.document_id = q->document_id;
+    sq.lead_unit_id = q->lead_unit_id;
+    sq.field = q->field;
+    sq.assigning_body = q->assigning_body;
+    sq.assigned_from = from;
+    sq.assigned_to = to;
+    sq.deadline_from = dfrom;
+    sq.deadline_to = dto;
+    sq.text_fold = fold;
+    sq.after_id = q->after_id;
+    /* a status is judged here, after the query: then the rows run until the page is full */
+    sq.limit = l.status >= 0 ? 0 : q->limit;
+    l.actor = actor;
+    l.fn = fn;
+    l.ctx = ctx;
+    l.s = rf_app_store_get(app);
+    if (!l.s) {
+        free(fold);
+        return rf_app_store_error(RF_ESTORE, err);
+    }
+    rc = rf_store_tasks_list(l.s, &sq, list_row, &l);
+    rf_app_store_put(app, l.s);
+    free(fold);
+    return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
+}
+
+static int units_json(void *ctx, int64_t id, const char *code)
+{
+    struct rf_buf *out = ctx;
+
+    if (out->data[out->len - 1] != '[')
+        rf_buf_addc(out, ',');
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, id);
+    rf_buf_adds(out, ",\"code\":");
+    rf_buf_add_json_str(out, code);
+    rf_buf_addc(out, '}');
+    return 0;
+}
+
+static int report_json(void *ctx, const struct rf_task_report *r)
+{
+    struct rf_buf *out = ctx;
+
+    if (out->data[out->len - 1] != '[')
+        rf_buf_addc(out, ',');
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, r->id);
+    rf_buf_adds(out, ",\"unit_id\":");
+    rf_buf_addi(out, r->unit_id);
+    rf_buf_adds(out, ",\"unit_code\":");
+    rf_buf_add_json_str(out, r->unit_code);
+    rf_buf_adds(out, ",\"reported_on\":");
+    rf_buf_add_json_str(out, r->reported_on);
+    rf_buf_adds(out, ",\"percent\":");
+    rf_buf_addi(out, r->percent);
+    rf_buf_adds(out, ",\"note\":");
+    rf_buf_add_json_str(out, r->note);
+    rf_buf_adds(out, ",\"author_id\":");
+    rf_buf_addi(out, r->author_id);
+    rf_buf_addc(out, '}');
+    return 0;
+}
+
+int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                    const char *date_in, struct rf_buf *out, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct loaded *l;
+    struct rf_date on;
+    char date[RF_DATE_LEN];
+    int rc, due = 0;
+    enum rf_task_status st;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    if (date_in && *date_in) {
+        if (check_date(date_in, "date", 1, date, err) != RF_OK)
+            return RF_EINVAL;
+    } else {
+        rf_app_today(app, date);
+    }
+    if (rf_date_parse(date, &on) != RF_OK)
+        return RF_EINVAL;
+    RF_APP_STORE(app, s, err);
+    l = rf_xmalloc(sizeof(*l));
+    rc = load_task(s, actor, id, l, NULL, err);
+    if (rc != RF_OK)
+        goto out;
+    st = status_of(&l->t, l->dl, l->n, on, &due);
+    rf_app_task_json(&l->t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st), out);
+    out->len--; /* reopen the object */
+    rf_buf_adds(out, ",\"date\":");
+    rf_buf_add_json_str(out, date);
+    rf_buf_adds(out, ",\"due\":");
+    rf_buf_adds(out, due ? "true" : "false");
+    rf_buf_adds(out, ",\"deadlines\":[");
+    for (int i = 0; i < l->n; i++) {
+        if (i)
+            rf_buf_addc(out, ',');
+        rf_buf_adds(out, "{\"set_on\":");
+        rf_buf_add_json_str(out, l->dl[i].set_on);
+        rf_buf_adds(out, ",\"deadline\":");
+        add_str_or_null(out, l->dl[i].deadline);
+        rf_buf_adds(out, ",\"reason\":");
+        rf_buf_add_json_str(out, l->dl[i].reason);
+        rf_buf_addc(out, '}');
+    }
+    rf_buf_adds(out, "],\"coordinating_units\":[");
+    rc = rf_store_task_units(s, id, units_json, out);
+    rf_buf_adds(out, "],\"reports\":[");
+    if (rc == RF_OK)
+        rc = rf_store_task_reports(s, id, report_json, out);
+    rf_buf_adds(out, "]}");
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+out:
+    rf_app_store_put(app, s);
+    free(l);
+    return rc;
+}
+
+/* Write 'before' and the changed task with its audit record, then commit. */
+static int save_task(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                     const char *action, const struct rf_task *before, struct rf_task *t,
+                     const struct rf_task_deadline *extension, struct rf_error *err)
+{
+    char *b = task_audit_json(before), *a = NULL;
+    int rc = rf_store_begin(s);
+
+    t->updated_at = rf_app_now(app);
+    if (rc == RF_OK)
+        rc = rf_store_task_update(s, t);
+    if (rc == RF_OK && extension) {
+        rc = rf_store_task_deadline_add(s, t->id, extension, t->updated_at);
+        snprintf(t->deadline, sizeof(t->deadline), "%s", extension->deadline);
+    }
+    if (rc == RF_OK) {
+        a = task_audit_json(t);
+        rc = rf_app_audit(app, s, actor, action, "task", t->id, b, a);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    free(a);
+    free(b);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const struct rf_task_input *in, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct loaded *l;
+    struct rf_task t;
+    char *title = NULL;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    l = rf_xmalloc(sizeof(*l));
+    rc = load_task(s, actor, id, l, NULL, err);
+    if (rc != RF_OK)
+        goto out;
+    t = l->t;
+    if (in->title && check_text(in->title, "title", TITLE_MAX, &title, err) == RF_OK)
+        snprintf(t.title, sizeof(t.title), "%s", title);
+    if (in->field) {
+        if (!rf_task_field_known(in->field))
+            rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", in->field);
+        else
+            snprintf(t.field, sizeof(t.field), "%s", in->field);
+    }
+    if (in->lead_unit_id || in->lead_unit_code) {
+        char today[RF_DATE_LEN];
+        rf_app_today(app, today);
+        (void)!check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
+                          &t.lead_unit_id, err);
+    }
+    if (err && err->n) {
+        rc = err->code;
+        goto out;
+    }
+    rc = save_task(app, s, actor, "update", &l->t, &t, NULL, err);
+out:
+    rf_app_store_put(app, s);
+    free(l);
+    free(title);
+    return rc;
+}
+
+/* 'date' on or after 'first' and not after today, into 'out'. */
+static int check_past_date(struct rf_app *app, const char *date, const char *field,
+                           const char *first, char out[RF_DATE_LEN], struct rf_error *err)
+{
+    char today[RF_DATE_LEN];
+
+    if (check_date(date, field, 1, out, err) != RF_OK)
+        return RF_EINVAL;
+    rf_app_today(app, today);
+    if (strcmp(out, first) < 0)
+        return rf_error_set(err, RF_EINVAL, field, "before_assignment",
+                            "'%s' comes on or after the task's assignment on %s", field, first);
+    if (strcmp(out, today) > 0)
+        return rf_error_set(err, RF_EINVAL, field, "future", "'%s' cannot be after today", field);
+    return RF_OK;
+}
+
+int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const char *reported_on, int percent, const char *note, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct loaded *l;
+    struct rf_task_report r;
+    char *text = NULL, after[160];
+    int64_t unit = 0;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_REPORT, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    l = rf_xmalloc(sizeof(*l));
+    rc = load_task(s, actor, id, l, &unit, err);
+    if (rc != RF_OK)
+        goto out;
+    memset(&r, 0, sizeof(r));
+    (void)!check_past_date(app, reported_on, "reported_on", l->t.assigned_on, r.reported_on, err);
+    if (percent < 0 || percent > 100)
+        rf_error_set(err, RF_EINVAL, "percent", "range", "a percentage is 0 to 100");
+    if (check_text(note, "note", TITLE_MAX, &text, err) == RF_OK)
+        snprintf(r.note, sizeof(r.note), "%s", text);
+    if (err && err->n) {
+        rc = err->code;
+        goto out;
+    }
+    r.task_id = id;
+    r.unit_id = unit;
+    r.percent = percent;
+    r.author_id = actor->user_id;
+    r.created_at = rf_app_now(app);
+    rc = rf_store_begin(s);
+    if (rc == RF_OK)
+        rc = rf_store_task_report_add(s, &r);
+    if (rc == RF_OK) {
+        snprintf(after, sizeof(after),
+                 "{\"task_id\":%lld,\"unit_id\":%lld,\"reported_on\":\"%s\",\"percent\":%d}",
+                 (long long)id, (long long)unit, r.reported_on, percent);
+        rc = rf_app_audit(app, s, actor, "report", "task", id, NULL, after);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_commit(s);
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+out:
+    rf_app_store_put(app, s);
+    free(l);
+    free(text);
+    return rc;
+}
+
+int rf_app_task_complete(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                         const char *completed_on, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct loaded *l;
+    struct rf_task t;
+    int64_t unit = 0;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_REPORT, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    l = rf_xmalloc(sizeof(*l));
+    rc = load_task(s, actor, id, l, &unit, err);
+    if (rc != RF_OK)
+        goto out;
+    /* the lead unit completes a task; coordinating units only contribute */
+    if (unit != l->t.lead_unit_id) {
+        rc = rf_error_set(err, RF_EFORBIDDEN, NULL, "not_lead",
+                          "only the lead unit marks a task completed");
+        goto out;
+    }
+    if (l->t.completed_on[0]) {
+        rc = rf_error_set(err, RF_ECONFLICT, "completed_on", "completed",
+                          "the task was completed on %s", l->t.completed_on);
+        goto out;
+    }
+    t = l->t;
+    rc = check_past_date(app, completed_on, "completed_on", t.assigned_on, t.completed_on, err);
+    if (rc == RF_OK)
+        rc = save_task(app, s, actor, "complete", &l->t, &t, NULL, err);
+out:
+    rf_app_store_put(app, s);
+    free(l);
+    return rc;
+}
+
+int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                       const char *deadline, const char *reason, struct rf_error *err)
+{
+    struct rf_store *s;
+    struct loaded *l;
+    struct rf_task t;
+    struct rf_task_deadline ext;
+    char *text = NULL;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    l = rf_xmalloc(sizeof(*l));
+    rc = load_task(s, actor, id, l, NULL, err);
+    if (rc != RF_OK)
+        goto out;
+    memset(&ext, 0, sizeof(ext));
+    rf_app_today(app, ext.set_on);
+    ext.set_by = actor->user_id;
+    if (check_date(deadline, "deadline", 0, ext.deadline, err) == RF_OK && ext.deadline[0] &&
+        strcmp(ext.deadline, l->t.assigned_on) < 0)
+        rf_error_set(err, RF_EINVAL, "deadline", "before_assignment",
+                     "the deadline comes on or after the day of assignment");
+    if (check_text(reason, "reason", TITLE_MAX, &text, err) == RF_OK)
+        snprintf(ext.reason, sizeof(ext.reason), "%s", text);
+    if (l->t.completed_on[0])
+        rf_error_set(err, RF_ECONFLICT, "deadline", "completed",
+                     "the task was completed on %s: its deadline no longer moves",
+                     l->t.completed_on);
+    if (err && err->n) {
+        rc = err->code;
+        goto out;
+    }
+    t = l->t;
+    rc = save_task(app, s, actor, "extend", &l->t, &t, &ext, err);
+out:
+    rf_app_store_put(app, s);
+    free(l);
+    free(text);
+    return rc;
+}
+
+/* ---- the committee's figures ---- */
+
+struct unit_node {
+    int64_t id, parent_id;
+    int depth;
+    char code[RF_UNIT_CODE_MAX + 1];
+    char name[RF_NAME_BYTES];
+};
+
+struct bucket {
+    int64_t unit_id;
+    const char *code, *name;
+    int owned; /* code and name are copies to free */
+    struct rf_task_tally tally;
+};
+
+struct stats {
+    struct rf_date on;
+    struct unit_node *nodes; /* the tree under the root on 'on', in id order */
+    size_t nnodes, cap;
+    struct rf_task_tally total;
+    struct rf_task_tally by_body[16];
+    struct rf_task_tally by_field[16];
+    struct bucket *buckets;
+    size_t nbuckets, bcap;
+};
+
+static int keep_node(void *ctx, const struct rf_unit *u)
+{
+    struct stats *st = ctx;
+    struct unit_node *n;
+
+    if (st->nnodes == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 256;
+        st->nodes = rf_xrealloc(st->nodes, st->cap * sizeof(*st->nodes));
+    }
+    n = &st->nodes[st->nnodes++];
+    n->id = u->id;
+    n->parent_id = u->parent_id;
+    n->depth = u->depth;
+    snprintf(n->code, sizeof(n->code), "%s", u->code);
+    snprintf(n->name, sizeof(n->name), "%s", u->name);
+    return 0;
+}
+
+static const struct unit_node *node(const struct stats *st, int64_t id)
+{
+    size_t lo = 0, hi = st->nnodes;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->nodes[mid].id == id)
+            return &st->nodes[mid];
+        if (st->nodes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The bucket of the unit directly under the root that holds 'lead' on the day. */
+static struct bucket *bucket_of(struct stats *st, const struct rf_task *t)
+{
+    const struct unit_node *n = node(st, t->lead_unit_id);
+    int64_t id = t->lead_unit_id;
+    const char *code = t->lead_unit_code, *name = t->lead_unit_code;
+
+    for (int hops = 0; n && n->depth > 1 && hops < 16; hops++)
+        n = node(st, n->parent_id);
+    if (n) {
+        id = n->id;
+        code = n->code;
+        name = n->name;
+    }
+    for (size_t i = 0; i < st->nbuckets; i++)
+        if (st->buckets[i].unit_id == id)
+            return &st->buckets[i];
+    if (st->nbuckets == st->bcap) {
+        st->bcap = st->bcap ? st->bcap * 2 : 64;
+        st->buckets = rf_xrealloc(st->buckets, st->bcap * sizeof(*st->buckets));
+    }
+    st->buckets[st->nbuckets].unit_id = id;
+    st->buckets[st->nbuckets].code = n ? code : NULL; /* set below for units off the tree */
+    st->buckets[st->nbuckets].name = n ? name : NULL;
+    st->buckets[st->nbuckets].owned = 0;
+    rf_task_tally_init(&st->buckets[st->nbuckets].tally);
+    return &st->buckets[st->nbuckets++];
+}
+
+static int index_of(const char *const *names, const char *name)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int count_task(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
+{
+    struct stats *st = ctx;
+    struct rf_deadline_change changes[MAX_DEADLINES];
+    struct rf_task_facts f;
+    struct bucket *b;
+    int i;
+
+    if (facts_of(t, dl, n, changes, &f) != RF_OK)
+        return 0;
+    rf_task_tally_add(&st->total, &f, st->on);
+    if ((i = index_of(rf_task_bodies, t->assigning_body)) >= 0 && i < 16)
+        rf_task_tally_add(&st->by_body[i], &f, st->on);
+    if ((i = index_of(rf_task_fields, t->field)) >= 0 && i < 16)
+        rf_task_tally_add(&st->by_field[i], &f, st->on);
+    b = bucket_of(st, t);
+    if (!b->code) {
+        /* a lead unit off the day's tree (ended before it) stands for itself */
+        b->code = rf_xstrdup(t->lead_unit_code);
+        b->name = rf_xstrdup(t->lead_unit_code);
+        b->owned = 1;
+    }
+    rf_task_tally_add(&b->tally, &f, st->on);
+    return 0;
+}
+
+static void tally_json(const struct rf_task_tally *t, struct rf_buf *out)
+{
+    char rate[16];
+
+    rf_buf_adds(out, "\"assigned\":");
+    rf_buf_addi(out, t->assigned);
+    for (int s = 0; s < RF_TASK_STATUS_COUNT; s++) {
+        rf_buf_adds(out, ",\"");
+        rf_buf_adds(out, rf_task_status_name((enum rf_task_status)s));
+        rf_buf_adds(out, "\":");
+        rf_buf_addi(out, t->by_status[s]);
+    }
+    rf_buf_adds(out, ",\"completed\":");
+    rf_buf_addi(out, t->completed);
+    rf_rate_format(rf_rate_bp(t->completed, t->assigned), rate);
+    rf_buf_adds(out, ",\"completion_rate\":");
+    rf_buf_add_json_str(out, rate);
+    rf_buf_adds(out, ",\"due\":");
+    rf_buf_addi(out, t->due);
+    rf_buf_adds(out, ",\"completed_due\":");
+    rf_buf_addi(out, t->completed_due);
+    rf_rate_format(rf_rate_bp(t->completed_due, t->due), rate);
+    rf_buf_adds(out, ",\"due_completion_rate\":");
+    rf_buf_add_json_str(out, rate);
+}
+
+static void named_tallies(const char *const *names, const struct rf_task_tally *tallies,
+                          struct rf_buf *out)
+{
+    int first = 1;
+
+    rf_buf_addc(out, '[');
+    for (int i = 0; names[i] && i < 16; i++) {
+        if (tallies[i].assigned == 0)
+            continue;
+        rf_buf_adds(out, first ? "{\"key\":" : ",{\"key\":");
+        rf_buf_add_json_str(out, names[i]);
+        rf_buf_addc(out, ',');
+        tally_json(&tallies[i], out);
+        rf_buf_addc(out, '}');
+        first = 0;
+    }
+    rf_buf_addc(out, ']');
+}
+
+int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
+                      const char *as_of, int64_t unit_id, struct rf_buf *out, struct rf_error *err)
+{
+    struct rf_period period;
+    struct rf_unit_query uq;
+    struct rf_task_query tq;
+    struct stats *st;
+    struct rf_store *s;
+    char on[RF_DATE_LEN], today[RF_DATE_LEN], from[RF_DATE_LEN], to[RF_DATE_LEN];
+    int64_t root = unit_id ? unit_id : actor->scope_unit_id;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!period_in || !*period_in)
+        return rf_error_set(err, RF_EINVAL, "period", "required",
+                            "a period is required: YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, "
+                            "YYYY-MM or YYYY-MM-DD..YYYY-MM-DD");
+    if (rf_period_parse(period_in, &period) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "period", "format",
+                            "a period is YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-MM or "
+                            "YYYY-MM-DD..YYYY-MM-DD");
+    rf_date_format(period.from, from);
+    rf_date_format(period.to, to);
+    rf_app_today(app, today);
+    if (as_of && *as_of) {
+        if (check_date(as_of, "as_of", 1, on, err) != RF_OK)
+            return RF_EINVAL;
+    } else {
+        snprintf(on, sizeof(on), "%s", strcmp(to, today) < 0 ? to : today);
+    }
+    RF_APP_STORE(app, s, err);
+    rc = rf_app_scope_check(s, actor, root, on, err);
+    if (rc != RF_OK) {
+        rf_app_store_put(app, s);
+        return rc;
+    }
+    st = rf_xcalloc(1, sizeof(*st));
+    if (rf_date_parse(on, &st->on) != RF_OK)
+        st->on = period.to;
+    rf_task_tally_init(&st->total);
+    for (int i = 0; i < 16; i++) {
+        rf_task_tally_init(&st->by_body[i]);
+        rf_task_tally_init(&st->by_field[i]);
+    }
+    memset(&uq, 0, sizeof(uq));
+    uq.province_id = actor->province_id;
+    uq.root_id = root;
+    uq.date = on;
+    rc = rf_store_units_list(s, &uq, keep_node, st);
+    memset(&tq, 0, sizeof(tq));
+    tq.province_id = actor->province_id;
+    tq.scope_root_id = root;
+    tq.all_units = root == rf_app_root_unit(app);
+    tq.assigned_from = from;
+    tq.assigned_to = to;
+    if (rc == RF_OK)
+        rc = rf_store_tasks_list(s, &tq, count_task, st);
+    rf_app_store_put(app, s);
+    if (rc == RF_OK) {
+        rf_buf_adds(out, "{\"period\":");
+        rf_buf_add_json_str(out, period.text);
+        rf_buf_adds(out, ",\"from\":");
+        rf_buf_add_json_str(out, from);
+        rf_buf_adds(out, ",\"to\":");
+        rf_buf_add_json_str(out, to);
+        rf_buf_adds(out, ",\"as_of\":");
+        rf_buf_add_json_str(out, on);
+        rf_buf_adds(out, ",\"unit_id\":");
+        rf_buf_addi(out, root);
+        rf_buf_adds(out, ",\"total\":{");
+        tally_json(&st->total, out);
+        rf_buf_adds(out, "},\"by_assigning_body\":");
+        named_tallies(rf_task_bodies, st->by_body, out);
+        rf_buf_adds(out, ",\"by_field\":");
+        named_tallies(rf_task_fields, st->by_field, out);
+        rf_buf_adds(out, ",\"by_lead_unit\":[");
+        for (size_t i = 0; i < st->nbuckets; i++) {
+            const struct bucket *b = &st->buckets[i];
+            rf_buf_adds(out, i ? ",{\"unit_id\":" : "{\"unit_id\":");
+            rf_buf_addi(out, b->unit_id);
+            rf_buf_adds(out, ",\"code\":");
+            rf_buf_add_json_str(out, b->code);
+            rf_buf_adds(out, ",\"name\":");
+            rf_buf_add_json_str(out, b->name);
+            rf_buf_addc(out, ',');
+            tally_json(&b->tally, out);
+            rf_buf_addc(out, '}');
+        }
+        rf_buf_adds(out, "]}");
+    } else {
+        rc = rf_app_store_error(rc, err);
+    }
+    for (size_t i = 0; i < st->nbuckets; i++) {
+        if (st->buckets[i].owned) {
+            free((char *)st->buckets[i].code);
+            free((char *)st->buckets[i].name);
+        }
+    }
+    free(st->buckets);
+    free(st->nodes);
+    free(st);
+    return rc;
+}
