@@ -148,6 +148,18 @@ enum MHD_Result rf_h_user_get(struct rf_req *r);
 enum MHD_Result rf_h_user_create(struct rf_req *r);
 enum MHD_Result rf_h_user_update(struct rf_req *r);
 enum MHD_Result rf_h_audit_list(struct rf_req *r);
+enum MHD_Result rf_h_documents_list(struct rf_req *r);
+enum MHD_Result rf_h_document_get(struct rf_req *r);
+enum MHD_Result rf_h_document_create(struct rf_req *r);
+enum MHD_Result rf_h_document_tasks_create(struct rf_req *r);
+enum MHD_Result rf_h_tasks_list(struct rf_req *r);
+enum MHD_Result rf_h_task_get(struct rf_req *r);
+enum MHD_Result rf_h_task_create(struct rf_req *r);
+enum MHD_Result rf_h_task_update(struct rf_req *r);
+enum MHD_Result rf_h_task_report(struct rf_req *r);
+enum MHD_Result rf_h_task_complete(struct rf_req *r);
+enum MHD_Result rf_h_task_extend(struct rf_req *r);
+enum MHD_Result rf_h_task_stats(struct rf_req *r);
 
 /* The session cookie's Set-Cookie value for 'token' (NULL clears it), in the arena. */
 const char *rf_session_cookie(struct rf_req *r, const char *token);

@@ -50,6 +50,18 @@ static const struct route {
     {"GET", "/api/v1/users/{}", rf_h_user_get, ROUTE_AUTH},
     {"PATCH", "/api/v1/users/{}", rf_h_user_update, ROUTE_AUTH},
     {"GET", "/api/v1/audit", rf_h_audit_list, ROUTE_AUTH},
+    {"GET", "/api/v1/documents", rf_h_documents_list, ROUTE_AUTH},
+    {"POST", "/api/v1/documents", rf_h_document_create, ROUTE_AUTH},
+    {"GET", "/api/v1/documents/{}", rf_h_document_get, ROUTE_AUTH},
+    {"POST", "/api/v1/documents/{}/tasks", rf_h_document_tasks_create, ROUTE_AUTH},
+    {"GET", "/api/v1/tasks", rf_h_tasks_list, ROUTE_AUTH},
+    {"POST", "/api/v1/tasks", rf_h_task_create, ROUTE_AUTH},
+    {"GET", "/api/v1/tasks/stats", rf_h_task_stats, ROUTE_AUTH},
+    {"GET", "/api/v1/tasks/{}", rf_h_task_get, ROUTE_AUTH},
+    {"PATCH", "/api/v1/tasks/{}", rf_h_task_update, ROUTE_AUTH},
+    {"POST", "/api/v1/tasks/{}/reports", rf_h_task_report, ROUTE_AUTH},
+    {"POST", "/api/v1/tasks/{}/complete", rf_h_task_complete, ROUTE_AUTH},
+    {"POST", "/api/v1/tasks/{}/deadline", rf_h_task_extend, ROUTE_AUTH},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

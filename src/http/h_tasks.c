@@ -1,0 +1,416 @@
+/*
+ * Documents and tasks over HTTP, and the steering committee's figures.
+ */
+#include "http.h"
+
+#include <string.h>
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT 1000
+
+static int add_document(void *ctx, const struct rf_document *d)
+{
+    struct rf_page *p = ctx;
+
+    if (rf_page_next(p, d->id))
+        return 1;
+    rf_app_document_json(d, &p->items);
+    return 0;
+}
+
+static int add_task(void *ctx, const struct rf_task *t, const char *status)
+{
+    struct rf_page *p = ctx;
+
+    if (rf_page_next(p, t->id))
+        return 1;
+    rf_app_task_json(t, status, &p->items);
+    return 0;
+}
+
+/* 400 for our own reading errors (bad query), else the app's status. */
+static enum MHD_Result fail(struct rf_req *r, const struct rf_error *err, int query)
+{
+    if (query && err->n && err->code == RF_EINVAL)
+        return rf_reply_bad_input(r, err);
+    return rf_reply_error(r, err);
+}
+
+enum MHD_Result rf_h_documents_list(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_page o;
+    int64_t limit, cursor;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    if (err.n)
+        return rf_reply_bad_input(r, &err);
+    memset(&o, 0, sizeof(o));
+    o.limit = (int)limit;
+    if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, (int)limit + 1,
+                              add_document, &o, &err) != RF_OK) {
+        rf_buf_cleanup(&o.items);
+        return fail(r, &err, 1);
+    }
+    return rf_reply_page(r, &o);
+}
+
+enum MHD_Result rf_h_document_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_document d;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_document_get(r->app, &r->actor, r->params[0], &d, &err) != RF_OK)
+        return rf_reply_error(r, &err);
+    rf_app_document_json(&d, &b);
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_document_create(struct rf_req *r)
+{
+    static const char *const allowed[] = {"number", "issuer",         "issued_on",
+                                          "title",  "assigning_body", NULL};
+    struct rf_document_input in;
+    struct rf_document d;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    json_t *body;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    in.number = rf_json_str(body, "number", &err);
+    in.issuer = rf_json_str(body, "issuer", &err);
+    in.issued_on = rf_json_str(body, "issued_on", &err);
+    in.title = rf_json_str(body, "title", &err);
+    in.assigning_body = rf_json_str(body, "assigning_body", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_document_create(r->app, &r->actor, &in, &d, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    rf_app_document_json(&d, &b);
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+}
+
+static const char *const task_fields[] = {
+    "document_id",        "ref",   "title",       "assigning_body", "lead_unit_id",
+    "coordinating_units", "field", "assigned_on", "deadline",       NULL};
+
+/* Read one task object into 'in'; coordinating ids go to the request's arena. */
+static int read_task(struct rf_req *r, json_t *obj, const char *prefix, struct rf_task_input *in,
+                     struct rf_error *err)
+{
+    const char *key;
+    json_t *value, *coord;
+    size_t i;
+
+    memset(in, 0, sizeof(*in));
+    json_object_foreach(obj, key, value)
+    {
+        int known = 0;
+        for (const char *const *a = task_fields; *a && !known; a++)
+            known = strcmp(*a, key) == 0;
+        if (!known)
+            rf_error_set(err, RF_EINVAL, key, "unknown_field", "unknown field '%s%s'", prefix, key);
+    }
+    in->document_id = rf_json_int(obj, "document_id", err);
+    in->ref = rf_json_str(obj, "ref", err);
+    in->title = rf_json_str(obj, "title", err);
+    in->assigning_body = rf_json_str(obj, "assigning_body", err);
+    in->lead_unit_id = rf_json_int(obj, "lead_unit_id", err);
+    in->field = rf_json_str(obj, "field", err);
+    in->assigned_on = rf_json_str(obj, "assigned_on", err);
+    in->deadline = rf_json_str(obj, "deadline", err);
+    coord = json_object_get(obj, "coordinating_units");
+    if (coord && !json_is_null(coord)) {
+        int64_t *ids;
+        if (!json_is_array(coord) || json_array_size(coord) > 32) {
+            rf_error_set(err, RF_EINVAL, "coordinating_units", "type",
+                         "'coordinating_units' is an array of at most 32 unit ids");
+            return RF_EINVAL;
+        }
+        ids = rf_arena_alloc(&r->arena, sizeof(*ids) * (json_array_size(coord) + 1));
+        json_array_foreach(coord, i, value)
+        {
+            if (!json_is_integer(value) || json_integer_value(value) <= 0) {
+                rf_error_set(err, RF_EINVAL, "coordinating_units", "type",
+                             "'coordinating_units' is an array of unit ids");
+                return RF_EINVAL;
+            }
+            ids[i] = (int64_t)json_integer_value(value);
+        }
+        in->coordinating = ids;
+        in->ncoordinating = (int)json_array_size(coord);
+    }
+    return err->n ? RF_EINVAL : RF_OK;
+}
+
+static enum MHD_Result reply_task(struct rf_req *r, unsigned status, int64_t id)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_task_get(r->app, &r->actor, id, NULL, &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, status, &b);
+}
+
+enum MHD_Result rf_h_task_create(struct rf_req *r)
+{
+    struct rf_task_input in;
+    struct rf_error err;
+    json_t *body;
+    int64_t id = 0;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, task_fields, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    if (read_task(r, body, "", &in, &err) != RF_OK) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_tasks_create(r->app, &r->actor, &in, 1, &id, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_task(r, MHD_HTTP_CREATED, id);
+}
+
+/* POST /documents/{id}/tasks {"tasks":[...]}: all the document's tasks in one transaction. */
+enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
+{
+    static const char *const allowed[] = {"tasks", NULL};
+    struct rf_task_input *in;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    json_t *body, *list, *item;
+    int64_t *ids;
+    size_t i, n;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    list = json_object_get(body, "tasks");
+    n = json_is_array(list) ? json_array_size(list) : 0;
+    if (n == 0 || n > 1000) {
+        json_decref(body);
+        rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' is an array of 1 to 1000 tasks");
+        return rf_reply_bad_input(r, &err);
+    }
+    in = rf_arena_alloc(&r->arena, sizeof(*in) * n);
+    ids = rf_arena_alloc(&r->arena, sizeof(*ids) * n);
+    json_array_foreach(list, i, item)
+    {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "tasks[%zu].", i);
+        if (!json_is_object(item)) {
+            rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' holds objects");
+            break;
+        }
+        if (read_task(r, item, prefix, &in[i], &err) != RF_OK)
+            break;
+        if (in[i].document_id && in[i].document_id != r->params[0]) {
+            rf_error_set(&err, RF_EINVAL, "document_id", "mismatch",
+                         "the tasks belong to the document of the path");
+            break;
+        }
+        in[i].document_id = r->params[0];
+    }
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_tasks_create(r->app, &r->actor, in, (int)n, ids, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    rf_buf_adds(&b, "{\"ids\":[");
+    for (i = 0; i < n; i++) {
+        if (i)
+            rf_buf_addc(&b, ',');
+        rf_buf_addi(&b, ids[i]);
+    }
+    rf_buf_adds(&b, "]}");
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+}
+
+enum MHD_Result rf_h_tasks_list(struct rf_req *r)
+{
+    struct rf_task_list_query q;
+    struct rf_error err;
+    struct rf_page o;
+    int64_t limit, cursor, document, lead;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_query_int(r, "document", 1, INT64_MAX, 0, &document, &err);
+    (void)rf_query_int(r, "lead_unit", 1, INT64_MAX, 0, &lead, &err);
+    if (err.n)
+        return rf_reply_bad_input(r, &err);
+    memset(&q, 0, sizeof(q));
+    q.date = rf_query(r, "date");
+    q.status = rf_query(r, "status");
+    q.document_id = document;
+    q.lead_unit_id = lead;
+    q.field = rf_query(r, "field");
+    q.assigning_body = rf_query(r, "assigning_body");
+    q.assigned_from = rf_query(r, "assigned_from");
+    q.assigned_to = rf_query(r, "assigned_to");
+    q.deadline_from = rf_query(r, "deadline_from");
+    q.deadline_to = rf_query(r, "deadline_to");
+    q.text = rf_query(r, "q");
+    q.after_id = cursor;
+    q.limit = (int)limit + 1;
+    memset(&o, 0, sizeof(o));
+    o.limit = (int)limit;
+    if (rf_app_tasks_list(r->app, &r->actor, &q, add_task, &o, &err) != RF_OK) {
+        rf_buf_cleanup(&o.items);
+        return fail(r, &err, 1);
+    }
+    return rf_reply_page(r, &o);
+}
+
+enum MHD_Result rf_h_task_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_task_get(r->app, &r->actor, r->params[0], rf_query(r, "date"), &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return fail(r, &err, 1);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_task_update(struct rf_req *r)
+{
+    static const char *const allowed[] = {"title", "field", "lead_unit_id", NULL};
+    struct rf_task_input in;
+    struct rf_error err;
+    json_t *body;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    memset(&in, 0, sizeof(in));
+    in.title = rf_json_str(body, "title", &err);
+    in.field = rf_json_str(body, "field", &err);
+    in.lead_unit_id = rf_json_int(body, "lead_unit_id", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_task_update(r->app, &r->actor, r->params[0], &in, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_task(r, MHD_HTTP_OK, r->params[0]);
+}
+
+enum MHD_Result rf_h_task_report(struct rf_req *r)
+{
+    static const char *const allowed[] = {"reported_on", "percent", "note", NULL};
+    struct rf_error err;
+    json_t *body;
+    const char *on, *note;
+    int64_t percent;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    on = rf_json_str(body, "reported_on", &err);
+    note = rf_json_str(body, "note", &err);
+    percent = json_object_get(body, "percent") ? rf_json_int(body, "percent", &err) : -1;
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_task_report(r->app, &r->actor, r->params[0], on,
+                            percent < -1 || percent > 1000 ? -1 : (int)percent, note, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_task(r, MHD_HTTP_CREATED, r->params[0]);
+}
+
+enum MHD_Result rf_h_task_complete(struct rf_req *r)
+{
+    static const char *const allowed[] = {"completed_on", NULL};
+    struct rf_error err;
+    json_t *body;
+    const char *on;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    on = rf_json_str(body, "completed_on", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_task_complete(r->app, &r->actor, r->params[0], on, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_task(r, MHD_HTTP_OK, r->params[0]);
+}
+
+enum MHD_Result rf_h_task_extend(struct rf_req *r)
+{
+    static const char *const allowed[] = {"deadline", "reason", NULL};
+    struct rf_error err;
+    json_t *body;
+    const char *deadline, *reason;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    deadline = rf_json_str(body, "deadline", &err);
+    reason = rf_json_str(body, "reason", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, &err);
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return reply_task(r, MHD_HTTP_OK, r->params[0]);
+}
+
+enum MHD_Result rf_h_task_stats(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t unit;
+
+    rf_error_init(&err);
+    if (rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    if (rf_app_task_stats(r->app, &r->actor, rf_query(r, "period"), rf_query(r, "as_of"), unit, &b,
+                          &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return fail(r, &err, 1);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
