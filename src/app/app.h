@@ -325,11 +325,29 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
  * period syntax), their statuses on 'as_of' (NULL: the period's last day, or
  * today if earlier), in all and by assigning body, field and lead unit
  * rolled up to the units directly under 'unit_id' (0: the actor's scope) in
- * the tree in force on 'as_of'.
+ * the tree in force on 'as_of'. 'bodies' (NULL: all) keeps only tasks of
+ * these assigning bodies, joined by ',': "government,prime_minister" gives
+ * what the Government assigned.
  */
 int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period,
-                      const char *as_of, int64_t unit_id, struct rf_buf *out,
+                      const char *as_of, int64_t unit_id, const char *bodies, struct rf_buf *out,
                       struct rf_error *err) RF_MUST_CHECK;
+
+/*
+ * Imports from CSV, each in one transaction (all rows or none), with an
+ * audit record per row; '*count' gets the rows read. Headers:
+ *   documents: number,issuer,issued_on,title,assigning_body
+ *   tasks:     ref,document,title,assigning_body,lead_unit,coordinating_units,field,
+ *              assigned_on,deadline,completed_on,extended_on,extended_deadline,
+ *              extension_reason  (units by code, coordinating codes joined by '|')
+ *   progress:  ref,reported_on,percent,note,unit
+ */
+int rf_app_documents_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                            int *count, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_tasks_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                        int *count, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_progress_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                           int *count, struct rf_error *err) RF_MUST_CHECK;
 
 /* ---- demo.c ---- */
 

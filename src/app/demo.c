@@ -1,7 +1,7 @@
 /*
  * The demo province: Ha Tinh's units as they were in 2023 with the 1 July
- * 2025 reorganisation as dated changes, and sign-ins for every role. The
- * data files (data/demo/) are compiled into the binary.
+ * 2025 reorganisation as dated changes, sign-ins for every role, and the
+ * 2023 task book. The data files (data/demo/) are compiled into the binary.
  */
 #include "app_int.h"
 #include "../common/csv.h"
@@ -10,6 +10,9 @@
 
 extern const char rf_demo_units_csv[];
 extern const char rf_demo_users_csv[];
+extern const char rf_demo_documents_csv[];
+extern const char rf_demo_tasks_csv[];
+extern const char rf_demo_progress_csv[];
 
 const char *rf_app_demo_users_csv(void)
 {
@@ -48,5 +51,12 @@ int rf_app_demo_load(struct rf_app *app, struct rf_error *err)
         rc = rf_app_user_create(app, &system, &in, &u, err);
     }
     rf_csv_cleanup(&c);
+    /* the 2023 task book, recorded by the secretariat */
+    if (rc == RF_OK)
+        rc = rf_app_documents_import(app, &system, rf_demo_documents_csv, &count, err);
+    if (rc == RF_OK)
+        rc = rf_app_tasks_import(app, &system, rf_demo_tasks_csv, &count, err);
+    if (rc == RF_OK)
+        rc = rf_app_progress_import(app, &system, rf_demo_progress_csv, &count, err);
     return rc;
 }

@@ -56,7 +56,7 @@ int rf_cmd_import(int argc, char **argv)
     struct rf_actor system;
     struct rf_error err;
     struct rf_app *app;
-    const char *db = NULL;
+    const char *db = NULL, *kind;
     int c, rc, count = 0;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -72,8 +72,14 @@ int rf_cmd_import(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 2 || strcmp(argv[optind], "units") != 0) {
+    if (argc - optind != 2) {
         help(stderr);
+        return 2;
+    }
+    kind = argv[optind];
+    if (strcmp(kind, "units") != 0 && strcmp(kind, "documents") != 0 &&
+        strcmp(kind, "tasks") != 0 && strcmp(kind, "progress") != 0) {
+        fprintf(stderr, "reform: cannot import '%s': units, documents, tasks or progress\n", kind);
         return 2;
     }
     if (read_file(argv[optind + 1], &text) != 0)
@@ -85,7 +91,16 @@ int rf_cmd_import(int argc, char **argv)
     }
     rf_error_init(&err);
     rf_app_system_actor(app, &system);
-    rc = rf_app_units_import(app, &system, rf_buf_str(&text), &count, &err);
+    if (strcmp(kind, "units") == 0)
+        rc = rf_app_units_import(app, &system, rf_buf_str(&text), &count, &err);
+    else if (!rf_app_province(app))
+        rc = rf_error_set(&err, RF_EINVAL, "db", "empty", "import the units first");
+    else if (strcmp(kind, "documents") == 0)
+        rc = rf_app_documents_import(app, &system, rf_buf_str(&text), &count, &err);
+    else if (strcmp(kind, "tasks") == 0)
+        rc = rf_app_tasks_import(app, &system, rf_buf_str(&text), &count, &err);
+    else
+        rc = rf_app_progress_import(app, &system, rf_buf_str(&text), &count, &err);
     if (rc == RF_OK)
         printf("%d rows imported\n", count);
     else

@@ -22,7 +22,7 @@ static const struct command {
     {"serve", rf_cmd_serve, "serve the API and the web UI"},
     {"migrate", rf_cmd_migrate, "bring the database schema up to date"},
     {"user", rf_cmd_user, "add a user (reform user add ...)"},
-    {"import", rf_cmd_import, "import data from a file (reform import units FILE.csv)"},
+    {"import", rf_cmd_import, "import units, documents, tasks or progress from CSV"},
     {"audit", rf_cmd_audit, "check the audit chain (reform audit verify)"},
     {"backup", rf_cmd_backup, "copy a SQLite database while it is in use"},
 };

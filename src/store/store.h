@@ -366,6 +366,9 @@ int rf_store_task_update(struct rf_store *s, const struct rf_task *t) RF_MUST_CH
 /* The task 'id' with its deadline history, through 'fn'. RF_ENOTFOUND if absent. */
 int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_task_fn fn,
                       void *ctx) RF_MUST_CHECK;
+/* The task with reference 'ref', as rf_store_task_get(). */
+int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char *ref,
+                             rf_task_fn fn, void *ctx) RF_MUST_CHECK;
 /* Tasks matching 'q' in id order, each with its deadline history. */
 int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_task_fn fn,
                         void *ctx) RF_MUST_CHECK;

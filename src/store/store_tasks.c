@@ -262,6 +262,23 @@ int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_ta
     return rc;
 }
 
+int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char *ref,
+                             rf_task_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT " TASK_COLS " FROM tasks t" TASK_JOINS
+                     " WHERE t.province_id = ? AND t.ref = ?" TASK_ORDER,
+                     PARAMS(P_INT(province_id), P_TEXT(ref)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = each_task(s, r, fn, ctx);
+    s->be->done(r);
+    return rc;
+}
+
 /* units that are or were under the root bound to the parameter before it */
 #define EVER_UNDER(name)                                                                           \
     name "(id, depth) AS (SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"        \
