@@ -1108,9 +1108,32 @@ static void named_tallies(const char *const *names, const struct rf_task_tally *
     rf_buf_addc(out, ']');
 }
 
-int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
-                      const char *as_of, int64_t unit_id, struct rf_buf *out, struct rf_error *err)
+/* "government,prime_minister" as bits of rf_task_bodies; RF_EINVAL for an unknown name. */
+static int parse_bodies(const char *list, unsigned *out, struct rf_error *err)
 {
+    const char *p = list;
+
+    *out = 0;
+    while (p && *p) {
+        char name[RF_WORD_MAX];
+        size_t len = strcspn(p, ",");
+        int i;
+        snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), p);
+        i = index_of(rf_task_bodies, name);
+        if (i < 0 || len >= sizeof(name))
+            return rf_error_set(err, RF_EINVAL, "assigning_body", "enum",
+                                "unknown assigning body '%s'", name);
+        *out |= 1u << i;
+        p += len + (p[len] == ',');
+    }
+    return RF_OK;
+}
+
+int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
+                      const char *as_of, int64_t unit_id, const char *bodies, struct rf_buf *out,
+                      struct rf_error *err)
+{
+    unsigned body_bits = 0;
     struct rf_period period;
     struct rf_unit_query uq;
     struct rf_task_query tq;

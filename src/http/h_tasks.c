@@ -407,8 +407,8 @@ enum MHD_Result rf_h_task_stats(struct rf_req *r)
     rf_error_init(&err);
     if (rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
-    if (rf_app_task_stats(r->app, &r->actor, rf_query(r, "period"), rf_query(r, "as_of"), unit, &b,
-                          &err) != RF_OK) {
+    if (rf_app_task_stats(r->app, &r->actor, rf_query(r, "period"), rf_query(r, "as_of"), unit,
+                          rf_query(r, "assigning_body"), &b, &err) != RF_OK) {
         rf_buf_cleanup(&b);
         return fail(r, &err, 1);
     }
