@@ -334,6 +334,31 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
                       struct rf_error *err) RF_MUST_CHECK;
 
 /*
+ * Reminders on 'date' (NULL: today): the tasks not completed whose deadline
+ * has passed (overdue) or falls within 'within' working days, in the actor's
+ * scope (or led under 'unit_id'), through 'fn' grouped by lead unit (by
+ * code), overdue first, then by deadline. Working days are weekdays until
+ * the legal calendar exists. '*due_by' gets the last day counted.
+ */
+typedef int (*rf_reminder_fn)(void *ctx, const struct rf_unit *lead, const struct rf_task *t,
+                              int overdue);
+int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, const char *date,
+                          int within, int64_t unit_id, char due_by[RF_DATE_LEN], rf_reminder_fn fn,
+                          void *ctx, struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- reports.c ---- */
+
+/*
+ * The tasks section of the steering committee's report for 'period' as of
+ * 'as_of' (NULL: its end or today), for the units under 'unit_id' (0: the
+ * actor's scope), in 'format' "text" or "json" (appended to 'out') or "xlsx"
+ * (written to 'path', one sheet per breakdown).
+ */
+int rf_app_report(struct rf_app *app, const struct rf_actor *actor, const char *period,
+                  const char *as_of, int64_t unit_id, const char *format, const char *path,
+                  struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+
+/*
  * Imports from CSV, each in one transaction (all rows or none), with an
  * audit record per row; '*count' gets the rows read. Headers:
  *   documents: number,issuer,issued_on,title,assigning_body

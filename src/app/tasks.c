@@ -1240,6 +1240,117 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
     return rc;
 }
 
+/* ---- reminders ---- */
+
+struct reminder {
+    struct rf_task t;
+    int overdue;
+};
+
+struct reminders {
+    struct rf_date on, due_by;
+    struct reminder *rows;
+    size_t n, cap;
+};
+
+static int keep_reminder(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl,
+                         int n)
+{
+    struct reminders *r = ctx;
+    struct rf_deadline_change changes[MAX_DEADLINES];
+    struct rf_task_facts f;
+    struct rf_date deadline;
+    enum rf_task_status st;
+
+    if (facts_of(t, dl, n, changes, &f) != RF_OK)
+        return 0;
+    st = rf_task_status_on(&f, r->on);
+    if (st != RF_TASK_OVERDUE && st != RF_TASK_IN_PROGRESS)
+        return 0;
+    if (!rf_task_deadline_on(&f, r->on, &deadline) || rf_date_cmp(deadline, r->due_by) > 0)
+        return 0;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 32;
+        r->rows = rf_xrealloc(r->rows, r->cap * sizeof(*r->rows));
+    }
+    r->rows[r->n].t = *t;
+    rf_date_format(deadline, r->rows[r->n].t.deadline);
+    r->rows[r->n].overdue = st == RF_TASK_OVERDUE;
+    r->n++;
+    return 0;
+}
+
+static int reminder_order(const void *a, const void *b)
+{
+    const struct reminder *x = a, *y = b;
+    int c = strcmp(x->t.lead_unit_code, y->t.lead_unit_code);
+
+    if (c)
+        return c;
+    if (x->overdue != y->overdue)
+        return y->overdue - x->overdue;
+    c = strcmp(x->t.deadline, y->t.deadline);
+    if (c)
+        return c;
+    return x->t.id < y->t.id ? -1 : x->t.id > y->t.id;
+}
+
+int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, const char *date,
+                          int within, int64_t unit_id, char due_by[RF_DATE_LEN], rf_reminder_fn fn,
+                          void *ctx, struct rf_error *err)
+{
+    struct rf_task_query q;
+    struct reminders r;
+    struct rf_store *s;
+    struct rf_unit lead;
+    char on[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    if (within < 0 || within > 366)
+        return rf_error_set(err, RF_EINVAL, "within", "range", "'within' is 0 to 366 working days");
+    if (date && *date) {
+        if (check_date(date, "date", 1, on, err) != RF_OK)
+            return RF_EINVAL;
+    } else {
+        rf_app_today(app, on);
+    }
+    memset(&r, 0, sizeof(r));
+    if (rf_date_parse(on, &r.on) != RF_OK)
+        return RF_EINVAL;
+    r.due_by = rf_date_add_weekdays(r.on, within);
+    rf_date_format(r.due_by, due_by);
+    memset(&q, 0, sizeof(q));
+    q.province_id = actor->province_id;
+    q.scope_root_id = actor->scope_unit_id;
+    q.all_units = rf_access_province_wide(actor->roles);
+    q.lead_unit_id = unit_id;
+    q.deadline_to = due_by;
+    RF_APP_STORE(app, s, err);
+    if (unit_id)
+        rc = rf_app_scope_check(s, actor, unit_id, on, err);
+    if (rc == RF_OK && (rc = rf_store_tasks_list(s, &q, keep_reminder, &r)) != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    if (rc == RF_OK)
+        qsort(r.rows, r.n, sizeof(*r.rows), reminder_order);
+    memset(&lead, 0, sizeof(lead));
+    for (size_t i = 0; rc == RF_OK && i < r.n; i++) {
+        if (lead.id != r.rows[i].t.lead_unit_id &&
+            rf_store_unit_get(s, actor->province_id, r.rows[i].t.lead_unit_id, on, &lead) != RF_OK)
+            lead.id = 0;
+        rc = fn(ctx, &lead, &r.rows[i].t, r.rows[i].overdue);
+        if (rc > 0) {
+            rc = RF_OK;
+            break;
+        }
+    }
+    rf_app_store_put(app, s);
+    free(r.rows);
+    return rc;
+}
+
 /* ---- imports ---- */
 
 /* Check that the first record of 'c' is exactly 'header' (comma-separated names). */

@@ -25,6 +25,8 @@ static const struct command {
     {"import", rf_cmd_import, "import units, documents, tasks or progress from CSV"},
     {"audit", rf_cmd_audit, "check the audit chain (reform audit verify)"},
     {"backup", rf_cmd_backup, "copy a SQLite database while it is in use"},
+    {"remind", rf_cmd_remind, "print the digest of overdue tasks and tasks due soon"},
+    {"report", rf_cmd_report, "the steering committee's report for a period"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

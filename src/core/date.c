@@ -132,3 +132,24 @@ void rf_instant_format(int64_t epoch, char out[21])
     out[19] = 'Z';
     out[20] = '\0';
 }
+
+int rf_date_weekday(struct rf_date d)
+{
+    /* 1970-01-01 was a Thursday (4) */
+    int64_t days = rf_date_to_days(d);
+    int64_t w = ((days % 7) + 7 + 3) % 7; /* 0 Monday */
+
+    return (int)w + 1;
+}
+
+struct rf_date rf_date_add_weekdays(struct rf_date d, int n)
+{
+    int64_t days = rf_date_to_days(d);
+
+    while (n > 0) {
+        days++;
+        if (rf_date_weekday(rf_date_from_days(days)) <= 5)
+            n--;
+    }
+    return rf_date_from_days(days);
+}

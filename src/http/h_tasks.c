@@ -414,3 +414,72 @@ enum MHD_Result rf_h_task_stats(struct rf_req *r)
     }
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
+
+struct reminders_out {
+    struct rf_buf b;
+    int64_t unit;   /* the lead unit being written, 0 before the first */
+    int in_overdue; /* inside the unit's "overdue" array, else "due_soon" */
+    int first_in_list;
+};
+
+static int add_reminder(void *ctx, const struct rf_unit *lead, const struct rf_task *t, int overdue)
+{
+    struct reminders_out *o = ctx;
+
+    if (o->unit != t->lead_unit_id) {
+        if (o->unit)
+            rf_buf_adds(&o->b, o->in_overdue ? "],\"due_soon\":[]}," : "]},");
+        rf_buf_adds(&o->b, "{\"unit_id\":");
+        rf_buf_addi(&o->b, t->lead_unit_id);
+        rf_buf_adds(&o->b, ",\"code\":");
+        rf_buf_add_json_str(&o->b, t->lead_unit_code);
+        rf_buf_adds(&o->b, ",\"name\":");
+        rf_buf_add_json_str(&o->b, lead->id ? lead->name : t->lead_unit_code);
+        rf_buf_adds(&o->b, ",\"overdue\":[");
+        o->unit = t->lead_unit_id;
+        o->in_overdue = 1;
+        o->first_in_list = 1;
+    }
+    if (o->in_overdue && !overdue) {
+        rf_buf_adds(&o->b, "],\"due_soon\":[");
+        o->in_overdue = 0;
+        o->first_in_list = 1;
+    }
+    if (!o->first_in_list)
+        rf_buf_addc(&o->b, ',');
+    o->first_in_list = 0;
+    rf_app_task_json(t, overdue ? "overdue" : "in_progress", &o->b);
+    return 0;
+}
+
+enum MHD_Result rf_h_task_reminders(struct rf_req *r)
+{
+    struct reminders_out o;
+    struct rf_buf out = RF_BUF_INIT;
+    struct rf_error err;
+    char due_by[RF_DATE_LEN];
+    int64_t within, unit;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "within", 0, 366, 5, &within, &err);
+    (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
+    if (err.n)
+        return rf_reply_bad_input(r, &err);
+    memset(&o, 0, sizeof(o));
+    if (rf_app_task_reminders(r->app, &r->actor, rf_query(r, "date"), (int)within, unit, due_by,
+                              add_reminder, &o, &err) != RF_OK) {
+        rf_buf_cleanup(&o.b);
+        return fail(r, &err, 1);
+    }
+    if (o.unit)
+        rf_buf_adds(&o.b, o.in_overdue ? "],\"due_soon\":[]}" : "]}");
+    rf_buf_adds(&out, "{\"within_days\":");
+    rf_buf_addi(&out, within);
+    rf_buf_adds(&out, ",\"due_by\":");
+    rf_buf_add_json_str(&out, due_by);
+    rf_buf_adds(&out, ",\"units\":[");
+    rf_buf_add(&out, rf_buf_str(&o.b), o.b.len);
+    rf_buf_adds(&out, "]}");
+    rf_buf_cleanup(&o.b);
+    return rf_reply_json(r, MHD_HTTP_OK, &out);
+}

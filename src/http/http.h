@@ -160,6 +160,7 @@ enum MHD_Result rf_h_task_report(struct rf_req *r);
 enum MHD_Result rf_h_task_complete(struct rf_req *r);
 enum MHD_Result rf_h_task_extend(struct rf_req *r);
 enum MHD_Result rf_h_task_stats(struct rf_req *r);
+enum MHD_Result rf_h_task_reminders(struct rf_req *r);
 
 /* The session cookie's Set-Cookie value for 'token' (NULL clears it), in the arena. */
 const char *rf_session_cookie(struct rf_req *r, const char *token);

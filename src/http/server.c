@@ -57,6 +57,7 @@ static const struct route {
     {"GET", "/api/v1/tasks", rf_h_tasks_list, ROUTE_AUTH},
     {"POST", "/api/v1/tasks", rf_h_task_create, ROUTE_AUTH},
     {"GET", "/api/v1/tasks/stats", rf_h_task_stats, ROUTE_AUTH},
+    {"GET", "/api/v1/tasks/reminders", rf_h_task_reminders, ROUTE_AUTH},
     {"GET", "/api/v1/tasks/{}", rf_h_task_get, ROUTE_AUTH},
     {"PATCH", "/api/v1/tasks/{}", rf_h_task_update, ROUTE_AUTH},
     {"POST", "/api/v1/tasks/{}/reports", rf_h_task_report, ROUTE_AUTH},
