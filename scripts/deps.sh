@@ -10,7 +10,7 @@ packages=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-d
           libsqlite3-dev libpq-dev libutf8proc-dev libcmocka-dev libxlsxwriter-dev python3
           python3-yaml)
 if [ "$profile" = test ]; then
-  packages+=(sqlite3 postgresql chromium curl clang-format cppcheck)
+  packages+=(sqlite3 postgresql chromium curl clang-format cppcheck unzip)
 fi
 
 missing=()
