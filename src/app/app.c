@@ -30,6 +30,9 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     app->pool_max = cfg->pool_size > 0 ? cfg->pool_size : 4;
     app->pool = rf_xcalloc((size_t)app->pool_max, sizeof(*app->pool));
     pthread_mutex_init(&app->lock, NULL);
+    pthread_mutex_init(&app->wlock, NULL);
+    pthread_cond_init(&app->wready, NULL);
+    pthread_cond_init(&app->wdone, NULL);
 
     rc = rf_store_open(app->db_url, &s, err);
     if (rc != RF_OK)
@@ -85,11 +88,15 @@ void rf_app_close(struct rf_app **appp)
     if (!appp || !*appp)
         return;
     app = *appp;
+    rf_app_writer_stop(app);
     for (int i = 0; i < app->pool_len; i++)
         rf_store_close(&app->pool[i]);
     free(app->pool);
     free(app->db_url);
     pthread_mutex_destroy(&app->lock);
+    pthread_mutex_destroy(&app->wlock);
+    pthread_cond_destroy(&app->wready);
+    pthread_cond_destroy(&app->wdone);
     free(app);
     *appp = NULL;
 }

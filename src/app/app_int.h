@@ -26,7 +26,30 @@ struct rf_app {
     int64_t root_unit_id;
     struct rf_attempt_slot by_account[RF_ATTEMPT_SLOTS];
     struct rf_attempt_slot by_address[RF_ATTEMPT_SLOTS];
+    /* the writer (writer.c) */
+    pthread_mutex_t wlock;
+    pthread_cond_t wready, wdone;
+    struct rf_write_job *wqueue, *wtail;
+    struct rf_store *wstore;
+    pthread_t wthread;
+    int wrunning, wstop;
 };
+
+/*
+ * A change: runs inside a transaction on 's' and returns RF_OK, or an
+ * error with its details in 'err' (then everything it wrote is undone). It
+ * neither begins nor commits.
+ */
+typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
+
+/*
+ * Run 'fn' durably: on SQLite, together with the changes of concurrent
+ * requests in one transaction committed with one flush; on PostgreSQL, in a
+ * transaction of its own. Returns when the change is on disk or undone.
+ */
+int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
+/* Stop the writer thread after the queued changes. */
+void rf_app_writer_stop(struct rf_app *app);
 
 /* Read the province ('code' or the first) and its root unit into 'app'. */
 int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *code);

@@ -93,6 +93,37 @@ static int start_session(struct rf_app *app, struct rf_store *s, const struct rf
     return rf_store_session_insert(s, x);
 }
 
+/* A session (sign-in) or a bearer token (issued by 'issuer'), written by rf_app_write(). */
+struct session_job {
+    struct rf_app *app;
+    const struct rf_user *u;
+    enum rf_session_kind kind;
+    const char *label;
+    int64_t expires_at;
+    char *token;                   /* out: the secret */
+    struct rf_session *x;          /* out */
+    struct rf_actor *actor;        /* sign-in: out, the new session's actor */
+    const struct rf_actor *issuer; /* token: who issues it */
+};
+
+static int write_session(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct session_job *job = ctx;
+    char after[128];
+    int rc = start_session(job->app, s, job->u, job->kind, job->label, job->expires_at, job->token,
+                           job->x);
+
+    if (rc == RF_OK && job->actor) {
+        actor_from(job->app, job->u, job->x, job->actor);
+        rc = rf_app_audit(job->app, s, job->actor, "signin", "session", job->x->id, NULL, NULL);
+    } else if (rc == RF_OK) {
+        snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}",
+                 (long long)job->u->id, (long long)job->x->expires_at);
+        rc = rf_app_audit(job->app, s, job->issuer, "create", "token", job->x->id, NULL, after);
+    }
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_signin(struct rf_app *app, const char *username, const char *password,
                   const char *address, struct rf_actor *actor, char token[RF_TOKEN_LEN],
                   int64_t *retry_after, struct rf_error *err)
@@ -149,18 +180,13 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
                             "the user name or password is wrong, or the account is disabled");
     }
 
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = start_session(app, s, &u, RF_SESSION_COOKIE, NULL, 0, token, &x);
-    if (rc == RF_OK) {
-        actor_from(app, &u, &x, actor);
-        rc = rf_app_audit(app, s, actor, "signin", "session", x.id, NULL, NULL);
-    }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
     rf_app_store_put(app, s);
+    {
+        struct session_job job = {app, &u, RF_SESSION_COOKIE, NULL, 0, token, &x, actor, NULL};
+        rc = rf_app_write(app, write_session, &job, err);
+    }
     if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
+        return rc;
     pthread_mutex_lock(&app->lock);
     memset(attempts_for(app->by_account, username), 0, sizeof(struct rf_attempts));
     pthread_mutex_unlock(&app->lock);
@@ -203,22 +229,47 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
     return rc;
 }
 
+struct signout_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+};
+
+static int write_signout(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct signout_job *job = ctx;
+    int rc = rf_store_session_end(s, job->actor->session_id, rf_app_now(job->app));
+
+    if (rc == RF_OK)
+        rc = rf_app_audit(job->app, s, job->actor, "signout", "session", job->actor->session_id,
+                          NULL, NULL);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_signout(struct rf_app *app, const struct rf_actor *actor)
 {
-    struct rf_store *s = rf_app_store_get(app);
-    int rc;
+    struct signout_job job = {app, actor};
 
-    if (!s)
-        return RF_ESTORE;
-    rc = rf_store_begin(s);
+    return rf_app_write(app, write_signout, &job, NULL);
+}
+
+struct password_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const struct rf_user *u;
+};
+
+/* A new password ends every session of the user, this one included. */
+static int write_password(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct password_job *job = ctx;
+    int rc = rf_store_user_update(s, job->u);
+
     if (rc == RF_OK)
-        rc = rf_store_session_end(s, actor->session_id, rf_app_now(app));
+        rc = rf_store_sessions_end_user(s, job->u->id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
+                                        job->u->updated_at);
     if (rc == RF_OK)
-        rc = rf_app_audit(app, s, actor, "signout", "session", actor->session_id, NULL, NULL);
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    rf_app_store_put(app, s);
-    return rc;
+        rc = rf_app_audit(job->app, s, job->actor, "password", "user", job->u->id, NULL, NULL);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
 int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, const char *current,
@@ -250,18 +301,10 @@ int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, con
         goto out;
     }
     u.password_changed_at = u.updated_at = rf_app_now(app);
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_user_update(s, &u);
-    if (rc == RF_OK)
-        rc = rf_store_sessions_end_user(s, u.id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
-                                        rf_app_now(app));
-    if (rc == RF_OK)
-        rc = rf_app_audit(app, s, actor, "password", "user", u.id, NULL, NULL);
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
+    {
+        struct password_job job = {app, actor, &u};
+        rc = rf_app_write(app, write_password, &job, err);
+    }
 out:
     rf_app_store_put(app, s);
     return rc;
@@ -273,7 +316,7 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
 {
     struct rf_store *s;
     struct rf_user u;
-    char after[512], today[RF_DATE_LEN];
+    char today[RF_DATE_LEN];
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_TOKEN_ISSUE, err);
@@ -299,21 +342,21 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
         rc = rf_error_set(err, RF_EINVAL, "user_id", "not_found", "no such user");
         goto out;
     }
-    if (rc == RF_OK)
-        rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = start_session(app, s, &u, RF_SESSION_BEARER, label,
-                           expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400 : 0,
-                           token, out);
     if (rc == RF_OK) {
-        snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}", (long long)u.id,
-                 (long long)out->expires_at);
-        rc = rf_app_audit(app, s, actor, "create", "token", out->id, NULL, after);
-    }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc != RF_OK)
+        struct session_job job = {
+            app,
+            &u,
+            RF_SESSION_BEARER,
+            label,
+            expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400 : 0,
+            token,
+            out,
+            NULL,
+            actor};
+        rc = rf_app_write(app, write_session, &job, err);
+    } else {
         rc = rf_app_store_error(rc, err);
+    }
 out:
     rf_app_store_put(app, s);
     return rc;

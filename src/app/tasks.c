@@ -237,14 +237,36 @@ static int load_task(struct rf_store *s, const struct rf_actor *actor, int64_t i
 
 /* ---- documents ---- */
 
+struct document_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    struct rf_document *d;
+};
+
+static int insert_document(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct document_job *job = ctx;
+    struct rf_buf b = RF_BUF_INIT;
+    int rc = rf_store_document_insert(s, job->d);
+
+    if (rc == RF_ECONFLICT)
+        return rf_error_set(err, RF_ECONFLICT, "number", "taken",
+                            "a document numbered %s is registered already", job->d->number);
+    if (rc == RF_OK) {
+        rf_app_document_json(job->d, &b);
+        rc = rf_app_audit(job->app, s, job->actor, "create", "document", job->d->id, NULL,
+                          rf_buf_str(&b));
+        rf_buf_cleanup(&b);
+    }
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
                            const struct rf_document_input *in, struct rf_document *out,
                            struct rf_error *err)
 {
-    struct rf_store *s = NULL;
     struct rf_document d;
-    char *title = NULL, *issuer = NULL, *after = NULL;
-    struct rf_buf b = RF_BUF_INIT;
+    char *title = NULL, *issuer = NULL;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
@@ -278,29 +300,15 @@ int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
         goto out;
     }
     d.created_at = d.updated_at = rf_app_now(app);
-    s = rf_app_store_get(app);
-    rc = s ? rf_store_begin(s) : RF_ESTORE;
-    if (rc == RF_OK)
-        rc = rf_store_document_insert(s, &d);
-    if (rc == RF_OK) {
-        rf_app_document_json(&d, &b);
-        after = rf_buf_detach(&b, NULL);
-        rc = rf_app_audit(app, s, actor, "create", "document", d.id, NULL, after);
+    {
+        struct document_job job = {app, actor, &d};
+        rc = rf_app_write(app, insert_document, &job, err);
     }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc == RF_ECONFLICT)
-        rc = rf_error_set(err, RF_ECONFLICT, "number", "taken",
-                          "a document numbered %s is registered already", d.number);
-    else if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
     if (rc == RF_OK)
         *out = d;
 out:
-    rf_app_store_put(app, s);
     free(title);
     free(issuer);
-    free(after);
     return rc;
 }
 
@@ -473,53 +481,76 @@ static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_ac
     return RF_OK;
 }
 
+/* Validated tasks waiting to be written, with their coordinating units. */
+struct tasks_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    struct rf_task *tasks;
+    int64_t (*coord)[32];
+    int *ncoord;
+    int n;
+    int64_t *ids;
+};
+
+static int insert_tasks(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct tasks_job *job = ctx;
+    int rc = RF_OK;
+
+    for (int i = 0; rc == RF_OK && i < job->n; i++) {
+        struct rf_task *t = &job->tasks[i];
+        char *after;
+        rc = rf_store_task_insert(s, t, job->coord[i], job->ncoord[i], job->actor->user_id);
+        if (rc == RF_ECONFLICT) {
+            char f[48];
+            return rf_error_set(err, RF_ECONFLICT, at(f, job->n, i, "ref"), "taken",
+                                "the reference %s is taken", t->ref);
+        }
+        if (rc != RF_OK)
+            break;
+        after = task_audit_json(t);
+        rc = rf_app_audit(job->app, s, job->actor, "create", "task", t->id, NULL, after);
+        free(after);
+        if (rc == RF_OK && job->ids)
+            job->ids[i] = t->id;
+    }
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
                         const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
 {
+    struct tasks_job job;
     struct rf_store *s;
-    struct rf_task *t = NULL;
-    int64_t coord[32];
-    int ncoord, rc;
+    int rc;
 
     rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
     if (rc != RF_OK)
         return rc;
     if (n < 1 || n > 1000)
         return rf_error_set(err, RF_EINVAL, "tasks", "count", "give 1 to 1000 tasks at once");
-    RF_APP_STORE(app, s, err);
-    t = rf_xmalloc(sizeof(*t));
-    rc = rf_store_begin(s);
-    if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
+    memset(&job, 0, sizeof(job));
+    job.app = app;
+    job.actor = actor;
+    job.n = n;
+    job.ids = ids;
+    job.tasks = rf_xcalloc((size_t)n, sizeof(*job.tasks));
+    job.coord = rf_xcalloc((size_t)n, sizeof(*job.coord));
+    job.ncoord = rf_xcalloc((size_t)n, sizeof(*job.ncoord));
+    /* validate every task first (reads), then write them all in one change */
+    s = rf_app_store_get(app);
+    rc = s ? RF_OK : rf_app_store_error(RF_ESTORE, err);
     for (int i = 0; rc == RF_OK && i < n; i++) {
-        char *after;
-        rc = build_task(app, s, actor, &in[i], i, n, t, coord, &ncoord, err);
-        if (rc != RF_OK)
-            break;
-        t->created_at = t->updated_at = rf_app_now(app);
-        rc = rf_store_task_insert(s, t, coord, ncoord, actor->user_id);
-        if (rc == RF_ECONFLICT) {
-            char f[48];
-            rc = rf_error_set(err, RF_ECONFLICT, at(f, n, i, "ref"), "taken",
-                              "the reference %s is taken", t->ref);
-            break;
-        }
-        if (rc != RF_OK) {
-            rc = rf_app_store_error(rc, err);
-            break;
-        }
-        after = task_audit_json(t);
-        rc = rf_app_audit(app, s, actor, "create", "task", t->id, NULL, after);
-        free(after);
-        if (rc != RF_OK)
-            rc = rf_app_store_error(rc, err);
-        if (rc == RF_OK && ids)
-            ids[i] = t->id;
+        rc = build_task(app, s, actor, &in[i], i, n, &job.tasks[i], job.coord[i], &job.ncoord[i],
+                        err);
+        job.tasks[i].created_at = job.tasks[i].updated_at = rf_app_now(app);
     }
-    if (rc == RF_OK && (rc = rf_store_commit(s)) != RF_OK)
-        rc = rf_app_store_error(rc, err);
-    rf_app_store_put(app, s); /* rolls back what failed */
-    free(t);
+    rf_app_store_put(app, s);
+    if (rc == RF_OK)
+        rc = rf_app_write(app, insert_tasks, &job, err);
+    free(job.tasks);
+    free(job.coord);
+    free(job.ncoord);
     return rc;
 }
 
@@ -713,30 +744,43 @@ out:
     return rc;
 }
 
-/* Write 'before' and the changed task with its audit record, then commit. */
-static int save_task(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
-                     const char *action, const struct rf_task *before, struct rf_task *t,
-                     const struct rf_task_deadline *extension, struct rf_error *err)
-{
-    char *b = task_audit_json(before), *a = NULL;
-    int rc = rf_store_begin(s);
+struct task_change {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const char *action;
+    const struct rf_task *before;
+    struct rf_task *t;
+    const struct rf_task_deadline *extension;
+};
 
-    t->updated_at = rf_app_now(app);
-    if (rc == RF_OK)
-        rc = rf_store_task_update(s, t);
-    if (rc == RF_OK && extension) {
-        rc = rf_store_task_deadline_add(s, t->id, extension, t->updated_at);
-        snprintf(t->deadline, sizeof(t->deadline), "%s", extension->deadline);
+static int write_task_change(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct task_change *c = ctx;
+    char *b = task_audit_json(c->before), *a = NULL;
+    int rc = rf_store_task_update(s, c->t);
+
+    if (rc == RF_OK && c->extension) {
+        rc = rf_store_task_deadline_add(s, c->t->id, c->extension, c->t->updated_at);
+        snprintf(c->t->deadline, sizeof(c->t->deadline), "%s", c->extension->deadline);
     }
     if (rc == RF_OK) {
-        a = task_audit_json(t);
-        rc = rf_app_audit(app, s, actor, action, "task", t->id, b, a);
+        a = task_audit_json(c->t);
+        rc = rf_app_audit(c->app, s, c->actor, c->action, "task", c->t->id, b, a);
     }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
     free(a);
     free(b);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* Write the changed task 't' (and an extension) with its audit record. */
+static int save_task(struct rf_app *app, const struct rf_actor *actor, const char *action,
+                     const struct rf_task *before, struct rf_task *t,
+                     const struct rf_task_deadline *extension, struct rf_error *err)
+{
+    struct task_change c = {app, actor, action, before, t, extension};
+
+    t->updated_at = rf_app_now(app);
+    return rf_app_write(app, write_task_change, &c, err);
 }
 
 int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
@@ -775,7 +819,7 @@ int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t
         rc = err->code;
         goto out;
     }
-    rc = save_task(app, s, actor, "update", &l->t, &t, NULL, err);
+    rc = save_task(app, actor, "update", &l->t, &t, NULL, err);
 out:
     rf_app_store_put(app, s);
     free(l);
@@ -800,13 +844,35 @@ static int check_past_date(struct rf_app *app, const char *date, const char *fie
     return RF_OK;
 }
 
+struct report_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    struct rf_task_report *r;
+};
+
+static int insert_report(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct report_job *job = ctx;
+    char after[160];
+    int rc = rf_store_task_report_add(s, job->r);
+
+    if (rc == RF_OK) {
+        snprintf(after, sizeof(after),
+                 "{\"task_id\":%lld,\"unit_id\":%lld,\"reported_on\":\"%s\",\"percent\":%d}",
+                 (long long)job->r->task_id, (long long)job->r->unit_id, job->r->reported_on,
+                 job->r->percent);
+        rc = rf_app_audit(job->app, s, job->actor, "report", "task", job->r->task_id, NULL, after);
+    }
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                        const char *reported_on, int percent, const char *note, struct rf_error *err)
 {
     struct rf_store *s;
     struct loaded *l;
     struct rf_task_report r;
-    char *text = NULL, after[160];
+    char *text = NULL;
     int64_t unit = 0;
     int rc;
 
@@ -833,19 +899,10 @@ int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t
     r.percent = percent;
     r.author_id = actor->user_id;
     r.created_at = rf_app_now(app);
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_task_report_add(s, &r);
-    if (rc == RF_OK) {
-        snprintf(after, sizeof(after),
-                 "{\"task_id\":%lld,\"unit_id\":%lld,\"reported_on\":\"%s\",\"percent\":%d}",
-                 (long long)id, (long long)unit, r.reported_on, percent);
-        rc = rf_app_audit(app, s, actor, "report", "task", id, NULL, after);
+    {
+        struct report_job job = {app, actor, &r};
+        rc = rf_app_write(app, insert_report, &job, err);
     }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
 out:
     rf_app_store_put(app, s);
     free(l);
@@ -884,7 +941,7 @@ int rf_app_task_complete(struct rf_app *app, const struct rf_actor *actor, int64
     t = l->t;
     rc = check_past_date(app, completed_on, "completed_on", t.assigned_on, t.completed_on, err);
     if (rc == RF_OK)
-        rc = save_task(app, s, actor, "complete", &l->t, &t, NULL, err);
+        rc = save_task(app, actor, "complete", &l->t, &t, NULL, err);
 out:
     rf_app_store_put(app, s);
     free(l);
@@ -927,7 +984,7 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
         goto out;
     }
     t = l->t;
-    rc = save_task(app, s, actor, "extend", &l->t, &t, &ext, err);
+    rc = save_task(app, actor, "extend", &l->t, &t, &ext, err);
 out:
     rf_app_store_put(app, s);
     free(l);
@@ -1185,10 +1242,11 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
     uq.root_id = root;
     uq.date = on;
     rc = rf_store_units_list(s, &uq, keep_node, st);
+    /* a unit's figures are those of the tasks its units lead, not those they coordinate */
     memset(&tq, 0, sizeof(tq));
     tq.province_id = actor->province_id;
-    tq.scope_root_id = root;
-    tq.all_units = root == rf_app_root_unit(app);
+    tq.all_units = 1;
+    tq.lead_unit_id = root == rf_app_root_unit(app) ? 0 : root;
     tq.assigned_from = from;
     tq.assigned_to = to;
     if (rc == RF_OK)

@@ -306,6 +306,46 @@ static int check_period(const struct rf_unit *u, const char *kind_field, const c
                                 err);
 }
 
+/* Write the changed unit 'u' with its audit record ('before' and after). */
+static int save_in(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                   const char *action, const struct rf_unit *before, struct rf_unit *u)
+{
+    char *b = unit_audit_json(before), *a = NULL;
+    int rc;
+
+    u->updated_at = rf_app_now(app);
+    rc = rf_store_unit_update(s, u);
+    if (rc == RF_OK) {
+        a = unit_audit_json(u);
+        rc = rf_app_audit(app, s, actor, action, "unit", u->id, b, a);
+    }
+    free(a);
+    free(b);
+    return rc;
+}
+
+struct children;
+
+/* One change to the tree, written by rf_app_write(). */
+struct unit_change {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const char *action; /* "create", "update", "move" or "end" */
+    const struct rf_unit *before;
+    struct rf_unit *u;           /* the new state; for a move, read back after it */
+    int64_t parent_id;           /* move: the new parent... */
+    const char *date;            /* ...from this day; end: the first day without it */
+    const struct children *kids; /* end: the units moving to the successor */
+    enum rf_unit_kind successor_kind;
+};
+
+static int write_unit_change(struct rf_store *s, void *ctx, struct rf_error *err);
+
+static int change_units(struct unit_change *c, struct rf_error *err)
+{
+    return rf_app_write(c->app, write_unit_change, c, err);
+}
+
 int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
                        const struct rf_unit_input *in, struct rf_unit *out, struct rf_error *err)
 {
@@ -369,19 +409,10 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
         goto out;
     u.parent_id = in->parent_id;
     u.created_at = u.updated_at = rf_app_now(app);
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_unit_insert(s, &u);
-    if (rc == RF_OK) {
-        after = unit_audit_json(&u);
-        rc = rf_app_audit(app, s, actor, "create", "unit", u.id, NULL, after);
+    {
+        struct unit_change c = {app, actor, "create", NULL, &u, 0, NULL, NULL, 0};
+        rc = change_units(&c, err);
     }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc == RF_ECONFLICT)
-        rc = rf_error_set(err, RF_ECONFLICT, "code", "taken", "the code %s is taken", u.code);
-    else if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
     if (rc == RF_OK)
         *out = u;
 out:
@@ -389,27 +420,6 @@ out:
     free(name);
     free(after);
     return rc;
-}
-
-/* Write 'before' and 'after' of a changed unit with its audit record, then commit. */
-static int save(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
-                const char *action, const struct rf_unit *before, struct rf_unit *u,
-                struct rf_error *err)
-{
-    char *b = unit_audit_json(before), *a = NULL;
-    int rc;
-
-    u->updated_at = rf_app_now(app);
-    rc = rf_store_unit_update(s, u);
-    if (rc == RF_OK) {
-        a = unit_audit_json(u);
-        rc = rf_app_audit(app, s, actor, action, "unit", u->id, b, a);
-    }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    free(a);
-    free(b);
-    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
 int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
@@ -444,11 +454,10 @@ int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t
         rc = RF_EINVAL;
         goto out;
     }
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = save(app, s, actor, "update", &before, &u, err);
-    else
-        rc = rf_app_store_error(rc, err);
+    {
+        struct unit_change c = {app, actor, "update", &before, &u, 0, NULL, NULL, 0};
+        rc = change_units(&c, err);
+    }
     if (rc == RF_OK)
         *out = u;
 out:
@@ -501,15 +510,11 @@ int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t i
                           "a unit cannot move under itself or its own units");
     if (rc != RF_OK)
         goto out;
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_unit_move(s, actor->province_id, id, parent_id, from);
-    if (rc == RF_OK)
-        rc = rf_store_unit_get(s, actor->province_id, id, from, &u);
-    if (rc == RF_OK)
-        rc = save(app, s, actor, "move", &before, &u, err);
-    else
-        rc = rf_app_store_error(rc, err);
+    {
+        struct unit_change c = {app, actor, "move", &before, &u, parent_id, from, NULL, 0};
+        u = before;
+        rc = change_units(&c, err);
+    }
     if (rc == RF_OK)
         *out = u;
 out:
@@ -541,7 +546,6 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
     struct rf_unit_query q;
     struct children *kids = NULL;
     char date[RF_DATE_LEN], seen[RF_DATE_LEN];
-    int64_t left = 0;
     int rc, inside = 0;
 
     rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
@@ -592,30 +596,16 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
                           kids->n, date);
     if (rc != RF_OK)
         goto out;
-    rc = rf_store_begin(s);
-    for (int i = 0; rc == RF_OK && i < kids->n; i++) {
-        struct rf_unit child;
-        struct rf_date d;
-        rc = rf_store_unit_get(s, actor->province_id, kids->id[i], date, &child);
-        if (rc == RF_OK && rf_date_parse(date, &d) == RF_OK)
-            rc = rf_unit_parent_check(child.kind, successor.kind, d, "successor_id", err);
-        if (rc == RF_OK)
-            rc = rf_store_unit_move(s, actor->province_id, child.id, successor_id, date);
-    }
-    if (rc == RF_OK)
-        rc = rf_store_unit_children_after(s, id, date, &left);
-    if (rc == RF_OK && left > 0)
-        rc = rf_error_set(err, RF_EINVAL, "date", "children_later",
-                          "units are placed under it after %s: move them first", date);
-    if (rc == RF_OK) {
-        u = before;
-        snprintf(u.valid_to, sizeof(u.valid_to), "%s", date);
-        u.successor_id = successor_id;
-        u.parent_id = 0;
-        u.children = 0;
-        rc = save(app, s, actor, "end", &before, &u, err);
-    } else if (!(err && err->n)) {
-        rc = rf_app_store_error(rc, err);
+    u = before;
+    snprintf(u.valid_to, sizeof(u.valid_to), "%s", date);
+    u.successor_id = successor_id;
+    u.parent_id = 0;
+    u.children = 0;
+    {
+        struct unit_change c = {app,     actor, "end",
+                                &before, &u,    0,
+                                date,    kids,  successor_id ? successor.kind : RF_UNIT_DEPARTMENT};
+        rc = change_units(&c, err);
     }
     if (rc == RF_OK)
         *out = u;
@@ -623,6 +613,51 @@ out:
     rf_app_store_put(app, s);
     free(kids);
     return rc;
+}
+
+static int write_unit_change(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct unit_change *c = ctx;
+    int64_t province = c->actor->province_id, left = 0;
+    char *after;
+    int rc = RF_OK;
+
+    if (strcmp(c->action, "create") == 0) {
+        rc = rf_store_unit_insert(s, c->u);
+        if (rc == RF_ECONFLICT)
+            return rf_error_set(err, RF_ECONFLICT, "code", "taken", "the code %s is taken",
+                                c->u->code);
+        if (rc == RF_OK) {
+            after = unit_audit_json(c->u);
+            rc = rf_app_audit(c->app, s, c->actor, "create", "unit", c->u->id, NULL, after);
+            free(after);
+        }
+        return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+    }
+    if (strcmp(c->action, "move") == 0) {
+        rc = rf_store_unit_move(s, province, c->u->id, c->parent_id, c->date);
+        if (rc == RF_OK)
+            rc = rf_store_unit_get(s, province, c->u->id, c->date, c->u);
+    }
+    for (int i = 0; c->kids && rc == RF_OK && i < c->kids->n; i++) {
+        struct rf_unit child;
+        struct rf_date d;
+        rc = rf_store_unit_get(s, province, c->kids->id[i], c->date, &child);
+        if (rc == RF_OK && rf_date_parse(c->date, &d) == RF_OK &&
+            rf_unit_parent_check(child.kind, c->successor_kind, d, "successor_id", err) != RF_OK)
+            return RF_EINVAL;
+        if (rc == RF_OK)
+            rc = rf_store_unit_move(s, province, child.id, c->u->successor_id, c->date);
+    }
+    if (rc == RF_OK && strcmp(c->action, "end") == 0) {
+        rc = rf_store_unit_children_after(s, c->u->id, c->date, &left);
+        if (rc == RF_OK && left > 0)
+            return rf_error_set(err, RF_EINVAL, "date", "children_later",
+                                "units are placed under it after %s: move them first", c->date);
+    }
+    if (rc == RF_OK)
+        rc = save_in(c->app, s, c->actor, c->action, c->before, c->u);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
 /* ---- import ---- */

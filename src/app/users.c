@@ -188,12 +188,54 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
     return err && err->n ? err->code : RF_OK;
 }
 
+/* A user created (before == NULL) or changed, written by rf_app_write(). */
+struct user_change {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const struct rf_user *before;
+    struct rf_user *u;
+    int password_set;
+};
+
+static int write_user_change(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct user_change *c = ctx;
+    char *b = NULL, *a = NULL;
+    int rc;
+
+    if (!c->before) {
+        rc = rf_store_user_insert(s, c->u);
+        if (rc == RF_ECONFLICT)
+            return rf_error_set(err, RF_ECONFLICT, "username", "taken", "the user name %s is taken",
+                                c->u->username);
+    } else {
+        rc = rf_store_user_update(s, c->u);
+        /* disabling an account or setting its password ends its sessions */
+        if (rc == RF_OK && ((c->u->disabled && !c->before->disabled) || c->password_set))
+            rc = rf_store_sessions_end_user(s, c->u->id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
+                                            c->u->updated_at);
+    }
+    if (rc == RF_OK)
+        rc = rf_store_user_get(s, c->u->province_id, c->u->id, c->u);
+    if (rc == RF_OK) {
+        b = c->before ? user_audit_json(c->before) : NULL;
+        a = user_audit_json(c->u);
+        rc = rf_app_audit(c->app, s, c->actor,
+                          !c->before        ? "create"
+                          : c->password_set ? "update_password"
+                                            : "update",
+                          "user", c->u->id, b, a);
+    }
+    free(a);
+    free(b);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
                        const struct rf_user_input *in, struct rf_user *out, struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_user u;
-    char *after = NULL;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_USER_WRITE, err);
@@ -210,26 +252,13 @@ int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
         goto out;
     }
     u.created_at = u.updated_at = rf_app_now(app);
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_user_insert(s, &u);
-    if (rc == RF_OK) {
-        rc = rf_store_user_get(s, u.province_id, u.id, &u);
-        after = user_audit_json(&u);
+    {
+        struct user_change c = {app, actor, NULL, &u, 0};
+        rc = rf_app_write(app, write_user_change, &c, err);
     }
-    if (rc == RF_OK)
-        rc = rf_app_audit(app, s, actor, "create", "user", u.id, NULL, after);
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc == RF_ECONFLICT)
-        rc = rf_error_set(err, RF_ECONFLICT, "username", "taken", "the user name %s is taken",
-                          u.username);
-    else if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
     if (rc == RF_OK)
         *out = u;
 out:
-    free(after);
     rf_app_store_put(app, s);
     return rc;
 }
@@ -239,7 +268,6 @@ int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t
 {
     struct rf_store *s;
     struct rf_user before, u;
-    char *b = NULL, *a = NULL;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_USER_WRITE, err);
@@ -257,29 +285,13 @@ int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (rc != RF_OK)
         goto out;
     u.updated_at = rf_app_now(app);
-    rc = rf_store_begin(s);
-    if (rc == RF_OK)
-        rc = rf_store_user_update(s, &u);
-    if (rc == RF_OK && ((u.disabled && !before.disabled) || in->password))
-        rc = rf_store_sessions_end_user(s, u.id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
-                                        u.updated_at);
-    if (rc == RF_OK)
-        rc = rf_store_user_get(s, u.province_id, u.id, &u);
-    if (rc == RF_OK) {
-        b = user_audit_json(&before);
-        a = user_audit_json(&u);
-        rc = rf_app_audit(app, s, actor, in->password ? "update_password" : "update", "user", u.id,
-                          b, a);
+    {
+        struct user_change c = {app, actor, &before, &u, in->password != NULL};
+        rc = rf_app_write(app, write_user_change, &c, err);
     }
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
     if (rc == RF_OK)
         *out = u;
 out:
-    free(a);
-    free(b);
     rf_app_store_put(app, s);
     return rc;
 }

@@ -202,6 +202,11 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
     int rc;
 
     rf_error_init(&err);
+    {
+        struct rf_document d; /* the path names a document the caller can see, or 404 */
+        if (rf_app_document_get(r->app, &r->actor, r->params[0], &d, &err) != RF_OK)
+            return rf_reply_error(r, &err);
+    }
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
     list = json_object_get(body, "tasks");
@@ -221,8 +226,18 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
             rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' holds objects");
             break;
         }
-        if (read_task(r, item, prefix, &in[i], &err) != RF_OK)
-            break;
+        {
+            int from = err.n;
+            int bad = read_task(r, item, prefix, &in[i], &err);
+            /* name the field with the task's place: "tasks[2].title" */
+            for (int k = from; k < err.n; k++) {
+                char field[sizeof(err.item[k].field)];
+                snprintf(field, sizeof(field), "tasks[%zu].%s", i, err.item[k].field);
+                memcpy(err.item[k].field, field, sizeof(field));
+            }
+            if (bad != RF_OK)
+                break;
+        }
         if (in[i].document_id && in[i].document_id != r->params[0]) {
             rf_error_set(&err, RF_EINVAL, "document_id", "mismatch",
                          "the tasks belong to the document of the path");

@@ -145,6 +145,34 @@ void rf_store_rollback(struct rf_store *s)
     s->in_tx = 0;
 }
 
+/* Savepoint names are identifiers of our own code, never input. */
+static int savepoint_sql(struct rf_store *s, const char *verb, const char *name)
+{
+    char sql[96];
+
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return RF_EINVAL;
+    snprintf(sql, sizeof(sql), "%s %s", verb, name);
+    return s->be->exec_script(s, sql);
+}
+
+int rf_store_savepoint(struct rf_store *s, const char *name)
+{
+    return savepoint_sql(s, "SAVEPOINT", name);
+}
+
+void rf_store_savepoint_undo(struct rf_store *s, const char *name)
+{
+    if (savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name) == RF_OK)
+        (void)!savepoint_sql(s, "RELEASE SAVEPOINT", name);
+}
+
+int rf_store_savepoint_release(struct rf_store *s, const char *name)
+{
+    return savepoint_sql(s, "RELEASE SAVEPOINT", name);
+}
+
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)
 {
     return s->be->backup(s, path, err);

@@ -48,6 +48,11 @@ int rf_store_commit(struct rf_store *s) RF_MUST_CHECK;
 /* Roll back if a transaction is open; safe to call when none is. */
 void rf_store_rollback(struct rf_store *s);
 
+/* A savepoint named 'name' inside the open transaction; undo rolls back to it. */
+int rf_store_savepoint(struct rf_store *s, const char *name) RF_MUST_CHECK;
+void rf_store_savepoint_undo(struct rf_store *s, const char *name);
+int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHECK;
+
 /* Copy a SQLite database to 'path' while it stays in use. RF_EINVAL on PostgreSQL. */
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
 
@@ -294,7 +299,7 @@ struct rf_task {
     char assigned_on[RF_DATE_LEN];
     char deadline[RF_DATE_LEN];     /* the latest deadline set, "" for none */
     char completed_on[RF_DATE_LEN]; /* "" while not completed */
-    int percent;                    /* of the latest report, filled by reads */
+    int percent;                    /* of the lead unit's latest report, filled by reads */
     int64_t created_at, updated_at;
 };
 

@@ -128,6 +128,7 @@ int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char 
     " t.assigning_body, t.lead_unit_id, lu.code, t.field, t.assigned_on, t.deadline,"              \
     " t.completed_on, t.created_at, t.updated_at,"                                                 \
     " COALESCE((SELECT r.percent FROM task_reports r WHERE r.task_id = t.id"                       \
+    "  AND r.unit_id = t.lead_unit_id"                                                             \
     "  ORDER BY r.reported_on DESC, r.id DESC LIMIT 1), 0),"                                       \
     " dl.set_on, dl.deadline, dl.reason, dl.set_by"
 

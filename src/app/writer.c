@@ -1,0 +1,149 @@
+/*
+ * Durable writes, committed together. With synchronous=FULL each SQLite
+ * commit waits for the disk, so one commit per request caps writes at the
+ * disk's flush rate. Here concurrent changes queue for one writer thread,
+ * which runs every waiting change in one transaction, each inside its own
+ * savepoint (a change that fails is undone alone), and commits them with a
+ * single flush before it answers any of them: nobody hears "done" before
+ * their change is on disk. PostgreSQL runs each change in its own
+ * transaction on the caller's connection: the server does its own group
+ * commit.
+ */
+#include "app_int.h"
+#include "../common/log.h"
+#include "../common/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_MAX 256
+
+struct rf_write_job {
+    rf_write_fn fn;
+    void *ctx;
+    struct rf_error *err;
+    int rc;
+    int done;
+    struct rf_write_job *next;
+};
+
+static void *writer_main(void *arg)
+{
+    struct rf_app *app = arg;
+    struct rf_write_job *batch[BATCH_MAX];
+
+    for (;;) {
+        int n = 0, rc;
+
+        pthread_mutex_lock(&app->wlock);
+        while (!app->wqueue && !app->wstop)
+            pthread_cond_wait(&app->wready, &app->wlock);
+        if (!app->wqueue && app->wstop) {
+            pthread_mutex_unlock(&app->wlock);
+            break;
+        }
+        while (app->wqueue && n < BATCH_MAX) {
+            batch[n++] = app->wqueue;
+            app->wqueue = app->wqueue->next;
+        }
+        if (!app->wqueue)
+            app->wtail = NULL;
+        pthread_mutex_unlock(&app->wlock);
+
+        rc = rf_store_begin(app->wstore);
+        for (int i = 0; i < n; i++) {
+            struct rf_write_job *j = batch[i];
+            if (rc != RF_OK) {
+                j->rc = rf_app_store_error(rc, j->err);
+                continue;
+            }
+            if (rf_store_savepoint(app->wstore, "change") != RF_OK) {
+                j->rc = rf_app_store_error(RF_ESTORE, j->err);
+                continue;
+            }
+            j->rc = j->fn(app->wstore, j->ctx, j->err);
+            if (j->rc != RF_OK)
+                rf_store_savepoint_undo(app->wstore, "change");
+            else if (rf_store_savepoint_release(app->wstore, "change") != RF_OK)
+                j->rc = rf_app_store_error(RF_ESTORE, j->err);
+        }
+        if (rc == RF_OK && (rc = rf_store_commit(app->wstore)) != RF_OK) {
+            rf_log_error("a batch of %d changes failed to commit", n);
+            for (int i = 0; i < n; i++)
+                if (batch[i]->rc == RF_OK)
+                    batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
+        }
+        pthread_mutex_lock(&app->wlock);
+        for (int i = 0; i < n; i++)
+            batch[i]->done = 1;
+        pthread_cond_broadcast(&app->wdone);
+        pthread_mutex_unlock(&app->wlock);
+    }
+    return NULL;
+}
+
+/* Start the writer on first use (SQLite only); RF_OK when it runs. */
+static int writer_start(struct rf_app *app)
+{
+    struct rf_error err;
+    int rc = RF_OK;
+
+    pthread_mutex_lock(&app->wlock);
+    if (!app->wrunning) {
+        rf_error_init(&err);
+        rc = rf_store_open(app->db_url, &app->wstore, &err);
+        if (rc == RF_OK && pthread_create(&app->wthread, NULL, writer_main, app) != 0) {
+            rf_store_close(&app->wstore);
+            rc = RF_EIO;
+        }
+        app->wrunning = rc == RF_OK;
+    }
+    pthread_mutex_unlock(&app->wlock);
+    return rc;
+}
+
+void rf_app_writer_stop(struct rf_app *app)
+{
+    if (!app->wrunning)
+        return;
+    pthread_mutex_lock(&app->wlock);
+    app->wstop = 1;
+    pthread_cond_signal(&app->wready);
+    pthread_mutex_unlock(&app->wlock);
+    pthread_join(app->wthread, NULL);
+    rf_store_close(&app->wstore);
+    app->wrunning = 0;
+}
+
+int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
+{
+    struct rf_write_job job;
+    struct rf_store *s;
+    int rc;
+
+    if (strncmp(app->db_url, "sqlite:", 7) == 0 && writer_start(app) == RF_OK) {
+        memset(&job, 0, sizeof(job));
+        job.fn = fn;
+        job.ctx = ctx;
+        job.err = err;
+        pthread_mutex_lock(&app->wlock);
+        if (app->wtail)
+            app->wtail->next = &job;
+        else
+            app->wqueue = &job;
+        app->wtail = &job;
+        pthread_cond_signal(&app->wready);
+        while (!job.done)
+            pthread_cond_wait(&app->wdone, &app->wlock);
+        pthread_mutex_unlock(&app->wlock);
+        return job.rc;
+    }
+    RF_APP_STORE(app, s, err);
+    rc = rf_store_begin(s);
+    if (rc != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    else if ((rc = fn(s, ctx, err)) == RF_OK && (rc = rf_store_commit(s)) != RF_OK)
+        rc = rf_app_store_error(rc, err);
+    rf_app_store_put(app, s); /* rolls back what failed */
+    return rc;
+}
