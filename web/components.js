@@ -81,6 +81,29 @@ export function Field({ label, hint, error, type = 'text', value, onInput, name,
   </div>`;
 }
 
+/** A labelled <textarea> with its error text below it, like Field. */
+export function TextAreaField({ label, hint, error, value, onInput, name, ...rest }) {
+  const id = useId();
+  const hasError = error && error.length > 0;
+  const describedBy = [hint ? `${id}-hint` : '', hasError ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return html`<div class=${`field${hasError ? ' has-error' : ''}`}>
+    <label for=${id}>${label}</label>
+    <textarea
+      id=${id}
+      name=${name}
+      value=${value}
+      onInput=${(e) => onInput(e.currentTarget.value)}
+      aria-invalid=${hasError ? 'true' : undefined}
+      aria-describedby=${describedBy || undefined}
+      ...${rest}
+    ></textarea>
+    ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
+  </div>`;
+}
+
 /** A labelled <select>; 'options' is a list of {value, label}. */
 export function SelectField({ label, error, value, onInput, options, name, ...rest }) {
   const id = useId();
@@ -166,6 +189,17 @@ export function problemText(t, err) {
       if (err.fields && Object.keys(err.fields).length) return t('error.check_fields');
       return (err.problem && err.problem.detail) || t('error.generic');
   }
+}
+
+/**
+ * The text above a form that the server refused: "correct the fields below" when the
+ * problem names fields (whatever its status), else the status's text.
+ */
+export function formProblemText(t, err) {
+  if (err && err.fields && Object.keys(err.fields).some((f) => f !== '')) {
+    return t('error.check_fields');
+  }
+  return problemText(t, err);
 }
 
 /** An error box (role=alert) for 'err', or nothing. */

@@ -1,6 +1,6 @@
-// The one place that imports the vendored UI libraries: Preact, its hooks and htm.
-// Other modules import `html`, the hooks and `render` from here, so a library upgrade
-// or a path change in web/vendor/ touches only this file.
+// The one place that imports the vendored UI libraries: Preact, its hooks and htm, and
+// (on demand) Chart.js. Other modules import `html`, the hooks and `render` from here, so
+// a library upgrade or a path change in web/vendor/ touches only this file.
 
 import { h, render, Fragment, createContext } from './vendor/preact/preact.js';
 import {
@@ -30,3 +30,23 @@ export {
   useContext,
   useId,
 };
+
+let chartModule = null;
+
+/**
+ * Loads Chart.js (web/vendor/chart.js, about 500 kB) the first time a page draws a chart,
+ * so that the other pages never fetch it; resolves to the Chart class with the
+ * controllers, elements, scales and plugins registered.
+ */
+export function loadChart() {
+  if (!chartModule) {
+    chartModule = import('./vendor/chart.js/chart.js').then((m) => {
+      m.Chart.register(...m.registerables);
+      return m.Chart;
+    });
+    chartModule.catch(() => {
+      chartModule = null;
+    });
+  }
+  return chartModule;
+}

@@ -4,6 +4,9 @@
 
 export const NAV = [
   { path: '/units', label: 'nav.units', roles: null },
+  { path: '/dashboard', label: 'nav.dashboard', roles: null },
+  { path: '/tasks', label: 'nav.tasks', roles: null },
+  { path: '/documents', label: 'nav.documents', roles: null },
   { path: '/users', label: 'nav.users', roles: ['admin', 'leader'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'secretariat'] },
 ];

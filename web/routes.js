@@ -6,6 +6,9 @@ import { UnitsPage } from './pages/units.js';
 import { UnitPage } from './pages/unit.js';
 import { UsersPage, UserNewPage, UserPage } from './pages/users.js';
 import { AuditPage } from './pages/audit.js';
+import { TasksPage, TaskPage } from './pages/tasks.js';
+import { DocumentsPage, DocumentNewPage, DocumentPage } from './pages/documents.js';
+import { DashboardPage } from './pages/dashboard.js';
 
 const navRoles = (path) => {
   const entry = NAV.find((e) => e.path === path);
@@ -19,6 +22,13 @@ export const ROUTES = [
   { pattern: '/users/new', page: UserNewPage, roles: ['admin'] },
   { pattern: '/users/:id', page: UserPage, roles: navRoles('/users') },
   { pattern: '/audit', page: AuditPage, roles: navRoles('/audit') },
+  { pattern: '/dashboard', page: DashboardPage, roles: navRoles('/dashboard') },
+  { pattern: '/tasks', page: TasksPage, roles: navRoles('/tasks') },
+  { pattern: '/tasks/:id', page: TaskPage, roles: navRoles('/tasks') },
+  { pattern: '/documents', page: DocumentsPage, roles: navRoles('/documents') },
+  // before '/documents/:id', which would match "new" too
+  { pattern: '/documents/new', page: DocumentNewPage, roles: ['secretariat'] },
+  { pattern: '/documents/:id', page: DocumentPage, roles: navRoles('/documents') },
 ];
 
 /** The page a signed-in user lands on from "/". */

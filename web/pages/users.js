@@ -3,11 +3,12 @@
 // (PATCH /api/v1/users/ID, admin). Field errors from the problem body appear under the
 // field they name.
 
-import { html, useState, useEffect, useId } from '../lib.js';
+import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
 import { get, post, patch } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
-import { today, formatInstant } from '../i18n.js';
+import { formatInstant } from '../i18n.js';
+import { UnitPicker } from '../pickers.js';
 import {
   PageTitle,
   ErrorBox,
@@ -20,94 +21,6 @@ import {
 } from '../components.js';
 
 const PAGE_SIZE = 50;
-
-/**
- * Chooses a unit by code or by searching names (GET /api/v1/units?q=). 'value' is the
- * chosen unit {id, code, name} or null; an exact code match is chosen at once.
- */
-function UnitPicker({ value, onChange, error, label }) {
-  const { t } = useApp();
-  const [q, setQ] = useState('');
-  const [results, setResults] = useState(null);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const id = useId();
-  const hasError = error && error.length > 0;
-
-  const find = async () => {
-    const query = q.trim();
-    if (!query) return;
-    setBusy(true);
-    setErr(null);
-    try {
-      const page = await get('/units', { q: query, date: today(), limit: 20 });
-      const items = page.items || [];
-      const exact = items.find((u) => u.code.toLowerCase() === query.toLowerCase());
-      if (exact) {
-        onChange(exact);
-        setResults(null);
-      } else {
-        setResults(items);
-      }
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onKeyDown = (ev) => {
-    // Enter searches instead of submitting the whole form.
-    if (ev.key === 'Enter') {
-      ev.preventDefault();
-      find();
-    }
-  };
-
-  return html`<fieldset class=${`field unit-picker${hasError ? ' has-error' : ''}`}>
-    <legend>${label || t('user.unit')}</legend>
-    <p class="chosen" id=${`${id}-chosen`} aria-live="polite">
-      ${value
-        ? t('user.unit_chosen', { name: value.name, code: value.code })
-        : t('user.unit_none')}
-    </p>
-    <div class="inline-form">
-      <div class="field">
-        <label for=${`${id}-find`}>${t('user.unit_find')}</label>
-        <input
-          id=${`${id}-find`}
-          type="search"
-          value=${q}
-          aria-describedby=${hasError ? `${id}-error` : `${id}-chosen`}
-          onInput=${(e) => setQ(e.currentTarget.value)}
-          onKeyDown=${onKeyDown}
-        />
-      </div>
-      <button type="button" onClick=${find} disabled=${busy}>${t('common.search')}</button>
-    </div>
-    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
-    <${ErrorBox} err=${err} />
-    ${results &&
-    (results.length === 0
-      ? html`<p role="status">${t('units.no_results', { q: q.trim() })}</p>`
-      : html`<ul class="pick-list" aria-label=${t('user.unit_results')}>
-          ${results.map(
-            (u) => html`<li key=${u.id}>
-              <button
-                type="button"
-                class="link-like"
-                onClick=${() => {
-                  onChange(u);
-                  setResults(null);
-                }}
-              >
-                ${u.name} <span class="code">${u.code}</span>
-              </button>
-            </li>`,
-          )}
-        </ul>`)}
-  </fieldset>`;
-}
 
 function rolesText(t, roles) {
   return (roles || []).map((r) => t(`role.${r}`)).join(', ');

@@ -2,7 +2,7 @@
 // so that `reform serve` can serve them as plain files (no CDN, no bundler).
 //
 // The Content-Security-Policy forbids inline scripts, so an importmap cannot resolve bare
-// specifiers such as "preact"; instead each copied file has its bare imports rewritten to
+// specifiers such as "preact" or Chart.js's "@kurkle/color"; instead each copied file has its bare imports rewritten to
 // relative paths. Files get a .js extension so any server maps them to text/javascript.
 // The script is idempotent: it rewrites a file only when its content changes and removes
 // files in vendor/ that are no longer produced.
@@ -24,6 +24,13 @@ const FILES = [
   { from: 'preact/LICENSE', to: 'preact/LICENSE' },
   { from: 'htm/dist/htm.module.js', to: 'htm/htm.js' },
   { from: 'htm/LICENSE', to: 'htm/LICENSE' },
+  // Chart.js (dashboard charts) and the colour library its ESM build imports. The chunk
+  // keeps its relative path ('./chunks/index.js') beside chart.js.
+  { from: 'chart.js/dist/chart.js', to: 'chart.js/chart.js' },
+  { from: 'chart.js/dist/chunks/index.js', to: 'chart.js/chunks/index.js' },
+  { from: 'chart.js/LICENSE.md', to: 'chart.js/LICENSE.md' },
+  { from: '@kurkle/color/dist/color.esm.js', to: 'kurkle-color/color.js' },
+  { from: '@kurkle/color/LICENSE.md', to: 'kurkle-color/LICENSE.md' },
 ];
 
 // Bare specifier -> vendor path of the module that satisfies it.
@@ -31,6 +38,7 @@ const SPECIFIERS = {
   preact: 'preact/preact.js',
   'preact/hooks': 'preact/hooks.js',
   htm: 'htm/htm.js',
+  '@kurkle/color': 'kurkle-color/color.js',
 };
 
 // Matches the specifier of static imports and re-exports, minified or not:

@@ -1,0 +1,773 @@
+// The steering committee's dashboard (/dashboard?period=P&as_of=D&assigning_body=B): the
+// figures of GET /api/v1/tasks/stats for a period and as of a date, the two completion
+// rates each named by what it divides by, and three Chart.js charts (status by assigning
+// body, completion by lead unit, the completion rates at each month end of the year).
+// Every figure, table cell and chart segment opens the task list filtered to the tasks
+// behind it; each chart has a text alternative (its numbers in aria-label) and a table
+// with the same numbers and links for keyboard and screen-reader users.
+
+import { html, useState, useEffect, useMemo, useRef, useId, loadChart } from '../lib.js';
+import { useApp } from '../context.js';
+import { get } from '../api.js';
+import { Link, navigate, hrefWith } from '../router.js';
+import { today, formatDate } from '../i18n.js';
+import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText } from '../components.js';
+import {
+  STATUSES,
+  COMPLETED,
+  bodyOptions,
+  bodyName,
+  fieldName,
+  formatCount,
+  formatRate,
+  tasksHref,
+} from '../taskkit.js';
+import { PERIOD_KINDS, periodText, parsePeriod, periodBounds, minDate, trendDates } from '../period.js';
+
+// Chart colours: each at least 3:1 against the white background (WCAG 1.4.11); the
+// legend, tooltips and tables carry the names, so colour is never the only cue.
+const STATUS_COLOURS = {
+  done_on_time: '#2e7d32',
+  done_late: '#b45309',
+  in_progress: '#1d6fd1',
+  overdue: '#c62828',
+  no_deadline: '#6b7280',
+};
+const RATE_COLOUR = '#0b3d6b';
+const DUE_RATE_COLOUR = '#b45309';
+const INK = '#1a1a1a';
+const GRID = '#c9d2dc';
+
+function thisYear() {
+  return +today().slice(0, 4);
+}
+
+/** The dashboard's choice read from the URL, with defaults: this year, as of today. */
+function choiceOf(query) {
+  const year = thisYear();
+  const fields = parsePeriod(query.get('period'), year) || parsePeriod(String(year), year);
+  const { to } = periodBounds(fields);
+  return {
+    fields,
+    period: query.get('period') || periodText(fields),
+    asOf: query.get('as_of') || minDate(to, today()),
+    scope: query.get('assigning_body') || '',
+  };
+}
+
+function dashboardHref(period, asOf, scope) {
+  return hrefWith('/dashboard', { period, as_of: asOf, assigning_body: scope });
+}
+
+// ---- the period picker ----
+
+function PeriodPicker({ choice, err }) {
+  const { t } = useApp();
+  const [f, setF] = useState(choice.fields);
+  const [asOf, setAsOf] = useState(choice.asOf);
+  const [asOfTouched, setAsOfTouched] = useState(false);
+  const [scope, setScope] = useState(choice.scope);
+  const id = useId();
+
+  useEffect(() => {
+    setF(choice.fields);
+    setAsOf(choice.asOf);
+    setAsOfTouched(false);
+    setScope(choice.scope);
+  }, [choice.period, choice.asOf, choice.scope]);
+
+  // Until the user sets the as-of date, it follows the period: its last day, or today.
+  const setField = (k) => (v) => {
+    const next = { ...f, [k]: k === 'from' || k === 'to' || k === 'kind' ? v : Number(v) };
+    setF(next);
+    if (!asOfTouched) {
+      const { to } = periodBounds(next);
+      if (to && /^\d{4}-\d{2}-\d{2}$/.test(to)) setAsOf(minDate(to, today()));
+    }
+  };
+
+  const submit = (ev) => {
+    ev.preventDefault();
+    navigate(dashboardHref(periodText(f), asOf, scope));
+  };
+
+  const periodError = errorsFor(t, err, 'period');
+  const months = Array.from({ length: 12 }, (_, i) => ({
+    value: String(i + 1),
+    label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2000, i, 1)),
+    ),
+  }));
+
+  return html`<form class="panel period-picker" aria-labelledby=${`${id}-h`} onSubmit=${submit} novalidate>
+    <h2 id=${`${id}-h`}>${t('dashboard.choose')}</h2>
+    <div class="filter-grid">
+      <${SelectField}
+        label=${t('dashboard.period_kind')}
+        name="kind"
+        value=${f.kind}
+        onInput=${setField('kind')}
+        options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
+      />
+      ${f.kind !== 'range' &&
+      html`<${Field}
+        label=${t('dashboard.year')}
+        name="year"
+        type="number"
+        min="2000"
+        max="2100"
+        step="1"
+        inputmode="numeric"
+        value=${String(f.year)}
+        onInput=${setField('year')}
+        error=${periodError}
+      />`}
+      ${f.kind === 'quarter' &&
+      html`<${SelectField}
+        label=${t('dashboard.quarter')}
+        name="quarter"
+        value=${String(f.quarter)}
+        onInput=${setField('quarter')}
+        options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
+      />`}
+      ${f.kind === 'half' &&
+      html`<${SelectField}
+        label=${t('dashboard.half')}
+        name="half"
+        value=${String(f.half)}
+        onInput=${setField('half')}
+        options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
+      />`}
+      ${f.kind === 'month' &&
+      html`<${SelectField}
+        label=${t('dashboard.month')}
+        name="month"
+        value=${String(f.month)}
+        onInput=${setField('month')}
+        options=${months}
+      />`}
+      ${f.kind === 'range' &&
+      html`<${Field}
+          label=${t('dashboard.from')}
+          name="from"
+          type="date"
+          value=${f.from}
+          onInput=${setField('from')}
+          error=${periodError}
+        />
+        <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}
+      <${Field}
+        label=${t('dashboard.as_of')}
+        name="as_of"
+        type="date"
+        hint=${t('dashboard.as_of_hint')}
+        value=${asOf}
+        onInput=${(v) => {
+          setAsOf(v);
+          setAsOfTouched(true);
+        }}
+        error=${errorsFor(t, err, 'as_of')}
+      />
+      <${SelectField}
+        label=${t('dashboard.scope')}
+        name="assigning_body"
+        value=${scope}
+        onInput=${setScope}
+        options=${bodyOptions(t, t('dashboard.scope_all'))}
+        error=${errorsFor(t, err, 'assigning_body')}
+      />
+    </div>
+    <div class="actions">
+      <button type="submit" class="primary">${t('dashboard.show')}</button>
+    </div>
+  </form>`;
+}
+
+// ---- figures ----
+
+function Figure({ name, value, label, note, href, big }) {
+  return html`<li class=${`figure${big ? ' big' : ''}`} data-figure=${name}>
+    <${Link} href=${href}>
+      <span class="figure-value">${value}</span>
+      <span class="figure-label">${label}</span>
+      ${note && html`<span class="figure-note">${note}</span>`}
+    <//>
+  </li>`;
+}
+
+/** The filters of the tasks counted in a tally, as list filters (see tasksHref). */
+function baseFilters(stats, scope) {
+  return {
+    date: stats.as_of,
+    assigned_from: stats.from,
+    // a task assigned after the as-of date is not counted yet
+    assigned_to: minDate(stats.to, stats.as_of),
+    assigning_body: scope,
+  };
+}
+
+function Headline({ stats, scope }) {
+  const { t } = useApp();
+  const total = stats.total;
+  const base = baseFilters(stats, scope);
+  const due = { ...base, deadline_to: stats.as_of };
+  return html`<section aria-labelledby="figures-h">
+    <h2 id="figures-h">
+      ${t('dashboard.figures_title', {
+        period: stats.period,
+        from: formatDate(t, stats.from),
+        to: formatDate(t, stats.to),
+        date: formatDate(t, stats.as_of),
+      })}
+    </h2>
+    <p class="scope-line">${t('dashboard.scope_line', { scope: scope ? bodyName(t, scope) : t('dashboard.scope_all') })}</p>
+    <ul class="figures">
+      <${Figure}
+        big
+        name="assigned"
+        value=${formatCount(t, total.assigned)}
+        label=${t('figure.assigned')}
+        href=${tasksHref(base)}
+      />
+      <${Figure}
+        big
+        name="completed"
+        value=${formatCount(t, total.completed)}
+        label=${t('figure.completed')}
+        href=${tasksHref({ ...base, status: COMPLETED })}
+      />
+      <${Figure}
+        big
+        name="completion_rate"
+        value=${formatRate(t, total.completion_rate)}
+        label=${t('figure.completion_rate')}
+        note=${t('figure.rate_of', { completed: formatCount(t, total.completed), of: formatCount(t, total.assigned) })}
+        href=${tasksHref(base)}
+      />
+      <${Figure}
+        big
+        name="due_completion_rate"
+        value=${formatRate(t, total.due_completion_rate)}
+        label=${t('figure.due_completion_rate')}
+        note=${t('figure.due_rate_of', { completed: formatCount(t, total.completed_due), of: formatCount(t, total.due) })}
+        href=${tasksHref(due)}
+      />
+    </ul>
+    <ul class="figures small">
+      ${STATUSES.map(
+        (s) => html`<${Figure}
+          key=${s}
+          name=${s}
+          value=${formatCount(t, total[s])}
+          label=${t(`status.${s}`)}
+          href=${tasksHref({ ...base, status: s })}
+        />`,
+      )}
+      <${Figure}
+        name="due"
+        value=${formatCount(t, total.due)}
+        label=${t('figure.due')}
+        href=${tasksHref(due)}
+      />
+    </ul>
+  </section>`;
+}
+
+// ---- charts ----
+
+/**
+ * A Chart.js chart on a canvas. 'config' is the Chart.js configuration (rebuilt only when
+ * its inputs change); 'label' the canvas's text alternative; 'onPick(datasetIndex, index)'
+ * runs when a bar or point is clicked. Chart.js is loaded on first use (lib.js).
+ */
+function ChartCanvas({ config, label, onPick, size }) {
+  const { t } = useApp();
+  const canvas = useRef(null);
+  const pick = useRef(onPick);
+  const [failed, setFailed] = useState(null);
+  pick.current = onPick;
+
+  useEffect(() => {
+    let chart = null;
+    let live = true;
+    loadChart()
+      .then((Chart) => {
+        if (!live || !canvas.current) return;
+        chart = new Chart(canvas.current, {
+          ...config,
+          options: {
+            ...config.options,
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            onClick: (ev, elements) => {
+              if (elements.length) pick.current(elements[0].datasetIndex, elements[0].index);
+            },
+            onHover: (ev, elements) => {
+              // CSSOM, not a style attribute: the CSP allows it
+              ev.native.target.style.cursor = elements.length ? 'pointer' : 'default';
+            },
+          },
+        });
+      })
+      .catch((e) => live && setFailed(e));
+    return () => {
+      live = false;
+      if (chart) chart.destroy();
+    };
+  }, [config]);
+
+  return html`<div class=${`chart-box ${size || ''}`}>
+    <canvas ref=${canvas} role="img" aria-label=${label}></canvas>
+    ${failed && html`<p class="alert alert-error" role="alert">${t('dashboard.chart_failed')}</p>`}
+  </div>`;
+}
+
+function commonOptions(t) {
+  return {
+    color: INK,
+    plugins: {
+      legend: { position: 'bottom', labels: { color: INK } },
+    },
+    locale: t.locale,
+  };
+}
+
+function axis(extra) {
+  return { grid: { color: GRID }, ticks: { color: INK }, ...extra };
+}
+
+/** A linked count in a table cell. */
+function CountLink({ n, href }) {
+  const { t } = useApp();
+  return html`<${Link} href=${href}>${formatCount(t, n)}<//>`;
+}
+
+function TableBox({ summary, children }) {
+  return html`<details class="chart-table">
+    <summary>${summary}</summary>
+    <div class="table-wrap">${children}</div>
+  </details>`;
+}
+
+function StatusByBody({ stats, scope }) {
+  const { t } = useApp();
+  const rows = stats.by_assigning_body || [];
+  const base = baseFilters(stats, scope);
+  const config = useMemo(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => bodyName(t, r.key)),
+        datasets: STATUSES.map((s) => ({
+          label: t(`status.${s}`),
+          data: rows.map((r) => r[s]),
+          backgroundColor: STATUS_COLOURS[s],
+          borderColor: '#ffffff',
+          borderWidth: 1,
+        })),
+      },
+      options: {
+        ...commonOptions(t),
+        scales: {
+          x: axis({ stacked: true }),
+          y: axis({ stacked: true, beginAtZero: true, ticks: { color: INK, precision: 0 } }),
+        },
+      },
+    }),
+    [stats, t],
+  );
+  const label = t('chart.by_body_alt', {
+    rows: rows
+      .map(
+        (r) =>
+          `${bodyName(t, r.key)}: ${t('chart.status_counts', {
+            assigned: r.assigned,
+            done_on_time: r.done_on_time,
+            done_late: r.done_late,
+            in_progress: r.in_progress,
+            overdue: r.overdue,
+            no_deadline: r.no_deadline,
+          })}`,
+      )
+      .join('; '),
+  });
+  return html`<section class="panel chart-panel" aria-labelledby="by-body-h">
+    <h2 id="by-body-h">${t('chart.by_body')}</h2>
+    ${rows.length === 0
+      ? html`<p>${t('dashboard.no_tasks')}</p>`
+      : html`<${ChartCanvas}
+            config=${config}
+            label=${label}
+            onPick=${(ds, i) =>
+              navigate(tasksHref({ ...base, assigning_body: rows[i].key, status: STATUSES[ds] }))}
+          />
+          <${TableBox} summary=${t('chart.table')}>
+            <table class="figures-table">
+              <caption class="sr-only">${t('chart.by_body')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('task.assigning_body')}</th>
+                  <th scope="col" class="num">${t('figure.assigned')}</th>
+                  ${STATUSES.map((s) => html`<th scope="col" class="num" key=${s}>${t(`status.${s}`)}</th>`)}
+                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
+                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map((r) => {
+                  const b = { ...base, assigning_body: r.key };
+                  return html`<tr key=${r.key} data-key=${r.key}>
+                    <th scope="row">${bodyName(t, r.key)}</th>
+                    <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(b)} /></td>
+                    ${STATUSES.map(
+                      (s) => html`<td class="num" key=${s} data-status=${s}>
+                        <${CountLink} n=${r[s]} href=${tasksHref({ ...b, status: s })} />
+                      </td>`,
+                    )}
+                    <td class="num">${formatRate(t, r.completion_rate)}</td>
+                    <td class="num">${formatRate(t, r.due_completion_rate)}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>
+          <//>`}
+  </section>`;
+}
+
+const shorten = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function CompletionByUnit({ stats, scope }) {
+  const { t } = useApp();
+  const base = baseFilters(stats, scope);
+  const rows = useMemo(
+    () =>
+      [...(stats.by_lead_unit || [])].sort(
+        (a, b) =>
+          Number.parseFloat(b.completion_rate) - Number.parseFloat(a.completion_rate) ||
+          b.assigned - a.assigned ||
+          (a.code < b.code ? -1 : 1),
+      ),
+    [stats],
+  );
+  const config = useMemo(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.name || r.code),
+        datasets: [
+          {
+            label: t('figure.completion_rate'),
+            data: rows.map((r) => Number.parseFloat(r.completion_rate)),
+            backgroundColor: RATE_COLOUR,
+          },
+        ],
+      },
+      options: {
+        ...commonOptions(t),
+        indexAxis: 'y',
+        plugins: {
+          ...commonOptions(t).plugins,
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items.length ? `${rows[items[0].dataIndex].name} (${rows[items[0].dataIndex].code})` : ''),
+              label: (item) => {
+                const r = rows[item.dataIndex];
+                return t('chart.unit_tip', {
+                  rate: formatRate(t, r.completion_rate),
+                  completed: r.completed,
+                  assigned: r.assigned,
+                  due_rate: formatRate(t, r.due_completion_rate),
+                  completed_due: r.completed_due,
+                  due: r.due,
+                });
+              },
+            },
+          },
+        },
+        scales: {
+          x: axis({ min: 0, max: 100, ticks: { color: INK, callback: (v) => `${v}%` } }),
+          y: axis({
+            ticks: {
+              color: INK,
+              autoSkip: false,
+              // names shortened to what the width leaves room for; the tooltip and the
+              // table give them whole
+              callback(value, index) {
+                return shorten(rows[index].name || rows[index].code, this.chart.width < 480 ? 16 : 30);
+              },
+            },
+          }),
+        },
+      },
+    }),
+    [rows, t],
+  );
+  const label = t('chart.by_unit_alt', {
+    rows: rows
+      .map((r) => `${r.name} (${r.code}): ${formatRate(t, r.completion_rate)}, ${r.completed}/${r.assigned}`)
+      .join('; '),
+  });
+  const size = rows.length > 24 ? 'tallest' : rows.length > 10 ? 'tall' : '';
+  return html`<section class="panel chart-panel" aria-labelledby="by-unit-h">
+    <h2 id="by-unit-h">${t('chart.by_unit')}</h2>
+    <p class="hint">${t('chart.by_unit_hint')}</p>
+    ${rows.length === 0
+      ? html`<p>${t('dashboard.no_tasks')}</p>`
+      : html`<${ChartCanvas}
+            config=${config}
+            label=${label}
+            size=${size}
+            onPick=${(ds, i) => navigate(tasksHref({ ...base, lead_unit: rows[i].unit_id }))}
+          />
+          <${TableBox} summary=${t('chart.table')}>
+            <table class="figures-table">
+              <caption class="sr-only">${t('chart.by_unit')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('task.lead_unit')}</th>
+                  <th scope="col" class="num">${t('figure.assigned')}</th>
+                  <th scope="col" class="num">${t('figure.completed')}</th>
+                  <th scope="col" class="num">${t('status.done_late')}</th>
+                  <th scope="col" class="num">${t('status.overdue')}</th>
+                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
+                  <th scope="col" class="num">${t('figure.due')}</th>
+                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map((r) => {
+                  const u = { ...base, lead_unit: r.unit_id };
+                  return html`<tr key=${r.unit_id}>
+                    <th scope="row">${r.name} <span class="code">${r.code}</span></th>
+                    <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(u)} /></td>
+                    <td class="num"><${CountLink} n=${r.completed} href=${tasksHref({ ...u, status: COMPLETED })} /></td>
+                    <td class="num"><${CountLink} n=${r.done_late} href=${tasksHref({ ...u, status: 'done_late' })} /></td>
+                    <td class="num"><${CountLink} n=${r.overdue} href=${tasksHref({ ...u, status: 'overdue' })} /></td>
+                    <td class="num">${formatRate(t, r.completion_rate)}</td>
+                    <td class="num">
+                      <${CountLink} n=${r.due} href=${tasksHref({ ...u, deadline_to: stats.as_of })} />
+                    </td>
+                    <td class="num">${formatRate(t, r.due_completion_rate)}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>
+          <//>`}
+  </section>`;
+}
+
+function ByField({ stats, scope }) {
+  const { t } = useApp();
+  const rows = stats.by_field || [];
+  const base = baseFilters(stats, scope);
+  if (rows.length === 0) return null;
+  return html`<section class="panel" aria-labelledby="by-field-h">
+    <h2 id="by-field-h">${t('chart.by_field')}</h2>
+    <div class="table-wrap">
+      <table class="figures-table">
+        <caption class="sr-only">${t('chart.by_field')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">${t('task.field')}</th>
+            <th scope="col" class="num">${t('figure.assigned')}</th>
+            <th scope="col" class="num">${t('figure.completed')}</th>
+            <th scope="col" class="num">${t('status.overdue')}</th>
+            <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
+            <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map((r) => {
+            const f = { ...base, field: r.key };
+            return html`<tr key=${r.key}>
+              <th scope="row">${fieldName(t, r.key)}</th>
+              <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(f)} /></td>
+              <td class="num"><${CountLink} n=${r.completed} href=${tasksHref({ ...f, status: COMPLETED })} /></td>
+              <td class="num"><${CountLink} n=${r.overdue} href=${tasksHref({ ...f, status: 'overdue' })} /></td>
+              <td class="num">${formatRate(t, r.completion_rate)}</td>
+              <td class="num">${formatRate(t, r.due_completion_rate)}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
+}
+
+/** The completion rates at each month end of the period's year, up to the as-of date. */
+function Trend({ stats, choice }) {
+  const { t } = useApp();
+  const [points, setPoints] = useState(null);
+  const [err, setErr] = useState(null);
+  const year = choice.fields.kind === 'range' ? +stats.from.slice(0, 4) : choice.fields.year;
+
+  useEffect(() => {
+    let live = true;
+    setPoints(null);
+    setErr(null);
+    const dates = trendDates(year, stats.as_of);
+    Promise.all(
+      dates.map((d) =>
+        get('/tasks/stats', { period: stats.period, as_of: d, assigning_body: choice.scope }).then((s) => ({
+          date: d,
+          ...s.total,
+        })),
+      ),
+    )
+      .then((p) => live && setPoints(p))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [stats, year, choice.scope]);
+
+  const config = useMemo(() => {
+    if (!points) return null;
+    return {
+      type: 'line',
+      data: {
+        labels: points.map((p) => formatDate(t, p.date)),
+        datasets: [
+          {
+            label: t('figure.completion_rate'),
+            data: points.map((p) => Number.parseFloat(p.completion_rate)),
+            borderColor: RATE_COLOUR,
+            backgroundColor: RATE_COLOUR,
+            pointRadius: 4,
+            pointHoverRadius: 6,
+          },
+          {
+            label: t('figure.due_completion_rate'),
+            data: points.map((p) => Number.parseFloat(p.due_completion_rate)),
+            borderColor: DUE_RATE_COLOUR,
+            backgroundColor: DUE_RATE_COLOUR,
+            borderDash: [6, 4],
+            pointStyle: 'rectRot',
+            pointRadius: 5,
+            pointHoverRadius: 7,
+          },
+        ],
+      },
+      options: {
+        ...commonOptions(t),
+        scales: {
+          x: axis(),
+          y: axis({ min: 0, max: 100, ticks: { color: INK, callback: (v) => `${v}%` } }),
+        },
+      },
+    };
+  }, [points, t]);
+
+  const linkOf = (p, dueOnly) => {
+    const f = {
+      date: p.date,
+      assigned_from: stats.from,
+      assigned_to: minDate(stats.to, p.date),
+      assigning_body: choice.scope,
+    };
+    return tasksHref(dueOnly ? { ...f, deadline_to: p.date } : f);
+  };
+
+  return html`<section class="panel chart-panel" aria-labelledby="trend-h">
+    <h2 id="trend-h">${t('chart.trend', { year })}</h2>
+    <p class="hint">${t('chart.trend_hint')}</p>
+    <${ErrorBox} err=${err} />
+    ${!points && !err && html`<${Loading} />`}
+    ${points &&
+    (points.length === 0
+      ? html`<p>${t('chart.trend_none')}</p>`
+      : html`<${ChartCanvas}
+            config=${config}
+            label=${t('chart.trend_alt', {
+              rows: points
+                .map(
+                  (p) =>
+                    `${formatDate(t, p.date)}: ${formatRate(t, p.completion_rate)} (${p.completed}/${p.assigned}), ${formatRate(
+                      t,
+                      p.due_completion_rate,
+                    )} (${p.completed_due}/${p.due})`,
+                )
+                .join('; '),
+            })}
+            onPick=${(ds, i) => navigate(linkOf(points[i], ds === 1))}
+          />
+          <${TableBox} summary=${t('chart.table')}>
+            <table class="figures-table">
+              <caption class="sr-only">${t('chart.trend', { year })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('chart.month_end')}</th>
+                  <th scope="col" class="num">${t('figure.assigned')}</th>
+                  <th scope="col" class="num">${t('figure.completed')}</th>
+                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
+                  <th scope="col" class="num">${t('figure.due')}</th>
+                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${points.map(
+                  (p) => html`<tr key=${p.date}>
+                    <th scope="row" class="nowrap">${formatDate(t, p.date)}</th>
+                    <td class="num"><${CountLink} n=${p.assigned} href=${linkOf(p, false)} /></td>
+                    <td class="num">
+                      <${CountLink}
+                        n=${p.completed}
+                        href=${tasksHref({
+                          date: p.date,
+                          assigned_from: stats.from,
+                          assigned_to: minDate(stats.to, p.date),
+                          assigning_body: choice.scope,
+                          status: COMPLETED,
+                        })}
+                      />
+                    </td>
+                    <td class="num">${formatRate(t, p.completion_rate)}</td>
+                    <td class="num"><${CountLink} n=${p.due} href=${linkOf(p, true)} /></td>
+                    <td class="num">${formatRate(t, p.due_completion_rate)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          <//>`)}
+  </section>`;
+}
+
+export function DashboardPage({ query }) {
+  const { t } = useApp();
+  const qs = query.toString();
+  const choice = useMemo(() => choiceOf(query), [qs]);
+  const [stats, setStats] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    setStats(null);
+    get('/tasks/stats', { period: choice.period, as_of: choice.asOf, assigning_body: choice.scope })
+      .then((s) => live && setStats(s))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [choice]);
+
+  return html`<div>
+    <${PageTitle} title=${t('dashboard.title')}>${t('dashboard.title')}<//>
+    <p class="lead">${t('dashboard.intro')}</p>
+    <${PeriodPicker} choice=${choice} err=${err} />
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    ${!stats && !err && html`<${Loading} />`}
+    ${stats &&
+    html`<div class="dashboard" data-period=${stats.period} data-as-of=${stats.as_of}>
+      <${Headline} stats=${stats} scope=${choice.scope} />
+      <div class="columns">
+        <${StatusByBody} stats=${stats} scope=${choice.scope} />
+        <${Trend} stats=${stats} choice=${choice} />
+      </div>
+      <${CompletionByUnit} stats=${stats} scope=${choice.scope} />
+      <${ByField} stats=${stats} scope=${choice.scope} />
+    </div>`}
+  </div>`;
+}

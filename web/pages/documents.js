@@ -1,0 +1,420 @@
+// Source documents (Government resolutions, provincial plans, conclusion notices): the
+// list with search (GET /api/v1/documents), the secretariat's registration form
+// (POST /api/v1/documents) and the document page with its tasks
+// (GET /api/v1/tasks?document=ID) and, for the secretariat, a form that adds one task at
+// a time (POST /api/v1/tasks with document_id).
+
+import { html, useState, useEffect } from '../lib.js';
+import { useApp } from '../context.js';
+import { get, post } from '../api.js';
+import { Link, navigate, hrefWith } from '../router.js';
+import { today, formatDate } from '../i18n.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Notice,
+  Loading,
+  Field,
+  SelectField,
+  TextAreaField,
+  errorsFor,
+  problemText,
+  formProblemText,
+} from '../components.js';
+import { UnitPicker } from '../pickers.js';
+import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../taskkit.js';
+import { TaskTable } from './tasks.js';
+
+const PAGE_SIZE = 50;
+const TASKS_PAGE = 100;
+
+const isSecretariat = (me) => me.roles.includes('secretariat');
+
+function bodyChoices(t, empty) {
+  return [{ value: '', label: empty }, ...BODIES.map((b) => ({ value: b, label: t(`body.${b}`) }))];
+}
+
+export function DocumentsPage({ query }) {
+  const { t, me } = useApp();
+  const asked = query.get('q') || '';
+  const cursor = query.get('cursor') || '';
+  const [q, setQ] = useState(asked);
+  const [page, setPage] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => setQ(asked), [asked]);
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    setPage(null);
+    get('/documents', { q: asked, limit: PAGE_SIZE, cursor })
+      .then((p) => live && setPage(p))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [asked, cursor]);
+
+  const submit = (ev) => {
+    ev.preventDefault();
+    navigate(hrefWith('/documents', { q: q.trim() }));
+  };
+
+  return html`<div>
+    <${PageTitle} title=${t('documents.title')}>${t('documents.title')}<//>
+    <div class="toolbar">
+      <form class="inline-form" role="search" onSubmit=${submit}>
+        <div class="field">
+          <label for="doc-q">${t('documents.search_label')}</label>
+          <input id="doc-q" type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} />
+        </div>
+        <button type="submit">${t('common.search')}</button>
+      </form>
+      ${isSecretariat(me) &&
+      html`<${Link} class="button primary" href="/documents/new">${t('documents.add')}<//>`}
+    </div>
+    <${ErrorBox} err=${err} />
+    ${!page && !err && html`<${Loading} />`}
+    ${page &&
+    (page.items.length === 0
+      ? html`<p role="status">${asked ? t('documents.no_results', { q: asked }) : t('documents.none')}</p>`
+      : html`<div class="table-wrap">
+          <table class="documents">
+            <caption class="sr-only">${t('documents.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">${t('document.number')}</th>
+                <th scope="col">${t('document.issued_on')}</th>
+                <th scope="col">${t('document.title_label')}</th>
+                <th scope="col">${t('document.issuer')}</th>
+                <th scope="col" class="num">${t('document.tasks')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.items.map(
+                (d) => html`<tr key=${d.id}>
+                  <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
+                  <td class="nowrap">${formatDate(t, d.issued_on)}</td>
+                  <td>${d.title}</td>
+                  <td>${d.issuer}</td>
+                  <td class="num">${d.tasks}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`)}
+    ${(cursor || (page && page.next)) &&
+    html`<nav class="pager" aria-label=${t('common.pages')}>
+      ${cursor && html`<${Link} class="button" href=${hrefWith('/documents', { q: asked })}>${t('common.first')}<//>`}
+      ${page &&
+      page.next &&
+      html`<${Link} class="button" rel="next" href=${hrefWith('/documents', { q: asked, cursor: page.next })}>
+        ${t('common.next')}
+      <//>`}
+    </nav>`}
+  </div>`;
+}
+
+export function DocumentNewPage() {
+  const { t } = useApp();
+  const [form, setForm] = useState({ number: '', issuer: '', issued_on: '', title: '', assigning_body: '' });
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    const body = {};
+    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
+    try {
+      const d = await post('/documents', body);
+      navigate(hrefWith(documentHref(d.id), { created: '1' }));
+    } catch (e) {
+      setErr(e);
+      setBusy(false);
+    }
+  };
+
+  return html`<div>
+    <p class="breadcrumb"><${Link} href="/documents">${t('documents.title')}<//></p>
+    <${PageTitle} title=${t('documents.add')}>${t('documents.add')}<//>
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field}
+        label=${t('document.number')}
+        name="number"
+        hint=${t('document.number_hint')}
+        autocomplete="off"
+        required
+        value=${form.number}
+        onInput=${set('number')}
+        error=${errorsFor(t, err, 'number')}
+      />
+      <${Field}
+        label=${t('document.issuer')}
+        name="issuer"
+        required
+        value=${form.issuer}
+        onInput=${set('issuer')}
+        error=${errorsFor(t, err, 'issuer')}
+      />
+      <${Field}
+        label=${t('document.issued_on')}
+        name="issued_on"
+        type="date"
+        required
+        value=${form.issued_on}
+        onInput=${set('issued_on')}
+        error=${errorsFor(t, err, 'issued_on')}
+      />
+      <${TextAreaField}
+        label=${t('document.title_label')}
+        name="title"
+        rows="3"
+        required
+        value=${form.title}
+        onInput=${set('title')}
+        error=${errorsFor(t, err, 'title')}
+      />
+      <${SelectField}
+        label=${t('document.assigning_body')}
+        name="assigning_body"
+        required
+        value=${form.assigning_body}
+        onInput=${set('assigning_body')}
+        options=${bodyChoices(t, t('common.choose'))}
+        error=${errorsFor(t, err, 'assigning_body')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('documents.add_submit')}</button>
+        <${Link} href="/documents">${t('common.cancel')}<//>
+      </div>
+    </form>
+  </div>`;
+}
+
+const EMPTY_TASK = { title: '', ref: '', field: '', assigning_body: '', assigned_on: '', deadline: '' };
+
+function AddTaskForm({ doc, onAdded }) {
+  const { t } = useApp();
+  const [form, setForm] = useState(EMPTY_TASK);
+  const [lead, setLead] = useState(null);
+  const [coord, setCoord] = useState([]);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState('');
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+
+  const addCoord = (u) => setCoord((list) => (list.some((x) => x.id === u.id) ? list : [...list, u]));
+  const dropCoord = (id) => setCoord((list) => list.filter((x) => x.id !== id));
+
+  const submit = async (ev) => {
+    ev.preventDefault();
+    setBusy(true);
+    setErr(null);
+    setNotice('');
+    const body = { document_id: doc.id };
+    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
+    if (lead) body.lead_unit_id = lead.id;
+    if (coord.length) body.coordinating_units = coord.map((u) => u.id);
+    try {
+      const task = await post('/tasks', body);
+      setForm(EMPTY_TASK);
+      setLead(null);
+      setCoord([]);
+      setNotice(t('document.task_added', { title: task.title }));
+      onAdded(task);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<section class="panel" aria-labelledby="add-task-h">
+    <h2 id="add-task-h">${t('document.add_task')}</h2>
+    <${Notice} text=${notice} />
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${TextAreaField}
+        label=${t('task.title')}
+        name="title"
+        rows="2"
+        required
+        value=${form.title}
+        onInput=${set('title')}
+        error=${errorsFor(t, err, 'title')}
+      />
+      <${Field}
+        label=${t('task.ref_optional')}
+        name="ref"
+        hint=${t('task.ref_hint')}
+        autocomplete="off"
+        value=${form.ref}
+        onInput=${set('ref')}
+        error=${errorsFor(t, err, 'ref')}
+      />
+      <${UnitPicker}
+        label=${t('task.lead_unit')}
+        value=${lead}
+        onChange=${setLead}
+        error=${errorsFor(t, err, 'lead_unit_id')}
+      />
+      <div class="coord">
+        <${UnitPicker}
+          label=${t('task.coordinating_optional')}
+          hideChosen
+          value=${null}
+          onChange=${addCoord}
+          error=${errorsFor(t, err, 'coordinating_units')}
+        />
+        ${coord.length > 0 &&
+        html`<ul class="chips" aria-label=${t('task.coordinating_units')}>
+          ${coord.map(
+            (u) => html`<li key=${u.id}>
+              ${u.name} <span class="code">${u.code}</span>
+              <button
+                type="button"
+                class="link-like"
+                aria-label=${t('task.coord_remove', { name: u.name })}
+                onClick=${() => dropCoord(u.id)}
+              >
+                ${t('common.remove')}
+              </button>
+            </li>`,
+          )}
+        </ul>`}
+      </div>
+      <${SelectField}
+        label=${t('task.field')}
+        name="field"
+        required
+        value=${form.field}
+        onInput=${set('field')}
+        options=${fieldOptions(t, t('common.choose'))}
+        error=${errorsFor(t, err, 'field')}
+      />
+      <${SelectField}
+        label=${t('task.assigning_body')}
+        name="assigning_body"
+        value=${form.assigning_body}
+        onInput=${set('assigning_body')}
+        options=${bodyChoices(t, t('document.body_default', { body: bodyName(t, doc.assigning_body) }))}
+        error=${errorsFor(t, err, 'assigning_body')}
+      />
+      <${Field}
+        label=${t('task.assigned_on_optional')}
+        name="assigned_on"
+        type="date"
+        hint=${t('task.assigned_on_hint', { date: formatDate(t, doc.issued_on) })}
+        value=${form.assigned_on}
+        onInput=${set('assigned_on')}
+        error=${errorsFor(t, err, 'assigned_on')}
+      />
+      <${Field}
+        label=${t('task.deadline_optional')}
+        name="deadline"
+        type="date"
+        hint=${t('task.deadline_hint')}
+        value=${form.deadline}
+        onInput=${set('deadline')}
+        error=${errorsFor(t, err, 'deadline')}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('document.add_task_submit')}</button>
+      </div>
+    </form>
+  </section>`;
+}
+
+export function DocumentPage({ params, query }) {
+  const { t, me } = useApp();
+  const created = query.get('created');
+  const [doc, setDoc] = useState(null);
+  const [err, setErr] = useState(null);
+  const [tasks, setTasks] = useState(null);
+  const [next, setNext] = useState(null);
+  const [tasksErr, setTasksErr] = useState(null);
+  const [version, setVersion] = useState(0);
+  const date = today();
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    get(`/documents/${encodeURIComponent(params.id)}`)
+      .then((d) => live && setDoc(d))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [params.id, version]);
+
+  const loadTasks = async (cursor) => {
+    setTasksErr(null);
+    try {
+      const page = await get('/tasks', { document: params.id, date, limit: TASKS_PAGE, cursor });
+      setTasks((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+      setNext(page.next || null);
+    } catch (e) {
+      setTasksErr(e);
+    }
+  };
+
+  useEffect(() => {
+    loadTasks(null);
+  }, [params.id, version]);
+
+  if (err) {
+    return html`<div>
+      <${PageTitle} title=${t('document.page_title')}>${t('document.page_title')}<//>
+      <p class="alert alert-error" role="alert">
+        ${err.status === 404 ? t('document.not_found') : problemText(t, err)}
+      </p>
+      <p><${Link} href="/documents">${t('documents.title')}<//></p>
+    </div>`;
+  }
+  if (!doc) return html`<${Loading} />`;
+
+  return html`<div>
+    <p class="breadcrumb"><${Link} href="/documents">${t('documents.title')}<//></p>
+    <${PageTitle} title=${doc.number}>${doc.number}<//>
+    <${Notice} text=${created ? t('documents.created', { number: doc.number }) : ''} />
+    <p class="lead">${doc.title}</p>
+    <section class="panel" aria-labelledby="doc-facts-h">
+      <h2 id="doc-facts-h">${t('document.facts')}</h2>
+      <dl class="facts">
+        <dt>${t('document.number')}</dt>
+        <dd>${doc.number}</dd>
+        <dt>${t('document.issuer')}</dt>
+        <dd>${doc.issuer}</dd>
+        <dt>${t('document.issued_on')}</dt>
+        <dd>${formatDate(t, doc.issued_on)}</dd>
+        <dt>${t('document.assigning_body')}</dt>
+        <dd>${bodyName(t, doc.assigning_body)}</dd>
+        <dt>${t('document.tasks')}</dt>
+        <dd>${doc.tasks}</dd>
+      </dl>
+    </section>
+    <section class="panel" aria-labelledby="doc-tasks-h">
+      <h2 id="doc-tasks-h">${t('document.tasks_title')}</h2>
+      <${ErrorBox} err=${tasksErr} />
+      ${tasks === null && !tasksErr && html`<${Loading} />`}
+      ${tasks &&
+      (tasks.length === 0
+        ? html`<p>${t('document.no_tasks')}</p>`
+        : html`<${TaskTable}
+              items=${tasks}
+              date=${date}
+              caption=${t('document.tasks_title')}
+              showDocument=${false}
+            />
+            <p>
+              <${Link} href=${tasksHref({ document: doc.id })}>${t('document.tasks_filter')}<//>
+            </p>`)}
+      ${next && html`<button type="button" onClick=${() => loadTasks(next)}>${t('common.more')}</button>`}
+    </section>
+    ${isSecretariat(me) && html`<${AddTaskForm} doc=${doc} onAdded=${() => setVersion((v) => v + 1)} />`}
+  </div>`;
+}

@@ -1,0 +1,169 @@
+// Choosers that search the API instead of listing everything: a unit by code or name
+// (GET /api/v1/units?q=) and a source document by number or title (GET /api/v1/documents?q=).
+// Both are fieldsets with a search box whose Enter key searches instead of submitting the
+// surrounding form, a polite "chosen" line, and the results as buttons.
+
+import { html, useState, useId } from './lib.js';
+import { useApp } from './context.js';
+import { get } from './api.js';
+import { today } from './i18n.js';
+import { ErrorBox } from './components.js';
+
+/**
+ * The shared search-and-pick fieldset. 'search(q)' resolves to a list of items; 'exact'
+ * (optional) picks one of them at once; 'itemText(item)' renders an item; 'chosenText'
+ * is the line that says what is chosen ('' hides it); 'onClear' (optional) adds a button
+ * that removes the choice.
+ */
+function SearchPicker({
+  className,
+  legend,
+  findLabel,
+  resultsLabel,
+  noResults,
+  chosenText,
+  search,
+  exact,
+  itemText,
+  onPick,
+  onClear,
+  clearLabel,
+  error,
+}) {
+  const { t } = useApp();
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState(null);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const hasError = error && error.length > 0;
+
+  const find = async () => {
+    const query = q.trim();
+    if (!query) return;
+    setBusy(true);
+    setErr(null);
+    try {
+      const items = await search(query);
+      const hit = exact ? items.find((item) => exact(item, query)) : null;
+      if (hit) {
+        onPick(hit);
+        setResults(null);
+      } else {
+        setResults(items);
+      }
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (ev) => {
+    // Enter searches instead of submitting the whole form.
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      find();
+    }
+  };
+
+  return html`<fieldset class=${`field ${className}${hasError ? ' has-error' : ''}`}>
+    <legend>${legend}</legend>
+    ${chosenText !== '' &&
+    html`<p class="chosen" id=${`${id}-chosen`} aria-live="polite">
+      ${chosenText}
+      ${onClear &&
+      html` <button type="button" class="link-like" onClick=${onClear}>${clearLabel}</button>`}
+    </p>`}
+    <div class="inline-form">
+      <div class="field">
+        <label for=${`${id}-find`}>${findLabel}</label>
+        <input
+          id=${`${id}-find`}
+          type="search"
+          value=${q}
+          aria-describedby=${hasError ? `${id}-error` : chosenText !== '' ? `${id}-chosen` : undefined}
+          onInput=${(e) => setQ(e.currentTarget.value)}
+          onKeyDown=${onKeyDown}
+        />
+      </div>
+      <button type="button" onClick=${find} disabled=${busy}>${t('common.search')}</button>
+    </div>
+    ${hasError && html`<p class="field-error" id=${`${id}-error`}>${error.join(' ')}</p>`}
+    <${ErrorBox} err=${err} />
+    ${results &&
+    (results.length === 0
+      ? html`<p role="status">${noResults(q.trim())}</p>`
+      : html`<ul class="pick-list" aria-label=${resultsLabel}>
+          ${results.map(
+            (item) => html`<li key=${item.id}>
+              <button
+                type="button"
+                class="link-like"
+                onClick=${() => {
+                  onPick(item);
+                  setResults(null);
+                  setQ('');
+                }}
+              >
+                ${itemText(item)}
+              </button>
+            </li>`,
+          )}
+        </ul>`)}
+  </fieldset>`;
+}
+
+/**
+ * Chooses a unit by code or by searching names (GET /api/v1/units?q=). 'value' is the
+ * chosen unit {id, code, name} or null; an exact code match is chosen at once.
+ * 'onClear' adds a "remove" button (for optional choices such as a list filter);
+ * 'hideChosen' leaves out the "chosen" line (when the caller lists the choices itself).
+ */
+export function UnitPicker({ value, onChange, error, label, onClear, hideChosen }) {
+  const { t } = useApp();
+  let chosenText = value
+    ? t('user.unit_chosen', { name: value.name || `#${value.id}`, code: value.code || '' })
+    : t('user.unit_none');
+  if (hideChosen) chosenText = '';
+  return html`<${SearchPicker}
+    className="unit-picker"
+    legend=${label || t('user.unit')}
+    findLabel=${t('user.unit_find')}
+    resultsLabel=${t('user.unit_results')}
+    noResults=${(q) => t('units.no_results', { q })}
+    chosenText=${chosenText}
+    search=${async (q) => (await get('/units', { q, date: today(), limit: 20 })).items || []}
+    exact=${(u, q) => u.code.toLowerCase() === q.toLowerCase()}
+    itemText=${(u) => html`${u.name} <span class="code">${u.code}</span>`}
+    onPick=${onChange}
+    onClear=${value && onClear ? onClear : null}
+    clearLabel=${t('common.remove')}
+    error=${error}
+  />`;
+}
+
+/**
+ * Chooses a source document by number or title (GET /api/v1/documents?q=); an exact
+ * number match is chosen at once. 'value' is the chosen document {id, number, title}.
+ */
+export function DocumentPicker({ value, onChange, error, label, onClear }) {
+  const { t } = useApp();
+  return html`<${SearchPicker}
+    className="document-picker"
+    legend=${label || t('document.title')}
+    findLabel=${t('documents.search_label')}
+    resultsLabel=${t('documents.results')}
+    noResults=${(q) => t('documents.no_results', { q })}
+    chosenText=${value
+      ? t('documents.chosen', { number: value.number || `#${value.id}` })
+      : t('documents.none_chosen')}
+    search=${async (q) => (await get('/documents', { q, limit: 20 })).items || []}
+    exact=${(d, q) => d.number.toLowerCase() === q.toLowerCase()}
+    itemText=${(d) => html`<span class="code">${d.number}</span> ${d.title}`}
+    onPick=${onChange}
+    onClear=${value && onClear ? onClear : null}
+    clearLabel=${t('common.remove')}
+    error=${error}
+  />`;
+}
