@@ -266,11 +266,12 @@ struct rf_task_input {
 
 struct rf_task_list_query {
     const char *date;   /* the day statuses are judged on; NULL: today */
-    const char *status; /* only tasks in this status on 'date' */
+    const char *status; /* only tasks in these statuses on 'date', joined by ',' */
+    int due;            /* only tasks already due on 'date' (deadline then passed or today) */
     int64_t document_id;
     int64_t lead_unit_id;
     const char *field;
-    const char *assigning_body;
+    const char *assigning_body; /* joined by ',' */
     const char *assigned_from, *assigned_to;
     const char *deadline_from, *deadline_to;
     const char *text;

@@ -396,10 +396,11 @@ static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_ac
     *ncoord = 0;
     t->province_id = actor->province_id;
     if (in->document_number && *in->document_number)
-        rc = rf_store_document_get_by_number(s, actor->province_id, in->document_number, &doc);
+        rc = rf_store_document_find(s, actor->province_id, 0, in->document_number, &doc);
     else
-        rc = in->document_id ? rf_store_document_get(s, actor->province_id, in->document_id, &doc)
-                             : RF_EINVAL;
+        rc = in->document_id
+                 ? rf_store_document_find(s, actor->province_id, in->document_id, NULL, &doc)
+                 : RF_EINVAL;
     if (rc == RF_EINVAL)
         return rf_error_set(err, RF_EINVAL, at(f, n, i, "document_id"), "required",
                             "the source document is required");
@@ -558,7 +559,8 @@ struct list_ctx {
     struct rf_store *s;
     const struct rf_actor *actor;
     struct rf_date on;
-    int status; /* -1: any */
+    unsigned statuses; /* bit per status kept; 0: any */
+    int due;           /* 1: only tasks already due on 'on' */
     rf_task_row_fn fn;
     void *ctx;
 };
@@ -566,12 +568,36 @@ struct list_ctx {
 static int list_row(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
 {
     struct list_ctx *l = ctx;
-    enum rf_task_status st = status_of(t, dl, n, l->on, NULL);
+    int due = 0;
+    enum rf_task_status st = status_of(t, dl, n, l->on, &due);
 
-    if (l->status >= 0 && (int)st != l->status)
+    if (l->statuses && (st == RF_TASK_NOT_ASSIGNED || !(l->statuses & (1u << st))))
+        return 0;
+    if (l->due && !due)
         return 0;
     return l->fn(l->ctx, t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st));
 }
+
+/* "done_on_time,done_late" as status bits; RF_EINVAL naming 'status' for an unknown one. */
+static int parse_statuses(const char *list, unsigned *out, struct rf_error *err)
+{
+    const char *p = list;
+
+    *out = 0;
+    while (p && *p) {
+        char name[RF_WORD_MAX];
+        size_t len = strcspn(p, ",");
+        enum rf_task_status st;
+        snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), p);
+        if (len >= sizeof(name) || rf_task_status_parse(name, &st) != RF_OK)
+            return rf_error_set(err, RF_EINVAL, "status", "enum", "unknown status '%s'", name);
+        *out |= 1u << st;
+        p += len + (p[len] == ',');
+    }
+    return RF_OK;
+}
+
+static int parse_bodies(const char *list, unsigned *out, struct rf_error *err);
 
 int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_task_list_query *q, rf_task_row_fn fn, void *ctx,
@@ -582,29 +608,25 @@ int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
     char date[RF_DATE_LEN], from[RF_DATE_LEN], to[RF_DATE_LEN], dfrom[RF_DATE_LEN],
         dto[RF_DATE_LEN];
     char *fold = NULL;
-    enum rf_task_status st;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
     if (rc != RF_OK)
         return rc;
     memset(&l, 0, sizeof(l));
-    l.status = -1;
     if (q->date && *q->date)
         (void)!check_date(q->date, "date", 1, date, err);
     else
         rf_app_today(app, date);
-    if (q->status && *q->status) {
-        if (rf_task_status_parse(q->status, &st) != RF_OK)
-            rf_error_set(err, RF_EINVAL, "status", "enum", "unknown status '%s'", q->status);
-        else
-            l.status = (int)st;
-    }
+    if (q->status && *q->status)
+        (void)!parse_statuses(q->status, &l.statuses, err);
+    l.due = q->due;
     if (q->field && !rf_task_field_known(q->field))
         rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", q->field);
-    if (q->assigning_body && !rf_task_body_known(q->assigning_body))
-        rf_error_set(err, RF_EINVAL, "assigning_body", "enum", "unknown assigning body '%s'",
-                     q->assigning_body);
+    if (q->assigning_body) {
+        unsigned bodies;
+        (void)!parse_bodies(q->assigning_body, &bodies, err);
+    }
     (void)!check_date(q->assigned_from, "assigned_from", 0, from, err);
     (void)!check_date(q->assigned_to, "assigned_to", 0, to, err);
     (void)!check_date(q->deadline_from, "deadline_from", 0, dfrom, err);
@@ -632,7 +654,7 @@ int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
     sq.text_fold = fold;
     sq.after_id = q->after_id;
     /* a status is judged here, after the query: then the rows run until the page is full */
-    sq.limit = l.status >= 0 ? 0 : q->limit;
+    sq.limit = l.statuses || l.due ? 0 : q->limit;
     l.actor = actor;
     l.fn = fn;
     l.ctx = ctx;

@@ -280,6 +280,12 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     memset(&q, 0, sizeof(q));
     q.date = rf_query(r, "date");
     q.status = rf_query(r, "status");
+    {
+        int64_t due;
+        if (rf_query_int(r, "due", 0, 1, 0, &due, &err) != RF_OK)
+            return rf_reply_bad_input(r, &err);
+        q.due = (int)due;
+    }
     q.document_id = document;
     q.lead_unit_id = lead;
     q.field = rf_query(r, "field");

@@ -331,8 +331,8 @@ struct rf_task_query {
     int64_t document_id;
     int64_t lead_unit_id; /* led by this unit or a unit that is or was under it */
     const char *field;
-    const char *assigning_body;
-    const char *assigned_from; /* assigned_on within [from, to] */
+    const char *assigning_body; /* known names joined by ',' */
+    const char *assigned_from;  /* assigned_on within [from, to] */
     const char *assigned_to;
     const char *deadline_from; /* latest deadline within [from, to] */
     const char *deadline_to;
@@ -354,6 +354,12 @@ int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
                           struct rf_document *out) RF_MUST_CHECK;
 int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, const char *number,
                                     struct rf_document *out) RF_MUST_CHECK;
+/*
+ * The document with 'number' (when not NULL) or 'id', without counting its
+ * tasks (d->tasks is -1): for lookups on the way to a write.
+ */
+int rf_store_document_find(struct rf_store *s, int64_t province_id, int64_t id, const char *number,
+                           struct rf_document *out) RF_MUST_CHECK;
 /* Documents in id order, their titles or numbers containing 'text_fold' (NULL: all). */
 int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char *text_fold,
                             int64_t after_id, int limit, rf_document_fn fn,

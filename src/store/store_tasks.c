@@ -15,9 +15,13 @@
 
 /* ---- documents ---- */
 
+/* the last column counts the document's tasks: a read for people, not for lookups */
 #define DOC_COLS                                                                                   \
     "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
     " d.created_at, d.updated_at, (SELECT COUNT(*) FROM tasks t WHERE t.document_id = d.id)"
+#define DOC_COLS_LIGHT                                                                             \
+    "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
+    " d.created_at, d.updated_at, -1"
 
 static void read_document(struct rf_store *s, struct rf_rows *r, struct rf_document *d)
 {
@@ -89,6 +93,19 @@ int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, con
     return document_one(
         s, "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.number = ?",
         PARAMS(P_INT(province_id), P_TEXT(number)), out);
+}
+
+int rf_store_document_find(struct rf_store *s, int64_t province_id, int64_t id, const char *number,
+                           struct rf_document *out)
+{
+    if (number)
+        return document_one(s,
+                            "SELECT " DOC_COLS_LIGHT
+                            " FROM documents d WHERE d.province_id = ? AND d.number = ?",
+                            PARAMS(P_INT(province_id), P_TEXT(number)), out);
+    return document_one(
+        s, "SELECT " DOC_COLS_LIGHT " FROM documents d WHERE d.province_id = ? AND d.id = ?",
+        PARAMS(P_INT(province_id), P_INT(id)), out);
 }
 
 int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char *text_fold,
@@ -286,44 +303,90 @@ int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char
          " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
          " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
 
+/* the filters every task list shares, after the lead unit's condition */
+#define TASK_FILTERS                                                                               \
+    "  AND (? = 1 OR t.lead_unit_id IN (SELECT id FROM scope)"                                     \
+    "       OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id"                        \
+    "                  AND tu.unit_id IN (SELECT id FROM scope)))"                                 \
+    "  AND (CAST(? AS BIGINT) IS NULL OR t.document_id = ?)"                                       \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.field = ?)"                                               \
+    "  AND (CAST(? AS TEXT) IS NULL"                                                               \
+    "       OR (',' || CAST(? AS TEXT) || ',') LIKE ('%,' || t.assigning_body || ',%'))"           \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on >= ?)"                                        \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on <= ?)"                                        \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.deadline >= ?)"                                           \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.deadline <= ?)"                                           \
+    "  AND (CAST(? AS TEXT) IS NULL OR t.title_fold LIKE ? ESCAPE '\\'"                            \
+    "       OR lower(COALESCE(t.ref, '')) LIKE ? ESCAPE '\\')"                                     \
+    "  AND t.id > ? ORDER BY t.id LIMIT ?)"                                                        \
+    " SELECT " TASK_COLS " FROM page JOIN tasks t ON t.id = page.id" TASK_JOINS TASK_ORDER
+
+/*
+ * Three statements, chosen by the lead unit filter so that each can use the
+ * index on (province, lead unit, id): none, a unit that never held others
+ * (an equality: the rows come in id order and the page stops early), or a
+ * unit with a subtree (its units, then sorted).
+ */
+static const char tasks_any_lead[] = "WITH RECURSIVE " EVER_UNDER(
+    "scope") ","
+             " page AS (SELECT t.id FROM tasks t WHERE t.province_id = ?"
+             "  AND ? = 0" TASK_FILTERS;
+static const char tasks_one_lead[] = "WITH RECURSIVE " EVER_UNDER(
+    "scope") ","
+             " page AS (SELECT t.id FROM tasks t WHERE t.province_id = ?"
+             "  AND t.lead_unit_id = ?" TASK_FILTERS;
+static const char tasks_lead_tree[] = "WITH RECURSIVE " EVER_UNDER("scope") ", " EVER_UNDER(
+    "lead") ","
+            " page AS (SELECT t.id FROM tasks t WHERE t.province_id = ?"
+            "  AND t.lead_unit_id IN (SELECT id FROM lead) AND ? > 0" TASK_FILTERS;
+
 int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_task_fn fn, void *ctx)
 {
-    static const char sql[] = "WITH RECURSIVE " EVER_UNDER("scope") ", " EVER_UNDER(
-        "lead") ","
-                " page AS (SELECT t.id FROM tasks t WHERE t.province_id = ?"
-                "  AND (? = 1 OR t.lead_unit_id IN (SELECT id FROM scope)"
-                "       OR EXISTS (SELECT 1 FROM task_units tu WHERE tu.task_id = t.id"
-                "                  AND tu.unit_id IN (SELECT id FROM scope)))"
-                "  AND (CAST(? AS BIGINT) IS NULL OR t.document_id = ?)"
-                "  AND (CAST(? AS BIGINT) IS NULL OR t.lead_unit_id IN (SELECT id FROM lead))"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.field = ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.assigning_body = ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on >= ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.assigned_on <= ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.deadline >= ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.deadline <= ?)"
-                "  AND (CAST(? AS TEXT) IS NULL OR t.title_fold LIKE ? ESCAPE '\\'"
-                "       OR lower(COALESCE(t.ref, '')) LIKE ? ESCAPE '\\')"
-                "  AND t.id > ? ORDER BY t.id LIMIT ?)"
-                " SELECT " TASK_COLS
-                " FROM page JOIN tasks t ON t.id = page.id" TASK_JOINS TASK_ORDER;
+    const char *sql = tasks_any_lead;
     char *pattern = rf_sq_like_pattern(q->text_fold);
+    struct rf_param p[40];
     struct rf_rows *r;
-    int rc;
+    int64_t held = 0;
+    int n = 0, rc;
 
-    rc = rf_sq_query(
-        s, sql,
-        PARAMS(P_INT(q->province_id), P_INT(q->all_units ? 0 : q->scope_root_id),
-               P_INT(q->province_id), P_INT(q->lead_unit_id), P_INT(q->province_id),
-               P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->document_id), P_OPT_INT(q->document_id),
-               P_OPT_INT(q->lead_unit_id), P_OPT_TEXT(q->field), P_OPT_TEXT(q->field),
-               P_OPT_TEXT(q->assigning_body), P_OPT_TEXT(q->assigning_body),
-               P_OPT_TEXT(q->assigned_from), P_OPT_TEXT(q->assigned_from),
-               P_OPT_TEXT(q->assigned_to), P_OPT_TEXT(q->assigned_to), P_OPT_TEXT(q->deadline_from),
-               P_OPT_TEXT(q->deadline_from), P_OPT_TEXT(q->deadline_to), P_OPT_TEXT(q->deadline_to),
-               P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
-               P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-        &r);
+    p[n++] = P_INT(q->province_id);
+    p[n++] = P_INT(q->all_units ? 0 : q->scope_root_id);
+    if (q->lead_unit_id) {
+        rc = rf_sq_one_int(s, "SELECT COUNT(*) FROM unit_links WHERE parent_id = ?",
+                           PARAMS(P_INT(q->lead_unit_id)), &held);
+        if (rc != RF_OK) {
+            free(pattern);
+            return rc;
+        }
+        sql = held ? tasks_lead_tree : tasks_one_lead;
+        if (held) {
+            p[n++] = P_INT(q->province_id);
+            p[n++] = P_INT(q->lead_unit_id);
+        }
+    }
+    p[n++] = P_INT(q->province_id);
+    p[n++] = P_INT(q->lead_unit_id);
+    p[n++] = P_INT(q->all_units ? 1 : 0);
+    p[n++] = P_OPT_INT(q->document_id);
+    p[n++] = P_OPT_INT(q->document_id);
+    p[n++] = P_OPT_TEXT(q->field);
+    p[n++] = P_OPT_TEXT(q->field);
+    p[n++] = P_OPT_TEXT(q->assigning_body);
+    p[n++] = P_OPT_TEXT(q->assigning_body);
+    p[n++] = P_OPT_TEXT(q->assigned_from);
+    p[n++] = P_OPT_TEXT(q->assigned_from);
+    p[n++] = P_OPT_TEXT(q->assigned_to);
+    p[n++] = P_OPT_TEXT(q->assigned_to);
+    p[n++] = P_OPT_TEXT(q->deadline_from);
+    p[n++] = P_OPT_TEXT(q->deadline_from);
+    p[n++] = P_OPT_TEXT(q->deadline_to);
+    p[n++] = P_OPT_TEXT(q->deadline_to);
+    p[n++] = P_TEXT(pattern);
+    p[n++] = P_TEXT(pattern);
+    p[n++] = P_TEXT(pattern);
+    p[n++] = P_INT(q->after_id);
+    p[n++] = P_INT(q->limit > 0 ? q->limit : NO_LIMIT);
+    rc = rf_sq_query(s, sql, p, n, &r);
     if (rc == RF_OK) {
         rc = each_task(s, r, fn, ctx);
         if (rc == RF_ENOTFOUND)

@@ -21,6 +21,17 @@ test('the server starts on the demo province and answers health', async () => {
     assert.equal(f.json.total.completion_rate, '29.32');
     assert.equal(f.json.total.in_progress + f.json.total.no_deadline, 94); // within deadline
     assert.equal(f.json.total.overdue, 0);
+    // every figure opens its tasks: the list filtered the same way holds the same numbers
+    const scope = '&date=2023-09-30&assigning_body=government,prime_minister' +
+      '&assigned_from=2023-01-01&assigned_to=2023-09-30&limit=1000';
+    const done = await chairman.get('/api/v1/tasks?status=done_on_time,done_late' + scope);
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.json.items.length, f.json.total.completed);
+    const due = await chairman.get('/api/v1/tasks?due=1' + scope);
+    assert.equal(due.json.items.length, f.json.total.due);
+    const bad = await chairman.get('/api/v1/tasks?status=done,overdue');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.errors[0].field, 'status');
   } finally {
     const { code } = await srv.stop();
     assert.equal(code, 0); // clean shutdown on SIGTERM

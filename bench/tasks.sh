@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Benchmarks of the task book, each beside a reference measured in the same run:
+#   1. the filtered task list (25 of 100,000 tasks, authenticated) beside nginx serving a
+#      static file of the same size, with the same wrk settings;
+#   2. durable task creation by 64 concurrent clients (POST /api/v1/tasks, each answered
+#      only once on disk) beside raw single-row SQLite inserts with synchronous=FULL
+#      (bench/sqlite_inserts.c).
+#   bench/tasks.sh [SECONDS]
+# Needs wrk, nginx and a C compiler (installed from Debian when missing) and build/reform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] || {
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq wrk nginx-light >/dev/null
+}
+[ -x build/reform ] || make build
+
+work=$(mktemp -d /tmp/reform-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers read the static file
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+db=sqlite:$work/bench.db
+
+# the demo province, then 100,000 tasks over its departments, fields and four years
+build/reform migrate --db "$db" >/dev/null 2>&1
+port=$((30000 + RANDOM % 10000))
+build/reform serve --db "$db" --demo --listen 127.0.0.1:$port --quiet --web web \
+  >"$work/demo.out" 2>"$work/reform.log" &
+echo $! > "$work/reform.pid"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+kill "$(cat "$work/reform.pid")"; sleep 0.5
+awk 'BEGIN {
+  split("direction institutions procedures apparatus civil_service public_finance digital_government", f, " ")
+  print "ref,document,title,assigning_body,lead_unit,coordinating_units,field,assigned_on,deadline,completed_on,extended_on,extended_deadline,extension_reason"
+  for (i = 1; i <= 100000; i++) {
+    y = 2023 + i % 4; m = 1 + i % 12; dept = sprintf("S%02d", 1 + i % 21)
+    done = (i % 3 == 0) ? sprintf("%d-%02d-20", y, m) : ""
+    printf "B-%06d,01/NQ-CP,Nhiệm vụ cải cách hành chính số %d,government,%s,,%s,2023-01-06,%d-%02d-28,%s,,,\n", i, i, dept, f[1 + int(i / 21) % 7], y, m, done
+  }
+}' > "$work/tasks.csv"
+echo "importing 100,000 tasks..."
+build/reform import tasks "$work/tasks.csv" --db "$db" >/dev/null
+
+build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web 2>>"$work/reform.log" &
+echo $! > "$work/reform.pid"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+session=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
+  -d '{"username":"secretariat","password":"demo-secretariat"}' "http://127.0.0.1:$port/api/v1/session")
+cookie=$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')
+csrf=$(printf '%s' "$session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+
+unit=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/units?q=S05&limit=1" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+list="http://127.0.0.1:$port/api/v1/tasks?lead_unit=$unit&field=procedures&date=2024-06-30&limit=25"
+curl -sf -H "Cookie: $cookie" "$list" > "$work/list.json"
+size=$(stat -c %s "$work/list.json")
+count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$work/list.json")
+
+mkdir -p "$work/www"
+head -c "$size" /dev/urandom > "$work/www/list.json"
+nport=$((port + 1))
+cat > "$work/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $work/www; }
+}
+CONF
+/usr/sbin/nginx -c "$work/nginx.conf"
+sleep 0.3
+
+# requests per second; a run with non-2xx answers or socket errors is refused
+rate() {
+  wrk "$@" > "$work/wrk.out"
+  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
+}
+median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
+ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
+
+echo "list: $count tasks of 100,000 ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds alternating"
+r_runs=() n_runs=()
+for round in 1 2 3; do
+  r_runs+=("$(rate -t2 -c32 -d"${secs}s" -H "Cookie: $cookie" "$list")")
+  n_runs+=("$(rate -t2 -c32 -d"${secs}s" "http://127.0.0.1:$nport/list.json")")
+  echo "  round $round: reform ${r_runs[-1]} req/s, nginx ${n_runs[-1]} req/s"
+done
+r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
+echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
+
+# durable creation: 64 clients; every answer waits for its commit to reach the disk
+document=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/documents?q=01%2FNQ-CP&limit=1" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+cat > "$work/create.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"document_id":$document,"title":"Nhiệm vụ đo tải","lead_unit_id":$unit,"field":"procedures","deadline":"2026-12-31"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+LUA
+cc -O2 -o "$work/sqlite_inserts" bench/sqlite_inserts.c -lsqlite3
+echo "creation: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: single-row inserts"
+c_runs=() s_runs=()
+for round in 1 2 3; do
+  before=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM tasks')
+  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/tasks")")
+  after=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM tasks')
+  rm -f "$work/raw.db"*
+  s_runs+=("$("$work/sqlite_inserts" "$work/raw.db" 3000)")
+  echo "  round $round: reform ${c_runs[-1]} tasks/s ($((after - before)) rows written), raw inserts ${s_runs[-1]} rows/s"
+done
+c=$(median "${c_runs[@]}"); s=$(median "${s_runs[@]}")
+echo "  medians: reform $c tasks/s, raw single-row inserts $s rows/s: $(ratio "$c" "$s") of raw"
+echo "server errors logged: $(grep -c ' error ' "$work/reform.log" || true)"
