@@ -210,7 +210,7 @@ function Headline({ stats, scope }) {
   const { t } = useApp();
   const total = stats.total;
   const base = baseFilters(stats, scope);
-  const due = { ...base, deadline_to: stats.as_of };
+  const due = { ...base, due: '1' };
   return html`<section aria-labelledby="figures-h">
     <h2 id="figures-h">
       ${t('dashboard.figures_title', {
@@ -547,7 +547,7 @@ function CompletionByUnit({ stats, scope }) {
                     <td class="num"><${CountLink} n=${r.overdue} href=${tasksHref({ ...u, status: 'overdue' })} /></td>
                     <td class="num">${formatRate(t, r.completion_rate)}</td>
                     <td class="num">
-                      <${CountLink} n=${r.due} href=${tasksHref({ ...u, deadline_to: stats.as_of })} />
+                      <${CountLink} n=${r.due} href=${tasksHref({ ...u, due: '1' })} />
                     </td>
                     <td class="num">${formatRate(t, r.due_completion_rate)}</td>
                   </tr>`;
@@ -667,7 +667,7 @@ function Trend({ stats, choice }) {
       assigned_to: minDate(stats.to, p.date),
       assigning_body: choice.scope,
     };
-    return tasksHref(dueOnly ? { ...f, deadline_to: p.date } : f);
+    return tasksHref(dueOnly ? { ...f, due: '1' } : f);
   };
 
   return html`<section class="panel chart-panel" aria-labelledby="trend-h">

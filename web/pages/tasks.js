@@ -52,6 +52,7 @@ const FILTERS = [
   'assigned_to',
   'document',
   'q',
+  'due',
 ];
 
 function filtersOf(query) {
@@ -130,6 +131,7 @@ function FilterSummary({ f, date, unit, doc }) {
       }),
     );
   }
+  if (f.due) parts.push(t('tasks.sum_due'));
   if (f.document) parts.push(t('tasks.sum_document', { number: (doc && doc.number) || `#${f.document}` }));
   if (f.q) parts.push(t('tasks.sum_text', { q: f.q }));
   if (!parts.length) return html`<p class="filter-summary">${t('tasks.sum_all', { date: formatDate(t, date) })}</p>`;
