@@ -1456,9 +1456,13 @@ static int check_header(struct rf_csv *c, const char *header, int *ncols, struct
 static void at_line(struct rf_error *err, int from, int line)
 {
     for (int i = from; err && i < err->n; i++) {
-        char msg[sizeof(err->item[i].message)];
+        char msg[sizeof(err->item[i].message) + 24];
+        size_t n;
         snprintf(msg, sizeof(msg), "line %d: %s", line, err->item[i].message);
-        memcpy(err->item[i].message, msg, sizeof(msg));
+        n = strlen(msg) < sizeof(err->item[i].message) ? strlen(msg)
+                                                       : sizeof(err->item[i].message) - 1;
+        memcpy(err->item[i].message, msg, n);
+        err->item[i].message[n] = '\0';
     }
 }
 

@@ -231,9 +231,13 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
             int bad = read_task(r, item, prefix, &in[i], &err);
             /* name the field with the task's place: "tasks[2].title" */
             for (int k = from; k < err.n; k++) {
-                char field[sizeof(err.item[k].field)];
+                char field[sizeof(err.item[k].field) + 32];
+                size_t len;
                 snprintf(field, sizeof(field), "tasks[%zu].%s", i, err.item[k].field);
-                memcpy(err.item[k].field, field, sizeof(field));
+                len = strlen(field) < sizeof(err.item[k].field) ? strlen(field)
+                                                                : sizeof(err.item[k].field) - 1;
+                memcpy(err.item[k].field, field, len);
+                err.item[k].field[len] = '\0';
             }
             if (bad != RF_OK)
                 break;
