@@ -1174,7 +1174,7 @@ static void named_tallies(const char *const *names, const struct rf_task_tally *
     int first = 1;
 
     rf_buf_addc(out, '[');
-    for (int i = 0; names[i] && i < 16; i++) {
+    for (int i = 0; i < 16 && names[i]; i++) {
         if (tallies[i].assigned == 0)
             continue;
         rf_buf_adds(out, first ? "{\"key\":" : ",{\"key\":");

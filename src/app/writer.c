@@ -117,26 +117,29 @@ void rf_app_writer_stop(struct rf_app *app)
 
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
 {
-    struct rf_write_job job;
+    struct rf_write_job *job;
     struct rf_store *s;
     int rc;
 
     if (strncmp(app->db_url, "sqlite:", 7) == 0 && writer_start(app) == RF_OK) {
-        memset(&job, 0, sizeof(job));
-        job.fn = fn;
-        job.ctx = ctx;
-        job.err = err;
+        /* the queue holds it until the writer marks it done; then it is ours to free */
+        job = rf_xcalloc(1, sizeof(*job));
+        job->fn = fn;
+        job->ctx = ctx;
+        job->err = err;
         pthread_mutex_lock(&app->wlock);
         if (app->wtail)
-            app->wtail->next = &job;
+            app->wtail->next = job;
         else
-            app->wqueue = &job;
-        app->wtail = &job;
+            app->wqueue = job;
+        app->wtail = job;
         pthread_cond_signal(&app->wready);
-        while (!job.done)
+        while (!job->done)
             pthread_cond_wait(&app->wdone, &app->wlock);
         pthread_mutex_unlock(&app->wlock);
-        return job.rc;
+        rc = job->rc;
+        free(job);
+        return rc;
     }
     RF_APP_STORE(app, s, err);
     rc = rf_store_begin(s);
