@@ -578,8 +578,29 @@ static int list_row(void *ctx, const struct rf_task *t, const struct rf_task_dea
     return l->fn(l->ctx, t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st));
 }
 
-/* "done_on_time,done_late" as status bits; RF_EINVAL naming 'status' for an unknown one. */
-static int parse_statuses(const char *list, unsigned *out, struct rf_error *err)
+/* The index of a status by name, or -1. */
+static int status_index(const char *name)
+{
+    enum rf_task_status st;
+
+    return rf_task_status_parse(name, &st) == RF_OK ? (int)st : -1;
+}
+
+/* The index of an assigning body by name, or -1. */
+static int body_index(const char *name)
+{
+    for (int i = 0; rf_task_bodies[i]; i++)
+        if (strcmp(rf_task_bodies[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/*
+ * Names joined by ',' ("done_on_time,done_late") as bits of their indexes by
+ * 'lookup'; RF_EINVAL naming 'field' for an unknown one.
+ */
+static int parse_names(const char *list, int (*lookup)(const char *), const char *field,
+                       unsigned *out, struct rf_error *err)
 {
     const char *p = list;
 
@@ -587,17 +608,16 @@ static int parse_statuses(const char *list, unsigned *out, struct rf_error *err)
     while (p && *p) {
         char name[RF_WORD_MAX];
         size_t len = strcspn(p, ",");
-        enum rf_task_status st;
+        int i;
         snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), p);
-        if (len >= sizeof(name) || rf_task_status_parse(name, &st) != RF_OK)
-            return rf_error_set(err, RF_EINVAL, "status", "enum", "unknown status '%s'", name);
-        *out |= 1u << st;
+        i = len < sizeof(name) ? lookup(name) : -1;
+        if (i < 0)
+            return rf_error_set(err, RF_EINVAL, field, "enum", "unknown %s '%s'", field, name);
+        *out |= 1u << i;
         p += len + (p[len] == ',');
     }
     return RF_OK;
 }
-
-static int parse_bodies(const char *list, unsigned *out, struct rf_error *err);
 
 int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_task_list_query *q, rf_task_row_fn fn, void *ctx,
@@ -619,13 +639,13 @@ int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
     else
         rf_app_today(app, date);
     if (q->status && *q->status)
-        (void)!parse_statuses(q->status, &l.statuses, err);
+        (void)!parse_names(q->status, status_index, "status", &l.statuses, err);
     l.due = q->due;
     if (q->field && !rf_task_field_known(q->field))
         rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", q->field);
     if (q->assigning_body) {
         unsigned bodies;
-        (void)!parse_bodies(q->assigning_body, &bodies, err);
+        (void)!parse_names(q->assigning_body, body_index, "assigning_body", &bodies, err);
     }
     (void)!check_date(q->assigned_from, "assigned_from", 0, from, err);
     (void)!check_date(q->assigned_to, "assigned_to", 0, to, err);
@@ -1187,27 +1207,6 @@ static void named_tallies(const char *const *names, const struct rf_task_tally *
     rf_buf_addc(out, ']');
 }
 
-/* "government,prime_minister" as bits of rf_task_bodies; RF_EINVAL for an unknown name. */
-static int parse_bodies(const char *list, unsigned *out, struct rf_error *err)
-{
-    const char *p = list;
-
-    *out = 0;
-    while (p && *p) {
-        char name[RF_WORD_MAX];
-        size_t len = strcspn(p, ",");
-        int i;
-        snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), p);
-        i = index_of(rf_task_bodies, name);
-        if (i < 0 || len >= sizeof(name))
-            return rf_error_set(err, RF_EINVAL, "assigning_body", "enum",
-                                "unknown assigning body '%s'", name);
-        *out |= 1u << i;
-        p += len + (p[len] == ',');
-    }
-    return RF_OK;
-}
-
 int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
                       const char *as_of, int64_t unit_id, const char *bodies, struct rf_buf *out,
                       struct rf_error *err)
@@ -1233,7 +1232,7 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
         return rf_error_set(err, RF_EINVAL, "period", "format",
                             "a period is YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-MM or "
                             "YYYY-MM-DD..YYYY-MM-DD");
-    if (parse_bodies(bodies, &body_bits, err) != RF_OK)
+    if (parse_names(bodies, body_index, "assigning_body", &body_bits, err) != RF_OK)
         return RF_EINVAL;
     rf_date_format(period.from, from);
     rf_date_format(period.to, to);
