@@ -63,6 +63,11 @@ int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *c
                                 "the database is unavailable");                                    \
     } while (0)
 
+/* Whether unit 'u' is in force on 'date' (valid_from <= date < valid_to). */
+int rf_app_unit_in_force(const struct rf_unit *u, const char *date);
+/* When 'u' ended on or before 'date', set 'date' to its last day in force. */
+void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN]);
+
 /* Map a store failure to an error the caller can show. */
 int rf_app_store_error(int rc, struct rf_error *err);
 

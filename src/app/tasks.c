@@ -369,8 +369,7 @@ static int check_unit(struct rf_store *s, const struct rf_actor *actor, int64_t 
         return rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field);
     rc = code && *code ? rf_store_unit_get_by_code(s, actor->province_id, code, date, &u)
                        : rf_store_unit_get(s, actor->province_id, id, date, &u);
-    if (rc == RF_OK &&
-        (strcmp(u.valid_from, date) > 0 || (u.valid_to[0] && strcmp(u.valid_to, date) <= 0)))
+    if (rc == RF_OK && !rf_app_unit_in_force(&u, date))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK && rf_app_scope_check(s, actor, u.id, date, NULL) != RF_OK)
         rc = RF_ENOTFOUND;
@@ -586,13 +585,19 @@ static int status_index(const char *name)
     return rf_task_status_parse(name, &st) == RF_OK ? (int)st : -1;
 }
 
+/* The index of 'name' in the NULL-terminated 'names', or -1. */
+static int index_of(const char *const *names, const char *name)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 /* The index of an assigning body by name, or -1. */
 static int body_index(const char *name)
 {
-    for (int i = 0; rf_task_bodies[i]; i++)
-        if (strcmp(rf_task_bodies[i], name) == 0)
-            return i;
-    return -1;
+    return index_of(rf_task_bodies, name);
 }
 
 /*
@@ -1123,14 +1128,6 @@ static struct bucket *bucket_of(struct stats *st, const struct rf_task *t)
     st->buckets[st->nbuckets].owned = 0;
     rf_task_tally_init(&st->buckets[st->nbuckets].tally);
     return &st->buckets[st->nbuckets++];
-}
-
-static int index_of(const char *const *names, const char *name)
-{
-    for (int i = 0; names[i]; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    return -1;
 }
 
 static int count_task(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)

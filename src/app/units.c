@@ -76,14 +76,12 @@ static int pick_date(struct rf_app *app, const char *date, const char *field, ch
     return RF_OK;
 }
 
-/* Whether 'u' is in force on 'date'. */
-static int in_force(const struct rf_unit *u, const char *date)
+int rf_app_unit_in_force(const struct rf_unit *u, const char *date)
 {
     return strcmp(u->valid_from, date) <= 0 && (!u->valid_to[0] || strcmp(u->valid_to, date) > 0);
 }
 
-/* The last day a unit was in force, when it ended before 'date'. */
-static void last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN])
+void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN])
 {
     struct rf_date end;
 
@@ -105,7 +103,7 @@ static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_
 
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
-    last_day_if_ended(u, date);
+    rf_app_unit_last_day_if_ended(u, date);
     if (strcmp(u->valid_from, date) > 0)
         snprintf(date, RF_DATE_LEN, "%s", u->valid_from);
     rc = rf_app_scope_check(s, actor, id, date, err);
@@ -177,7 +175,7 @@ int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_
         return rc;
     RF_APP_STORE(app, s, err);
     rc = rf_store_unit_get(s, actor->province_id, id, date, &u);
-    if (rc == RF_OK && !in_force(&u, date))
+    if (rc == RF_OK && !rf_app_unit_in_force(&u, date))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
         rc = rf_app_scope_check(s, actor, id, date, err);
@@ -273,7 +271,7 @@ static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_
     if (parent_id <= 0)
         return rf_error_set(err, RF_EINVAL, "parent_id", "required", "a parent unit is required");
     rc = rf_store_unit_get(s, actor->province_id, parent_id, from, &parent);
-    if (rc == RF_OK && !in_force(&parent, from))
+    if (rc == RF_OK && !rf_app_unit_in_force(&parent, from))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK && rf_app_scope_check(s, actor, parent_id, from, NULL) != RF_OK)
         rc = RF_ENOTFOUND;
@@ -565,7 +563,7 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
         rc = check_within_validity(&before, date, "date", err);
     if (rc == RF_OK && successor_id) {
         rc = rf_store_unit_get(s, actor->province_id, successor_id, date, &successor);
-        if (rc == RF_OK && !in_force(&successor, date))
+        if (rc == RF_OK && !rf_app_unit_in_force(&successor, date))
             rc = RF_ENOTFOUND;
         if (rc == RF_OK && rf_app_scope_check(s, actor, successor_id, date, NULL) != RF_OK)
             rc = RF_ENOTFOUND;

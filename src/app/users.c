@@ -52,13 +52,10 @@ static void scope_date(struct rf_app *app, struct rf_store *s, int64_t province_
                        char date[RF_DATE_LEN])
 {
     struct rf_unit u;
-    struct rf_date end;
 
     rf_app_today(app, date);
-    if (rf_store_unit_get(s, province_id, unit_id, date, &u) != RF_OK || !u.valid_to[0] ||
-        strcmp(u.valid_to, date) > 0 || rf_date_parse(u.valid_to, &end) != RF_OK)
-        return;
-    rf_date_format(rf_date_from_days(rf_date_to_days(end) - 1), date);
+    if (rf_store_unit_get(s, province_id, unit_id, date, &u) == RF_OK)
+        rf_app_unit_last_day_if_ended(&u, date);
 }
 
 int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,

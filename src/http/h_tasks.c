@@ -28,14 +28,6 @@ static int add_task(void *ctx, const struct rf_task *t, const char *status)
     return 0;
 }
 
-/* 400 for our own reading errors (bad query), else the app's status. */
-static enum MHD_Result fail(struct rf_req *r, const struct rf_error *err, int query)
-{
-    if (query && err->n && err->code == RF_EINVAL)
-        return rf_reply_bad_input(r, err);
-    return rf_reply_error(r, err);
-}
-
 enum MHD_Result rf_h_documents_list(struct rf_req *r)
 {
     struct rf_error err;
@@ -52,7 +44,7 @@ enum MHD_Result rf_h_documents_list(struct rf_req *r)
     if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, (int)limit + 1,
                               add_document, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
-        return fail(r, &err, 1);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_page(r, &o);
 }
@@ -305,7 +297,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     o.limit = (int)limit;
     if (rf_app_tasks_list(r->app, &r->actor, &q, add_task, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
-        return fail(r, &err, 1);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_page(r, &o);
 }
@@ -318,7 +310,7 @@ enum MHD_Result rf_h_task_get(struct rf_req *r)
     rf_error_init(&err);
     if (rf_app_task_get(r->app, &r->actor, r->params[0], rf_query(r, "date"), &b, &err) != RF_OK) {
         rf_buf_cleanup(&b);
-        return fail(r, &err, 1);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
@@ -435,7 +427,7 @@ enum MHD_Result rf_h_task_stats(struct rf_req *r)
     if (rf_app_task_stats(r->app, &r->actor, rf_query(r, "period"), rf_query(r, "as_of"), unit,
                           rf_query(r, "assigning_body"), &b, &err) != RF_OK) {
         rf_buf_cleanup(&b);
-        return fail(r, &err, 1);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
@@ -494,7 +486,7 @@ enum MHD_Result rf_h_task_reminders(struct rf_req *r)
     if (rf_app_task_reminders(r->app, &r->actor, rf_query(r, "date"), (int)within, unit, due_by,
                               add_reminder, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.b);
-        return fail(r, &err, 1);
+        return rf_reply_read_error(r, &err);
     }
     if (o.unit)
         rf_buf_adds(&o.b, o.in_overdue ? "],\"due_soon\":[]}" : "]}");

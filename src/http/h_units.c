@@ -60,9 +60,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
-        if (err.n && err.code == RF_EINVAL)
-            return rf_reply_bad_input(r, &err);
-        return rf_reply_error(r, &err);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_page(r, &o);
 }
@@ -162,9 +160,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     q.depth = (int)depth;
     rc = rf_app_unit_visible(r->app, &r->actor, q.root_id, q.date, &err);
     if (rc != RF_OK) {
-        if (err.code == RF_EINVAL)
-            return rf_reply_bad_input(r, &err);
-        return rf_reply_error(r, &err);
+        return rf_reply_read_error(r, &err);
     }
     if (q.date)
         snprintf(date, sizeof(date), "%s", q.date);
@@ -221,9 +217,7 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
     rc = rf_app_unit_get(r->app, &r->actor, r->params[0], rf_query(r, "date"), &b, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
-        if (err.n && err.code == RF_EINVAL)
-            return rf_reply_bad_input(r, &err);
-        return rf_reply_error(r, &err);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }

@@ -51,9 +51,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     rc = rf_app_users_list(r->app, &r->actor, &q, add_user, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
-        if (err.n && err.code == RF_EINVAL)
-            return rf_reply_bad_input(r, &err);
-        return rf_reply_error(r, &err);
+        return rf_reply_read_error(r, &err);
     }
     return rf_reply_page(r, &o);
 }

@@ -76,6 +76,11 @@ enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const s
                                       const char *header, const char *value);
 /* Malformed input: 415 for a body that is not JSON, else 400. */
 enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err);
+/*
+ * The answer to a failed read (GET): its input is query parameters, so an
+ * RF_EINVAL is a bad request (400); other errors map as rf_reply_error().
+ */
+enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err);
 /* The HTTP status for an enum rf_err. */
 unsigned rf_http_status(int code);
 /*

@@ -171,6 +171,13 @@ enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err)
     return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, err);
 }
 
+enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err)
+{
+    if (err && err->n && err->code == RF_EINVAL)
+        return rf_reply_bad_input(r, err);
+    return rf_reply_error(r, err);
+}
+
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
 {
     int code = err && err->n ? err->code : RF_ESTORE;
