@@ -127,6 +127,19 @@ const char *rf_app_backend(const struct rf_app *app)
     return strncmp(app->db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql";
 }
 
+int rf_app_data_version(struct rf_app *app, int64_t *out)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    char hash[RF_AUDIT_HASH_HEX];
+    int rc;
+
+    if (!s)
+        return RF_ESTORE;
+    rc = rf_store_audit_head(s, app->province.id, out, hash);
+    rf_app_store_put(app, s);
+    return rc;
+}
+
 int rf_app_units_version(struct rf_app *app, int64_t *out)
 {
     struct rf_store *s = rf_app_store_get(app);

@@ -53,6 +53,12 @@ const struct rf_province *rf_app_province(const struct rf_app *app);
 int64_t rf_app_root_unit(const struct rf_app *app);
 const char *rf_app_backend(const struct rf_app *app);
 
+/*
+ * The province's data version: the sequence number of its latest audit
+ * record. Every change is audited in its own transaction, so the version
+ * moves with every change of any kind, in this process or another.
+ */
+int rf_app_data_version(struct rf_app *app, int64_t *out) RF_MUST_CHECK;
 /* The province's units_version: it changes with every change to the tree. */
 int rf_app_units_version(struct rf_app *app, int64_t *out) RF_MUST_CHECK;
 
@@ -301,6 +307,10 @@ int rf_app_documents_list(struct rf_app *app, const struct rf_actor *actor, cons
 int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
                         const struct rf_task_input *in, int n, int64_t *ids,
                         struct rf_error *err) RF_MUST_CHECK;
+/* Create one task; 'out' gets its page as rf_app_task_get() writes it for today. */
+int rf_app_task_create(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_task_input *in, struct rf_buf *out,
+                       struct rf_error *err) RF_MUST_CHECK;
 int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_task_list_query *q, rf_task_row_fn fn, void *ctx,
                       struct rf_error *err) RF_MUST_CHECK;

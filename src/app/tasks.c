@@ -360,7 +360,7 @@ static const char *at(char buf[48], int n, int i, const char *field)
 /* A unit in force on 'date' by id or code, under the actor's scope then. */
 static int check_unit(struct rf_store *s, const struct rf_actor *actor, int64_t id,
                       const char *code, const char *date, const char *field, int64_t *out,
-                      struct rf_error *err)
+                      char *code_out, struct rf_error *err)
 {
     struct rf_unit u;
     int rc;
@@ -379,20 +379,29 @@ static int check_unit(struct rf_store *s, const struct rf_actor *actor, int64_t 
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     *out = u.id;
+    if (code_out)
+        snprintf(code_out, RF_UNIT_CODE_MAX + 1, "%s", u.code);
     return RF_OK;
 }
+
+/* Up to 32 coordinating units of a task, with their codes for the answer. */
+struct coord_units {
+    int64_t id[32];
+    char code[32][RF_UNIT_CODE_MAX + 1];
+    int n;
+};
 
 /* Validate input 'i' of 'n' into 't' and its coordinating units. */
 static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
                       const struct rf_task_input *in, int i, int n, struct rf_task *t,
-                      int64_t *coord, int *ncoord, struct rf_error *err)
+                      struct coord_units *cu, struct rf_error *err)
 {
     struct rf_document doc;
     char f[48], *title = NULL;
     int errors = err ? err->n : 0, rc;
 
     memset(t, 0, sizeof(*t));
-    *ncoord = 0;
+    cu->n = 0;
     t->province_id = actor->province_id;
     if (in->document_number && *in->document_number)
         rc = rf_store_document_find(s, actor->province_id, 0, in->document_number, &doc);
@@ -446,36 +455,36 @@ static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_ac
     if (err && err->n > errors)
         return RF_EINVAL;
     rc = check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, t->assigned_on,
-                    at(f, n, i, "lead_unit_id"), &t->lead_unit_id, err);
+                    at(f, n, i, "lead_unit_id"), &t->lead_unit_id, t->lead_unit_code, err);
     if (rc != RF_OK)
         return rc;
     if (in->coordinating_codes && *in->coordinating_codes) {
         const char *p = in->coordinating_codes;
-        while (*p && *ncoord < 32) {
+        while (*p && cu->n < 32) {
             char code[RF_UNIT_CODE_MAX + 1];
             size_t len = strcspn(p, "|");
             snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : 0), p);
             rc = check_unit(s, actor, 0, code, t->assigned_on, at(f, n, i, "coordinating_units"),
-                            &coord[*ncoord], err);
+                            &cu->id[cu->n], cu->code[cu->n], err);
             if (rc != RF_OK)
                 return rc;
-            (*ncoord)++;
+            cu->n++;
             p += len + (p[len] == '|');
         }
     }
-    for (int k = 0; k < in->ncoordinating && *ncoord < 32; k++) {
+    for (int k = 0; k < in->ncoordinating && cu->n < 32; k++) {
         rc = check_unit(s, actor, in->coordinating[k], NULL, t->assigned_on,
-                        at(f, n, i, "coordinating_units"), &coord[*ncoord], err);
+                        at(f, n, i, "coordinating_units"), &cu->id[cu->n], cu->code[cu->n], err);
         if (rc != RF_OK)
             return rc;
-        for (int j = 0; j < *ncoord; j++)
-            if (coord[j] == coord[*ncoord] || coord[*ncoord] == t->lead_unit_id)
+        for (int j = 0; j < cu->n; j++)
+            if (cu->id[j] == cu->id[cu->n] || cu->id[cu->n] == t->lead_unit_id)
                 return rf_error_set(err, RF_EINVAL, at(f, n, i, "coordinating_units"), "duplicate",
                                     "a unit coordinates a task once and never its own");
-        if (coord[*ncoord] == t->lead_unit_id)
+        if (cu->id[cu->n] == t->lead_unit_id)
             return rf_error_set(err, RF_EINVAL, at(f, n, i, "coordinating_units"), "duplicate",
                                 "a unit coordinates a task once and never its own");
-        (*ncoord)++;
+        cu->n++;
     }
     (void)app;
     return RF_OK;
@@ -486,8 +495,7 @@ struct tasks_job {
     struct rf_app *app;
     const struct rf_actor *actor;
     struct rf_task *tasks;
-    int64_t (*coord)[32];
-    int *ncoord;
+    struct coord_units *coord;
     int n;
     int64_t *ids;
 };
@@ -500,7 +508,7 @@ static int insert_tasks(struct rf_store *s, void *ctx, struct rf_error *err)
     for (int i = 0; rc == RF_OK && i < job->n; i++) {
         struct rf_task *t = &job->tasks[i];
         char *after;
-        rc = rf_store_task_insert(s, t, job->coord[i], job->ncoord[i], job->actor->user_id);
+        rc = rf_store_task_insert(s, t, job->coord[i].id, job->coord[i].n, job->actor->user_id);
         if (rc == RF_ECONFLICT) {
             char f[48];
             return rf_error_set(err, RF_ECONFLICT, at(f, job->n, i, "ref"), "taken",
@@ -517,8 +525,14 @@ static int insert_tasks(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
-int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
-                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
+static void detail_json(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
+                        const char *date, struct rf_buf *out);
+static int units_json(void *ctx, int64_t id, const char *code);
+
+/* Validate then write the 'n' tasks of 'in'; 'out' (may be NULL) gets the first one's answer. */
+static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_buf *out,
+                        struct rf_error *err)
 {
     struct tasks_job job;
     struct rf_store *s;
@@ -536,22 +550,59 @@ int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
     job.ids = ids;
     job.tasks = rf_xcalloc((size_t)n, sizeof(*job.tasks));
     job.coord = rf_xcalloc((size_t)n, sizeof(*job.coord));
-    job.ncoord = rf_xcalloc((size_t)n, sizeof(*job.ncoord));
     /* validate every task first (reads), then write them all in one change */
     s = rf_app_store_get(app);
     rc = s ? RF_OK : rf_app_store_error(RF_ESTORE, err);
     for (int i = 0; rc == RF_OK && i < n; i++) {
-        rc = build_task(app, s, actor, &in[i], i, n, &job.tasks[i], job.coord[i], &job.ncoord[i],
-                        err);
+        rc = build_task(app, s, actor, &in[i], i, n, &job.tasks[i], &job.coord[i], err);
         job.tasks[i].created_at = job.tasks[i].updated_at = rf_app_now(app);
     }
     rf_app_store_put(app, s);
     if (rc == RF_OK)
         rc = rf_app_write(app, insert_tasks, &job, err);
+    if (rc == RF_OK && out) {
+        /* the answer comes from what was written: a new task has one deadline, no reports */
+        const struct rf_task *t = &job.tasks[0];
+        struct coord_units *cu = &job.coord[0];
+        struct rf_task_deadline dl;
+        char today[RF_DATE_LEN];
+
+        memset(&dl, 0, sizeof(dl));
+        snprintf(dl.set_on, sizeof(dl.set_on), "%s", t->assigned_on);
+        snprintf(dl.deadline, sizeof(dl.deadline), "%s", t->deadline);
+        dl.set_by = actor->user_id;
+        rf_app_today(app, today);
+        detail_json(t, &dl, 1, today, out);
+        for (int k = 1; k < cu->n; k++) { /* by code, as a read lists them */
+            for (int m = k; m > 0 && strcmp(cu->code[m - 1], cu->code[m]) > 0; m--) {
+                char code[RF_UNIT_CODE_MAX + 1];
+                int64_t unit = cu->id[m];
+                memcpy(code, cu->code[m], sizeof(code));
+                memcpy(cu->code[m], cu->code[m - 1], sizeof(code));
+                memcpy(cu->code[m - 1], code, sizeof(code));
+                cu->id[m] = cu->id[m - 1];
+                cu->id[m - 1] = unit;
+            }
+        }
+        for (int k = 0; k < cu->n; k++)
+            (void)units_json(out, cu->id[k], cu->code[k]);
+        rf_buf_adds(out, "],\"reports\":[]}");
+    }
     free(job.tasks);
     free(job.coord);
-    free(job.ncoord);
     return rc;
+}
+
+int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
+{
+    return create_tasks(app, actor, in, n, ids, NULL, err);
+}
+
+int rf_app_task_create(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_task_input *in, struct rf_buf *out, struct rf_error *err)
+{
+    return create_tasks(app, actor, in, 1, NULL, out, err);
 }
 
 struct list_ctx {
@@ -732,6 +783,40 @@ static int report_json(void *ctx, const struct rf_task_report *r)
     return 0;
 }
 
+/*
+ * A task's page as of 'date': its row, status and deadline history, left
+ * open inside "coordinating_units" for the caller to fill and close.
+ */
+static void detail_json(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
+                        const char *date, struct rf_buf *out)
+{
+    struct rf_date on;
+    enum rf_task_status st;
+    int due = 0;
+
+    (void)!rf_date_parse(date, &on);
+    st = status_of(t, dl, n, on, &due);
+    rf_app_task_json(t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st), out);
+    out->len--; /* reopen the object */
+    rf_buf_adds(out, ",\"date\":");
+    rf_buf_add_json_str(out, date);
+    rf_buf_adds(out, ",\"due\":");
+    rf_buf_adds(out, due ? "true" : "false");
+    rf_buf_adds(out, ",\"deadlines\":[");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            rf_buf_addc(out, ',');
+        rf_buf_adds(out, "{\"set_on\":");
+        rf_buf_add_json_str(out, dl[i].set_on);
+        rf_buf_adds(out, ",\"deadline\":");
+        add_str_or_null(out, dl[i].deadline);
+        rf_buf_adds(out, ",\"reason\":");
+        rf_buf_add_json_str(out, dl[i].reason);
+        rf_buf_addc(out, '}');
+    }
+    rf_buf_adds(out, "],\"coordinating_units\":[");
+}
+
 int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                     const char *date_in, struct rf_buf *out, struct rf_error *err)
 {
@@ -739,8 +824,7 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     struct loaded *l;
     struct rf_date on;
     char date[RF_DATE_LEN];
-    int rc, due = 0;
-    enum rf_task_status st;
+    int rc;
 
     rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
     if (rc != RF_OK)
@@ -758,26 +842,7 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     rc = load_task(s, actor, id, l, NULL, err);
     if (rc != RF_OK)
         goto out;
-    st = status_of(&l->t, l->dl, l->n, on, &due);
-    rf_app_task_json(&l->t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st), out);
-    out->len--; /* reopen the object */
-    rf_buf_adds(out, ",\"date\":");
-    rf_buf_add_json_str(out, date);
-    rf_buf_adds(out, ",\"due\":");
-    rf_buf_adds(out, due ? "true" : "false");
-    rf_buf_adds(out, ",\"deadlines\":[");
-    for (int i = 0; i < l->n; i++) {
-        if (i)
-            rf_buf_addc(out, ',');
-        rf_buf_adds(out, "{\"set_on\":");
-        rf_buf_add_json_str(out, l->dl[i].set_on);
-        rf_buf_adds(out, ",\"deadline\":");
-        add_str_or_null(out, l->dl[i].deadline);
-        rf_buf_adds(out, ",\"reason\":");
-        rf_buf_add_json_str(out, l->dl[i].reason);
-        rf_buf_addc(out, '}');
-    }
-    rf_buf_adds(out, "],\"coordinating_units\":[");
+    detail_json(&l->t, l->dl, l->n, date, out);
     rc = rf_store_task_units(s, id, units_json, out);
     rf_buf_adds(out, "],\"reports\":[");
     if (rc == RF_OK)
@@ -860,7 +925,7 @@ int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t
         char today[RF_DATE_LEN];
         rf_app_today(app, today);
         (void)!check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
-                          &t.lead_unit_id, err);
+                          &t.lead_unit_id, NULL, err);
     }
     if (err && err->n) {
         rc = err->code;
@@ -1583,8 +1648,8 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
 {
     struct rf_task_input in;
     struct rf_task *t = rf_xmalloc(sizeof(*t));
-    int64_t coord[32];
-    int ncoord, rc;
+    struct coord_units *cu = rf_xmalloc(sizeof(*cu));
+    int rc;
     char *after = NULL;
 
     memset(&in, 0, sizeof(in));
@@ -1597,7 +1662,7 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
     in.field = f[T_FIELD];
     in.assigned_on = f[T_ASSIGNED];
     in.deadline = f[T_DEADLINE];
-    rc = build_task(app, s, actor, &in, 0, 1, t, coord, &ncoord, err);
+    rc = build_task(app, s, actor, &in, 0, 1, t, cu, err);
     if (rc == RF_OK && f[T_COMPLETED][0] &&
         check_date(f[T_COMPLETED], "completed_on", 1, t->completed_on, err) == RF_OK &&
         strcmp(t->completed_on, t->assigned_on) < 0)
@@ -1607,7 +1672,7 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
         rc = RF_EINVAL;
     if (rc == RF_OK) {
         t->created_at = t->updated_at = rf_app_now(app);
-        rc = rf_store_task_insert(s, t, coord, ncoord, actor->user_id);
+        rc = rf_store_task_insert(s, t, cu->id, cu->n, actor->user_id);
         if (rc == RF_ECONFLICT)
             rc = rf_error_set(err, RF_ECONFLICT, "ref", "taken", "task %s exists", t->ref);
         else if (rc != RF_OK)
@@ -1635,6 +1700,7 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
             rc = rf_app_store_error(rc, err);
     }
     free(after);
+    free(cu);
     free(t);
     return rc;
 }

@@ -22,7 +22,8 @@ static void help(FILE *out)
             "  --demo            load the demo province into an empty database first and\n"
             "                    print its sign-ins\n"
             "  --web DIR         folder of the web UI (default: web)\n"
-            "  --threads N       server threads (default: one per core)\n"
+            "  --threads N       server threads (default: 16 per core; a change waiting\n"
+            "                    for its flush holds one)\n"
             "  --cookie-secure   mark the session cookie Secure (when served over TLS)\n"
             "  --quiet           no request log\n",
             RF_DEFAULT_DB);

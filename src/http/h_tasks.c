@@ -163,8 +163,8 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
 {
     struct rf_task_input in;
     struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
     json_t *body;
-    int64_t id = 0;
     int rc;
 
     rf_error_init(&err);
@@ -174,11 +174,13 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
         json_decref(body);
         return rf_reply_bad_input(r, &err);
     }
-    rc = rf_app_tasks_create(r->app, &r->actor, &in, 1, &id, &err);
+    rc = rf_app_task_create(r->app, &r->actor, &in, &b, &err);
     json_decref(body);
-    if (rc != RF_OK)
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
-    return reply_task(r, MHD_HTTP_CREATED, id);
+    }
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
 }
 
 /* POST /documents/{id}/tasks {"tasks":[...]}: all the document's tasks in one transaction. */
@@ -259,14 +261,73 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_CREATED, &b);
 }
 
+struct list_key {
+    char *at, *end;
+};
+
+static enum MHD_Result add_arg(void *ctx, enum MHD_ValueKind kind, const char *name,
+                               const char *value)
+{
+    struct list_key *k = ctx;
+    int n;
+
+    (void)kind;
+    if (!k->at)
+        return MHD_NO;
+    if (!value)
+        value = "";
+    /* lengths first: no name or value can pass for another's pair */
+    n = snprintf(k->at, (size_t)(k->end - k->at), "%zu:%s%zu:%s", strlen(name), name, strlen(value),
+                 value);
+    if (n < 0 || n >= k->end - k->at) {
+        k->at = NULL; /* too long to keep */
+        return MHD_NO;
+    }
+    k->at += n;
+    return MHD_YES;
+}
+
+/*
+ * The key of a list's answer: the caller's province, scope and roles, today
+ * (the default date of the statuses) and the query as sent. Answers are kept
+ * only when they succeed, so a kept key is always a valid query. 0 when the
+ * query is too long to keep.
+ */
+static int list_key(struct rf_req *r, char *key, size_t size)
+{
+    struct list_key k;
+    char today[RF_DATE_LEN];
+    int n;
+
+    rf_app_today(r->app, today);
+    n = snprintf(key, size, "tasks %lld %lld %u %s ", (long long)r->actor.province_id,
+                 (long long)r->actor.scope_unit_id, r->actor.roles, today);
+    if (n < 0 || (size_t)n >= size)
+        return 0;
+    k.at = key + n;
+    k.end = key + size;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &k);
+    return k.at != NULL;
+}
+
 enum MHD_Result rf_h_tasks_list(struct rf_req *r)
 {
     struct rf_task_list_query q;
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, cursor, document, lead;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t limit, cursor, document, lead, version = -1;
+    enum MHD_Result ret;
+    char key[1024];
 
     rf_error_init(&err);
+    /* a list is the same for everyone of the same scope until the province's data changes */
+    if (rf_app_allow(&r->actor, RF_ACT_TASK_READ, &err) != RF_OK)
+        return rf_reply_error(r, &err);
+    if (list_key(r, key, sizeof(key)) && rf_app_data_version(r->app, &version) != RF_OK)
+        version = -1;
+    if (rf_kept_send(r, key, version, &ret))
+        return ret;
     (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     (void)rf_query_int(r, "document", 1, INT64_MAX, 0, &document, &err);
@@ -299,7 +360,8 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    rf_page_finish(&o, &b);
+    return rf_kept_reply(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_task_get(struct rf_req *r)

@@ -4,7 +4,6 @@
  */
 #include "http.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,89 +65,19 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
 }
 
 /*
- * Answers of the subtree route are kept, ready to send, until the tree
- * changes: a province's whole tree is megabytes of JSON that would otherwise
- * be rebuilt for each request. A kept answer is served only after the
- * caller's session and scope are checked, like any other.
+ * The subtree route: a province's whole tree is megabytes of JSON that would
+ * otherwise be rebuilt for each request, so its answers are kept until the
+ * tree changes (cache.c), after the caller's session and scope are checked.
  */
-#define TREE_CACHE 16
-
-static struct tree_entry {
-    int64_t province_id, root_id, version;
-    int depth;
-    char date[RF_DATE_LEN];
-    struct MHD_Response *resp;
-    uint64_t used;
-} tree_cache[TREE_CACHE];
-static uint64_t tree_clock;
-static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* A kept answer for the key, with a reference the caller must drop, or NULL. */
-static struct MHD_Response *tree_lookup(int64_t province, int64_t root, int depth, const char *date,
-                                        int64_t version)
-{
-    struct MHD_Response *found = NULL;
-
-    pthread_mutex_lock(&tree_lock);
-    for (int i = 0; i < TREE_CACHE; i++) {
-        struct tree_entry *e = &tree_cache[i];
-        if (e->resp && e->province_id == province && e->root_id == root && e->depth == depth &&
-            e->version == version && strcmp(e->date, date) == 0) {
-            e->used = ++tree_clock;
-            found = e->resp;
-            /* queued responses are reference counted by libmicrohttpd; keep ours alive
-               while the caller queues it by taking the lock's word for it */
-            break;
-        }
-    }
-    if (!found)
-        pthread_mutex_unlock(&tree_lock);
-    return found; /* returned with the lock held when found */
-}
-
-static void tree_store(int64_t province, int64_t root, int depth, const char *date, int64_t version,
-                       struct MHD_Response *resp)
-{
-    struct tree_entry *slot = &tree_cache[0];
-
-    pthread_mutex_lock(&tree_lock);
-    for (int i = 0; i < TREE_CACHE; i++) {
-        struct tree_entry *e = &tree_cache[i];
-        if (!e->resp) {
-            slot = e;
-            break;
-        }
-        if (e->version != version && e->province_id == province) {
-            slot = e; /* an answer from an older tree is never served again */
-            break;
-        }
-        if (e->used < slot->used)
-            slot = e;
-    }
-    if (slot->resp)
-        MHD_destroy_response(slot->resp);
-    slot->province_id = province;
-    slot->root_id = root;
-    slot->depth = depth;
-    slot->version = version;
-    snprintf(slot->date, sizeof(slot->date), "%s", date);
-    slot->resp = resp;
-    slot->used = ++tree_clock;
-    pthread_mutex_unlock(&tree_lock);
-}
-
 enum MHD_Result rf_h_unit_tree(struct rf_req *r)
 {
     struct rf_unit_list_query q;
     struct rf_page o;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
-    struct MHD_Response *resp;
-    char date[RF_DATE_LEN];
-    int64_t depth, version = 0;
+    char date[RF_DATE_LEN], key[160];
+    int64_t depth, version;
     enum MHD_Result ret;
-    size_t len;
-    char *data;
     int rc;
 
     rf_error_init(&err);
@@ -166,15 +95,12 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
         snprintf(date, sizeof(date), "%s", q.date);
     else
         rf_app_today(r->app, date);
-    if (rf_app_units_version(r->app, &version) == RF_OK) {
-        resp = tree_lookup(r->actor.province_id, q.root_id, q.depth, date, version);
-        if (resp) {
-            r->status = MHD_HTTP_OK;
-            ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-            pthread_mutex_unlock(&tree_lock);
-            return ret;
-        }
-    }
+    snprintf(key, sizeof(key), "tree %lld %lld %d %s", (long long)r->actor.province_id,
+             (long long)q.root_id, q.depth, date);
+    if (rf_app_units_version(r->app, &version) != RF_OK)
+        version = -1;
+    if (rf_kept_send(r, key, version, &ret))
+        return ret;
 
     memset(&o, 0, sizeof(o));
     rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
@@ -190,21 +116,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     rf_buf_add(&b, rf_buf_str(&o.items), o.items.len);
     rf_buf_adds(&b, "]}");
     rf_buf_cleanup(&o.items);
-    data = rf_buf_detach(&b, &len);
-    resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(data);
-        return MHD_NO;
-    }
-    rf_reply_headers(r, resp);
-    MHD_add_response_header(resp, "Content-Type", "application/json");
-    r->status = MHD_HTTP_OK;
-    ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-    if (version)
-        tree_store(r->actor.province_id, q.root_id, q.depth, date, version, resp);
-    else
-        MHD_destroy_response(resp);
-    return ret;
+    return rf_kept_reply(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_unit_get(struct rf_req *r)

@@ -18,7 +18,7 @@
 struct rf_http_config {
     const char *listen;   /* "HOST:PORT"; port 0 picks a free one */
     const char *web_root; /* folder of the browser UI */
-    int threads;          /* 0: one per core */
+    int threads;          /* 0: 16 per core */
     int cookie_secure;    /* add Secure to the session cookie (behind TLS) */
     int quiet;            /* no request log */
     size_t max_body;      /* bytes; 0 for the default 1 MiB */
@@ -100,8 +100,24 @@ struct rf_page {
  * full, else 0 after adding the separator; the caller then writes the item.
  */
 int rf_page_next(struct rf_page *p, int64_t key);
-/* Answer 200 with {"items":[...],"next":...} and release the page. */
+/* Write {"items":[...],"next":...} to 'out' and release the page. */
+void rf_page_finish(struct rf_page *p, struct rf_buf *out);
+/* Answer 200 with the page, as rf_page_finish() writes it. */
 enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
+
+/* ---- cache.c: answers kept ready to send until their data changes ---- */
+
+/*
+ * When an answer is kept for 'key' at 'version' (the version of the data it
+ * depends on, read just now), queue it, set '*ret' and return 1; else 0. The
+ * caller has checked the session, the role and the scope first.
+ */
+int rf_kept_send(struct rf_req *r, const char *key, int64_t version, enum MHD_Result *ret);
+/* Answer 200 with the JSON 'body' (taken) and keep it for 'key' at 'version' (< 0: not kept). */
+enum MHD_Result rf_kept_reply(struct rf_req *r, const char *key, int64_t version,
+                              struct rf_buf *body);
+/* Drop every kept answer (at shutdown). */
+void rf_kept_clear(void);
 
 /* ---- json_in.c: reading requests ---- */
 

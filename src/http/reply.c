@@ -197,21 +197,26 @@ int rf_page_next(struct rf_page *p, int64_t key)
     return 0;
 }
 
+void rf_page_finish(struct rf_page *p, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"items\":[");
+    rf_buf_add(out, rf_buf_str(&p->items), p->items.len);
+    rf_buf_adds(out, "],\"next\":");
+    if (p->more) {
+        rf_buf_addc(out, '"');
+        rf_buf_addi(out, p->last_key);
+        rf_buf_addc(out, '"');
+    } else {
+        rf_buf_adds(out, "null");
+    }
+    rf_buf_addc(out, '}');
+    rf_buf_cleanup(&p->items);
+}
+
 enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p)
 {
     struct rf_buf out = RF_BUF_INIT;
 
-    rf_buf_adds(&out, "{\"items\":[");
-    rf_buf_add(&out, rf_buf_str(&p->items), p->items.len);
-    rf_buf_adds(&out, "],\"next\":");
-    if (p->more) {
-        rf_buf_addc(&out, '"');
-        rf_buf_addi(&out, p->last_key);
-        rf_buf_addc(&out, '"');
-    } else {
-        rf_buf_adds(&out, "null");
-    }
-    rf_buf_addc(&out, '}');
-    rf_buf_cleanup(&p->items);
+    rf_page_finish(p, &out);
     return rf_reply_json(r, MHD_HTTP_OK, &out);
 }

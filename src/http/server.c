@@ -1,6 +1,10 @@
 /*
- * The server: libmicrohttpd with its internal epoll thread pool (one thread
- * per core: a thread per connection costs twice the CPU per request). The
+ * The server: libmicrohttpd with its internal epoll thread pool, each thread
+ * serving many connections (a thread per connection costs twice the CPU per
+ * request). A request holds its thread while it waits for the database, and
+ * a change waits for the flush of its group commit, so the pool has more
+ * threads than cores: with 16 per core, up to that many concurrent changes
+ * share one flush. The
  * access handler gathers the body under a size limit, then answers on a
  * later call, never the first (answering before the body is read closes
  * keep-alive connections). One route table; authentication and the CSRF
@@ -9,6 +13,8 @@
 #include "http.h"
 #include "server_int.h"
 #include "../common/log.h"
+
+#define THREADS_PER_CORE 16
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -360,7 +366,7 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     if (!srv.cfg.max_body)
         srv.cfg.max_body = DEFAULT_MAX_BODY;
     if (srv.cfg.threads <= 0)
-        srv.cfg.threads = cores > 0 ? (int)cores : 2;
+        srv.cfg.threads = THREADS_PER_CORE * (cores > 0 ? (int)cores : 2);
     if (parse_listen(cfg->listen, &sa) != RF_OK) {
         rf_log_error("cannot listen on '%s': expected HOST:PORT", cfg->listen);
         return RF_EINVAL;
@@ -392,6 +398,7 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
         ;
     rf_log_info("stopping on signal %d", sig);
     MHD_stop_daemon(srv.daemon);
+    rf_kept_clear();
     rf_log_info("stopped");
     return RF_OK;
 }

@@ -3,6 +3,9 @@
 // status of a task on a date; the steering committee's figures.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, signedIn, assertProblem } from './lib.mjs';
 
 const OLD = '2023-06-30'; // the three-level tree, when Thành phố Hà Tĩnh (436) existed
@@ -148,7 +151,7 @@ describe('creating tasks', () => {
   test('POST /tasks creates one task (201) with its detail', async () => {
     const r = await sec.post('/api/v1/tasks', {
       document_id: doc.id, ref: uniq('KH-1'), title: 'Rà soát thủ tục hành chính lĩnh vực tư pháp',
-      lead_unit_id: id.S03, coordinating_units: [id.S04, id.S05], field: 'procedures',
+      lead_unit_id: id.S03, coordinating_units: [id.S05, id.S04], field: 'procedures',
       assigned_on: '2023-01-10', deadline: '2023-06-30',
     });
     assert.equal(r.status, 201, r.text);
@@ -181,6 +184,8 @@ describe('creating tasks', () => {
     assert.equal(s.due, false);
     assert.equal(s.assigning_body, 'chairman');
     assert.deepEqual(s.deadlines, [{ set_on: doc.issued_on, deadline: null, reason: '' }]);
+    // the answer to a creation is written from memory: it must equal a read of the task
+    assert.deepEqual((await sec.get(`/api/v1/tasks/${s.id}`)).json, s);
   });
 
   test('POST /documents/{id}/tasks creates all the tasks in one go (201 {ids})', async () => {
@@ -767,5 +772,65 @@ describe('reading needs a session', () => {
     const anon = new Client(srv.base);
     for (const p of ['/api/v1/documents', '/api/v1/tasks', '/api/v1/tasks/stats?period=2023', '/api/v1/tasks/1'])
       assertProblem(assert, await anon.get(p), 401);
+  });
+});
+
+describe('kept list answers', () => {
+  // A list's answer is kept until the province's data changes (its audit head
+  // moves); these show that no change, however it is made, leaves it stale.
+  test('a kept list follows every change, from this server or from another process', async () => {
+    const doc = await newDocument();
+    const path = `/api/v1/tasks?document=${doc.id}&limit=10`;
+    const first = await sec.get(path);
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json.items, []);
+    assert.deepEqual((await sec.get(path)).json, first.json);
+    const t = await newTask(doc, { deadline: IN_60_DAYS, assigned_on: '2023-01-10' });
+    let r = await sec.get(path);
+    assert.deepEqual(r.json.items.map((x) => [x.id, x.status]), [[t.id, 'in_progress']]);
+    const done = await stp.post(`/api/v1/tasks/${t.id}/complete`, { completed_on: '2023-03-01' });
+    assert.equal(done.status, 200, done.text);
+    r = await sec.get(path);
+    assert.deepEqual(r.json.items.map((x) => [x.id, x.status]), [[t.id, 'done_on_time']]);
+    // another process writes to the same database: the next read sees it
+    const dir = mkdtempSync(join(tmpdir(), 'reform-kept-'));
+    const file = join(dir, 'tasks.csv');
+    writeFileSync(file,
+      'ref,document,title,assigning_body,lead_unit,coordinating_units,field,assigned_on,deadline,' +
+      'completed_on,extended_on,extended_deadline,extension_reason\n' +
+      `${uniq('K')},${doc.number},Nhiệm vụ nhập từ tệp,people_committee,S04,,apparatus,2023-02-01,,,,,\n`);
+    const cli = srv.cli('import', 'tasks', file);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(cli.code, 0, cli.out);
+    r = await sec.get(path);
+    assert.deepEqual(r.json.items.map((x) => x.lead_unit_code), ['S03', 'S04']);
+  });
+
+  test('callers of different scopes asking the same query each get their own answer', async () => {
+    const doc = await newDocument();
+    const t = await newTask(doc, { lead_unit_id: id.S03 });
+    const path = `/api/v1/tasks?document=${doc.id}`;
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual((await sonkim.get(path)).json.items, []);
+      assert.deepEqual((await sec.get(path)).json.items.map((x) => x.id), [t.id]);
+      assert.deepEqual((await stp.get(path)).json.items.map((x) => x.id), [t.id]);
+    }
+  });
+
+  test('a query is kept under its parameters exactly: a search text holding "&field=" is not a filter', async () => {
+    const doc = await newDocument();
+    const text = uniq('kept');
+    const t = await newTask(doc, { title: `Nhiệm vụ ${text}`, field: 'procedures' });
+    const filtered = await sec.get(`/api/v1/tasks?document=${doc.id}&q=${text}&field=procedures`);
+    assert.deepEqual(filtered.json.items.map((x) => x.id), [t.id]);
+    const searched = await sec.get(`/api/v1/tasks?document=${doc.id}&q=${encodeURIComponent(`${text}&field=procedures`)}`);
+    assert.equal(searched.status, 200);
+    assert.deepEqual(searched.json.items, []);
+  });
+
+  test('a refused query is refused every time, never kept', async () => {
+    for (let i = 0; i < 2; i++)
+      assertProblem(assert, await sec.get('/api/v1/tasks?field=astrology'), 400, 'field');
+    assertProblem(assert, await sonkim.get('/api/v1/tasks?lead_unit=0'), 400, 'lead_unit');
   });
 });
