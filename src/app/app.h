@@ -327,9 +327,13 @@ int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t
 /* Mark the task completed on 'completed_on' (the lead unit or the secretariat). */
 int rf_app_task_complete(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                          const char *completed_on, struct rf_error *err) RF_MUST_CHECK;
-/* Extend (or remove, with "" or NULL) the deadline, with a reason (the assigner's word). */
+/*
+ * Extend (or remove, with "" or NULL) the deadline, with a reason (the
+ * assigner's word), as decided on 'decided_on' (NULL or "": today; else not
+ * after today nor before the deadline's last change).
+ */
 int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                       const char *deadline, const char *reason,
+                       const char *deadline, const char *reason, const char *decided_on,
                        struct rf_error *err) RF_MUST_CHECK;
 /*
  * The committee's figures as JSON: tasks assigned within 'period' (core

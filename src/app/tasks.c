@@ -1061,7 +1061,8 @@ out:
 }
 
 int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t id,
-                       const char *deadline, const char *reason, struct rf_error *err)
+                       const char *deadline, const char *reason, const char *decided_on,
+                       struct rf_error *err)
 {
     struct rf_store *s;
     struct loaded *l;
@@ -1079,7 +1080,18 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (rc != RF_OK)
         goto out;
     memset(&ext, 0, sizeof(ext));
-    rf_app_today(app, ext.set_on);
+    if (decided_on && *decided_on) {
+        /* recorded after the fact: the day the assigner decided, which orders the history */
+        const char *last = l->n ? l->dl[l->n - 1].set_on : l->t.assigned_on;
+        if (check_past_date(app, decided_on, "decided_on", l->t.assigned_on, ext.set_on, err) ==
+                RF_OK &&
+            strcmp(ext.set_on, last) < 0)
+            rf_error_set(
+                err, RF_EINVAL, "decided_on", "before_last",
+                "the deadline was last set on %s: a later change is decided on or after it", last);
+    } else {
+        rf_app_today(app, ext.set_on);
+    }
     ext.set_by = actor->user_id;
     if (check_date(deadline, "deadline", 0, ext.deadline, err) == RF_OK && ext.deadline[0] &&
         strcmp(ext.deadline, l->t.assigned_on) < 0)

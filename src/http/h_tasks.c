@@ -455,10 +455,10 @@ enum MHD_Result rf_h_task_complete(struct rf_req *r)
 
 enum MHD_Result rf_h_task_extend(struct rf_req *r)
 {
-    static const char *const allowed[] = {"deadline", "reason", NULL};
+    static const char *const allowed[] = {"deadline", "reason", "decided_on", NULL};
     struct rf_error err;
     json_t *body;
-    const char *deadline, *reason;
+    const char *deadline, *reason, *decided_on;
     int rc;
 
     rf_error_init(&err);
@@ -466,11 +466,12 @@ enum MHD_Result rf_h_task_extend(struct rf_req *r)
         return rf_reply_bad_input(r, &err);
     deadline = rf_json_str(body, "deadline", &err);
     reason = rf_json_str(body, "reason", &err);
+    decided_on = rf_json_str(body, "decided_on", &err);
     if (err.n) {
         json_decref(body);
         return rf_reply_bad_input(r, &err);
     }
-    rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, &err);
+    rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, decided_on, &err);
     json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);

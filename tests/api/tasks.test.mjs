@@ -501,6 +501,37 @@ describe('focal points report and complete for their own units', () => {
     assert.equal((await sec.get(`/api/v1/tasks/${late.id}`)).json.deadlines.length, 2);
   });
 
+  test('an extension recorded later carries the day it was decided, which the status follows', async () => {
+    // deadline 31 March; on 15 March the Chairman moved it to 30 June; the secretariat records it now
+    const t = await newTask(doc, { deadline: '2023-03-31' });
+    let r = await sec.post(`/api/v1/tasks/${t.id}/deadline`,
+      { deadline: '2023-06-30', reason: 'Theo Công văn của Chủ tịch', decided_on: '2023-03-15' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.deadlines.at(-1), { set_on: '2023-03-15', deadline: '2023-06-30', reason: 'Theo Công văn của Chủ tịch' });
+    assert.equal((await sec.get(`/api/v1/tasks/${t.id}?date=2023-04-15`)).json.status, 'in_progress');
+    // completed in May: on time against the deadline in force then
+    r = await stp.post(`/api/v1/tasks/${t.id}/complete`, { completed_on: '2023-05-20' });
+    assert.equal(r.json.status, 'done_on_time');
+  });
+
+  test('a decision day in the future, before the assignment or before the last change is 422 naming decided_on', async () => {
+    const t = await newTask(doc, { deadline: '2023-03-31' });
+    const s0 = state();
+    for (const decided_on of [IN_60_DAYS, '2023-01-09', '2023-02-30', 'yesterday'])
+      assertProblem(assert, await sec.post(`/api/v1/tasks/${t.id}/deadline`, { deadline: '2023-06-30', reason: 'X', decided_on }), 422, 'decided_on');
+    assert.equal(state(), s0);
+    let r = await sec.post(`/api/v1/tasks/${t.id}/deadline`, { deadline: '2023-06-30', reason: 'Lần một', decided_on: '2023-03-20' });
+    assert.equal(r.status, 200, r.text);
+    const s1 = state();
+    r = await sec.post(`/api/v1/tasks/${t.id}/deadline`, { deadline: '2023-09-30', reason: 'Lần hai', decided_on: '2023-03-19' });
+    assertProblem(assert, r, 422, 'decided_on');
+    assert.equal(state(), s1);
+    r = await sec.post(`/api/v1/tasks/${t.id}/deadline`, { deadline: '2023-09-30', reason: 'Lần hai', decided_on: '2023-03-20' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.deadlines.map((d) => d.set_on), ['2023-01-10', '2023-03-20', '2023-03-20']);
+    assert.equal(r.json.deadline, '2023-09-30');
+  });
+
   test('an extension needs a reason and a deadline on or after assignment (422)', async () => {
     const t = await newTask(doc);
     const s0 = state();

@@ -466,7 +466,7 @@ function CompleteForm({ task, onDone }) {
 
 function ExtendForm({ task, onDone }) {
   const { t } = useApp();
-  const [form, setForm] = useState({ deadline: task.deadline || '', reason: '' });
+  const [form, setForm] = useState({ deadline: task.deadline || '', reason: '', decided_on: '' });
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
@@ -479,8 +479,9 @@ function ExtendForm({ task, onDone }) {
       await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
         deadline: form.deadline,
         reason: form.reason.trim(),
+        decided_on: form.decided_on || null,
       });
-      setForm((x) => ({ ...x, reason: '' }));
+      setForm((x) => ({ ...x, reason: '', decided_on: '' }));
       onDone(t('task.extended'));
     } catch (e) {
       setErr(e);
@@ -510,6 +511,15 @@ function ExtendForm({ task, onDone }) {
         value=${form.reason}
         onInput=${set('reason')}
         error=${errorsFor(t, err, 'reason')}
+      />
+      <${Field}
+        label=${t('task.decided_on')}
+        name="decided_on"
+        type="date"
+        hint=${t('task.decided_on_hint')}
+        value=${form.decided_on}
+        onInput=${set('decided_on')}
+        error=${errorsFor(t, err, 'decided_on')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('task.extend_submit')}</button>
