@@ -31,6 +31,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     app->pool = rf_xcalloc((size_t)app->pool_max, sizeof(*app->pool));
     pthread_mutex_init(&app->lock, NULL);
     pthread_mutex_init(&app->wlock, NULL);
+    pthread_mutex_init(&app->wt_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
     pthread_cond_init(&app->wdone, NULL);
 
@@ -89,12 +90,14 @@ void rf_app_close(struct rf_app **appp)
         return;
     app = *appp;
     rf_app_writer_stop(app);
+    rf_app_worktime_drop(app);
     for (int i = 0; i < app->pool_len; i++)
         rf_store_close(&app->pool[i]);
     free(app->pool);
     free(app->db_url);
     pthread_mutex_destroy(&app->lock);
     pthread_mutex_destroy(&app->wlock);
+    pthread_mutex_destroy(&app->wt_lock);
     pthread_cond_destroy(&app->wready);
     pthread_cond_destroy(&app->wdone);
     free(app);

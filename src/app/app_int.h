@@ -33,6 +33,9 @@ struct rf_app {
     struct rf_store *wstore;
     pthread_t wthread;
     int wrunning, wstop;
+    /* the working-time tables (calendar.c) */
+    pthread_mutex_t wt_lock;
+    struct rf_worktime_ref *wt;
 };
 
 /*
@@ -67,6 +70,9 @@ int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *c
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date);
 /* When 'u' ended on or before 'date', set 'date' to its last day in force. */
 void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN]);
+
+/* Release the working-time tables at shutdown (calendar.c). */
+void rf_app_worktime_drop(struct rf_app *app);
 
 /* Map a store failure to an error the caller can show. */
 int rf_app_store_error(int rc, struct rf_error *err);

@@ -27,6 +27,7 @@ static const struct command {
     {"backup", rf_cmd_backup, "copy a SQLite database while it is in use"},
     {"remind", rf_cmd_remind, "print the digest of overdue tasks and tasks due soon"},
     {"report", rf_cmd_report, "the steering committee's report for a period"},
+    {"calendar", rf_cmd_calendar, "working days, holidays, due times and lunar dates"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -34,6 +34,8 @@ static const unsigned allowed[RF_ACT_COUNT] = {
     [RF_ACT_TASK_WRITE] = RF_ROLE_SECRETARIAT,
     /* a unit's focal point reports; the secretariat may record on its behalf */
     [RF_ACT_TASK_REPORT] = RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT,
+    /* the provincial IT centre keeps the calendar (DESIGN.md: admin configures calendars) */
+    [RF_ACT_CALENDAR_WRITE] = RF_ROLE_ADMIN,
 };
 
 int rf_roles_parse(const char *s, unsigned *out)

@@ -28,10 +28,11 @@ enum rf_action {
     RF_ACT_USER_READ,
     RF_ACT_USER_WRITE,
     RF_ACT_AUDIT_READ,
-    RF_ACT_TOKEN_ISSUE, /* bearer tokens for integrations */
-    RF_ACT_TASK_READ,   /* documents, tasks and their figures */
-    RF_ACT_TASK_WRITE,  /* register documents and tasks, extend deadlines */
-    RF_ACT_TASK_REPORT, /* report progress, mark complete (for one's unit) */
+    RF_ACT_TOKEN_ISSUE,    /* bearer tokens for integrations */
+    RF_ACT_TASK_READ,      /* documents, tasks and their figures */
+    RF_ACT_TASK_WRITE,     /* register documents and tasks, extend deadlines */
+    RF_ACT_TASK_REPORT,    /* report progress, mark complete (for one's unit) */
+    RF_ACT_CALENDAR_WRITE, /* record a year's announced calendar and the working hours */
     RF_ACT_COUNT
 };
 

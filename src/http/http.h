@@ -182,6 +182,10 @@ enum MHD_Result rf_h_task_complete(struct rf_req *r);
 enum MHD_Result rf_h_task_extend(struct rf_req *r);
 enum MHD_Result rf_h_task_stats(struct rf_req *r);
 enum MHD_Result rf_h_task_reminders(struct rf_req *r);
+enum MHD_Result rf_h_calendar_year(struct rf_req *r);
+enum MHD_Result rf_h_calendar_record(struct rf_req *r);
+enum MHD_Result rf_h_calendar_hours(struct rf_req *r);
+enum MHD_Result rf_h_calendar_due(struct rf_req *r);
 
 /* The session cookie's Set-Cookie value for 'token' (NULL clears it), in the arena. */
 const char *rf_session_cookie(struct rf_req *r, const char *token);

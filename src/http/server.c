@@ -69,6 +69,10 @@ static const struct route {
     {"POST", "/api/v1/tasks/{}/reports", rf_h_task_report, ROUTE_AUTH},
     {"POST", "/api/v1/tasks/{}/complete", rf_h_task_complete, ROUTE_AUTH},
     {"POST", "/api/v1/tasks/{}/deadline", rf_h_task_extend, ROUTE_AUTH},
+    {"GET", "/api/v1/calendar/due", rf_h_calendar_due, 0},
+    {"POST", "/api/v1/calendar/hours", rf_h_calendar_hours, ROUTE_AUTH},
+    {"GET", "/api/v1/calendar/{}", rf_h_calendar_year, 0},
+    {"PUT", "/api/v1/calendar/{}", rf_h_calendar_record, ROUTE_AUTH},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

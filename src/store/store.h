@@ -16,6 +16,7 @@
 #include "../common/err.h"
 #include "../core/audit.h"
 #include "../core/unit.h"
+#include "../core/worktime.h"
 
 struct rf_store;
 
@@ -392,5 +393,40 @@ int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *r) RF_MU
 /* Reports of a task, oldest first. */
 int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn,
                           void *ctx) RF_MUST_CHECK;
+
+/* ---- the working calendar (store_calendar.c) ---- */
+
+/* A year whose announcement an admin recorded. */
+struct rf_calendar_year_record {
+    int year;
+    char source[RF_DAY_SOURCE_BYTES]; /* the announcement's reference */
+    int64_t recorded_by, recorded_at;
+};
+
+/* Moves with every change of the province's calendar or working hours. */
+int rf_store_calendar_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
+/* The recorded year, RF_ENOTFOUND when none was recorded. */
+int rf_store_calendar_year_get(struct rf_store *s, int64_t province_id, int year,
+                               struct rf_calendar_year_record *out) RF_MUST_CHECK;
+typedef int (*rf_calendar_year_fn)(void *ctx, const struct rf_calendar_year_record *y);
+/* The recorded years from 'first' to 'last', in order. */
+int rf_store_calendar_years(struct rf_store *s, int64_t province_id, int first, int last,
+                            rf_calendar_year_fn fn, void *ctx) RF_MUST_CHECK;
+typedef int (*rf_calendar_day_fn)(void *ctx, const struct rf_calendar_day *d);
+/* The days of the recorded years from 'first' to 'last', by date. */
+int rf_store_calendar_days(struct rf_store *s, int64_t province_id, int first, int last,
+                           rf_calendar_day_fn fn, void *ctx) RF_MUST_CHECK;
+/* Record a year's announcement, replacing the one before; moves the version. */
+int rf_store_calendar_year_put(struct rf_store *s, int64_t province_id,
+                               const struct rf_calendar_year_record *y,
+                               const struct rf_calendar_day *days, int n) RF_MUST_CHECK;
+typedef int (*rf_hours_fn)(void *ctx, const struct rf_hours *h, int64_t recorded_by,
+                           int64_t recorded_at);
+/* The working hours recorded, by the day they start. */
+int rf_store_working_hours(struct rf_store *s, int64_t province_id, rf_hours_fn fn,
+                           void *ctx) RF_MUST_CHECK;
+/* Record the hours in force from h->from (replacing any from the same day); moves the version. */
+int rf_store_working_hours_put(struct rf_store *s, int64_t province_id, const struct rf_hours *h,
+                               int64_t recorded_by, int64_t recorded_at) RF_MUST_CHECK;
 
 #endif

@@ -135,6 +135,7 @@ static const struct {
     {RF_ACT_TASK_READ, RF_ROLE_ALL},                          /* issue 3: everyone reads tasks */
     {RF_ACT_TASK_WRITE, RF_ROLE_SECRETARIAT}, /* issue 3: the secretariat registers */
     {RF_ACT_TASK_REPORT, RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT}, /* issue 3: focal points report */
+    {RF_ACT_CALENDAR_WRITE, RF_ROLE_ADMIN}, /* DESIGN.md: the admin configures calendars */
 };
 
 static void test_matrix(void **state)

@@ -1,0 +1,326 @@
+/*
+ * reform calendar: the legal working calendar. "holidays" prints a year's
+ * days off on weekdays and its rest days worked; "due" prints when an
+ * allowance received at a time falls due; "to-lunar" and "to-solar" convert
+ * dates; "record" records a year's announcement from CSV (the admin's page
+ * does the same).
+ */
+#include "cli.h"
+#include "../common/csv.h"
+#include "../common/mem.h"
+#include "../core/lunar.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: reform calendar holidays YEAR [--db URL]\n"
+                 "       reform calendar due --from 'YYYY-MM-DD HH:MM' (--days N | --hours N)\n"
+                 "                           [--cutoff HH:MM] [--db URL]\n"
+                 "       reform calendar to-lunar DATE...\n"
+                 "       reform calendar to-solar LUNARDATE...\n"
+                 "       reform calendar record YEAR FILE --source TEXT [--db URL]\n\n"
+                 "holidays  each weekday off and each rest day worked in YEAR, one per line:\n"
+                 "          YYYY-MM-DD<TAB>kind<TAB>name (kind: holiday, compensation, swap_off,\n"
+                 "          makeup); the year as recorded, else as shipped, else the Labour\n"
+                 "          Code's default\n"
+                 "due       the legal due time, YYYY-MM-DD HH:MM: --days N working days not\n"
+                 "          counting the day of receipt, or --hours N working hours (0.25, 1.5)\n"
+                 "          from the time of receipt; received after --cutoff counts from the\n"
+                 "          next working day\n"
+                 "to-lunar  the Vietnamese lunar date of each YYYY-MM-DD, one per line\n"
+                 "          (YYYY-MM-DD, with L after a leap month: 2023-02L-01)\n"
+                 "to-solar  the Gregorian date of each lunar date, one per line\n"
+                 "record    record YEAR's announcement from a CSV file with the columns\n"
+                 "          date,kind,name,source; --source names the announcement\n");
+}
+
+static int holidays(int argc, char **argv, const char *db)
+{
+    struct rf_calendar_year *y;
+    struct rf_error err;
+    struct rf_app *app;
+    char *end;
+    long year;
+    int rc;
+
+    if (argc != 1) {
+        help(stderr);
+        return 2;
+    }
+    year = strtol(argv[0], &end, 10);
+    if (*end || end == argv[0]) {
+        fprintf(stderr, "reform: YEAR is a number, like 2026\n");
+        return 2;
+    }
+    app = rf_cli_open(rf_cli_db(db), 1); /* without a province: as shipped or proposed */
+    if (!app)
+        return 1;
+    rf_error_init(&err);
+    y = rf_xmalloc(sizeof(*y));
+    rc = rf_app_calendar_year(app, (int)year, y, &err);
+    if (rc == RF_OK) {
+        for (int i = 0; i < y->n; i++) {
+            char date[11];
+            rf_date_format(y->days[i].date, date);
+            printf("%s\t%s\t%s\n", date, rf_day_kind_name(y->days[i].kind), y->days[i].name);
+        }
+    } else {
+        rf_cli_print_error(&err);
+    }
+    free(y);
+    rf_app_close(&app);
+    return rc == RF_OK ? 0 : 1;
+}
+
+static int due(int argc, char **argv, const char *db)
+{
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},  {"days", required_argument, NULL, 'D'},
+        {"hours", required_argument, NULL, 'H'}, {"cutoff", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},    {NULL, 0, NULL, 0},
+    };
+    const char *from = NULL, *days = NULL, *hours = NULL, *cutoff = NULL;
+    struct rf_error err;
+    struct rf_app *app;
+    char when[17];
+    int c, rc;
+
+    optind = 0; /* the sub-subcommand's own options, from argv[0] on */
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            from = optarg;
+            break;
+        case 'D':
+            days = optarg;
+            break;
+        case 'H':
+            hours = optarg;
+            break;
+        case 'c':
+            cutoff = optarg;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        default:
+            help(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc || !from || !days == !hours) {
+        help(stderr);
+        return 2;
+    }
+    app = rf_cli_open(rf_cli_db(db), 1);
+    if (!app)
+        return 1;
+    rf_error_init(&err);
+    rc = rf_app_calendar_due(app, from, days, hours, cutoff, when, &err);
+    if (rc == RF_OK)
+        printf("%s\n", when);
+    else
+        rf_cli_print_error(&err);
+    rf_app_close(&app);
+    return rc == RF_OK ? 0 : 1;
+}
+
+static int to_lunar(int argc, char **argv)
+{
+    int failed = 0;
+
+    if (argc < 1) {
+        help(stderr);
+        return 2;
+    }
+    for (int i = 0; i < argc; i++) {
+        struct rf_date d;
+        struct rf_lunar_date l;
+        char out[RF_LUNAR_LEN];
+        if (rf_date_parse(argv[i], &d) != RF_OK || rf_lunar_from_solar(d, &l) != RF_OK) {
+            fprintf(stderr, "reform: %s: not a date YYYY-MM-DD from %d to %d\n", argv[i],
+                    RF_DATE_MIN_YEAR, RF_DATE_MAX_YEAR);
+            failed = 1;
+            continue;
+        }
+        rf_lunar_format(l, out);
+        printf("%s\n", out);
+    }
+    return failed;
+}
+
+static int to_solar(int argc, char **argv)
+{
+    int failed = 0;
+
+    if (argc < 1) {
+        help(stderr);
+        return 2;
+    }
+    for (int i = 0; i < argc; i++) {
+        struct rf_lunar_date l;
+        struct rf_date d;
+        char out[11];
+        if (rf_lunar_parse(argv[i], &l) != RF_OK) {
+            fprintf(stderr, "reform: %s: not a lunar date YYYY-MM-DD or YYYY-MML-DD\n", argv[i]);
+            failed = 1;
+            continue;
+        }
+        if (rf_lunar_to_solar(l, &d) != RF_OK) {
+            fprintf(stderr,
+                    "reform: %s: no such lunar date (a leap month the year lacks, or day "
+                    "30 of a 29-day month)\n",
+                    argv[i]);
+            failed = 1;
+            continue;
+        }
+        rf_date_format(d, out);
+        printf("%s\n", out);
+    }
+    return failed;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    struct rf_buf b = RF_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+
+    if (!f) {
+        fprintf(stderr, "reform: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rf_buf_add(&b, chunk, n);
+    fclose(f);
+    return rf_buf_detach(&b, &n);
+}
+
+static int record(int argc, char **argv, const char *db)
+{
+    static const struct option opts[] = {
+        {"source", required_argument, NULL, 's'},
+        {"db", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
+    };
+    struct rf_calendar_day *days;
+    struct rf_actor system;
+    struct rf_error err;
+    struct rf_buf out = RF_BUF_INIT;
+    struct rf_app *app;
+    struct rf_csv csv;
+    const char *source = NULL;
+    char *text, *end;
+    long year;
+    int c, n = 0, rc = RF_OK, got;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 's') {
+            source = optarg;
+        } else if (c == 'd') {
+            db = optarg;
+        } else {
+            help(stderr);
+            return 2;
+        }
+    }
+    if (argc - optind != 2 || !source) {
+        help(stderr);
+        return 2;
+    }
+    year = strtol(argv[optind], &end, 10);
+    if (*end || end == argv[optind]) {
+        fprintf(stderr, "reform: YEAR is a number, like 2026\n");
+        return 2;
+    }
+    text = read_file(argv[optind + 1]);
+    if (!text)
+        return 1;
+    days = rf_xcalloc(RF_CALENDAR_MAX_DAYS + 1, sizeof(*days));
+    rf_csv_init(&csv, text);
+    got = rf_csv_next(&csv);
+    if (got != 1 || csv.nfields != 4 || strcmp(csv.field[0], "date") != 0) {
+        fprintf(stderr, "reform: %s: the first line is date,kind,name,source\n", argv[optind + 1]);
+        rc = RF_EINVAL;
+    }
+    while (rc == RF_OK && (got = rf_csv_next(&csv)) == 1) {
+        struct rf_calendar_day *d = &days[n];
+        if (n == RF_CALENDAR_MAX_DAYS || csv.nfields != 4 ||
+            rf_date_parse(csv.field[0], &d->date) != RF_OK ||
+            rf_day_kind_parse(csv.field[1], &d->kind) != RF_OK) {
+            fprintf(stderr,
+                    "reform: %s, line %d: a row is a date YYYY-MM-DD, a kind (holiday, "
+                    "compensation, swap_off, makeup), a name and a source\n",
+                    argv[optind + 1], csv.line);
+            rc = RF_EINVAL;
+            break;
+        }
+        snprintf(d->name, sizeof(d->name), "%s", csv.field[2]);
+        snprintf(d->source, sizeof(d->source), "%s", csv.field[3]);
+        n++;
+    }
+    if (rc == RF_OK && got < 0) {
+        fprintf(stderr, "reform: %s, line %d: malformed CSV\n", argv[optind + 1], csv.line);
+        rc = RF_EINVAL;
+    }
+    rf_csv_cleanup(&csv);
+    free(text);
+    if (rc == RF_OK && (app = rf_cli_open(rf_cli_db(db), 0)) != NULL) {
+        rf_error_init(&err);
+        rf_app_system_actor(app, &system);
+        rc = rf_app_calendar_record(app, &system, (int)year, source, days, n, &out, &err);
+        if (rc == RF_OK)
+            printf("recorded %d days for %ld\n", n, year);
+        else
+            rf_cli_print_error(&err);
+        rf_buf_cleanup(&out);
+        rf_app_close(&app);
+    } else if (rc == RF_OK) {
+        rc = RF_EIO;
+    }
+    free(days);
+    return rc == RF_OK ? 0 : 1;
+}
+
+int rf_cmd_calendar(int argc, char **argv)
+{
+    const char *db = NULL;
+
+    if (argc < 2 || rf_cli_wants_help(argc, argv)) {
+        help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    /* holidays YEAR [--db URL]: a plain pair of arguments, the --db anywhere */
+    if (strcmp(argv[1], "holidays") == 0) {
+        char *rest[2];
+        int n = 0;
+        for (int i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+                db = argv[++i];
+            else if (strncmp(argv[i], "--db=", 5) == 0)
+                db = argv[i] + 5;
+            else if (n < 2)
+                rest[n++] = argv[i];
+            else
+                n = 3;
+        }
+        return n > 2 ? (help(stderr), 2) : holidays(n, rest, db);
+    }
+    if (strcmp(argv[1], "due") == 0)
+        return due(argc - 1, argv + 1, db);
+    if (strcmp(argv[1], "to-lunar") == 0)
+        return to_lunar(argc - 2, argv + 2);
+    if (strcmp(argv[1], "to-solar") == 0)
+        return to_solar(argc - 2, argv + 2);
+    if (strcmp(argv[1], "record") == 0)
+        return record(argc - 1, argv + 1, db);
+    help(stderr);
+    return 2;
+}

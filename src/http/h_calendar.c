@@ -1,0 +1,179 @@
+/*
+ * The working calendar over HTTP: a year's days off and make-up days and the
+ * due time of an allowance, both public; the admin records a year's
+ * announcement and the working hours.
+ */
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum MHD_Result rf_h_calendar_year(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_calendar_json(r->app, (int)(r->params[0] > 9999 ? 0 : r->params[0]), &b, &err) !=
+        RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_read_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+/* PUT /calendar/{year} {"source": "...", "days": [{"date","kind","name","source"}...]} */
+enum MHD_Result rf_h_calendar_record(struct rf_req *r)
+{
+    static const char *const allowed[] = {"source", "days", NULL};
+    static const char *const day_fields[] = {"date", "kind", "name", "source", NULL};
+    struct rf_calendar_day *days;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    json_t *body, *list, *item;
+    const char *source;
+    size_t i, n;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    source = rf_json_str(body, "source", &err);
+    list = json_object_get(body, "days");
+    if (!json_is_array(list) || json_array_size(list) > RF_CALENDAR_MAX_DAYS) {
+        json_decref(body);
+        rf_error_set(&err, RF_EINVAL, "days", "type", "'days' is an array of at most %d days",
+                     RF_CALENDAR_MAX_DAYS);
+        return rf_reply_bad_input(r, &err);
+    }
+    n = json_array_size(list);
+    days = rf_arena_alloc(&r->arena, sizeof(*days) * (n ? n : 1));
+    memset(days, 0, sizeof(*days) * (n ? n : 1));
+    json_array_foreach(list, i, item)
+    {
+        const char *date, *kind, *name, *src;
+        char field[64];
+        if (!json_is_object(item)) {
+            snprintf(field, sizeof(field), "days[%zu]", i);
+            rf_error_set(&err, RF_EINVAL, field, "type", "each day is an object");
+            break;
+        }
+        {
+            const char *key;
+            json_t *value;
+            json_object_foreach(item, key, value)
+            {
+                int known = 0;
+                for (const char *const *f = day_fields; *f; f++)
+                    known |= strcmp(*f, key) == 0;
+                if (!known) {
+                    snprintf(field, sizeof(field), "days[%zu].%.16s", i, key);
+                    rf_error_set(&err, RF_EINVAL, field, "unknown", "unknown field");
+                }
+            }
+        }
+        date = rf_json_str(item, "date", &err);
+        kind = rf_json_str(item, "kind", &err);
+        name = rf_json_str(item, "name", &err);
+        src = rf_json_str(item, "source", &err);
+        snprintf(field, sizeof(field), "days[%zu].date", i);
+        if (!date || rf_date_parse(date, &days[i].date) != RF_OK)
+            rf_error_set(&err, RF_EINVAL, field, "date", "a date YYYY-MM-DD");
+        snprintf(field, sizeof(field), "days[%zu].kind", i);
+        if (!kind || rf_day_kind_parse(kind, &days[i].kind) != RF_OK)
+            rf_error_set(&err, RF_EINVAL, field, "enum",
+                         "one of holiday, compensation, swap_off, makeup");
+        snprintf(field, sizeof(field), "days[%zu].name", i);
+        if (!name || !*name || strlen(name) >= sizeof(days[i].name))
+            rf_error_set(&err, RF_EINVAL, field, "required", "a name of 1 to %zu bytes",
+                         sizeof(days[i].name) - 1);
+        else
+            snprintf(days[i].name, sizeof(days[i].name), "%s", name);
+        snprintf(field, sizeof(field), "days[%zu].source", i);
+        if (!src || !*src || strlen(src) >= sizeof(days[i].source))
+            rf_error_set(&err, RF_EINVAL, field, "required", "a source of 1 to %zu bytes",
+                         sizeof(days[i].source) - 1);
+        else
+            snprintf(days[i].source, sizeof(days[i].source), "%s", src);
+        if (err.n)
+            break;
+    }
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_calendar_record(r->app, &r->actor, (int)(r->params[0] > 9999 ? 0 : r->params[0]),
+                                source, days, (int)n, &b, &err);
+    json_decref(body);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+/* POST /calendar/hours {"from": "YYYY-MM-DD", "periods": "07:00-11:30,13:30-17:00"} */
+enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
+{
+    static const char *const allowed[] = {"from", "periods", NULL};
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    json_t *body;
+    const char *from, *periods;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    from = rf_json_str(body, "from", &err);
+    periods = rf_json_str(body, "periods", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &err);
+    if (rc == RF_OK) {
+        rf_buf_adds(&b, "{\"from\":");
+        rf_buf_add_json_str(&b, from);
+        rf_buf_adds(&b, ",\"periods\":");
+        rf_buf_add_json_str(&b, periods);
+        rf_buf_addc(&b, '}');
+    }
+    json_decref(body);
+    if (rc != RF_OK)
+        return rf_reply_error(r, &err);
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+}
+
+/* GET /calendar/due?from=YYYY-MM-DD HH:MM&days=N|hours=N[&cutoff=HH:MM] */
+enum MHD_Result rf_h_calendar_due(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    const char *from = rf_query(r, "from"), *days = rf_query(r, "days"),
+               *hours = rf_query(r, "hours"), *cutoff = rf_query(r, "cutoff");
+    char due[17];
+
+    rf_error_init(&err);
+    if (rf_app_calendar_due(r->app, from, days, hours, cutoff, due, &err) != RF_OK)
+        return rf_reply_read_error(r, &err);
+    rf_buf_adds(&b, "{\"from\":");
+    rf_buf_add_json_str(&b, from);
+    if (days && *days) {
+        rf_buf_adds(&b, ",\"days\":");
+        rf_buf_addi(&b, strtol(days, NULL, 10));
+    } else {
+        rf_buf_adds(&b, ",\"hours\":");
+        rf_buf_add_json_str(&b, hours);
+    }
+    rf_buf_adds(&b, ",\"cutoff\":");
+    if (cutoff && *cutoff)
+        rf_buf_add_json_str(&b, cutoff);
+    else
+        rf_buf_adds(&b, "null");
+    rf_buf_adds(&b, ",\"due\":");
+    rf_buf_add_json_str(&b, due);
+    rf_buf_addc(&b, '}');
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
