@@ -352,8 +352,8 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
  * Reminders on 'date' (NULL: today): the tasks not completed whose deadline
  * has passed (overdue) or falls within 'within' working days, in the actor's
  * scope (or led under 'unit_id'), through 'fn' grouped by lead unit (by
- * code), overdue first, then by deadline. Working days are weekdays until
- * the legal calendar exists. '*due_by' gets the last day counted.
+ * code), overdue first, then by deadline. Working days are those of the
+ * legal calendar (calendar.c). '*due_by' gets the last day counted.
  */
 typedef int (*rf_reminder_fn)(void *ctx, const struct rf_unit *lead, const struct rf_task *t,
                               int overdue);

@@ -1473,7 +1473,18 @@ int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, cons
     memset(&r, 0, sizeof(r));
     if (rf_date_parse(on, &r.on) != RF_OK)
         return RF_EINVAL;
-    r.due_by = rf_date_add_weekdays(r.on, within);
+    {
+        /* "within N working days" on the province's legal calendar */
+        const struct rf_worktime *w = rf_app_worktime_get(app, err);
+        if (!w)
+            return err && err->n ? err->code : RF_ESTORE;
+        rc = rf_worktime_add_days(w, r.on, within, &r.due_by);
+        rf_app_worktime_put(app, w);
+        if (rc != RF_OK)
+            return rf_error_set(err, RF_EINVAL, "date", "range",
+                                "the working calendar covers %d to %d", RF_CALENDAR_FIRST_YEAR,
+                                RF_CALENDAR_LAST_YEAR);
+    }
     rf_date_format(r.due_by, due_by);
     memset(&q, 0, sizeof(q));
     q.province_id = actor->province_id;

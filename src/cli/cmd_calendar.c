@@ -315,10 +315,17 @@ int rf_cmd_calendar(int argc, char **argv)
     }
     if (strcmp(argv[1], "due") == 0)
         return due(argc - 1, argv + 1, db);
-    if (strcmp(argv[1], "to-lunar") == 0)
-        return to_lunar(argc - 2, argv + 2);
-    if (strcmp(argv[1], "to-solar") == 0)
-        return to_solar(argc - 2, argv + 2);
+    if (strcmp(argv[1], "to-lunar") == 0 || strcmp(argv[1], "to-solar") == 0) {
+        /* pure conversions: a --db given out of habit is ignored */
+        int n = 0;
+        for (int i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+                i++;
+            else if (strncmp(argv[i], "--db=", 5) != 0)
+                argv[2 + n++] = argv[i];
+        }
+        return argv[1][3] == 'l' ? to_lunar(n, argv + 2) : to_solar(n, argv + 2);
+    }
     if (strcmp(argv[1], "record") == 0)
         return record(argc - 1, argv + 1, db);
     help(stderr);

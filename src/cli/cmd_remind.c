@@ -15,8 +15,8 @@ static void help(FILE *out)
     fprintf(out, "usage: reform remind [--date YYYY-MM-DD] [--within N] [--unit CODE]\n"
                  "                     [--out DIR] [--db URL]\n\n"
                  "Print, for each lead unit, its overdue tasks and those due within N working\n"
-                 "days (default 5; weekdays until the legal calendar exists). With --out, write\n"
-                 "one file DIR/remind-CODE.txt per unit instead.\n");
+                 "days on the legal calendar (default 5). With --out, write one file\n"
+                 "DIR/remind-CODE.txt per unit instead.\n");
 }
 
 struct digest {

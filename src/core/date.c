@@ -141,15 +141,3 @@ int rf_date_weekday(struct rf_date d)
 
     return (int)w + 1;
 }
-
-struct rf_date rf_date_add_weekdays(struct rf_date d, int n)
-{
-    int64_t days = rf_date_to_days(d);
-
-    while (n > 0) {
-        days++;
-        if (rf_date_weekday(rf_date_from_days(days)) <= 5)
-            n--;
-    }
-    return rf_date_from_days(days);
-}

@@ -34,12 +34,6 @@ struct rf_date rf_date_from_days(int64_t days);
 int rf_date_cmp(struct rf_date a, struct rf_date b);
 /* Day of the week: 1 Monday .. 7 Sunday (ISO 8601). */
 int rf_date_weekday(struct rf_date d);
-/*
- * The date 'n' weekdays (Monday to Friday) after 'd', for n >= 0; with n = 0,
- * 'd' itself. Public holidays are the legal calendar's (a later module); until
- * it exists, working days are weekdays.
- */
-struct rf_date rf_date_add_weekdays(struct rf_date d, int n);
 /* The civil date at instant 'epoch' in a zone 'utc_offset' seconds east of UTC. */
 struct rf_date rf_date_of_instant(int64_t epoch, int utc_offset);
 /* Write "YYYY-MM-DDTHH:MM:SSZ" and a NUL into 'out'. */

@@ -273,6 +273,23 @@ int rf_worktime_is_working(const struct rf_worktime *w, struct rf_date d)
     return w->sched[i] != 0;
 }
 
+int rf_worktime_add_days(const struct rf_worktime *w, struct rf_date d, int n, struct rf_date *out)
+{
+    int64_t i = rf_date_to_days(d) - w->base, k;
+
+    if (i < 0 || i >= w->ndays || n < 0)
+        return RF_EINVAL;
+    if (n == 0) {
+        *out = d;
+        return RF_OK;
+    }
+    k = w->wdays[i + 1] + n; /* the number of the working day wanted, from 1 */
+    if (k > w->nworking)
+        return RF_EINVAL;
+    *out = rf_date_from_days(w->base + w->nth[k - 1]);
+    return RF_OK;
+}
+
 /* Working minutes of day 'd' before minute 'm' of it. */
 static int within(const struct rf_worktime *w, int64_t d, int m)
 {

@@ -65,6 +65,12 @@ void rf_worktime_format(int64_t local, char out[17]);
 
 /* 1 when 'd' is a working day, 0 when not, RF_EINVAL outside the span. */
 int rf_worktime_is_working(const struct rf_worktime *w, struct rf_date d);
+/*
+ * The 'n'th working day after 'd' into 'out' ('d' itself when n = 0).
+ * RF_EINVAL when n < 0 or either day is outside the span.
+ */
+int rf_worktime_add_days(const struct rf_worktime *w, struct rf_date d, int n,
+                         struct rf_date *out) RF_MUST_CHECK;
 
 /* An allowance: whole working days, or working minutes (hours and fractions of a day). */
 struct rf_allowance {

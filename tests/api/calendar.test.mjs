@@ -199,3 +199,14 @@ describe('recording an announcement', () => {
     assert.deepEqual(hours.at(-1), { from: '2029-01-01', periods: '07:30-11:30,13:00-16:30' });
   });
 });
+
+describe('working days elsewhere', () => {
+  test('task reminders count working days on the calendar: one working day after 19 January 2023 is 27 January', async () => {
+    // Official Letter 8056/VPCP-KGVX: Tết off from 20 to 26 January 2023
+    const r = await sec.get('/api/v1/tasks/reminders?date=2023-01-19&within=1');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.due_by, '2023-01-27');
+    const plain = await sec.get('/api/v1/tasks/reminders?date=2023-03-01&within=2');
+    assert.equal(plain.json.due_by, '2023-03-03');
+  });
+});

@@ -99,3 +99,68 @@ test('an import with one bad row writes nothing', () => {
   const bad = srv.cli('import', 'nonsense', file);
   assert.equal(bad.code, 2);
 });
+
+test('reform calendar holidays prints the year as DESIGN.md says: date, kind and name by tabs', () => {
+  const r = srv.cli('calendar', 'holidays', '2026');
+  assert.equal(r.code, 0, r.out);
+  const lines = r.out.trimEnd().split('\n');
+  for (const l of lines) assert.match(l, /^\d{4}-\d{2}-\d{2}\t(holiday|compensation|swap_off|makeup)\t\S.*$/);
+  // Official Letter 9859/VPCP-KGVX and Notice 9441/TB-BNV, as the product's issue quotes them
+  for (const l of ['2026-02-16\tholiday\tTết Nguyên đán', '2026-04-27\tcompensation\tNghỉ bù Giỗ Tổ Hùng Vương',
+    '2026-08-22\tmakeup\t', '2026-08-31\tswap_off\t', '2026-09-01\tholiday\tQuốc khánh'])
+    assert.ok(lines.some((x) => x.startsWith(l)), l);
+  assert.deepEqual(lines, [...lines].sort());
+  assert.equal(srv.cli('calendar', 'holidays', 'MMXXVI').code, 2);
+  const far = srv.cli('calendar', 'holidays', '2300');
+  assert.equal(far.code, 1);
+  assert.match(far.out, /year/);
+});
+
+test('reform calendar due prints the legal due time; bad input says which option', () => {
+  // the product's issue, on the 2026 calendar
+  for (const [from, days, due] of [['2026-02-13 09:00', '3', '2026-02-25 17:00'], ['2026-08-28 09:00', '2', '2026-09-04 17:00'],
+    ['2026-04-29 09:00', '3', '2026-05-06 17:00']]) {
+    const r = srv.cli('calendar', 'due', '--from', from, '--days', days);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out, due + '\n');
+  }
+  assert.equal(srv.cli('calendar', 'due', '--from', '2026-02-13 10:00', '--hours', '8').out, '2026-02-23 10:00\n');
+  assert.equal(srv.cli('calendar', 'due', '--from', '2026-02-13 15:30', '--days', '1', '--cutoff', '15:00').out, '2026-02-24 17:00\n');
+  const bad = srv.cli('calendar', 'due', '--from', '2026-02-13 25:00', '--days', '1');
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /from/);
+  assert.equal(srv.cli('calendar', 'due', '--from', '2026-02-13 09:00').code, 2);
+  assert.equal(srv.cli('calendar', 'due', '--from', '2026-02-13 09:00', '--days', '1', '--hours', '1').code, 2);
+});
+
+test('reform calendar to-lunar and to-solar convert one date per argument, per line', () => {
+  // the product's issue: Tết 2023, 1985, 2007 and 2030 in Vietnam; Hùng Kings day 2023; leap month 2 of 2023
+  const lunar = srv.cli('calendar', 'to-lunar', '2023-01-22', '1985-01-21', '2007-02-17', '2030-02-02', '2023-04-29', '2023-03-22');
+  assert.equal(lunar.code, 0, lunar.out);
+  assert.equal(lunar.out, '2023-01-01\n1985-01-01\n2007-01-01\n2030-01-01\n2023-03-10\n2023-02L-01\n');
+  const solar = srv.cli('calendar', 'to-solar', '2023-02L-01', '2023-03-10', '2026-01-01');
+  assert.equal(solar.out, '2023-03-22\n2023-04-29\n2026-02-17\n');
+  const bad = srv.cli('calendar', 'to-solar', '2024-02L-01', '2023-13-01', '2026-01-01');
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /2024-02L-01: no such lunar date/);
+  assert.match(bad.out, /2023-13-01: not a lunar date/);
+  assert.match(bad.out, /^2026-02-17$/m);
+});
+
+test('reform calendar record takes a whole year or nothing', () => {
+  const file = join(dir, 'cal.csv');
+  writeFileSync(file, 'date,kind,name,source\n2031-03-03,swap_off,Nghỉ hoán đổi,Thử\n2031-03-10,makeup,Làm bù,Thử\n');
+  const audit = () => Number(srv.db.sql('SELECT COUNT(*) FROM audit'));
+  const a0 = audit();
+  let r = srv.cli('calendar', 'record', '2031', file, '--source', 'Thông báo thử');
+  assert.equal(r.code, 1);
+  assert.match(r.out, /days\[1\]/); // 10 March 2031 is a Monday: not a make-up day
+  assert.equal(audit(), a0);
+  writeFileSync(file, 'date,kind,name,source\n2031-03-03,swap_off,Nghỉ hoán đổi,Thử\n2031-03-08,makeup,Làm bù,Thử\n');
+  r = srv.cli('calendar', 'record', '2031', file, '--source', 'Thông báo thử');
+  assert.equal(r.code, 0, r.out);
+  assert.equal(audit(), a0 + 1);
+  assert.equal(srv.cli('calendar', 'holidays', '2031').out,
+    '2031-03-03\tswap_off\tNghỉ hoán đổi\n2031-03-08\tmakeup\tLàm bù\n');
+  assert.equal(srv.cli('calendar', 'record', '2031', file).code, 2); // --source is required
+});

@@ -15,7 +15,7 @@ const indexHtml = join(root, 'web/index.html');
 function routeTable() {
   const src = readFileSync(join(root, 'src/http/server.c'), 'utf8');
   const table = src.slice(src.indexOf('routes[] = {'), src.indexOf('};', src.indexOf('routes[] = {')));
-  const routes = [...table.matchAll(/\{\s*"([A-Z]+)",\s*"([^"]+)"/g)].map((m) => [m[1], m[2].replaceAll('{}', '{id}')]);
+  const routes = [...table.matchAll(/\{\s*"([A-Z]+)",\s*"([^"]+)"/g)].map((m) => [m[1], m[2]]);
   assert.ok(routes.length >= 19, `found only ${routes.length} routes in server.c`);
   return routes;
 }
@@ -81,6 +81,8 @@ describe('http', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^application\/json/);
     const doc = await r.json();
+    // path parameters by any name ({id}, {year}) stand for server.c's {}
+    doc.paths = Object.fromEntries(Object.entries(doc.paths).map(([p, ops]) => [p.replace(/\{[a-z_]+\}/g, '{}'), ops]));
     assert.match(doc.openapi, /^3\.1\.\d+$/);
     assert.equal(typeof doc.info?.title, 'string');
     assert.equal(typeof doc.info?.version, 'string');

@@ -158,38 +158,25 @@ static void test_instant(void **state)
 }
 
 static const struct {
-    struct rf_date from;
-    int n;
-    int weekday; /* of 'from', ISO 8601: 1 Monday */
-    struct rf_date expected;
+    struct rf_date day;
+    int weekday; /* ISO 8601: 1 Monday .. 7 Sunday */
 } weekday_cases[] = {
-    /* 2023-09-29 was a Friday: one weekday later is Monday 2 October */
-    {{2023, 9, 29}, 1, 5, {2023, 10, 2}},
-    /* zero weekdays is the day itself, even on a Sunday */
-    {{2023, 10, 1}, 0, 7, {2023, 10, 1}},
-    /* from a Saturday, the next weekday is Monday */
-    {{2023, 9, 30}, 1, 6, {2023, 10, 2}},
-    /* five weekdays from a Monday is the next Monday */
-    {{2023, 10, 2}, 5, 1, {2023, 10, 9}},
-    /* across a month and a year end */
-    {{2023, 12, 29}, 2, 5, {2024, 1, 2}},
-    /* across a leap day: 2024-02-28 is a Wednesday */
-    {{2024, 2, 28}, 2, 3, {2024, 3, 1}},
-    /* the epoch was a Thursday */
-    {{1970, 1, 1}, 1, 4, {1970, 1, 2}},
-    /* before the epoch: 1969-12-31 was a Wednesday */
-    {{1969, 12, 31}, 3, 3, {1970, 1, 5}},
+    {{2023, 9, 29}, 5},  /* 29 September 2023 was a Friday */
+    {{2023, 10, 1}, 7},  /* a Sunday */
+    {{2023, 9, 30}, 6},  /* a Saturday */
+    {{2023, 10, 2}, 1},  /* a Monday */
+    {{2024, 2, 29}, 4},  /* the leap day of 2024, a Thursday */
+    {{1970, 1, 1}, 4},   /* the epoch was a Thursday */
+    {{1969, 12, 31}, 3}, /* before the epoch: a Wednesday */
+    {{2026, 2, 17}, 2},  /* Tết 2026, a Tuesday */
 };
 
 static void test_weekdays(void **state)
 {
     (void)state;
     for (size_t i = 0; i < COUNT(weekday_cases); i++) {
-        struct rf_date d = rf_date_add_weekdays(weekday_cases[i].from, weekday_cases[i].n);
-
         print_message("case %zu\n", i);
-        assert_int_equal(rf_date_weekday(weekday_cases[i].from), weekday_cases[i].weekday);
-        assert_int_equal(rf_date_cmp(d, weekday_cases[i].expected), 0);
+        assert_int_equal(rf_date_weekday(weekday_cases[i].day), weekday_cases[i].weekday);
     }
 }
 

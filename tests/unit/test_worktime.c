@@ -245,6 +245,37 @@ static void test_between(void **state)
     rf_worktime_free(w);
 }
 
+/* The Nth working day after a day, as the task reminders count "due within N working days". */
+static void test_add_days(void **state)
+{
+    static const struct {
+        const char *from;
+        int n;
+        const char *to;
+    } cases[] = {
+        {"2026-02-13", 0, "2026-02-13"}, {"2026-02-13", 1, "2026-02-23"}, /* over Tết */
+        {"2026-02-14", 1, "2026-02-23"}, {"2026-02-14", 2, "2026-02-24"}, /* from a rest day */
+        {"2026-08-21", 1, "2026-08-22"}, {"2026-08-28", 1, "2026-09-03"}, /* the worked Saturday */
+        {"2025-12-31", 1, "2026-01-05"},
+    };
+    struct rf_worktime *w = announced();
+    struct rf_date d, out;
+    char got[11];
+
+    (void)state;
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        assert_int_equal(rf_date_parse(cases[i].from, &d), RF_OK);
+        assert_int_equal(rf_worktime_add_days(w, d, cases[i].n, &out), RF_OK);
+        rf_date_format(out, got);
+        if (strcmp(got, cases[i].to) != 0)
+            fail_msg("%d working days after %s: %s, expected %s", cases[i].n, cases[i].from, got,
+                     cases[i].to);
+    }
+    assert_int_equal(rf_worktime_add_days(w, d, -1, &out), RF_EINVAL);
+    assert_int_equal(rf_worktime_add_days(w, (struct rf_date){2026, 12, 30}, 5, &out), RF_EINVAL);
+    rf_worktime_free(w);
+}
+
 static void test_bad_input(void **state)
 {
     struct rf_worktime *w = announced(), *none;
@@ -444,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_due),
         cmocka_unit_test(test_pauses),
         cmocka_unit_test(test_between),
+        cmocka_unit_test(test_add_days),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_hours_by_date),
         cmocka_unit_test(test_hours_text),
