@@ -81,6 +81,23 @@ describe('due times', () => {
     });
   }
 
+  // the shipped calendars of 2023 and 2024 (data/calendar/SOURCES.md)
+  const shipped = [
+    ['2023-01-19 09:00', 1, '2023-01-27 17:00'], // 8056/VPCP-KGVX: Tết off 20/01 to 26/01/2023
+    ['2023-04-28 09:00', 1, '2023-05-04 17:00'], // Hùng Kings on Sat 29/4, 30/4 on Sunday: made up on 2/5, 3/5
+    ['2023-08-31 09:00', 1, '2023-09-05 17:00'], // 8056/VPCP-KGVX: National Day off 01/09 to 04/09/2023
+    ['2024-02-07 09:00', 1, '2024-02-15 17:00'], // 8662/VPCP-KGVX, 5015/TB-LĐTBXH: Tết off 08/02 to 14/02/2024
+    ['2024-04-26 09:00', 1, '2024-05-02 17:00'], // 2450/VPCP-KGVX: Mon 29/4 swapped off, 30/4 and 1/5
+    ['2024-05-03 09:00', 1, '2024-05-04 17:00'], // ... and Saturday 4/5 worked for it
+    ['2024-08-30 09:00', 1, '2024-09-04 17:00'], // National Day 2/9 and 3/9/2024
+    ['2025-12-31 09:00', 1, '2026-01-05 17:00'], // 12729/VPCP-KGVX: 1/1 and 2/1/2026 off
+  ];
+  for (const [from, days, expected] of shipped) {
+    test(`as shipped: ${days} working day from ${from} falls due ${expected}`, async () => {
+      assert.equal((await due({ from, days })).json.due, expected);
+    });
+  }
+
   test('hours count from the instant of receipt; a cut-off moves a late receipt to the next working day', async () => {
     assert.equal((await due({ from: '2026-02-13 10:00', hours: '8' })).json.due, '2026-02-23 10:00');
     assert.equal((await due({ from: '2026-03-02 11:00', hours: '0.5' })).json.due, '2026-03-02 11:30');
