@@ -696,6 +696,15 @@ int rf_app_calendar_due(struct rf_app *app, const char *from, const char *days, 
         rf_error_set(err, RF_EINVAL, "from", "format", "'from' is a local time YYYY-MM-DD HH:MM");
     if ((days && *days) == (hours && *hours)) {
         rf_error_set(err, RF_EINVAL, "days", "required", "give either 'days' or 'hours'");
+    } else if (days && *days && strchr(days, '.')) {
+        /* a fraction of a day (a step's 0.25 or 1.5 days): 8 working hours a day, from the instant
+         */
+        int64_t m = hours_minutes(days); /* the same digits read as hours: a sixtieth of ours */
+        a.minutes = m > 0 ? m * (RF_WORKDAY_MINUTES / 60) : -1;
+        if (a.minutes <= 0)
+            rf_error_set(err, RF_EINVAL, "days", "format",
+                         "'days' is a whole number of days, or a fraction like 0.25 or 1.5 "
+                         "making whole minutes of 8-hour days");
     } else if (days && *days) {
         char *end;
         long n = strtol(days, &end, 10);

@@ -161,8 +161,18 @@ enum MHD_Result rf_h_calendar_due(struct rf_req *r)
     rf_buf_adds(&b, "{\"from\":");
     rf_buf_add_json_str(&b, from);
     if (days && *days) {
+        /* as a number: the digits were checked, leading zeros are dropped */
+        char *end;
+        long whole = strtol(days, &end, 10);
         rf_buf_adds(&b, ",\"days\":");
-        rf_buf_addi(&b, strtol(days, NULL, 10));
+        rf_buf_addi(&b, whole);
+        if (*end == '.') {
+            size_t n = strlen(end);
+            while (n > 1 && end[n - 1] == '0')
+                n--;
+            if (n > 1)
+                rf_buf_add(&b, end, n);
+        }
     } else {
         rf_buf_adds(&b, ",\"hours\":");
         rf_buf_add_json_str(&b, hours);

@@ -103,6 +103,11 @@ describe('due times', () => {
     assert.equal((await due({ from: '2026-03-02 11:00', hours: '0.5' })).json.due, '2026-03-02 11:30');
     assert.equal((await due({ from: '2026-02-13 15:30', days: 1, cutoff: '15:00' })).json.due, '2026-02-24 17:00');
     assert.equal((await due({ from: '2026-02-13 14:30', days: 1, cutoff: '15:00' })).json.due, '2026-02-23 17:00');
+    // a step's fraction of a day is 8 working hours a day from the instant: 0.5 day from Friday 14:00
+    const half = await due({ from: '2026-03-06 14:00', days: '0.50' });
+    assert.deepEqual(half.json, { from: '2026-03-06 14:00', days: 0.5, cutoff: null, due: '2026-03-09 08:00' });
+    assert.equal((await due({ from: '2026-03-06 14:00', days: '1.5' })).json.due, '2026-03-10 08:00');
+    assertProblem(assert, await due({ from: '2026-03-06 14:00', days: '0.0001' }), 400, 'days');
   });
 
   test('bad input is 400 naming the field', async () => {
@@ -110,7 +115,7 @@ describe('due times', () => {
     assertProblem(assert, await due({ from: '2026-02-13 09:00' }), 400, 'days');
     assertProblem(assert, await due({ from: '2026-02-13 09:00', days: 1, hours: 2 }), 400, 'days');
     assertProblem(assert, await due({ from: '2026-02-13 09:00', days: 0 }), 400, 'days');
-    assertProblem(assert, await due({ from: '2026-02-13 09:00', days: '1.5' }), 400, 'days');
+    assertProblem(assert, await due({ from: '2026-02-13 09:00', days: '1.x' }), 400, 'days');
     assertProblem(assert, await due({ from: '2026-02-13 09:00', hours: '0.001' }), 400, 'hours');
     assertProblem(assert, await due({ from: '2026-02-13 09:00', hours: '-1' }), 400, 'hours');
     assertProblem(assert, await due({ from: '2026-02-13 09:00', days: 1, cutoff: '25:00' }), 400, 'cutoff');
