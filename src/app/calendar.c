@@ -361,6 +361,34 @@ static int worked(const struct rf_calendar_year *y, struct rf_date d)
     return !rest_day(d);
 }
 
+/* One day as JSON, with its lunar date when 'lunar' (for people; the audit keeps it out). */
+static void day_json(const struct rf_calendar_day *d, int lunar, struct rf_buf *out)
+{
+    struct rf_lunar_date l;
+    char date[11], text[RF_LUNAR_LEN];
+
+    rf_date_format(d->date, date);
+    rf_buf_adds(out, "{\"date\":\"");
+    rf_buf_adds(out, date);
+    rf_buf_addc(out, '"');
+    if (lunar) {
+        rf_buf_adds(out, ",\"lunar\":");
+        if (rf_lunar_from_solar(d->date, &l) == RF_OK) {
+            rf_lunar_format(l, text);
+            rf_buf_add_json_str(out, text);
+        } else {
+            rf_buf_adds(out, "null");
+        }
+    }
+    rf_buf_adds(out, ",\"kind\":\"");
+    rf_buf_adds(out, rf_day_kind_name(d->kind));
+    rf_buf_adds(out, "\",\"name\":");
+    rf_buf_add_json_str(out, d->name);
+    rf_buf_adds(out, ",\"source\":");
+    rf_buf_add_json_str(out, d->source);
+    rf_buf_addc(out, '}');
+}
+
 static void year_json(const struct rf_calendar_year *y, const struct hours_list *hours,
                       struct rf_buf *out)
 {
@@ -391,27 +419,9 @@ static void year_json(const struct rf_calendar_year *y, const struct hours_list 
     rf_buf_addi(out, working);
     rf_buf_adds(out, ",\"days\":[");
     for (int i = 0; i < y->n; i++) {
-        char date[11], lunar[RF_LUNAR_LEN];
-        struct rf_lunar_date l;
-        rf_date_format(y->days[i].date, date);
         if (i)
             rf_buf_addc(out, ',');
-        rf_buf_adds(out, "{\"date\":");
-        rf_buf_add_json_str(out, date);
-        rf_buf_adds(out, ",\"lunar\":");
-        if (rf_lunar_from_solar(y->days[i].date, &l) == RF_OK) {
-            rf_lunar_format(l, lunar);
-            rf_buf_add_json_str(out, lunar);
-        } else {
-            rf_buf_adds(out, "null");
-        }
-        rf_buf_adds(out, ",\"kind\":\"");
-        rf_buf_adds(out, rf_day_kind_name(y->days[i].kind));
-        rf_buf_adds(out, "\",\"name\":");
-        rf_buf_add_json_str(out, y->days[i].name);
-        rf_buf_adds(out, ",\"source\":");
-        rf_buf_add_json_str(out, y->days[i].source);
-        rf_buf_addc(out, '}');
+        day_json(&y->days[i], 1, out);
     }
     rf_buf_adds(out, "],\"hours\":[");
     for (int i = 0; i < hours->n; i++) {
@@ -469,19 +479,9 @@ static void days_json(const struct rf_calendar_year *y, struct rf_buf *out)
     rf_buf_adds(out, basis_name(y->basis));
     rf_buf_adds(out, "\",\"days\":[");
     for (int i = 0; i < y->n; i++) {
-        char date[11];
-        rf_date_format(y->days[i].date, date);
         if (i)
             rf_buf_addc(out, ',');
-        rf_buf_adds(out, "{\"date\":\"");
-        rf_buf_adds(out, date);
-        rf_buf_adds(out, "\",\"kind\":\"");
-        rf_buf_adds(out, rf_day_kind_name(y->days[i].kind));
-        rf_buf_adds(out, "\",\"name\":");
-        rf_buf_add_json_str(out, y->days[i].name);
-        rf_buf_adds(out, ",\"source\":");
-        rf_buf_add_json_str(out, y->days[i].source);
-        rf_buf_addc(out, '}');
+        day_json(&y->days[i], 0, out);
     }
     rf_buf_adds(out, "]}");
 }
@@ -643,19 +643,6 @@ int rf_app_working_hours_set(struct rf_app *app, const struct rf_actor *actor, c
 
 /* ---- due times ---- */
 
-/* "HH:MM" as minutes of the day, or -1. */
-static int clock_minutes(const char *s)
-{
-    if (!s || strlen(s) != 5 || s[2] != ':')
-        return -1;
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    if ((s[0] - '0') * 10 + (s[1] - '0') > 23 || (s[3] - '0') * 10 + (s[4] - '0') > 59)
-        return -1;
-    return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
-}
-
 /* A decimal number of hours ("2", "0.25") as whole minutes; -1 when it is not one. */
 static int64_t hours_minutes(const char *s)
 {
@@ -719,7 +706,8 @@ int rf_app_calendar_due(struct rf_app *app, const char *from, const char *days, 
                          "'hours' is a positive number of hours making whole minutes, like 2 "
                          "or 0.25");
     }
-    if (cutoff && *cutoff && (cut = clock_minutes(cutoff)) < 0)
+    if (cutoff && *cutoff &&
+        (strlen(cutoff) != 5 || (cut = rf_worktime_clock(cutoff)) < 0 || cut >= RF_MINUTES_PER_DAY))
         rf_error_set(err, RF_EINVAL, "cutoff", "format", "'cutoff' is a time HH:MM");
     if (err && err->n)
         return RF_EINVAL;

@@ -20,7 +20,7 @@ int rf_date_days_in_month(int year, int month)
     return days[month - 1] + (month == 2 && is_leap(year));
 }
 
-static int digits(const char *s, int n, int *out)
+int rf_digits(const char *s, int n, int *out)
 {
     int v = 0;
 
@@ -39,7 +39,7 @@ int rf_date_parse(const char *s, struct rf_date *out)
 
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return RF_EINVAL;
-    if (digits(s, 4, &d.year) || digits(s + 5, 2, &d.month) || digits(s + 8, 2, &d.day))
+    if (rf_digits(s, 4, &d.year) || rf_digits(s + 5, 2, &d.month) || rf_digits(s + 8, 2, &d.day))
         return RF_EINVAL;
     if (d.year < RF_DATE_MIN_YEAR || d.year > RF_DATE_MAX_YEAR)
         return RF_EINVAL;
@@ -50,7 +50,7 @@ int rf_date_parse(const char *s, struct rf_date *out)
 }
 
 /* Write 'v' as 'n' digits with leading zeros. */
-static void put_digits(char *out, unsigned v, int n)
+void rf_put_digits(char *out, unsigned v, int n)
 {
     for (int i = n - 1; i >= 0; i--) {
         out[i] = (char)('0' + v % 10);
@@ -60,11 +60,11 @@ static void put_digits(char *out, unsigned v, int n)
 
 void rf_date_format(struct rf_date d, char out[11])
 {
-    put_digits(out, (unsigned)d.year, 4);
+    rf_put_digits(out, (unsigned)d.year, 4);
     out[4] = '-';
-    put_digits(out + 5, (unsigned)d.month, 2);
+    rf_put_digits(out + 5, (unsigned)d.month, 2);
     out[7] = '-';
-    put_digits(out + 8, (unsigned)d.day, 2);
+    rf_put_digits(out + 8, (unsigned)d.day, 2);
     out[10] = '\0';
 }
 
@@ -124,11 +124,11 @@ void rf_instant_format(int64_t epoch, char out[21])
 
     rf_date_format(d, out);
     out[10] = 'T';
-    put_digits(out + 11, (unsigned)(secs / 3600), 2);
+    rf_put_digits(out + 11, (unsigned)(secs / 3600), 2);
     out[13] = ':';
-    put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+    rf_put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
     out[16] = ':';
-    put_digits(out + 17, (unsigned)(secs % 60), 2);
+    rf_put_digits(out + 17, (unsigned)(secs % 60), 2);
     out[19] = 'Z';
     out[20] = '\0';
 }

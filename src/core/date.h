@@ -25,6 +25,10 @@ struct rf_date {
  * [RF_DATE_MIN_YEAR, RF_DATE_MAX_YEAR]. Returns RF_OK or RF_EINVAL.
  */
 int rf_date_parse(const char *s, struct rf_date *out) RF_MUST_CHECK;
+/* Read 'n' decimal digits at 's' into '*out'; -1 if any is not a digit, else 0. */
+int rf_digits(const char *s, int n, int *out);
+/* Write 'v' as 'n' digits with leading zeros (no NUL). */
+void rf_put_digits(char *out, unsigned v, int n);
 /* Write "YYYY-MM-DD" and a NUL into 'out'. */
 void rf_date_format(struct rf_date d, char out[11]);
 int rf_date_days_in_month(int year, int month);

@@ -412,19 +412,6 @@ int rf_lunar_to_solar(struct rf_lunar_date l, struct rf_date *out)
     return RF_OK;
 }
 
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int rf_lunar_parse(const char *s, struct rf_lunar_date *out)
 {
     struct rf_lunar_date l;
@@ -438,7 +425,8 @@ int rf_lunar_parse(const char *s, struct rf_lunar_date *out)
     l.leap = len == 11;
     if (s[4] != '-' || s[7 + l.leap] != '-' || (l.leap && s[7] != 'L'))
         return RF_EINVAL;
-    if (digits(s, 4, &l.year) || digits(s + 5, 2, &l.month) || digits(s + 8 + l.leap, 2, &l.day))
+    if (rf_digits(s, 4, &l.year) || rf_digits(s + 5, 2, &l.month) ||
+        rf_digits(s + 8 + l.leap, 2, &l.day))
         return RF_EINVAL;
     if (l.month < 1 || l.month > 12 || l.day < 1 || l.day > 30)
         return RF_EINVAL;
@@ -446,25 +434,16 @@ int rf_lunar_parse(const char *s, struct rf_lunar_date *out)
     return RF_OK;
 }
 
-/* Write 'v' as 'n' digits with leading zeros. */
-static void put_digits(char *out, unsigned v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        out[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
 void rf_lunar_format(struct rf_lunar_date l, char out[RF_LUNAR_LEN])
 {
     int at = 7;
 
-    put_digits(out, (unsigned)l.year, 4);
+    rf_put_digits(out, (unsigned)l.year, 4);
     out[4] = '-';
-    put_digits(out + 5, (unsigned)l.month, 2);
+    rf_put_digits(out + 5, (unsigned)l.month, 2);
     if (l.leap)
         out[at++] = 'L';
     out[at] = '-';
-    put_digits(out + at + 1, (unsigned)l.day, 2);
+    rf_put_digits(out + at + 1, (unsigned)l.day, 2);
     out[at + 3] = '\0';
 }

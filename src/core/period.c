@@ -13,20 +13,6 @@
 #define RANGE_SEP ".."
 #define RANGE_LEN 22 /* "YYYY-MM-DD..YYYY-MM-DD" */
 
-/* Read 'n' decimal digits at 's' into '*out'; -1 if any is not a digit. */
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 /* Fill 'p' with months 'first'..'last' of 'year' (both included). */
 static void set_months(struct rf_period *p, int year, int first, int last)
 {
@@ -83,7 +69,7 @@ static int parse_within_year(const char *s, int year, struct rf_period *p)
         set_months(p, year, 1, 9);
         return RF_OK;
     }
-    if (digits(s, 2, &n) == 0 && n >= 1 && n <= 12) {
+    if (rf_digits(s, 2, &n) == 0 && n >= 1 && n <= 12) {
         p->kind = RF_PERIOD_MONTH;
         set_months(p, year, n, n);
         return RF_OK;
@@ -102,7 +88,7 @@ int rf_period_parse(const char *s, struct rf_period *out)
         rc = parse_range(s, &p);
     } else if (len == 4 || len == 7) {
         /* date.h: four-digit years within [RF_DATE_MIN_YEAR, RF_DATE_MAX_YEAR] */
-        if (digits(s, 4, &year) != 0 || year < RF_DATE_MIN_YEAR || year > RF_DATE_MAX_YEAR)
+        if (rf_digits(s, 4, &year) != 0 || year < RF_DATE_MIN_YEAR || year > RF_DATE_MAX_YEAR)
             return RF_EINVAL;
         if (len == 4) {
             p.kind = RF_PERIOD_YEAR;

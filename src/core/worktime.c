@@ -64,8 +64,7 @@ int rf_hours_check(const struct rf_hours *h)
     return RF_OK;
 }
 
-/* "HH:MM" at 'p' as minutes of the day, or -1; "24:00" is the end of the day. */
-static int clock_of(const char *p)
+int rf_worktime_clock(const char *p)
 {
     int hh, mm;
 
@@ -87,8 +86,8 @@ int rf_hours_parse(const char *text, struct rf_hours *h)
     while (p && *p) {
         if (h->n == RF_MAX_SESSIONS || strlen(p) < 11 || p[5] != '-')
             return RF_EINVAL;
-        h->start[h->n] = clock_of(p);
-        h->end[h->n] = clock_of(p + 6);
+        h->start[h->n] = rf_worktime_clock(p);
+        h->end[h->n] = rf_worktime_clock(p + 6);
         if (h->start[h->n] < 0 || h->end[h->n] < 0)
             return RF_EINVAL;
         h->n++;

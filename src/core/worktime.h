@@ -30,6 +30,8 @@ struct rf_hours {
     int end[RF_MAX_SESSIONS];   /* and ends; periods in order, not overlapping */
 };
 
+/* "HH:MM" at 'p' (the first five bytes) as minutes of the day, or -1; "24:00" ends the day. */
+int rf_worktime_clock(const char *p);
 /* The default: 07:00-11:30 and 13:30-17:00. */
 void rf_hours_default(struct rf_hours *h, struct rf_date from);
 /* RF_OK when the periods are in order, within the day and not empty. */
