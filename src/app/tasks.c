@@ -1497,7 +1497,7 @@ int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, cons
         rc = rf_app_scope_check(s, actor, unit_id, on, err);
     if (rc == RF_OK && (rc = rf_store_tasks_list(s, &q, keep_reminder, &r)) != RF_OK)
         rc = rf_app_store_error(rc, err);
-    if (rc == RF_OK)
+    if (rc == RF_OK && r.n > 1) /* no rows: no array at all */
         qsort(r.rows, r.n, sizeof(*r.rows), reminder_order);
     memset(&lead, 0, sizeof(lead));
     for (size_t i = 0; rc == RF_OK && i < r.n; i++) {
