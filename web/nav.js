@@ -7,6 +7,7 @@ export const NAV = [
   { path: '/dashboard', label: 'nav.dashboard', roles: null },
   { path: '/tasks', label: 'nav.tasks', roles: null },
   { path: '/documents', label: 'nav.documents', roles: null },
+  { path: '/calendar', label: 'nav.calendar', roles: null },
   { path: '/users', label: 'nav.users', roles: ['admin', 'leader'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'secretariat'] },
 ];

@@ -9,6 +9,7 @@ import { AuditPage } from './pages/audit.js';
 import { TasksPage, TaskPage } from './pages/tasks.js';
 import { DocumentsPage, DocumentNewPage, DocumentPage } from './pages/documents.js';
 import { DashboardPage } from './pages/dashboard.js';
+import { CalendarPage } from './pages/calendar.js';
 
 const navRoles = (path) => {
   const entry = NAV.find((e) => e.path === path);
@@ -29,6 +30,7 @@ export const ROUTES = [
   // before '/documents/:id', which would match "new" too
   { pattern: '/documents/new', page: DocumentNewPage, roles: ['secretariat'] },
   { pattern: '/documents/:id', page: DocumentPage, roles: navRoles('/documents') },
+  { pattern: '/calendar', page: CalendarPage, roles: navRoles('/calendar') },
 ];
 
 /** The page a signed-in user lands on from "/". */
