@@ -74,6 +74,29 @@ void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LE
 /* Release the working-time tables at shutdown (calendar.c). */
 void rf_app_worktime_drop(struct rf_app *app);
 
+/* ---- rules the task modules share (tasks.c) ---- */
+
+#define RF_APP_MAX_DEADLINES 64 /* changes of one task's deadline */
+
+struct rf_task_facts;
+struct rf_deadline_change;
+/* The core's view of a task with deadline history 'dl'; 'changes' holds RF_APP_MAX_DEADLINES. */
+int rf_app_task_facts(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
+                      struct rf_deadline_change *changes, struct rf_task_facts *f);
+/* A date 'text' (or none, unless 'required') into 'out'; RF_EINVAL naming 'field'. */
+int rf_app_check_date(const char *text, const char *field, int required, char out[RF_DATE_LEN],
+                      struct rf_error *err);
+/* The index of 'name' in the NULL-terminated 'names', or -1. */
+int rf_app_index_of(const char *const *names, const char *name);
+/* The index of an assigning body by name in rf_task_bodies, or -1. */
+int rf_app_body_index(const char *name);
+/*
+ * Names joined by ',' ("done_on_time,done_late") as bits of their indexes by
+ * 'lookup'; RF_EINVAL naming 'field' for an unknown one.
+ */
+int rf_app_parse_names(const char *list, int (*lookup)(const char *), const char *field,
+                       unsigned *out, struct rf_error *err);
+
 /* Map a store failure to an error the caller can show. */
 int rf_app_store_error(int rc, struct rf_error *err);
 

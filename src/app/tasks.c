@@ -16,7 +16,6 @@
 #include <string.h>
 
 #define TITLE_MAX 1000 /* code points */
-#define MAX_DEADLINES 64
 
 /* ---- JSON ---- */
 
@@ -87,9 +86,9 @@ static char *task_audit_json(const struct rf_task *t)
 
 /* ---- rules shared by the use cases ---- */
 
-/* The core's view of a task with deadline history 'dl'; 'changes' holds MAX_DEADLINES. */
-static int facts_of(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
-                    struct rf_deadline_change *changes, struct rf_task_facts *f)
+/* The core's view of a task with deadline history 'dl'; 'changes' holds RF_APP_MAX_DEADLINES. */
+int rf_app_task_facts(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
+                      struct rf_deadline_change *changes, struct rf_task_facts *f)
 {
     int used = 0;
 
@@ -97,7 +96,7 @@ static int facts_of(const struct rf_task *t, const struct rf_task_deadline *dl, 
     if (rf_date_parse(t->assigned_on, &f->assigned_on) != RF_OK)
         return RF_EINVAL;
     f->completed = t->completed_on[0] && rf_date_parse(t->completed_on, &f->completed_on) == RF_OK;
-    for (int i = 0; i < n && used < MAX_DEADLINES; i++) {
+    for (int i = 0; i < n && used < RF_APP_MAX_DEADLINES; i++) {
         struct rf_deadline_change *c = &changes[used];
         if (rf_date_parse(dl[i].set_on, &c->set_on) != RF_OK)
             continue;
@@ -118,10 +117,10 @@ static int facts_of(const struct rf_task *t, const struct rf_task_deadline *dl, 
 static enum rf_task_status status_of(const struct rf_task *t, const struct rf_task_deadline *dl,
                                      int n, struct rf_date on, int *due)
 {
-    struct rf_deadline_change changes[MAX_DEADLINES];
+    struct rf_deadline_change changes[RF_APP_MAX_DEADLINES];
     struct rf_task_facts f;
 
-    if (facts_of(t, dl, n, changes, &f) != RF_OK)
+    if (rf_app_task_facts(t, dl, n, changes, &f) != RF_OK)
         return RF_TASK_NOT_ASSIGNED;
     if (due)
         *due = rf_task_due_on(&f, on);
@@ -146,7 +145,7 @@ static int check_text(const char *text, const char *field, int max, char **out,
     return RF_OK;
 }
 
-static int check_date(const char *text, const char *field, int required, char out[RF_DATE_LEN],
+int rf_app_check_date(const char *text, const char *field, int required, char out[RF_DATE_LEN],
                       struct rf_error *err)
 {
     struct rf_date d;
@@ -204,7 +203,7 @@ static int64_t seen_through(struct rf_store *s, const struct rf_actor *actor,
 /* A task with its history, loaded for a use case. */
 struct loaded {
     struct rf_task t;
-    struct rf_task_deadline dl[MAX_DEADLINES];
+    struct rf_task_deadline dl[RF_APP_MAX_DEADLINES];
     int n;
 };
 
@@ -213,7 +212,7 @@ static int keep_task(void *ctx, const struct rf_task *t, const struct rf_task_de
     struct loaded *l = ctx;
 
     l->t = *t;
-    l->n = n < MAX_DEADLINES ? n : MAX_DEADLINES;
+    l->n = n < RF_APP_MAX_DEADLINES ? n : RF_APP_MAX_DEADLINES;
     memcpy(l->dl, dl, sizeof(*dl) * (size_t)l->n);
     return 1;
 }
@@ -284,7 +283,7 @@ int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
         snprintf(d.number, sizeof(d.number), "%s", in->number);
     if (check_text(in->issuer, "issuer", 200, &issuer, err) == RF_OK)
         snprintf(d.issuer, sizeof(d.issuer), "%s", issuer);
-    (void)!check_date(in->issued_on, "issued_on", 1, d.issued_on, err);
+    (void)!rf_app_check_date(in->issued_on, "issued_on", 1, d.issued_on, err);
     if (check_text(in->title, "title", TITLE_MAX, &title, err) == RF_OK)
         snprintf(d.title, sizeof(d.title), "%s", title);
     if (!in->assigning_body || !*in->assigning_body)
@@ -442,13 +441,14 @@ static int build_task(struct rf_app *app, struct rf_store *s, const struct rf_ac
     else
         snprintf(t->field, sizeof(t->field), "%s", in->field);
     if (in->assigned_on && *in->assigned_on)
-        (void)!check_date(in->assigned_on, at(f, n, i, "assigned_on"), 1, t->assigned_on, err);
+        (void)!rf_app_check_date(in->assigned_on, at(f, n, i, "assigned_on"), 1, t->assigned_on,
+                                 err);
     else
         snprintf(t->assigned_on, sizeof(t->assigned_on), "%s", doc.issued_on);
     if (t->assigned_on[0] && strcmp(t->assigned_on, doc.issued_on) < 0)
         rf_error_set(err, RF_EINVAL, at(f, n, i, "assigned_on"), "before_document",
                      "a task is assigned on or after its document's date %s", doc.issued_on);
-    if (check_date(in->deadline, at(f, n, i, "deadline"), 0, t->deadline, err) == RF_OK &&
+    if (rf_app_check_date(in->deadline, at(f, n, i, "deadline"), 0, t->deadline, err) == RF_OK &&
         t->deadline[0] && t->assigned_on[0] && strcmp(t->deadline, t->assigned_on) < 0)
         rf_error_set(err, RF_EINVAL, at(f, n, i, "deadline"), "before_assignment",
                      "the deadline comes on or after the day of assignment");
@@ -637,7 +637,7 @@ static int status_index(const char *name)
 }
 
 /* The index of 'name' in the NULL-terminated 'names', or -1. */
-static int index_of(const char *const *names, const char *name)
+int rf_app_index_of(const char *const *names, const char *name)
 {
     for (int i = 0; names[i]; i++)
         if (strcmp(names[i], name) == 0)
@@ -645,17 +645,16 @@ static int index_of(const char *const *names, const char *name)
     return -1;
 }
 
-/* The index of an assigning body by name, or -1. */
-static int body_index(const char *name)
+int rf_app_body_index(const char *name)
 {
-    return index_of(rf_task_bodies, name);
+    return rf_app_index_of(rf_task_bodies, name);
 }
 
 /*
  * Names joined by ',' ("done_on_time,done_late") as bits of their indexes by
  * 'lookup'; RF_EINVAL naming 'field' for an unknown one.
  */
-static int parse_names(const char *list, int (*lookup)(const char *), const char *field,
+int rf_app_parse_names(const char *list, int (*lookup)(const char *), const char *field,
                        unsigned *out, struct rf_error *err)
 {
     const char *p = list;
@@ -691,22 +690,23 @@ int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
         return rc;
     memset(&l, 0, sizeof(l));
     if (q->date && *q->date)
-        (void)!check_date(q->date, "date", 1, date, err);
+        (void)!rf_app_check_date(q->date, "date", 1, date, err);
     else
         rf_app_today(app, date);
     if (q->status && *q->status)
-        (void)!parse_names(q->status, status_index, "status", &l.statuses, err);
+        (void)!rf_app_parse_names(q->status, status_index, "status", &l.statuses, err);
     l.due = q->due;
     if (q->field && !rf_task_field_known(q->field))
         rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", q->field);
     if (q->assigning_body) {
         unsigned bodies;
-        (void)!parse_names(q->assigning_body, body_index, "assigning_body", &bodies, err);
+        (void)!rf_app_parse_names(q->assigning_body, rf_app_body_index, "assigning_body", &bodies,
+                                  err);
     }
-    (void)!check_date(q->assigned_from, "assigned_from", 0, from, err);
-    (void)!check_date(q->assigned_to, "assigned_to", 0, to, err);
-    (void)!check_date(q->deadline_from, "deadline_from", 0, dfrom, err);
-    (void)!check_date(q->deadline_to, "deadline_to", 0, dto, err);
+    (void)!rf_app_check_date(q->assigned_from, "assigned_from", 0, from, err);
+    (void)!rf_app_check_date(q->assigned_to, "assigned_to", 0, to, err);
+    (void)!rf_app_check_date(q->deadline_from, "deadline_from", 0, dfrom, err);
+    (void)!rf_app_check_date(q->deadline_to, "deadline_to", 0, dto, err);
     if (q->text && rf_text_fold(q->text, &fold) != RF_OK)
         rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
     if (err && err->n) {
@@ -830,7 +830,7 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     if (rc != RF_OK)
         return rc;
     if (date_in && *date_in) {
-        if (check_date(date_in, "date", 1, date, err) != RF_OK)
+        if (rf_app_check_date(date_in, "date", 1, date, err) != RF_OK)
             return RF_EINVAL;
     } else {
         rf_app_today(app, date);
@@ -945,7 +945,7 @@ static int check_past_date(struct rf_app *app, const char *date, const char *fie
 {
     char today[RF_DATE_LEN];
 
-    if (check_date(date, field, 1, out, err) != RF_OK)
+    if (rf_app_check_date(date, field, 1, out, err) != RF_OK)
         return RF_EINVAL;
     rf_app_today(app, today);
     if (strcmp(out, first) < 0)
@@ -1093,7 +1093,7 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
         rf_app_today(app, ext.set_on);
     }
     ext.set_by = actor->user_id;
-    if (check_date(deadline, "deadline", 0, ext.deadline, err) == RF_OK && ext.deadline[0] &&
+    if (rf_app_check_date(deadline, "deadline", 0, ext.deadline, err) == RF_OK && ext.deadline[0] &&
         strcmp(ext.deadline, l->t.assigned_on) < 0)
         rf_error_set(err, RF_EINVAL, "deadline", "before_assignment",
                      "the deadline comes on or after the day of assignment");
@@ -1113,405 +1113,6 @@ out:
     rf_app_store_put(app, s);
     free(l);
     free(text);
-    return rc;
-}
-
-/* ---- the committee's figures ---- */
-
-struct unit_node {
-    int64_t id, parent_id;
-    int depth;
-    char code[RF_UNIT_CODE_MAX + 1];
-    char name[RF_NAME_BYTES];
-};
-
-struct bucket {
-    int64_t unit_id;
-    const char *code, *name;
-    int owned; /* code and name are copies to free */
-    struct rf_task_tally tally;
-};
-
-struct stats {
-    struct rf_date on;
-    unsigned bodies;         /* bit i: rf_task_bodies[i] is counted; 0: all */
-    struct unit_node *nodes; /* the tree under the root on 'on', in id order */
-    size_t nnodes, cap;
-    struct rf_task_tally total;
-    struct rf_task_tally by_body[16];
-    struct rf_task_tally by_field[16];
-    struct bucket *buckets;
-    size_t nbuckets, bcap;
-};
-
-static int keep_node(void *ctx, const struct rf_unit *u)
-{
-    struct stats *st = ctx;
-    struct unit_node *n;
-
-    if (st->nnodes == st->cap) {
-        st->cap = st->cap ? st->cap * 2 : 256;
-        st->nodes = rf_xrealloc(st->nodes, st->cap * sizeof(*st->nodes));
-    }
-    n = &st->nodes[st->nnodes++];
-    n->id = u->id;
-    n->parent_id = u->parent_id;
-    n->depth = u->depth;
-    snprintf(n->code, sizeof(n->code), "%s", u->code);
-    snprintf(n->name, sizeof(n->name), "%s", u->name);
-    return 0;
-}
-
-static const struct unit_node *node(const struct stats *st, int64_t id)
-{
-    size_t lo = 0, hi = st->nnodes;
-
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (st->nodes[mid].id == id)
-            return &st->nodes[mid];
-        if (st->nodes[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-/* The bucket of the unit directly under the root that holds 'lead' on the day. */
-static struct bucket *bucket_of(struct stats *st, const struct rf_task *t)
-{
-    const struct unit_node *n = node(st, t->lead_unit_id);
-    int64_t id = t->lead_unit_id;
-    const char *code = t->lead_unit_code, *name = t->lead_unit_code;
-
-    for (int hops = 0; n && n->depth > 1 && hops < 16; hops++)
-        n = node(st, n->parent_id);
-    if (n) {
-        id = n->id;
-        code = n->code;
-        name = n->name;
-    }
-    for (size_t i = 0; i < st->nbuckets; i++)
-        if (st->buckets[i].unit_id == id)
-            return &st->buckets[i];
-    if (st->nbuckets == st->bcap) {
-        st->bcap = st->bcap ? st->bcap * 2 : 64;
-        st->buckets = rf_xrealloc(st->buckets, st->bcap * sizeof(*st->buckets));
-    }
-    st->buckets[st->nbuckets].unit_id = id;
-    st->buckets[st->nbuckets].code = n ? code : NULL; /* set below for units off the tree */
-    st->buckets[st->nbuckets].name = n ? name : NULL;
-    st->buckets[st->nbuckets].owned = 0;
-    rf_task_tally_init(&st->buckets[st->nbuckets].tally);
-    return &st->buckets[st->nbuckets++];
-}
-
-static int count_task(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
-{
-    struct stats *st = ctx;
-    struct rf_deadline_change changes[MAX_DEADLINES];
-    struct rf_task_facts f;
-    struct bucket *b;
-    int i;
-
-    if (facts_of(t, dl, n, changes, &f) != RF_OK)
-        return 0;
-    i = index_of(rf_task_bodies, t->assigning_body);
-    if (st->bodies && (i < 0 || !(st->bodies & (1u << i))))
-        return 0;
-    rf_task_tally_add(&st->total, &f, st->on);
-    if (i >= 0 && i < 16)
-        rf_task_tally_add(&st->by_body[i], &f, st->on);
-    if ((i = index_of(rf_task_fields, t->field)) >= 0 && i < 16)
-        rf_task_tally_add(&st->by_field[i], &f, st->on);
-    b = bucket_of(st, t);
-    if (!b->code) {
-        /* a lead unit off the day's tree (ended before it) stands for itself */
-        b->code = rf_xstrdup(t->lead_unit_code);
-        b->name = rf_xstrdup(t->lead_unit_code);
-        b->owned = 1;
-    }
-    rf_task_tally_add(&b->tally, &f, st->on);
-    return 0;
-}
-
-static void tally_json(const struct rf_task_tally *t, struct rf_buf *out)
-{
-    char rate[16];
-
-    rf_buf_adds(out, "\"assigned\":");
-    rf_buf_addi(out, t->assigned);
-    for (int s = 0; s < RF_TASK_STATUS_COUNT; s++) {
-        rf_buf_adds(out, ",\"");
-        rf_buf_adds(out, rf_task_status_name((enum rf_task_status)s));
-        rf_buf_adds(out, "\":");
-        rf_buf_addi(out, t->by_status[s]);
-    }
-    rf_buf_adds(out, ",\"completed\":");
-    rf_buf_addi(out, t->completed);
-    rf_rate_format(rf_rate_bp(t->completed, t->assigned), rate);
-    rf_buf_adds(out, ",\"completion_rate\":");
-    rf_buf_add_json_str(out, rate);
-    rf_buf_adds(out, ",\"due\":");
-    rf_buf_addi(out, t->due);
-    rf_buf_adds(out, ",\"completed_due\":");
-    rf_buf_addi(out, t->completed_due);
-    rf_rate_format(rf_rate_bp(t->completed_due, t->due), rate);
-    rf_buf_adds(out, ",\"due_completion_rate\":");
-    rf_buf_add_json_str(out, rate);
-}
-
-static void named_tallies(const char *const *names, const struct rf_task_tally *tallies,
-                          struct rf_buf *out)
-{
-    int first = 1;
-
-    rf_buf_addc(out, '[');
-    for (int i = 0; i < 16 && names[i]; i++) {
-        if (tallies[i].assigned == 0)
-            continue;
-        rf_buf_adds(out, first ? "{\"key\":" : ",{\"key\":");
-        rf_buf_add_json_str(out, names[i]);
-        rf_buf_addc(out, ',');
-        tally_json(&tallies[i], out);
-        rf_buf_addc(out, '}');
-        first = 0;
-    }
-    rf_buf_addc(out, ']');
-}
-
-int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
-                      const char *as_of, int64_t unit_id, const char *bodies, struct rf_buf *out,
-                      struct rf_error *err)
-{
-    unsigned body_bits = 0;
-    struct rf_period period;
-    struct rf_unit_query uq;
-    struct rf_task_query tq;
-    struct stats *st;
-    struct rf_store *s;
-    char on[RF_DATE_LEN], today[RF_DATE_LEN], from[RF_DATE_LEN], to[RF_DATE_LEN];
-    int64_t root = unit_id ? unit_id : actor->scope_unit_id;
-    int rc;
-
-    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
-    if (rc != RF_OK)
-        return rc;
-    if (!period_in || !*period_in)
-        return rf_error_set(err, RF_EINVAL, "period", "required",
-                            "a period is required: YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, "
-                            "YYYY-MM or YYYY-MM-DD..YYYY-MM-DD");
-    if (rf_period_parse(period_in, &period) != RF_OK)
-        return rf_error_set(err, RF_EINVAL, "period", "format",
-                            "a period is YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-MM or "
-                            "YYYY-MM-DD..YYYY-MM-DD");
-    if (parse_names(bodies, body_index, "assigning_body", &body_bits, err) != RF_OK)
-        return RF_EINVAL;
-    rf_date_format(period.from, from);
-    rf_date_format(period.to, to);
-    rf_app_today(app, today);
-    if (as_of && *as_of) {
-        if (check_date(as_of, "as_of", 1, on, err) != RF_OK)
-            return RF_EINVAL;
-    } else {
-        snprintf(on, sizeof(on), "%s", strcmp(to, today) < 0 ? to : today);
-    }
-    RF_APP_STORE(app, s, err);
-    rc = rf_app_scope_check(s, actor, root, on, err);
-    if (rc != RF_OK) {
-        rf_app_store_put(app, s);
-        return rc;
-    }
-    st = rf_xcalloc(1, sizeof(*st));
-    st->bodies = body_bits;
-    if (rf_date_parse(on, &st->on) != RF_OK)
-        st->on = period.to;
-    rf_task_tally_init(&st->total);
-    for (int i = 0; i < 16; i++) {
-        rf_task_tally_init(&st->by_body[i]);
-        rf_task_tally_init(&st->by_field[i]);
-    }
-    memset(&uq, 0, sizeof(uq));
-    uq.province_id = actor->province_id;
-    uq.root_id = root;
-    uq.date = on;
-    rc = rf_store_units_list(s, &uq, keep_node, st);
-    /* a unit's figures are those of the tasks its units lead, not those they coordinate */
-    memset(&tq, 0, sizeof(tq));
-    tq.province_id = actor->province_id;
-    tq.all_units = 1;
-    tq.lead_unit_id = root == rf_app_root_unit(app) ? 0 : root;
-    tq.assigned_from = from;
-    tq.assigned_to = to;
-    if (rc == RF_OK)
-        rc = rf_store_tasks_list(s, &tq, count_task, st);
-    rf_app_store_put(app, s);
-    if (rc == RF_OK) {
-        rf_buf_adds(out, "{\"period\":");
-        rf_buf_add_json_str(out, period.text);
-        rf_buf_adds(out, ",\"from\":");
-        rf_buf_add_json_str(out, from);
-        rf_buf_adds(out, ",\"to\":");
-        rf_buf_add_json_str(out, to);
-        rf_buf_adds(out, ",\"as_of\":");
-        rf_buf_add_json_str(out, on);
-        rf_buf_adds(out, ",\"unit_id\":");
-        rf_buf_addi(out, root);
-        rf_buf_adds(out, ",\"total\":{");
-        tally_json(&st->total, out);
-        rf_buf_adds(out, "},\"by_assigning_body\":");
-        named_tallies(rf_task_bodies, st->by_body, out);
-        rf_buf_adds(out, ",\"by_field\":");
-        named_tallies(rf_task_fields, st->by_field, out);
-        rf_buf_adds(out, ",\"by_lead_unit\":[");
-        for (size_t i = 0; i < st->nbuckets; i++) {
-            const struct bucket *b = &st->buckets[i];
-            rf_buf_adds(out, i ? ",{\"unit_id\":" : "{\"unit_id\":");
-            rf_buf_addi(out, b->unit_id);
-            rf_buf_adds(out, ",\"code\":");
-            rf_buf_add_json_str(out, b->code);
-            rf_buf_adds(out, ",\"name\":");
-            rf_buf_add_json_str(out, b->name);
-            rf_buf_addc(out, ',');
-            tally_json(&b->tally, out);
-            rf_buf_addc(out, '}');
-        }
-        rf_buf_adds(out, "]}");
-    } else {
-        rc = rf_app_store_error(rc, err);
-    }
-    for (size_t i = 0; i < st->nbuckets; i++) {
-        if (st->buckets[i].owned) {
-            free((char *)st->buckets[i].code);
-            free((char *)st->buckets[i].name);
-        }
-    }
-    free(st->buckets);
-    free(st->nodes);
-    free(st);
-    return rc;
-}
-
-/* ---- reminders ---- */
-
-struct reminder {
-    struct rf_task t;
-    int overdue;
-};
-
-struct reminders {
-    struct rf_date on, due_by;
-    struct reminder *rows;
-    size_t n, cap;
-};
-
-static int keep_reminder(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl,
-                         int n)
-{
-    struct reminders *r = ctx;
-    struct rf_deadline_change changes[MAX_DEADLINES];
-    struct rf_task_facts f;
-    struct rf_date deadline;
-    enum rf_task_status st;
-
-    if (facts_of(t, dl, n, changes, &f) != RF_OK)
-        return 0;
-    st = rf_task_status_on(&f, r->on);
-    if (st != RF_TASK_OVERDUE && st != RF_TASK_IN_PROGRESS)
-        return 0;
-    if (!rf_task_deadline_on(&f, r->on, &deadline) || rf_date_cmp(deadline, r->due_by) > 0)
-        return 0;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 32;
-        r->rows = rf_xrealloc(r->rows, r->cap * sizeof(*r->rows));
-    }
-    r->rows[r->n].t = *t;
-    rf_date_format(deadline, r->rows[r->n].t.deadline);
-    r->rows[r->n].overdue = st == RF_TASK_OVERDUE;
-    r->n++;
-    return 0;
-}
-
-static int reminder_order(const void *a, const void *b)
-{
-    const struct reminder *x = a, *y = b;
-    int c = strcmp(x->t.lead_unit_code, y->t.lead_unit_code);
-
-    if (c)
-        return c;
-    if (x->overdue != y->overdue)
-        return y->overdue - x->overdue;
-    c = strcmp(x->t.deadline, y->t.deadline);
-    if (c)
-        return c;
-    return x->t.id < y->t.id ? -1 : x->t.id > y->t.id;
-}
-
-int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, const char *date,
-                          int within, int64_t unit_id, char due_by[RF_DATE_LEN], rf_reminder_fn fn,
-                          void *ctx, struct rf_error *err)
-{
-    struct rf_task_query q;
-    struct reminders r;
-    struct rf_store *s;
-    struct rf_unit lead;
-    char on[RF_DATE_LEN];
-    int rc;
-
-    rc = rf_app_allow(actor, RF_ACT_TASK_READ, err);
-    if (rc != RF_OK)
-        return rc;
-    if (within < 0 || within > 366)
-        return rf_error_set(err, RF_EINVAL, "within", "range", "'within' is 0 to 366 working days");
-    if (date && *date) {
-        if (check_date(date, "date", 1, on, err) != RF_OK)
-            return RF_EINVAL;
-    } else {
-        rf_app_today(app, on);
-    }
-    memset(&r, 0, sizeof(r));
-    if (rf_date_parse(on, &r.on) != RF_OK)
-        return RF_EINVAL;
-    {
-        /* "within N working days" on the province's legal calendar */
-        const struct rf_worktime *w = rf_app_worktime_get(app, err);
-        if (!w)
-            return err && err->n ? err->code : RF_ESTORE;
-        rc = rf_worktime_add_days(w, r.on, within, &r.due_by);
-        rf_app_worktime_put(app, w);
-        if (rc != RF_OK)
-            return rf_error_set(err, RF_EINVAL, "date", "range",
-                                "the working calendar covers %d to %d", RF_CALENDAR_FIRST_YEAR,
-                                RF_CALENDAR_LAST_YEAR);
-    }
-    rf_date_format(r.due_by, due_by);
-    memset(&q, 0, sizeof(q));
-    q.province_id = actor->province_id;
-    q.scope_root_id = actor->scope_unit_id;
-    q.all_units = rf_access_province_wide(actor->roles);
-    q.lead_unit_id = unit_id;
-    q.deadline_to = due_by;
-    RF_APP_STORE(app, s, err);
-    if (unit_id)
-        rc = rf_app_scope_check(s, actor, unit_id, on, err);
-    if (rc == RF_OK && (rc = rf_store_tasks_list(s, &q, keep_reminder, &r)) != RF_OK)
-        rc = rf_app_store_error(rc, err);
-    if (rc == RF_OK && r.n > 1) /* no rows: no array at all */
-        qsort(r.rows, r.n, sizeof(*r.rows), reminder_order);
-    memset(&lead, 0, sizeof(lead));
-    for (size_t i = 0; rc == RF_OK && i < r.n; i++) {
-        if (lead.id != r.rows[i].t.lead_unit_id &&
-            rf_store_unit_get(s, actor->province_id, r.rows[i].t.lead_unit_id, on, &lead) != RF_OK)
-            lead.id = 0;
-        rc = fn(ctx, &lead, &r.rows[i].t, r.rows[i].overdue);
-        if (rc > 0) {
-            rc = RF_OK;
-            break;
-        }
-    }
-    rf_app_store_put(app, s);
-    free(r.rows);
     return rc;
 }
 
@@ -1618,7 +1219,7 @@ static int document_row(struct rf_app *app, struct rf_store *s, const struct rf_
     snprintf(d.number, sizeof(d.number), "%s", in.number);
     if (check_text(in.issuer, "issuer", 200, &issuer, err) != RF_OK ||
         check_text(in.title, "title", TITLE_MAX, &title, err) != RF_OK ||
-        check_date(in.issued_on, "issued_on", 1, d.issued_on, err) != RF_OK) {
+        rf_app_check_date(in.issued_on, "issued_on", 1, d.issued_on, err) != RF_OK) {
         free(issuer);
         free(title);
         return RF_EINVAL;
@@ -1687,7 +1288,7 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
     in.deadline = f[T_DEADLINE];
     rc = build_task(app, s, actor, &in, 0, 1, t, cu, err);
     if (rc == RF_OK && f[T_COMPLETED][0] &&
-        check_date(f[T_COMPLETED], "completed_on", 1, t->completed_on, err) == RF_OK &&
+        rf_app_check_date(f[T_COMPLETED], "completed_on", 1, t->completed_on, err) == RF_OK &&
         strcmp(t->completed_on, t->assigned_on) < 0)
         rc = rf_error_set(err, RF_EINVAL, "completed_on", "before_assignment",
                           "completed before it was assigned");
@@ -1706,8 +1307,9 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
         memset(&ext, 0, sizeof(ext));
         ext.set_by = actor->user_id;
         snprintf(ext.reason, sizeof(ext.reason), "%s", f[T_EXT_REASON]);
-        if (check_date(f[T_EXT_ON], "extended_on", 1, ext.set_on, err) != RF_OK ||
-            check_date(f[T_EXT_DEADLINE], "extended_deadline", 0, ext.deadline, err) != RF_OK)
+        if (rf_app_check_date(f[T_EXT_ON], "extended_on", 1, ext.set_on, err) != RF_OK ||
+            rf_app_check_date(f[T_EXT_DEADLINE], "extended_deadline", 0, ext.deadline, err) !=
+                RF_OK)
             rc = RF_EINVAL;
         else if (strcmp(ext.set_on, t->assigned_on) <= 0)
             rc = rf_error_set(err, RF_EINVAL, "extended_on", "before_assignment",
@@ -1759,7 +1361,7 @@ static int progress_row(struct rf_app *app, struct rf_store *s, const struct rf_
                             f[0]);
     }
     percent = strtol(f[2], &end, 10);
-    if (check_date(f[1], "reported_on", 1, r.reported_on, err) != RF_OK)
+    if (rf_app_check_date(f[1], "reported_on", 1, r.reported_on, err) != RF_OK)
         rc = RF_EINVAL;
     else if (strcmp(r.reported_on, l->t.assigned_on) < 0)
         rc = rf_error_set(err, RF_EINVAL, "reported_on", "before_assignment",
