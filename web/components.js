@@ -1,7 +1,8 @@
 // Small shared widgets: headings that take focus after navigation, labelled form fields
-// that show their server-side errors, alerts, badges and the role checkboxes.
+// that show their server-side errors, alerts, badges and the role checkboxes; and the
+// hook that runs a form's request with its busy flag and error.
 
-import { html, useEffect, useRef, useId } from './lib.js';
+import { html, useState, useEffect, useRef, useId } from './lib.js';
 import { useApp } from './context.js';
 import { fieldErrorText } from './i18n.js';
 import { consumeHeadingFocus } from './router.js';
@@ -29,6 +30,33 @@ export function PageTitle({ children, title }) {
     if (ref.current && consumeHeadingFocus()) ref.current.focus();
   });
   return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
+}
+
+/**
+ * Hook: the busy flag and the error of an API request run by a form or a button.
+ * 'run(...args)' clears the error, sets busy, awaits 'action(...args)', keeps what it
+ * throws as 'err' and clears busy; 'submit(ev)' is run() as a form's onSubmit, with the
+ * browser's own submission prevented. What to do on success stays in 'action'.
+ */
+export function useAction(action) {
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  const run = async (...args) => {
+    setBusy(true);
+    setErr(null);
+    try {
+      await action(...args);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (ev) => {
+    ev.preventDefault();
+    return run();
+  };
+  return { busy, err, setErr, run, submit };
 }
 
 /** Field errors of 'err' (an ApiError) for 'name', as text lines. */

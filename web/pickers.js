@@ -7,7 +7,7 @@ import { html, useState, useId } from './lib.js';
 import { useApp } from './context.js';
 import { get } from './api.js';
 import { today } from './i18n.js';
-import { ErrorBox } from './components.js';
+import { ErrorBox, useAction } from './components.js';
 
 /**
  * The shared search-and-pick fieldset. 'search(q)' resolves to a list of items; 'exact'
@@ -33,30 +33,22 @@ function SearchPicker({
   const { t } = useApp();
   const [q, setQ] = useState('');
   const [results, setResults] = useState(null);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const id = useId();
   const hasError = error && error.length > 0;
 
-  const find = async () => {
-    const query = q.trim();
-    if (!query) return;
-    setBusy(true);
-    setErr(null);
-    try {
-      const items = await search(query);
-      const hit = exact ? items.find((item) => exact(item, query)) : null;
-      if (hit) {
-        onPick(hit);
-        setResults(null);
-      } else {
-        setResults(items);
-      }
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
+  const { busy, err, run } = useAction(async (query) => {
+    const items = await search(query);
+    const hit = exact ? items.find((item) => exact(item, query)) : null;
+    if (hit) {
+      onPick(hit);
+      setResults(null);
+    } else {
+      setResults(items);
     }
+  });
+  const find = () => {
+    const query = q.trim();
+    if (query) run(query);
   };
 
   const onKeyDown = (ev) => {

@@ -5,7 +5,7 @@ import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { formatInstant } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading } from '../components.js';
+import { PageTitle, ErrorBox, Loading, useAction } from '../components.js';
 
 const PAGE_SIZE = 100;
 
@@ -33,22 +33,11 @@ export function AuditPage() {
   const { t } = useApp();
   const [items, setItems] = useState(null);
   const [next, setNext] = useState(null);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (cursor) => {
-    setBusy(true);
-    setErr(null);
-    try {
-      const page = await get('/audit', { limit: PAGE_SIZE, cursor });
-      setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
-      setNext(page.next || null);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, err, run: load } = useAction(async (cursor) => {
+    const page = await get('/audit', { limit: PAGE_SIZE, cursor });
+    setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+    setNext(page.next || null);
+  });
 
   useEffect(() => {
     load(null);

@@ -11,7 +11,7 @@
 
 import { html, useState, useEffect, useRef } from '../lib.js';
 import { useApp } from '../context.js';
-import { get, post, api } from '../api.js';
+import { get, post, put } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate, formatInstant, fieldErrorText } from '../i18n.js';
 import {
@@ -24,6 +24,7 @@ import {
   TextAreaField,
   errorsFor,
   formProblemText,
+  useAction,
 } from '../components.js';
 
 export const DAY_KINDS = ['holiday', 'compensation', 'swap_off', 'makeup'];
@@ -468,11 +469,24 @@ function EditForm({ data, saved, onSaved, onSubmitting }) {
   const year = data.year;
   const [source, setSource] = useState(data.basis === 'recorded' ? data.source || '' : '');
   const [rows, setRows] = useState(() => data.days.map((d) => newRow(d)));
-  // The refusal, with the keys of the rows as sent (errors name days by their index) and
-  // the body that was sent.
-  const [err, setErr] = useState(null);
+  // The keys of the rows as sent (a refusal's errors name days by their index) and the
+  // body that was sent, kept with the refusal 'err'.
   const [sent, setSent] = useState({ keys: [], year, days: [] });
-  const [busy, setBusy] = useState(false);
+  const { busy, err, setErr, submit } = useAction(async () => {
+    onSubmitting();
+    const days = rows.map((r) => ({
+      date: r.date,
+      kind: r.kind,
+      name: r.name.trim(),
+      source: r.source.trim(),
+    }));
+    try {
+      onSaved(await put(`/calendar/${encodeURIComponent(year)}`, { source: source.trim(), days }));
+    } catch (e) {
+      setSent({ keys: rows.map((r) => r.key), year, days });
+      throw e;
+    }
+  });
   const [focusTarget, setFocusTarget] = useState(null);
   const addRef = useRef(null);
 
@@ -512,30 +526,6 @@ function EditForm({ data, saved, onSaved, onSubmitting }) {
     firstRecorded.current = recorded;
     reset();
   }, [recorded]);
-
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
-    onSubmitting();
-    const days = rows.map((r) => ({
-      date: r.date,
-      kind: r.kind,
-      name: r.name.trim(),
-      source: r.source.trim(),
-    }));
-    try {
-      const answer = await api('PUT', `/calendar/${encodeURIComponent(year)}`, {
-        body: { source: source.trim(), days },
-      });
-      setBusy(false);
-      onSaved(answer);
-    } catch (e) {
-      setSent({ keys: rows.map((r) => r.key), year, days });
-      setErr(e);
-      setBusy(false);
-    }
-  };
 
   const errorsOf = (row) => {
     const i = err ? sent.keys.indexOf(row.key) : -1;
@@ -595,26 +585,15 @@ function HoursForm({ data, onSaved }) {
   const { t } = useApp();
   const last = data.hours && data.hours.length ? data.hours[data.hours.length - 1].periods : '';
   const [form, setForm] = useState({ from: '', periods: last });
-  const [err, setErr] = useState(null);
   const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setDone('');
-    try {
-      const h = await post('/calendar/hours', { from: form.from, periods: form.periods.trim() });
-      setDone(t('calendar.hours_saved', { date: formatDate(t, h.from), periods: h.periods }));
-      onSaved();
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const h = await post('/calendar/hours', { from: form.from, periods: form.periods.trim() });
+    setDone(t('calendar.hours_saved', { date: formatDate(t, h.from), periods: h.periods }));
+    onSaved();
+  });
 
   return html`<section class="panel cal-hours-panel" aria-labelledby="cal-hours-h">
     <h2 id="cal-hours-h">${t('calendar.hours_title')}</h2>
@@ -654,27 +633,16 @@ function HoursForm({ data, onSaved }) {
 function DueCalculator() {
   const { t } = useApp();
   const [form, setForm] = useState({ date: today(), time: '08:00', unit: 'days', amount: '', cutoff: '' });
-  const [err, setErr] = useState(null);
   const [answer, setAnswer] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setAnswer(null);
     const from = form.date && form.time ? `${form.date} ${form.time}` : `${form.date}${form.time}`;
     const query = { from, cutoff: form.cutoff };
     query[form.unit] = form.amount.trim();
-    try {
-      setAnswer(await get('/calendar/due', query));
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    setAnswer(await get('/calendar/due', query));
+  });
 
   const days = form.unit === 'days';
   return html`<section class="panel cal-due-panel" aria-labelledby="cal-due-h">

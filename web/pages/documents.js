@@ -20,6 +20,7 @@ import {
   errorsFor,
   problemText,
   formProblemText,
+  useAction,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
 import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../taskkit.js';
@@ -118,24 +119,14 @@ export function DocumentsPage({ query }) {
 export function DocumentNewPage() {
   const { t } = useApp();
   const [form, setForm] = useState({ number: '', issuer: '', issued_on: '', title: '', assigning_body: '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     const body = {};
     for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
-    try {
-      const d = await post('/documents', body);
-      navigate(hrefWith(documentHref(d.id), { created: '1' }));
-    } catch (e) {
-      setErr(e);
-      setBusy(false);
-    }
-  };
+    const d = await post('/documents', body);
+    navigate(hrefWith(documentHref(d.id), { created: '1' }));
+  });
 
   return html`<div>
     <p class="breadcrumb"><${Link} href="/documents">${t('documents.title')}<//></p>
@@ -202,36 +193,25 @@ function AddTaskForm({ doc, onAdded }) {
   const [form, setForm] = useState(EMPTY_TASK);
   const [lead, setLead] = useState(null);
   const [coord, setCoord] = useState([]);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState('');
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
   const addCoord = (u) => setCoord((list) => (list.some((x) => x.id === u.id) ? list : [...list, u]));
   const dropCoord = (id) => setCoord((list) => list.filter((x) => x.id !== id));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setNotice('');
     const body = { document_id: doc.id };
     for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
     if (lead) body.lead_unit_id = lead.id;
     if (coord.length) body.coordinating_units = coord.map((u) => u.id);
-    try {
-      const task = await post('/tasks', body);
-      setForm(EMPTY_TASK);
-      setLead(null);
-      setCoord([]);
-      setNotice(t('document.task_added', { title: task.title }));
-      onAdded(task);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const task = await post('/tasks', body);
+    setForm(EMPTY_TASK);
+    setLead(null);
+    setCoord([]);
+    setNotice(t('document.task_added', { title: task.title }));
+    onAdded(task);
+  });
 
   return html`<section class="panel" aria-labelledby="add-task-h">
     <h2 id="add-task-h">${t('document.add_task')}</h2>

@@ -5,27 +5,16 @@
 import { html, useState } from '../lib.js';
 import { useApp } from '../context.js';
 import { post } from '../api.js';
-import { Field, ErrorBox, PageTitle, errorsFor, problemText } from '../components.js';
+import { Field, ErrorBox, PageTitle, errorsFor, problemText, useAction } from '../components.js';
 
 export function SignInPage({ onSignedIn }) {
   const { t } = useApp();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
-    try {
-      const session = await post('/session', { username, password }, { noAuthRedirect: true });
-      onSignedIn(session);
-    } catch (e) {
-      setErr(e);
-      setBusy(false);
-    }
-  };
+  const { busy, err, submit } = useAction(async () => {
+    const session = await post('/session', { username, password }, { noAuthRedirect: true });
+    onSignedIn(session);
+  });
 
   let message = null;
   if (err) {

@@ -21,6 +21,7 @@ import {
   errorsFor,
   problemText,
   formProblemText,
+  useAction,
 } from '../components.js';
 import { UnitPicker, DocumentPicker } from '../pickers.js';
 import {
@@ -356,28 +357,17 @@ function refusalText(t, err) {
 function ReportForm({ task, onDone }) {
   const { t } = useApp();
   const [form, setForm] = useState({ reported_on: today(), percent: String(task.percent || 0), note: '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     const body = { reported_on: form.reported_on, note: form.note.trim() };
     const percent = Number.parseInt(form.percent, 10);
     // Left out when not a number: the server then names the field.
     if (Number.isFinite(percent) && String(percent) === form.percent.trim()) body.percent = percent;
-    try {
-      await post(`/tasks/${encodeURIComponent(task.id)}/reports`, body);
-      setForm((x) => ({ ...x, note: '' }));
-      onDone(t('task.reported'));
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    await post(`/tasks/${encodeURIComponent(task.id)}/reports`, body);
+    setForm((x) => ({ ...x, note: '' }));
+    onDone(t('task.reported'));
+  });
 
   return html`<section class="panel" aria-labelledby="report-h">
     <h2 id="report-h">${t('task.report_title')}</h2>
@@ -425,22 +415,10 @@ function ReportForm({ task, onDone }) {
 function CompleteForm({ task, onDone }) {
   const { t } = useApp();
   const [on, setOn] = useState(today());
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
-    try {
-      await post(`/tasks/${encodeURIComponent(task.id)}/complete`, { completed_on: on });
-      onDone(t('task.completed_done'));
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, err, submit } = useAction(async () => {
+    await post(`/tasks/${encodeURIComponent(task.id)}/complete`, { completed_on: on });
+    onDone(t('task.completed_done'));
+  });
 
   return html`<section class="panel" aria-labelledby="complete-h">
     <h2 id="complete-h">${t('task.complete_title')}</h2>
@@ -467,28 +445,17 @@ function CompleteForm({ task, onDone }) {
 function ExtendForm({ task, onDone }) {
   const { t } = useApp();
   const [form, setForm] = useState({ deadline: task.deadline || '', reason: '', decided_on: '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
-    try {
-      await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
-        deadline: form.deadline,
-        reason: form.reason.trim(),
-        decided_on: form.decided_on || null,
-      });
-      setForm((x) => ({ ...x, reason: '', decided_on: '' }));
-      onDone(t('task.extended'));
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, err, submit } = useAction(async () => {
+    await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
+      deadline: form.deadline,
+      reason: form.reason.trim(),
+      decided_on: form.decided_on || null,
+    });
+    setForm((x) => ({ ...x, reason: '', decided_on: '' }));
+    onDone(t('task.extended'));
+  });
 
   return html`<section class="panel" aria-labelledby="extend-h">
     <h2 id="extend-h">${t('task.extend_title')}</h2>

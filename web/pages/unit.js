@@ -18,6 +18,7 @@ import {
   UNIT_KINDS,
   errorsFor,
   problemText,
+  useAction,
 } from '../components.js';
 import { unitHref, UnitLine } from './units.js';
 
@@ -78,26 +79,15 @@ function defaultChildKind(kind) {
 function RenameForm({ unit, onSaved }) {
   const { t } = useApp();
   const [name, setName] = useState(unit.name);
-  const [err, setErr] = useState(null);
   const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
   useEffect(() => setName(unit.name), [unit.id, unit.name]);
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setDone('');
-    try {
-      const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: name.trim() });
-      setDone(t('unit.renamed'));
-      onSaved(saved);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: name.trim() });
+    setDone(t('unit.renamed'));
+    onSaved(saved);
+  });
   return html`<section class="panel" aria-labelledby="rename-h">
     <h2 id="rename-h">${t('unit.rename')}</h2>
     <${ErrorBox} err=${err} />
@@ -128,15 +118,10 @@ function AddChildForm({ unit, date, onAdded }) {
     valid_to: '',
   });
   const [form, setForm] = useState(blank);
-  const [err, setErr] = useState(null);
   const [created, setCreated] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setCreated(null);
     const body = {
       code: form.code.trim(),
@@ -146,17 +131,11 @@ function AddChildForm({ unit, date, onAdded }) {
       valid_from: form.valid_from,
     };
     if (form.valid_to) body.valid_to = form.valid_to;
-    try {
-      const child = await post('/units', body);
-      setCreated(child);
-      setForm(blank());
-      onAdded(child);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const child = await post('/units', body);
+    setCreated(child);
+    setForm(blank());
+    onAdded(child);
+  });
 
   const other = err && err.fields && err.fields.parent_id ? errorsFor(t, err, 'parent_id') : [];
   return html`<section class="panel" aria-labelledby="add-child-h">

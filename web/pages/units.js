@@ -5,7 +5,7 @@ import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { navigate, Link, hrefWith } from '../router.js';
-import { PageTitle, ErrorBox, GeneratedBadge, Loading } from '../components.js';
+import { PageTitle, ErrorBox, GeneratedBadge, Loading, useAction } from '../components.js';
 import { UnitTree } from '../tree.js';
 
 export function unitHref(id, date) {
@@ -27,23 +27,12 @@ function UnitSearch({ date }) {
   const [asked, setAsked] = useState(null); // the query whose results are shown
   const [items, setItems] = useState([]);
   const [next, setNext] = useState(null);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (query, cursor) => {
-    setBusy(true);
-    setErr(null);
-    try {
-      const page = await get('/units', { q: query, date, limit: 50, cursor });
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setNext(page.next || null);
-      setAsked(query);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, err, run } = useAction(async (query, cursor) => {
+    const page = await get('/units', { q: query, date, limit: 50, cursor });
+    setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+    setNext(page.next || null);
+    setAsked(query);
+  });
 
   // A new date re-runs the shown search, since the units in force differ.
   useEffect(() => {

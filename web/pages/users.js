@@ -18,6 +18,7 @@ import {
   RoleChecks,
   errorsFor,
   problemText,
+  useAction,
 } from '../components.js';
 
 const PAGE_SIZE = 50;
@@ -122,31 +123,21 @@ export function UserNewPage() {
   const { t } = useApp();
   const [form, setForm] = useState({ username: '', full_name: '', roles: [], password: '' });
   const [unit, setUnit] = useState(null);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
-    try {
-      const body = {
-        username: form.username.trim(),
-        full_name: form.full_name.trim(),
-        roles: form.roles,
-        password: form.password,
-      };
-      // Left out rather than null when none is chosen: the server then reports it as
-      // "required" together with the other fields' errors.
-      if (unit) body.unit_id = unit.id;
-      const user = await post('/users', body);
-      navigate(hrefWith('/users', { created: user.username }));
-    } catch (e) {
-      setErr(e);
-      setBusy(false);
-    }
-  };
+  const { busy, err, submit } = useAction(async () => {
+    const body = {
+      username: form.username.trim(),
+      full_name: form.full_name.trim(),
+      roles: form.roles,
+      password: form.password,
+    };
+    // Left out rather than null when none is chosen: the server then reports it as
+    // "required" together with the other fields' errors.
+    if (unit) body.unit_id = unit.id;
+    const user = await post('/users', body);
+    navigate(hrefWith('/users', { created: user.username }));
+  });
 
   return html`<div>
     <p class="breadcrumb"><${Link} href="/users">${t('users.title')}<//></p>
@@ -202,29 +193,18 @@ function UserEditForm({ user, onSaved }) {
     disabled: !!user.disabled,
   });
   const [unit, setUnit] = useState(null);
-  const [err, setErr] = useState(null);
   const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const { busy, err, submit } = useAction(async () => {
     setDone('');
     const body = { full_name: form.full_name.trim(), roles: form.roles, disabled: form.disabled };
     if (unit) body.unit_id = unit.id;
-    try {
-      const saved = await patch(`/users/${encodeURIComponent(user.id)}`, body);
-      setDone(t('user.saved'));
-      setUnit(null);
-      onSaved(saved);
-    } catch (e) {
-      setErr(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const saved = await patch(`/users/${encodeURIComponent(user.id)}`, body);
+    setDone(t('user.saved'));
+    setUnit(null);
+    onSaved(saved);
+  });
 
   return html`<section class="panel" aria-labelledby="user-edit-h">
     <h2 id="user-edit-h">${t('user.edit')}</h2>
