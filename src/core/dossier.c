@@ -177,8 +177,8 @@ int rf_dossier_code(const char *unit_code, struct rf_date received, int64_t seq,
         return RF_EINVAL;
     for (size_t i = 0; i < len; i++) {
         char c = unit_code[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.'))
-            return RF_EINVAL; /* letters spelt out over the phone: capitals, digits, dots */
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-'))
+            return RF_EINVAL; /* spelt out over the phone: capitals, digits, dots, dashes */
     }
     snprintf(out, RF_DOSSIER_CODE_MAX, "%s-%02d%02d%02d-%04lld", unit_code, received.year % 100,
              received.month % 100, received.day % 100, (long long)seq);
