@@ -415,6 +415,63 @@ int rf_app_calendar_due(struct rf_app *app, const char *from, const char *days, 
 const struct rf_worktime *rf_app_worktime_get(struct rf_app *app, struct rf_error *err);
 void rf_app_worktime_put(struct rf_app *app, const struct rf_worktime *w);
 
+/* ---- dossiers.c: the procedure catalogue and one-stop dossiers ---- */
+
+/* The catalogue from CSV text (code,version_from,name,field,level,days,hours,fee,online,papers,
+   steps,source), all rows or none; '*count' gets the rows. Errors name "line N: field". */
+int rf_app_procedures_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                             int *count, struct rf_error *err) RF_MUST_CHECK;
+/* The procedures in force on 'date' (NULL: today) matching 'text', 'field', 'level', as a page. */
+int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, const char *date,
+                           const char *text, const char *field, const char *level, int64_t after_id,
+                           int limit, struct rf_buf *items, int *n, int64_t *last_id,
+                           struct rf_error *err) RF_MUST_CHECK;
+int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                          struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+
+struct rf_dossier_input {
+    const char *procedure_code;
+    const char *applicant_name, *applicant_phone, *applicant_address;
+    const char *channel; /* desk (default), online, post */
+};
+/*
+ * Receive a complete dossier at the actor's desk now: the version of the
+ * procedure in force today, the due time on the working calendar, the code
+ * and the slip's lookup secret. 'out' gets the dossier with "secret" (shown
+ * once, for the slip's QR code).
+ */
+int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
+                           const struct rf_dossier_input *in, struct rf_buf *out,
+                           struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Act on the dossier 'code' as it stands at 'version': hand over, ask for
+ * papers, take them in, apologise with a new 'appointment' ("YYYY-MM-DD HH:MM"),
+ * refuse, stop, withdraw, notify, return. RF_ECONFLICT when the dossier moved
+ * since 'version'; RF_EFORBIDDEN when the actor's unit does not hold it.
+ */
+int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                       const char *action, int version, const char *reason, const char *appointment,
+                       struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+/* The dossier with its timeline (the tracking slip), within the actor's scope. */
+int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                        struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * What a citizen may see of dossier 'code' with its slip's 'secret' or the
+ * applicant's 'phone': the procedure, the state, the current step and office,
+ * the due time; never personal data. Limited per 'address'; RF_ENOTFOUND for a
+ * wrong code, secret or phone alike.
+ */
+int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secret,
+                          const char *phone, const char *address, struct rf_buf *out,
+                          int *retry_after, struct rf_error *err) RF_MUST_CHECK;
+/* The steps held by the actor's unit, overdue first, then by due time, as a page. */
+int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
+                         int limit, struct rf_buf *items, int *n, int64_t *last_id,
+                         struct rf_error *err) RF_MUST_CHECK;
+/* The service center's figures for 'period' under 'unit' (0: the province). */
+int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
+                              int64_t unit, struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+
 /* ---- reports.c ---- */
 
 /*

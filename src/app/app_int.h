@@ -26,6 +26,7 @@ struct rf_app {
     int64_t root_unit_id;
     struct rf_attempt_slot by_account[RF_ATTEMPT_SLOTS];
     struct rf_attempt_slot by_address[RF_ATTEMPT_SLOTS];
+    struct rf_attempt_slot by_lookup[RF_ATTEMPT_SLOTS]; /* public dossier lookups per address */
     /* the writer (writer.c) */
     pthread_mutex_t wlock;
     pthread_cond_t wready, wdone;
@@ -37,6 +38,9 @@ struct rf_app {
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
 };
+
+/* The attempt counter for 'key' in 'slots' (app->lock held), the stalest slot when new. */
+struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key);
 
 /*
  * A change: runs inside a transaction on 's' and returns RF_OK, or an

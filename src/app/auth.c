@@ -43,8 +43,7 @@ static void secret_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-/* The attempt counter for 'key', taking the stalest slot when it is new. */
-static struct rf_attempts *attempts_for(struct rf_attempt_slot *slots, const char *key)
+struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key)
 {
     int oldest = 0;
 
@@ -146,8 +145,8 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
         return RF_EINVAL;
 
     pthread_mutex_lock(&app->lock);
-    by_account = attempts_for(app->by_account, username);
-    by_address = attempts_for(app->by_address, address ? address : "");
+    by_account = rf_app_attempts_for(app->by_account, username);
+    by_address = rf_app_attempts_for(app->by_address, address ? address : "");
     wait = rf_attempts_wait(by_account, RF_SIGNIN_MAX_PER_ACCOUNT, now);
     if (wait == 0)
         wait = rf_attempts_wait(by_address, RF_SIGNIN_MAX_PER_ADDRESS, now);
@@ -173,8 +172,8 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
     if (!found || !good || u.disabled) {
         rf_app_store_put(app, s);
         pthread_mutex_lock(&app->lock);
-        rf_attempts_fail(attempts_for(app->by_account, username), now);
-        rf_attempts_fail(attempts_for(app->by_address, address ? address : ""), now);
+        rf_attempts_fail(rf_app_attempts_for(app->by_account, username), now);
+        rf_attempts_fail(rf_app_attempts_for(app->by_address, address ? address : ""), now);
         pthread_mutex_unlock(&app->lock);
         return rf_error_set(err, RF_EAUTH, NULL, "bad_credentials",
                             "the user name or password is wrong, or the account is disabled");
@@ -188,7 +187,7 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
     if (rc != RF_OK)
         return rc;
     pthread_mutex_lock(&app->lock);
-    memset(attempts_for(app->by_account, username), 0, sizeof(struct rf_attempts));
+    memset(rf_app_attempts_for(app->by_account, username), 0, sizeof(struct rf_attempts));
     pthread_mutex_unlock(&app->lock);
     return RF_OK;
 }

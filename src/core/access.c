@@ -36,6 +36,12 @@ static const unsigned allowed[RF_ACT_COUNT] = {
     [RF_ACT_TASK_REPORT] = RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT,
     /* the provincial IT centre keeps the calendar (DESIGN.md: admin configures calendars) */
     [RF_ACT_CALENDAR_WRITE] = RF_ROLE_ADMIN,
+    [RF_ACT_PROCEDURE_WRITE] = RF_ROLE_ADMIN,
+    /* Decree 61/2018: the desk's officers, the officers and heads who process, those who oversee */
+    [RF_ACT_DOSSIER_READ] = RF_ROLE_ADMIN | RF_ROLE_LEADER | RF_ROLE_SECRETARIAT | RF_ROLE_CLERK |
+                            RF_ROLE_OFFICER | RF_ROLE_INSPECTOR,
+    [RF_ACT_DOSSIER_DESK] = RF_ROLE_CLERK,
+    [RF_ACT_DOSSIER_STEP] = RF_ROLE_OFFICER | RF_ROLE_LEADER | RF_ROLE_CLERK,
 };
 
 int rf_roles_parse(const char *s, unsigned *out)

@@ -28,11 +28,15 @@ enum rf_action {
     RF_ACT_USER_READ,
     RF_ACT_USER_WRITE,
     RF_ACT_AUDIT_READ,
-    RF_ACT_TOKEN_ISSUE,    /* bearer tokens for integrations */
-    RF_ACT_TASK_READ,      /* documents, tasks and their figures */
-    RF_ACT_TASK_WRITE,     /* register documents and tasks, extend deadlines */
-    RF_ACT_TASK_REPORT,    /* report progress, mark complete (for one's unit) */
-    RF_ACT_CALENDAR_WRITE, /* record a year's announced calendar and the working hours */
+    RF_ACT_TOKEN_ISSUE,     /* bearer tokens for integrations */
+    RF_ACT_TASK_READ,       /* documents, tasks and their figures */
+    RF_ACT_TASK_WRITE,      /* register documents and tasks, extend deadlines */
+    RF_ACT_TASK_REPORT,     /* report progress, mark complete (for one's unit) */
+    RF_ACT_CALENDAR_WRITE,  /* record a year's announced calendar and the working hours */
+    RF_ACT_PROCEDURE_WRITE, /* keep the catalogue of procedures */
+    RF_ACT_DOSSIER_READ,    /* dossiers of one's scope, and the service center's figures */
+    RF_ACT_DOSSIER_DESK,    /* receive, hand the result back: at the desk of one's unit */
+    RF_ACT_DOSSIER_STEP,    /* act on a step held by one's unit */
     RF_ACT_COUNT
 };
 

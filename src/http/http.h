@@ -46,6 +46,7 @@ struct rf_req {
     int too_big;
     int64_t params[RF_MAX_PATH_PARAMS]; /* the {id} segments of the path */
     int nparams;
+    char key[64]; /* the {key} segment of the path: a dossier's code */
     struct rf_actor actor;
     int authed;
     char client[64];
@@ -186,6 +187,14 @@ enum MHD_Result rf_h_calendar_year(struct rf_req *r);
 enum MHD_Result rf_h_calendar_record(struct rf_req *r);
 enum MHD_Result rf_h_calendar_hours(struct rf_req *r);
 enum MHD_Result rf_h_calendar_due(struct rf_req *r);
+enum MHD_Result rf_h_procedures_list(struct rf_req *r);
+enum MHD_Result rf_h_procedure_get(struct rf_req *r);
+enum MHD_Result rf_h_dossier_receive(struct rf_req *r);
+enum MHD_Result rf_h_worklist(struct rf_req *r);
+enum MHD_Result rf_h_dossier_stats(struct rf_req *r);
+enum MHD_Result rf_h_dossier_get(struct rf_req *r);
+enum MHD_Result rf_h_dossier_act(struct rf_req *r);
+enum MHD_Result rf_h_dossier_lookup(struct rf_req *r);
 
 /* The session cookie's Set-Cookie value for 'token' (NULL clears it), in the arena. */
 const char *rf_session_cookie(struct rf_req *r, const char *token);

@@ -33,7 +33,7 @@
 
 static const struct route {
     const char *method;
-    const char *pattern; /* "{}" matches a positive integer segment */
+    const char *pattern; /* "{}" matches a positive integer segment, "{key}" a code */
     rf_handler fn;
     unsigned flags;
 } routes[] = {
@@ -69,6 +69,14 @@ static const struct route {
     {"POST", "/api/v1/tasks/{}/reports", rf_h_task_report, ROUTE_AUTH},
     {"POST", "/api/v1/tasks/{}/complete", rf_h_task_complete, ROUTE_AUTH},
     {"POST", "/api/v1/tasks/{}/deadline", rf_h_task_extend, ROUTE_AUTH},
+    {"GET", "/api/v1/procedures", rf_h_procedures_list, ROUTE_AUTH},
+    {"GET", "/api/v1/procedures/{}", rf_h_procedure_get, ROUTE_AUTH},
+    {"POST", "/api/v1/dossiers", rf_h_dossier_receive, ROUTE_AUTH},
+    {"GET", "/api/v1/dossiers", rf_h_worklist, ROUTE_AUTH},
+    {"GET", "/api/v1/dossiers/stats", rf_h_dossier_stats, ROUTE_AUTH},
+    {"GET", "/api/v1/dossiers/{key}", rf_h_dossier_get, ROUTE_AUTH},
+    {"POST", "/api/v1/dossiers/{key}/actions", rf_h_dossier_act, ROUTE_AUTH},
+    {"GET", "/api/v1/public/dossiers/{key}", rf_h_dossier_lookup, 0},
     {"GET", "/api/v1/calendar/due", rf_h_calendar_due, 0},
     {"POST", "/api/v1/calendar/hours", rf_h_calendar_hours, ROUTE_AUTH},
     {"GET", "/api/v1/calendar/{}", rf_h_calendar_year, 0},
@@ -91,7 +99,20 @@ static int match(const char *pattern, const char *path, struct rf_req *r)
     int n = 0;
 
     while (*pattern && *path) {
-        if (pattern[0] == '{' && pattern[1] == '}') {
+        if (strncmp(pattern, "{key}", 5) == 0) {
+            size_t len = 0;
+            /* letters, digits, '.' and '-': a code read over the phone */
+            while (path[len] && path[len] != '/' &&
+                   ((path[len] >= '0' && path[len] <= '9') ||
+                    (path[len] >= 'A' && path[len] <= 'Z') || path[len] == '.' || path[len] == '-'))
+                len++;
+            if (len == 0 || len >= sizeof(r->key) || (path[len] && path[len] != '/'))
+                return 0;
+            memcpy(r->key, path, len);
+            r->key[len] = '\0';
+            path += len;
+            pattern += 5;
+        } else if (pattern[0] == '{' && pattern[1] == '}') {
             int64_t v = 0;
             if (*path < '1' || *path > '9')
                 return 0;

@@ -16,6 +16,7 @@
 #include "../common/err.h"
 #include "../core/audit.h"
 #include "../core/unit.h"
+#include "../core/dossier.h"
 #include "../core/worktime.h"
 
 struct rf_store;
@@ -428,5 +429,142 @@ int rf_store_working_hours(struct rf_store *s, int64_t province_id, rf_hours_fn 
 /* Record the hours in force from h->from (replacing any from the same day); moves the version. */
 int rf_store_working_hours_put(struct rf_store *s, int64_t province_id, const struct rf_hours *h,
                                int64_t recorded_by, int64_t recorded_at) RF_MUST_CHECK;
+
+/* ---- procedures and dossiers (store_dossiers.c) ---- */
+
+#define RF_PROC_CODE_MAX 32
+#define RF_PROC_MAX_STEPS 16
+#define RF_PAPERS_BYTES 4001
+#define RF_PHONE_MAX 20
+
+struct rf_procedure_step {
+    char name[RF_NAME_BYTES];
+    char unit_ref[RF_UNIT_CODE_MAX + 1]; /* "desk", "district", "commune" or a unit code */
+    int minutes;                         /* working minutes allowed to the step */
+};
+
+/* One version of a procedure, in force from 'version_from'. */
+struct rf_procedure {
+    int64_t id;
+    int64_t province_id;
+    char code[RF_PROC_CODE_MAX + 1]; /* the national code: "1.001193" */
+    char version_from[RF_DATE_LEN];
+    char name[RF_TITLE_BYTES];
+    char field[RF_WORD_MAX];
+    char level[RF_WORD_MAX];      /* province, district, commune */
+    int days;                     /* whole working days (the day rule), or 0 */
+    int minutes;                  /* else working minutes from the instant of receipt */
+    int64_t fee;                  /* VND */
+    char online[RF_WORD_MAX];     /* full, partial, none (Decree 42/2022) */
+    char papers[RF_PAPERS_BYTES]; /* the required papers, " | " between them */
+    char source[RF_NAME_BYTES];
+    struct rf_procedure_step steps[RF_PROC_MAX_STEPS];
+    int nsteps;
+    int64_t created_at;
+};
+
+/* Insert a version with its steps; RF_ECONFLICT when the code has a version from that day. */
+int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p) RF_MUST_CHECK;
+int rf_store_procedure_get(struct rf_store *s, int64_t province_id, int64_t id,
+                           struct rf_procedure *out) RF_MUST_CHECK;
+/* The version of 'code' in force on 'date'; RF_ENOTFOUND when none. */
+int rf_store_procedure_in_force(struct rf_store *s, int64_t province_id, const char *code,
+                                const char *date, struct rf_procedure *out) RF_MUST_CHECK;
+struct rf_procedure_query {
+    int64_t province_id;
+    const char *date;      /* the versions in force on this day */
+    const char *text_fold; /* in the code or the folded name, or NULL */
+    const char *field;     /* or NULL */
+    const char *level;     /* or NULL */
+    int64_t after_id;
+    int limit;
+};
+typedef int (*rf_procedure_fn)(void *ctx, const struct rf_procedure *p);
+/* The procedures (without their steps) by id. */
+int rf_store_procedures_list(struct rf_store *s, const struct rf_procedure_query *q,
+                             rf_procedure_fn fn, void *ctx) RF_MUST_CHECK;
+
+struct rf_dossier {
+    int64_t id;
+    int64_t province_id;
+    char code[RF_DOSSIER_CODE_MAX];
+    int64_t procedure_id;
+    int64_t desk_unit_id;
+    char channel[RF_WORD_MAX]; /* desk, online, post */
+    char applicant_name[RF_NAME_BYTES];
+    char applicant_phone[RF_PHONE_MAX + 1];
+    char applicant_address[RF_NAME_BYTES];
+    enum rf_dossier_state state;
+    int step;             /* -1 at none */
+    int64_t step_unit_id; /* the unit holding the current step, 0 at none */
+    int64_t received_at, due_at,
+        appointment_at;             /* UTC seconds; the appointment moves with apologies */
+    int64_t result_at, finished_at; /* 0 until then */
+    char timeliness[RF_WORD_MAX];   /* early, on_time, late, or "" */
+    int apologies;
+    char lookup_hash[65]; /* of the slip's lookup secret */
+    int version;          /* moves with every change: two officers cannot both act */
+    int64_t created_at, updated_at;
+};
+
+/* The next number of 'desk_unit_id''s sequence on 'day' (from 1). */
+int rf_store_dossier_next_seq(struct rf_store *s, int64_t desk_unit_id, const char *day,
+                              int64_t *seq) RF_MUST_CHECK;
+int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CHECK;
+int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
+                         struct rf_dossier *out) RF_MUST_CHECK;
+int rf_store_dossier_by_code(struct rf_store *s, const char *code,
+                             struct rf_dossier *out) RF_MUST_CHECK;
+/* Write 'd' when its row is still at 'version' (then d->version moves on), else RF_ECONFLICT. */
+int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version) RF_MUST_CHECK;
+
+struct rf_dossier_event {
+    int64_t id, dossier_id, at;
+    char action[RF_WORD_MAX];
+    char from_state[RF_WORD_MAX], to_state[RF_WORD_MAX];
+    int step;
+    int64_t from_unit_id, to_unit_id, actor_id;
+    char reason[RF_TITLE_BYTES];
+    int64_t step_due_at; /* the step's own due time, 0 for none */
+    int step_late;       /* the step was handed over after it */
+};
+int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e) RF_MUST_CHECK;
+typedef int (*rf_dossier_event_fn)(void *ctx, const struct rf_dossier_event *e);
+int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
+                            void *ctx) RF_MUST_CHECK;
+/* Pauses: one opens at 'at' and closes at a later 'at'; the list in order, 'to' 0 while open. */
+int rf_store_dossier_pause_open(struct rf_store *s, int64_t dossier_id, int64_t at) RF_MUST_CHECK;
+int rf_store_dossier_pause_close(struct rf_store *s, int64_t dossier_id, int64_t at) RF_MUST_CHECK;
+typedef int (*rf_pause_fn)(void *ctx, int64_t from, int64_t to);
+int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn fn,
+                            void *ctx) RF_MUST_CHECK;
+
+typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
+/* The unfinished dossiers whose current step 'unit' holds, by due time, at most 'limit'. */
+int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
+                           rf_dossier_fn fn, void *ctx) RF_MUST_CHECK;
+/*
+ * The dossiers received at desks that are or were under 'root' (0: all) and
+ * not finished: processing within their due time at 'now', overdue, and
+ * waiting for papers.
+ */
+int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
+                           int64_t *within, int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
+
+/* A counter of the service center's report: 'metric' of one desk, field and level on 'day'. */
+struct rf_dossier_count_key {
+    int64_t province_id, desk_unit_id;
+    const char *field, *level, *day, *metric;
+};
+int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,
+                               int64_t delta) RF_MUST_CHECK;
+typedef int (*rf_count_fn)(void *ctx, const char *field, const char *level, const char *metric,
+                           int64_t n);
+/*
+ * The counters summed by field, level and metric over the days 'from'..'to'
+ * (both included) and the desks that are or were under 'root' (0: all).
+ */
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t root, const char *from,
+                            const char *to, rf_count_fn fn, void *ctx) RF_MUST_CHECK;
 
 #endif

@@ -103,6 +103,12 @@ void rf_sq_copy(char *dst, size_t size, const char *src);
 /* LIKE pattern "%text%" with LIKE's own characters escaped, or NULL; caller frees. */
 char *rf_sq_like_pattern(const char *text);
 
+/* A recursive CTE 'name': the units that are or were under the unit bound as (province, id). */
+#define EVER_UNDER(name)                                                                           \
+    name "(id, depth) AS (SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"        \
+         " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
+         " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
+
 /* Migrations compiled into the binary (generated from migrations/ by the build). */
 struct rf_migration {
     int version;

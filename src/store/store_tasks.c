@@ -297,12 +297,6 @@ int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char
     return rc;
 }
 
-/* units that are or were under the root bound to the parameter before it */
-#define EVER_UNDER(name)                                                                           \
-    name "(id, depth) AS (SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"        \
-         " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
-         " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
-
 /* the filters every task list shares, after the lead unit's condition */
 #define TASK_FILTERS                                                                               \
     "  AND (? = 1 OR t.lead_unit_id IN (SELECT id FROM scope)"                                     \

@@ -135,7 +135,13 @@ static const struct {
     {RF_ACT_TASK_READ, RF_ROLE_ALL},                          /* issue 3: everyone reads tasks */
     {RF_ACT_TASK_WRITE, RF_ROLE_SECRETARIAT}, /* issue 3: the secretariat registers */
     {RF_ACT_TASK_REPORT, RF_ROLE_FOCAL | RF_ROLE_SECRETARIAT}, /* issue 3: focal points report */
-    {RF_ACT_CALENDAR_WRITE, RF_ROLE_ADMIN}, /* DESIGN.md: the admin configures calendars */
+    {RF_ACT_CALENDAR_WRITE, RF_ROLE_ADMIN},  /* DESIGN.md: the admin configures calendars */
+    {RF_ACT_PROCEDURE_WRITE, RF_ROLE_ADMIN}, /* DESIGN.md: the admin configures procedures */
+    /* issue 5: everyone who works on or oversees dossiers reads them; focal points do not */
+    {RF_ACT_DOSSIER_READ, RF_ROLE_ALL & ~RF_ROLE_FOCAL},
+    {RF_ACT_DOSSIER_DESK, RF_ROLE_CLERK}, /* issue 5: the clerk at a one-stop desk */
+    /* issue 5: the step's officer, the head who approves, the desk's own transfer step */
+    {RF_ACT_DOSSIER_STEP, RF_ROLE_OFFICER | RF_ROLE_LEADER | RF_ROLE_CLERK},
 };
 
 static void test_matrix(void **state)

@@ -1,0 +1,1202 @@
+/*
+ * One-stop dossiers: the catalogue of procedures and the life of a dossier
+ * from the desk to the citizen, every move checked against the state machine
+ * of core/dossier.c, made by the unit that holds the dossier, with its
+ * timeline, its audit record and the service center's counters in the same
+ * transaction. Due times are counted on the working calendar (calendar.c).
+ *
+ * Counters ("metric" of a desk, field and level on a day): received and
+ * received_online on the day of receipt; early, on_time, late and
+ * process_minutes (working minutes from receipt to result, less pauses) on
+ * the day of the result; supplement, apology, refused, withdrawn, stopped on
+ * the day it happened. A report sums them over the period.
+ */
+#include "app_int.h"
+#include "../common/csv.h"
+#include "../common/mem.h"
+#include "../core/period.h"
+#include "../core/text.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOOKUPS_PER_WINDOW 60 /* public lookups per address in a sign-in window */
+
+static const char *const fields[] = {
+    "civil_status",  "certification", "land",      "construction", "business", "justice",
+    "labour_social", "transport",     "education", "health",       "other",    NULL};
+static const char *const levels[] = {"province", "district", "commune", NULL};
+static const char *const onlines[] = {"full", "partial", "none", NULL};
+static const char *const channels[] = {"desk", "online", "post", NULL};
+
+/* ---- the catalogue ---- */
+
+/* "0.25d" or "2h" as working minutes; -1 when malformed or not whole minutes. */
+static int allowance_minutes(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    double m;
+
+    if (end == s || v <= 0 || (strcmp(end, "d") != 0 && strcmp(end, "h") != 0))
+        return -1;
+    m = v * (*end == 'd' ? RF_WORKDAY_MINUTES : 60);
+    if (m > 1e7 || m - (double)(int)(m + 0.5) > 1e-6 || (double)(int)(m + 0.5) - m > 1e-6)
+        return -1;
+    return (int)(m + 0.5);
+}
+
+enum {
+    C_CODE,
+    C_FROM,
+    C_NAME,
+    C_FIELD,
+    C_LEVEL,
+    C_DAYS,
+    C_HOURS,
+    C_FEE,
+    C_ONLINE,
+    C_PAPERS,
+    C_STEPS,
+    C_SOURCE,
+    C_COUNT
+};
+
+static const char *const columns[] = {"code",   "version_from", "name",  "field",
+                                      "level",  "days",         "hours", "fee",
+                                      "online", "papers",       "steps", "source"};
+
+/* One CSV row into 'p'; errors name "line N: column". */
+static int procedure_row(char **f, int line, struct rf_procedure *p, struct rf_error *err)
+{
+    char where[64], *end;
+    struct rf_date d;
+    int total, sum = 0;
+
+#define BAD(col, ...)                                                                              \
+    do {                                                                                           \
+        snprintf(where, sizeof(where), "line %d: %s", line, columns[col]);                         \
+        return rf_error_set(err, RF_EINVAL, where, "invalid", __VA_ARGS__);                        \
+    } while (0)
+    if (!f[C_CODE][0] || strlen(f[C_CODE]) > RF_PROC_CODE_MAX)
+        BAD(C_CODE, "a national code of 1 to %d characters", RF_PROC_CODE_MAX);
+    snprintf(p->code, sizeof(p->code), "%s", f[C_CODE]);
+    if (rf_date_parse(f[C_FROM], &d) != RF_OK)
+        BAD(C_FROM, "a date YYYY-MM-DD");
+    rf_date_format(d, p->version_from);
+    if (!f[C_NAME][0] || strlen(f[C_NAME]) >= sizeof(p->name))
+        BAD(C_NAME, "a name of 1 to %zu bytes", sizeof(p->name) - 1);
+    snprintf(p->name, sizeof(p->name), "%s", f[C_NAME]);
+    if (rf_app_index_of(fields, f[C_FIELD]) < 0)
+        BAD(C_FIELD, "one of civil_status, certification, land, construction, business, justice,"
+                     " labour_social, transport, education, health, other");
+    snprintf(p->field, sizeof(p->field), "%s", f[C_FIELD]);
+    if (rf_app_index_of(levels, f[C_LEVEL]) < 0)
+        BAD(C_LEVEL, "province, district or commune");
+    snprintf(p->level, sizeof(p->level), "%s", f[C_LEVEL]);
+    if (!f[C_DAYS][0] == !f[C_HOURS][0])
+        BAD(C_DAYS, "either days or hours");
+    if (f[C_DAYS][0]) {
+        long whole = strtol(f[C_DAYS], &end, 10);
+        if (!*end && whole > 0 && whole <= 3650) {
+            p->days = (int)whole; /* whole days: the day rule */
+            total = p->days * RF_WORKDAY_MINUTES;
+        } else {
+            char days[40];
+            snprintf(days, sizeof(days), "%sd", f[C_DAYS]);
+            if ((total = allowance_minutes(days)) <= 0)
+                BAD(C_DAYS, "working days, like 3 or 0.5");
+            p->minutes = total;
+        }
+    } else {
+        char hours[40];
+        snprintf(hours, sizeof(hours), "%sh", f[C_HOURS]);
+        if ((total = allowance_minutes(hours)) <= 0)
+            BAD(C_HOURS, "working hours, like 4");
+        p->minutes = total;
+    }
+    p->fee = strtoll(f[C_FEE], &end, 10);
+    if (!f[C_FEE][0] || *end || p->fee < 0)
+        BAD(C_FEE, "a fee in VND, 0 for none");
+    if (rf_app_index_of(onlines, f[C_ONLINE]) < 0)
+        BAD(C_ONLINE, "full, partial or none");
+    snprintf(p->online, sizeof(p->online), "%s", f[C_ONLINE]);
+    if (strlen(f[C_PAPERS]) >= sizeof(p->papers))
+        BAD(C_PAPERS, "at most %zu bytes", sizeof(p->papers) - 1);
+    snprintf(p->papers, sizeof(p->papers), "%s", f[C_PAPERS]);
+    snprintf(p->source, sizeof(p->source), "%s", f[C_SOURCE]);
+    /* steps: "name|unit|allowance;..." adding up to the total (Decree 61/2018, art. 31) */
+    for (char *step = f[C_STEPS]; step && *step;) {
+        char *next = strchr(step, ';'), *unit, *allow;
+        struct rf_procedure_step *st;
+        if (next)
+            *next++ = '\0';
+        unit = strchr(step, '|');
+        allow = unit ? strchr(unit + 1, '|') : NULL;
+        if (!unit || !allow || p->nsteps == RF_PROC_MAX_STEPS)
+            BAD(C_STEPS, "steps are name|unit|allowance separated by ';', at most %d",
+                RF_PROC_MAX_STEPS);
+        *unit++ = '\0';
+        *allow++ = '\0';
+        st = &p->steps[p->nsteps++];
+        snprintf(st->name, sizeof(st->name), "%s", step);
+        snprintf(st->unit_ref, sizeof(st->unit_ref), "%s", unit);
+        if (!st->name[0] || !st->unit_ref[0] || (st->minutes = allowance_minutes(allow)) <= 0)
+            BAD(C_STEPS, "step %d: a name, a unit and an allowance like 0.25d or 2h", p->nsteps);
+        sum += st->minutes;
+        step = next;
+    }
+    if (p->nsteps == 0 || sum != total)
+        BAD(C_STEPS, "the steps' allowances add up to %d working minutes, the total is %d", sum,
+            total);
+#undef BAD
+    return RF_OK;
+}
+
+struct import_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const char *csv;
+    int count;
+};
+
+static int write_procedures(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct import_job *job = ctx;
+    struct rf_procedure *p = rf_xmalloc(sizeof(*p));
+    struct rf_csv c;
+    int rc = RF_OK, got;
+
+    rf_csv_init(&c, job->csv);
+    got = rf_csv_next(&c);
+    if (got != 1 || c.nfields != C_COUNT || strcmp(c.field[0], "code") != 0)
+        rc = rf_error_set(err, RF_EINVAL, "line 1", "header",
+                          "the first line is code,version_from,name,field,level,days,hours,fee,"
+                          "online,papers,steps,source");
+    while (rc == RF_OK && (got = rf_csv_next(&c)) == 1) {
+        char where[32], body[160];
+        memset(p, 0, sizeof(*p));
+        if (c.nfields != C_COUNT) {
+            snprintf(where, sizeof(where), "line %d", c.line);
+            rc = rf_error_set(err, RF_EINVAL, where, "columns", "%d columns, %d expected",
+                              c.nfields, C_COUNT);
+            break;
+        }
+        if ((rc = procedure_row(c.field, c.line, p, err)) != RF_OK)
+            break;
+        p->province_id = job->app->province.id;
+        p->created_at = rf_app_now(job->app);
+        rc = rf_store_procedure_insert(s, p);
+        if (rc == RF_ECONFLICT) {
+            snprintf(where, sizeof(where), "line %d: code", c.line);
+            rc = rf_error_set(err, RF_ECONFLICT, where, "taken",
+                              "procedure %s has a version from %s already", p->code,
+                              p->version_from);
+            break;
+        }
+        snprintf(body, sizeof(body), "{\"code\":\"%s\",\"version_from\":\"%s\"}", p->code,
+                 p->version_from);
+        if (rc == RF_OK)
+            rc = rf_app_audit(job->app, s, job->actor, "import", "procedure", p->id, NULL, body);
+        if (rc != RF_OK) {
+            rc = rf_app_store_error(rc, err);
+            break;
+        }
+        job->count++;
+    }
+    if (rc == RF_OK && got < 0)
+        rc = rf_error_set(err, RF_EINVAL, "csv", "malformed", "line %d: malformed CSV", c.line);
+    rf_csv_cleanup(&c);
+    free(p);
+    return rc;
+}
+
+int rf_app_procedures_import(struct rf_app *app, const struct rf_actor *actor, const char *csv,
+                             int *count, struct rf_error *err)
+{
+    struct import_job job = {app, actor, csv, 0};
+    int rc = rf_app_allow(actor, RF_ACT_PROCEDURE_WRITE, err);
+
+    if (rc == RF_OK)
+        rc = rf_app_write(app, write_procedures, &job, err);
+    if (count)
+        *count = rc == RF_OK ? job.count : 0;
+    return rc;
+}
+
+static void procedure_json(const struct rf_procedure *p, int with_steps, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"id\":");
+    rf_buf_addi(out, p->id);
+    rf_buf_adds(out, ",\"code\":");
+    rf_buf_add_json_str(out, p->code);
+    rf_buf_adds(out, ",\"version_from\":");
+    rf_buf_add_json_str(out, p->version_from);
+    rf_buf_adds(out, ",\"name\":");
+    rf_buf_add_json_str(out, p->name);
+    rf_buf_adds(out, ",\"field\":");
+    rf_buf_add_json_str(out, p->field);
+    rf_buf_adds(out, ",\"level\":");
+    rf_buf_add_json_str(out, p->level);
+    rf_buf_adds(out, ",\"days\":");
+    rf_buf_addi(out, p->days);
+    rf_buf_adds(out, ",\"minutes\":");
+    rf_buf_addi(out, p->minutes);
+    rf_buf_adds(out, ",\"fee\":");
+    rf_buf_addi(out, p->fee);
+    rf_buf_adds(out, ",\"online\":");
+    rf_buf_add_json_str(out, p->online);
+    rf_buf_adds(out, ",\"papers\":");
+    rf_buf_add_json_str(out, p->papers);
+    rf_buf_adds(out, ",\"source\":");
+    rf_buf_add_json_str(out, p->source);
+    if (with_steps) {
+        rf_buf_adds(out, ",\"steps\":[");
+        for (int i = 0; i < p->nsteps; i++) {
+            if (i)
+                rf_buf_addc(out, ',');
+            rf_buf_adds(out, "{\"name\":");
+            rf_buf_add_json_str(out, p->steps[i].name);
+            rf_buf_adds(out, ",\"unit\":");
+            rf_buf_add_json_str(out, p->steps[i].unit_ref);
+            rf_buf_adds(out, ",\"minutes\":");
+            rf_buf_addi(out, p->steps[i].minutes);
+            rf_buf_addc(out, '}');
+        }
+        rf_buf_addc(out, ']');
+    }
+    rf_buf_addc(out, '}');
+}
+
+struct page {
+    struct rf_buf *items;
+    int n, limit;
+    int64_t last;
+};
+
+static int add_procedure(void *ctx, const struct rf_procedure *p)
+{
+    struct page *pg = ctx;
+
+    if (pg->n == pg->limit)
+        return 1;
+    if (pg->n++)
+        rf_buf_addc(pg->items, ',');
+    procedure_json(p, 0, pg->items);
+    pg->last = p->id;
+    return 0;
+}
+
+int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, const char *date,
+                           const char *text, const char *field, const char *level, int64_t after_id,
+                           int limit, struct rf_buf *items, int *n, int64_t *last_id,
+                           struct rf_error *err)
+{
+    struct rf_procedure_query q;
+    struct page pg = {items, 0, limit, 0};
+    char day[RF_DATE_LEN];
+    char *fold = NULL;
+    struct rf_store *s;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    if (date && *date)
+        (void)!rf_app_check_date(date, "date", 1, day, err);
+    else
+        rf_app_today(app, day);
+    if (field && rf_app_index_of(fields, field) < 0)
+        rf_error_set(err, RF_EINVAL, "field", "enum", "unknown field '%s'", field);
+    if (level && rf_app_index_of(levels, level) < 0)
+        rf_error_set(err, RF_EINVAL, "level", "enum", "province, district or commune");
+    if (text && rf_text_fold(text, &fold) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
+    if (err && err->n) {
+        free(fold);
+        return RF_EINVAL;
+    }
+    memset(&q, 0, sizeof(q));
+    q.province_id = actor->province_id;
+    q.date = day;
+    q.text_fold = fold;
+    q.field = field;
+    q.level = level;
+    q.after_id = after_id;
+    q.limit = limit + 1;
+    s = rf_app_store_get(app);
+    rc = s ? rf_store_procedures_list(s, &q, add_procedure, &pg) : RF_ESTORE;
+    rf_app_store_put(app, s);
+    free(fold);
+    *n = pg.n;
+    *last_id = pg.n == limit && rc == RF_OK ? pg.last : 0;
+    return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
+}
+
+int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                          struct rf_buf *out, struct rf_error *err)
+{
+    struct rf_procedure *p;
+    struct rf_store *s;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    p = rf_xmalloc(sizeof(*p));
+    rc = rf_store_procedure_get(s, actor->province_id, id, p);
+    rf_app_store_put(app, s);
+    if (rc == RF_OK)
+        procedure_json(p, 1, out);
+    free(p);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* ---- shared by the moves ---- */
+
+static void day_of(int64_t epoch, char out[RF_DATE_LEN])
+{
+    rf_date_format(rf_date_of_instant(epoch, RF_PROVINCE_UTC_OFFSET), out);
+}
+
+static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
+                 int64_t at, const char *metric, int64_t delta)
+{
+    char day[RF_DATE_LEN];
+    struct rf_dossier_count_key k = {d->province_id, d->desk_unit_id, p->field, p->level, day,
+                                     metric};
+
+    day_of(at, day);
+    return rf_store_dossier_count_add(s, &k, delta);
+}
+
+/* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
+static int step_unit(struct rf_store *s, int64_t province_id, const struct rf_procedure *p, int i,
+                     int64_t desk, const char *date, int64_t *out)
+{
+    const char *ref = p->steps[i].unit_ref;
+    struct rf_unit u;
+    int rc;
+
+    if (strcmp(ref, "desk") == 0 || strcmp(ref, "district") == 0 || strcmp(ref, "commune") == 0) {
+        *out = desk; /* the unit that received it */
+        return RF_OK;
+    }
+    rc = rf_store_unit_get_by_code(s, province_id, ref, date, &u);
+    if (rc == RF_OK)
+        *out = u.id;
+    return rc;
+}
+
+static void secret_new(char out[33], char hash[65])
+{
+    unsigned char raw[15], h[32];
+
+    /* 120 random bits, written in base64url: 20 characters for the slip's QR code */
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, 33, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    crypto_generichash(h, sizeof(h), (const unsigned char *)out, strlen(out), NULL, 0);
+    sodium_bin2hex(hash, 65, h, sizeof(h));
+}
+
+static int secret_matches(const char *secret, const char *hash)
+{
+    unsigned char h[32];
+    char hex[65];
+
+    crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    return sodium_memcmp(hex, hash, 64) == 0;
+}
+
+static void instant(struct rf_buf *out, const char *key, int64_t t)
+{
+    rf_buf_adds(out, ",\"");
+    rf_buf_adds(out, key);
+    rf_buf_adds(out, "\":");
+    if (t) {
+        char at[21];
+        rf_instant_format(t, at);
+        rf_buf_add_json_str(out, at);
+    } else {
+        rf_buf_adds(out, "null");
+    }
+}
+
+static void local_time(struct rf_buf *out, const char *key, int64_t t)
+{
+    char text[17];
+
+    rf_worktime_format(rf_worktime_local(t), text);
+    rf_buf_adds(out, ",\"");
+    rf_buf_adds(out, key);
+    rf_buf_adds(out, "\":");
+    rf_buf_add_json_str(out, text);
+}
+
+/* The dossier as its officers see it; with 'personal' the applicant's data too. */
+static void dossier_json(const struct rf_dossier *d, const struct rf_procedure *p, int personal,
+                         struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"code\":");
+    rf_buf_add_json_str(out, d->code);
+    rf_buf_adds(out, ",\"procedure\":{\"id\":");
+    rf_buf_addi(out, p->id);
+    rf_buf_adds(out, ",\"code\":");
+    rf_buf_add_json_str(out, p->code);
+    rf_buf_adds(out, ",\"name\":");
+    rf_buf_add_json_str(out, p->name);
+    rf_buf_adds(out, ",\"field\":");
+    rf_buf_add_json_str(out, p->field);
+    rf_buf_adds(out, ",\"level\":");
+    rf_buf_add_json_str(out, p->level);
+    rf_buf_adds(out, "},\"state\":");
+    rf_buf_add_json_str(out, rf_dossier_state_name(d->state));
+    rf_buf_adds(out, ",\"step\":");
+    if (d->step >= 0 && d->step < p->nsteps) {
+        rf_buf_adds(out, "{\"index\":");
+        rf_buf_addi(out, d->step);
+        rf_buf_adds(out, ",\"name\":");
+        rf_buf_add_json_str(out, p->steps[d->step].name);
+        rf_buf_adds(out, ",\"unit_id\":");
+        rf_buf_addi(out, d->step_unit_id);
+        rf_buf_addc(out, '}');
+    } else {
+        rf_buf_adds(out, "null");
+    }
+    instant(out, "received_at", d->received_at);
+    instant(out, "due_at", d->due_at);
+    local_time(out, "due_local", d->due_at);
+    instant(out, "appointment_at", d->appointment_at);
+    local_time(out, "appointment_local", d->appointment_at);
+    instant(out, "result_at", d->result_at);
+    instant(out, "finished_at", d->finished_at);
+    rf_buf_adds(out, ",\"timeliness\":");
+    if (d->timeliness[0])
+        rf_buf_add_json_str(out, d->timeliness);
+    else
+        rf_buf_adds(out, "null");
+    rf_buf_adds(out, ",\"apologies\":");
+    rf_buf_addi(out, d->apologies);
+    if (personal) {
+        rf_buf_adds(out, ",\"desk_unit_id\":");
+        rf_buf_addi(out, d->desk_unit_id);
+        rf_buf_adds(out, ",\"channel\":");
+        rf_buf_add_json_str(out, d->channel);
+        rf_buf_adds(out, ",\"applicant\":{\"name\":");
+        rf_buf_add_json_str(out, d->applicant_name);
+        rf_buf_adds(out, ",\"phone\":");
+        rf_buf_add_json_str(out, d->applicant_phone);
+        rf_buf_adds(out, ",\"address\":");
+        rf_buf_add_json_str(out, d->applicant_address);
+        rf_buf_adds(out, "},\"version\":");
+        rf_buf_addi(out, d->version);
+    }
+    rf_buf_addc(out, '}');
+}
+
+/* A phone number as its digits, '+' kept; RF_EINVAL unless 8 to 15 digits. */
+static int phone_digits(const char *in, char out[RF_PHONE_MAX + 1])
+{
+    size_t n = 0;
+
+    for (const char *p = in; p && *p; p++) {
+        if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0)) {
+            if (n == RF_PHONE_MAX)
+                return RF_EINVAL;
+            out[n++] = *p;
+        } else if (*p != ' ' && *p != '.' && *p != '-') {
+            return RF_EINVAL;
+        }
+    }
+    out[n] = '\0';
+    return n >= 8 ? RF_OK : RF_EINVAL;
+}
+
+/* ---- receipt ---- */
+
+struct receive_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const struct rf_procedure *p;
+    struct rf_dossier *d;
+    char day[RF_DATE_LEN];
+};
+
+static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct receive_job *job = ctx;
+    struct rf_dossier *d = job->d;
+    struct rf_unit desk;
+    struct rf_dossier_event e;
+    int64_t seq;
+    char body[160];
+    int rc;
+
+    rc = rf_store_unit_get(s, d->province_id, d->desk_unit_id, job->day, &desk);
+    if (rc == RF_OK)
+        rc = rf_store_dossier_next_seq(s, d->desk_unit_id, job->day, &seq);
+    if (rc == RF_OK) {
+        struct rf_date day;
+        (void)!rf_date_parse(job->day, &day);
+        if (rf_dossier_code(desk.code, day, seq, d->code) != RF_OK)
+            return rf_error_set(err, RF_EINVAL, "desk", "code",
+                                "the desk's unit code %s cannot make a dossier code", desk.code);
+        rc = rf_store_dossier_insert(s, d);
+    }
+    memset(&e, 0, sizeof(e));
+    e.dossier_id = d->id;
+    e.at = d->received_at;
+    snprintf(e.action, sizeof(e.action), "receive");
+    snprintf(e.from_state, sizeof(e.from_state), "new");
+    snprintf(e.to_state, sizeof(e.to_state), "processing");
+    e.to_unit_id = d->step_unit_id;
+    e.actor_id = job->actor->user_id;
+    if (rc == RF_OK)
+        rc = rf_store_dossier_event_add(s, &e);
+    if (rc == RF_OK)
+        rc = count(s, d, job->p, d->received_at, "received", 1);
+    if (rc == RF_OK && strcmp(d->channel, "online") == 0)
+        rc = count(s, d, job->p, d->received_at, "received_online", 1);
+    snprintf(body, sizeof(body), "{\"code\":\"%s\",\"procedure\":\"%s\"}", d->code, job->p->code);
+    if (rc == RF_OK)
+        rc = rf_app_audit(job->app, s, job->actor, "receive", "dossier", d->id, NULL, body);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
+                           const struct rf_dossier_input *in, struct rf_buf *out,
+                           struct rf_error *err)
+{
+    struct receive_job job;
+    struct rf_procedure *p;
+    struct rf_dossier *d;
+    const struct rf_worktime *w;
+    struct rf_allowance a;
+    struct rf_store *s;
+    char secret[33], *name = NULL, *address = NULL;
+    int64_t due;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_DESK, err);
+    if (rc != RF_OK)
+        return rc;
+    p = rf_xcalloc(1, sizeof(*p));
+    d = rf_xcalloc(1, sizeof(*d));
+    memset(&job, 0, sizeof(job));
+    d->province_id = actor->province_id;
+    d->desk_unit_id = actor->unit_id;
+    d->received_at = rf_app_now(app);
+    day_of(d->received_at, job.day);
+    if (!in->applicant_name || !*in->applicant_name ||
+        rf_text_nfc(in->applicant_name, &name) != RF_OK ||
+        strlen(name) >= sizeof(d->applicant_name))
+        rf_error_set(err, RF_EINVAL, "applicant_name", "required",
+                     "the applicant's name, 1 to 200 characters");
+    else
+        snprintf(d->applicant_name, sizeof(d->applicant_name), "%s", name);
+    if (!in->applicant_phone || phone_digits(in->applicant_phone, d->applicant_phone) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "applicant_phone", "format",
+                     "a phone number of 8 to 15 digits");
+    if (in->applicant_address && *in->applicant_address &&
+        (rf_text_nfc(in->applicant_address, &address) != RF_OK ||
+         strlen(address) >= sizeof(d->applicant_address)))
+        rf_error_set(err, RF_EINVAL, "applicant_address", "text",
+                     "an address of at most 200 characters");
+    else if (address)
+        snprintf(d->applicant_address, sizeof(d->applicant_address), "%s", address);
+    snprintf(d->channel, sizeof(d->channel), "%s",
+             in->channel && *in->channel ? in->channel : "desk");
+    if (rf_app_index_of(channels, d->channel) < 0)
+        rf_error_set(err, RF_EINVAL, "channel", "enum", "desk, online or post");
+    s = rf_app_store_get(app);
+    rc = s ? RF_OK : RF_ESTORE;
+    if (rc == RF_OK && (!in->procedure_code ||
+                        rf_store_procedure_in_force(s, actor->province_id, in->procedure_code,
+                                                    job.day, p) != RF_OK))
+        rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
+                     "no procedure with this code in force today");
+    if (rc == RF_OK && !(err && err->n) &&
+        step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "procedure_code", "process",
+                     "the procedure's first step names a unit not in force today");
+    rf_app_store_put(app, s);
+    free(name);
+    free(address);
+    if (rc != RF_OK || (err && err->n)) {
+        free(p);
+        free(d);
+        return rc != RF_OK ? rf_app_store_error(rc, err) : RF_EINVAL;
+    }
+    /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
+    a.days = p->days;
+    a.minutes = p->minutes;
+    w = rf_app_worktime_get(app, err);
+    rc = w ? rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due)
+           : RF_ESTORE;
+    rf_app_worktime_put(app, w);
+    if (rc != RF_OK) {
+        free(p);
+        free(d);
+        return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
+                                "the due time falls outside the working calendar")
+                 : err->code;
+    }
+    d->procedure_id = p->id;
+    d->state = RF_DS_PROCESSING;
+    d->step = 0;
+    d->due_at = d->appointment_at = rf_worktime_epoch(due);
+    d->version = 1;
+    d->created_at = d->updated_at = d->received_at;
+    secret_new(secret, d->lookup_hash);
+    job.app = app;
+    job.actor = actor;
+    job.p = p;
+    job.d = d;
+    rc = rf_app_write(app, write_receipt, &job, err);
+    if (rc == RF_OK && out) {
+        dossier_json(d, p, 1, out);
+        out->len--; /* reopen: the secret goes on the slip, once */
+        rf_buf_adds(out, ",\"secret\":");
+        rf_buf_add_json_str(out, secret);
+        rf_buf_addc(out, '}');
+    }
+    sodium_memzero(secret, sizeof(secret));
+    free(p);
+    free(d);
+    return rc;
+}
+
+/* ---- moves ---- */
+
+struct pauses {
+    struct rf_pause p[64];
+    int n;
+};
+
+static int keep_pause(void *ctx, int64_t from, int64_t to)
+{
+    struct pauses *ps = ctx;
+
+    if (ps->n < 64) {
+        ps->p[ps->n].from = rf_worktime_local(from);
+        ps->p[ps->n].to = to ? rf_worktime_local(to) : rf_worktime_local(from);
+        ps->n++;
+    }
+    return 0;
+}
+
+struct act_job {
+    struct rf_app *app;
+    const struct rf_actor *actor;
+    const char *code;
+    enum rf_dossier_action action;
+    int version;
+    const char *reason;
+    int64_t appointment; /* UTC, for an apology */
+    struct rf_dossier *d;
+    struct rf_procedure *p;
+};
+
+/* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
+static int holds(const struct rf_actor *actor, const struct rf_dossier *d, unsigned who)
+{
+    if (who & RF_DWHO_DESK && rf_app_allow(actor, RF_ACT_DOSSIER_DESK, NULL) == RF_OK &&
+        actor->unit_id == d->desk_unit_id)
+        return 1;
+    return who & RF_DWHO_STEP && rf_app_allow(actor, RF_ACT_DOSSIER_STEP, NULL) == RF_OK &&
+           actor->unit_id == d->step_unit_id;
+}
+
+static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct act_job *job = ctx;
+    struct rf_dossier *d = job->d;
+    struct rf_procedure *p = job->p;
+    struct rf_dossier_move m;
+    struct rf_dossier_event e;
+    const struct rf_worktime *w = NULL;
+    struct pauses *ps = NULL;
+    int64_t now = rf_app_now(job->app);
+    char day[RF_DATE_LEN], body[200];
+    int rc;
+
+    /* read inside the transaction: the version decides who acted first */
+    rc = rf_store_dossier_by_code(s, job->code, d);
+    if (rc == RF_OK && d->province_id != job->actor->province_id)
+        rc = RF_ENOTFOUND;
+    if (rc == RF_OK)
+        rc = rf_store_procedure_get(s, d->province_id, d->procedure_id, p);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (d->version != job->version)
+        return rf_error_set(err, RF_ECONFLICT, "version", "stale",
+                            "the dossier changed since version %d: it is at version %d now",
+                            job->version, d->version);
+    if (rf_dossier_next(d->state, d->step, p->nsteps, job->action, &m) != RF_OK)
+        return rf_error_set(err, RF_ECONFLICT, "action", "state", "a dossier %s cannot be %s",
+                            rf_dossier_state_name(d->state), rf_dossier_action_name(job->action));
+    if (!holds(job->actor, d, m.who))
+        return rf_error_set(err, RF_EFORBIDDEN, "action", "holder",
+                            m.who == RF_DWHO_DESK
+                                ? "only the desk that received it may do this"
+                                : "only the unit that holds its step may do this");
+    if (m.needs_reason && (!job->reason || !*job->reason))
+        return rf_error_set(err, RF_EINVAL, "reason", "required", "this needs a written reason");
+    day_of(now, day);
+    memset(&e, 0, sizeof(e));
+    e.dossier_id = d->id;
+    e.at = now;
+    snprintf(e.action, sizeof(e.action), "%s", rf_dossier_action_name(job->action));
+    snprintf(e.from_state, sizeof(e.from_state), "%s", rf_dossier_state_name(d->state));
+    snprintf(e.to_state, sizeof(e.to_state), "%s", rf_dossier_state_name(m.to));
+    e.step = d->step;
+    e.from_unit_id = d->step_unit_id;
+    e.actor_id = job->actor->user_id;
+    snprintf(e.reason, sizeof(e.reason), "%s", job->reason ? job->reason : "");
+
+    w = rf_app_worktime_get(job->app, err);
+    if (!w)
+        return err && err->n ? err->code : RF_ESTORE;
+    ps = rf_xcalloc(1, sizeof(*ps));
+    rc = rf_store_dossier_pauses(s, d->id, keep_pause, ps);
+    if (rc == RF_OK && job->action == RF_DA_APOLOGISE) {
+        int in_time = 0;
+        if (rf_dossier_apology_in_time(w, rf_worktime_local(now), rf_worktime_local(d->due_at),
+                                       &in_time) != RF_OK ||
+            !in_time)
+            rc = rf_error_set(err, RF_ECONFLICT, "action", "too_late",
+                              "an apology comes no later than one working day before the due "
+                              "time");
+        else if (job->appointment <= d->appointment_at)
+            rc = rf_error_set(err, RF_EINVAL, "appointment", "required",
+                              "the new appointment comes after the one given");
+        else {
+            d->appointment_at = job->appointment;
+            d->apologies++;
+            rc = count(s, d, p, now, "apology", 1);
+        }
+    }
+    if (rc == RF_OK && job->action == RF_DA_ASK) {
+        rc = rf_store_dossier_pause_open(s, d->id, now);
+        if (rc == RF_OK)
+            rc = count(s, d, p, now, "supplement", 1);
+    }
+    if (rc == RF_OK && job->action == RF_DA_SUPPLIED) {
+        /* the time waited does not count: the due time moves by the working time paused */
+        struct rf_allowance a = {p->days, p->minutes};
+        int64_t due;
+        rc = rf_store_dossier_pause_close(s, d->id, now);
+        if (rc == RF_OK && ps->n > 0)
+            ps->p[ps->n - 1].to = rf_worktime_local(now);
+        if (rc == RF_OK && rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, ps->p,
+                                           ps->n, &due) == RF_OK) {
+            int64_t moved = rf_worktime_epoch(due) - d->due_at;
+            d->due_at = rf_worktime_epoch(due);
+            d->appointment_at += moved;
+        }
+    }
+    if (rc == RF_OK && job->action == RF_DA_HAND_OVER) {
+        if (m.next_step >= 0) {
+            rc = step_unit(s, d->province_id, p, m.next_step, d->desk_unit_id, day,
+                           &d->step_unit_id);
+            if (rc != RF_OK)
+                rc = rf_error_set(err, RF_ECONFLICT, "action", "process",
+                                  "the next step names a unit not in force today");
+        } else {
+            /* the result: judged against the due time (Circular 01/2018, art. 12) */
+            enum rf_timeliness t =
+                rf_dossier_timeliness(rf_worktime_local(d->due_at), rf_worktime_local(now));
+            int64_t worked = 0;
+            d->result_at = now;
+            d->step_unit_id = d->desk_unit_id;
+            snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(t));
+            rc = count(s, d, p, now, d->timeliness, 1);
+            if (rc == RF_OK &&
+                rf_worktime_between(w, rf_worktime_local(d->received_at), rf_worktime_local(now),
+                                    ps->p, ps->n, &worked) == RF_OK)
+                rc = count(s, d, p, now, "process_minutes", worked);
+        }
+        e.to_unit_id = d->step_unit_id;
+    }
+    if (rc == RF_OK && (job->action == RF_DA_REFUSE || job->action == RF_DA_WITHDRAW ||
+                        job->action == RF_DA_STOP)) {
+        static const char *const metric[] = {
+            [RF_DA_REFUSE] = "refused", [RF_DA_WITHDRAW] = "withdrawn", [RF_DA_STOP] = "stopped"};
+        if (d->state == RF_DS_SUPPLEMENT)
+            rc = rf_store_dossier_pause_close(s, d->id, now);
+        d->finished_at = now;
+        d->step_unit_id = 0;
+        if (rc == RF_OK)
+            rc = count(s, d, p, now, metric[job->action], 1);
+    }
+    if (rc == RF_OK && job->action == RF_DA_RETURN)
+        d->finished_at = now;
+    rf_app_worktime_put(job->app, w);
+    free(ps);
+    if (rc != RF_OK)
+        return err && err->n ? err->code : rf_app_store_error(rc, err);
+    d->state = m.to;
+    d->step = m.next_step;
+    if (d->state != RF_DS_PROCESSING && d->state != RF_DS_SUPPLEMENT && d->state != RF_DS_READY &&
+        d->state != RF_DS_NOTIFIED)
+        d->step_unit_id = 0;
+    d->updated_at = now;
+    rc = rf_store_dossier_update(s, d, job->version);
+    if (rc == RF_ECONFLICT)
+        return rf_error_set(err, RF_ECONFLICT, "version", "stale",
+                            "somebody acted on the dossier at the same moment");
+    if (rc == RF_OK)
+        rc = rf_store_dossier_event_add(s, &e);
+    snprintf(body, sizeof(body), "{\"action\":\"%s\",\"state\":\"%s\",\"version\":%d}", e.action,
+             e.to_state, d->version);
+    if (rc == RF_OK)
+        rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                       const char *action, int version, const char *reason, const char *appointment,
+                       struct rf_buf *out, struct rf_error *err)
+{
+    struct act_job job;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    memset(&job, 0, sizeof(job));
+    if (!action || rf_dossier_action_parse(action, &job.action) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "action", "enum",
+                     "one of receive, guide, refuse, hand_over, ask, supplied, apologise, "
+                     "notify, return, withdraw, stop");
+    else if (job.action == RF_DA_RECEIVE || job.action == RF_DA_GUIDE)
+        rf_error_set(err, RF_EINVAL, "action", "enum",
+                     "a dossier is received with POST /api/v1/dossiers");
+    if (version < 1)
+        rf_error_set(err, RF_EINVAL, "version", "required",
+                     "the version of the dossier as you saw it");
+    if (appointment && *appointment) {
+        int64_t local;
+        if (rf_worktime_parse(appointment, &local) != RF_OK)
+            rf_error_set(err, RF_EINVAL, "appointment", "format", "a local time YYYY-MM-DD HH:MM");
+        else
+            job.appointment = rf_worktime_epoch(local);
+    }
+    if (reason && strlen(reason) >= RF_TITLE_BYTES)
+        rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
+    if (err && err->n)
+        return RF_EINVAL;
+    job.app = app;
+    job.actor = actor;
+    job.code = code;
+    job.version = version;
+    job.reason = reason;
+    job.d = rf_xcalloc(1, sizeof(*job.d));
+    job.p = rf_xcalloc(1, sizeof(*job.p));
+    rc = rf_app_write(app, write_move, &job, err);
+    if (rc == RF_OK && out)
+        dossier_json(job.d, job.p, 1, out);
+    free(job.d);
+    free(job.p);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+/* The dossier 'code' if the actor may see it (its desk or step within their scope), else 404. */
+static int load_visible(struct rf_store *s, const struct rf_actor *actor, const char *code,
+                        struct rf_dossier *d, struct rf_procedure *p)
+{
+    char today[RF_DATE_LEN];
+    int rc = rf_store_dossier_by_code(s, code, d);
+
+    if (rc == RF_OK && d->province_id != actor->province_id)
+        rc = RF_ENOTFOUND;
+    day_of(d->updated_at ? d->updated_at : 0, today);
+    if (rc == RF_OK && !rf_access_province_wide(actor->roles) &&
+        rf_app_scope_check(s, actor, d->desk_unit_id, today, NULL) != RF_OK &&
+        (!d->step_unit_id || rf_app_scope_check(s, actor, d->step_unit_id, today, NULL) != RF_OK))
+        rc = RF_ENOTFOUND;
+    if (rc == RF_OK)
+        rc = rf_store_procedure_get(s, d->province_id, d->procedure_id, p);
+    return rc;
+}
+
+static int event_json(void *ctx, const struct rf_dossier_event *e)
+{
+    struct rf_buf *out = ctx;
+
+    if (out->data[out->len - 1] != '[')
+        rf_buf_addc(out, ',');
+    rf_buf_adds(out, "{\"action\":");
+    rf_buf_add_json_str(out, e->action);
+    instant(out, "at", e->at);
+    rf_buf_adds(out, ",\"from_state\":");
+    rf_buf_add_json_str(out, e->from_state);
+    rf_buf_adds(out, ",\"to_state\":");
+    rf_buf_add_json_str(out, e->to_state);
+    rf_buf_adds(out, ",\"step\":");
+    rf_buf_addi(out, e->step);
+    rf_buf_adds(out, ",\"from_unit_id\":");
+    rf_buf_addi(out, e->from_unit_id);
+    rf_buf_adds(out, ",\"to_unit_id\":");
+    rf_buf_addi(out, e->to_unit_id);
+    rf_buf_adds(out, ",\"actor_id\":");
+    rf_buf_addi(out, e->actor_id);
+    rf_buf_adds(out, ",\"reason\":");
+    rf_buf_add_json_str(out, e->reason);
+    rf_buf_addc(out, '}');
+    return 0;
+}
+
+int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                        struct rf_buf *out, struct rf_error *err)
+{
+    struct rf_dossier *d;
+    struct rf_procedure *p;
+    struct rf_store *s;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    d = rf_xcalloc(1, sizeof(*d));
+    p = rf_xcalloc(1, sizeof(*p));
+    rc = load_visible(s, actor, code, d, p);
+    if (rc == RF_OK) {
+        dossier_json(d, p, 1, out);
+        out->len--;
+        rf_buf_adds(out, ",\"events\":[");
+        rc = rf_store_dossier_events(s, d->id, event_json, out);
+        rf_buf_adds(out, "]}");
+    }
+    rf_app_store_put(app, s);
+    free(d);
+    free(p);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secret,
+                          const char *phone, const char *address, struct rf_buf *out,
+                          int *retry_after, struct rf_error *err)
+{
+    struct rf_dossier *d;
+    struct rf_procedure *p;
+    struct rf_store *s;
+    int64_t now = rf_app_now(app), wait;
+    int rc;
+
+    *retry_after = 0;
+    pthread_mutex_lock(&app->lock);
+    {
+        struct rf_attempts *a = rf_app_attempts_for(app->by_lookup, address ? address : "");
+        wait = rf_attempts_wait(a, LOOKUPS_PER_WINDOW, now);
+        if (!wait)
+            rf_attempts_fail(a, now); /* every lookup counts, found or not */
+    }
+    pthread_mutex_unlock(&app->lock);
+    if (wait) {
+        *retry_after = (int)wait;
+        return rf_error_set(err, RF_ELIMIT, NULL, "too_many", "too many lookups: try again later");
+    }
+    if ((!secret || !*secret) == (!phone || !*phone))
+        return rf_error_set(err, RF_EINVAL, "secret", "required",
+                            "give the secret on the slip or the applicant's phone number");
+    RF_APP_STORE(app, s, err);
+    d = rf_xcalloc(1, sizeof(*d));
+    p = rf_xcalloc(1, sizeof(*p));
+    rc = code ? rf_store_dossier_by_code(s, code, d) : RF_ENOTFOUND;
+    if (rc == RF_OK) {
+        char digits[RF_PHONE_MAX + 1];
+        int ok = secret && *secret ? secret_matches(secret, d->lookup_hash)
+                                   : phone_digits(phone, digits) == RF_OK &&
+                                         strcmp(digits, d->applicant_phone) == 0;
+        rc = ok ? rf_store_procedure_get(s, d->province_id, d->procedure_id, p) : RF_ENOTFOUND;
+    }
+    if (rc == RF_OK) {
+        struct rf_unit office;
+        char today[RF_DATE_LEN];
+        dossier_json(d, p, 0, out); /* never the applicant's data */
+        out->len--;
+        rf_buf_adds(out, ",\"office\":");
+        day_of(now, today);
+        if (d->step_unit_id &&
+            rf_store_unit_get(s, d->province_id, d->step_unit_id, today, &office) == RF_OK)
+            rf_buf_add_json_str(out, office.name);
+        else
+            rf_buf_adds(out, "null");
+        rf_buf_addc(out, '}');
+    }
+    rf_app_store_put(app, s);
+    free(d);
+    free(p);
+    if (rc == RF_ENOTFOUND)
+        return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found",
+                            "no dossier with this code and secret or phone");
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+struct held {
+    struct rf_buf *items;
+    int n;
+    int64_t now;
+};
+
+static int add_held(void *ctx, const struct rf_dossier *d)
+{
+    struct held *h = ctx;
+
+    if (h->n++)
+        rf_buf_addc(h->items, ',');
+    rf_buf_adds(h->items, "{\"code\":");
+    rf_buf_add_json_str(h->items, d->code);
+    rf_buf_adds(h->items, ",\"state\":");
+    rf_buf_add_json_str(h->items, rf_dossier_state_name(d->state));
+    rf_buf_adds(h->items, ",\"step\":");
+    rf_buf_addi(h->items, d->step);
+    instant(h->items, "due_at", d->due_at);
+    local_time(h->items, "due_local", d->due_at);
+    rf_buf_adds(h->items, ",\"overdue\":");
+    rf_buf_adds(h->items, d->state == RF_DS_PROCESSING && d->due_at < h->now ? "true" : "false");
+    rf_buf_adds(h->items, ",\"version\":");
+    rf_buf_addi(h->items, d->version);
+    rf_buf_addc(h->items, '}');
+    return 0;
+}
+
+int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
+                         int limit, struct rf_buf *items, int *n, int64_t *last_id,
+                         struct rf_error *err)
+{
+    struct held h = {items, 0, rf_app_now(app)};
+    struct rf_store *s;
+    int rc;
+
+    (void)after_id;
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    RF_APP_STORE(app, s, err);
+    /* by due time: the overdue ones, due earliest, come first */
+    rc = rf_store_dossiers_held(s, actor->province_id, actor->unit_id, limit, add_held, &h);
+    rf_app_store_put(app, s);
+    *n = h.n;
+    *last_id = 0;
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* ---- the service center's figures ---- */
+
+#define METRICS 12
+static const char *const metrics[METRICS] = {
+    "received",   "received_online", "early",   "on_time",   "late",    "process_minutes",
+    "supplement", "apology",         "refused", "withdrawn", "stopped", "carried_over"};
+
+struct tally {
+    int64_t v[METRICS];
+};
+
+static int add_count(void *ctx, const char *field, const char *level, const char *metric, int64_t n)
+{
+    struct tally *t = ctx;
+    int i = rf_app_index_of(metrics, metric);
+
+    (void)field;
+    (void)level;
+    if (i >= 0)
+        t->v[i] += n;
+    return 0;
+}
+
+int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
+                              int64_t unit, struct rf_buf *out, struct rf_error *err)
+{
+    struct rf_period pd;
+    struct tally t;
+    struct rf_store *s;
+    char from[RF_DATE_LEN], to[RF_DATE_LEN];
+    int64_t within = 0, overdue = 0, waiting = 0, processed;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!period || rf_period_parse(period, &pd) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "period", "format",
+                            "a period: YYYY, YYYY-Qn, YYYY-H1, YYYY-9M, YYYY-MM or a range");
+    rf_date_format(pd.from, from);
+    rf_date_format(pd.to, to);
+    RF_APP_STORE(app, s, err);
+    if (!unit && !rf_access_province_wide(actor->roles))
+        unit = actor->scope_unit_id;
+    if (unit && rf_app_scope_check(s, actor, unit, to, err) != RF_OK) {
+        rf_app_store_put(app, s);
+        return err && err->n ? err->code : RF_ENOTFOUND;
+    }
+    memset(&t, 0, sizeof(t));
+    rc = rf_store_dossier_counts(s, actor->province_id, unit, from, to, add_count, &t);
+    if (rc == RF_OK)
+        rc = rf_store_dossiers_open(s, actor->province_id, unit, rf_app_now(app), &within, &overdue,
+                                    &waiting);
+    rf_app_store_put(app, s);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    processed = t.v[2] + t.v[3] + t.v[4];
+    rf_buf_adds(out, "{\"period\":");
+    rf_buf_add_json_str(out, period);
+    rf_buf_adds(out, ",\"from\":");
+    rf_buf_add_json_str(out, from);
+    rf_buf_adds(out, ",\"to\":");
+    rf_buf_add_json_str(out, to);
+    rf_buf_adds(out, ",\"unit_id\":");
+    rf_buf_addi(out, unit);
+    for (int i = 0; i < METRICS - 1; i++) {
+        if (i == 5)
+            continue;
+        rf_buf_adds(out, ",\"");
+        rf_buf_adds(out, metrics[i]);
+        rf_buf_adds(out, "\":");
+        rf_buf_addi(out, t.v[i]);
+    }
+    rf_buf_adds(out, ",\"processed\":");
+    rf_buf_addi(out, processed);
+    for (int i = 2; i <= 4; i++) {
+        int tenths = rf_rate_tenths(t.v[i], processed);
+        char rate[16];
+        snprintf(rate, sizeof(rate), "%d.%d", tenths / 10, tenths % 10);
+        rf_buf_adds(out, ",\"");
+        rf_buf_adds(out, metrics[i]);
+        rf_buf_adds(out, "_rate\":\"");
+        rf_buf_adds(out, rate);
+        rf_buf_addc(out, '"');
+    }
+    rf_buf_adds(out, ",\"average_working_days\":");
+    {
+        /* tenths of a working day, half up */
+        int64_t tenths = processed ? (t.v[5] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
+        char avg[24];
+        snprintf(avg, sizeof(avg), "\"%lld.%lld\"", (long long)(tenths / 10),
+                 (long long)(tenths % 10));
+        rf_buf_adds(out, avg);
+    }
+    rf_buf_adds(out, ",\"online_share\":\"");
+    {
+        int tenths = rf_rate_tenths(t.v[1], t.v[0]);
+        char rate[16];
+        snprintf(rate, sizeof(rate), "%d.%d", tenths / 10, tenths % 10);
+        rf_buf_adds(out, rate);
+    }
+    rf_buf_adds(out, "\",\"now\":{\"within_due\":");
+    rf_buf_addi(out, within);
+    rf_buf_adds(out, ",\"overdue\":");
+    rf_buf_addi(out, overdue);
+    rf_buf_adds(out, ",\"waiting_for_papers\":");
+    rf_buf_addi(out, waiting);
+    rf_buf_adds(out, "}}");
+    return RF_OK;
+}

@@ -1,0 +1,200 @@
+/*
+ * Procedures and one-stop dossiers over HTTP: the catalogue; receipt at the
+ * desk; the moves of a dossier, each at the version the officer saw; the
+ * dossier with its timeline; the worklist of one's unit; the service
+ * center's figures; and the citizen's lookup by code (public, rate-limited).
+ */
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT 1000
+
+/* Answer 200 {"items":[...],"next":...} from 'items' of 'n' with the cursor 'last' (0: none). */
+static enum MHD_Result reply_items(struct rf_req *r, struct rf_buf *items, int64_t last)
+{
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_buf_adds(&b, "{\"items\":[");
+    rf_buf_add(&b, rf_buf_str(items), items->len);
+    rf_buf_adds(&b, "],\"next\":");
+    if (last) {
+        rf_buf_addc(&b, '"');
+        rf_buf_addi(&b, last);
+        rf_buf_addc(&b, '"');
+    } else {
+        rf_buf_adds(&b, "null");
+    }
+    rf_buf_addc(&b, '}');
+    rf_buf_cleanup(items);
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_procedures_list(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf items = RF_BUF_INIT;
+    int64_t limit, cursor, last = 0;
+    int n = 0;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    if (err.n)
+        return rf_reply_bad_input(r, &err);
+    if (rf_app_procedures_json(r->app, &r->actor, rf_query(r, "date"), rf_query(r, "q"),
+                               rf_query(r, "field"), rf_query(r, "level"), cursor, (int)limit,
+                               &items, &n, &last, &err) != RF_OK) {
+        rf_buf_cleanup(&items);
+        return rf_reply_read_error(r, &err);
+    }
+    return reply_items(r, &items, last);
+}
+
+enum MHD_Result rf_h_procedure_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_procedure_json(r->app, &r->actor, r->params[0], &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_read_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
+{
+    static const char *const allowed[] = {"procedure_code",    "applicant_name", "applicant_phone",
+                                          "applicant_address", "channel",        NULL};
+    struct rf_dossier_input in;
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    json_t *body;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    memset(&in, 0, sizeof(in));
+    in.procedure_code = rf_json_str(body, "procedure_code", &err);
+    in.applicant_name = rf_json_str(body, "applicant_name", &err);
+    in.applicant_phone = rf_json_str(body, "applicant_phone", &err);
+    in.applicant_address = rf_json_str(body, "applicant_address", &err);
+    in.channel = rf_json_str(body, "channel", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_dossier_receive(r->app, &r->actor, &in, &b, &err);
+    json_decref(body);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+}
+
+enum MHD_Result rf_h_dossier_act(struct rf_req *r)
+{
+    static const char *const allowed[] = {"action", "version", "reason", "appointment", NULL};
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    const char *action, *reason, *appointment;
+    json_t *body;
+    int64_t version;
+    int rc;
+
+    rf_error_init(&err);
+    if (rf_json_body(r, allowed, &body, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    action = rf_json_str(body, "action", &err);
+    version = rf_json_int(body, "version", &err);
+    reason = rf_json_str(body, "reason", &err);
+    appointment = rf_json_str(body, "appointment", &err);
+    if (err.n) {
+        json_decref(body);
+        return rf_reply_bad_input(r, &err);
+    }
+    rc = rf_app_dossier_act(r->app, &r->actor, r->key, action,
+                            version > 0 && version < 1000000000 ? (int)version : 0, reason,
+                            appointment, &b, &err);
+    json_decref(body);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_dossier_get(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_dossier_json(r->app, &r->actor, r->key, &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_read_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_worklist(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf items = RF_BUF_INIT;
+    int64_t limit, last = 0;
+    int n = 0;
+
+    rf_error_init(&err);
+    if (rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    if (rf_app_worklist_json(r->app, &r->actor, 0, (int)limit, &items, &n, &last, &err) != RF_OK) {
+        rf_buf_cleanup(&items);
+        return rf_reply_read_error(r, &err);
+    }
+    return reply_items(r, &items, last);
+}
+
+enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int64_t unit;
+
+    rf_error_init(&err);
+    if (rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err) != RF_OK)
+        return rf_reply_bad_input(r, &err);
+    if (rf_app_dossier_stats_json(r->app, &r->actor, rf_query(r, "period"), unit, &b, &err) !=
+        RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_read_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}
+
+enum MHD_Result rf_h_dossier_lookup(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+    int retry = 0;
+
+    rf_error_init(&err);
+    if (rf_app_dossier_lookup(r->app, r->key, rf_query(r, "secret"), rf_query(r, "phone"),
+                              r->client, &b, &retry, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        if (retry > 0) {
+            char seconds[24];
+            snprintf(seconds, sizeof(seconds), "%d", retry);
+            return rf_reply_problem_with(r, MHD_HTTP_TOO_MANY_REQUESTS, &err, "Retry-After",
+                                         seconds);
+        }
+        return rf_reply_read_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_OK, &b);
+}

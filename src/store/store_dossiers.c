@@ -1,0 +1,486 @@
+/*
+ * The SQL of the procedure catalogue and of one-stop dossiers, for both
+ * backends: versions of a procedure by the day they take effect, with their
+ * steps; dossiers with their timeline, pauses, daily code sequences and the
+ * service center's counters.
+ */
+#include "store_int.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- procedures ---- */
+
+#define PROC_COLS                                                                                  \
+    "p.id, p.province_id, p.code, p.version_from, p.name, p.field, p.level, p.days, p.minutes,"    \
+    " p.fee, p.online, p.papers, p.source, p.created_at"
+
+static void read_procedure(struct rf_store *s, struct rf_rows *r, struct rf_procedure *p)
+{
+    const struct rf_backend *be = s->be;
+
+    memset(p, 0, sizeof(*p));
+    p->id = be->col_int(r, 0);
+    p->province_id = be->col_int(r, 1);
+    COPY(p->code, be->col_text(r, 2));
+    COPY(p->version_from, be->col_text(r, 3));
+    COPY(p->name, be->col_text(r, 4));
+    COPY(p->field, be->col_text(r, 5));
+    COPY(p->level, be->col_text(r, 6));
+    p->days = (int)be->col_int(r, 7);
+    p->minutes = (int)be->col_int(r, 8);
+    p->fee = be->col_int(r, 9);
+    COPY(p->online, be->col_text(r, 10));
+    COPY(p->papers, be->col_text(r, 11));
+    COPY(p->source, be->col_text(r, 12));
+    p->created_at = be->col_int(r, 13);
+}
+
+int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p)
+{
+    char *fold = NULL;
+    int rc;
+
+    if (rf_text_fold(p->name, &fold) != RF_OK)
+        return RF_EINVAL;
+    rc = rf_sq_one_int(s,
+                       "INSERT INTO procedures (province_id, code, version_from, name, name_fold,"
+                       " field, level, days, minutes, fee, online, papers, source, created_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       PARAMS(P_INT(p->province_id), P_TEXT(p->code), P_TEXT(p->version_from),
+                              P_TEXT(p->name), P_TEXT(fold), P_TEXT(p->field), P_TEXT(p->level),
+                              P_INT(p->days), P_INT(p->minutes), P_INT(p->fee), P_TEXT(p->online),
+                              P_TEXT(p->papers), P_TEXT(p->source), P_INT(p->created_at)),
+                       &p->id);
+    free(fold);
+    for (int i = 0; rc == RF_OK && i < p->nsteps; i++)
+        rc = rf_sq_run(s,
+                       "INSERT INTO procedure_steps (procedure_id, seq, name, unit_ref, minutes)"
+                       " VALUES (?, ?, ?, ?, ?)",
+                       PARAMS(P_INT(p->id), P_INT(i), P_TEXT(p->steps[i].name),
+                              P_TEXT(p->steps[i].unit_ref), P_INT(p->steps[i].minutes)));
+    return rc;
+}
+
+static int read_steps(struct rf_store *s, struct rf_procedure *p)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT name, unit_ref, minutes FROM procedure_steps WHERE procedure_id = ?"
+                     " ORDER BY seq",
+                     PARAMS(P_INT(p->id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    p->nsteps = 0;
+    while ((rc = s->be->step(r)) == 1 && p->nsteps < RF_PROC_MAX_STEPS) {
+        struct rf_procedure_step *st = &p->steps[p->nsteps++];
+        COPY(st->name, s->be->col_text(r, 0));
+        COPY(st->unit_ref, s->be->col_text(r, 1));
+        st->minutes = (int)s->be->col_int(r, 2);
+    }
+    s->be->done(r);
+    return rc < 0 ? rc : RF_OK;
+}
+
+/* The first row of 'sql' into 'out' with its steps, RF_ENOTFOUND when none. */
+static int one_procedure(struct rf_store *s, const char *sql, const struct rf_param *params, int n,
+                         struct rf_procedure *out)
+{
+    struct rf_rows *r;
+    int rc = rf_sq_query(s, sql, params, n, &r);
+
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1)
+        read_procedure(s, r, out);
+    s->be->done(r);
+    if (rc == 0)
+        return RF_ENOTFOUND;
+    return rc < 0 ? rc : read_steps(s, out);
+}
+
+int rf_store_procedure_get(struct rf_store *s, int64_t province_id, int64_t id,
+                           struct rf_procedure *out)
+{
+    return one_procedure(s,
+                         "SELECT " PROC_COLS " FROM procedures p WHERE p.province_id = ? AND"
+                         " p.id = ?",
+                         PARAMS(P_INT(province_id), P_INT(id)), out);
+}
+
+int rf_store_procedure_in_force(struct rf_store *s, int64_t province_id, const char *code,
+                                const char *date, struct rf_procedure *out)
+{
+    return one_procedure(s,
+                         "SELECT " PROC_COLS " FROM procedures p WHERE p.province_id = ? AND"
+                         " p.code = ? AND p.version_from <= ? ORDER BY p.version_from DESC"
+                         " LIMIT 1",
+                         PARAMS(P_INT(province_id), P_TEXT(code), P_TEXT(date)), out);
+}
+
+int rf_store_procedures_list(struct rf_store *s, const struct rf_procedure_query *q,
+                             rf_procedure_fn fn, void *ctx)
+{
+    char *pattern = rf_sq_like_pattern(q->text_fold);
+    struct rf_procedure *p;
+    struct rf_rows *r;
+    int rc;
+
+    /* the version in force: the latest that started on or before the day */
+    rc = rf_sq_query(
+        s,
+        "SELECT " PROC_COLS " FROM procedures p WHERE p.province_id = ? AND p.version_from <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM procedures n WHERE n.province_id = p.province_id"
+        "  AND n.code = p.code AND n.version_from > p.version_from AND n.version_from <= ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR p.field = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR p.level = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR p.name_fold LIKE ? ESCAPE '\\' OR p.code LIKE ?"
+        "  ESCAPE '\\')"
+        " AND p.id > ? ORDER BY p.id LIMIT ?",
+        PARAMS(P_INT(q->province_id), P_TEXT(q->date), P_TEXT(q->date), P_OPT_TEXT(q->field),
+               P_OPT_TEXT(q->field), P_OPT_TEXT(q->level), P_OPT_TEXT(q->level), P_TEXT(pattern),
+               P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
+               P_INT(q->limit > 0 ? q->limit : 1000000)),
+        &r);
+    if (rc != RF_OK) {
+        free(pattern);
+        return rc;
+    }
+    p = malloc(sizeof(*p));
+    if (!p) {
+        s->be->done(r);
+        free(pattern);
+        return RF_ESTORE;
+    }
+    while ((rc = s->be->step(r)) == 1) {
+        read_procedure(s, r, p);
+        if ((rc = fn(ctx, p)) != 0)
+            break;
+    }
+    s->be->done(r);
+    free(p);
+    free(pattern); /* bound to the statement until it is done */
+    return rc == 1 ? RF_OK : rc;
+}
+
+/* ---- dossiers ---- */
+
+#define DOSSIER_COLS                                                                               \
+    "id, province_id, code, procedure_id, desk_unit_id, channel, applicant_name,"                  \
+    " applicant_phone, applicant_address, state, step, step_unit_id, received_at, due_at,"         \
+    " appointment_at, result_at, finished_at, timeliness, apologies, lookup_hash, version,"        \
+    " created_at, updated_at"
+
+static int read_dossier(struct rf_store *s, struct rf_rows *r, struct rf_dossier *d)
+{
+    const struct rf_backend *be = s->be;
+
+    memset(d, 0, sizeof(*d));
+    d->id = be->col_int(r, 0);
+    d->province_id = be->col_int(r, 1);
+    COPY(d->code, be->col_text(r, 2));
+    d->procedure_id = be->col_int(r, 3);
+    d->desk_unit_id = be->col_int(r, 4);
+    COPY(d->channel, be->col_text(r, 5));
+    COPY(d->applicant_name, be->col_text(r, 6));
+    COPY(d->applicant_phone, be->col_text(r, 7));
+    COPY(d->applicant_address, be->col_text(r, 8));
+    if (rf_dossier_state_parse(be->col_text(r, 9), &d->state) != RF_OK)
+        return RF_ESTORE; /* written by this module only: a bad row is damage */
+    d->step = (int)be->col_int(r, 10);
+    d->step_unit_id = be->col_int(r, 11);
+    d->received_at = be->col_int(r, 12);
+    d->due_at = be->col_int(r, 13);
+    d->appointment_at = be->col_int(r, 14);
+    d->result_at = be->col_int(r, 15);
+    d->finished_at = be->col_int(r, 16);
+    COPY(d->timeliness, be->col_text(r, 17));
+    d->apologies = (int)be->col_int(r, 18);
+    COPY(d->lookup_hash, be->col_text(r, 19));
+    d->version = (int)be->col_int(r, 20);
+    d->created_at = be->col_int(r, 21);
+    d->updated_at = be->col_int(r, 22);
+    return RF_OK;
+}
+
+static int one_dossier(struct rf_store *s, const char *sql, const struct rf_param *params, int n,
+                       struct rf_dossier *out)
+{
+    struct rf_rows *r;
+    int rc = rf_sq_query(s, sql, params, n, &r);
+
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1)
+        rc = read_dossier(s, r, out);
+    else if (rc == 0)
+        rc = RF_ENOTFOUND;
+    s->be->done(r);
+    return rc;
+}
+
+int rf_store_dossier_next_seq(struct rf_store *s, int64_t desk_unit_id, const char *day,
+                              int64_t *seq)
+{
+    return rf_sq_one_int(s,
+                         "INSERT INTO dossier_sequences (desk_unit_id, day, last) VALUES (?, ?, 1)"
+                         " ON CONFLICT (desk_unit_id, day) DO UPDATE SET"
+                         " last = dossier_sequences.last + 1 RETURNING last",
+                         PARAMS(P_INT(desk_unit_id), P_TEXT(day)), seq);
+}
+
+int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
+{
+    return rf_sq_one_int(
+        s,
+        "INSERT INTO dossiers (province_id, code, procedure_id, desk_unit_id, channel,"
+        " applicant_name, applicant_phone, applicant_address, state, step, step_unit_id,"
+        " received_at, due_at, appointment_at, result_at, finished_at, timeliness, apologies,"
+        " lookup_hash, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        PARAMS(P_INT(d->province_id), P_TEXT(d->code), P_INT(d->procedure_id),
+               P_INT(d->desk_unit_id), P_TEXT(d->channel), P_TEXT(d->applicant_name),
+               P_TEXT(d->applicant_phone), P_TEXT(d->applicant_address),
+               P_TEXT(rf_dossier_state_name(d->state)), P_INT(d->step), P_OPT_INT(d->step_unit_id),
+               P_INT(d->received_at), P_INT(d->due_at), P_INT(d->appointment_at),
+               P_OPT_INT(d->result_at), P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness),
+               P_INT(d->apologies), P_TEXT(d->lookup_hash), P_INT(d->version), P_INT(d->created_at),
+               P_INT(d->updated_at)),
+        &d->id);
+}
+
+int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
+                         struct rf_dossier *out)
+{
+    return one_dossier(s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE province_id = ? AND id = ?",
+                       PARAMS(P_INT(province_id), P_INT(id)), out);
+}
+
+int rf_store_dossier_by_code(struct rf_store *s, const char *code, struct rf_dossier *out)
+{
+    return one_dossier(s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?",
+                       PARAMS(P_TEXT(code)), out);
+}
+
+int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version)
+{
+    int64_t found = 0;
+    int rc;
+
+    rc = rf_sq_one_int(
+        s,
+        "UPDATE dossiers SET state = ?, step = ?, step_unit_id = ?, due_at = ?,"
+        " appointment_at = ?, result_at = ?, finished_at = ?, timeliness = ?, apologies = ?,"
+        " version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version",
+        PARAMS(P_TEXT(rf_dossier_state_name(d->state)), P_INT(d->step), P_OPT_INT(d->step_unit_id),
+               P_INT(d->due_at), P_INT(d->appointment_at), P_OPT_INT(d->result_at),
+               P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness), P_INT(d->apologies),
+               P_INT(d->updated_at), P_INT(d->id), P_INT(version)),
+        &found);
+    if (rc == RF_ENOTFOUND)
+        return RF_ECONFLICT; /* somebody acted first */
+    if (rc == RF_OK)
+        d->version = (int)found;
+    return rc;
+}
+
+int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e)
+{
+    return rf_sq_one_int(
+        s,
+        "INSERT INTO dossier_events (dossier_id, at, action, from_state, to_state, step,"
+        " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        PARAMS(P_INT(e->dossier_id), P_INT(e->at), P_TEXT(e->action), P_TEXT(e->from_state),
+               P_TEXT(e->to_state), P_INT(e->step), P_OPT_INT(e->from_unit_id),
+               P_OPT_INT(e->to_unit_id), P_OPT_INT(e->actor_id), P_TEXT(e->reason),
+               P_OPT_INT(e->step_due_at), P_INT(e->step_late)),
+        &e->id);
+}
+
+int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
+                            void *ctx)
+{
+    struct rf_dossier_event *e;
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT id, dossier_id, at, action, from_state, to_state, step,"
+                     " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late"
+                     " FROM dossier_events WHERE dossier_id = ? ORDER BY id",
+                     PARAMS(P_INT(dossier_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    e = malloc(sizeof(*e));
+    if (!e) {
+        s->be->done(r);
+        return RF_ESTORE;
+    }
+    while ((rc = s->be->step(r)) == 1) {
+        const struct rf_backend *be = s->be;
+        memset(e, 0, sizeof(*e));
+        e->id = be->col_int(r, 0);
+        e->dossier_id = be->col_int(r, 1);
+        e->at = be->col_int(r, 2);
+        COPY(e->action, be->col_text(r, 3));
+        COPY(e->from_state, be->col_text(r, 4));
+        COPY(e->to_state, be->col_text(r, 5));
+        e->step = (int)be->col_int(r, 6);
+        e->from_unit_id = be->col_int(r, 7);
+        e->to_unit_id = be->col_int(r, 8);
+        e->actor_id = be->col_int(r, 9);
+        COPY(e->reason, be->col_text(r, 10));
+        e->step_due_at = be->col_int(r, 11);
+        e->step_late = (int)be->col_int(r, 12);
+        if ((rc = fn(ctx, e)) != 0)
+            break;
+    }
+    s->be->done(r);
+    free(e);
+    return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_dossier_pause_open(struct rf_store *s, int64_t dossier_id, int64_t at)
+{
+    return rf_sq_run(s, "INSERT INTO dossier_pauses (dossier_id, from_at) VALUES (?, ?)",
+                     PARAMS(P_INT(dossier_id), P_INT(at)));
+}
+
+int rf_store_dossier_pause_close(struct rf_store *s, int64_t dossier_id, int64_t at)
+{
+    int64_t closed = 0;
+
+    return rf_sq_one_int(s,
+                         "UPDATE dossier_pauses SET to_at = ? WHERE dossier_id = ? AND to_at IS"
+                         " NULL RETURNING from_at",
+                         PARAMS(P_INT(at), P_INT(dossier_id)), &closed);
+}
+
+int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT from_at, to_at FROM dossier_pauses WHERE dossier_id = ?"
+                     " ORDER BY from_at",
+                     PARAMS(P_INT(dossier_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    while ((rc = s->be->step(r)) == 1)
+        if ((rc = fn(ctx, s->be->col_int(r, 0), s->be->col_int(r, 1))) != 0)
+            break;
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
+                           rf_dossier_fn fn, void *ctx)
+{
+    struct rf_dossier *d;
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT " DOSSIER_COLS " FROM dossiers WHERE province_id = ? AND"
+                     " step_unit_id = ? AND state IN ('processing', 'supplement')"
+                     " ORDER BY due_at, id LIMIT ?",
+                     PARAMS(P_INT(province_id), P_INT(unit), P_INT(limit)), &r);
+    if (rc != RF_OK)
+        return rc;
+    d = malloc(sizeof(*d));
+    if (!d) {
+        s->be->done(r);
+        return RF_ESTORE;
+    }
+    while ((rc = s->be->step(r)) == 1) {
+        if ((rc = read_dossier(s, r, d)) != RF_OK || (rc = fn(ctx, d)) != 0)
+            break;
+    }
+    s->be->done(r);
+    free(d);
+    return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
+                           int64_t *within, int64_t *overdue, int64_t *waiting)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(
+        s,
+        "WITH RECURSIVE " EVER_UNDER(
+            "scope") " SELECT"
+                     " COALESCE(SUM(CASE WHEN state = 'processing' AND due_at >= ? THEN 1 ELSE 0 "
+                     "END), 0),"
+                     " COALESCE(SUM(CASE WHEN state = 'processing' AND due_at < ? THEN 1 ELSE 0 "
+                     "END), 0),"
+                     " COALESCE(SUM(CASE WHEN state = 'supplement' THEN 1 ELSE 0 END), 0)"
+                     " FROM dossiers WHERE province_id = ? AND state IN ('processing', "
+                     "'supplement')"
+                     " AND (? = 0 OR desk_unit_id IN (SELECT id FROM scope))",
+        PARAMS(P_INT(province_id), P_INT(root), P_INT(now), P_INT(now), P_INT(province_id),
+               P_INT(root)),
+        &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1) {
+        *within = s->be->col_int(r, 0);
+        *overdue = s->be->col_int(r, 1);
+        *waiting = s->be->col_int(r, 2);
+        rc = RF_OK;
+    } else if (rc == 0) {
+        rc = RF_ESTORE;
+    }
+    s->be->done(r);
+    return rc;
+}
+
+/* ---- the service center's counters ---- */
+
+int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,
+                               int64_t delta)
+{
+    return rf_sq_run(s,
+                     "INSERT INTO dossier_counts (province_id, desk_unit_id, field, level, day,"
+                     " metric, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (province_id, day,"
+                     " desk_unit_id, field, level, metric) DO UPDATE SET"
+                     " n = dossier_counts.n + excluded.n",
+                     PARAMS(P_INT(k->province_id), P_INT(k->desk_unit_id), P_TEXT(k->field),
+                            P_TEXT(k->level), P_TEXT(k->day), P_TEXT(k->metric), P_INT(delta)));
+}
+
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t root, const char *from,
+                            const char *to, rf_count_fn fn, void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "WITH RECURSIVE " EVER_UNDER(
+                         "scope") " SELECT c.field, c.level, c.metric, SUM(c.n) FROM"
+                                  " dossier_counts c WHERE c.province_id = ? AND c.day >= ? AND"
+                                  " c.day <= ? AND (? = 0 OR c.desk_unit_id IN (SELECT id FROM"
+                                  " scope)) GROUP BY c.field, c.level, c.metric"
+                                  " ORDER BY c.field, c.level, c.metric",
+                     PARAMS(P_INT(province_id), P_INT(root), P_INT(province_id), P_TEXT(from),
+                            P_TEXT(to), P_INT(root)),
+                     &r);
+    if (rc != RF_OK)
+        return rc;
+    while ((rc = s->be->step(r)) == 1)
+        if ((rc = fn(ctx, s->be->col_text(r, 0), s->be->col_text(r, 1), s->be->col_text(r, 2),
+                     s->be->col_int(r, 3))) != 0)
+            break;
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc;
+}

@@ -1,0 +1,232 @@
+// One-stop dossiers over HTTP: the clerk receives at the provincial desk, the
+// department's officer and the Chairman act on their steps, the clerk returns
+// the result; each move only by the unit that holds the dossier and at the
+// version it saw; the citizen looks it up by code with the slip's secret or
+// the phone number and sees no personal data; the figures follow.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, signedIn, assertProblem, Client } from './lib.mjs';
+
+// a catalogue of the test's own: a provincial procedure through the environment department and
+// the Provincial People's Committee (Ha Tinh's 3-day pattern), and a commune one in hours
+const CATALOGUE = `code,version_from,name,field,level,days,hours,fee,online,papers,steps,source
+9.000001,2023-01-01,Thủ tục thử cấp tỉnh,land,province,3,,100000,partial,Đơn | Bản sao giấy tờ,Chuyển hồ sơ|desk|0.25d;Lãnh đạo phòng|S07|0.25d;Chuyên viên|S07|0.5d;Lãnh đạo Sở|S07|0.5d;UBND tỉnh|42|1.5d,test
+9.000002,2023-01-01,Thủ tục thử trong ngày,certification,commune,,4,2000,full,Bản chính,Tiếp nhận|desk|1h;Ký|commune|3h,test
+`;
+
+let srv, clerk, officer, chairman, other, sec;
+before(async () => {
+  srv = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'reform-proc-'));
+  writeFileSync(join(dir, 'p.csv'), CATALOGUE);
+  const r = srv.cli('import', 'procedures', join(dir, 'p.csv'));
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.code, 0, r.out);
+  [clerk, officer, chairman, other, sec] = await Promise.all(
+    ['clerk.hcc', 'officer.stnmt', 'chairman', 'clerk.huongson', 'secretariat'].map((u) => signedIn(srv.base, u)));
+});
+after(async () => { await srv?.stop(); });
+
+const receive = (over = {}) => clerk.post('/api/v1/dossiers', {
+  procedure_code: '9.000001', applicant_name: 'Nguyễn Văn An', applicant_phone: '0912 345 678',
+  applicant_address: 'Phường Trần Phú, Hà Tĩnh', ...over,
+});
+const act = (who, d, action, over = {}) =>
+  who.post(`/api/v1/dossiers/${d.code}/actions`, { action, version: d.version, ...over });
+
+describe('the catalogue', () => {
+  test('procedures in force, searched without diacritics, with their steps', async () => {
+    let r = await clerk.get('/api/v1/procedures?q=thu tuc thu cap tinh');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.items.map((p) => p.code), ['9.000001']);
+    r = await clerk.get('/api/v1/procedures?field=certification&level=commune');
+    assert.ok(r.json.items.some((p) => p.code === '9.000002'));
+    const p = (await clerk.get(`/api/v1/procedures/${r.json.items.find((x) => x.code === '9.000002').id}`)).json;
+    assert.equal(p.minutes, 240);
+    assert.deepEqual(p.steps.map((s) => s.minutes), [60, 180]);
+    assertProblem(assert, await clerk.get('/api/v1/procedures?field=magic'), 400, 'field');
+  });
+
+  test('an import whose steps do not add up to the total writes nothing and names the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reform-proc-'));
+    writeFileSync(join(dir, 'bad.csv'), CATALOGUE.split('\n')[0] + '\n' +
+      '9.000003,2023-01-01,Thủ tục lỗi,land,province,3,,0,none,Đơn,Chuyển|desk|0.25d;Xử lý|S07|2d,test\n');
+    const before = srv.db.sql('SELECT COUNT(*) FROM procedures');
+    const r = srv.cli('import', 'procedures', join(dir, 'bad.csv'));
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /line 2: steps/);
+    assert.equal(srv.db.sql('SELECT COUNT(*) FROM procedures'), before);
+  });
+});
+
+describe('a dossier from the desk to the citizen', () => {
+  let d, secret;
+
+  test('the clerk receives it: a code read over the phone, the due time on the working calendar, the slip secret', async () => {
+    const r = await receive();
+    assert.equal(r.status, 201, r.text);
+    d = r.json;
+    secret = d.secret;
+    assert.match(d.code, /^S20-\d{6}-\d{4}$/);
+    assert.match(secret, /^[A-Za-z0-9_-]{20}$/); // 120 random bits
+    assert.equal(d.state, 'processing');
+    assert.equal(d.step.index, 0);
+    assert.equal(d.applicant.phone, '0912345678');
+    // the due time is the calendar's for 3 working days from the receipt
+    const local = new Date(Date.parse(d.received_at) + 7 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+    const due = await clerk.get(`/api/v1/calendar/due?${new URLSearchParams({ from: local, days: 3 })}`);
+    assert.equal(d.due_local, due.json.due);
+    assert.equal(d.appointment_local, d.due_local);
+    // the secret is shown once: not on a later read
+    const again = await clerk.get(`/api/v1/dossiers/${d.code}`);
+    assert.equal(again.json.secret, undefined);
+    assert.equal(again.json.events[0].action, 'receive');
+  });
+
+  test('only a clerk receives, and bad input names the field', async () => {
+    assertProblem(assert, await officer.post('/api/v1/dossiers', { procedure_code: '9.000001', applicant_name: 'A', applicant_phone: '0912345678' }), 403);
+    assertProblem(assert, await receive({ applicant_phone: 'call me' }), 422, 'applicant_phone');
+    assertProblem(assert, await receive({ procedure_code: '0.000000' }), 422, 'procedure_code');
+    assertProblem(assert, await receive({ applicant_name: '' }), 422, 'applicant_name');
+    assertProblem(assert, await receive({ channel: 'pigeon' }), 422, 'channel');
+    assertProblem(assert, await receive({ colour: 'red' }), 400, 'colour');
+  });
+
+  test('each step moves only by the unit that holds it, at the version it saw', async () => {
+    // step 0 is the desk's own transfer
+    assertProblem(assert, await act(officer, d, 'hand_over'), 403);
+    let r = await act(clerk, d, 'hand_over');
+    assert.equal(r.status, 200, r.text);
+    d = r.json;
+    assert.equal(d.step.name, 'Lãnh đạo phòng');
+    // two officers at once on the same version: exactly one succeeds
+    const [a, b] = await Promise.all([act(officer, d, 'hand_over'), act(officer, d, 'hand_over')]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 409]);
+    d = (a.status === 200 ? a : b).json;
+    assert.equal(d.step.index, 2);
+    // a stale version is 409 and writes nothing
+    const stale = await act(officer, { ...d, version: d.version - 1 }, 'hand_over');
+    assertProblem(assert, stale, 409, 'version');
+    assert.equal((await clerk.get(`/api/v1/dossiers/${d.code}`)).json.version, d.version);
+    // an action the state does not allow is 409; an unknown one 422
+    assertProblem(assert, await act(clerk, d, 'return'), 409, 'action');
+    assertProblem(assert, await act(officer, d, 'fly'), 422, 'action');
+  });
+
+  test('papers asked of the citizen stop the clock; the due time moves when they come', async () => {
+    assertProblem(assert, await act(officer, d, 'ask'), 422, 'reason');
+    let r = await act(officer, d, 'ask', { reason: 'Thiếu bản sao sổ đỏ' });
+    assert.equal(r.status, 200, r.text);
+    d = r.json;
+    assert.equal(d.state, 'supplement');
+    const due = d.due_at;
+    assert.equal((await sec.get('/api/v1/dossiers/stats?period=2026')).json.now.waiting_for_papers >= 1, true);
+    r = await act(clerk, d, 'supplied');
+    assert.equal(r.status, 200, r.text);
+    d = r.json;
+    assert.equal(d.state, 'processing');
+    assert.ok(d.due_at >= due, `${d.due_at} before ${due}`);
+  });
+
+  test('an apology gives a new appointment, in time; the Chairman signs the last step; the clerk returns it', async () => {
+    assertProblem(assert, await act(officer, d, 'apologise', { reason: 'Chờ ý kiến', appointment: '2020-01-01 08:00' }), 422, 'appointment');
+    let r = await act(officer, d, 'apologise', { reason: 'Chờ ý kiến Sở Tài chính', appointment: '2099-12-31 17:00' });
+    assert.equal(r.status, 200, r.text);
+    d = r.json;
+    assert.equal(d.apologies, 1);
+    assert.equal(d.appointment_local, '2099-12-31 17:00');
+    r = await act(officer, d, 'hand_over');
+    d = r.json;
+    assert.equal(d.step.name, 'Lãnh đạo Sở');
+    d = (await act(officer, d, 'hand_over')).json;
+    assert.equal(d.step.name, 'UBND tỉnh');
+    assertProblem(assert, await act(officer, d, 'hand_over'), 403);
+    r = await act(chairman, d, 'hand_over');
+    assert.equal(r.status, 200, r.text);
+    d = r.json;
+    assert.equal(d.state, 'ready');
+    assert.ok(['early', 'on_time'].includes(d.timeliness), d.timeliness);
+    d = (await act(clerk, d, 'notify')).json;
+    assert.equal(d.state, 'notified');
+    d = (await act(clerk, d, 'return')).json;
+    assert.equal(d.state, 'returned');
+    assertProblem(assert, await act(clerk, d, 'withdraw'), 409, 'action');
+    const events = (await clerk.get(`/api/v1/dossiers/${d.code}`)).json.events.map((e) => e.action);
+    assert.deepEqual(events, ['receive', 'hand_over', 'hand_over', 'ask', 'supplied', 'apologise', 'hand_over',
+      'hand_over', 'hand_over', 'notify', 'return']);
+  });
+
+  test('another unit\'s clerk gets 404, word for word as for no dossier', async () => {
+    const r = await other.get(`/api/v1/dossiers/${d.code}`);
+    const none = await other.get('/api/v1/dossiers/S20-010101-9999');
+    assertProblem(assert, r, 404);
+    assert.equal(r.text, none.text);
+  });
+
+  test('the citizen looks it up with the secret or the phone and sees no personal data', async () => {
+    const anon = new Client(srv.base);
+    let r = await anon.get(`/api/v1/public/dossiers/${d.code}?secret=${secret}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.state, 'returned');
+    for (const k of ['applicant', 'version', 'desk_unit_id', 'channel', 'secret']) assert.equal(r.json[k], undefined, k);
+    assert.ok(!r.text.includes('Nguyễn Văn An') && !r.text.includes('0912345678'));
+    r = await anon.get(`/api/v1/public/dossiers/${d.code}?phone=0912.345.678`);
+    assert.equal(r.status, 200, r.text);
+    const wrong = await anon.get(`/api/v1/public/dossiers/${d.code}?secret=${'A'.repeat(20)}`);
+    const none = await anon.get(`/api/v1/public/dossiers/S20-010101-9999?secret=${secret}`);
+    assertProblem(assert, wrong, 404);
+    assert.equal(wrong.text, none.text);
+    assertProblem(assert, await anon.get(`/api/v1/public/dossiers/${d.code}`), 400, 'secret');
+  });
+
+  test('the figures count it: received, processed, early or on time', async () => {
+    const r = await sec.get('/api/v1/dossiers/stats?period=2026');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.received >= 1);
+    assert.equal(r.json.processed, r.json.early + r.json.on_time + r.json.late);
+    assert.ok(r.json.processed >= 1);
+    assert.ok(r.json.supplement >= 1);
+    assert.ok(r.json.apology >= 1);
+    assertProblem(assert, await sec.get('/api/v1/dossiers/stats?period=someday'), 400, 'period');
+  });
+});
+
+describe('refusal, withdrawal and the worklist', () => {
+  test('a refusal needs its reason; a withdrawn dossier takes no more moves; the worklist lists what the unit holds', async () => {
+    let d = (await receive({ procedure_code: '9.000002', channel: 'online' })).json;
+    assert.equal(d.state, 'processing');
+    assertProblem(assert, await act(clerk, d, 'refuse'), 422, 'reason');
+    const w = await receive();
+    d = (await act(clerk, d, 'withdraw')).json;
+    assert.equal(d.state, 'withdrawn');
+    assertProblem(assert, await act(clerk, d, 'hand_over'), 409, 'action');
+    let x = (await act(clerk, w.json, 'hand_over')).json;
+    const list = await officer.get('/api/v1/dossiers');
+    assert.equal(list.status, 200, list.text);
+    assert.ok(list.json.items.some((i) => i.code === x.code));
+    const dues = list.json.items.map((i) => i.due_at);
+    assert.deepEqual(dues, [...dues].sort());
+    x = (await act(officer, x, 'refuse', { reason: 'Không thuộc thẩm quyền' })).json;
+    assert.equal(x.state, 'refused');
+    assert.ok(!(await officer.get('/api/v1/dossiers')).json.items.some((i) => i.code === x.code));
+  });
+});
+
+describe('public lookup is rate-limited', () => {
+  test('hammered, it answers 429 with Retry-After', async () => {
+    const anon = new Client(srv.base);
+    let limited = null;
+    for (let i = 0; i < 80 && !limited; i++) {
+      const r = await anon.get(`/api/v1/public/dossiers/S20-010101-${String(i).padStart(4, '0')}?secret=x`);
+      if (r.status === 429) limited = r;
+      else assert.equal(r.status, 404);
+    }
+    assert.ok(limited, 'never limited');
+    assertProblem(assert, limited, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+});
