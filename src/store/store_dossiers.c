@@ -370,7 +370,7 @@ int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn 
 
     rc = rf_sq_query(s,
                      "SELECT from_at, to_at FROM dossier_pauses WHERE dossier_id = ?"
-                     " ORDER BY from_at",
+                     " ORDER BY id",
                      PARAMS(P_INT(dossier_id)), &r);
     if (rc != RF_OK)
         return rc;

@@ -230,3 +230,53 @@ describe('public lookup is rate-limited', () => {
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
   });
 });
+
+describe('the counters equal a full recount', () => {
+  // Random histories through the state machine, each move made by whoever holds the dossier;
+  // then every figure of the report must equal a recount from the dossiers and their events.
+  test('after random histories of 30 dossiers, the report and the recount agree', async () => {
+    let seed = 20261129;
+    const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const holder = (d) => {
+      if (['ready', 'notified', 'supplement'].includes(d.state) || d.step?.index === 0) return clerk;
+      if (d.procedure.code === '9.000002') return clerk; // a commune procedure received at S20: its own desk
+      return d.step?.name === 'UBND tỉnh' ? chairman : officer;
+    };
+    const choices = {
+      processing: ['hand_over', 'hand_over', 'hand_over', 'ask', 'refuse', 'withdraw', 'stop'],
+      supplement: ['supplied', 'supplied', 'withdraw', 'refuse'],
+      ready: ['notify', 'return'],
+      notified: ['return'],
+    };
+    for (let i = 0; i < 30; i++) {
+      const r = await receive({ procedure_code: rnd(3) ? '9.000001' : '9.000002', channel: rnd(2) ? 'online' : 'desk' });
+      assert.equal(r.status, 201, r.text);
+      let d = r.json;
+      for (let k = 0; k < 12 && choices[d.state]; k++) {
+        const action = choices[d.state][rnd(choices[d.state].length)];
+        const who = ['supplied', 'withdraw', 'notify', 'return'].includes(action) ? clerk : holder(d);
+        const m = await act(who, d, action, { reason: 'Lý do thử' });
+        assert.equal(m.status, 200, `${action} in ${d.state} at ${d.step?.name}: ${m.text}`);
+        d = m.json;
+      }
+    }
+    const q = (sql) => Number(srv.db.sql(sql));
+    const report = (await sec.get('/api/v1/dossiers/stats?period=2026')).json;
+    const recount = {
+      received: q('SELECT COUNT(*) FROM dossiers'),
+      received_online: q("SELECT COUNT(*) FROM dossiers WHERE channel = 'online'"),
+      early: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'early'"),
+      on_time: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'on_time'"),
+      late: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late'"),
+      refused: q("SELECT COUNT(*) FROM dossiers WHERE state = 'refused'"),
+      withdrawn: q("SELECT COUNT(*) FROM dossiers WHERE state = 'withdrawn'"),
+      stopped: q("SELECT COUNT(*) FROM dossiers WHERE state = 'stopped'"),
+      supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
+      apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
+    };
+    for (const [k, v] of Object.entries(recount)) assert.equal(report[k], v, k);
+    assert.equal(report.now.waiting_for_papers, q("SELECT COUNT(*) FROM dossiers WHERE state = 'supplement'"));
+    assert.equal(report.now.within_due + report.now.overdue, q("SELECT COUNT(*) FROM dossiers WHERE state = 'processing'"));
+    assert.ok(recount.refused + recount.withdrawn + recount.stopped > 0 && recount.supplement > 0, JSON.stringify(recount));
+  });
+});

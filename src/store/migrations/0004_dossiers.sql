@@ -80,11 +80,12 @@ CREATE TABLE dossier_events (
 CREATE INDEX dossier_events_dossier ON dossier_events (dossier_id, id);
 
 CREATE TABLE dossier_pauses (
+    id {{id}},
     dossier_id BIGINT NOT NULL REFERENCES dossiers(id),
     from_at BIGINT NOT NULL,
-    to_at BIGINT,
-    PRIMARY KEY (dossier_id, from_at)
+    to_at BIGINT
 );
+CREATE INDEX dossier_pauses_dossier ON dossier_pauses (dossier_id, id);
 
 CREATE TABLE dossier_sequences (
     desk_unit_id BIGINT NOT NULL REFERENCES units(id),
