@@ -1,7 +1,8 @@
 /*
  * The demo province: Ha Tinh's units as they were in 2023 with the 1 July
  * 2025 reorganisation as dated changes, sign-ins for every role, and the
- * 2023 task book. The data files (data/demo/) are compiled into the binary.
+ * 2023 task book, and the catalogue of procedures of the one-stop desks. The
+ * data files (data/demo/) are compiled into the binary.
  */
 #include "app_int.h"
 #include "../common/csv.h"
@@ -13,6 +14,7 @@ extern const char rf_demo_users_csv[];
 extern const char rf_demo_documents_csv[];
 extern const char rf_demo_tasks_csv[];
 extern const char rf_demo_progress_csv[];
+extern const char rf_demo_procedures_csv[];
 
 const char *rf_app_demo_users_csv(void)
 {
@@ -58,5 +60,7 @@ int rf_app_demo_load(struct rf_app *app, struct rf_error *err)
         rc = rf_app_tasks_import(app, &system, rf_demo_tasks_csv, &count, err);
     if (rc == RF_OK)
         rc = rf_app_progress_import(app, &system, rf_demo_progress_csv, &count, err);
+    if (rc == RF_OK)
+        rc = rf_app_procedures_import(app, &system, rf_demo_procedures_csv, &count, err);
     return rc;
 }
