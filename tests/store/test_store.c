@@ -798,6 +798,136 @@ static void test_calendar(void **state)
     assert_int_equal(v2, v1 + 5);
 }
 
+static int count_metric(void *ctx, const char *field, const char *level, const char *metric,
+                        int64_t n)
+{
+    int64_t *sum = ctx;
+
+    (void)field;
+    (void)level;
+    if (strcmp(metric, "received") == 0)
+        *sum += n;
+    return 0;
+}
+
+static int procedure_seen(void *ctx, const struct rf_procedure *p)
+{
+    char *codes = ctx;
+
+    strcat(codes, p->code);
+    strcat(codes,
+           p->version_from[0] == '2' && strcmp(p->version_from, "2025-07-01") == 0 ? "+" : " ");
+    return 0;
+}
+
+/* Procedure versions by date, code sequences per desk and day, optimistic updates, counters. */
+static void test_dossiers(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_procedure *p = calloc(1, sizeof(*p)), *got = calloc(1, sizeof(*got));
+    struct rf_procedure_query q;
+    struct rf_dossier d, e;
+    struct rf_dossier_count_key k = {t.prov,    t.c1,         "civil_status",
+                                     "commune", "2026-02-13", "received"};
+    char codes[128] = "";
+    int64_t seq, sum = 0;
+
+    p->province_id = t.prov;
+    snprintf(p->code, sizeof(p->code), "1.001193");
+    snprintf(p->version_from, sizeof(p->version_from), "2023-01-01");
+    snprintf(p->name, sizeof(p->name), "Đăng ký khai sinh");
+    snprintf(p->field, sizeof(p->field), "civil_status");
+    snprintf(p->level, sizeof(p->level), "commune");
+    p->days = 1;
+    snprintf(p->online, sizeof(p->online), "full");
+    p->nsteps = 2;
+    snprintf(p->steps[0].name, sizeof(p->steps[0].name), "Tiếp nhận");
+    snprintf(p->steps[0].unit_ref, sizeof(p->steps[0].unit_ref), "desk");
+    p->steps[0].minutes = 120;
+    snprintf(p->steps[1].name, sizeof(p->steps[1].name), "Ký");
+    snprintf(p->steps[1].unit_ref, sizeof(p->steps[1].unit_ref), "commune");
+    p->steps[1].minutes = 360;
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_ECONFLICT);
+    snprintf(p->version_from, sizeof(p->version_from), "2025-07-01");
+    p->days = 2;
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    /* the version in force on a day */
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-06-30", got), RF_OK);
+    assert_int_equal(got->days, 1);
+    assert_int_equal(got->nsteps, 2);
+    assert_string_equal(got->steps[1].unit_ref, "commune");
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-07-01", got), RF_OK);
+    assert_int_equal(got->days, 2);
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2022-12-31", got),
+                     RF_ENOTFOUND);
+    memset(&q, 0, sizeof(q));
+    q.province_id = t.prov;
+    q.date = "2026-01-01";
+    q.text_fold = "khai sinh";
+    assert_int_equal(rf_store_procedures_list(s, &q, procedure_seen, codes), RF_OK);
+    assert_string_equal(codes, "1.001193+"); /* one version in force, the later */
+    /* a sequence per desk and day */
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 2);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-14", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.s, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    /* a dossier, changed only at the version read */
+    memset(&d, 0, sizeof(d));
+    d.province_id = t.prov;
+    snprintf(d.code, sizeof(d.code), "18070-260213-0001");
+    d.procedure_id = got->id;
+    d.desk_unit_id = t.c1;
+    snprintf(d.channel, sizeof(d.channel), "desk");
+    snprintf(d.applicant_name, sizeof(d.applicant_name), "Nguyễn Văn An");
+    snprintf(d.applicant_phone, sizeof(d.applicant_phone), "0912345678");
+    d.state = RF_DS_PROCESSING;
+    d.step_unit_id = t.c1;
+    d.received_at = 1770948000;
+    d.due_at = d.appointment_at = 1771840800;
+    snprintf(d.lookup_hash, sizeof(d.lookup_hash), "%064d", 0);
+    d.version = 1;
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_ECONFLICT); /* codes are unique */
+    assert_int_equal(rf_store_dossier_by_code(s, "18070-260213-0001", &e), RF_OK);
+    assert_int_equal(e.id, d.id);
+    assert_int_equal(e.state, RF_DS_PROCESSING);
+    e.state = RF_DS_SUPPLEMENT;
+    assert_int_equal(rf_store_dossier_update(s, &e, 1), RF_OK);
+    assert_int_equal(e.version, 2);
+    d.state = RF_DS_STOPPED;
+    assert_int_equal(rf_store_dossier_update(s, &d, 1), RF_ECONFLICT); /* acted on meanwhile */
+    assert_int_equal(rf_store_dossier_get(s, t.prov, d.id, &e), RF_OK);
+    assert_int_equal(e.state, RF_DS_SUPPLEMENT);
+    /* two pauses in one second */
+    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000100), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000200), RF_ENOTFOUND);
+    /* counters add up, and sum over the desks under a unit */
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 1), RF_OK);
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 2), RF_OK);
+    k.desk_unit_id = t.s;
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 5), RF_OK);
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, t.d, "2026-01-01", "2026-12-31", count_metric, &sum),
+        RF_OK);
+    assert_int_equal(sum, 3); /* C1 was under D; S never was */
+    sum = 0;
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, 0, "2026-02-13", "2026-02-13", count_metric, &sum),
+        RF_OK);
+    assert_int_equal(sum, 8);
+    free(p);
+    free(got);
+}
+
 static void test_faults_leave_nothing_half_written(void **state)
 {
     struct rf_app_config cfg = {db_url, 2, NULL};
@@ -870,6 +1000,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_large_subtree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written, setup, teardown),
     };
 
