@@ -392,14 +392,19 @@ int rf_app_calendar_json(struct rf_app *app, int year, struct rf_buf *out,
  * Record the announcement of 'year' (admin): it replaces the shipped one or
  * the proposal. Errors name "days[i].field". 'out' gets the year as
  * rf_app_calendar_json() writes it with "changes": each date that turns
- * from working to off or back.
+ * from working to off or back, and "affected_dossiers": the unfinished
+ * dossiers whose due time counted again would differ (not moved: reported).
  */
 int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int year,
                            const char *source, const struct rf_calendar_day *days, int n,
                            struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
-/* Record the working hours in force from 'from' ("07:00-11:30,13:30-17:00"; admin). */
+/*
+ * Record the working hours in force from 'from' ("07:00-11:30,13:30-17:00";
+ * admin); 'out' gets them with "affected_dossiers" as for a year.
+ */
 int rf_app_working_hours_set(struct rf_app *app, const struct rf_actor *actor, const char *from,
-                             const char *periods, struct rf_error *err) RF_MUST_CHECK;
+                             const char *periods, struct rf_buf *out,
+                             struct rf_error *err) RF_MUST_CHECK;
 /*
  * The due time ("YYYY-MM-DD HH:MM") of 'days' whole working days or 'hours'
  * working hours ("2", "0.5"; whole minutes) from 'from', with an optional

@@ -462,6 +462,100 @@ int rf_app_calendar_json(struct rf_app *app, int year, struct rf_buf *out, struc
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+/* ---- the dossiers a change would move ---- */
+
+#define AFFECTED_LISTED 200
+
+struct affected {
+    struct rf_store *s;
+    const struct rf_worktime *w;
+    struct rf_buf *out;
+    int count;
+};
+
+struct local_pauses {
+    struct rf_pause p[64];
+    int n;
+};
+
+static int keep_local_pause(void *ctx, int64_t from, int64_t to)
+{
+    struct local_pauses *ps = ctx;
+
+    if (ps->n < 64) {
+        ps->p[ps->n].from = rf_worktime_local(from);
+        ps->p[ps->n].to = rf_worktime_local(to ? to : from);
+        ps->n++;
+    }
+    return 0;
+}
+
+static int check_due(void *ctx, const struct rf_dossier_due *d)
+{
+    struct affected *a = ctx;
+    struct rf_allowance allow = {d->days, d->minutes};
+    struct local_pauses ps;
+    int64_t due;
+    char was[17], now[17];
+
+    ps.n = 0;
+    if (d->pauses && rf_store_dossier_pauses(a->s, d->id, keep_local_pause, &ps) != RF_OK)
+        return RF_ESTORE;
+    if (rf_worktime_due(a->w, rf_worktime_local(d->received_at), &allow, -1, ps.p, ps.n, &due) !=
+            RF_OK ||
+        rf_worktime_epoch(due) == d->due_at)
+        return 0;
+    if (a->count++ < AFFECTED_LISTED) {
+        rf_worktime_format(rf_worktime_local(d->due_at), was);
+        rf_worktime_format(due, now);
+        if (a->count > 1)
+            rf_buf_addc(a->out, ',');
+        rf_buf_adds(a->out, "{\"code\":");
+        rf_buf_add_json_str(a->out, d->code);
+        rf_buf_adds(a->out, ",\"due_local\":");
+        rf_buf_add_json_str(a->out, was);
+        rf_buf_adds(a->out, ",\"would_be\":");
+        rf_buf_add_json_str(a->out, now);
+        rf_buf_addc(a->out, '}');
+    }
+    return 0;
+}
+
+/*
+ * Append "affected_dossiers": the unfinished dossiers whose due time, counted
+ * again on the calendar as it now stands, differs from the one given to the
+ * citizen. Their due times are not moved: an officer decides, with an apology
+ * and a new appointment where one is late.
+ */
+static int affected_json(struct rf_app *app, struct rf_buf *out, struct rf_error *err)
+{
+    struct affected a;
+    struct rf_buf items = RF_BUF_INIT;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    a.w = rf_app_worktime_get(app, err);
+    if (!a.w)
+        return err && err->n ? err->code : RF_ESTORE;
+    a.s = rf_app_store_get(app);
+    a.out = &items;
+    rc = a.s ? rf_store_dossiers_unfinished(a.s, app->province.id, check_due, &a) : RF_ESTORE;
+    rf_app_store_put(app, a.s);
+    rf_app_worktime_put(app, a.w);
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&items);
+        return rf_app_store_error(rc, err);
+    }
+    rf_buf_adds(out, ",\"affected_dossiers\":{\"count\":");
+    rf_buf_addi(out, a.count);
+    rf_buf_adds(out, ",\"items\":[");
+    if (items.len)
+        rf_buf_add(out, rf_buf_str(&items), items.len);
+    rf_buf_adds(out, "]}");
+    rf_buf_cleanup(&items);
+    return RF_OK;
+}
+
 /* ---- recording ---- */
 
 struct record_job {
@@ -585,7 +679,12 @@ int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int
                 rf_buf_adds(out, was ? "\",\"was\":\"working\",\"now\":\"off\"}"
                                      : "\",\"was\":\"off\",\"now\":\"working\"}");
             }
-            rf_buf_adds(out, "]}");
+            rf_buf_addc(out, ']');
+            if (affected_json(app, out, err) != RF_OK) { /* recorded all the same */
+                rf_buf_adds(out, ",\"affected_dossiers\":null");
+                rf_error_init(err);
+            }
+            rf_buf_addc(out, '}');
         }
     }
     free(hours);
@@ -618,7 +717,7 @@ static int write_hours(struct rf_store *s, void *ctx, struct rf_error *err)
 }
 
 int rf_app_working_hours_set(struct rf_app *app, const struct rf_actor *actor, const char *from,
-                             const char *periods, struct rf_error *err)
+                             const char *periods, struct rf_buf *out, struct rf_error *err)
 {
     struct hours_job job;
     int rc;
@@ -638,7 +737,22 @@ int rf_app_working_hours_set(struct rf_app *app, const struct rf_actor *actor, c
                      RF_MAX_SESSIONS);
     if (err && err->n)
         return RF_EINVAL;
-    return rf_app_write(app, write_hours, &job, err);
+    rc = rf_app_write(app, write_hours, &job, err);
+    if (rc == RF_OK && out) {
+        char day[11], text[RF_HOURS_TEXT];
+        rf_date_format(job.h.from, day);
+        rf_hours_format(&job.h, text);
+        rf_buf_adds(out, "{\"from\":");
+        rf_buf_add_json_str(out, day);
+        rf_buf_adds(out, ",\"periods\":");
+        rf_buf_add_json_str(out, text);
+        if (affected_json(app, out, err) != RF_OK) { /* recorded all the same */
+            rf_buf_adds(out, ",\"affected_dossiers\":null");
+            rf_error_init(err);
+        }
+        rf_buf_addc(out, '}');
+    }
+    return rc;
 }
 
 /* ---- due times ---- */

@@ -132,17 +132,12 @@ enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
         json_decref(body);
         return rf_reply_bad_input(r, &err);
     }
-    rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &err);
-    if (rc == RF_OK) {
-        rf_buf_adds(&b, "{\"from\":");
-        rf_buf_add_json_str(&b, from);
-        rf_buf_adds(&b, ",\"periods\":");
-        rf_buf_add_json_str(&b, periods);
-        rf_buf_addc(&b, '}');
-    }
+    rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &b, &err);
     json_decref(body);
-    if (rc != RF_OK)
+    if (rc != RF_OK) {
+        rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
+    }
     return rf_reply_json(r, MHD_HTTP_CREATED, &b);
 }
 

@@ -551,6 +551,19 @@ int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit
 int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
                            int64_t *within, int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
 
+/* An unfinished dossier's due time and what it was computed from. */
+struct rf_dossier_due {
+    int64_t id;
+    char code[RF_DOSSIER_CODE_MAX];
+    int64_t received_at, due_at;
+    int days, minutes; /* the procedure version's allowance */
+    int pauses;        /* how many pauses it has had */
+};
+typedef int (*rf_dossier_due_fn)(void *ctx, const struct rf_dossier_due *d);
+/* The unfinished dossiers of the province (processing or waiting for papers), by id. */
+int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dossier_due_fn fn,
+                                 void *ctx) RF_MUST_CHECK;
+
 /* A counter of the service center's report: 'metric' of one desk, field and level on 'day'. */
 struct rf_dossier_count_key {
     int64_t province_id, desk_unit_id;

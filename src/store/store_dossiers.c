@@ -445,6 +445,38 @@ int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root
     return rc;
 }
 
+int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dossier_due_fn fn,
+                                 void *ctx)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT d.id, d.code, d.received_at, d.due_at, p.days, p.minutes,"
+                     " (SELECT COUNT(*) FROM dossier_pauses x WHERE x.dossier_id = d.id)"
+                     " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+                     " WHERE d.province_id = ? AND d.state IN ('processing', 'supplement')"
+                     " ORDER BY d.id",
+                     PARAMS(P_INT(province_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    while ((rc = s->be->step(r)) == 1) {
+        struct rf_dossier_due d;
+        memset(&d, 0, sizeof(d));
+        d.id = s->be->col_int(r, 0);
+        COPY(d.code, s->be->col_text(r, 1));
+        d.received_at = s->be->col_int(r, 2);
+        d.due_at = s->be->col_int(r, 3);
+        d.days = (int)s->be->col_int(r, 4);
+        d.minutes = (int)s->be->col_int(r, 5);
+        d.pauses = (int)s->be->col_int(r, 6);
+        if ((rc = fn(ctx, &d)) != 0)
+            break;
+    }
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc;
+}
+
 /* ---- the service center's counters ---- */
 
 int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,

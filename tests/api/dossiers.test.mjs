@@ -280,3 +280,34 @@ describe('the counters equal a full recount', () => {
     assert.ok(recount.refused + recount.withdrawn + recount.stopped > 0 && recount.supplement > 0, JSON.stringify(recount));
   });
 });
+
+describe('a change of the calendar', () => {
+  test('reports the unfinished dossiers whose due time it would move, and moves none', async () => {
+    const admin = await signedIn(srv.base, 'admin');
+    const d = (await receive()).json;
+    // the first working day after the receipt becomes a day off
+    const local = new Date(Date.parse(d.received_at) + 7 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+    const next = (await clerk.get(`/api/v1/calendar/due?${new URLSearchParams({ from: local, days: 1 })}`)).json.due.slice(0, 10);
+    const year = Number(next.slice(0, 4));
+    const cur = (await admin.get(`/api/v1/calendar/${year}`)).json;
+    const days = cur.days.map(({ date, kind, name, source }) => ({ date, kind, name, source }));
+    days.push({ date: next, kind: 'swap_off', name: 'Nghỉ hoán đổi', source: 'Thử nghiệm' });
+    const r = await admin.put(`/api/v1/calendar/${year}`, { source: 'Thử nghiệm', days });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.changes, [{ date: next, was: 'working', now: 'off' }]);
+    const mine = r.json.affected_dossiers.items.find((x) => x.code === d.code);
+    assert.ok(mine, JSON.stringify(r.json.affected_dossiers));
+    assert.equal(mine.due_local, d.due_local);
+    assert.ok(mine.would_be > mine.due_local, `${mine.would_be} after ${mine.due_local}`);
+    assert.ok(r.json.affected_dossiers.count >= 1);
+    // the due time given to the citizen stays as it was
+    assert.equal((await clerk.get(`/api/v1/dossiers/${d.code}`)).json.due_local, d.due_local);
+    // recorded again unchanged: the same dossiers are reported, and no date changes
+    const again = await admin.put(`/api/v1/calendar/${year}`, { source: 'Thử nghiệm', days });
+    assert.deepEqual(again.json.changes, []);
+    // the working hours report the same way
+    const h = await admin.post('/api/v1/calendar/hours', { from: '1900-01-01', periods: '07:00-11:30,13:30-17:00' });
+    assert.equal(h.status, 201, h.text);
+    assert.ok(h.json.affected_dossiers.items.some((x) => x.code === d.code));
+  });
+});
