@@ -515,5 +515,11 @@ int rf_app_progress_import(struct rf_app *app, const struct rf_actor *actor, con
 int rf_app_demo_load(struct rf_app *app, struct rf_error *err) RF_MUST_CHECK;
 /* The demo sign-ins as "username<TAB>password<TAB>roles<TAB>unit" lines. */
 const char *rf_app_demo_users_csv(void);
+/*
+ * Generate 'count' demo dossiers over 1 July 2025 - 30 June 2026 on the demo
+ * province (deterministic for a count), each simulated through its
+ * procedure's steps, with their timelines and the counters. Logs progress.
+ */
+int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err) RF_MUST_CHECK;
 
 #endif

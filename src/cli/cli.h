@@ -18,6 +18,7 @@ int rf_cmd_backup(int argc, char **argv);
 int rf_cmd_remind(int argc, char **argv);
 int rf_cmd_report(int argc, char **argv);
 int rf_cmd_calendar(int argc, char **argv);
+int rf_cmd_demo(int argc, char **argv);
 
 /* The --db value, or $REFORM_DB, or the default; makes var/ for the default. */
 const char *rf_cli_db(const char *given);

@@ -14,13 +14,15 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo] [--web DIR]\n"
-            "                    [--threads N] [--cookie-secure] [--quiet]\n\n"
+            "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo [--demo-dossiers N]]\n"
+            "                    [--web DIR] [--threads N] [--cookie-secure] [--quiet]\n\n"
             "Serve the JSON API under /api/v1 and the web UI.\n\n"
             "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
             "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
             "  --demo            load the demo province into an empty database first and\n"
             "                    print its sign-ins\n"
+            "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
+            "                    300000; 0 for none)\n"
             "  --web DIR         folder of the web UI (default: web)\n"
             "  --threads N       server threads (default: 16 per core; a change waiting\n"
             "                    for its flush holds one)\n"
@@ -49,20 +51,18 @@ static void print_signins(void)
 int rf_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"listen", required_argument, NULL, 'l'},
-        {"demo", no_argument, NULL, 'D'},
-        {"web", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'},
-        {"cookie-secure", no_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
+        {"demo", no_argument, NULL, 'D'},          {"demo-dossiers", required_argument, NULL, 'n'},
+        {"web", required_argument, NULL, 'w'},     {"threads", required_argument, NULL, 't'},
+        {"cookie-secure", no_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0};
     const char *db = NULL;
     struct rf_app *app;
     struct rf_error err;
+    char *end;
+    long demo_dossiers = 300000;
     int demo = 0, c, rc;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -75,6 +75,13 @@ int rf_cmd_serve(int argc, char **argv)
             break;
         case 'D':
             demo = 1;
+            break;
+        case 'n':
+            demo_dossiers = strtol(optarg, &end, 10);
+            if (*end || demo_dossiers < 0 || demo_dossiers > 50000000) {
+                fprintf(stderr, "reform: --demo-dossiers is 0 to 50000000\n");
+                return 2;
+            }
             break;
         case 'w':
             cfg.web_root = optarg;
@@ -108,7 +115,10 @@ int rf_cmd_serve(int argc, char **argv)
     if (demo && !rf_app_province(app)) {
         rf_error_init(&err);
         rf_log_info("loading the demo province");
-        if (rf_app_demo_load(app, &err) != RF_OK) {
+        if (rf_app_demo_load(app, &err) != RF_OK ||
+            (demo_dossiers > 0 &&
+             (rf_log_info("generating a year of %ld demo dossiers", demo_dossiers),
+              rf_app_demo_dossiers(app, (int)demo_dossiers, &err)) != RF_OK)) {
             rf_cli_print_error(&err);
             rf_app_close(&app);
             return 1;

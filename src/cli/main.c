@@ -28,6 +28,7 @@ static const struct command {
     {"remind", rf_cmd_remind, "print the digest of overdue tasks and tasks due soon"},
     {"report", rf_cmd_report, "the steering committee's report for a period"},
     {"calendar", rf_cmd_calendar, "working days, holidays, due times and lunar dates"},
+    {"demo", rf_cmd_demo, "generate demo dossiers (reform demo dossiers --count N)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

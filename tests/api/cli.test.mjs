@@ -164,3 +164,34 @@ test('reform calendar record takes a whole year or nothing', () => {
     '2031-03-03\tswap_off\tNghỉ hoán đổi\n2031-03-08\tmakeup\tLàm bù\n');
   assert.equal(srv.cli('calendar', 'record', '2031', file).code, 2); // --source is required
 });
+
+test('reform demo dossiers makes a year of dossiers whose counters equal a recount', async () => {
+  const r = srv.cli('demo', 'dossiers', '--count', '3000');
+  assert.equal(r.code, 0, r.out);
+  const q = (sql) => Number(srv.db.sql(sql));
+  assert.equal(q('SELECT COUNT(*) FROM dossiers'), 3000);
+  assert.equal(q('SELECT COUNT(DISTINCT code) FROM dossiers'), 3000);
+  // every timeline starts with the receipt; early and on-time results came by the due time
+  assert.equal(q("SELECT COUNT(*) FROM dossiers d WHERE (SELECT action FROM dossier_events e WHERE e.dossier_id = d.id ORDER BY e.id LIMIT 1) <> 'receive'"), 0);
+  assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness IN ('early', 'on_time') AND result_at > due_at"), 0);
+  assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late' AND result_at <= due_at"), 0);
+  assert.ok(q("SELECT MIN(received_at) FROM dossiers") >= Date.parse('2025-06-30T17:00:00Z') / 1000);
+  const sum = (metric) => q(`SELECT COALESCE(SUM(n), 0) FROM dossier_counts WHERE metric = '${metric}'`);
+  const recount = {
+    received: q('SELECT COUNT(*) FROM dossiers'),
+    received_online: q("SELECT COUNT(*) FROM dossiers WHERE channel = 'online'"),
+    early: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'early'"),
+    on_time: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'on_time'"),
+    late: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late'"),
+    refused: q("SELECT COUNT(*) FROM dossiers WHERE state = 'refused'"),
+    withdrawn: q("SELECT COUNT(*) FROM dossiers WHERE state = 'withdrawn'"),
+    stopped: q("SELECT COUNT(*) FROM dossiers WHERE state = 'stopped'"),
+    supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
+    apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
+  };
+  for (const [k, v] of Object.entries(recount)) assert.equal(sum(k), v, k);
+  // a realistic mix: most processed on time, a few late, some refused and asked for papers
+  assert.ok(recount.late > 0 && recount.late < recount.early + recount.on_time, JSON.stringify(recount));
+  assert.ok(recount.refused > 0 && recount.supplement > 0 && recount.apology > 0, JSON.stringify(recount));
+  assert.equal(srv.cli('demo', 'dossiers', '--count', '0').code, 2);
+});

@@ -41,7 +41,7 @@ export function freshDatabase() {
 export async function startServer({ demo = true, args = [] } = {}) {
   const db = freshDatabase();
   const argv = ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--web', join(root, 'web'), ...args];
-  if (demo) argv.push('--demo');
+  if (demo) argv.push('--demo', '--demo-dossiers', '0'); // the dossiers' own tests make theirs
   const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const base = await new Promise((ok, fail) => {

@@ -98,7 +98,7 @@ export async function startRig({ viewport = { width: 1280, height: 900 } } = {})
   let serverLog = '';
   const server = spawn(
     REFORM_BIN,
-    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--web', webDir],
+    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--demo-dossiers', '2000', '--web', webDir],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout.on('data', (d) => (serverLog += d));

@@ -106,7 +106,7 @@ before(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn(
     REFORM_BIN,
-    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--web', webDir],
+    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--demo-dossiers', '2000', '--web', webDir],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout.on('data', (d) => (serverLog += d));

@@ -1,0 +1,565 @@
+/*
+ * The demo's year of one-stop dossiers: from 1 July 2025 to 30 June 2026
+ * (the two-level province), deterministic for a given count. Each dossier is
+ * simulated through its procedure's steps on the working calendar: steps
+ * taking 20% to 130% of their allowance, papers asked of one dossier in
+ * twelve, refusals, withdrawals and stops now and then, apologies for most
+ * of those that run late, results collected some days later. Those still
+ * unfinished at the end of the year stay open. The rows are written as the
+ * dossiers' own moves would write them (dossier, timeline, pauses, code
+ * sequences, counters), a batch of dossiers per transaction with its audit
+ * record; then the counters, summed in memory.
+ */
+#include "app_int.h"
+#include "../common/log.h"
+#include "../common/mem.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH 2000
+#define MAX_DESKS 128
+#define MAX_PROCS 64
+#define MAX_EVENTS 24
+#define COUNT_SLOTS (1u << 20)
+
+struct gen_proc {
+    struct rf_procedure *p;
+    int64_t step_unit[RF_PROC_MAX_STEPS]; /* 0: the desk */
+    int weight;
+};
+
+struct gen_counter {
+    int64_t desk;
+    int proc, day, metric, used;
+    int64_t n;
+};
+
+enum {
+    M_RECEIVED,
+    M_ONLINE,
+    M_EARLY,
+    M_ON_TIME,
+    M_LATE,
+    M_MINUTES,
+    M_SUPPLEMENT,
+    M_APOLOGY,
+    M_REFUSED,
+    M_WITHDRAWN,
+    M_STOPPED,
+    M_COUNT
+};
+static const char *const metric_names[M_COUNT] = {
+    "received",   "received_online", "early",   "on_time",   "late",   "process_minutes",
+    "supplement", "apology",         "refused", "withdrawn", "stopped"};
+
+struct gen {
+    struct rf_app *app;
+    const struct rf_worktime *w;
+    struct rf_actor system;
+    uint64_t rng;
+    int64_t provincial_desk; /* the public-service center */
+    int64_t desks[MAX_DESKS];
+    char desk_codes[MAX_DESKS][RF_UNIT_CODE_MAX + 1];
+    int ndesks;
+    struct gen_proc procs[MAX_PROCS];
+    int nprocs, total_weight;
+    int64_t first, last; /* local minutes of the year */
+    struct gen_counter *counts;
+    int64_t done, open;
+};
+
+static uint64_t next(struct gen *g)
+{
+    g->rng ^= g->rng << 13;
+    g->rng ^= g->rng >> 7;
+    g->rng ^= g->rng << 17;
+    return g->rng;
+}
+
+static int below(struct gen *g, int n)
+{
+    return (int)(next(g) % (uint64_t)n);
+}
+
+static void tally(struct gen *g, int64_t desk, int proc, int64_t at_local, int metric, int64_t n)
+{
+    int day = (int)(at_local / RF_MINUTES_PER_DAY);
+    uint64_t h = ((uint64_t)desk * 1000003u + (uint64_t)proc * 8191u + (uint64_t)day * 131u +
+                  (uint64_t)metric) *
+                 0x9E3779B97F4A7C15ULL;
+
+    for (uint32_t i = (uint32_t)(h >> 44) & (COUNT_SLOTS - 1);; i = (i + 1) & (COUNT_SLOTS - 1)) {
+        struct gen_counter *c = &g->counts[i];
+        if (!c->used) {
+            *c = (struct gen_counter){desk, proc, day, metric, 1, n};
+            return;
+        }
+        if (c->desk == desk && c->proc == proc && c->day == day && c->metric == metric) {
+            c->n += n;
+            return;
+        }
+    }
+}
+
+/* ---- the simulation of one dossier ---- */
+
+struct sim {
+    struct rf_dossier d;
+    struct rf_dossier_event e[MAX_EVENTS];
+    int ne;
+    struct rf_pause pauses[2]; /* local */
+    int npauses;
+    int proc;
+};
+
+static void event(struct gen *g, struct sim *s, int64_t at, const char *action,
+                  enum rf_dossier_state from, enum rf_dossier_state to, int step, int64_t from_unit,
+                  int64_t to_unit, const char *reason)
+{
+    struct rf_dossier_event *e = &s->e[s->ne++];
+
+    memset(e, 0, sizeof(*e));
+    e->at = rf_worktime_epoch(at);
+    snprintf(e->action, sizeof(e->action), "%s", action);
+    snprintf(e->from_state, sizeof(e->from_state), "%s", rf_dossier_state_name(from));
+    snprintf(e->to_state, sizeof(e->to_state), "%s", rf_dossier_state_name(to));
+    e->step = step;
+    e->from_unit_id = from_unit;
+    e->to_unit_id = to_unit;
+    snprintf(e->reason, sizeof(e->reason), "%s", reason);
+    (void)g;
+}
+
+/* 'minutes' of working time after 'at' (local), or -1 beyond the calendar */
+static int64_t after(struct gen *g, int64_t at, int64_t minutes)
+{
+    struct rf_allowance a = {0, minutes > 0 ? minutes : 1};
+    int64_t t;
+
+    return rf_worktime_due(g->w, at, &a, -1, NULL, 0, &t) == RF_OK ? t : -1;
+}
+
+static int64_t unit_of(const struct gen_proc *gp, int step, int64_t desk)
+{
+    return gp->step_unit[step] ? gp->step_unit[step] : desk;
+}
+
+/* Simulate dossier 's' received at 'at' (local) at desk 'desk'; returns 0, or -1 to skip it. */
+static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
+{
+    const struct gen_proc *gp = &g->procs[s->proc];
+    const struct rf_procedure *p = gp->p;
+    struct rf_dossier *d = &s->d;
+    struct rf_allowance a = {p->days, p->minutes};
+    int64_t desk = desk_i < 0 ? g->provincial_desk : g->desks[desk_i], due, t = at, start;
+    int roll = below(g, 1000), ask_at = below(g, 12) == 0 ? below(g, p->nsteps) : -1;
+    int step;
+
+    if (rf_worktime_due(g->w, at, &a, -1, NULL, 0, &due) != RF_OK)
+        return -1;
+    memset(s->e, 0, sizeof(s->e));
+    s->ne = s->npauses = 0;
+    d->desk_unit_id = desk;
+    d->procedure_id = p->id;
+    d->received_at = rf_worktime_epoch(at);
+    d->state = RF_DS_PROCESSING;
+    d->step = 0;
+    d->step_unit_id = unit_of(gp, 0, desk);
+    event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
+    tally(g, desk, s->proc, at, M_RECEIVED, 1);
+    if (strcmp(d->channel, "online") == 0)
+        tally(g, desk, s->proc, at, M_ONLINE, 1);
+    /* the counter's "now" for a step starts when the receipt counts */
+    start = after(g, at, 1) - 1;
+    t = start > at ? start : at;
+    for (step = 0; step < p->nsteps; step++) {
+        int64_t took = p->steps[step].minutes * (20 + below(g, 111)) / 100, next_t;
+        if (step == ask_at) {
+            /* papers asked: the clock stops for one to seven days */
+            int64_t asked = after(g, t, took / 2), back;
+            if (asked < 0 || asked > g->last)
+                break;
+            event(g, s, asked, "ask", RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
+                  "Bổ sung giấy tờ còn thiếu");
+            tally(g, desk, s->proc, asked, M_SUPPLEMENT, 1);
+            back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
+            s->pauses[s->npauses].from = asked;
+            s->pauses[s->npauses++].to = back > g->last ? g->last : back;
+            if (back > g->last) {
+                d->state = RF_DS_SUPPLEMENT;
+                d->step = step;
+                goto open;
+            }
+            event(g, s, back, "supplied", RF_DS_SUPPLEMENT, RF_DS_PROCESSING, step, 0,
+                  d->step_unit_id, "");
+            if (rf_worktime_due(g->w, at, &a, -1, s->pauses, s->npauses, &due) != RF_OK)
+                return -1;
+            t = back;
+        }
+        if ((step == 0 && roll < 20) || (step == p->nsteps - 1 && roll >= 20 && roll < 30) ||
+            (step == 1 && roll >= 30 && roll < 35)) {
+            /* refused (2%), withdrawn (1%), stopped (0.5%) */
+            int64_t when = after(g, t, took / 2);
+            const char *action = roll < 20 ? "refuse" : roll < 30 ? "withdraw" : "stop";
+            enum rf_dossier_state to = roll < 20   ? RF_DS_REFUSED
+                                       : roll < 30 ? RF_DS_WITHDRAWN
+                                                   : RF_DS_STOPPED;
+            if (when < 0 || when > g->last)
+                break;
+            event(g, s, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
+                  roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
+            tally(g, desk, s->proc, when,
+                  roll < 20   ? M_REFUSED
+                  : roll < 30 ? M_WITHDRAWN
+                              : M_STOPPED,
+                  1);
+            d->state = to;
+            d->step = -1;
+            d->step_unit_id = 0;
+            d->finished_at = rf_worktime_epoch(when);
+            d->due_at = d->appointment_at = rf_worktime_epoch(due);
+            return 0;
+        }
+        next_t = after(g, t, took);
+        if (next_t < 0 || next_t > g->last)
+            break;
+        if (step == p->nsteps - 1) {
+            /* the result: judged against the due time; an apology for most late ones */
+            enum rf_timeliness tl = rf_dossier_timeliness(due, next_t);
+            int64_t worked = 0;
+            if (tl == RF_LATE && below(g, 10) < 7) {
+                int64_t sorry = due - 2 * RF_WORKDAY_MINUTES / 3;
+                int in_time = 0;
+                for (int k = 0;
+                     k < 3 &&
+                     (rf_dossier_apology_in_time(g->w, sorry, due, &in_time) != RF_OK || !in_time);
+                     k++)
+                    sorry -= RF_MINUTES_PER_DAY;
+                if (in_time && sorry > at) {
+                    event(g, s, sorry, "apologise", RF_DS_PROCESSING, RF_DS_PROCESSING, step,
+                          d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
+                    tally(g, desk, s->proc, sorry, M_APOLOGY, 1);
+                    d->apologies = 1;
+                    d->appointment_at = rf_worktime_epoch(next_t + RF_MINUTES_PER_DAY);
+                }
+            }
+            event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_READY, step, d->step_unit_id,
+                  desk, "");
+            d->state = RF_DS_READY;
+            d->step = -1;
+            d->step_unit_id = desk;
+            d->result_at = rf_worktime_epoch(next_t);
+            snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
+            tally(g, desk, s->proc, next_t,
+                  tl == RF_EARLY     ? M_EARLY
+                  : tl == RF_ON_TIME ? M_ON_TIME
+                                     : M_LATE,
+                  1);
+            if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
+                tally(g, desk, s->proc, next_t, M_MINUTES, worked);
+            t = next_t;
+            break;
+        }
+        event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_PROCESSING, step, d->step_unit_id,
+              unit_of(gp, step + 1, desk), "");
+        d->step = step + 1;
+        d->step_unit_id = unit_of(gp, step + 1, desk);
+        t = next_t;
+    }
+    d->due_at = rf_worktime_epoch(due);
+    if (!d->appointment_at)
+        d->appointment_at = d->due_at;
+    if (d->state == RF_DS_READY) {
+        /* collected one to ten working days later; one in twenty only told */
+        int64_t back = after(g, t, (1 + below(g, 10)) * RF_WORKDAY_MINUTES);
+        if (below(g, 20) == 0 || back < 0 || back > g->last) {
+            int64_t told = after(g, t, 60);
+            if (told > 0 && told <= g->last) {
+                event(g, s, told, "notify", RF_DS_READY, RF_DS_NOTIFIED, -1, 0, 0, "");
+                d->state = RF_DS_NOTIFIED;
+            }
+            return 0;
+        }
+        event(g, s, back, "return", RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
+        d->state = RF_DS_RETURNED;
+        d->step_unit_id = 0;
+        d->finished_at = rf_worktime_epoch(back);
+        return 0;
+    }
+open:
+    d->due_at = rf_worktime_epoch(due);
+    if (!d->appointment_at)
+        d->appointment_at = d->due_at;
+    g->open++;
+    return 0;
+}
+
+/* ---- writing ---- */
+
+struct batch_job {
+    struct gen *g;
+    int from, n;      /* dossiers from..from+n-1 of the count */
+    int64_t *at;      /* the receipts, in order */
+    int *desk, *proc; /* each receipt's desk (-1: the provincial one) and procedure */
+};
+
+static int write_batch(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct batch_job *job = ctx;
+    struct gen *g = job->g;
+    struct sim *sim = rf_xcalloc(1, sizeof(*sim));
+    char body[128];
+    int64_t first_id = 0;
+    int rc = RF_OK;
+
+    for (int i = 0; rc == RF_OK && i < job->n; i++) {
+        int k = job->from + i;
+        struct rf_dossier *d = &sim->d;
+        char day[RF_DATE_LEN], phone[16], secret[33];
+        unsigned char raw[15], h[32];
+        int64_t seq;
+        struct rf_date date;
+        memset(d, 0, sizeof(*d));
+        d->province_id = g->app->province.id;
+        sim->proc = job->proc[k];
+        {
+            int r = (int)(next(g) % 100); /* four in ten online (Decision 766's direction) */
+            snprintf(d->channel, sizeof(d->channel), "%s",
+                     r < 42   ? "online"
+                     : r < 47 ? "post"
+                              : "desk");
+        }
+        snprintf(d->applicant_name, sizeof(d->applicant_name), "Công dân %06d", k + 1);
+        snprintf(phone, sizeof(phone), "09%08d", (int)(next(g) % 100000000));
+        snprintf(d->applicant_phone, sizeof(d->applicant_phone), "%s", phone);
+        snprintf(d->applicant_address, sizeof(d->applicant_address), "Hà Tĩnh");
+        if (simulate(g, sim, job->at[k], job->desk[k]) != 0)
+            continue;
+        date = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
+        rf_date_format(date, day);
+        rc = rf_store_dossier_next_seq(s, d->desk_unit_id, day, &seq);
+        if (rc == RF_OK &&
+            rf_dossier_code(g->desk_codes[job->desk[k] < 0 ? g->ndesks : job->desk[k]], date, seq,
+                            d->code) != RF_OK)
+            continue;
+        /* a secret nobody holds: the demo's citizens look up by phone */
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(secret, sizeof(secret), raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+        sodium_bin2hex(d->lookup_hash, sizeof(d->lookup_hash), h, sizeof(h));
+        d->version = sim->ne;
+        d->created_at = d->received_at;
+        d->updated_at = sim->e[sim->ne - 1].at;
+        if (rc == RF_OK)
+            rc = rf_store_dossier_insert(s, d);
+        if (rc == RF_OK && !first_id)
+            first_id = d->id;
+        for (int e = 0; rc == RF_OK && e < sim->ne; e++) {
+            sim->e[e].dossier_id = d->id;
+            rc = rf_store_dossier_event_add(s, &sim->e[e]);
+        }
+        for (int p = 0; rc == RF_OK && p < sim->npauses; p++) {
+            rc = rf_store_dossier_pause_open(s, d->id, rf_worktime_epoch(sim->pauses[p].from));
+            if (rc == RF_OK && d->state != RF_DS_SUPPLEMENT)
+                rc = rf_store_dossier_pause_close(s, d->id, rf_worktime_epoch(sim->pauses[p].to));
+        }
+        g->done++;
+    }
+    snprintf(body, sizeof(body), "{\"generated\":%d,\"first_id\":%lld}", job->n,
+             (long long)first_id);
+    if (rc == RF_OK)
+        rc = rf_app_audit(g->app, s, &g->system, "generate", "dossier", first_id, NULL, body);
+    free(sim);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+static int write_counts(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct gen *g = ctx;
+    int64_t rows = 0;
+    char body[64];
+    int rc = RF_OK;
+
+    for (uint32_t i = 0; rc == RF_OK && i < COUNT_SLOTS; i++) {
+        const struct gen_counter *c = &g->counts[i];
+        char day[RF_DATE_LEN];
+        struct rf_dossier_count_key k;
+        if (!c->used)
+            continue;
+        rf_date_format(rf_date_from_days(c->day), day);
+        k.province_id = g->app->province.id;
+        k.desk_unit_id = c->desk;
+        k.field = g->procs[c->proc].p->field;
+        k.level = g->procs[c->proc].p->level;
+        k.day = day;
+        k.metric = metric_names[c->metric];
+        rc = rf_store_dossier_count_add(s, &k, c->n);
+        rows++;
+    }
+    snprintf(body, sizeof(body), "{\"counters\":%lld}", (long long)rows);
+    if (rc == RF_OK)
+        rc = rf_app_audit(g->app, s, &g->system, "generate", "dossier_counts", rows, NULL, body);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* ---- setting up ---- */
+
+static int keep_desk(void *ctx, const struct rf_unit *u)
+{
+    struct gen *g = ctx;
+
+    if ((u->kind == RF_UNIT_WARD || u->kind == RF_UNIT_COMMUNE || u->kind == RF_UNIT_TOWNSHIP) &&
+        g->ndesks < MAX_DESKS) {
+        g->desks[g->ndesks] = u->id;
+        snprintf(g->desk_codes[g->ndesks], sizeof(g->desk_codes[0]), "%s", u->code);
+        g->ndesks++;
+    }
+    return 0;
+}
+
+static int keep_proc(void *ctx, const struct rf_procedure *p)
+{
+    struct gen *g = ctx;
+
+    if (g->nprocs < MAX_PROCS && strcmp(p->level, "district") != 0) {
+        g->procs[g->nprocs].p = rf_xmalloc(sizeof(*p));
+        memcpy(g->procs[g->nprocs].p, p, sizeof(*p));
+        g->nprocs++;
+    }
+    return 0;
+}
+
+/* The procedures' steps and units; the weights of a realistic mix (civil status most). */
+static int set_up(struct gen *g, struct rf_store *s, struct rf_error *err)
+{
+    static const char *const day = "2025-07-01";
+    struct rf_unit_query uq;
+    struct rf_procedure_query pq;
+    struct rf_unit center;
+    int rc;
+
+    rc = rf_store_unit_get_by_code(s, g->app->province.id, "S20", day, &center);
+    if (rc != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "db", "demo",
+                            "the demo dossiers need the demo province (unit S20)");
+    g->provincial_desk = center.id;
+    memset(&uq, 0, sizeof(uq));
+    uq.province_id = g->app->province.id;
+    uq.root_id = g->app->root_unit_id;
+    uq.date = day;
+    rc = rf_store_units_list(s, &uq, keep_desk, g);
+    snprintf(g->desk_codes[g->ndesks], sizeof(g->desk_codes[0]), "%s", center.code);
+    memset(&pq, 0, sizeof(pq));
+    pq.province_id = g->app->province.id;
+    pq.date = day;
+    if (rc == RF_OK)
+        rc = rf_store_procedures_list(s, &pq, keep_proc, g);
+    for (int i = 0; rc == RF_OK && i < g->nprocs; i++) {
+        struct gen_proc *gp = &g->procs[i];
+        rc = rf_store_procedure_get(s, g->app->province.id, gp->p->id, gp->p);
+        for (int k = 0; rc == RF_OK && k < gp->p->nsteps; k++) {
+            const char *ref = gp->p->steps[k].unit_ref;
+            struct rf_unit u;
+            if (strcmp(ref, "desk") == 0 || strcmp(ref, "district") == 0 ||
+                strcmp(ref, "commune") == 0)
+                continue;
+            if (rf_store_unit_get_by_code(s, g->app->province.id, ref, day, &u) == RF_OK)
+                gp->step_unit[k] = u.id;
+            else
+                gp->weight = -1; /* a step at a unit gone by then: not received */
+        }
+        if (gp->weight == 0)
+            gp->weight = strcmp(gp->p->field, "civil_status") == 0    ? 12
+                         : strcmp(gp->p->field, "certification") == 0 ? 10
+                         : strcmp(gp->p->field, "land") == 0          ? 6
+                                                                      : 3;
+        else
+            gp->weight = 0;
+        g->total_weight += gp->weight;
+    }
+    if (rc == RF_OK && (g->nprocs == 0 || g->ndesks == 0 || g->total_weight == 0))
+        return rf_error_set(err, RF_EINVAL, "db", "demo",
+                            "the demo dossiers need the demo procedures and communes");
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+static int cmp_at(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
+{
+    struct gen *g;
+    struct rf_store *s;
+    int64_t *at;
+    int *desk, *proc, rc;
+
+    if (count < 1 || count > 50000000)
+        return rf_error_set(err, RF_EINVAL, "count", "range", "1 to 50,000,000 dossiers");
+    if (!app->has_province)
+        return rf_error_set(err, RF_EINVAL, "db", "demo", "load the demo province first");
+    g = rf_xcalloc(1, sizeof(*g));
+    g->app = app;
+    g->rng = 0x2025070120260630ULL ^ (uint64_t)count;
+    rf_app_system_actor(app, &g->system);
+    g->first = rf_date_to_days((struct rf_date){2025, 7, 1}) * RF_MINUTES_PER_DAY;
+    g->last = rf_date_to_days((struct rf_date){2026, 7, 1}) * RF_MINUTES_PER_DAY - 1;
+    s = rf_app_store_get(app);
+    rc = s ? set_up(g, s, err) : rf_app_store_error(RF_ESTORE, err);
+    rf_app_store_put(app, s);
+    g->w = rc == RF_OK ? rf_app_worktime_get(app, err) : NULL;
+    if (rc != RF_OK || !g->w) {
+        for (int i = 0; i < g->nprocs; i++)
+            free(g->procs[i].p);
+        free(g);
+        return rc != RF_OK ? rc : (err && err->n ? err->code : RF_ESTORE);
+    }
+    g->counts = rf_xcalloc(COUNT_SLOTS, sizeof(*g->counts));
+    /* receipts over the year in time order, in the day's opening hours */
+    at = rf_xmalloc(sizeof(*at) * (size_t)count);
+    desk = rf_xmalloc(sizeof(*desk) * (size_t)count);
+    proc = rf_xmalloc(sizeof(*proc) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        int64_t day = (g->first / RF_MINUTES_PER_DAY) + below(g, 365);
+        int64_t t = day * RF_MINUTES_PER_DAY + 7 * 60 + below(g, 10 * 60);
+        at[i] = t;
+    }
+    qsort(at, (size_t)count, sizeof(*at), cmp_at);
+    for (int i = 0; i < count; i++) {
+        int pick = below(g, g->total_weight), j = 0;
+        while (pick >= g->procs[j].weight) {
+            pick -= g->procs[j].weight;
+            j++;
+        }
+        proc[i] = j;
+        desk[i] = strcmp(g->procs[j].p->level, "province") == 0 ? -1 : below(g, g->ndesks);
+    }
+    rc = RF_OK;
+    for (int from = 0; rc == RF_OK && from < count; from += BATCH) {
+        struct batch_job job = {g,  from, count - from < BATCH ? count - from : BATCH,
+                                at, desk, proc};
+        rc = rf_app_write(app, write_batch, &job, err);
+        if (rc == RF_OK && (from / BATCH) % 50 == 49)
+            rf_log_info("demo dossiers: %lld of %d written", (long long)g->done, count);
+    }
+    if (rc == RF_OK)
+        rc = rf_app_write(app, write_counts, g, err);
+    if (rc == RF_OK)
+        rf_log_info("demo dossiers: %lld written, %lld still open on 30 June 2026",
+                    (long long)g->done, (long long)g->open);
+    rf_app_worktime_put(app, g->w);
+    for (int i = 0; i < g->nprocs; i++)
+        free(g->procs[i].p);
+    free(g->counts);
+    free(at);
+    free(desk);
+    free(proc);
+    free(g);
+    return rc;
+}
