@@ -463,8 +463,8 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
 /*
  * What a citizen may see of dossier 'code' with its slip's 'secret' or the
  * applicant's 'phone': the procedure, the state, the current step and office,
- * the due time; never personal data. Limited per 'address'; RF_ENOTFOUND for a
- * wrong code, secret or phone alike.
+ * the due time; never personal data. RF_ENOTFOUND for a wrong code, secret or
+ * phone alike; after 60 of those from one 'address' in a window, RF_ELIMIT.
  */
 int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secret,
                           const char *phone, const char *address, struct rf_buf *out,

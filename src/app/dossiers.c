@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOOKUPS_PER_WINDOW 60 /* public lookups per address in a sign-in window */
+#define LOOKUPS_PER_WINDOW 60 /* failed public lookups per address in a sign-in window */
 
 static const char *const fields[] = {
     "civil_status",  "certification", "land",      "construction", "business", "justice",
@@ -996,8 +996,6 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     {
         struct rf_attempts *a = rf_app_attempts_for(app->by_lookup, address ? address : "");
         wait = rf_attempts_wait(a, LOOKUPS_PER_WINDOW, now);
-        if (!wait)
-            rf_attempts_fail(a, now); /* every lookup counts, found or not */
     }
     pthread_mutex_unlock(&app->lock);
     if (wait) {
@@ -1035,9 +1033,15 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     rf_app_store_put(app, s);
     free(d);
     free(p);
-    if (rc == RF_ENOTFOUND)
+    if (rc == RF_ENOTFOUND) {
+        /* a miss counts against the address: guessing codes, secrets or phones stops soon;
+           a citizen who holds the slip and looks again and again is never held back */
+        pthread_mutex_lock(&app->lock);
+        rf_attempts_fail(rf_app_attempts_for(app->by_lookup, address ? address : ""), now);
+        pthread_mutex_unlock(&app->lock);
         return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found",
                             "no dossier with this code and secret or phone");
+    }
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 

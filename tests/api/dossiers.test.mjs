@@ -217,8 +217,11 @@ describe('refusal, withdrawal and the worklist', () => {
 });
 
 describe('public lookup is rate-limited', () => {
-  test('hammered, it answers 429 with Retry-After', async () => {
+  test('guessing is stopped with 429 and Retry-After; the citizen who holds the slip is not', async () => {
     const anon = new Client(srv.base);
+    const d = (await receive()).json;
+    for (let i = 0; i < 70; i++)
+      assert.equal((await anon.get(`/api/v1/public/dossiers/${d.code}?secret=${d.secret}`)).status, 200);
     let limited = null;
     for (let i = 0; i < 80 && !limited; i++) {
       const r = await anon.get(`/api/v1/public/dossiers/S20-010101-${String(i).padStart(4, '0')}?secret=x`);
@@ -228,6 +231,8 @@ describe('public lookup is rate-limited', () => {
     assert.ok(limited, 'never limited');
     assertProblem(assert, limited, 429);
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    // once limited, the address waits, even with the right secret
+    assert.equal((await anon.get(`/api/v1/public/dossiers/${d.code}?secret=${d.secret}`)).status, 429);
   });
 });
 
