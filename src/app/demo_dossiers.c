@@ -31,9 +31,10 @@ struct gen_proc {
     int weight;
 };
 
+/* A counter in memory: a unit, a procedure, a span (>= 0: days since 1970; < 0: -(months)) */
 struct gen_counter {
-    int64_t desk;
-    int proc, day, metric, used;
+    int64_t unit;
+    int proc, span, metric, used;
     int64_t n;
 };
 
@@ -62,7 +63,9 @@ struct gen {
     uint64_t rng;
     int64_t provincial_desk; /* the public-service center */
     int64_t desks[MAX_DESKS];
-    char desk_codes[MAX_DESKS][RF_UNIT_CODE_MAX + 1];
+    char desk_codes[MAX_DESKS + 1][RF_UNIT_CODE_MAX + 1];
+    int64_t chains[MAX_DESKS + 1][8]; /* each desk and the units above it; the last: S20's */
+    int nchain[MAX_DESKS + 1];
     int ndesks;
     struct gen_proc procs[MAX_PROCS];
     int nprocs, total_weight;
@@ -84,23 +87,35 @@ static int below(struct gen *g, int n)
     return (int)(next(g) % (uint64_t)n);
 }
 
-static void tally(struct gen *g, int64_t desk, int proc, int64_t at_local, int metric, int64_t n)
+static void add(struct gen *g, int64_t unit, int proc, int span, int metric, int64_t n)
 {
-    int day = (int)(at_local / RF_MINUTES_PER_DAY);
-    uint64_t h = ((uint64_t)desk * 1000003u + (uint64_t)proc * 8191u + (uint64_t)day * 131u +
-                  (uint64_t)metric) *
+    uint64_t h = ((uint64_t)unit * 1000003u + (uint64_t)proc * 8191u +
+                  (uint64_t)(int64_t)span * 131u + (uint64_t)metric) *
                  0x9E3779B97F4A7C15ULL;
 
     for (uint32_t i = (uint32_t)(h >> 44) & (COUNT_SLOTS - 1);; i = (i + 1) & (COUNT_SLOTS - 1)) {
         struct gen_counter *c = &g->counts[i];
         if (!c->used) {
-            *c = (struct gen_counter){desk, proc, day, metric, 1, n};
+            *c = (struct gen_counter){unit, proc, span, metric, 1, n};
             return;
         }
-        if (c->desk == desk && c->proc == proc && c->day == day && c->metric == metric) {
+        if (c->unit == unit && c->proc == proc && c->span == span && c->metric == metric) {
             c->n += n;
             return;
         }
+    }
+}
+
+/* Count 'n' of 'metric' at 'at_local' for desk 'desk_i' (-1: the provincial one), as moves do. */
+static void tally(struct gen *g, int desk_i, int proc, int64_t at_local, int metric, int64_t n)
+{
+    int day = (int)(at_local / RF_MINUTES_PER_DAY), c = desk_i < 0 ? g->ndesks : desk_i;
+    struct rf_date d = rf_date_from_days(day);
+    int month = -(d.year * 12 + d.month);
+
+    for (int i = 0; i < g->nchain[c]; i++) {
+        add(g, g->chains[c][i], proc, day, metric, n);
+        add(g, g->chains[c][i], proc, month, metric, n);
     }
 }
 
@@ -169,9 +184,9 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
     d->step = 0;
     d->step_unit_id = unit_of(gp, 0, desk);
     event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
-    tally(g, desk, s->proc, at, M_RECEIVED, 1);
+    tally(g, desk_i, s->proc, at, M_RECEIVED, 1);
     if (strcmp(d->channel, "online") == 0)
-        tally(g, desk, s->proc, at, M_ONLINE, 1);
+        tally(g, desk_i, s->proc, at, M_ONLINE, 1);
     /* the counter's "now" for a step starts when the receipt counts */
     start = after(g, at, 1) - 1;
     t = start > at ? start : at;
@@ -184,7 +199,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 break;
             event(g, s, asked, "ask", RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
                   "Bổ sung giấy tờ còn thiếu");
-            tally(g, desk, s->proc, asked, M_SUPPLEMENT, 1);
+            tally(g, desk_i, s->proc, asked, M_SUPPLEMENT, 1);
             back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
             s->pauses[s->npauses].from = asked;
             s->pauses[s->npauses++].to = back > g->last ? g->last : back;
@@ -211,7 +226,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 break;
             event(g, s, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
                   roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
-            tally(g, desk, s->proc, when,
+            tally(g, desk_i, s->proc, when,
                   roll < 20   ? M_REFUSED
                   : roll < 30 ? M_WITHDRAWN
                               : M_STOPPED,
@@ -241,7 +256,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 if (in_time && sorry > at) {
                     event(g, s, sorry, "apologise", RF_DS_PROCESSING, RF_DS_PROCESSING, step,
                           d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
-                    tally(g, desk, s->proc, sorry, M_APOLOGY, 1);
+                    tally(g, desk_i, s->proc, sorry, M_APOLOGY, 1);
                     d->apologies = 1;
                     d->appointment_at = rf_worktime_epoch(next_t + RF_MINUTES_PER_DAY);
                 }
@@ -253,13 +268,13 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             d->step_unit_id = desk;
             d->result_at = rf_worktime_epoch(next_t);
             snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
-            tally(g, desk, s->proc, next_t,
+            tally(g, desk_i, s->proc, next_t,
                   tl == RF_EARLY     ? M_EARLY
                   : tl == RF_ON_TIME ? M_ON_TIME
                                      : M_LATE,
                   1);
             if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
-                tally(g, desk, s->proc, next_t, M_MINUTES, worked);
+                tally(g, desk_i, s->proc, next_t, M_MINUTES, worked);
             t = next_t;
             break;
         }
@@ -377,32 +392,72 @@ static int write_batch(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+struct count_row {
+    int64_t unit;
+    char span[RF_DATE_LEN];
+    const char *field, *level, *metric;
+    int64_t n;
+};
+
+/* the counters' primary key order: the rows then go into the table's B-tree in order */
+static int row_order(const void *a, const void *b)
+{
+    const struct count_row *x = a, *y = b;
+    int c;
+
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    if ((c = strcmp(x->span, y->span)) != 0)
+        return c;
+    if ((c = strcmp(x->field, y->field)) != 0)
+        return c;
+    if ((c = strcmp(x->level, y->level)) != 0)
+        return c;
+    return strcmp(x->metric, y->metric);
+}
+
 static int write_counts(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct gen *g = ctx;
-    int64_t rows = 0;
+    struct count_row *rows;
+    size_t n = 0;
     char body[64];
     int rc = RF_OK;
 
-    for (uint32_t i = 0; rc == RF_OK && i < COUNT_SLOTS; i++) {
+    for (uint32_t i = 0; i < COUNT_SLOTS; i++)
+        n += g->counts[i].used != 0;
+    rows = rf_xmalloc(sizeof(*rows) * (n ? n : 1));
+    n = 0;
+    for (uint32_t i = 0; i < COUNT_SLOTS; i++) {
         const struct gen_counter *c = &g->counts[i];
-        char day[RF_DATE_LEN];
-        struct rf_dossier_count_key k;
+        struct count_row *r = &rows[n];
         if (!c->used)
             continue;
-        rf_date_format(rf_date_from_days(c->day), day);
-        k.province_id = g->app->province.id;
-        k.desk_unit_id = c->desk;
-        k.field = g->procs[c->proc].p->field;
-        k.level = g->procs[c->proc].p->level;
-        k.day = day;
-        k.metric = metric_names[c->metric];
-        rc = rf_store_dossier_count_add(s, &k, c->n);
-        rows++;
+        r->unit = c->unit;
+        if (c->span >= 0) {
+            rf_date_format(rf_date_from_days(c->span), r->span);
+        } else {
+            int m = -c->span - 1; /* year * 12 + month - 1 */
+            snprintf(r->span, sizeof(r->span), "%04d-%02d", m / 12 % 10000, m % 12 + 1);
+        }
+        r->field = g->procs[c->proc].p->field;
+        r->level = g->procs[c->proc].p->level;
+        r->metric = metric_names[c->metric];
+        r->n = c->n;
+        n++;
     }
-    snprintf(body, sizeof(body), "{\"counters\":%lld}", (long long)rows);
+    qsort(rows, n, sizeof(*rows), row_order);
+    for (size_t i = 0; rc == RF_OK && i < n; i++) {
+        /* one procedure's rows and another's of the same field and level add up */
+        struct rf_dossier_count_key k = {g->app->province.id, rows[i].unit,  rows[i].span,
+                                         rows[i].field,       rows[i].level, rows[i].metric};
+        rc = rf_store_dossier_count_add(s, &k, rows[i].n);
+    }
+    snprintf(body, sizeof(body), "{\"counters\":%zu}", n);
     if (rc == RF_OK)
-        rc = rf_app_audit(g->app, s, &g->system, "generate", "dossier_counts", rows, NULL, body);
+        rc = rf_app_audit(g->app, s, &g->system, "generate", "dossier_counts", (int64_t)n, NULL,
+                          body);
+    free(rows);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
@@ -456,6 +511,9 @@ static int set_up(struct gen *g, struct rf_store *s, struct rf_error *err)
     memset(&pq, 0, sizeof(pq));
     pq.province_id = g->app->province.id;
     pq.date = day;
+    for (int i = 0; rc == RF_OK && i <= g->ndesks; i++)
+        rc = rf_store_unit_chain(s, i < g->ndesks ? g->desks[i] : g->provincial_desk, day,
+                                 g->chains[i], 8, &g->nchain[i]);
     if (rc == RF_OK)
         rc = rf_store_procedures_list(s, &pq, keep_proc, g);
     for (int i = 0; rc == RF_OK && i < g->nprocs; i++) {

@@ -362,15 +362,29 @@ static void day_of(int64_t epoch, char out[RF_DATE_LEN])
     rf_date_format(rf_date_of_instant(epoch, RF_PROVINCE_UTC_OFFSET), out);
 }
 
+/*
+ * Add 'delta' to 'metric' on the day of 'at' and in its month, for the
+ * dossier's desk and each unit above it on that day: a report then reads one
+ * unit's rows.
+ */
 static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
                  int64_t at, const char *metric, int64_t delta)
 {
-    char day[RF_DATE_LEN];
-    struct rf_dossier_count_key k = {d->province_id, d->desk_unit_id, p->field, p->level, day,
-                                     metric};
+    char day[RF_DATE_LEN], month[8];
+    int64_t chain[16];
+    int n = 0, rc;
 
     day_of(at, day);
-    return rf_store_dossier_count_add(s, &k, delta);
+    snprintf(month, sizeof(month), "%.7s", day);
+    rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
+    for (int i = 0; rc == RF_OK && i < n; i++) {
+        struct rf_dossier_count_key k = {d->province_id, chain[i], day, p->field, p->level, metric};
+        rc = rf_store_dossier_count_add(s, &k, delta);
+        k.span = month;
+        if (rc == RF_OK)
+            rc = rf_store_dossier_count_add(s, &k, delta);
+    }
+    return rc;
 }
 
 /* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
@@ -1117,6 +1131,51 @@ static int add_count(void *ctx, const char *field, const char *level, const char
     return 0;
 }
 
+/*
+ * The counters of 'unit' from 'from' to 'to': the whole months from the
+ * month rows, the days at either end from the day rows.
+ */
+static int period_counts(struct rf_store *s, int64_t province_id, int64_t unit, struct rf_date from,
+                         struct rf_date to, struct tally *t)
+{
+    struct rf_date first_full = from, last_full = to;
+    char a[RF_DATE_LEN], b[RF_DATE_LEN];
+    int rc = RF_OK;
+
+    /* the first whole month starts on the 1st at or after 'from'; the last ends at 'to' or before
+     */
+    if (from.day != 1)
+        first_full = from.month == 12 ? (struct rf_date){from.year + 1, 1, 1}
+                                      : (struct rf_date){from.year, from.month + 1, 1};
+    if (to.day != rf_date_days_in_month(to.year, to.month))
+        last_full = to.month == 1 ? (struct rf_date){to.year - 1, 12, 31}
+                                  : (struct rf_date){to.year, to.month - 1,
+                                                     rf_date_days_in_month(to.year, to.month - 1)};
+    if (rf_date_cmp(first_full, last_full) > 0) { /* no whole month: days only */
+        rf_date_format(from, a);
+        rf_date_format(to, b);
+        return rf_store_dossier_counts(s, province_id, unit, a, b, add_count, t);
+    }
+    if (rf_date_cmp(from, first_full) < 0) {
+        struct rf_date end = rf_date_from_days(rf_date_to_days(first_full) - 1);
+        rf_date_format(from, a);
+        rf_date_format(end, b);
+        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, t);
+    }
+    if (rc == RF_OK) {
+        snprintf(a, sizeof(a), "%04d-%02d", first_full.year % 10000, first_full.month % 100);
+        snprintf(b, sizeof(b), "%04d-%02d", last_full.year % 10000, last_full.month % 100);
+        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, t);
+    }
+    if (rc == RF_OK && rf_date_cmp(last_full, to) < 0) {
+        struct rf_date start = rf_date_from_days(rf_date_to_days(last_full) + 1);
+        rf_date_format(start, a);
+        rf_date_format(to, b);
+        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, t);
+    }
+    return rc;
+}
+
 int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
                               int64_t unit, struct rf_buf *out, struct rf_error *err)
 {
@@ -1143,7 +1202,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
         return err && err->n ? err->code : RF_ENOTFOUND;
     }
     memset(&t, 0, sizeof(t));
-    rc = rf_store_dossier_counts(s, actor->province_id, unit, from, to, add_count, &t);
+    rc = period_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, pd.to, &t);
     if (rc == RF_OK)
         rc = rf_store_dossiers_open(s, actor->province_id, unit, rf_app_now(app), &within, &overdue,
                                     &waiting);

@@ -564,20 +564,28 @@ typedef int (*rf_dossier_due_fn)(void *ctx, const struct rf_dossier_due *d);
 int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dossier_due_fn fn,
                                  void *ctx) RF_MUST_CHECK;
 
-/* A counter of the service center's report: 'metric' of one desk, field and level on 'day'. */
+/*
+ * A counter of the service center's report: 'metric' of the dossiers of
+ * the desks under 'unit_id', one field and level, in one 'span' (a month
+ * "YYYY-MM" or a day "YYYY-MM-DD").
+ */
 struct rf_dossier_count_key {
-    int64_t province_id, desk_unit_id;
-    const char *field, *level, *day, *metric;
+    int64_t province_id, unit_id;
+    const char *span, *field, *level, *metric;
 };
 int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,
                                int64_t delta) RF_MUST_CHECK;
 typedef int (*rf_count_fn)(void *ctx, const char *field, const char *level, const char *metric,
                            int64_t n);
 /*
- * The counters summed by field, level and metric over the days 'from'..'to'
- * (both included) and the desks that are or were under 'root' (0: all).
+ * The counters of 'unit' summed by field, level and metric over the spans
+ * 'from'..'to' (both included, both months or both days).
  */
-int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t root, const char *from,
-                            const char *to, rf_count_fn fn, void *ctx) RF_MUST_CHECK;
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit,
+                            const char *from, const char *to, rf_count_fn fn,
+                            void *ctx) RF_MUST_CHECK;
+/* 'unit' and the units above it on 'date', into ids[0..*n-1], the unit first. */
+int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
+                        int *n) RF_MUST_CHECK;
 
 #endif

@@ -483,29 +483,26 @@ int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count
                                int64_t delta)
 {
     return rf_sq_run(s,
-                     "INSERT INTO dossier_counts (province_id, desk_unit_id, field, level, day,"
-                     " metric, n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (province_id, day,"
-                     " desk_unit_id, field, level, metric) DO UPDATE SET"
-                     " n = dossier_counts.n + excluded.n",
-                     PARAMS(P_INT(k->province_id), P_INT(k->desk_unit_id), P_TEXT(k->field),
-                            P_TEXT(k->level), P_TEXT(k->day), P_TEXT(k->metric), P_INT(delta)));
+                     "INSERT INTO dossier_counts (province_id, unit_id, span, field, level, metric,"
+                     " n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (province_id, unit_id, span,"
+                     " field, level, metric) DO UPDATE SET n = dossier_counts.n + excluded.n",
+                     PARAMS(P_INT(k->province_id), P_INT(k->unit_id), P_TEXT(k->span),
+                            P_TEXT(k->field), P_TEXT(k->level), P_TEXT(k->metric), P_INT(delta)));
 }
 
-int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t root, const char *from,
-                            const char *to, rf_count_fn fn, void *ctx)
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit,
+                            const char *from, const char *to, rf_count_fn fn, void *ctx)
 {
     struct rf_rows *r;
     int rc;
 
     rc = rf_sq_query(s,
-                     "WITH RECURSIVE " EVER_UNDER(
-                         "scope") " SELECT c.field, c.level, c.metric, SUM(c.n) FROM"
-                                  " dossier_counts c WHERE c.province_id = ? AND c.day >= ? AND"
-                                  " c.day <= ? AND (? = 0 OR c.desk_unit_id IN (SELECT id FROM"
-                                  " scope)) GROUP BY c.field, c.level, c.metric"
-                                  " ORDER BY c.field, c.level, c.metric",
-                     PARAMS(P_INT(province_id), P_INT(root), P_INT(province_id), P_TEXT(from),
-                            P_TEXT(to), P_INT(root)),
+                     "SELECT field, level, metric, SUM(n) FROM dossier_counts"
+                     " WHERE province_id = ? AND unit_id = ? AND span >= ? AND span <= ?"
+                     " AND LENGTH(span) = ? GROUP BY field, level, metric"
+                     " ORDER BY field, level, metric",
+                     PARAMS(P_INT(province_id), P_INT(unit), P_TEXT(from), P_TEXT(to),
+                            P_INT((int64_t)strlen(from))),
                      &r);
     if (rc != RF_OK)
         return rc;
@@ -515,4 +512,25 @@ int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t roo
             break;
     s->be->done(r);
     return rc == 1 ? RF_OK : rc;
+}
+
+int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
+                        int *n)
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "WITH RECURSIVE anc(id, n) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL"
+                     " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
+                     " l.unit_id = anc.id WHERE " IN_FORCE("l") " AND anc.n < 16)"
+                                                                 " SELECT id FROM anc ORDER BY n",
+                     PARAMS(P_INT(unit), P_TEXT(date), P_TEXT(date)), &r);
+    if (rc != RF_OK)
+        return rc;
+    *n = 0;
+    while ((rc = s->be->step(r)) == 1 && *n < max)
+        ids[(*n)++] = s->be->col_int(r, 0);
+    s->be->done(r);
+    return rc < 0 ? rc : RF_OK;
 }

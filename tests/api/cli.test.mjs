@@ -176,7 +176,10 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness IN ('early', 'on_time') AND result_at > due_at"), 0);
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late' AND result_at <= due_at"), 0);
   assert.ok(q("SELECT MIN(received_at) FROM dossiers") >= Date.parse('2025-06-30T17:00:00Z') / 1000);
-  const sum = (metric) => q(`SELECT COALESCE(SUM(n), 0) FROM dossier_counts WHERE metric = '${metric}'`);
+  // the province's own rows: every desk's dossiers are counted for each unit above it too,
+  // once by day and once by month
+  const root = q("SELECT id FROM units WHERE code = '42'");
+  const sum = (metric, len = 7) => q(`SELECT COALESCE(SUM(n), 0) FROM dossier_counts WHERE metric = '${metric}' AND unit_id = ${root} AND LENGTH(span) = ${len}`);
   const recount = {
     received: q('SELECT COUNT(*) FROM dossiers'),
     received_online: q("SELECT COUNT(*) FROM dossiers WHERE channel = 'online'"),
@@ -189,7 +192,14 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
     supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
     apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
   };
-  for (const [k, v] of Object.entries(recount)) assert.equal(sum(k), v, k);
+  for (const [k, v] of Object.entries(recount)) {
+    assert.equal(sum(k), v, k);
+    assert.equal(sum(k, 10), v, `${k} by day`);
+  }
+  // and a commune's rows count the dossiers of its own desk
+  const desk = q("SELECT desk_unit_id FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE p.level = 'commune' LIMIT 1");
+  assert.equal(q(`SELECT SUM(n) FROM dossier_counts WHERE unit_id = ${desk} AND metric = 'received' AND LENGTH(span) = 7`),
+    q(`SELECT COUNT(*) FROM dossiers WHERE desk_unit_id = ${desk}`));
   // a realistic mix: most processed on time, a few late, some refused and asked for papers
   assert.ok(recount.late > 0 && recount.late < recount.early + recount.on_time, JSON.stringify(recount));
   assert.ok(recount.refused > 0 && recount.supplement > 0 && recount.apology > 0, JSON.stringify(recount));

@@ -280,6 +280,17 @@ describe('the counters equal a full recount', () => {
       apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
     };
     for (const [k, v] of Object.entries(recount)) assert.equal(report[k], v, k);
+    // a period of days, and one of days around whole months, read the same counts (all of
+    // this file's dossiers are received today)
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const start = today.slice(5) < '01-15' ? `${today.slice(0, 4)}-01-01` : `${today.slice(0, 4)}-01-15`;
+    for (const period of [`${today}..${today}`, `${start}..${today}`]) {
+      const part = (await sec.get(`/api/v1/dossiers/stats?period=${period}`)).json;
+      assert.equal(part.received, recount.received, period);
+      assert.equal(part.refused, recount.refused, period);
+    }
+    const before = (await sec.get(`/api/v1/dossiers/stats?period=${Number(today.slice(0, 4)) - 1}`)).json;
+    assert.equal(before.received, 0);
     assert.equal(report.now.waiting_for_papers, q("SELECT COUNT(*) FROM dossiers WHERE state = 'supplement'"));
     assert.equal(report.now.within_due + report.now.overdue, q("SELECT COUNT(*) FROM dossiers WHERE state = 'processing'"));
     assert.ok(recount.refused + recount.withdrawn + recount.stopped > 0 && recount.supplement > 0, JSON.stringify(recount));

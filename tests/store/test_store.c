@@ -828,10 +828,11 @@ static void test_dossiers(void **state)
     struct rf_procedure *p = calloc(1, sizeof(*p)), *got = calloc(1, sizeof(*got));
     struct rf_procedure_query q;
     struct rf_dossier d, e;
-    struct rf_dossier_count_key k = {t.prov,    t.c1,         "civil_status",
-                                     "commune", "2026-02-13", "received"};
+    struct rf_dossier_count_key k = {t.prov,         t.c1,      "2026-02-13",
+                                     "civil_status", "commune", "received"};
     char codes[128] = "";
-    int64_t seq, sum = 0;
+    int64_t seq, sum = 0, chain[8];
+    int nchain = 0;
 
     p->province_id = t.prov;
     snprintf(p->code, sizeof(p->code), "1.001193");
@@ -910,20 +911,34 @@ static void test_dossiers(void **state)
     assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
     assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000100), RF_OK);
     assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000200), RF_ENOTFOUND);
-    /* counters add up, and sum over the desks under a unit */
+    /* counters add up per unit and span; a range reads spans of one length */
     assert_int_equal(rf_store_dossier_count_add(s, &k, 1), RF_OK);
     assert_int_equal(rf_store_dossier_count_add(s, &k, 2), RF_OK);
-    k.desk_unit_id = t.s;
+    k.span = "2026-02";
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 3), RF_OK);
+    k.unit_id = t.s;
+    k.span = "2026-02-13";
     assert_int_equal(rf_store_dossier_count_add(s, &k, 5), RF_OK);
     assert_int_equal(
-        rf_store_dossier_counts(s, t.prov, t.d, "2026-01-01", "2026-12-31", count_metric, &sum),
+        rf_store_dossier_counts(s, t.prov, t.c1, "2026-01-01", "2026-12-31", count_metric, &sum),
         RF_OK);
-    assert_int_equal(sum, 3); /* C1 was under D; S never was */
+    assert_int_equal(sum, 3); /* the days, not the month */
     sum = 0;
     assert_int_equal(
-        rf_store_dossier_counts(s, t.prov, 0, "2026-02-13", "2026-02-13", count_metric, &sum),
+        rf_store_dossier_counts(s, t.prov, t.c1, "2026-01", "2026-03", count_metric, &sum), RF_OK);
+    assert_int_equal(sum, 3);
+    sum = 0;
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, t.s, "2026-02-14", "2026-02-28", count_metric, &sum),
         RF_OK);
-    assert_int_equal(sum, 8);
+    assert_int_equal(sum, 0);
+    /* the units above a unit on a day: C1 under D until 2025-07-01, then under P */
+    assert_int_equal(rf_store_unit_chain(s, t.c1, "2024-06-30", chain, 8, &nchain), RF_OK);
+    assert_int_equal(nchain, 3);
+    assert_true(chain[0] == t.c1 && chain[1] == t.d && chain[2] == t.p);
+    assert_int_equal(rf_store_unit_chain(s, t.c1, "2025-07-01", chain, 8, &nchain), RF_OK);
+    assert_int_equal(nchain, 2);
+    assert_true(chain[0] == t.c1 && chain[1] == t.p);
     free(p);
     free(got);
 }

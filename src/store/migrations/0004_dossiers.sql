@@ -94,13 +94,18 @@ CREATE TABLE dossier_sequences (
     PRIMARY KEY (desk_unit_id, day)
 );
 
+-- a metric of the dossiers received at the desks under 'unit_id' (the desk
+-- itself and each unit above it on the day), in one 'span': a month
+-- (YYYY-MM) or a day (YYYY-MM-DD). A period reads its whole months and the
+-- days at its ends for one unit: a year is a few thousand rows whatever the
+-- number of dossiers.
 CREATE TABLE dossier_counts (
     province_id BIGINT NOT NULL REFERENCES provinces(id),
-    desk_unit_id BIGINT NOT NULL REFERENCES units(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    span TEXT NOT NULL,
     field TEXT NOT NULL,
     level TEXT NOT NULL,
-    day TEXT NOT NULL,
     metric TEXT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (province_id, day, desk_unit_id, field, level, metric)
+    PRIMARY KEY (province_id, unit_id, span, field, level, metric)
 );
