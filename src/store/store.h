@@ -581,9 +581,8 @@ typedef int (*rf_count_fn)(void *ctx, const char *field, const char *level, cons
  * The counters of 'unit' summed by field, level and metric over the spans
  * 'from'..'to' (both included, both months or both days).
  */
-int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit,
-                            const char *from, const char *to, rf_count_fn fn,
-                            void *ctx) RF_MUST_CHECK;
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit, const char *from,
+                            const char *to, rf_count_fn fn, void *ctx) RF_MUST_CHECK;
 /* 'unit' and the units above it on 'date', into ids[0..*n-1], the unit first. */
 int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
                         int *n) RF_MUST_CHECK;

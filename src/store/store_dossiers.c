@@ -490,8 +490,8 @@ int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count
                             P_TEXT(k->field), P_TEXT(k->level), P_TEXT(k->metric), P_INT(delta)));
 }
 
-int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit,
-                            const char *from, const char *to, rf_count_fn fn, void *ctx)
+int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit, const char *from,
+                            const char *to, rf_count_fn fn, void *ctx)
 {
     struct rf_rows *r;
     int rc;
@@ -524,7 +524,7 @@ int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int6
                      "WITH RECURSIVE anc(id, n) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL"
                      " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
                      " l.unit_id = anc.id WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                                                                 " SELECT id FROM anc ORDER BY n",
+                                                                " SELECT id FROM anc ORDER BY n",
                      PARAMS(P_INT(unit), P_TEXT(date), P_TEXT(date)), &r);
     if (rc != RF_OK)
         return rc;
