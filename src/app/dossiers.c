@@ -355,6 +355,44 @@ int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int6
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+/* ---- the versions of procedures, kept in memory: a version never changes once written ---- */
+
+#define KEPT_PROCEDURES 256
+
+static struct {
+    int64_t id;
+    struct rf_procedure *p;
+} kept[KEPT_PROCEDURES];
+static int nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Procedure version 'id' into 'out', from memory when read before. */
+static int procedure_of(struct rf_store *s, int64_t province_id, int64_t id,
+                        struct rf_procedure *out)
+{
+    int rc;
+
+    pthread_mutex_lock(&kept_lock);
+    for (int i = 0; i < nkept; i++)
+        if (kept[i].id == id && kept[i].p->province_id == province_id) {
+            memcpy(out, kept[i].p, sizeof(*out));
+            pthread_mutex_unlock(&kept_lock);
+            return RF_OK;
+        }
+    pthread_mutex_unlock(&kept_lock);
+    rc = rf_store_procedure_get(s, province_id, id, out);
+    if (rc == RF_OK) {
+        pthread_mutex_lock(&kept_lock);
+        if (nkept < KEPT_PROCEDURES) {
+            kept[nkept].p = rf_xmalloc(sizeof(*out));
+            memcpy(kept[nkept].p, out, sizeof(*out));
+            kept[nkept++].id = id;
+        }
+        pthread_mutex_unlock(&kept_lock);
+    }
+    return rc;
+}
+
 /* ---- shared by the moves ---- */
 
 static void day_of(int64_t epoch, char out[RF_DATE_LEN])
@@ -743,7 +781,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     if (rc == RF_OK && d->province_id != job->actor->province_id)
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = rf_store_procedure_get(s, d->province_id, d->procedure_id, p);
+        rc = procedure_of(s, d->province_id, d->procedure_id, p);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (d->version != job->version)
@@ -936,7 +974,7 @@ static int load_visible(struct rf_store *s, const struct rf_actor *actor, const 
         (!d->step_unit_id || rf_app_scope_check(s, actor, d->step_unit_id, today, NULL) != RF_OK))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = rf_store_procedure_get(s, d->province_id, d->procedure_id, p);
+        rc = procedure_of(s, d->province_id, d->procedure_id, p);
     return rc;
 }
 
@@ -1002,6 +1040,7 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     struct rf_dossier *d;
     struct rf_procedure *p;
     struct rf_store *s;
+    char office[RF_NAME_BYTES];
     int64_t now = rf_app_now(app), wait;
     int rc;
 
@@ -1022,24 +1061,20 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     RF_APP_STORE(app, s, err);
     d = rf_xcalloc(1, sizeof(*d));
     p = rf_xcalloc(1, sizeof(*p));
-    rc = code ? rf_store_dossier_by_code(s, code, d) : RF_ENOTFOUND;
+    rc = code ? rf_store_dossier_with_office(s, code, d, office) : RF_ENOTFOUND;
     if (rc == RF_OK) {
         char digits[RF_PHONE_MAX + 1];
         int ok = secret && *secret ? secret_matches(secret, d->lookup_hash)
                                    : phone_digits(phone, digits) == RF_OK &&
                                          strcmp(digits, d->applicant_phone) == 0;
-        rc = ok ? rf_store_procedure_get(s, d->province_id, d->procedure_id, p) : RF_ENOTFOUND;
+        rc = ok ? procedure_of(s, d->province_id, d->procedure_id, p) : RF_ENOTFOUND;
     }
     if (rc == RF_OK) {
-        struct rf_unit office;
-        char today[RF_DATE_LEN];
         dossier_json(d, p, 0, out); /* never the applicant's data */
         out->len--;
         rf_buf_adds(out, ",\"office\":");
-        day_of(now, today);
-        if (d->step_unit_id &&
-            rf_store_unit_get(s, d->province_id, d->step_unit_id, today, &office) == RF_OK)
-            rf_buf_add_json_str(out, office.name);
+        if (office[0])
+            rf_buf_add_json_str(out, office);
         else
             rf_buf_adds(out, "null");
         rf_buf_addc(out, '}');

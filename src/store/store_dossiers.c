@@ -268,6 +268,34 @@ int rf_store_dossier_by_code(struct rf_store *s, const char *code, struct rf_dos
                        PARAMS(P_TEXT(code)), out);
 }
 
+int rf_store_dossier_with_office(struct rf_store *s, const char *code, struct rf_dossier *out,
+                                 char office[RF_NAME_BYTES])
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s,
+                     "SELECT d.id, d.province_id, d.code, d.procedure_id, d.desk_unit_id,"
+                     " d.channel, d.applicant_name, d.applicant_phone, d.applicant_address,"
+                     " d.state, d.step, d.step_unit_id, d.received_at, d.due_at,"
+                     " d.appointment_at, d.result_at, d.finished_at, d.timeliness, d.apologies,"
+                     " d.lookup_hash, d.version, d.created_at, d.updated_at, COALESCE(u.name, '')"
+                     " FROM dossiers d LEFT JOIN units u ON u.id = d.step_unit_id"
+                     " WHERE d.code = ?",
+                     PARAMS(P_TEXT(code)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1) {
+        rc = read_dossier(s, r, out);
+        snprintf(office, RF_NAME_BYTES, "%s", s->be->col_text(r, 23));
+    } else if (rc == 0) {
+        rc = RF_ENOTFOUND;
+    }
+    s->be->done(r);
+    return rc;
+}
+
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version)
 {
     int64_t found = 0;
