@@ -27,7 +27,9 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
         return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
     app = rf_xcalloc(1, sizeof(*app));
     app->db_url = rf_xstrdup(cfg->db_url);
-    app->pool_max = cfg->pool_size > 0 ? cfg->pool_size : 4;
+    /* kept open as they are used: one per server thread (16 per core), so none is opened
+       and closed per request */
+    app->pool_max = cfg->pool_size > 0 ? cfg->pool_size : 64;
     app->pool = rf_xcalloc((size_t)app->pool_max, sizeof(*app->pool));
     pthread_mutex_init(&app->lock, NULL);
     pthread_mutex_init(&app->wlock, NULL);

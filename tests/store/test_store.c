@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -943,6 +945,51 @@ static void test_dossiers(void **state)
     free(got);
 }
 
+static void *commit_later(void *db)
+{
+    usleep(300000);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return NULL;
+}
+
+/*
+ * A connection opened while another holds the file's lock waits for it (the
+ * busy timeout comes before any other setting) instead of failing with
+ * "database is locked": under load a server opens connections while the
+ * writer works.
+ */
+static void test_open_waits_for_a_lock(void **state)
+{
+    char path[64];
+    sqlite3 *holder;
+    struct rf_store *s = NULL;
+    struct rf_error err;
+    pthread_t t;
+
+    (void)state;
+    if (strcmp(backend, "sqlite") != 0)
+        skip();
+    snprintf(path, sizeof(path), "/tmp/rf-store-lock-%d.db", (int)getpid());
+    unlink(path);
+    assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(holder,
+                                  "PRAGMA journal_mode=DELETE; CREATE TABLE x (a);"
+                                  " BEGIN EXCLUSIVE; INSERT INTO x VALUES (1);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(pthread_create(&t, NULL, commit_later, holder), 0);
+    rf_error_init(&err);
+    {
+        char url[80];
+        snprintf(url, sizeof(url), "sqlite:%s", path);
+        assert_int_equal(rf_store_open(url, &s, &err), RF_OK);
+    }
+    pthread_join(t, NULL);
+    rf_store_close(&s);
+    sqlite3_close(holder);
+    unlink(path);
+}
+
 static void test_faults_leave_nothing_half_written(void **state)
 {
     struct rf_app_config cfg = {db_url, 2, NULL};
@@ -1016,6 +1063,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
+        cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written, setup, teardown),
     };
 
