@@ -1,6 +1,7 @@
 // Entry point of the Reform web shell: loads the message catalog, asks the server whether
-// a session exists (GET /api/v1/session; 401 shows the sign-in page), then renders the
-// layout (header, language switch, sign-out, navigation menu) around the current route.
+// a session exists (GET /api/v1/session; 401 shows the sign-in page, except on a public
+// route such as /lookup), then renders the layout (header, language switch, sign-out,
+// navigation menu) around the current route.
 
 import { html, render, useState, useEffect, useMemo, useCallback } from './lib.js';
 import { AppContext, useApp } from './context.js';
@@ -16,7 +17,7 @@ import {
 } from './i18n.js';
 import { useLocation, navigate, matchPath, Link } from './router.js';
 import { visibleNav, currentNav, allowed } from './nav.js';
-import { ROUTES, HOME } from './routes.js';
+import { ROUTES, HOME, publicRoute } from './routes.js';
 import { SignInPage } from './pages/signin.js';
 import { PageTitle, Loading } from './components.js';
 
@@ -175,7 +176,9 @@ function App({ initialLang, initialSession }) {
         ? loc.path === '/'
           ? html`<${Loading} />`
           : html`<${Routed} loc=${loc} />`
-        : html`<${SignInPage} onSignedIn=${signedIn} />`}
+        : publicRoute(loc.path)
+          ? html`<${Routed} loc=${loc} />`
+          : html`<${SignInPage} onSignedIn=${signedIn} />`}
     </main>
   </${AppContext.Provider}>`;
 }

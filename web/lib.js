@@ -1,6 +1,7 @@
 // The one place that imports the vendored UI libraries: Preact, its hooks and htm, and
-// (on demand) Chart.js. Other modules import `html`, the hooks and `render` from here, so
-// a library upgrade or a path change in web/vendor/ touches only this file.
+// (on demand) Chart.js and the QR code generator. Other modules import `html`, the hooks
+// and `render` from here, so a library upgrade or a path change in web/vendor/ touches
+// only this file.
 
 import { h, render, Fragment, createContext } from './vendor/preact/preact.js';
 import {
@@ -49,4 +50,20 @@ export function loadChart() {
     });
   }
   return chartModule;
+}
+
+let qrModule = null;
+
+/**
+ * Loads qrcode-generator (web/vendor/qrcode-generator) the first time a page draws a QR
+ * code (the dossier receipt slip); resolves to its factory, qrcode(typeNumber, level).
+ */
+export function loadQr() {
+  if (!qrModule) {
+    qrModule = import('./vendor/qrcode-generator/qrcode.js').then((m) => m.default);
+    qrModule.catch(() => {
+      qrModule = null;
+    });
+  }
+  return qrModule;
 }

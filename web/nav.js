@@ -8,6 +8,8 @@ export const NAV = [
   { path: '/tasks', label: 'nav.tasks', roles: null },
   { path: '/documents', label: 'nav.documents', roles: null },
   { path: '/calendar', label: 'nav.calendar', roles: null },
+  { path: '/desk', label: 'nav.desk', roles: ['clerk'] },
+  { path: '/worklist', label: 'nav.worklist', roles: ['clerk', 'officer', 'leader'] },
   { path: '/users', label: 'nav.users', roles: ['admin', 'leader'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'secretariat'] },
 ];

@@ -1,5 +1,6 @@
 // Choosers that search the API instead of listing everything: a unit by code or name
-// (GET /api/v1/units?q=) and a source document by number or title (GET /api/v1/documents?q=).
+// (GET /api/v1/units?q=), a source document by number or title (GET /api/v1/documents?q=)
+// and a procedure in force by code or name (GET /api/v1/procedures?q=).
 // Both are fieldsets with a search box whose Enter key searches instead of submitting the
 // surrounding form, a polite "chosen" line, and the results as buttons.
 
@@ -153,6 +154,38 @@ export function DocumentPicker({ value, onChange, error, label, onClear }) {
     search=${async (q) => (await get('/documents', { q, limit: 20 })).items || []}
     exact=${(d, q) => d.number.toLowerCase() === q.toLowerCase()}
     itemText=${(d) => html`<span class="code">${d.number}</span> ${d.title}`}
+    onPick=${onChange}
+    onClear=${value && onClear ? onClear : null}
+    clearLabel=${t('common.remove')}
+    error=${error}
+  />`;
+}
+
+/**
+ * Chooses a procedure in force by code or name (GET /api/v1/procedures?q=, the name
+ * searched without diacritics); a code that matches exactly one version is chosen at once.
+ * 'value' is the chosen procedure {id, code, name, level} or null.
+ */
+export function ProcedurePicker({ value, onChange, error, label, onClear }) {
+  const { t } = useApp();
+  let last = [];
+  const level = (p) => (t.has(`procedure.level.${p.level}`) ? t(`procedure.level.${p.level}`) : p.level);
+  return html`<${SearchPicker}
+    className="procedure-picker"
+    legend=${label || t('desk.procedure')}
+    findLabel=${t('desk.procedure_find')}
+    resultsLabel=${t('desk.procedure_results')}
+    noResults=${(q) => t('desk.procedure_none', { q })}
+    chosenText=${value
+      ? t('desk.procedure_chosen', { code: value.code, name: value.name })
+      : t('desk.procedure_none_chosen')}
+    search=${async (q) => {
+      last = (await get('/procedures', { q, limit: 30 })).items || [];
+      return last;
+    }}
+    exact=${(p, q) =>
+      p.code.toLowerCase() === q.toLowerCase() && last.filter((x) => x.code === p.code).length === 1}
+    itemText=${(p) => html`<span class="code">${p.code}</span> ${p.name}${' '}<span class="kind">(${level(p)})</span>`}
     onPick=${onChange}
     onClear=${value && onClear ? onClear : null}
     clearLabel=${t('common.remove')}

@@ -1,7 +1,9 @@
 // The route table: each route's path pattern, its page component and the roles that may
 // open it (null: every signed-in user). Sections listed in nav.js share their roles here.
+// A route marked 'public' opens without signing in too (the citizen's dossier lookup).
 
 import { NAV } from './nav.js';
+import { matchPath } from './router.js';
 import { UnitsPage } from './pages/units.js';
 import { UnitPage } from './pages/unit.js';
 import { UsersPage, UserNewPage, UserPage } from './pages/users.js';
@@ -10,11 +12,16 @@ import { TasksPage, TaskPage } from './pages/tasks.js';
 import { DocumentsPage, DocumentNewPage, DocumentPage } from './pages/documents.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { CalendarPage } from './pages/calendar.js';
+import { DeskPage, WorklistPage, DossierPage } from './pages/dossiers.js';
+import { LookupPage } from './pages/lookup.js';
 
 const navRoles = (path) => {
   const entry = NAV.find((e) => e.path === path);
   return entry ? entry.roles : null;
 };
+
+// Who reads dossiers (RF_ACT_DOSSIER_READ): those who work on them and those who oversee.
+const DOSSIER_READERS = ['admin', 'leader', 'secretariat', 'clerk', 'officer', 'inspector'];
 
 export const ROUTES = [
   { pattern: '/units', page: UnitsPage, roles: navRoles('/units') },
@@ -31,7 +38,16 @@ export const ROUTES = [
   { pattern: '/documents/new', page: DocumentNewPage, roles: ['secretariat'] },
   { pattern: '/documents/:id', page: DocumentPage, roles: navRoles('/documents') },
   { pattern: '/calendar', page: CalendarPage, roles: navRoles('/calendar') },
+  { pattern: '/desk', page: DeskPage, roles: navRoles('/desk') },
+  { pattern: '/worklist', page: WorklistPage, roles: navRoles('/worklist') },
+  { pattern: '/dossiers/:code', page: DossierPage, roles: DOSSIER_READERS },
+  { pattern: '/lookup', page: LookupPage, roles: null, public: true },
 ];
+
+/** The public route that 'path' opens, if any: shown to signed-out visitors too. */
+export function publicRoute(path) {
+  return ROUTES.find((r) => r.public && matchPath(r.pattern, path)) || null;
+}
 
 /** The page a signed-in user lands on from "/". */
 export const HOME = '/units';

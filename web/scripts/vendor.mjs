@@ -31,6 +31,9 @@ const FILES = [
   { from: 'chart.js/LICENSE.md', to: 'chart.js/LICENSE.md' },
   { from: '@kurkle/color/dist/color.esm.js', to: 'kurkle-color/color.js' },
   { from: '@kurkle/color/LICENSE.md', to: 'kurkle-color/LICENSE.md' },
+  // The QR code of the dossier receipt slip (drawn as SVG by web/qr.js). The package ships
+  // no LICENSE file; its MIT notice heads the module itself.
+  { from: 'qrcode-generator/dist/qrcode.mjs', to: 'qrcode-generator/qrcode.js' },
 ];
 
 // Bare specifier -> vendor path of the module that satisfies it.

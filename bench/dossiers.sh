@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Benchmarks of one-stop dossiers, each beside a reference measured in the same run:
+#   1. the citizen's lookup by code (and phone) beside nginx serving a static file of the
+#      same size, with the same wrk settings;
+#   2. durable receipt (POST /api/v1/dossiers, each answered once on disk) by 64 concurrent
+#      clients beside raw single-row SQLite inserts with synchronous=FULL (bench/sqlite_inserts.c);
+#   3. the service center's report for the demo year beside the naive GROUP BY recount over the
+#      dossiers, on the same database;
+#   4. the server's peak resident memory after all of it.
+#   bench/dossiers.sh [DOSSIERS] [SECONDS]      (defaults 1,000,000 and 8)
+# Needs wrk, nginx, sqlite3 and a C compiler (installed from Debian when missing) and build/reform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-1000000}
+secs=${2:-8}
+command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] && command -v sqlite3 >/dev/null || {
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq wrk nginx-light sqlite3 >/dev/null
+}
+[ -x build/reform ] || make build
+
+work=$(mktemp -d /tmp/reform-bench.XXXXXX)
+chmod 755 "$work"
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+db=sqlite:$work/bench.db
+port=$((30000 + RANDOM % 10000))
+
+wait_up() { for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
+serve() {
+  build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web "$@" >"$work/serve.out" 2>>"$work/reform.log" &
+  echo $! > "$work/reform.pid"
+  wait_up
+}
+
+# the demo province, then the dossiers
+build/reform migrate --db "$db" >/dev/null 2>&1
+serve --demo --demo-dossiers 0
+kill "$(cat "$work/reform.pid")"; sleep 0.5
+echo "generating $count dossiers..."
+start=$(date +%s)
+build/reform demo dossiers --count "$count" --db "$db" >/dev/null 2>>"$work/reform.log"
+echo "  $(( $(date +%s) - start )) s, database $(du -h "$work/bench.db" | cut -f1)"
+
+serve
+session=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
+  -d '{"username":"clerk.hcc","password":"demo-clerk.hcc"}' "http://127.0.0.1:$port/api/v1/session")
+cookie=$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')
+csrf=$(printf '%s' "$session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+
+# requests per second; a run with non-2xx answers or socket errors is refused
+rate() {
+  wrk "$@" > "$work/wrk.out"
+  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
+}
+median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
+ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
+
+# 1. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
+sqlite3 "$work/bench.db" "SELECT code, applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
+cat > "$work/lookup.lua" <<LUA
+local list = {}
+for line in io.lines("$work/pairs.txt") do
+  local code, phone = line:match("([^|]+)|([^|]+)")
+  list[#list + 1] = "/api/v1/public/dossiers/" .. code .. "?phone=" .. phone
+end
+local i = 0
+function request() i = i + 1; return wrk.format("GET", list[(i % #list) + 1]) end
+LUA
+first=$(head -1 "$work/pairs.txt")
+curl -sf "http://127.0.0.1:$port/api/v1/public/dossiers/${first%|*}?phone=${first#*|}" > "$work/answer.json"
+size=$(stat -c %s "$work/answer.json")
+mkdir -p "$work/www"
+head -c "$size" /dev/urandom > "$work/www/answer.json"
+nport=$((port + 1))
+cat > "$work/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $work/www; }
+}
+CONF
+/usr/sbin/nginx -c "$work/nginx.conf"
+sleep 0.3
+echo "lookup: by code and phone among $count dossiers ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds"
+r_runs=() n_runs=()
+for round in 1 2 3; do
+  r_runs+=("$(rate -t2 -c32 -d"${secs}s" -s "$work/lookup.lua" "http://127.0.0.1:$port")")
+  n_runs+=("$(rate -t2 -c32 -d"${secs}s" "http://127.0.0.1:$nport/answer.json")")
+  echo "  round $round: reform ${r_runs[-1]} req/s, nginx ${n_runs[-1]} req/s"
+done
+r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
+echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
+
+# 2. durable receipt by 64 clients
+code=$(sqlite3 "$work/bench.db" "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
+cat > "$work/receive.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"procedure_code":"$code","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+LUA
+cc -O2 -o "$work/sqlite_inserts" bench/sqlite_inserts.c -lsqlite3
+echo "receipt: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: single-row inserts"
+c_runs=() s_runs=()
+for round in 1 2 3; do
+  before=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM dossiers')
+  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "http://127.0.0.1:$port/api/v1/dossiers")")
+  after=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM dossiers')
+  rm -f "$work/raw.db"*
+  s_runs+=("$("$work/sqlite_inserts" "$work/raw.db" 3000)")
+  echo "  round $round: reform ${c_runs[-1]} dossiers/s ($((after - before)) rows written), raw inserts ${s_runs[-1]} rows/s"
+done
+c=$(median "${c_runs[@]}"); s=$(median "${s_runs[@]}")
+echo "  medians: reform $c dossiers/s, raw single-row inserts $s rows/s: $(ratio "$c" "$s") of raw"
+
+# 3. the report of the demo year, and the naive recount on the same database
+period="2025-07-01..2026-06-30"
+session=$(curl -s -D "$work/headers2" -H 'Content-Type: application/json' \
+  -d '{"username":"secretariat","password":"demo-secretariat"}' "http://127.0.0.1:$port/api/v1/session")
+sec_cookie=$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers2" | tr -d '\r')
+wrk -t1 -c1 -d"${secs}s" --latency -H "Cookie: $sec_cookie" \
+  "http://127.0.0.1:$port/api/v1/dossiers/stats?period=$period" > "$work/report.out"
+report_median=$(awk '/ 50%/ {print $2}' "$work/report.out")
+naive=()
+for round in 1 2 3; do
+  start=$(date +%s%N)
+  sqlite3 "$work/bench.db" "SELECT p.field, p.level, d.timeliness, COUNT(*) FROM dossiers d
+    JOIN procedures p ON p.id = d.procedure_id
+    WHERE d.received_at >= strftime('%s', '2025-06-30 17:00:00')
+      AND d.received_at < strftime('%s', '2026-06-30 17:00:00')
+    GROUP BY p.field, p.level, d.timeliness" > /dev/null
+  naive+=("$(( ($(date +%s%N) - start) / 1000000 ))")
+done
+echo "report of $period: median latency $report_median (wrk -c1, ${secs}s);" \
+  "naive GROUP BY recount with sqlite3: ${naive[*]} ms"
+
+# 4. memory
+echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' "/proc/$(cat "$work/reform.pid")/status")"
+echo "server errors logged: $(grep -c ' error ' "$work/reform.log" || true)"

@@ -1,0 +1,788 @@
+// One-stop dossiers (ho so mot cua), the staff's screens:
+//  - the desk (/desk, clerks): pick a procedure (GET /api/v1/procedures, .../ID for its
+//    steps), tick the papers received, the applicant and the channel; Receive
+//    (POST /api/v1/dossiers) shows the receipt and appointment slip (Form 01 of Circular
+//    01/2018/TT-VPCP) with a QR code of the public lookup link, printable on A5;
+//  - the worklist (/worklist): the dossiers whose current step the caller's unit holds
+//    (GET /api/v1/dossiers), the overdue first, and a box that opens a dossier by its code;
+//  - the dossier page (/dossiers/CODE, GET /api/v1/dossiers/CODE): the summary, the internal
+//    process, the tracking slip's timeline (Form 05) and the moves the caller may make
+//    (POST /api/v1/dossiers/CODE/actions with the version shown).
+
+import { html, useState, useEffect, useRef } from '../lib.js';
+import { useApp } from '../context.js';
+import { get, post } from '../api.js';
+import { Link, navigate } from '../router.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Loading,
+  Field,
+  SelectField,
+  TextAreaField,
+  errorsFor,
+  problemText,
+  formProblemText,
+  useAction,
+} from '../components.js';
+import { ProcedurePicker } from '../pickers.js';
+import { QrCode } from '../qr.js';
+import {
+  CHANNELS,
+  FINISHED,
+  actionsFor,
+  atDesk,
+  atStep,
+  dossierHref,
+  lookupUrl,
+  localOf,
+  whenText,
+  instantText,
+  slipTime,
+  allowanceText,
+  feeText,
+  papersOf,
+  stepUnitText,
+  StepUnit,
+  fieldText,
+  levelText,
+  stateText,
+  StateBadge,
+  isStale,
+  actionProblemText,
+} from '../dossierkit.js';
+
+/** A notice (role=status) that takes focus when it appears, so keyboard users land on it. */
+function FocusNotice({ text }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (text && ref.current) ref.current.focus();
+  }, [text]);
+  if (!text) return null;
+  return html`<div class="alert alert-ok" role="status" tabindex="-1" ref=${ref}>${text}</div>`;
+}
+
+// ---- the desk ----
+
+/** The chosen procedure: its facts, its internal process and the papers as a checklist. */
+function ProcedureCard({ p, ticked, onTick }) {
+  const { t } = useApp();
+  const papers = papersOf(p);
+  return html`<div class="procedure-card">
+    <h3 class="procedure-name">${p.name}</h3>
+    <dl class="facts">
+      <dt>${t('procedure.code')}</dt>
+      <dd><span class="code">${p.code}</span></dd>
+      <dt>${t('procedure.field_label')}</dt>
+      <dd>${fieldText(t, p.field)}</dd>
+      <dt>${t('procedure.level_label')}</dt>
+      <dd>${levelText(t, p.level)}</dd>
+      <dt>${t('procedure.time')}</dt>
+      <dd data-fact="time">${allowanceText(t, p)}</dd>
+      <dt>${t('procedure.fee')}</dt>
+      <dd data-fact="fee">${feeText(t, p.fee)}</dd>
+      <dt>${t('procedure.online')}</dt>
+      <dd>${t(`procedure.online_${p.online === 'full' || p.online === 'partial' ? p.online : 'none'}`)}</dd>
+    </dl>
+    ${p.steps &&
+    p.steps.length > 0 &&
+    html`<details class="procedure-steps">
+      <summary>${t('procedure.steps', { n: p.steps.length })}</summary>
+      <ol>
+        ${p.steps.map(
+          (s, i) => html`<li key=${i}>
+            ${s.name} — <${StepUnit} unit=${s.unit} />
+          </li>`,
+        )}
+      </ol>
+    </details>`}
+    ${papers.length > 0 &&
+    html`<fieldset class="field papers">
+      <legend>${t('desk.papers')}</legend>
+      <p class="hint">${t('desk.papers_hint', { n: ticked.length, total: papers.length })}</p>
+      <ul class="paper-list">
+        ${papers.map(
+          (paper, i) => html`<li key=${i} class="field-check">
+            <input
+              type="checkbox"
+              id=${`paper-${i}`}
+              checked=${ticked.includes(i)}
+              onChange=${(e) => onTick(i, e.currentTarget.checked)}
+            />
+            <label for=${`paper-${i}`}>${paper}</label>
+          </li>`,
+        )}
+      </ul>
+    </fieldset>`}
+  </div>`;
+}
+
+/**
+ * The receipt and appointment slip (Form 01, Circular 01/2018/TT-VPCP), laid out as the form
+ * and printed alone on A5 (see the print rules of style.css); the QR code holds the public
+ * lookup link with the slip's secret.
+ */
+function Slip({ receipt }) {
+  const { t, me } = useApp();
+  const { dossier: d, papers, procedure: p } = receipt;
+  const url = lookupUrl(d.code, d.secret);
+  const receivedLocal = localOf(d.received_at);
+  const desk = (me.unit && me.unit.name) || t('procedure.unit.desk');
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(receivedLocal) || [];
+  return html`<section class="slip" aria-labelledby="slip-h" data-code=${d.code}>
+    <div class="slip-head">
+      <div class="slip-agency">
+        <p class="slip-unit">${desk}</p>
+        <p class="slip-desk">${t('slip.desk')}</p>
+      </div>
+      <div class="slip-nation">
+        <p class="slip-country">${t('slip.country')}</p>
+        <p class="slip-motto">${t('slip.motto')}</p>
+        <p class="slip-date">${t('slip.date', { day: m[3] || '', month: m[2] || '', year: m[1] || '' })}</p>
+      </div>
+    </div>
+    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <h2 id="slip-h" class="slip-title">${t('slip.title')}</h2>
+    <p>${t('slip.received_from', { desk })}</p>
+    <dl class="slip-facts">
+      <dt>${t('slip.applicant')}</dt>
+      <dd>${d.applicant.name}</dd>
+      <dt>${t('slip.address')}</dt>
+      <dd>${d.applicant.address || '…'}</dd>
+      <dt>${t('slip.phone')}</dt>
+      <dd>${d.applicant.phone}</dd>
+      <dt>${t('slip.request')}</dt>
+      <dd>${d.procedure.name} (<span class="slip-proc-code">${d.procedure.code}</span>)</dd>
+    </dl>
+    <ol class="slip-items">
+      <li>
+        ${t('slip.papers')}
+        ${papers.length
+          ? html`<ol class="slip-papers">
+              ${papers.map((x, i) => html`<li key=${i}>${x}</li>`)}
+            </ol>`
+          : html` ${t('slip.papers_none')}`}
+      </li>
+      <li>${t('slip.sets')}</li>
+      <li>${t('slip.allowed', { time: allowanceText(t, p) })}</li>
+      <li data-slip="received">${t('slip.received_at', { time: slipTime(t, receivedLocal) })}</li>
+      <li data-slip="appointment">
+        ${t('slip.appointment', { time: slipTime(t, d.appointment_local) })}
+      </li>
+      <li>${t('slip.channel', { channel: t(`dossier.channel.${d.channel}`) })}</li>
+    </ol>
+    <div class="slip-lookup">
+      <${QrCode}
+        text=${url}
+        label=${t('slip.qr_label', { code: d.code })}
+        loadingText=${t('common.loading')}
+        errorText=${t('slip.qr_failed')}
+      />
+      <div class="slip-lookup-text">
+        <p>${t('slip.lookup', { url: `${window.location.origin}/lookup` })}</p>
+        <p>
+          ${t('slip.secret')}: <strong class="slip-secret">${d.secret}</strong>
+        </p>
+        <p class="slip-keep">${t('slip.keep')}</p>
+      </div>
+    </div>
+    <div class="slip-signs">
+      <div>
+        <p class="slip-sign-title">${t('slip.applicant_sign')}</p>
+        <p class="slip-sign-hint">${t('slip.sign_hint')}</p>
+        <p class="slip-sign-name">${d.applicant.name}</p>
+      </div>
+      <div>
+        <p class="slip-sign-title">${t('slip.clerk_sign')}</p>
+        <p class="slip-sign-hint">${t('slip.sign_hint')}</p>
+        <p class="slip-sign-name">${me.full_name}</p>
+      </div>
+    </div>
+  </section>`;
+}
+
+const EMPTY_APPLICANT = { applicant_name: '', applicant_phone: '', applicant_address: '', channel: 'desk' };
+
+export function DeskPage() {
+  const { t } = useApp();
+  const [proc, setProc] = useState(null);
+  const [detail, setDetail] = useState(null);
+  const [detailErr, setDetailErr] = useState(null);
+  const [ticked, setTicked] = useState([]);
+  const [form, setForm] = useState(EMPTY_APPLICANT);
+  const [receipt, setReceipt] = useState(null);
+  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
+
+  useEffect(() => {
+    let live = true;
+    setDetail(null);
+    setDetailErr(null);
+    setTicked([]);
+    if (!proc) return undefined;
+    get(`/procedures/${encodeURIComponent(proc.id)}`)
+      .then((p) => live && setDetail(p))
+      .catch((e) => live && setDetailErr(e));
+    return () => {
+      live = false;
+    };
+  }, [proc && proc.id]);
+
+  const tick = (i, on) =>
+    setTicked((xs) => (on ? [...xs.filter((x) => x !== i), i].sort((a, b) => a - b) : xs.filter((x) => x !== i)));
+
+  const { busy, err, submit } = useAction(async () => {
+    const body = {
+      procedure_code: proc ? proc.code : '',
+      applicant_name: form.applicant_name.trim(),
+      applicant_phone: form.applicant_phone.trim(),
+      channel: form.channel,
+    };
+    if (form.applicant_address.trim()) body.applicant_address = form.applicant_address.trim();
+    const d = await post('/dossiers', body);
+    const p = detail || proc;
+    setReceipt({ dossier: d, procedure: p, papers: papersOf(p).filter((_, i) => ticked.includes(i)) });
+  });
+
+  const again = () => {
+    setReceipt(null);
+    setProc(null);
+    setForm(EMPTY_APPLICANT);
+    navigate('/desk', { replace: true });
+  };
+
+  if (receipt) {
+    const d = receipt.dossier;
+    return html`<div class="desk-page">
+      <div class="no-print">
+        <${PageTitle} title=${t('desk.title')}>${t('desk.title')}<//>
+        <${FocusNotice} text=${t('desk.received', { code: d.code })} />
+        <p class="hint">${t('desk.secret_once')}</p>
+        <div class="actions slip-actions">
+          <button type="button" class="primary" onClick=${() => window.print()}>${t('desk.print')}</button>
+          <${Link} class="button" href=${dossierHref(d.code)}>${t('desk.open_dossier')}<//>
+          <button type="button" onClick=${again}>${t('desk.another')}</button>
+        </div>
+      </div>
+      <${Slip} receipt=${receipt} />
+    </div>`;
+  }
+
+  const channelOptions = CHANNELS.map((c) => ({ value: c, label: t(`dossier.channel.${c}`) }));
+  return html`<div class="desk-page">
+    <${PageTitle} title=${t('desk.title')}>${t('desk.title')}<//>
+    <p class="lead">${t('desk.intro')}</p>
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    <form class="form desk-form" onSubmit=${submit} novalidate>
+      <section class="panel" aria-labelledby="desk-proc-h">
+        <h2 id="desk-proc-h">${t('desk.step_procedure')}</h2>
+        <${ProcedurePicker}
+          value=${proc}
+          onChange=${setProc}
+          onClear=${() => setProc(null)}
+          error=${errorsFor(t, err, 'procedure_code')}
+        />
+        <${ErrorBox} err=${detailErr} />
+        ${proc && !detail && !detailErr && html`<${Loading} />`}
+        ${detail && html`<${ProcedureCard} p=${detail} ticked=${ticked} onTick=${tick} />`}
+      </section>
+      <section class="panel" aria-labelledby="desk-applicant-h">
+        <h2 id="desk-applicant-h">${t('desk.step_applicant')}</h2>
+        <div class="form">
+          <${Field}
+            label=${t('desk.applicant_name')}
+            name="applicant_name"
+            autocomplete="off"
+            required
+            value=${form.applicant_name}
+            onInput=${set('applicant_name')}
+            error=${errorsFor(t, err, 'applicant_name')}
+          />
+          <${Field}
+            label=${t('desk.applicant_phone')}
+            name="applicant_phone"
+            type="tel"
+            inputmode="tel"
+            autocomplete="off"
+            required
+            value=${form.applicant_phone}
+            onInput=${set('applicant_phone')}
+            error=${errorsFor(t, err, 'applicant_phone')}
+          />
+          <${Field}
+            label=${t('desk.applicant_address')}
+            name="applicant_address"
+            autocomplete="off"
+            value=${form.applicant_address}
+            onInput=${set('applicant_address')}
+            error=${errorsFor(t, err, 'applicant_address')}
+          />
+          <${SelectField}
+            label=${t('desk.channel')}
+            name="channel"
+            value=${form.channel}
+            onInput=${set('channel')}
+            options=${channelOptions}
+            error=${errorsFor(t, err, 'channel')}
+          />
+        </div>
+      </section>
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t('desk.receive')}</button>
+      </div>
+    </form>
+  </div>`;
+}
+
+// ---- the worklist ----
+
+/** A box that opens a dossier by its code (the citizen brings the slip). */
+function OpenByCode() {
+  const { t } = useApp();
+  const [code, setCode] = useState('');
+  const submit = (ev) => {
+    ev.preventDefault();
+    const c = code.trim().toUpperCase();
+    if (c) navigate(dossierHref(c));
+  };
+  return html`<form class="inline-form open-dossier" role="search" aria-label=${t('worklist.open')} onSubmit=${submit}>
+    <div class="field">
+      <label for="open-code">${t('worklist.open_code')}</label>
+      <input
+        id="open-code"
+        type="search"
+        autocapitalize="characters"
+        spellcheck=${false}
+        value=${code}
+        onInput=${(e) => setCode(e.currentTarget.value)}
+      />
+    </div>
+    <button type="submit">${t('worklist.open_submit')}</button>
+  </form>`;
+}
+
+export function WorklistPage() {
+  const { t, me } = useApp();
+  const [page, setPage] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    get('/dossiers', { limit: 500 })
+      .then((p) => live && setPage(p))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // The overdue first, then by due time (the server's order; kept if it ever changes).
+  const items = page
+    ? [...page.items].sort((a, b) =>
+        a.overdue !== b.overdue ? (a.overdue ? -1 : 1) : a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : 0,
+      )
+    : [];
+  const overdue = items.filter((x) => x.overdue).length;
+  return html`<div>
+    <${PageTitle} title=${t('worklist.title')}>${t('worklist.title')}<//>
+    <p class="lead">${t('worklist.intro', { unit: (me.unit && me.unit.name) || '' })}</p>
+    <${OpenByCode} />
+    <${ErrorBox} err=${err} />
+    ${!page && !err && html`<${Loading} />`}
+    ${page &&
+    (items.length === 0
+      ? html`<p role="status">${t('worklist.none')}</p>`
+      : html`<p class="result-count" role="status">
+            ${overdue
+              ? t('worklist.count_overdue', { count: items.length, overdue })
+              : t('worklist.count', { count: items.length })}
+          </p>
+          <div class="table-wrap">
+            <table class="worklist">
+              <caption class="sr-only">${t('worklist.title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('dossier.code')}</th>
+                  <th scope="col">${t('dossier.state_label')}</th>
+                  <th scope="col">${t('dossier.step')}</th>
+                  <th scope="col">${t('dossier.due')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${items.map(
+                  (x) => html`<tr key=${x.code} class=${x.overdue ? 'overdue' : undefined} data-code=${x.code}>
+                    <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
+                    <td><${StateBadge} state=${x.state} overdue=${x.overdue} /></td>
+                    <td class="nowrap">${x.step >= 0 ? t('dossier.step_n', { n: x.step + 1 }) : '—'}</td>
+                    <td>${whenText(t, x.due_local)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`)}
+  </div>`;
+}
+
+// ---- the dossier page ----
+
+/**
+ * The names of the units a dossier passed through, as far as the caller may read them
+ * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
+ */
+function useUnits(ids) {
+  const { me } = useApp();
+  const [units, setUnits] = useState(() => new Map());
+  const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    let live = true;
+    const want = key ? key.split(',').map(Number) : [];
+    const found = new Map();
+    if (me && me.unit) found.set(me.unit.id, me.unit);
+    Promise.all(
+      want
+        .filter((id) => !found.has(id))
+        .map((id) =>
+          get(`/units/${id}`)
+            .then((u) => found.set(id, u))
+            .catch(() => {}),
+        ),
+    ).then(() => live && setUnits(found));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return units;
+}
+
+/**
+ * Unit ids paired with the codes of the process steps they held, for the units the caller
+ * may not read: the current step, and the steps each receipt and hand-over went from and to.
+ */
+function stepCodes(d, steps) {
+  const codes = new Map();
+  const code = (i) => (steps && i >= 0 && i < steps.length ? steps[i].unit : null);
+  const put = (id, c) => {
+    if (id && c && c !== 'desk' && !codes.has(id)) codes.set(id, c);
+  };
+  if (d.step) put(d.step.unit_id, code(d.step.index));
+  for (const e of d.events || []) {
+    put(e.from_unit_id, code(e.step));
+    if (e.action === 'receive') put(e.to_unit_id, code(0));
+    if (e.action === 'hand_over') put(e.to_unit_id, code(e.step + 1));
+  }
+  return codes;
+}
+
+function unitText(t, id, d, units, codes) {
+  if (!id) return '—';
+  const u = units.get(id);
+  if (u && u.name) return u.code ? `${u.name} (${u.code})` : u.name;
+  if (id === d.desk_unit_id) return t('procedure.unit.desk');
+  return codes.get(id) || `#${id}`;
+}
+
+/** The tracking slip (Form 05): each receipt, hand-over and other move, in order. */
+function Timeline({ d, steps, unitOf }) {
+  const { t } = useApp();
+  const events = d.events || [];
+  return html`<section class="panel timeline-panel" aria-labelledby="dossier-timeline-h">
+    <h2 id="dossier-timeline-h">${t('dossier.timeline')}</h2>
+    ${events.length === 0
+      ? html`<p>${t('dossier.no_events')}</p>`
+      : html`<ol class="timeline dossier-timeline">
+          ${events.map(
+            (e, i) => html`<li key=${i} data-action=${e.action}>
+              <p class="timeline-head">
+                <time datetime=${e.at}>${instantText(t, e.at)}</time>
+                <span>${t(`dossier.event.${e.action}`)}</span>
+              </p>
+              ${e.action === 'hand_over' &&
+              steps &&
+              e.step + 1 < steps.length &&
+              html`<p class="timeline-steps">
+                ${t('dossier.event_steps', { from: e.step + 1, to: e.step + 2, name: steps[e.step + 1].name })}
+              </p>`}
+              <p class="timeline-units">
+                ${e.from_unit_id
+                  ? e.to_unit_id && e.to_unit_id !== e.from_unit_id
+                    ? t('dossier.event_from_to', { from: unitOf(e.from_unit_id), to: unitOf(e.to_unit_id) })
+                    : t('dossier.event_at', { unit: unitOf(e.from_unit_id) })
+                  : e.to_unit_id
+                    ? t('dossier.event_at', { unit: unitOf(e.to_unit_id) })
+                    : ''}
+              </p>
+              ${e.from_state !== e.to_state &&
+              e.from_state !== 'new' &&
+              html`<p class="timeline-state">
+                ${t('dossier.event_state', { from: stateText(t, e.from_state), to: stateText(t, e.to_state) })}
+              </p>`}
+              ${e.reason && html`<p class="timeline-note">${t('dossier.event_reason', { reason: e.reason })}</p>`}
+            </li>`,
+          )}
+        </ol>`}
+  </section>`;
+}
+
+/** The internal process with the current step marked. */
+function Process({ d, steps }) {
+  const { t } = useApp();
+  if (!steps || !steps.length) return null;
+  const current = d.step ? d.step.index : -1;
+  return html`<section class="panel" aria-labelledby="dossier-process-h">
+    <h2 id="dossier-process-h">${t('dossier.process')}</h2>
+    <ol class="process">
+      ${steps.map(
+        (s, i) => html`<li key=${i} class=${i === current ? 'current' : undefined} aria-current=${i === current ? 'step' : undefined}>
+          ${s.name} — <${StepUnit} unit=${s.unit} />
+          ${i === current && html` <strong class="here">${t('dossier.here')}</strong>`}
+        </li>`,
+      )}
+    </ol>
+  </section>`;
+}
+
+/** A refused action's message, with "reload" when the dossier moved or is not ours to move. */
+function ActionError({ err, onReload }) {
+  const { t } = useApp();
+  if (!err) return null;
+  const reload = err.status === 409 || err.status === 403;
+  return html`<div class="alert alert-error action-error" role="alert">
+    <p>${actionProblemText(t, err)}</p>
+    ${reload &&
+    html`<button type="button" onClick=${onReload}>${isStale(err) ? t('dossier.reload_stale') : t('dossier.reload')}</button>`}
+  </div>`;
+}
+
+/** The reason's errors; "required" in the words of a move (the catalog's is a task's). */
+function reasonErrors(t, err) {
+  if (!err || !err.fields || !err.fields.reason) return [];
+  return err.fields.reason.map((e) =>
+    e.code === 'required' ? t('dossier.reason_required') : errorsFor(t, { fields: { reason: [e] } }, 'reason')[0],
+  );
+}
+
+/** "YYYY-MM-DDTHH:MM" of a datetime-local input from the API's "YYYY-MM-DD HH:MM". */
+const toInput = (local) => (local || '').replace(' ', 'T');
+const fromInput = (v) => (v || '').replace('T', ' ').slice(0, 16);
+
+/** One move that takes a reason (and, for an apology, a new appointment). */
+function ReasonForm({ d, action, onDone, onReload }) {
+  const { t } = useApp();
+  const [reason, setReason] = useState('');
+  const [appointment, setAppointment] = useState(toInput(d.appointment_local));
+  const { busy, err, submit } = useAction(async () => {
+    const body = { action: action.name, version: d.version };
+    if (reason.trim()) body.reason = reason.trim();
+    if (action.appointment) body.appointment = fromInput(appointment);
+    await post(`/dossiers/${encodeURIComponent(d.code)}/actions`, body);
+    onDone(action.name);
+  });
+  return html`<details class="action-form" data-action=${action.name}>
+    <summary>${t(`dossier.action.${action.name}`)}</summary>
+    <p class="hint">${t(`dossier.action_hint.${action.name}`)}</p>
+    <${ActionError} err=${err} onReload=${onReload} />
+    <form class="form" onSubmit=${submit} novalidate>
+      <${TextAreaField}
+        label=${action.reason === 'required' ? t('dossier.reason') : t('dossier.reason_optional')}
+        name="reason"
+        rows="3"
+        required=${action.reason === 'required'}
+        value=${reason}
+        onInput=${setReason}
+        error=${reasonErrors(t, err)}
+      />
+      ${action.appointment &&
+      html`<${Field}
+        label=${t('dossier.new_appointment')}
+        name="appointment"
+        type="datetime-local"
+        hint=${t('dossier.new_appointment_hint', { time: whenText(t, d.appointment_local) })}
+        required
+        value=${appointment}
+        onInput=${setAppointment}
+        error=${errorsFor(t, err, 'appointment')}
+      />`}
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t(`dossier.submit.${action.name}`)}</button>
+      </div>
+    </form>
+  </details>`;
+}
+
+function Actions({ d, steps, onDone, onReload }) {
+  const { t, me } = useApp();
+  const actions = actionsFor(d, me);
+  const { busy, err, run } = useAction(async (name) => {
+    await post(`/dossiers/${encodeURIComponent(d.code)}/actions`, { action: name, version: d.version });
+    onDone(name);
+  });
+  const finished = FINISHED.includes(d.state);
+  let body;
+  if (finished) {
+    body = html`<p>${t('dossier.finished')}</p>`;
+  } else if (!actions.length) {
+    body = html`<p>${atDesk(d, me) || atStep(d, me) ? t('dossier.nothing_now') : t('dossier.not_holder')}</p>`;
+  } else {
+    const quick = actions.filter((a) => !a.reason);
+    const reasoned = actions.filter((a) => a.reason);
+    const next = d.step && steps ? steps[d.step.index + 1] : null;
+    const label = (a) => {
+      if (a.name !== 'hand_over' || !steps || !d.step) return t(`dossier.action.${a.name}`);
+      return next
+        ? t('dossier.hand_over_to', { step: next.name, unit: stepUnitText(t, next.unit) })
+        : t('dossier.hand_over_result');
+    };
+    body = html`
+      ${quick.length > 0 &&
+      html`<div class="quick-actions">
+        <${ActionError} err=${err} onReload=${onReload} />
+        <div class="actions">
+          ${quick.map(
+            (a) => html`<button
+              type="button"
+              class="primary"
+              data-action=${a.name}
+              disabled=${busy}
+              onClick=${() => run(a.name)}
+            >
+              ${label(a)}
+            </button>`,
+          )}
+        </div>
+      </div>`}
+      ${reasoned.map(
+        (a) => html`<${ReasonForm} key=${a.name} d=${d} action=${a} onDone=${onDone} onReload=${onReload} />`,
+      )}
+    `;
+  }
+  return html`<section class="panel dossier-actions" aria-labelledby="dossier-actions-h">
+    <h2 id="dossier-actions-h">${t('dossier.actions')}</h2>
+    ${!finished && html`<p class="hint">${t('dossier.version_hint', { version: d.version })}</p>`}
+    ${body}
+  </section>`;
+}
+
+export function DossierPage({ params }) {
+  const { t } = useApp();
+  const code = params.code;
+  const [d, setD] = useState(null);
+  const [steps, setSteps] = useState(null);
+  const [err, setErr] = useState(null);
+  const [notice, setNotice] = useState('');
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    get(`/dossiers/${encodeURIComponent(code)}`)
+      .then((x) => live && setD(x))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [code, tick]);
+
+  const procId = d && d.procedure ? d.procedure.id : 0;
+  useEffect(() => {
+    let live = true;
+    if (!procId) return undefined;
+    get(`/procedures/${procId}`)
+      .then((p) => live && setSteps(p.steps || []))
+      .catch(() => live && setSteps(null));
+    return () => {
+      live = false;
+    };
+  }, [procId]);
+
+  const ids = d
+    ? [d.desk_unit_id, d.step && d.step.unit_id, ...(d.events || []).flatMap((e) => [e.from_unit_id, e.to_unit_id])]
+    : [];
+  const units = useUnits(ids);
+
+  const reload = () => {
+    setNotice('');
+    setTick((n) => n + 1);
+  };
+  const done = (action) => {
+    setNotice(t(`dossier.done.${action}`));
+    setTick((n) => n + 1);
+  };
+
+  if (err && !d) {
+    return html`<div>
+      <${PageTitle} title=${t('dossier.page_title', { code })}>${t('dossier.page_title', { code })}<//>
+      <p class="alert alert-error" role="alert">
+        ${err.status === 404 ? t('dossier.not_found') : problemText(t, err)}
+      </p>
+      <p><${Link} href="/worklist">${t('worklist.title')}<//></p>
+    </div>`;
+  }
+  if (!d) return html`<${Loading} />`;
+
+  const codes = stepCodes(d, steps);
+  const unitOf = (id) => unitText(t, id, d, units, codes);
+  const overdue = d.state === 'processing' && d.due_at && new Date(d.due_at) < new Date();
+  const stepLine = d.step
+    ? t('dossier.step_line', {
+        n: d.step.index + 1,
+        total: steps ? steps.length : '?',
+        name: d.step.name,
+        unit: unitOf(d.step.unit_id),
+      })
+    : '—';
+  return html`<div class="dossier-page" data-version=${d.version} data-state=${d.state}>
+    <p class="breadcrumb"><${Link} href="/worklist">${t('worklist.title')}<//></p>
+    <${PageTitle} title=${t('dossier.page_title', { code: d.code })}>${t('dossier.page_title', { code: d.code })}<//>
+    <${FocusNotice} text=${notice} />
+    <${ErrorBox} err=${err} />
+    <div class="status-line">
+      <p>${t('dossier.state_label')}: <${StateBadge} state=${d.state} overdue=${overdue} /></p>
+    </div>
+    <div class="columns">
+      <section class="panel" aria-labelledby="dossier-facts-h">
+        <h2 id="dossier-facts-h">${t('dossier.facts')}</h2>
+        <dl class="facts">
+          <dt>${t('dossier.procedure')}</dt>
+          <dd>${d.procedure.name} <span class="code">${d.procedure.code}</span></dd>
+          <dt>${t('dossier.current_step')}</dt>
+          <dd data-fact="step">${stepLine}</dd>
+          <dt>${t('dossier.received')}</dt>
+          <dd>${instantText(t, d.received_at)}</dd>
+          <dt>${t('dossier.due')}</dt>
+          <dd data-fact="due">${whenText(t, d.due_local)}</dd>
+          <dt>${t('dossier.appointment')}</dt>
+          <dd>
+            ${whenText(t, d.appointment_local)}
+            ${d.apologies > 0 && html` <span class="hint">${t('dossier.apologies', { n: d.apologies })}</span>`}
+          </dd>
+          ${d.result_at &&
+          html`<dt>${t('dossier.result_at')}</dt>
+            <dd>
+              ${instantText(t, d.result_at)}
+              ${d.timeliness && html` (${t(`dossier.timeliness.${d.timeliness}`)})`}
+            </dd>`}
+          ${d.finished_at &&
+          html`<dt>${t('dossier.finished_at')}</dt>
+            <dd>${instantText(t, d.finished_at)}</dd>`}
+          <dt>${t('dossier.desk')}</dt>
+          <dd>${unitOf(d.desk_unit_id)}</dd>
+          <dt>${t('dossier.channel_label')}</dt>
+          <dd>${t(`dossier.channel.${d.channel}`)}</dd>
+        </dl>
+      </section>
+      <section class="panel" aria-labelledby="dossier-applicant-h">
+        <h2 id="dossier-applicant-h">${t('dossier.applicant')}</h2>
+        <dl class="facts">
+          <dt>${t('desk.applicant_name')}</dt>
+          <dd>${d.applicant.name}</dd>
+          <dt>${t('slip.phone')}</dt>
+          <dd>${d.applicant.phone}</dd>
+          <dt>${t('slip.address')}</dt>
+          <dd>${d.applicant.address || '—'}</dd>
+        </dl>
+      </section>
+    </div>
+    <${Actions} key=${d.version} d=${d} steps=${steps} onDone=${done} onReload=${reload} />
+    <${Process} d=${d} steps=${steps} />
+    <${Timeline} d=${d} steps=${steps} unitOf=${unitOf} />
+  </div>`;
+}
