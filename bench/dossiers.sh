@@ -13,15 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
 secs=${2:-8}
-command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] && command -v sqlite3 >/dev/null || {
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq wrk nginx-light sqlite3 >/dev/null
-}
-[ -x build/reform ] || make build
+. bench/lib.sh
+bench_tools
 
-work=$(mktemp -d /tmp/reform-bench.XXXXXX)
-chmod 755 "$work"
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
 db=sqlite:$work/bench.db
 port=$((30000 + RANDOM % 10000))
 
@@ -47,14 +41,6 @@ session=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
 cookie=$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')
 csrf=$(printf '%s' "$session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 
-# requests per second; a run with non-2xx answers or socket errors is refused
-rate() {
-  wrk "$@" > "$work/wrk.out"
-  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
-}
-median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
-ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
 
 # 1. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
 sqlite3 "$work/bench.db" "SELECT code, applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
@@ -70,25 +56,8 @@ LUA
 first=$(head -1 "$work/pairs.txt")
 curl -sf "http://127.0.0.1:$port/api/v1/public/dossiers/${first%|*}?phone=${first#*|}" > "$work/answer.json"
 size=$(stat -c %s "$work/answer.json")
-mkdir -p "$work/www"
-head -c "$size" /dev/urandom > "$work/www/answer.json"
 nport=$((port + 1))
-cat > "$work/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $work/nginx.pid;
-error_log $work/nginx.err;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  keepalive_timeout 60;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx.conf"
-sleep 0.3
+nginx_file answer.json "$size" "$nport"
 echo "lookup: by code and phone among $count dossiers ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds"
 r_runs=() n_runs=()
 for round in 1 2 3; do

@@ -10,15 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] || {
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq wrk nginx-light >/dev/null
-}
-[ -x build/reform ] || make build
+. bench/lib.sh
+bench_tools
 
-work=$(mktemp -d /tmp/reform-bench.XXXXXX)
-chmod 755 "$work"  # nginx workers read the static file
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
 db=sqlite:$work/bench.db
 
 # the demo province, then 100,000 tasks over its departments, fields and four years
@@ -56,34 +50,9 @@ curl -sf -H "Cookie: $cookie" "$list" > "$work/list.json"
 size=$(stat -c %s "$work/list.json")
 count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$work/list.json")
 
-mkdir -p "$work/www"
-head -c "$size" /dev/urandom > "$work/www/list.json"
 nport=$((port + 1))
-cat > "$work/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $work/nginx.pid;
-error_log $work/nginx.err;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  keepalive_timeout 60;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx.conf"
-sleep 0.3
+nginx_file list.json "$size" "$nport"
 
-# requests per second; a run with non-2xx answers or socket errors is refused
-rate() {
-  wrk "$@" > "$work/wrk.out"
-  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
-}
-median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
-ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
 
 echo "list: $count tasks of 100,000 ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds alternating"
 r_runs=() n_runs=()

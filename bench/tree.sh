@@ -7,15 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10} conns=${2:-32} rounds=${3:-3}
-command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] || {
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq wrk nginx-light >/dev/null
-}
-[ -x build/reform ] || make build
-
-work=$(mktemp -d /tmp/reform-bench.XXXXXX)
-chmod 755 "$work"  # nginx workers read the static file
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+. bench/lib.sh
+bench_tools
 db=sqlite:$work/bench.db
 
 # 1 province, 100 districts of 199 communes each: 20,001 units in force on 2024-06-30
@@ -45,40 +38,14 @@ size=$(stat -c %s "$work/tree.json")
 units=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$work/tree.json")
 
 # nginx serving a file of the same size
-mkdir -p "$work/www"
-head -c "$size" /dev/urandom > "$work/www/tree.json"
 nport=$((port + 1))
-cat > "$work/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $work/nginx.pid;
-error_log $work/nginx.err;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  keepalive_timeout 60;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $work/www; }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx.conf"
-sleep 0.3
-
-# a run that sees non-2xx answers is no measurement
-check() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
-[ "$(check "http://127.0.0.1:$nport/tree.json")" = 200 ] || { echo "nginx does not serve the file"; exit 1; }
-# requests per second; a run with non-2xx answers or socket errors is refused
-rate() {
-  wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s "$@" > "$work/wrk.out"
-  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
-}
+nginx_file tree.json "$size" "$nport"
+run() { rate -t2 -c"$conns" -d"${secs}s" --timeout 10s "$@"; }
 echo "subtree: $units units, $size bytes; wrk -t2 -c$conns -d${secs}s, $rounds rounds alternating"
 reform_runs=() nginx_runs=()
 for round in $(seq "$rounds"); do
-  reform_runs+=("$(rate -H "Cookie: $cookie" "$url")")
-  nginx_runs+=("$(rate "http://127.0.0.1:$nport/tree.json")")
+  reform_runs+=("$(run -H "Cookie: $cookie" "$url")")
+  nginx_runs+=("$(run "http://127.0.0.1:$nport/tree.json")")
   echo "round $round: reform ${reform_runs[-1]} req/s, nginx ${nginx_runs[-1]} req/s"
 done
 errors=$(grep -c ' error ' "$work/reform.log" || true)

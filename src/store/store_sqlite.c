@@ -47,11 +47,9 @@ static int fail(struct rf_store *s, sqlite3 *db)
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
 {
     struct sqlite_conn *c = rf_xcalloc(1, sizeof(*c));
-    /* the busy timeout first: journal_mode takes a lock that another connection may hold;
-       a small page cache each, since a server keeps one connection per thread and the
-       operating system caches the file for all of them */
+    /* the busy timeout first: journal_mode takes a lock that another connection may hold */
     const char *setup = "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL;"
-                        " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-512;";
+                        " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
     char *msg = NULL;
 
     if (sqlite3_open_v2(path, &c->db,

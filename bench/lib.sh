@@ -1,0 +1,49 @@
+# What the benchmark scripts share; sourced with `. bench/lib.sh` after `cd` to the checkout.
+# Sets $work (a fresh folder, removed at exit with the processes whose pid files are in it).
+
+# wrk, nginx and sqlite3 from Debian when missing; build/reform when not built
+bench_tools() {
+  command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] && command -v sqlite3 >/dev/null || {
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq wrk nginx-light sqlite3 >/dev/null
+  }
+  [ -x build/reform ] || make build
+}
+
+work=$(mktemp -d /tmp/reform-bench.XXXXXX)
+chmod 755 "$work" # nginx workers read the static files
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+
+# nginx_file NAME SIZE PORT: nginx on PORT serving NAME, SIZE random bytes, as a reference
+nginx_file() {
+  mkdir -p "$work/www"
+  head -c "$2" /dev/urandom > "$work/www/$1"
+  cat > "$work/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60;
+  default_type application/json;
+  server { listen 127.0.0.1:$3; root $work/www; }
+}
+CONF
+  /usr/sbin/nginx -c "$work/nginx.conf"
+  sleep 0.3
+  [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$3/$1")" = 200 ] ||
+    { echo "nginx does not serve the file" >&2; exit 1; }
+}
+
+# rate WRK-ARGS...: requests per second; a run with non-2xx answers or socket errors is refused
+rate() {
+  wrk "$@" > "$work/wrk.out"
+  if grep -qE 'Non-2xx|Socket errors' "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
+}
+
+median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
+ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
