@@ -195,6 +195,18 @@ describe('a dossier from the desk to the citizen', () => {
   });
 });
 
+describe('codes under concurrent receipt', () => {
+  test('forty dossiers received at once at one desk get forty codes, numbered without a gap', async () => {
+    const all = await Promise.all(Array.from({ length: 40 }, () => receive({ procedure_code: '9.000002' })));
+    for (const r of all) assert.equal(r.status, 201, r.text);
+    const codes = all.map((r) => r.json.code);
+    assert.equal(new Set(codes).size, 40);
+    const day = codes[0].split('-')[1];
+    const seqs = codes.filter((c) => c.split('-')[1] === day).map((c) => Number(c.split('-')[2])).sort((a, b) => a - b);
+    for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1);
+  });
+});
+
 describe('refusal, withdrawal and the worklist', () => {
   test('a refusal needs its reason; a withdrawn dossier takes no more moves; the worklist lists what the unit holds', async () => {
     let d = (await receive({ procedure_code: '9.000002', channel: 'online' })).json;
