@@ -52,6 +52,9 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
                         " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
     char *msg = NULL;
 
+    /* all connections' page caches together stay under 16 MiB: a server keeps one connection
+       per thread, and the operating system caches the file for all of them */
+    sqlite3_soft_heap_limit64(16 << 20);
     if (sqlite3_open_v2(path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
