@@ -405,16 +405,14 @@ static void day_of(int64_t epoch, char out[RF_DATE_LEN])
  * dossier's desk and each unit above it on that day: a report then reads one
  * unit's rows.
  */
-static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
-                 int64_t at, const char *metric, int64_t delta)
+static int count_chain(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
+                       const int64_t *chain, int n, const char *day, const char *metric,
+                       int64_t delta)
 {
-    char day[RF_DATE_LEN], month[8];
-    int64_t chain[16];
-    int n = 0, rc;
+    char month[8];
+    int rc = RF_OK;
 
-    day_of(at, day);
     snprintf(month, sizeof(month), "%.7s", day);
-    rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
     for (int i = 0; rc == RF_OK && i < n; i++) {
         struct rf_dossier_count_key k = {d->province_id, chain[i], day, p->field, p->level, metric};
         rc = rf_store_dossier_count_add(s, &k, delta);
@@ -423,6 +421,18 @@ static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf
             rc = rf_store_dossier_count_add(s, &k, delta);
     }
     return rc;
+}
+
+static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
+                 int64_t at, const char *metric, int64_t delta)
+{
+    char day[RF_DATE_LEN];
+    int64_t chain[16];
+    int n = 0, rc;
+
+    day_of(at, day);
+    rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
+    return rc == RF_OK ? count_chain(s, d, p, chain, n, day, metric, delta) : rc;
 }
 
 /* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
@@ -576,27 +586,28 @@ struct receive_job {
     const struct rf_procedure *p;
     struct rf_dossier *d;
     char day[RF_DATE_LEN];
+    char desk_code[RF_UNIT_CODE_MAX + 1]; /* read before the change, like the chain: */
+    int64_t chain[16];                    /* the writer does only what must be in it */
+    int nchain;
 };
 
 static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct receive_job *job = ctx;
     struct rf_dossier *d = job->d;
-    struct rf_unit desk;
     struct rf_dossier_event e;
     int64_t seq;
     char body[160];
     int rc;
 
-    rc = rf_store_unit_get(s, d->province_id, d->desk_unit_id, job->day, &desk);
-    if (rc == RF_OK)
-        rc = rf_store_dossier_next_seq(s, d->desk_unit_id, job->day, &seq);
+    rc = rf_store_dossier_next_seq(s, d->desk_unit_id, job->day, &seq);
     if (rc == RF_OK) {
         struct rf_date day;
         (void)!rf_date_parse(job->day, &day);
-        if (rf_dossier_code(desk.code, day, seq, d->code) != RF_OK)
+        if (rf_dossier_code(job->desk_code, day, seq, d->code) != RF_OK)
             return rf_error_set(err, RF_EINVAL, "desk", "code",
-                                "the desk's unit code %s cannot make a dossier code", desk.code);
+                                "the desk's unit code %s cannot make a dossier code",
+                                job->desk_code);
         rc = rf_store_dossier_insert(s, d);
     }
     memset(&e, 0, sizeof(e));
@@ -610,9 +621,9 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     if (rc == RF_OK)
         rc = rf_store_dossier_event_add(s, &e);
     if (rc == RF_OK)
-        rc = count(s, d, job->p, d->received_at, "received", 1);
+        rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received", 1);
     if (rc == RF_OK && strcmp(d->channel, "online") == 0)
-        rc = count(s, d, job->p, d->received_at, "received_online", 1);
+        rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received_online", 1);
     snprintf(body, sizeof(body), "{\"code\":\"%s\",\"procedure\":\"%s\"}", d->code, job->p->code);
     if (rc == RF_OK)
         rc = rf_app_audit(job->app, s, job->actor, "receive", "dossier", d->id, NULL, body);
@@ -675,6 +686,14 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
+    if (rc == RF_OK && !(err && err->n)) {
+        struct rf_unit desk;
+        rc = rf_store_unit_get(s, actor->province_id, d->desk_unit_id, job.day, &desk);
+        if (rc == RF_OK) {
+            snprintf(job.desk_code, sizeof(job.desk_code), "%s", desk.code);
+            rc = rf_store_unit_chain(s, d->desk_unit_id, job.day, job.chain, 16, &job.nchain);
+        }
+    }
     rf_app_store_put(app, s);
     free(name);
     free(address);
