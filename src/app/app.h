@@ -469,6 +469,24 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
 int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secret,
                           const char *phone, const char *address, struct rf_buf *out,
                           int *retry_after, struct rf_error *err) RF_MUST_CHECK;
+/* A list's filters as given (NULL: none); periods as in DESIGN.md, in local days. */
+struct rf_dossier_filter {
+    const char *received; /* a period of receipt */
+    const char *result;   /* a period of the result */
+    const char *state;    /* "processing,supplement" */
+    const char *timeliness;
+    const char *field, *level;
+    int overdue;  /* processing past the due time, now */
+    int64_t unit; /* desks under this unit; 0: the actor's scope */
+};
+/*
+ * The dossiers of the actor's scope matching 'f', by id, as a page: what a
+ * figure of the report counts (received in a period, early in a period...).
+ */
+int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
+                         const struct rf_dossier_filter *f, int64_t after_id, int limit,
+                         struct rf_buf *items, int *n, int64_t *last_id,
+                         struct rf_error *err) RF_MUST_CHECK;
 /* The steps held by the actor's unit, overdue first, then by due time, as a page. */
 int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
                          int limit, struct rf_buf *items, int *n, int64_t *last_id,

@@ -272,7 +272,7 @@ static void procedure_json(const struct rf_procedure *p, int with_steps, struct 
 
 struct page {
     struct rf_buf *items;
-    int n, limit;
+    int n, limit, more;
     int64_t last;
 };
 
@@ -280,8 +280,10 @@ static int add_procedure(void *ctx, const struct rf_procedure *p)
 {
     struct page *pg = ctx;
 
-    if (pg->n == pg->limit)
+    if (pg->n == pg->limit) {
+        pg->more = 1;
         return 1;
+    }
     if (pg->n++)
         rf_buf_addc(pg->items, ',');
     procedure_json(p, 0, pg->items);
@@ -295,7 +297,7 @@ int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, con
                            struct rf_error *err)
 {
     struct rf_procedure_query q;
-    struct page pg = {items, 0, limit, 0};
+    struct page pg = {items, 0, limit, 0, 0};
     char day[RF_DATE_LEN];
     char *fold = NULL;
     struct rf_store *s;
@@ -331,7 +333,7 @@ int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, con
     rf_app_store_put(app, s);
     free(fold);
     *n = pg.n;
-    *last_id = pg.n == limit && rc == RF_OK ? pg.last : 0;
+    *last_id = pg.more && rc >= 0 ? pg.last : 0;
     return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
 }
 
@@ -1160,6 +1162,128 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
     *n = h.n;
     *last_id = 0;
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+struct listing {
+    struct rf_buf *items;
+    int n, limit, more;
+    int64_t last;
+};
+
+static int add_listed(void *ctx, const struct rf_dossier *d)
+{
+    struct listing *l = ctx;
+
+    if (l->n == l->limit) {
+        l->more = 1; /* a row past the page: there is a next one */
+        return 1;
+    }
+    if (l->n++)
+        rf_buf_addc(l->items, ',');
+    rf_buf_adds(l->items, "{\"code\":");
+    rf_buf_add_json_str(l->items, d->code);
+    rf_buf_adds(l->items, ",\"state\":");
+    rf_buf_add_json_str(l->items, rf_dossier_state_name(d->state));
+    rf_buf_adds(l->items, ",\"procedure_id\":");
+    rf_buf_addi(l->items, d->procedure_id);
+    rf_buf_adds(l->items, ",\"desk_unit_id\":");
+    rf_buf_addi(l->items, d->desk_unit_id);
+    instant(l->items, "received_at", d->received_at);
+    instant(l->items, "due_at", d->due_at);
+    local_time(l->items, "due_local", d->due_at);
+    instant(l->items, "result_at", d->result_at);
+    rf_buf_adds(l->items, ",\"timeliness\":");
+    if (d->timeliness[0])
+        rf_buf_add_json_str(l->items, d->timeliness);
+    else
+        rf_buf_adds(l->items, "null");
+    rf_buf_addc(l->items, '}');
+    l->last = d->id;
+    return 0;
+}
+
+/* A period of local days as UTC seconds [from, to); RF_EINVAL naming 'field'. */
+static int period_span(const char *text, const char *field, int64_t *from, int64_t *to,
+                       struct rf_error *err)
+{
+    struct rf_period pd;
+
+    if (rf_period_parse(text, &pd) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, field, "format",
+                            "a period: YYYY, YYYY-Qn, YYYY-H1, YYYY-9M, YYYY-MM or a range");
+    *from = rf_worktime_epoch(rf_date_to_days(pd.from) * RF_MINUTES_PER_DAY);
+    *to = rf_worktime_epoch((rf_date_to_days(pd.to) + 1) * RF_MINUTES_PER_DAY);
+    return RF_OK;
+}
+
+/* Each name of the comma list 'list' one of 'names'; RF_EINVAL naming 'field'. */
+static int check_names(const char *list, const char *const *names, int n, const char *field,
+                       struct rf_error *err)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        int found = 0;
+        for (int i = 0; i < n; i++)
+            found |= strlen(names[i]) == len && strncmp(names[i], p, len) == 0;
+        if (!found)
+            return rf_error_set(err, RF_EINVAL, field, "enum", "unknown %s '%.*s'", field, (int)len,
+                                p);
+        p += len + (p[len] == ',');
+    }
+    return RF_OK;
+}
+
+int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
+                         const struct rf_dossier_filter *f, int64_t after_id, int limit,
+                         struct rf_buf *items, int *n, int64_t *last_id, struct rf_error *err)
+{
+    static const char *const state_list[] = {"processing", "supplement", "ready",     "notified",
+                                             "returned",   "refused",    "withdrawn", "stopped"};
+    static const char *const timeliness_list[] = {"early", "on_time", "late"};
+    struct rf_dossier_query q;
+    struct listing l = {items, 0, limit, 0, 0};
+    struct rf_store *s;
+    char today[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    memset(&q, 0, sizeof(q));
+    if (f->received)
+        (void)!period_span(f->received, "received", &q.received_from, &q.received_to, err);
+    if (f->result)
+        (void)!period_span(f->result, "result", &q.result_from, &q.result_to, err);
+    if (f->state)
+        (void)!check_names(f->state, state_list, 8, "state", err);
+    if (f->timeliness)
+        (void)!check_names(f->timeliness, timeliness_list, 3, "timeliness", err);
+    if (f->field && rf_app_index_of(fields, f->field) < 0)
+        rf_error_set(err, RF_EINVAL, "field", "enum", "unknown field '%s'", f->field);
+    if (f->level && rf_app_index_of(levels, f->level) < 0)
+        rf_error_set(err, RF_EINVAL, "level", "enum", "province, district or commune");
+    if (err && err->n)
+        return RF_EINVAL;
+    q.province_id = actor->province_id;
+    q.root = f->unit ? f->unit : (rf_access_province_wide(actor->roles) ? 0 : actor->scope_unit_id);
+    q.states = f->state;
+    q.timeliness = f->timeliness;
+    q.field = f->field;
+    q.level = f->level;
+    q.overdue_at = f->overdue ? rf_app_now(app) : 0;
+    q.after_id = after_id;
+    q.limit = limit + 1;
+    RF_APP_STORE(app, s, err);
+    rf_app_today(app, today);
+    if (f->unit && rf_app_scope_check(s, actor, f->unit, today, err) != RF_OK) {
+        rf_app_store_put(app, s);
+        return err && err->n ? err->code : RF_ENOTFOUND;
+    }
+    rc = rf_store_dossiers_list(s, &q, add_listed, &l);
+    rf_app_store_put(app, s);
+    *n = l.n;
+    *last_id = l.more && rc >= 0 ? l.last : 0;
+    return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
 }
 
 /* ---- the service center's figures ---- */

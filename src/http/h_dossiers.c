@@ -144,6 +144,38 @@ enum MHD_Result rf_h_dossier_get(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
 
+enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
+{
+    struct rf_dossier_filter f;
+    struct rf_error err;
+    struct rf_buf items = RF_BUF_INIT;
+    int64_t limit, cursor, unit, overdue, last = 0;
+    int n = 0;
+
+    rf_error_init(&err);
+    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
+    (void)rf_query_int(r, "overdue", 0, 1, 0, &overdue, &err);
+    if (err.n)
+        return rf_reply_bad_input(r, &err);
+    memset(&f, 0, sizeof(f));
+    f.received = rf_query(r, "received");
+    f.result = rf_query(r, "result");
+    f.state = rf_query(r, "state");
+    f.timeliness = rf_query(r, "timeliness");
+    f.field = rf_query(r, "field");
+    f.level = rf_query(r, "level");
+    f.overdue = (int)overdue;
+    f.unit = unit;
+    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, (int)limit, &items, &n, &last, &err) !=
+        RF_OK) {
+        rf_buf_cleanup(&items);
+        return rf_reply_read_error(r, &err);
+    }
+    return reply_items(r, &items, last);
+}
+
 enum MHD_Result rf_h_worklist(struct rf_req *r)
 {
     struct rf_error err;

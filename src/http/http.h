@@ -191,6 +191,7 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r);
 enum MHD_Result rf_h_procedure_get(struct rf_req *r);
 enum MHD_Result rf_h_dossier_receive(struct rf_req *r);
 enum MHD_Result rf_h_worklist(struct rf_req *r);
+enum MHD_Result rf_h_dossiers_list(struct rf_req *r);
 enum MHD_Result rf_h_dossier_stats(struct rf_req *r);
 enum MHD_Result rf_h_dossier_get(struct rf_req *r);
 enum MHD_Result rf_h_dossier_act(struct rf_req *r);

@@ -543,6 +543,23 @@ int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn 
                             void *ctx) RF_MUST_CHECK;
 
 typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
+
+/* What a list of dossiers asks for; zero or NULL members do not filter. */
+struct rf_dossier_query {
+    int64_t province_id;
+    int64_t root;                       /* desks that are or were under this unit; 0: all */
+    int64_t received_from, received_to; /* UTC seconds, [from, to) */
+    int64_t result_from, result_to;     /* the same for the result */
+    const char *states;                 /* "processing,supplement" */
+    const char *timeliness;             /* "early,on_time" */
+    const char *field, *level;
+    int64_t overdue_at; /* processing with due_at before this */
+    int64_t after_id;
+    int limit;
+};
+/* The dossiers matching 'q' by id. */
+int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q, rf_dossier_fn fn,
+                           void *ctx) RF_MUST_CHECK;
 /* The unfinished dossiers whose current step 'unit' holds, by due time, at most 'limit'. */
 int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
                            rf_dossier_fn fn, void *ctx) RF_MUST_CHECK;

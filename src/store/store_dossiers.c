@@ -437,6 +437,57 @@ int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit
     return rc == 1 ? RF_OK : rc;
 }
 
+int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q, rf_dossier_fn fn,
+                           void *ctx)
+{
+    struct rf_dossier *d;
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(
+        s,
+        "WITH RECURSIVE " EVER_UNDER(
+            "scope") " SELECT " DOSSIER_COLS " FROM dossiers d"
+                     " WHERE d.province_id = ? AND (? = 0 OR d.desk_unit_id IN (SELECT id FROM "
+                     "scope))"
+                     " AND (? = 0 OR d.received_at >= ?) AND (? = 0 OR d.received_at < ?)"
+                     " AND (? = 0 OR d.result_at >= ?) AND (? = 0 OR d.result_at < ?)"
+                     " AND (CAST(? AS TEXT) IS NULL OR (',' || CAST(? AS TEXT) || ',') LIKE"
+                     "  ('%,' || d.state || ',%'))"
+                     " AND (CAST(? AS TEXT) IS NULL OR (',' || CAST(? AS TEXT) || ',') LIKE"
+                     "  ('%,' || COALESCE(d.timeliness, '-') || ',%'))"
+                     " AND (CAST(? AS TEXT) IS NULL OR d.procedure_id IN (SELECT p.id FROM "
+                     "procedures p"
+                     "  WHERE p.province_id = d.province_id AND p.field = ?))"
+                     " AND (CAST(? AS TEXT) IS NULL OR d.procedure_id IN (SELECT p.id FROM "
+                     "procedures p"
+                     "  WHERE p.province_id = d.province_id AND p.level = ?))"
+                     " AND (? = 0 OR (d.state = 'processing' AND d.due_at < ?))"
+                     " AND d.id > ? ORDER BY d.id LIMIT ?",
+        PARAMS(P_INT(q->province_id), P_INT(q->root), P_INT(q->province_id), P_INT(q->root),
+               P_INT(q->received_from), P_INT(q->received_from), P_INT(q->received_to),
+               P_INT(q->received_to), P_INT(q->result_from), P_INT(q->result_from),
+               P_INT(q->result_to), P_INT(q->result_to), P_OPT_TEXT(q->states),
+               P_OPT_TEXT(q->states), P_OPT_TEXT(q->timeliness), P_OPT_TEXT(q->timeliness),
+               P_OPT_TEXT(q->field), P_OPT_TEXT(q->field), P_OPT_TEXT(q->level),
+               P_OPT_TEXT(q->level), P_INT(q->overdue_at), P_INT(q->overdue_at), P_INT(q->after_id),
+               P_INT(q->limit > 0 ? q->limit : 1000)),
+        &r);
+    if (rc != RF_OK)
+        return rc;
+    d = malloc(sizeof(*d));
+    if (!d) {
+        s->be->done(r);
+        return RF_ESTORE;
+    }
+    while ((rc = s->be->step(r)) == 1)
+        if ((rc = read_dossier(s, r, d)) != RF_OK || (rc = fn(ctx, d)) != 0)
+            break;
+    s->be->done(r);
+    free(d);
+    return rc == 1 ? RF_OK : rc;
+}
+
 int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
                            int64_t *within, int64_t *overdue, int64_t *waiting)
 {

@@ -195,6 +195,35 @@ describe('a dossier from the desk to the citizen', () => {
   });
 });
 
+describe('the dossiers behind a figure', () => {
+  test('a list by receipt or result period, state, timeliness, field and overdue, in scope', async () => {
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const stats = (await sec.get(`/api/v1/dossiers/stats?period=${today}..${today}`)).json;
+    const all = async (q) => {
+      const items = [];
+      let cursor = null;
+      do {
+        const r = await sec.get(`/api/v1/dossiers?${q}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        items.push(...r.json.items);
+        cursor = r.json.next;
+      } while (cursor);
+      return items;
+    };
+    // the figures and the lists behind them agree
+    assert.equal((await all(`received=${today}..${today}`)).length, stats.received);
+    assert.equal((await all(`result=${today}..${today}&timeliness=early,on_time`)).length, stats.early + stats.on_time);
+    assert.equal((await all('state=refused')).length, stats.refused);
+    assert.equal((await all('state=processing&overdue=1')).length, stats.now.overdue);
+    const land = await all('field=land');
+    assert.ok(land.length > 0 && land.every((d) => d.code.startsWith('S20-')));
+    // another unit's clerk sees none of the provincial desk's dossiers
+    assert.deepEqual((await other.get('/api/v1/dossiers?state=returned')).json.items.filter((d) => d.code.startsWith('S20-')), []);
+    assertProblem(assert, await sec.get('/api/v1/dossiers?state=lost'), 400, 'state');
+    assertProblem(assert, await sec.get('/api/v1/dossiers?received=yesterday'), 400, 'received');
+  });
+});
+
 describe('codes under concurrent receipt', () => {
   test('forty dossiers received at once at one desk get forty codes, numbered without a gap', async () => {
     const all = await Promise.all(Array.from({ length: 40 }, () => receive({ procedure_code: '9.000002' })));
@@ -217,14 +246,14 @@ describe('refusal, withdrawal and the worklist', () => {
     assert.equal(d.state, 'withdrawn');
     assertProblem(assert, await act(clerk, d, 'hand_over'), 409, 'action');
     let x = (await act(clerk, w.json, 'hand_over')).json;
-    const list = await officer.get('/api/v1/dossiers');
+    const list = await officer.get('/api/v1/dossiers/worklist');
     assert.equal(list.status, 200, list.text);
     assert.ok(list.json.items.some((i) => i.code === x.code));
     const dues = list.json.items.map((i) => i.due_at);
     assert.deepEqual(dues, [...dues].sort());
     x = (await act(officer, x, 'refuse', { reason: 'Không thuộc thẩm quyền' })).json;
     assert.equal(x.state, 'refused');
-    assert.ok(!(await officer.get('/api/v1/dossiers')).json.items.some((i) => i.code === x.code));
+    assert.ok(!(await officer.get('/api/v1/dossiers/worklist')).json.items.some((i) => i.code === x.code));
   });
 });
 

@@ -367,7 +367,7 @@ export function WorklistPage() {
 
   useEffect(() => {
     let live = true;
-    get('/dossiers', { limit: 500 })
+    get('/dossiers/worklist', { limit: 500 })
       .then((p) => live && setPage(p))
       .catch((e) => live && setErr(e));
     return () => {
