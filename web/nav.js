@@ -10,6 +10,11 @@ export const NAV = [
   { path: '/calendar', label: 'nav.calendar', roles: null },
   { path: '/desk', label: 'nav.desk', roles: ['clerk'] },
   { path: '/worklist', label: 'nav.worklist', roles: ['clerk', 'officer', 'leader'] },
+  {
+    path: '/service',
+    label: 'nav.service',
+    roles: ['clerk', 'officer', 'leader', 'secretariat', 'admin', 'inspector'],
+  },
   { path: '/users', label: 'nav.users', roles: ['admin', 'leader'] },
   { path: '/audit', label: 'nav.audit', roles: ['admin', 'secretariat'] },
 ];

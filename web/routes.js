@@ -14,6 +14,7 @@ import { DashboardPage } from './pages/dashboard.js';
 import { CalendarPage } from './pages/calendar.js';
 import { DeskPage, WorklistPage, DossierPage } from './pages/dossiers.js';
 import { LookupPage } from './pages/lookup.js';
+import { ServicePage, ServiceListPage } from './pages/service.js';
 
 const navRoles = (path) => {
   const entry = NAV.find((e) => e.path === path);
@@ -41,6 +42,8 @@ export const ROUTES = [
   { pattern: '/desk', page: DeskPage, roles: navRoles('/desk') },
   { pattern: '/worklist', page: WorklistPage, roles: navRoles('/worklist') },
   { pattern: '/dossiers/:code', page: DossierPage, roles: DOSSIER_READERS },
+  { pattern: '/service', page: ServicePage, roles: navRoles('/service') },
+  { pattern: '/service/list', page: ServiceListPage, roles: navRoles('/service') },
   { pattern: '/lookup', page: LookupPage, roles: null, public: true },
 ];
 

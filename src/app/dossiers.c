@@ -1270,7 +1270,8 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     q.timeliness = f->timeliness;
     q.field = f->field;
     q.level = f->level;
-    q.overdue_at = f->overdue ? rf_app_now(app) : 0;
+    q.due_mode = f->overdue > 0 ? 1 : f->overdue == 0 ? -1 : 0;
+    q.overdue_at = rf_app_now(app);
     q.after_id = after_id;
     q.limit = limit + 1;
     RF_APP_STORE(app, s, err);

@@ -166,7 +166,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     f.timeliness = rf_query(r, "timeliness");
     f.field = rf_query(r, "field");
     f.level = rf_query(r, "level");
-    f.overdue = (int)overdue;
+    f.overdue = rf_query(r, "overdue") ? (int)overdue : -1;
     f.unit = unit;
     if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, (int)limit, &items, &n, &last, &err) !=
         RF_OK) {

@@ -553,7 +553,8 @@ struct rf_dossier_query {
     const char *states;                 /* "processing,supplement" */
     const char *timeliness;             /* "early,on_time" */
     const char *field, *level;
-    int64_t overdue_at; /* processing with due_at before this */
+    int64_t overdue_at; /* processing with due_at before this (due_mode 1), */
+    int due_mode;       /* or at or after it (-1); 0: either */
     int64_t after_id;
     int limit;
 };

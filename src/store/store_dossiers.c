@@ -462,7 +462,7 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
                      " AND (CAST(? AS TEXT) IS NULL OR d.procedure_id IN (SELECT p.id FROM "
                      "procedures p"
                      "  WHERE p.province_id = d.province_id AND p.level = ?))"
-                     " AND (? = 0 OR (d.state = 'processing' AND d.due_at < ?))"
+                     " AND (? = 0 OR (d.state = 'processing' AND (? > 0) = (d.due_at < ?)))"
                      " AND d.id > ? ORDER BY d.id LIMIT ?",
         PARAMS(P_INT(q->province_id), P_INT(q->root), P_INT(q->province_id), P_INT(q->root),
                P_INT(q->received_from), P_INT(q->received_from), P_INT(q->received_to),
@@ -470,8 +470,8 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
                P_INT(q->result_to), P_INT(q->result_to), P_OPT_TEXT(q->states),
                P_OPT_TEXT(q->states), P_OPT_TEXT(q->timeliness), P_OPT_TEXT(q->timeliness),
                P_OPT_TEXT(q->field), P_OPT_TEXT(q->field), P_OPT_TEXT(q->level),
-               P_OPT_TEXT(q->level), P_INT(q->overdue_at), P_INT(q->overdue_at), P_INT(q->after_id),
-               P_INT(q->limit > 0 ? q->limit : 1000)),
+               P_OPT_TEXT(q->level), P_INT(q->due_mode), P_INT(q->due_mode), P_INT(q->overdue_at),
+               P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : 1000)),
         &r);
     if (rc != RF_OK)
         return rc;

@@ -215,6 +215,8 @@ describe('the dossiers behind a figure', () => {
     assert.equal((await all(`result=${today}..${today}&timeliness=early,on_time`)).length, stats.early + stats.on_time);
     assert.equal((await all('state=refused')).length, stats.refused);
     assert.equal((await all('state=processing&overdue=1')).length, stats.now.overdue);
+    assert.equal((await all('overdue=0')).length, stats.now.within_due);
+    assert.equal((await all('state=processing')).length, stats.now.within_due + stats.now.overdue);
     const land = await all('field=land');
     assert.ok(land.length > 0 && land.every((d) => d.code.startsWith('S20-')));
     // another unit's clerk sees none of the provincial desk's dossiers

@@ -1,0 +1,723 @@
+// The one-stop service center's dashboard (/service?period=P&unit=ID): the figures of
+// GET /api/v1/dossiers/stats for a period (and optionally the desks under one unit), the
+// dossiers in process now, and two Chart.js charts (the timeliness of the dossiers
+// processed, received and processed in each month of the period, one stats call per
+// month). Every figure, table cell and chart bar opens /service/list, the dossiers behind
+// it (GET /api/v1/dossiers with the matching filters, "show more" paging by cursor). Each
+// chart has a text alternative (its numbers in aria-label) and a table with the same
+// numbers as links.
+
+import { html, useState, useEffect, useMemo, useRef, useId, loadChart } from '../lib.js';
+import { useApp } from '../context.js';
+import { get } from '../api.js';
+import { Link, navigate, hrefWith } from '../router.js';
+import { today, formatDate } from '../i18n.js';
+import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText, useAction } from '../components.js';
+import { UnitPicker } from '../pickers.js';
+import { formatCount } from '../taskkit.js';
+import { dossierHref, instantText, whenText, StateBadge } from '../dossierkit.js';
+import { PERIOD_KINDS, periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
+
+// Chart colours: each at least 3:1 against white (WCAG 1.4.11); names are in the legend,
+// the tooltips and the tables, so colour is never the only cue.
+const TIMELINESS = ['early', 'on_time', 'late'];
+const TIMELINESS_COLOURS = { early: '#2e7d32', on_time: '#1d6fd1', late: '#b45309' };
+const RECEIVED_COLOUR = '#0b3d6b';
+const PROCESSED_COLOUR = '#2e7d32';
+const INK = '#1a1a1a';
+const GRID = '#c9d2dc';
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** A rate or a number the API sends with one decimal ("47.2") in the language's notation. */
+function formatTenths(t, text) {
+  const n = Number.parseFloat(text);
+  return new Intl.NumberFormat(t.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    Number.isFinite(n) ? n : 0,
+  );
+}
+const formatShare = (t, text) => t('common.percent', { value: formatTenths(t, text) });
+
+/** The quick choices: this year, last year, the 12 whole months before this one, this month. */
+function quickPeriods() {
+  const d = today();
+  const y = +d.slice(0, 4);
+  const m = +d.slice(5, 7);
+  // the 12 whole months before this one
+  const endY = m === 1 ? y - 1 : y;
+  const endM = m === 1 ? 12 : m - 1;
+  const startY = endM === 12 ? endY : endY - 1;
+  const startM = endM === 12 ? 1 : endM + 1;
+  return [
+    { key: 'this_year', period: `${y}` },
+    { key: 'last_year', period: `${y - 1}` },
+    { key: 'last_12', period: `${startY}-${pad(startM)}-01..${monthEnd(endY, endM)}` },
+    { key: 'this_month', period: `${y}-${pad(m)}` },
+  ];
+}
+
+/** The page's choice read from the URL, with defaults: this year, the caller's scope. */
+function choiceOf(query) {
+  const year = +today().slice(0, 4);
+  const period = query.get('period') || String(year);
+  const fields = parsePeriod(period, year) || parsePeriod(String(year), year);
+  return { fields, period, unit: query.get('unit') || '' };
+}
+
+const serviceHref = (period, unit) => hrefWith('/service', { period, unit });
+
+/** The list of the dossiers behind a figure: its filters, and what it is for the heading. */
+function listHref(figure, filters, stats, unit) {
+  return hrefWith('/service/list', { figure, period: stats.period, unit, ...filters });
+}
+
+// The list filters of each figure of the stats (GET /api/v1/dossiers parameters).
+function figureFilters(name, period) {
+  switch (name) {
+    case 'received':
+      return { received: period };
+    case 'processed':
+      return { result: period };
+    case 'early':
+    case 'on_time':
+    case 'late':
+      return { result: period, timeliness: name };
+    case 'refused':
+    case 'withdrawn':
+    case 'stopped':
+      return { state: name, received: period };
+    case 'within_due':
+      return { state: 'processing', overdue: '0' };
+    case 'overdue':
+      return { state: 'processing', overdue: '1' };
+    case 'waiting':
+      return { state: 'supplement' };
+    default:
+      return { received: period };
+  }
+}
+
+// ---- the period and unit picker ----
+
+function Picker({ choice, unit, err }) {
+  const { t } = useApp();
+  const [f, setF] = useState(choice.fields);
+  const [u, setU] = useState(unit);
+  const id = useId();
+
+  useEffect(() => setF(choice.fields), [choice.period]);
+  useEffect(() => setU(unit), [unit]);
+
+  const setField = (k) => (v) => setF((x) => ({ ...x, [k]: k === 'from' || k === 'to' || k === 'kind' ? v : Number(v) }));
+  const submit = (ev) => {
+    ev.preventDefault();
+    navigate(serviceHref(periodText(f), u ? u.id : ''));
+  };
+  const periodError = errorsFor(t, err, 'period');
+  const months = Array.from({ length: 12 }, (_, i) => ({
+    value: String(i + 1),
+    label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
+  }));
+
+  return html`<form class="panel period-picker" aria-labelledby=${`${id}-h`} onSubmit=${submit} novalidate>
+    <h2 id=${`${id}-h`}>${t('service.choose')}</h2>
+    <nav class="quick-periods" aria-label=${t('service.quick')}>
+      <span class="quick-label" aria-hidden="true">${t('service.quick')}:</span>
+      <ul>
+        ${quickPeriods().map((q) => {
+          const b = periodBounds(parsePeriod(q.period, 2000));
+          return html`<li key=${q.key}>
+            <${Link}
+              href=${serviceHref(q.period, choice.unit)}
+              aria-current=${q.period === choice.period ? 'true' : undefined}
+              >${t(`service.quick.${q.key}`, { from: formatDate(t, b.from), to: formatDate(t, b.to) })}<//
+            >
+          </li>`;
+        })}
+      </ul>
+    </nav>
+    <div class="filter-grid">
+      <${SelectField}
+        label=${t('dashboard.period_kind')}
+        name="kind"
+        value=${f.kind}
+        onInput=${setField('kind')}
+        options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
+      />
+      ${f.kind !== 'range' &&
+      html`<${Field}
+        label=${t('dashboard.year')}
+        name="year"
+        type="number"
+        min="2000"
+        max="2100"
+        step="1"
+        inputmode="numeric"
+        value=${String(f.year)}
+        onInput=${setField('year')}
+        error=${periodError}
+      />`}
+      ${f.kind === 'quarter' &&
+      html`<${SelectField}
+        label=${t('dashboard.quarter')}
+        name="quarter"
+        value=${String(f.quarter)}
+        onInput=${setField('quarter')}
+        options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
+      />`}
+      ${f.kind === 'half' &&
+      html`<${SelectField}
+        label=${t('dashboard.half')}
+        name="half"
+        value=${String(f.half)}
+        onInput=${setField('half')}
+        options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
+      />`}
+      ${f.kind === 'month' &&
+      html`<${SelectField}
+        label=${t('dashboard.month')}
+        name="month"
+        value=${String(f.month)}
+        onInput=${setField('month')}
+        options=${months}
+      />`}
+      ${f.kind === 'range' &&
+      html`<${Field}
+          label=${t('dashboard.from')}
+          name="from"
+          type="date"
+          value=${f.from}
+          onInput=${setField('from')}
+          error=${periodError}
+        />
+        <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}
+    </div>
+    <${UnitPicker}
+      label=${t('service.unit')}
+      value=${u}
+      onChange=${setU}
+      onClear=${() => setU(null)}
+      error=${errorsFor(t, err, 'unit')}
+    />
+    <div class="actions">
+      <button type="submit" class="primary">${t('service.show')}</button>
+    </div>
+  </form>`;
+}
+
+// ---- figures ----
+
+function Figure({ name, value, label, note, href }) {
+  return html`<li class="figure" data-figure=${name}>
+    ${href
+      ? html`<${Link} href=${href}>
+          <span class="figure-value">${value}</span>
+          <span class="figure-label">${label}</span>
+          ${note && html`<span class="figure-note">${note}</span>`}
+        <//>`
+      : html`<div class="figure-static">
+          <span class="figure-value">${value}</span>
+          <span class="figure-label">${label}</span>
+          ${note && html`<span class="figure-note">${note}</span>`}
+        </div>`}
+  </li>`;
+}
+
+function Figures({ stats, unit, unitName }) {
+  const { t } = useApp();
+  const p = stats.period;
+  const href = (name) => listHref(name, figureFilters(name, p), stats, unit);
+  const count = (name) => formatCount(t, stats[name]);
+  return html`<section aria-labelledby="sc-figures-h">
+    <h2 id="sc-figures-h">
+      ${t('service.figures_title', { period: p, from: formatDate(t, stats.from), to: formatDate(t, stats.to) })}
+    </h2>
+    <p class="scope-line">${t('service.unit_line', { unit: unitName || t('service.unit_all') })}</p>
+    <ul class="figures">
+      <${Figure}
+        name="received"
+        value=${count('received')}
+        label=${t('service.fig.received')}
+        note=${t('service.fig.online_note', {
+          n: formatCount(t, stats.received_online),
+          share: formatShare(t, stats.online_share),
+        })}
+        href=${href('received')}
+      />
+      <${Figure}
+        name="processed"
+        value=${count('processed')}
+        label=${t('service.fig.processed')}
+        note=${t('service.fig.processed_note', { early: count('early'), on_time: count('on_time'), late: count('late') })}
+        href=${href('processed')}
+      />
+      <${Figure}
+        name="average_working_days"
+        value=${formatTenths(t, stats.average_working_days)}
+        label=${t('service.fig.avg_days')}
+        note=${t('service.fig.avg_days_note')}
+        href=${href('processed')}
+      />
+    </ul>
+    <ul class="figures small">
+      ${TIMELINESS.map(
+        (k) => html`<${Figure}
+          key=${k}
+          name=${k}
+          value=${count(k)}
+          label=${t(`service.fig.${k}`)}
+          note=${t('service.fig.rate_note', { rate: formatShare(t, stats[`${k}_rate`]) })}
+          href=${href(k)}
+        />`,
+      )}
+      <${Figure}
+        name="supplement"
+        value=${count('supplement')}
+        label=${t('service.fig.supplement')}
+        note=${t('service.fig.no_list')}
+      />
+      <${Figure}
+        name="apology"
+        value=${count('apology')}
+        label=${t('service.fig.apology')}
+        note=${t('service.fig.no_list')}
+      />
+      ${['refused', 'withdrawn', 'stopped'].map(
+        (k) => html`<${Figure} key=${k} name=${k} value=${count(k)} label=${t(`service.fig.${k}`)} href=${href(k)} />`,
+      )}
+    </ul>
+    <h2 id="sc-now-h">${t('service.now_title')}</h2>
+    <p class="scope-line">${t('service.now_hint')}</p>
+    <ul class="figures small" aria-labelledby="sc-now-h">
+      <${Figure}
+        name="within_due"
+        value=${formatCount(t, stats.now.within_due)}
+        label=${t('service.fig.within_due')}
+        href=${href('within_due')}
+      />
+      <${Figure}
+        name="overdue"
+        value=${formatCount(t, stats.now.overdue)}
+        label=${t('service.fig.overdue')}
+        href=${href('overdue')}
+      />
+      <${Figure}
+        name="waiting"
+        value=${formatCount(t, stats.now.waiting_for_papers)}
+        label=${t('service.fig.waiting')}
+        href=${href('waiting')}
+      />
+    </ul>
+  </section>`;
+}
+
+// ---- charts ----
+
+/** A Chart.js chart on a canvas with its text alternative; 'onPick(dataset, index)' on click. */
+function ChartCanvas({ config, label, onPick }) {
+  const { t } = useApp();
+  const canvas = useRef(null);
+  const pick = useRef(onPick);
+  const [failed, setFailed] = useState(null);
+  pick.current = onPick;
+
+  useEffect(() => {
+    let chart = null;
+    let live = true;
+    loadChart()
+      .then((Chart) => {
+        if (!live || !canvas.current) return;
+        chart = new Chart(canvas.current, {
+          ...config,
+          options: {
+            ...config.options,
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            onClick: (ev, elements) => {
+              if (elements.length) pick.current(elements[0].datasetIndex, elements[0].index);
+            },
+            onHover: (ev, elements) => {
+              // CSSOM, not a style attribute: the CSP allows it
+              ev.native.target.style.cursor = elements.length ? 'pointer' : 'default';
+            },
+          },
+        });
+      })
+      .catch((e) => live && setFailed(e));
+    return () => {
+      live = false;
+      if (chart) chart.destroy();
+    };
+  }, [config]);
+
+  return html`<div class="chart-box">
+    <canvas ref=${canvas} role="img" aria-label=${label}></canvas>
+    ${failed && html`<p class="alert alert-error" role="alert">${t('dashboard.chart_failed')}</p>`}
+  </div>`;
+}
+
+const axis = (extra) => ({ grid: { color: GRID }, ticks: { color: INK }, ...extra });
+const commonOptions = (t) => ({
+  color: INK,
+  locale: t.locale,
+  plugins: { legend: { position: 'bottom', labels: { color: INK } } },
+});
+
+function TableBox({ summary, children }) {
+  return html`<details class="chart-table">
+    <summary>${summary}</summary>
+    <div class="table-wrap">${children}</div>
+  </details>`;
+}
+
+function CountLink({ n, href }) {
+  const { t } = useApp();
+  return html`<${Link} href=${href}>${formatCount(t, n)}<//>`;
+}
+
+function TimelinessChart({ stats, unit }) {
+  const { t } = useApp();
+  const href = (k) => listHref(k, figureFilters(k, stats.period), stats, unit);
+  const config = useMemo(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: TIMELINESS.map((k) => t(`service.fig.${k}`)),
+        datasets: [
+          {
+            label: t('service.chart.count'),
+            data: TIMELINESS.map((k) => stats[k]),
+            backgroundColor: TIMELINESS.map((k) => TIMELINESS_COLOURS[k]),
+          },
+        ],
+      },
+      options: {
+        ...commonOptions(t),
+        plugins: { legend: { display: false } },
+        scales: { x: axis(), y: axis({ beginAtZero: true, ticks: { color: INK, precision: 0 } }) },
+      },
+    }),
+    [stats, t],
+  );
+  const vars = {};
+  for (const k of TIMELINESS) {
+    vars[k] = formatCount(t, stats[k]);
+    vars[`${k}_rate`] = formatShare(t, stats[`${k}_rate`]);
+  }
+  return html`<section class="panel chart-panel" aria-labelledby="sc-timeliness-h">
+    <h2 id="sc-timeliness-h">${t('service.chart.timeliness')}</h2>
+    ${stats.processed === 0
+      ? html`<p>${t('service.chart.none')}</p>`
+      : html`<${ChartCanvas}
+            config=${config}
+            label=${t('service.chart.timeliness_alt', vars)}
+            onPick=${(ds, i) => navigate(href(TIMELINESS[i]))}
+          />
+          <${TableBox} summary=${t('chart.table')}>
+            <table class="figures-table">
+              <caption class="sr-only">${t('service.chart.timeliness')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('service.list.timeliness')}</th>
+                  <th scope="col" class="num">${t('service.chart.count')}</th>
+                  <th scope="col" class="num">${t('service.chart.rate')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${TIMELINESS.map(
+                  (k) => html`<tr key=${k}>
+                    <th scope="row">${t(`service.fig.${k}`)}</th>
+                    <td class="num"><${CountLink} n=${stats[k]} href=${href(k)} /></td>
+                    <td class="num">${formatShare(t, stats[`${k}_rate`])}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          <//>`}
+  </section>`;
+}
+
+/**
+ * The months of [from, to] that have begun by today, the last 12 at most: each as the
+ * period to ask for (YYYY-MM when whole, else the part of it inside the range).
+ */
+function monthsOf(from, to) {
+  const now = today();
+  const out = [];
+  let y = +from.slice(0, 4);
+  let m = +from.slice(5, 7);
+  for (;;) {
+    const start = `${y}-${pad(m)}-01`;
+    const end = monthEnd(y, m);
+    if (start > to || start > now) break;
+    const a = from > start ? from : start;
+    const b = to < end ? to : end;
+    out.push({ month: `${y}-${pad(m)}`, period: a === start && b === end ? `${y}-${pad(m)}` : `${a}..${b}` });
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out.slice(-12);
+}
+
+function Trend({ stats, unit }) {
+  const { t } = useApp();
+  const [points, setPoints] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setPoints(null);
+    setErr(null);
+    Promise.all(
+      monthsOf(stats.from, stats.to).map((mo) =>
+        get('/dossiers/stats', { period: mo.period, unit }).then((s) => ({ ...mo, received: s.received, processed: s.processed })),
+      ),
+    )
+      .then((p) => live && setPoints(p))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [stats, unit]);
+
+  const monthName = (mo) =>
+    new Intl.DateTimeFormat(t.locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(+mo.slice(0, 4), +mo.slice(5, 7) - 1, 1)),
+    );
+  const hrefOf = (p, name) =>
+    hrefWith('/service/list', { figure: name, period: p.period, unit, ...figureFilters(name, p.period) });
+
+  const config = useMemo(() => {
+    if (!points) return null;
+    return {
+      type: 'bar',
+      data: {
+        labels: points.map((p) => monthName(p.month)),
+        datasets: [
+          { label: t('service.fig.received'), data: points.map((p) => p.received), backgroundColor: RECEIVED_COLOUR },
+          { label: t('service.fig.processed'), data: points.map((p) => p.processed), backgroundColor: PROCESSED_COLOUR },
+        ],
+      },
+      options: {
+        ...commonOptions(t),
+        scales: { x: axis(), y: axis({ beginAtZero: true, ticks: { color: INK, precision: 0 } }) },
+      },
+    };
+  }, [points, t]);
+
+  return html`<section class="panel chart-panel" aria-labelledby="sc-trend-h">
+    <h2 id="sc-trend-h">${t('service.chart.trend')}</h2>
+    <p class="hint">${t('service.chart.trend_hint')}</p>
+    <${ErrorBox} err=${err} />
+    ${!points && !err && html`<${Loading} />`}
+    ${points &&
+    (points.length === 0
+      ? html`<p>${t('service.chart.trend_none')}</p>`
+      : html`<${ChartCanvas}
+            config=${config}
+            label=${t('service.chart.trend_alt', {
+              rows: points
+                .map((p) =>
+                  t('service.chart.trend_row', {
+                    month: monthName(p.month),
+                    received: formatCount(t, p.received),
+                    processed: formatCount(t, p.processed),
+                  }),
+                )
+                .join('; '),
+            })}
+            onPick=${(ds, i) => navigate(hrefOf(points[i], ds === 0 ? 'received' : 'processed'))}
+          />
+          <${TableBox} summary=${t('chart.table')}>
+            <table class="figures-table trend-table">
+              <caption class="sr-only">${t('service.chart.trend')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('service.chart.month')}</th>
+                  <th scope="col" class="num">${t('service.fig.received')}</th>
+                  <th scope="col" class="num">${t('service.fig.processed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${points.map(
+                  (p) => html`<tr key=${p.month} data-month=${p.month}>
+                    <th scope="row" class="nowrap">${monthName(p.month)}</th>
+                    <td class="num"><${CountLink} n=${p.received} href=${hrefOf(p, 'received')} /></td>
+                    <td class="num"><${CountLink} n=${p.processed} href=${hrefOf(p, 'processed')} /></td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          <//>`)}
+  </section>`;
+}
+
+/** The unit {id, code, name} of the URL's 'unit' (null when none or unreadable). */
+function useUnit(id) {
+  const [unit, setUnit] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setUnit(null);
+    if (id) {
+      get(`/units/${encodeURIComponent(id)}`)
+        .then((u) => live && setUnit(u))
+        .catch(() => live && setUnit({ id: +id, code: '', name: `#${id}` }));
+    }
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return unit;
+}
+
+export function ServicePage({ query }) {
+  const { t } = useApp();
+  const qs = query.toString();
+  const choice = useMemo(() => choiceOf(query), [qs]);
+  const unit = useUnit(choice.unit);
+  const [stats, setStats] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    setStats(null);
+    get('/dossiers/stats', { period: choice.period, unit: choice.unit })
+      .then((s) => live && setStats(s))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [choice]);
+
+  return html`<div>
+    <${PageTitle} title=${t('service.title')}>${t('service.title')}<//>
+    <p class="lead">${t('service.intro')}</p>
+    <${Picker} choice=${choice} unit=${unit} err=${err} />
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    ${!stats && !err && html`<${Loading} />`}
+    ${stats &&
+    html`<div class="dashboard service-dashboard" data-period=${stats.period}>
+      <${Figures} stats=${stats} unit=${choice.unit} unitName=${unit && unit.name} />
+      <div class="columns">
+        <${TimelinessChart} stats=${stats} unit=${choice.unit} />
+        <${Trend} stats=${stats} unit=${choice.unit} />
+      </div>
+    </div>`}
+  </div>`;
+}
+
+// ---- the dossiers behind a figure ----
+
+const LIST_FILTERS = ['received', 'result', 'state', 'timeliness', 'field', 'level', 'overdue', 'unit'];
+const LIST_FIGURES = [
+  'received',
+  'processed',
+  'early',
+  'on_time',
+  'late',
+  'refused',
+  'withdrawn',
+  'stopped',
+  'within_due',
+  'overdue',
+  'waiting',
+];
+const PAGE = 50;
+
+/** Whether a dossier in process is past its due time now. */
+const isOverdue = (x) => x.state === 'processing' && !!x.due_at && Date.parse(x.due_at) < Date.now();
+
+export function ServiceListPage({ query }) {
+  const { t } = useApp();
+  const qs = query.toString();
+  const filters = useMemo(() => {
+    const f = {};
+    for (const k of LIST_FILTERS) if (query.get(k)) f[k] = query.get(k);
+    return f;
+  }, [qs]);
+  const figure = LIST_FIGURES.includes(query.get('figure')) ? query.get('figure') : 'other';
+  const period = query.get('period') || filters.received || filters.result || '';
+  const unit = useUnit(filters.unit);
+  const [items, setItems] = useState(null);
+  const [next, setNext] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setItems(null);
+    setNext(null);
+    setErr(null);
+    get('/dossiers', { ...filters, limit: PAGE })
+      .then((p) => {
+        if (!live) return;
+        setItems(p.items || []);
+        setNext(p.next || null);
+      })
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [filters]);
+
+  const more = useAction(async () => {
+    const p = await get('/dossiers', { ...filters, limit: PAGE, cursor: next });
+    setItems((xs) => [...xs, ...(p.items || [])]);
+    setNext(p.next || null);
+  });
+
+  const title = t(`service.list.heading.${figure}`, { period });
+  const byReceived = ['refused', 'withdrawn', 'stopped'].includes(figure);
+  return html`<div>
+    <p class="no-print"><${Link} href=${serviceHref(query.get('period') || '', filters.unit)}>${t('service.list.back')}<//></p>
+    <${PageTitle} title=${title}>${title}<//>
+    ${filters.unit && html`<p class="scope-line">${t('service.unit_line', { unit: (unit && unit.name) || `#${filters.unit}` })}</p>`}
+    ${byReceived && html`<p class="hint">${t('service.list.by_received')}</p>`}
+    <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
+      ? html`<p role="status">${t('service.list.none')}</p>`
+      : html`<p class="result-count" role="status">
+            ${next ? t('service.list.count_more', { n: items.length }) : t('service.list.count', { n: items.length })}
+          </p>
+          <div class="table-wrap">
+            <table class="service-list">
+              <caption class="sr-only">${title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t('dossier.code')}</th>
+                  <th scope="col">${t('dossier.state_label')}</th>
+                  <th scope="col">${t('dossier.received')}</th>
+                  <th scope="col">${t('dossier.due')}</th>
+                  <th scope="col">${t('service.list.timeliness')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${items.map(
+                  (x) => html`<tr key=${x.code} data-code=${x.code} data-timeliness=${x.timeliness || ''}>
+                    <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
+                    <td><${StateBadge} state=${x.state} overdue=${isOverdue(x)} /></td>
+                    <td>${instantText(t, x.received_at)}</td>
+                    <td>${whenText(t, x.due_local)}</td>
+                    <td>
+                      ${x.timeliness
+                        ? html`<span class=${`timeliness timeliness-${x.timeliness}`}>${t(`service.fig.${x.timeliness}`)}</span>`
+                        : t('service.list.no_result')}
+                    </td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+          <${ErrorBox} err=${more.err} />
+          ${next &&
+          html`<div class="pager">
+            <button type="button" onClick=${() => more.run()} disabled=${more.busy}>${t('common.more')}</button>
+          </div>`}`)}
+  </div>`;
+}
