@@ -476,7 +476,7 @@ struct rf_dossier_filter {
     const char *state;    /* "processing,supplement" */
     const char *timeliness;
     const char *field, *level;
-    int overdue;  /* processing past the due time, now */
+    int overdue;  /* 1: processing past the due time now; 0: within it; -1: either */
     int64_t unit; /* desks under this unit; 0: the actor's scope */
 };
 /*
