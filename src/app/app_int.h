@@ -101,6 +101,15 @@ int rf_app_body_index(const char *name);
 int rf_app_parse_names(const char *list, int (*lookup)(const char *), const char *field,
                        unsigned *out, struct rf_error *err);
 
+/* A dossier's pauses in local minutes, as rf_worktime_due() takes them (dossiers.c). */
+#define RF_APP_MAX_PAUSES 64
+struct rf_app_pauses {
+    struct rf_pause p[RF_APP_MAX_PAUSES];
+    int n;
+};
+/* An rf_pause_fn keeping each pause in a struct rf_app_pauses; an open one ends where it starts. */
+int rf_app_keep_pause(void *ctx, int64_t from, int64_t to);
+
 /* Map a store failure to an error the caller can show. */
 int rf_app_store_error(int rc, struct rf_error *err);
 

@@ -473,33 +473,16 @@ struct affected {
     int count;
 };
 
-struct local_pauses {
-    struct rf_pause p[64];
-    int n;
-};
-
-static int keep_local_pause(void *ctx, int64_t from, int64_t to)
-{
-    struct local_pauses *ps = ctx;
-
-    if (ps->n < 64) {
-        ps->p[ps->n].from = rf_worktime_local(from);
-        ps->p[ps->n].to = rf_worktime_local(to ? to : from);
-        ps->n++;
-    }
-    return 0;
-}
-
 static int check_due(void *ctx, const struct rf_dossier_due *d)
 {
     struct affected *a = ctx;
     struct rf_allowance allow = {d->days, d->minutes};
-    struct local_pauses ps;
+    struct rf_app_pauses ps;
     int64_t due;
     char was[17], now[17];
 
     ps.n = 0;
-    if (d->pauses && rf_store_dossier_pauses(a->s, d->id, keep_local_pause, &ps) != RF_OK)
+    if (d->pauses && rf_store_dossier_pauses(a->s, d->id, rf_app_keep_pause, &ps) != RF_OK)
         return RF_ESTORE;
     if (rf_worktime_due(a->w, rf_worktime_local(d->received_at), &allow, -1, ps.p, ps.n, &due) !=
             RF_OK ||

@@ -270,24 +270,33 @@ static void procedure_json(const struct rf_procedure *p, int with_steps, struct 
     rf_buf_addc(out, '}');
 }
 
+/* A page of a list being written: the store is asked for one row past it. */
 struct page {
     struct rf_buf *items;
     int n, limit, more;
     int64_t last;
 };
 
-static int add_procedure(void *ctx, const struct rf_procedure *p)
+/* Room for the item 'id': 1 (stop) when the page is full, else 0 after the separator. */
+static int page_next(struct page *pg, int64_t id)
 {
-    struct page *pg = ctx;
-
     if (pg->n == pg->limit) {
-        pg->more = 1;
+        pg->more = 1; /* a row past the page: there is a next one */
         return 1;
     }
     if (pg->n++)
         rf_buf_addc(pg->items, ',');
+    pg->last = id;
+    return 0;
+}
+
+static int add_procedure(void *ctx, const struct rf_procedure *p)
+{
+    struct page *pg = ctx;
+
+    if (page_next(pg, p->id))
+        return 1;
     procedure_json(p, 0, pg->items);
-    pg->last = p->id;
     return 0;
 }
 
@@ -745,16 +754,11 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
 
 /* ---- moves ---- */
 
-struct pauses {
-    struct rf_pause p[64];
-    int n;
-};
-
-static int keep_pause(void *ctx, int64_t from, int64_t to)
+int rf_app_keep_pause(void *ctx, int64_t from, int64_t to)
 {
-    struct pauses *ps = ctx;
+    struct rf_app_pauses *ps = ctx;
 
-    if (ps->n < 64) {
+    if (ps->n < RF_APP_MAX_PAUSES) {
         ps->p[ps->n].from = rf_worktime_local(from);
         ps->p[ps->n].to = to ? rf_worktime_local(to) : rf_worktime_local(from);
         ps->n++;
@@ -792,7 +796,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     struct rf_dossier_move m;
     struct rf_dossier_event e;
     const struct rf_worktime *w = NULL;
-    struct pauses *ps = NULL;
+    struct rf_app_pauses *ps = NULL;
     int64_t now = rf_app_now(job->app);
     char day[RF_DATE_LEN], body[200];
     int rc;
@@ -835,7 +839,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     if (!w)
         return err && err->n ? err->code : RF_ESTORE;
     ps = rf_xcalloc(1, sizeof(*ps));
-    rc = rf_store_dossier_pauses(s, d->id, keep_pause, ps);
+    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, ps);
     if (rc == RF_OK && job->action == RF_DA_APOLOGISE) {
         int in_time = 0;
         if (rf_dossier_apology_in_time(w, rf_worktime_local(now), rf_worktime_local(d->due_at),
@@ -1164,22 +1168,12 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
-struct listing {
-    struct rf_buf *items;
-    int n, limit, more;
-    int64_t last;
-};
-
 static int add_listed(void *ctx, const struct rf_dossier *d)
 {
-    struct listing *l = ctx;
+    struct page *l = ctx;
 
-    if (l->n == l->limit) {
-        l->more = 1; /* a row past the page: there is a next one */
+    if (page_next(l, d->id))
         return 1;
-    }
-    if (l->n++)
-        rf_buf_addc(l->items, ',');
     rf_buf_adds(l->items, "{\"code\":");
     rf_buf_add_json_str(l->items, d->code);
     rf_buf_adds(l->items, ",\"state\":");
@@ -1198,7 +1192,6 @@ static int add_listed(void *ctx, const struct rf_dossier *d)
     else
         rf_buf_adds(l->items, "null");
     rf_buf_addc(l->items, '}');
-    l->last = d->id;
     return 0;
 }
 
@@ -1241,7 +1234,7 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
                                              "returned",   "refused",    "withdrawn", "stopped"};
     static const char *const timeliness_list[] = {"early", "on_time", "late"};
     struct rf_dossier_query q;
-    struct listing l = {items, 0, limit, 0, 0};
+    struct page l = {items, 0, limit, 0, 0};
     struct rf_store *s;
     char today[RF_DATE_LEN];
     int rc;

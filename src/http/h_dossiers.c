@@ -13,30 +13,19 @@
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-/* Answer 200 {"items":[...],"next":...} from 'items' of 'n' with the cursor 'last' (0: none). */
-static enum MHD_Result reply_items(struct rf_req *r, struct rf_buf *items, int64_t last)
+/* A page the app wrote into o->items, with the id past which the next one starts (0: none). */
+static enum MHD_Result reply_page(struct rf_req *r, struct rf_page *o, int n, int64_t last)
 {
-    struct rf_buf b = RF_BUF_INIT;
-
-    rf_buf_adds(&b, "{\"items\":[");
-    rf_buf_add(&b, rf_buf_str(items), items->len);
-    rf_buf_adds(&b, "],\"next\":");
-    if (last) {
-        rf_buf_addc(&b, '"');
-        rf_buf_addi(&b, last);
-        rf_buf_addc(&b, '"');
-    } else {
-        rf_buf_adds(&b, "null");
-    }
-    rf_buf_addc(&b, '}');
-    rf_buf_cleanup(items);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    o->n = n;
+    o->more = last != 0;
+    o->last_key = last;
+    return rf_reply_page(r, o);
 }
 
 enum MHD_Result rf_h_procedures_list(struct rf_req *r)
 {
     struct rf_error err;
-    struct rf_buf items = RF_BUF_INIT;
+    struct rf_page o;
     int64_t limit, cursor, last = 0;
     int n = 0;
 
@@ -45,13 +34,14 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r)
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
+    memset(&o, 0, sizeof(o));
     if (rf_app_procedures_json(r->app, &r->actor, rf_query(r, "date"), rf_query(r, "q"),
                                rf_query(r, "field"), rf_query(r, "level"), cursor, (int)limit,
-                               &items, &n, &last, &err) != RF_OK) {
-        rf_buf_cleanup(&items);
+                               &o.items, &n, &last, &err) != RF_OK) {
+        rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_items(r, &items, last);
+    return reply_page(r, &o, n, last);
 }
 
 enum MHD_Result rf_h_procedure_get(struct rf_req *r)
@@ -148,7 +138,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
 {
     struct rf_dossier_filter f;
     struct rf_error err;
-    struct rf_buf items = RF_BUF_INIT;
+    struct rf_page o;
     int64_t limit, cursor, unit, overdue, last = 0;
     int n = 0;
 
@@ -168,29 +158,32 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     f.level = rf_query(r, "level");
     f.overdue = rf_query(r, "overdue") ? (int)overdue : -1;
     f.unit = unit;
-    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, (int)limit, &items, &n, &last, &err) !=
-        RF_OK) {
-        rf_buf_cleanup(&items);
+    memset(&o, 0, sizeof(o));
+    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, (int)limit, &o.items, &n, &last,
+                             &err) != RF_OK) {
+        rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_items(r, &items, last);
+    return reply_page(r, &o, n, last);
 }
 
 enum MHD_Result rf_h_worklist(struct rf_req *r)
 {
     struct rf_error err;
-    struct rf_buf items = RF_BUF_INIT;
+    struct rf_page o;
     int64_t limit, last = 0;
     int n = 0;
 
     rf_error_init(&err);
     if (rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
-    if (rf_app_worklist_json(r->app, &r->actor, 0, (int)limit, &items, &n, &last, &err) != RF_OK) {
-        rf_buf_cleanup(&items);
+    memset(&o, 0, sizeof(o));
+    if (rf_app_worklist_json(r->app, &r->actor, 0, (int)limit, &o.items, &n, &last, &err) !=
+        RF_OK) {
+        rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_items(r, &items, last);
+    return reply_page(r, &o, n, last);
 }
 
 enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
