@@ -6,8 +6,9 @@
 // behind it; each chart has a text alternative (its numbers in aria-label) and a table
 // with the same numbers and links for keyboard and screen-reader users.
 
-import { html, useState, useEffect, useMemo, useRef, useId, loadChart } from '../lib.js';
+import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
+import { ChartCanvas, CountLink, TableBox, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
@@ -35,8 +36,6 @@ const STATUS_COLOURS = {
 };
 const RATE_COLOUR = '#0b3d6b';
 const DUE_RATE_COLOUR = '#b45309';
-const INK = '#1a1a1a';
-const GRID = '#c9d2dc';
 
 function thisYear() {
   return +today().slice(0, 4);
@@ -275,80 +274,6 @@ function Headline({ stats, scope }) {
 
 // ---- charts ----
 
-/**
- * A Chart.js chart on a canvas. 'config' is the Chart.js configuration (rebuilt only when
- * its inputs change); 'label' the canvas's text alternative; 'onPick(datasetIndex, index)'
- * runs when a bar or point is clicked. Chart.js is loaded on first use (lib.js).
- */
-function ChartCanvas({ config, label, onPick, size }) {
-  const { t } = useApp();
-  const canvas = useRef(null);
-  const pick = useRef(onPick);
-  const [failed, setFailed] = useState(null);
-  pick.current = onPick;
-
-  useEffect(() => {
-    let chart = null;
-    let live = true;
-    loadChart()
-      .then((Chart) => {
-        if (!live || !canvas.current) return;
-        chart = new Chart(canvas.current, {
-          ...config,
-          options: {
-            ...config.options,
-            animation: false,
-            responsive: true,
-            maintainAspectRatio: false,
-            onClick: (ev, elements) => {
-              if (elements.length) pick.current(elements[0].datasetIndex, elements[0].index);
-            },
-            onHover: (ev, elements) => {
-              // CSSOM, not a style attribute: the CSP allows it
-              ev.native.target.style.cursor = elements.length ? 'pointer' : 'default';
-            },
-          },
-        });
-      })
-      .catch((e) => live && setFailed(e));
-    return () => {
-      live = false;
-      if (chart) chart.destroy();
-    };
-  }, [config]);
-
-  return html`<div class=${`chart-box ${size || ''}`}>
-    <canvas ref=${canvas} role="img" aria-label=${label}></canvas>
-    ${failed && html`<p class="alert alert-error" role="alert">${t('dashboard.chart_failed')}</p>`}
-  </div>`;
-}
-
-function commonOptions(t) {
-  return {
-    color: INK,
-    plugins: {
-      legend: { position: 'bottom', labels: { color: INK } },
-    },
-    locale: t.locale,
-  };
-}
-
-function axis(extra) {
-  return { grid: { color: GRID }, ticks: { color: INK }, ...extra };
-}
-
-/** A linked count in a table cell. */
-function CountLink({ n, href }) {
-  const { t } = useApp();
-  return html`<${Link} href=${href}>${formatCount(t, n)}<//>`;
-}
-
-function TableBox({ summary, children }) {
-  return html`<details class="chart-table">
-    <summary>${summary}</summary>
-    <div class="table-wrap">${children}</div>
-  </details>`;
-}
 
 function StatusByBody({ stats, scope }) {
   const { t } = useApp();

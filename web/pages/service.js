@@ -7,8 +7,9 @@
 // chart has a text alternative (its numbers in aria-label) and a table with the same
 // numbers as links.
 
-import { html, useState, useEffect, useMemo, useRef, useId, loadChart } from '../lib.js';
+import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
+import { ChartCanvas, CountLink, TableBox, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
@@ -24,8 +25,6 @@ const TIMELINESS = ['early', 'on_time', 'late'];
 const TIMELINESS_COLOURS = { early: '#2e7d32', on_time: '#1d6fd1', late: '#b45309' };
 const RECEIVED_COLOUR = '#0b3d6b';
 const PROCESSED_COLOUR = '#2e7d32';
-const INK = '#1a1a1a';
-const GRID = '#c9d2dc';
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -313,68 +312,6 @@ function Figures({ stats, unit, unitName }) {
 
 // ---- charts ----
 
-/** A Chart.js chart on a canvas with its text alternative; 'onPick(dataset, index)' on click. */
-function ChartCanvas({ config, label, onPick }) {
-  const { t } = useApp();
-  const canvas = useRef(null);
-  const pick = useRef(onPick);
-  const [failed, setFailed] = useState(null);
-  pick.current = onPick;
-
-  useEffect(() => {
-    let chart = null;
-    let live = true;
-    loadChart()
-      .then((Chart) => {
-        if (!live || !canvas.current) return;
-        chart = new Chart(canvas.current, {
-          ...config,
-          options: {
-            ...config.options,
-            animation: false,
-            responsive: true,
-            maintainAspectRatio: false,
-            onClick: (ev, elements) => {
-              if (elements.length) pick.current(elements[0].datasetIndex, elements[0].index);
-            },
-            onHover: (ev, elements) => {
-              // CSSOM, not a style attribute: the CSP allows it
-              ev.native.target.style.cursor = elements.length ? 'pointer' : 'default';
-            },
-          },
-        });
-      })
-      .catch((e) => live && setFailed(e));
-    return () => {
-      live = false;
-      if (chart) chart.destroy();
-    };
-  }, [config]);
-
-  return html`<div class="chart-box">
-    <canvas ref=${canvas} role="img" aria-label=${label}></canvas>
-    ${failed && html`<p class="alert alert-error" role="alert">${t('dashboard.chart_failed')}</p>`}
-  </div>`;
-}
-
-const axis = (extra) => ({ grid: { color: GRID }, ticks: { color: INK }, ...extra });
-const commonOptions = (t) => ({
-  color: INK,
-  locale: t.locale,
-  plugins: { legend: { position: 'bottom', labels: { color: INK } } },
-});
-
-function TableBox({ summary, children }) {
-  return html`<details class="chart-table">
-    <summary>${summary}</summary>
-    <div class="table-wrap">${children}</div>
-  </details>`;
-}
-
-function CountLink({ n, href }) {
-  const { t } = useApp();
-  return html`<${Link} href=${href}>${formatCount(t, n)}<//>`;
-}
 
 function TimelinessChart({ stats, unit }) {
   const { t } = useApp();
