@@ -438,12 +438,16 @@ struct rf_dossier_input {
     const char *procedure_code;
     const char *applicant_name, *applicant_phone, *applicant_address;
     const char *channel; /* desk (default), online, post */
+    const char *outcome; /* receive (default), guide (Form 02), refuse (Form 03) */
+    const char *reason;  /* what to add or complete (guide), why (refuse) */
 };
 /*
- * Receive a complete dossier at the actor's desk now: the version of the
- * procedure in force today, the due time on the working calendar, the code
- * and the slip's lookup secret. 'out' gets the dossier with "secret" (shown
- * once, for the slip's QR code).
+ * Take a dossier in at the actor's desk now. Received (complete): the version
+ * of the procedure in force today, the due time on the working calendar, the
+ * code and the slip's lookup secret; 'out' gets the dossier with "secret"
+ * (shown once, for the slip's QR code). Guided (incomplete: returned for
+ * completion) or refused: recorded with its code and reason for the desk's
+ * log book, never received, no clock and no secret.
  */
 int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
                            const struct rf_dossier_input *in, struct rf_buf *out,

@@ -50,11 +50,14 @@ enum {
     M_REFUSED,
     M_WITHDRAWN,
     M_STOPPED,
+    M_GUIDED,
+    M_OPEN,
     M_COUNT
 };
 static const char *const metric_names[M_COUNT] = {
-    "received",   "received_online", "early",   "on_time",   "late",   "process_minutes",
-    "supplement", "apology",         "refused", "withdrawn", "stopped"};
+    "received",        "received_online", "early",   "on_time", "late",
+    "process_minutes", "supplement",      "apology", "refused", "withdrawn",
+    "stopped",         "guided",          "open"};
 
 struct gen {
     struct rf_app *app;
@@ -171,7 +174,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
     struct rf_allowance a = {p->days, p->minutes};
     int64_t desk = desk_i < 0 ? g->provincial_desk : g->desks[desk_i], due, t = at, start;
     int roll = below(g, 1000), ask_at = below(g, 12) == 0 ? below(g, p->nsteps) : -1;
-    int step;
+    int intake = below(g, 1000), step;
 
     if (rf_worktime_due(g->w, at, &a, -1, NULL, 0, &due) != RF_OK)
         return -1;
@@ -180,11 +183,23 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
     d->desk_unit_id = desk;
     d->procedure_id = p->id;
     d->received_at = rf_worktime_epoch(at);
+    if (intake < 35) {
+        /* at the desk: 3% returned for completion (Form 02), 0.5% refused (Form 03) */
+        int guided = intake < 30;
+        d->state = guided ? RF_DS_INCOMPLETE : RF_DS_REFUSED;
+        d->step = -1;
+        d->finished_at = d->received_at;
+        event(g, s, at, guided ? "guide" : "refuse", RF_DS_NEW, d->state, -1, 0, 0,
+              guided ? "Bổ sung bản sao giấy khai sinh" : "Không thuộc thẩm quyền giải quyết");
+        tally(g, desk_i, s->proc, at, guided ? M_GUIDED : M_REFUSED, 1);
+        return 0;
+    }
     d->state = RF_DS_PROCESSING;
     d->step = 0;
     d->step_unit_id = unit_of(gp, 0, desk);
     event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
     tally(g, desk_i, s->proc, at, M_RECEIVED, 1);
+    tally(g, desk_i, s->proc, at, M_OPEN, 1);
     if (strcmp(d->channel, "online") == 0)
         tally(g, desk_i, s->proc, at, M_ONLINE, 1);
     /* the counter's "now" for a step starts when the receipt counts */
@@ -231,6 +246,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                   : roll < 30 ? M_WITHDRAWN
                               : M_STOPPED,
                   1);
+            tally(g, desk_i, s->proc, when, M_OPEN, -1);
             d->state = to;
             d->step = -1;
             d->step_unit_id = 0;
@@ -273,6 +289,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                   : tl == RF_ON_TIME ? M_ON_TIME
                                      : M_LATE,
                   1);
+            tally(g, desk_i, s->proc, next_t, M_OPEN, -1);
             if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
                 tally(g, desk_i, s->proc, next_t, M_MINUTES, worked);
             t = next_t;

@@ -503,10 +503,14 @@ static void local_time(struct rf_buf *out, const char *key, int64_t t)
 {
     char text[17];
 
-    rf_worktime_format(rf_worktime_local(t), text);
     rf_buf_adds(out, ",\"");
     rf_buf_adds(out, key);
     rf_buf_adds(out, "\":");
+    if (!t) { /* a dossier never received has no due time */
+        rf_buf_adds(out, "null");
+        return;
+    }
+    rf_worktime_format(rf_worktime_local(t), text);
     rf_buf_add_json_str(out, text);
 }
 
@@ -596,6 +600,8 @@ struct receive_job {
     const struct rf_actor *actor;
     const struct rf_procedure *p;
     struct rf_dossier *d;
+    enum rf_dossier_action outcome; /* receive, guide or refuse */
+    const char *reason;
     char day[RF_DATE_LEN];
     char desk_code[RF_UNIT_CODE_MAX + 1]; /* read before the change, like the chain: */
     int64_t chain[16];                    /* the writer does only what must be in it */
@@ -624,20 +630,30 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     memset(&e, 0, sizeof(e));
     e.dossier_id = d->id;
     e.at = d->received_at;
-    snprintf(e.action, sizeof(e.action), "receive");
+    e.step = d->step;
+    snprintf(e.action, sizeof(e.action), "%s", rf_dossier_action_name(job->outcome));
     snprintf(e.from_state, sizeof(e.from_state), "new");
-    snprintf(e.to_state, sizeof(e.to_state), "processing");
+    snprintf(e.to_state, sizeof(e.to_state), "%s", rf_dossier_state_name(d->state));
+    snprintf(e.reason, sizeof(e.reason), "%s", job->reason ? job->reason : "");
     e.to_unit_id = d->step_unit_id;
     e.actor_id = job->actor->user_id;
     if (rc == RF_OK)
         rc = rf_store_dossier_event_add(s, &e);
-    if (rc == RF_OK)
-        rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received", 1);
-    if (rc == RF_OK && strcmp(d->channel, "online") == 0)
-        rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received_online", 1);
+    if (job->outcome != RF_DA_RECEIVE) { /* never received: only its own figure */
+        if (rc == RF_OK)
+            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day,
+                             job->outcome == RF_DA_GUIDE ? "guided" : "refused", 1);
+    } else {
+        if (rc == RF_OK)
+            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received", 1);
+        if (rc == RF_OK)
+            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "open", 1);
+        if (rc == RF_OK && strcmp(d->channel, "online") == 0)
+            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received_online", 1);
+    }
     snprintf(body, sizeof(body), "{\"code\":\"%s\",\"procedure\":\"%s\"}", d->code, job->p->code);
     if (rc == RF_OK)
-        rc = rf_app_audit(job->app, s, job->actor, "receive", "dossier", d->id, NULL, body);
+        rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
@@ -650,6 +666,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     struct rf_dossier *d;
     const struct rf_worktime *w;
     struct rf_allowance a;
+    struct rf_dossier_move m;
     struct rf_store *s;
     char secret[33], *name = NULL, *address = NULL;
     int64_t due;
@@ -686,6 +703,22 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
              in->channel && *in->channel ? in->channel : "desk");
     if (rf_app_index_of(channels, d->channel) < 0)
         rf_error_set(err, RF_EINVAL, "channel", "enum", "desk, online or post");
+    job.outcome = RF_DA_RECEIVE;
+    if (in->outcome && *in->outcome &&
+        (rf_dossier_action_parse(in->outcome, &job.outcome) != RF_OK ||
+         (job.outcome != RF_DA_RECEIVE && job.outcome != RF_DA_GUIDE &&
+          job.outcome != RF_DA_REFUSE)))
+        rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
+    else if (rf_dossier_next(RF_DS_NEW, -1, 1, job.outcome, &m) != RF_OK)
+        rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
+    else if (m.needs_reason && (!in->reason || !*in->reason))
+        rf_error_set(err, RF_EINVAL, "reason", "required",
+                     job.outcome == RF_DA_GUIDE
+                         ? "the papers to add or complete, for the guidance slip (Form 02)"
+                         : "the reason for the refusal (Form 03)");
+    if (in->reason && strlen(in->reason) >= RF_TITLE_BYTES)
+        rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
+    job.reason = in->reason;
     s = rf_app_store_get(app);
     rc = s ? RF_OK : RF_ESTORE;
     if (rc == RF_OK && (!in->procedure_code ||
@@ -693,7 +726,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
                                                     job.day, p) != RF_OK))
         rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
                      "no procedure with this code in force today");
-    if (rc == RF_OK && !(err && err->n) &&
+    if (rc == RF_OK && !(err && err->n) && job.outcome == RF_DA_RECEIVE &&
         step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
@@ -713,6 +746,28 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         free(d);
         return rc != RF_OK ? rf_app_store_error(rc, err) : RF_EINVAL;
     }
+    d->procedure_id = p->id;
+    d->version = 1;
+    d->created_at = d->updated_at = d->received_at;
+    job.app = app;
+    job.actor = actor;
+    job.p = p;
+    job.d = d;
+    if (job.outcome != RF_DA_RECEIVE) {
+        /* returned for completion or refused at the desk (Decree 61/2018, art. 19(1)(b)-(c)):
+           recorded for the log book, no clock, and no secret since there is nothing to follow */
+        d->state = m.to;
+        d->step = -1;
+        d->finished_at = d->received_at;
+        secret_new(secret, d->lookup_hash);
+        sodium_memzero(secret, sizeof(secret));
+        rc = rf_app_write(app, write_receipt, &job, err);
+        if (rc == RF_OK && out)
+            dossier_json(d, p, 1, out);
+        free(p);
+        free(d);
+        return rc;
+    }
     /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
     a.days = p->days;
     a.minutes = p->minutes;
@@ -727,17 +782,10 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
                                 "the due time falls outside the working calendar")
                  : err->code;
     }
-    d->procedure_id = p->id;
     d->state = RF_DS_PROCESSING;
     d->step = 0;
     d->due_at = d->appointment_at = rf_worktime_epoch(due);
-    d->version = 1;
-    d->created_at = d->updated_at = d->received_at;
     secret_new(secret, d->lookup_hash);
-    job.app = app;
-    job.actor = actor;
-    job.p = p;
-    job.d = d;
     rc = rf_app_write(app, write_receipt, &job, err);
     if (rc == RF_OK && out) {
         dossier_json(d, p, 1, out);
@@ -892,6 +940,8 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
             d->step_unit_id = d->desk_unit_id;
             snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(t));
             rc = count(s, d, p, now, d->timeliness, 1);
+            if (rc == RF_OK)
+                rc = count(s, d, p, now, "open", -1);
             if (rc == RF_OK &&
                 rf_worktime_between(w, rf_worktime_local(d->received_at), rf_worktime_local(now),
                                     ps->p, ps->n, &worked) == RF_OK)
@@ -909,6 +959,8 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         d->step_unit_id = 0;
         if (rc == RF_OK)
             rc = count(s, d, p, now, metric[job->action], 1);
+        if (rc == RF_OK)
+            rc = count(s, d, p, now, "open", -1);
     }
     if (rc == RF_OK && job->action == RF_DA_RETURN)
         d->finished_at = now;
@@ -1282,10 +1334,15 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
 
 /* ---- the service center's figures ---- */
 
-#define METRICS 12
-static const char *const metrics[METRICS] = {
-    "received",   "received_online", "early",   "on_time",   "late",    "process_minutes",
-    "supplement", "apology",         "refused", "withdrawn", "stopped", "carried_over"};
+/* "open" moves +1 at a receipt and -1 when it is processed or ends: its sum
+   before a day is what that day carries over */
+#define METRICS 13
+#define M_MINUTES 5
+#define M_OPEN 12
+static const char *const metrics[METRICS] = {"received", "received_online", "early",      "on_time",
+                                             "late",     "process_minutes", "supplement", "apology",
+                                             "refused",  "withdrawn",       "stopped",    "guided",
+                                             "open"};
 
 struct tally {
     int64_t v[METRICS];
@@ -1348,6 +1405,28 @@ static int period_counts(struct rf_store *s, int64_t province_id, int64_t unit, 
     return rc;
 }
 
+/* The dossiers received before 'from' and neither processed nor ended by then. */
+static int carried_over(struct rf_store *s, int64_t province_id, int64_t unit, struct rf_date from,
+                        int64_t *out)
+{
+    struct tally t;
+    char a[RF_DATE_LEN], b[RF_DATE_LEN];
+    int rc;
+
+    memset(&t, 0, sizeof(t));
+    snprintf(b, sizeof(b), "%04d-%02d", (from.month == 1 ? from.year - 1 : from.year) % 10000,
+             (from.month == 1 ? 12 : from.month - 1) % 100);
+    rc = rf_store_dossier_counts(s, province_id, unit, "0000-00", b, add_count, &t);
+    if (rc == RF_OK && from.day > 1) {
+        struct rf_date first = {from.year, from.month, 1};
+        rf_date_format(first, a);
+        rf_date_format(rf_date_from_days(rf_date_to_days(from) - 1), b);
+        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, &t);
+    }
+    *out = t.v[M_OPEN];
+    return rc;
+}
+
 int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
                               int64_t unit, struct rf_buf *out, struct rf_error *err)
 {
@@ -1355,7 +1434,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     struct tally t;
     struct rf_store *s;
     char from[RF_DATE_LEN], to[RF_DATE_LEN];
-    int64_t within = 0, overdue = 0, waiting = 0, processed;
+    int64_t within = 0, overdue = 0, waiting = 0, carried = 0, processed;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
@@ -1376,6 +1455,9 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     memset(&t, 0, sizeof(t));
     rc = period_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, pd.to, &t);
     if (rc == RF_OK)
+        rc =
+            carried_over(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &carried);
+    if (rc == RF_OK)
         rc = rf_store_dossiers_open(s, actor->province_id, unit, rf_app_now(app), &within, &overdue,
                                     &waiting);
     rf_app_store_put(app, s);
@@ -1390,8 +1472,10 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     rf_buf_add_json_str(out, to);
     rf_buf_adds(out, ",\"unit_id\":");
     rf_buf_addi(out, unit);
-    for (int i = 0; i < METRICS - 1; i++) {
-        if (i == 5)
+    rf_buf_adds(out, ",\"carried_over\":");
+    rf_buf_addi(out, carried);
+    for (int i = 0; i < METRICS; i++) {
+        if (i == M_MINUTES || i == M_OPEN)
             continue;
         rf_buf_adds(out, ",\"");
         rf_buf_adds(out, metrics[i]);
@@ -1413,7 +1497,8 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     rf_buf_adds(out, ",\"average_working_days\":");
     {
         /* tenths of a working day, half up */
-        int64_t tenths = processed ? (t.v[5] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
+        int64_t tenths =
+            processed ? (t.v[M_MINUTES] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
         char avg[24];
         snprintf(avg, sizeof(avg), "\"%lld.%lld\"", (long long)(tenths / 10),
                  (long long)(tenths % 10));

@@ -59,8 +59,9 @@ enum MHD_Result rf_h_procedure_get(struct rf_req *r)
 
 enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
 {
-    static const char *const allowed[] = {"procedure_code",    "applicant_name", "applicant_phone",
-                                          "applicant_address", "channel",        NULL};
+    static const char *const allowed[] = {
+        "procedure_code", "applicant_name", "applicant_phone", "applicant_address",
+        "channel",        "outcome",        "reason",          NULL};
     struct rf_dossier_input in;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
@@ -76,6 +77,8 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
     in.applicant_phone = rf_json_str(body, "applicant_phone", &err);
     in.applicant_address = rf_json_str(body, "applicant_address", &err);
     in.channel = rf_json_str(body, "channel", &err);
+    in.outcome = rf_json_str(body, "outcome", &err);
+    in.reason = rf_json_str(body, "reason", &err);
     if (err.n) {
         json_decref(body);
         return rf_reply_bad_input(r, &err);

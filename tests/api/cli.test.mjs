@@ -171,8 +171,11 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
   const q = (sql) => Number(srv.db.sql(sql));
   assert.equal(q('SELECT COUNT(*) FROM dossiers'), 3000);
   assert.equal(q('SELECT COUNT(DISTINCT code) FROM dossiers'), 3000);
-  // every timeline starts with the receipt; early and on-time results came by the due time
-  assert.equal(q("SELECT COUNT(*) FROM dossiers d WHERE (SELECT action FROM dossier_events e WHERE e.dossier_id = d.id ORDER BY e.id LIMIT 1) <> 'receive'"), 0);
+  // every timeline starts at the desk: received, or returned for completion or refused there
+  // (never received, no due time); early and on-time results came by the due time
+  const first = "(SELECT action FROM dossier_events e WHERE e.dossier_id = d.id ORDER BY e.id LIMIT 1)";
+  assert.equal(q(`SELECT COUNT(*) FROM dossiers d WHERE ${first} NOT IN ('receive', 'guide', 'refuse')`), 0);
+  assert.equal(q(`SELECT COUNT(*) FROM dossiers d WHERE ${first} <> 'receive' AND (due_at <> 0 OR state NOT IN ('incomplete', 'refused'))`), 0);
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness IN ('early', 'on_time') AND result_at > due_at"), 0);
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late' AND result_at <= due_at"), 0);
   assert.ok(q("SELECT MIN(received_at) FROM dossiers") >= Date.parse('2025-06-30T17:00:00Z') / 1000);
@@ -180,9 +183,10 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
   // once by day and once by month
   const root = q("SELECT id FROM units WHERE code = '42'");
   const sum = (metric, len = 7) => q(`SELECT COALESCE(SUM(n), 0) FROM dossier_counts WHERE metric = '${metric}' AND unit_id = ${root} AND LENGTH(span) = ${len}`);
+  const received = "id IN (SELECT dossier_id FROM dossier_events WHERE action = 'receive')";
   const recount = {
-    received: q('SELECT COUNT(*) FROM dossiers'),
-    received_online: q("SELECT COUNT(*) FROM dossiers WHERE channel = 'online'"),
+    received: q(`SELECT COUNT(*) FROM dossiers WHERE ${received}`),
+    received_online: q(`SELECT COUNT(*) FROM dossiers WHERE channel = 'online' AND ${received}`),
     early: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'early'"),
     on_time: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'on_time'"),
     late: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late'"),
@@ -191,6 +195,9 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
     stopped: q("SELECT COUNT(*) FROM dossiers WHERE state = 'stopped'"),
     supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
     apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
+    guided: q("SELECT COUNT(*) FROM dossiers WHERE state = 'incomplete'"),
+    // received, and not processed or ended by the end of the year
+    open: q(`SELECT COUNT(*) FROM dossiers WHERE ${received} AND state IN ('processing', 'supplement')`),
   };
   for (const [k, v] of Object.entries(recount)) {
     assert.equal(sum(k), v, k);
@@ -199,9 +206,9 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
   // and a commune's rows count the dossiers of its own desk
   const desk = q("SELECT desk_unit_id FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE p.level = 'commune' LIMIT 1");
   assert.equal(q(`SELECT SUM(n) FROM dossier_counts WHERE unit_id = ${desk} AND metric = 'received' AND LENGTH(span) = 7`),
-    q(`SELECT COUNT(*) FROM dossiers WHERE desk_unit_id = ${desk}`));
+    q(`SELECT COUNT(*) FROM dossiers WHERE desk_unit_id = ${desk} AND ${received}`));
   // a realistic mix: most processed on time, a few late, some refused and asked for papers
   assert.ok(recount.late > 0 && recount.late < recount.early + recount.on_time, JSON.stringify(recount));
-  assert.ok(recount.refused > 0 && recount.supplement > 0 && recount.apology > 0, JSON.stringify(recount));
+  assert.ok(recount.refused > 0 && recount.supplement > 0 && recount.apology > 0 && recount.guided > 0, JSON.stringify(recount));
   assert.equal(srv.cli('demo', 'dossiers', '--count', '0').code, 2);
 });

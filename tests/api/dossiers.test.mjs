@@ -259,6 +259,33 @@ describe('refusal, withdrawal and the worklist', () => {
   });
 });
 
+describe('at the desk, a dossier not received', () => {
+  test('returned for completion (Form 02) or refused (Form 03): a code and the reason for the log book, no clock, no secret', async () => {
+    const g = await receive({ outcome: 'guide', reason: 'Bổ sung bản sao sổ hộ khẩu' });
+    assert.equal(g.status, 201, g.text);
+    assert.equal(g.json.state, 'incomplete');
+    assert.match(g.json.code, /^S20-\d{6}-\d{4}$/);
+    assert.equal(g.json.due_local, null);
+    assert.equal(g.json.step, null);
+    assert.equal(g.json.secret, undefined);
+    const page = (await clerk.get(`/api/v1/dossiers/${g.json.code}`)).json;
+    assert.deepEqual(page.events.map((e) => [e.action, e.reason]), [['guide', 'Bổ sung bản sao sổ hộ khẩu']]);
+    // never received: no move applies to it
+    assertProblem(assert, await act(clerk, g.json, 'notify'), 409, 'action');
+    const f = await receive({ outcome: 'refuse', reason: 'Không thuộc thẩm quyền' });
+    assert.equal(f.status, 201, f.text);
+    assert.equal(f.json.state, 'refused');
+    assert.ok(f.json.finished_at);
+    // the reason is required, the outcome one of three; nothing is written
+    const before = srv.db.sql('SELECT COUNT(*) FROM dossiers');
+    assertProblem(assert, await receive({ outcome: 'guide' }), 422, 'reason');
+    assertProblem(assert, await receive({ outcome: 'refuse', reason: '' }), 422, 'reason');
+    assertProblem(assert, await receive({ outcome: 'hand_over', reason: 'x' }), 422, 'outcome');
+    assertProblem(assert, await receive({ outcome: 'guide', reason: 'x'.repeat(4001) }), 422, 'reason');
+    assert.equal(srv.db.sql('SELECT COUNT(*) FROM dossiers'), before);
+  });
+});
+
 describe('public lookup is rate-limited', () => {
   test('guessing is stopped with 429 and Retry-After; the citizen who holds the slip is not', async () => {
     const anon = new Client(srv.base);
@@ -297,7 +324,8 @@ describe('the counters equal a full recount', () => {
       notified: ['return'],
     };
     for (let i = 0; i < 30; i++) {
-      const r = await receive({ procedure_code: rnd(3) ? '9.000001' : '9.000002', channel: rnd(2) ? 'online' : 'desk' });
+      const outcome = ['guide', 'refuse', 'receive', 'receive', 'receive', 'receive', 'receive', 'receive'][rnd(8)];
+      const r = await receive({ procedure_code: rnd(3) ? '9.000001' : '9.000002', channel: rnd(2) ? 'online' : 'desk', outcome, reason: 'Lý do thử' });
       assert.equal(r.status, 201, r.text);
       let d = r.json;
       for (let k = 0; k < 12 && choices[d.state]; k++) {
@@ -310,9 +338,10 @@ describe('the counters equal a full recount', () => {
     }
     const q = (sql) => Number(srv.db.sql(sql));
     const report = (await sec.get('/api/v1/dossiers/stats?period=2026')).json;
+    const received = "id IN (SELECT dossier_id FROM dossier_events WHERE action = 'receive')";
     const recount = {
-      received: q('SELECT COUNT(*) FROM dossiers'),
-      received_online: q("SELECT COUNT(*) FROM dossiers WHERE channel = 'online'"),
+      received: q(`SELECT COUNT(*) FROM dossiers WHERE ${received}`),
+      received_online: q(`SELECT COUNT(*) FROM dossiers WHERE channel = 'online' AND ${received}`),
       early: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'early'"),
       on_time: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'on_time'"),
       late: q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late'"),
@@ -321,8 +350,15 @@ describe('the counters equal a full recount', () => {
       stopped: q("SELECT COUNT(*) FROM dossiers WHERE state = 'stopped'"),
       supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
       apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
+      guided: q("SELECT COUNT(*) FROM dossiers WHERE state = 'incomplete'"),
     };
     for (const [k, v] of Object.entries(recount)) assert.equal(report[k], v, k);
+    assert.equal(report.carried_over, 0); // nothing was received before this year
+    // tomorrow carries over what is received and neither processed nor ended today
+    const tomorrow = new Date(Date.now() + 31 * 3600e3).toISOString().slice(0, 10);
+    const next = (await sec.get(`/api/v1/dossiers/stats?period=${tomorrow}..${tomorrow}`)).json;
+    assert.equal(next.carried_over, q("SELECT COUNT(*) FROM dossiers WHERE state IN ('processing', 'supplement')"));
+    assert.ok(next.carried_over > 0);
     // a period of days, and one of days around whole months, read the same counts (all of
     // this file's dossiers are received today)
     const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
@@ -336,7 +372,7 @@ describe('the counters equal a full recount', () => {
     assert.equal(before.received, 0);
     assert.equal(report.now.waiting_for_papers, q("SELECT COUNT(*) FROM dossiers WHERE state = 'supplement'"));
     assert.equal(report.now.within_due + report.now.overdue, q("SELECT COUNT(*) FROM dossiers WHERE state = 'processing'"));
-    assert.ok(recount.refused + recount.withdrawn + recount.stopped > 0 && recount.supplement > 0, JSON.stringify(recount));
+    assert.ok(recount.refused + recount.withdrawn + recount.stopped > 0 && recount.supplement > 0 && recount.guided > 0, JSON.stringify(recount));
   });
 });
 
