@@ -495,9 +495,14 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
 int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
                          int limit, struct rf_buf *items, int *n, int64_t *last_id,
                          struct rf_error *err) RF_MUST_CHECK;
-/* The service center's figures for 'period' under 'unit' (0: the province). */
+/*
+ * The service center's figures for 'period' under 'unit' (0: the province);
+ * with 'by' "field", "level" or "unit" (each unit directly under it, by the
+ * desks below it) also "rows" of the same figures, one per key with any count.
+ */
 int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
-                              int64_t unit, struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+                              int64_t unit, const char *by, struct rf_buf *out,
+                              struct rf_error *err) RF_MUST_CHECK;
 
 /* ---- reports.c ---- */
 

@@ -1339,24 +1339,44 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
 #define METRICS 13
 #define M_MINUTES 5
 #define M_OPEN 12
-static const char *const metrics[METRICS] = {"received", "received_online", "early",      "on_time",
-                                             "late",     "process_minutes", "supplement", "apology",
-                                             "refused",  "withdrawn",       "stopped",    "guided",
-                                             "open"};
+static const char *const metrics[METRICS + 1] = {
+    "received",        "received_online", "early",   "on_time", "late",
+    "process_minutes", "supplement",      "apology", "refused", "withdrawn",
+    "stopped",         "guided",          "open",    NULL};
 
 struct tally {
     int64_t v[METRICS];
 };
 
+#define GROUPS 64
+/* The counters summed, in all and by field or by level ('by': 1 or 2; 0 neither). */
+struct tallies {
+    int by;
+    struct tally all;
+    char key[GROUPS][24];
+    struct tally group[GROUPS];
+    int n;
+};
+
 static int add_count(void *ctx, const char *field, const char *level, const char *metric, int64_t n)
 {
-    struct tally *t = ctx;
-    int i = rf_app_index_of(metrics, metric);
+    struct tallies *t = ctx;
+    const char *key = t->by == 1 ? field : level;
+    int i = rf_app_index_of(metrics, metric), g;
 
-    (void)field;
-    (void)level;
-    if (i >= 0)
-        t->v[i] += n;
+    if (i < 0)
+        return 0;
+    t->all.v[i] += n;
+    if (!t->by)
+        return 0;
+    for (g = 0; g < t->n && strcmp(t->key[g], key) != 0; g++)
+        ;
+    if (g == t->n) {
+        if (t->n == GROUPS)
+            return 0;
+        snprintf(t->key[t->n++], sizeof(t->key[0]), "%s", key);
+    }
+    t->group[g].v[i] += n;
     return 0;
 }
 
@@ -1365,7 +1385,7 @@ static int add_count(void *ctx, const char *field, const char *level, const char
  * month rows, the days at either end from the day rows.
  */
 static int period_counts(struct rf_store *s, int64_t province_id, int64_t unit, struct rf_date from,
-                         struct rf_date to, struct tally *t)
+                         struct rf_date to, struct tallies *t)
 {
     struct rf_date first_full = from, last_full = to;
     char a[RF_DATE_LEN], b[RF_DATE_LEN];
@@ -1405,37 +1425,153 @@ static int period_counts(struct rf_store *s, int64_t province_id, int64_t unit, 
     return rc;
 }
 
-/* The dossiers received before 'from' and neither processed nor ended by then. */
-static int carried_over(struct rf_store *s, int64_t province_id, int64_t unit, struct rf_date from,
-                        int64_t *out)
+/* The counters of 'unit' before 'from': their "open" is what 'from' carries over. */
+static int before_counts(struct rf_store *s, int64_t province_id, int64_t unit, struct rf_date from,
+                         struct tallies *t)
 {
-    struct tally t;
     char a[RF_DATE_LEN], b[RF_DATE_LEN];
     int rc;
 
-    memset(&t, 0, sizeof(t));
     snprintf(b, sizeof(b), "%04d-%02d", (from.month == 1 ? from.year - 1 : from.year) % 10000,
              (from.month == 1 ? 12 : from.month - 1) % 100);
-    rc = rf_store_dossier_counts(s, province_id, unit, "0000-00", b, add_count, &t);
+    rc = rf_store_dossier_counts(s, province_id, unit, "0000-00", b, add_count, t);
     if (rc == RF_OK && from.day > 1) {
         struct rf_date first = {from.year, from.month, 1};
         rf_date_format(first, a);
         rf_date_format(rf_date_from_days(rf_date_to_days(from) - 1), b);
-        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, &t);
+        rc = rf_store_dossier_counts(s, province_id, unit, a, b, add_count, t);
     }
-    *out = t.v[M_OPEN];
+    return rc;
+}
+
+static void rate_json(struct rf_buf *out, const char *key, int64_t num, int64_t den)
+{
+    int tenths = rf_rate_tenths(num, den);
+    char rate[24];
+
+    snprintf(rate, sizeof(rate), "\"%d.%d\"", tenths / 10, tenths % 10);
+    rf_buf_adds(out, ",\"");
+    rf_buf_adds(out, key);
+    rf_buf_adds(out, "\":");
+    rf_buf_adds(out, rate);
+}
+
+/* The figures of a period from its counters 't' and those before it 'b', as members. */
+static void figures_json(const struct tally *t, const struct tally *b, struct rf_buf *out)
+{
+    int64_t processed = t->v[2] + t->v[3] + t->v[4];
+
+    rf_buf_adds(out, ",\"carried_over\":");
+    rf_buf_addi(out, b->v[M_OPEN]);
+    for (int i = 0; i < METRICS; i++) {
+        if (i == M_MINUTES || i == M_OPEN)
+            continue;
+        rf_buf_adds(out, ",\"");
+        rf_buf_adds(out, metrics[i]);
+        rf_buf_adds(out, "\":");
+        rf_buf_addi(out, t->v[i]);
+    }
+    rf_buf_adds(out, ",\"processed\":");
+    rf_buf_addi(out, processed);
+    rate_json(out, "early_rate", t->v[2], processed);
+    rate_json(out, "on_time_rate", t->v[3], processed);
+    rate_json(out, "late_rate", t->v[4], processed);
+    {
+        /* tenths of a working day, half up */
+        int64_t tenths =
+            processed ? (t->v[M_MINUTES] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
+        char avg[48];
+        snprintf(avg, sizeof(avg), ",\"average_working_days\":\"%lld.%lld\"",
+                 (long long)(tenths / 10), (long long)(tenths % 10));
+        rf_buf_adds(out, avg);
+    }
+    rate_json(out, "online_share", t->v[1], t->v[0]);
+}
+
+/* Whether a tally counts anything at all. */
+static int any(const struct tally *t, const struct tally *b)
+{
+    for (int i = 0; i < METRICS; i++)
+        if (t->v[i] || b->v[i])
+            return 1;
+    return 0;
+}
+
+struct unit_row {
+    int64_t id;
+    char code[RF_UNIT_CODE_MAX + 1];
+    char name[RF_NAME_BYTES];
+};
+
+struct unit_rows {
+    struct unit_row *u;
+    int n, cap;
+};
+
+static int keep_unit_row(void *ctx, const struct rf_unit *u)
+{
+    struct unit_rows *r = ctx;
+
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 32;
+        r->u = rf_xrealloc(r->u, sizeof(*r->u) * (size_t)r->cap);
+    }
+    r->u[r->n].id = u->id;
+    snprintf(r->u[r->n].code, sizeof(r->u[0].code), "%s", u->code);
+    snprintf(r->u[r->n].name, sizeof(r->u[0].name), "%s", u->name);
+    r->n++;
+    return 0;
+}
+
+/* The rows by each unit directly under 'unit' on 'to' with anything counted. */
+static int unit_rows_json(struct rf_store *s, int64_t province_id, int64_t unit,
+                          struct rf_period *pd, const char *to, struct rf_buf *out)
+{
+    struct rf_unit_query q;
+    struct unit_rows r = {0};
+    struct tallies *t = rf_xcalloc(2, sizeof(*t));
+    int rc, first = 1;
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = province_id;
+    q.root_id = unit;
+    q.date = to;
+    q.skip_root = 1;
+    q.max_depth = 1;
+    rc = rf_store_units_list(s, &q, keep_unit_row, &r);
+    for (int i = 0; rc == RF_OK && i < r.n; i++) {
+        memset(t, 0, 2 * sizeof(*t));
+        rc = period_counts(s, province_id, r.u[i].id, pd->from, pd->to, &t[0]);
+        if (rc == RF_OK)
+            rc = before_counts(s, province_id, r.u[i].id, pd->from, &t[1]);
+        if (rc != RF_OK || !any(&t[0].all, &t[1].all))
+            continue;
+        rf_buf_adds(out, first ? "{\"key\":" : ",{\"key\":");
+        first = 0;
+        rf_buf_add_json_str(out, r.u[i].code);
+        rf_buf_adds(out, ",\"unit_id\":");
+        rf_buf_addi(out, r.u[i].id);
+        rf_buf_adds(out, ",\"name\":");
+        rf_buf_add_json_str(out, r.u[i].name);
+        figures_json(&t[0].all, &t[1].all, out);
+        rf_buf_addc(out, '}');
+    }
+    free(r.u);
+    free(t);
     return rc;
 }
 
 int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
-                              int64_t unit, struct rf_buf *out, struct rf_error *err)
+                              int64_t unit, const char *by, struct rf_buf *out,
+                              struct rf_error *err)
 {
+    static const char *const bys[] = {"", "field", "level", "unit", NULL};
     struct rf_period pd;
-    struct tally t;
+    struct tallies *t;
     struct rf_store *s;
     char from[RF_DATE_LEN], to[RF_DATE_LEN];
-    int64_t within = 0, overdue = 0, waiting = 0, carried = 0, processed;
-    int rc;
+    int64_t within = 0, overdue = 0, waiting = 0;
+    int rc, byi;
 
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
@@ -1443,6 +1579,8 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     if (!period || rf_period_parse(period, &pd) != RF_OK)
         return rf_error_set(err, RF_EINVAL, "period", "format",
                             "a period: YYYY, YYYY-Qn, YYYY-H1, YYYY-9M, YYYY-MM or a range");
+    if ((byi = rf_app_index_of(bys, by ? by : "")) < 0)
+        return rf_error_set(err, RF_EINVAL, "by", "enum", "field, level or unit");
     rf_date_format(pd.from, from);
     rf_date_format(pd.to, to);
     RF_APP_STORE(app, s, err);
@@ -1452,71 +1590,69 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
         rf_app_store_put(app, s);
         return err && err->n ? err->code : RF_ENOTFOUND;
     }
-    memset(&t, 0, sizeof(t));
-    rc = period_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, pd.to, &t);
+    t = rf_xcalloc(2, sizeof(*t));
+    t[0].by = t[1].by = byi < 3 ? byi : 0;
+    rc = period_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, pd.to,
+                       &t[0]);
     if (rc == RF_OK)
-        rc =
-            carried_over(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &carried);
+        rc = before_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &t[1]);
     if (rc == RF_OK)
         rc = rf_store_dossiers_open(s, actor->province_id, unit, rf_app_now(app), &within, &overdue,
                                     &waiting);
+    if (rc == RF_OK) {
+        rf_buf_adds(out, "{\"period\":");
+        rf_buf_add_json_str(out, period);
+        rf_buf_adds(out, ",\"from\":");
+        rf_buf_add_json_str(out, from);
+        rf_buf_adds(out, ",\"to\":");
+        rf_buf_add_json_str(out, to);
+        rf_buf_adds(out, ",\"unit_id\":");
+        rf_buf_addi(out, unit);
+        figures_json(&t[0].all, &t[1].all, out);
+        rf_buf_adds(out, ",\"now\":{\"within_due\":");
+        rf_buf_addi(out, within);
+        rf_buf_adds(out, ",\"overdue\":");
+        rf_buf_addi(out, overdue);
+        rf_buf_adds(out, ",\"waiting_for_papers\":");
+        rf_buf_addi(out, waiting);
+        rf_buf_addc(out, '}');
+    }
+    if (rc == RF_OK && byi) {
+        rf_buf_adds(out, ",\"by\":");
+        rf_buf_add_json_str(out, bys[byi]);
+        rf_buf_adds(out, ",\"rows\":[");
+        if (byi == 3) {
+            rc = unit_rows_json(s, actor->province_id, unit ? unit : app->root_unit_id, &pd, to,
+                                out);
+        } else {
+            /* the keys of either tally, in the order first met (the store sorts them) */
+            struct tally zero = {0};
+            for (int g = 0; g < t[1].n; g++) {
+                int k;
+                for (k = 0; k < t[0].n && strcmp(t[0].key[k], t[1].key[g]) != 0; k++)
+                    ;
+                if (k == t[0].n && t[0].n < GROUPS)
+                    snprintf(t[0].key[t[0].n++], sizeof(t[0].key[0]), "%s", t[1].key[g]);
+            }
+            for (int k = 0; k < t[0].n; k++) {
+                const struct tally *b = &zero;
+                for (int g = 0; g < t[1].n; g++)
+                    if (strcmp(t[1].key[g], t[0].key[k]) == 0)
+                        b = &t[1].group[g];
+                if (!any(&t[0].group[k], b))
+                    continue;
+                rf_buf_adds(out, out->data[out->len - 1] == '[' ? "{\"key\":" : ",{\"key\":");
+                rf_buf_add_json_str(out, t[0].key[k]);
+                figures_json(&t[0].group[k], b, out);
+                rf_buf_addc(out, '}');
+            }
+        }
+        rf_buf_addc(out, ']');
+    }
     rf_app_store_put(app, s);
+    free(t);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
-    processed = t.v[2] + t.v[3] + t.v[4];
-    rf_buf_adds(out, "{\"period\":");
-    rf_buf_add_json_str(out, period);
-    rf_buf_adds(out, ",\"from\":");
-    rf_buf_add_json_str(out, from);
-    rf_buf_adds(out, ",\"to\":");
-    rf_buf_add_json_str(out, to);
-    rf_buf_adds(out, ",\"unit_id\":");
-    rf_buf_addi(out, unit);
-    rf_buf_adds(out, ",\"carried_over\":");
-    rf_buf_addi(out, carried);
-    for (int i = 0; i < METRICS; i++) {
-        if (i == M_MINUTES || i == M_OPEN)
-            continue;
-        rf_buf_adds(out, ",\"");
-        rf_buf_adds(out, metrics[i]);
-        rf_buf_adds(out, "\":");
-        rf_buf_addi(out, t.v[i]);
-    }
-    rf_buf_adds(out, ",\"processed\":");
-    rf_buf_addi(out, processed);
-    for (int i = 2; i <= 4; i++) {
-        int tenths = rf_rate_tenths(t.v[i], processed);
-        char rate[16];
-        snprintf(rate, sizeof(rate), "%d.%d", tenths / 10, tenths % 10);
-        rf_buf_adds(out, ",\"");
-        rf_buf_adds(out, metrics[i]);
-        rf_buf_adds(out, "_rate\":\"");
-        rf_buf_adds(out, rate);
-        rf_buf_addc(out, '"');
-    }
-    rf_buf_adds(out, ",\"average_working_days\":");
-    {
-        /* tenths of a working day, half up */
-        int64_t tenths =
-            processed ? (t.v[M_MINUTES] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
-        char avg[24];
-        snprintf(avg, sizeof(avg), "\"%lld.%lld\"", (long long)(tenths / 10),
-                 (long long)(tenths % 10));
-        rf_buf_adds(out, avg);
-    }
-    rf_buf_adds(out, ",\"online_share\":\"");
-    {
-        int tenths = rf_rate_tenths(t.v[1], t.v[0]);
-        char rate[16];
-        snprintf(rate, sizeof(rate), "%d.%d", tenths / 10, tenths % 10);
-        rf_buf_adds(out, rate);
-    }
-    rf_buf_adds(out, "\",\"now\":{\"within_due\":");
-    rf_buf_addi(out, within);
-    rf_buf_adds(out, ",\"overdue\":");
-    rf_buf_addi(out, overdue);
-    rf_buf_adds(out, ",\"waiting_for_papers\":");
-    rf_buf_addi(out, waiting);
-    rf_buf_adds(out, "}}");
+    rf_buf_addc(out, '}');
     return RF_OK;
 }

@@ -198,8 +198,8 @@ enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
     rf_error_init(&err);
     if (rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
-    if (rf_app_dossier_stats_json(r->app, &r->actor, rf_query(r, "period"), unit, &b, &err) !=
-        RF_OK) {
+    if (rf_app_dossier_stats_json(r->app, &r->actor, rf_query(r, "period"), unit, rf_query(r, "by"),
+                                  &b, &err) != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }

@@ -354,6 +354,17 @@ describe('the counters equal a full recount', () => {
     };
     for (const [k, v] of Object.entries(recount)) assert.equal(report[k], v, k);
     assert.equal(report.carried_over, 0); // nothing was received before this year
+    // the rows by field, by level and by unit add up to the whole
+    for (const by of ['field', 'level', 'unit']) {
+      const r = (await sec.get(`/api/v1/dossiers/stats?period=2026&by=${by}`)).json;
+      assert.equal(r.by, by);
+      for (const k of ['received', 'early', 'on_time', 'late', 'refused', 'guided', 'processed'])
+        assert.equal(r.rows.reduce((n, row) => n + row[k], 0), report[k], `${k} by ${by}`);
+      for (const row of r.rows) assert.ok(row.key && row.on_time_rate, JSON.stringify(row));
+    }
+    const byField = (await sec.get('/api/v1/dossiers/stats?period=2026&by=field')).json.rows;
+    assert.equal(byField.find((x) => x.key === 'land').received, q(`SELECT COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE p.field = 'land' AND d.${received}`));
+    assertProblem(assert, await sec.get('/api/v1/dossiers/stats?period=2026&by=colour'), 400, 'by');
     // tomorrow carries over what is received and neither processed nor ended today
     const tomorrow = new Date(Date.now() + 31 * 3600e3).toISOString().slice(0, 10);
     const next = (await sec.get(`/api/v1/dossiers/stats?period=${tomorrow}..${tomorrow}`)).json;
