@@ -475,9 +475,12 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
                           int *retry_after, struct rf_error *err) RF_MUST_CHECK;
 /* A list's filters as given (NULL: none); periods as in DESIGN.md, in local days. */
 struct rf_dossier_filter {
-    const char *received; /* a period of receipt */
-    const char *result;   /* a period of the result */
-    const char *state;    /* "processing,supplement" */
+    const char *received;   /* a period of receipt */
+    const char *result;     /* a period of the result */
+    const char *ended;      /* a period of the end: refused, withdrawn, stopped, returned... */
+    const char *asked;      /* a period in which papers were asked */
+    const char *apologised; /* a period in which an apology was issued */
+    const char *state;      /* "processing,supplement" */
     const char *timeliness;
     const char *field, *level;
     int overdue;  /* 1: processing past the due time now; 0: within it; -1: either */

@@ -1282,8 +1282,9 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
                          const struct rf_dossier_filter *f, int64_t after_id, int limit,
                          struct rf_buf *items, int *n, int64_t *last_id, struct rf_error *err)
 {
-    static const char *const state_list[] = {"processing", "supplement", "ready",     "notified",
-                                             "returned",   "refused",    "withdrawn", "stopped"};
+    static const char *const state_list[] = {"processing", "supplement", "ready",
+                                             "notified",   "returned",   "refused",
+                                             "withdrawn",  "stopped",    "incomplete"};
     static const char *const timeliness_list[] = {"early", "on_time", "late"};
     struct rf_dossier_query q;
     struct page l = {items, 0, limit, 0, 0};
@@ -1299,8 +1300,17 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
         (void)!period_span(f->received, "received", &q.received_from, &q.received_to, err);
     if (f->result)
         (void)!period_span(f->result, "result", &q.result_from, &q.result_to, err);
+    if (f->ended)
+        (void)!period_span(f->ended, "ended", &q.ended_from, &q.ended_to, err);
+    if (f->asked && f->apologised)
+        rf_error_set(err, RF_EINVAL, "apologised", "conflict", "one of asked and apologised");
+    else if (f->asked || f->apologised) {
+        q.event = f->asked ? "ask" : "apologise";
+        (void)!period_span(f->asked ? f->asked : f->apologised, f->asked ? "asked" : "apologised",
+                           &q.event_from, &q.event_to, err);
+    }
     if (f->state)
-        (void)!check_names(f->state, state_list, 8, "state", err);
+        (void)!check_names(f->state, state_list, 9, "state", err);
     if (f->timeliness)
         (void)!check_names(f->timeliness, timeliness_list, 3, "timeliness", err);
     if (f->field && rf_app_index_of(fields, f->field) < 0)

@@ -155,6 +155,9 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     memset(&f, 0, sizeof(f));
     f.received = rf_query(r, "received");
     f.result = rf_query(r, "result");
+    f.ended = rf_query(r, "ended");
+    f.asked = rf_query(r, "asked");
+    f.apologised = rf_query(r, "apologised");
     f.state = rf_query(r, "state");
     f.timeliness = rf_query(r, "timeliness");
     f.field = rf_query(r, "field");

@@ -548,8 +548,11 @@ typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
 struct rf_dossier_query {
     int64_t province_id;
     int64_t root;                       /* desks that are or were under this unit; 0: all */
-    int64_t received_from, received_to; /* UTC seconds, [from, to) */
+    int64_t received_from, received_to; /* UTC seconds, [from, to); received, not turned away */
     int64_t result_from, result_to;     /* the same for the result */
+    int64_t ended_from, ended_to;       /* the same for the end (refused, withdrawn...) */
+    const char *event;                  /* with an event of this action */
+    int64_t event_from, event_to;       /* in this span */
     const char *states;                 /* "processing,supplement" */
     const char *timeliness;             /* "early,on_time" */
     const char *field, *level;

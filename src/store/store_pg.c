@@ -113,6 +113,8 @@ static char *rewrite(const char *sql)
     return rf_buf_detach(&b, NULL);
 }
 
+#define MAX_PARAMS 64 /* parameters of one statement */
+
 /* The name of the prepared statement for 'sql', preparing it on first use. */
 static int prepared(struct rf_store *s, const char *sql, char name[16])
 {
@@ -153,15 +155,17 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
                     struct rf_rows **out)
 {
     struct pg_conn *c = s->conn;
-    const char *values[32];
-    char ints[32][24];
+    const char *values[MAX_PARAMS];
+    char ints[MAX_PARAMS][24];
     char name[16];
     struct rf_rows *r;
     PGresult *res;
     int rc;
 
-    if (n > 32)
+    if (n > MAX_PARAMS) {
+        rf_log_error("a statement of %d parameters, more than %d", n, MAX_PARAMS);
         return RF_ESTORE;
+    }
     rc = prepared(s, sql, name);
     if (rc != RF_OK)
         return rc;

@@ -365,6 +365,27 @@ describe('the counters equal a full recount', () => {
     const byField = (await sec.get('/api/v1/dossiers/stats?period=2026&by=field')).json.rows;
     assert.equal(byField.find((x) => x.key === 'land').received, q(`SELECT COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE p.field = 'land' AND d.${received}`));
     assertProblem(assert, await sec.get('/api/v1/dossiers/stats?period=2026&by=colour'), 400, 'by');
+    // the lists behind the figures: received (not those turned away at the desk), refused and
+    // returned for completion when it happened, papers asked in the period
+    const year = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 4);
+    const count = async (query) => {
+      let n = 0, cursor = null;
+      do {
+        const r = await sec.get(`/api/v1/dossiers?${query}&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        n += r.json.items.length;
+        cursor = r.json.next;
+      } while (cursor);
+      return n;
+    };
+    assert.equal(await count(`received=${year}`), report.received);
+    assert.equal(await count(`state=refused&ended=${year}`), report.refused);
+    assert.equal(await count(`state=incomplete&ended=${year}`), report.guided);
+    assert.equal(await count(`asked=${year}`), q("SELECT COUNT(DISTINCT dossier_id) FROM dossier_events WHERE action = 'ask'"));
+    assert.equal(await count(`apologised=${year}`), q("SELECT COUNT(DISTINCT dossier_id) FROM dossier_events WHERE action = 'apologise'"));
+    assert.equal(await count(`asked=${Number(year) - 1}`), 0);
+    assertProblem(assert, await sec.get('/api/v1/dossiers?asked=soon'), 400, 'asked');
+    assertProblem(assert, await sec.get('/api/v1/dossiers?ended=soon'), 400, 'ended');
     // tomorrow carries over what is received and neither processed nor ended today
     const tomorrow = new Date(Date.now() + 31 * 3600e3).toISOString().slice(0, 10);
     const next = (await sec.get(`/api/v1/dossiers/stats?period=${tomorrow}..${tomorrow}`)).json;

@@ -823,6 +823,13 @@ static int procedure_seen(void *ctx, const struct rf_procedure *p)
 }
 
 /* Procedure versions by date, code sequences per desk and day, optimistic updates, counters. */
+static int count_dossier(void *ctx, const struct rf_dossier *d)
+{
+    (void)d;
+    ++*(int64_t *)ctx;
+    return 0;
+}
+
 static void test_dossiers(void **state)
 {
     struct rf_store *s = *state;
@@ -934,6 +941,52 @@ static void test_dossiers(void **state)
         rf_store_dossier_counts(s, t.prov, t.s, "2026-02-14", "2026-02-28", count_metric, &sum),
         RF_OK);
     assert_int_equal(sum, 0);
+    /* the lists behind the figures: received (not turned away at the desk), ended, an event */
+    {
+        struct rf_dossier_query lq;
+        struct rf_dossier_event ev;
+        int64_t n = 0;
+        memset(&e, 0, sizeof(e));
+        e = d;
+        snprintf(e.code, sizeof(e.code), "18070-260213-0002");
+        e.state = RF_DS_INCOMPLETE; /* returned for completion: no due time */
+        e.due_at = e.appointment_at = 0;
+        e.finished_at = e.received_at;
+        assert_int_equal(rf_store_dossier_insert(s, &e), RF_OK);
+        memset(&ev, 0, sizeof(ev));
+        ev.dossier_id = d.id;
+        ev.at = 1771000000;
+        snprintf(ev.action, sizeof(ev.action), "ask");
+        snprintf(ev.from_state, sizeof(ev.from_state), "processing");
+        snprintf(ev.to_state, sizeof(ev.to_state), "supplement");
+        assert_int_equal(rf_store_dossier_event_add(s, &ev), RF_OK);
+        memset(&lq, 0, sizeof(lq));
+        lq.province_id = t.prov;
+        lq.received_from = 1770000000;
+        lq.received_to = 1780000000;
+        assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+        assert_int_equal(n, 1); /* the incomplete one was never received */
+        memset(&lq, 0, sizeof(lq));
+        lq.province_id = t.prov;
+        lq.ended_from = 1770000000;
+        lq.ended_to = 1780000000;
+        n = 0;
+        assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+        assert_int_equal(n, 1); /* the incomplete one, ended at the desk */
+        memset(&lq, 0, sizeof(lq));
+        lq.province_id = t.prov;
+        lq.event = "ask";
+        lq.event_from = 1771000000;
+        lq.event_to = 1771000001;
+        n = 0;
+        assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+        assert_int_equal(n, 1);
+        lq.event_from = 1771000001;
+        lq.event_to = 1772000000;
+        n = 0;
+        assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+        assert_int_equal(n, 0);
+    }
     /* the units above a unit on a day: C1 under D until 2025-07-01, then under P */
     assert_int_equal(rf_store_unit_chain(s, t.c1, "2024-06-30", chain, 8, &nchain), RF_OK);
     assert_int_equal(nchain, 3);
