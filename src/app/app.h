@@ -478,6 +478,7 @@ struct rf_dossier_filter {
     const char *received;   /* a period of receipt */
     const char *result;     /* a period of the result */
     const char *ended;      /* a period of the end: refused, withdrawn, stopped, returned... */
+    const char *taken;      /* a period of intake at the desk, whatever came of it (the log book) */
     const char *asked;      /* a period in which papers were asked */
     const char *apologised; /* a period in which an apology was issued */
     const char *state;      /* "processing,supplement" */

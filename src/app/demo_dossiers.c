@@ -52,12 +52,13 @@ enum {
     M_STOPPED,
     M_GUIDED,
     M_OPEN,
+    M_RETURNED,
     M_COUNT
 };
 static const char *const metric_names[M_COUNT] = {
     "received",        "received_online", "early",   "on_time", "late",
     "process_minutes", "supplement",      "apology", "refused", "withdrawn",
-    "stopped",         "guided",          "open"};
+    "stopped",         "guided",          "open",    "returned"};
 
 struct gen {
     struct rf_app *app;
@@ -316,6 +317,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             return 0;
         }
         event(g, s, back, "return", RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
+        tally(g, desk_i, s->proc, back, M_RETURNED, 1);
         d->state = RF_DS_RETURNED;
         d->step_unit_id = 0;
         d->finished_at = rf_worktime_epoch(back);

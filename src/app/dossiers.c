@@ -962,8 +962,10 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         if (rc == RF_OK)
             rc = count(s, d, p, now, "open", -1);
     }
-    if (rc == RF_OK && job->action == RF_DA_RETURN)
+    if (rc == RF_OK && job->action == RF_DA_RETURN) {
         d->finished_at = now;
+        rc = count(s, d, p, now, "returned", 1);
+    }
     rf_app_worktime_put(job->app, w);
     free(ps);
     if (rc != RF_OK)
@@ -1237,13 +1239,25 @@ static int add_listed(void *ctx, const struct rf_dossier *d)
     instant(l->items, "received_at", d->received_at);
     instant(l->items, "due_at", d->due_at);
     local_time(l->items, "due_local", d->due_at);
+    local_time(l->items, "appointment_local", d->appointment_at);
     instant(l->items, "result_at", d->result_at);
+    instant(l->items, "finished_at", d->finished_at);
     rf_buf_adds(l->items, ",\"timeliness\":");
     if (d->timeliness[0])
         rf_buf_add_json_str(l->items, d->timeliness);
     else
         rf_buf_adds(l->items, "null");
-    rf_buf_addc(l->items, '}');
+    rf_buf_adds(l->items, ",\"apologies\":");
+    rf_buf_addi(l->items, d->apologies);
+    rf_buf_adds(l->items, ",\"channel\":");
+    rf_buf_add_json_str(l->items, d->channel);
+    rf_buf_adds(l->items, ",\"applicant\":{\"name\":");
+    rf_buf_add_json_str(l->items, d->applicant_name);
+    rf_buf_adds(l->items, ",\"phone\":");
+    rf_buf_add_json_str(l->items, d->applicant_phone);
+    rf_buf_adds(l->items, ",\"address\":");
+    rf_buf_add_json_str(l->items, d->applicant_address);
+    rf_buf_adds(l->items, "}}");
     return 0;
 }
 
@@ -1302,6 +1316,8 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
         (void)!period_span(f->result, "result", &q.result_from, &q.result_to, err);
     if (f->ended)
         (void)!period_span(f->ended, "ended", &q.ended_from, &q.ended_to, err);
+    if (f->taken)
+        (void)!period_span(f->taken, "taken", &q.taken_from, &q.taken_to, err);
     if (f->asked && f->apologised)
         rf_error_set(err, RF_EINVAL, "apologised", "conflict", "one of asked and apologised");
     else if (f->asked || f->apologised) {
@@ -1346,13 +1362,13 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
 
 /* "open" moves +1 at a receipt and -1 when it is processed or ends: its sum
    before a day is what that day carries over */
-#define METRICS 13
+#define METRICS 14
 #define M_MINUTES 5
 #define M_OPEN 12
 static const char *const metrics[METRICS + 1] = {
-    "received",        "received_online", "early",   "on_time", "late",
-    "process_minutes", "supplement",      "apology", "refused", "withdrawn",
-    "stopped",         "guided",          "open",    NULL};
+    "received",        "received_online", "early",   "on_time",  "late",
+    "process_minutes", "supplement",      "apology", "refused",  "withdrawn",
+    "stopped",         "guided",          "open",    "returned", NULL};
 
 struct tally {
     int64_t v[METRICS];

@@ -156,6 +156,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     f.received = rf_query(r, "received");
     f.result = rf_query(r, "result");
     f.ended = rf_query(r, "ended");
+    f.taken = rf_query(r, "taken");
     f.asked = rf_query(r, "asked");
     f.apologised = rf_query(r, "apologised");
     f.state = rf_query(r, "state");

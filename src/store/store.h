@@ -551,6 +551,7 @@ struct rf_dossier_query {
     int64_t received_from, received_to; /* UTC seconds, [from, to); received, not turned away */
     int64_t result_from, result_to;     /* the same for the result */
     int64_t ended_from, ended_to;       /* the same for the end (refused, withdrawn...) */
+    int64_t taken_from, taken_to;       /* taken in at the desk, whatever came of it */
     const char *event;                  /* with an event of this action */
     int64_t event_from, event_to;       /* in this span */
     const char *states;                 /* "processing,supplement" */

@@ -454,6 +454,7 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
                      " AND (? = 0 OR d.received_at < ?)"
                      " AND (? = 0 OR d.result_at >= ?) AND (? = 0 OR d.result_at < ?)"
                      " AND (? = 0 OR d.finished_at >= ?) AND (? = 0 OR d.finished_at < ?)"
+                     " AND (? = 0 OR d.received_at >= ?) AND (? = 0 OR d.received_at < ?)"
                      " AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM dossier_events e"
                      "  WHERE e.dossier_id = d.id AND e.action = ? AND e.at >= ? AND e.at < ?))"
                      " AND (CAST(? AS TEXT) IS NULL OR (',' || CAST(? AS TEXT) || ',') LIKE"
@@ -472,7 +473,8 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
                P_INT(q->received_from), P_INT(q->received_from), P_INT(q->received_to),
                P_INT(q->received_to), P_INT(q->result_from), P_INT(q->result_from),
                P_INT(q->result_to), P_INT(q->result_to), P_INT(q->ended_from), P_INT(q->ended_from),
-               P_INT(q->ended_to), P_INT(q->ended_to), P_OPT_TEXT(q->event), P_OPT_TEXT(q->event),
+               P_INT(q->ended_to), P_INT(q->ended_to), P_INT(q->taken_from), P_INT(q->taken_from),
+               P_INT(q->taken_to), P_INT(q->taken_to), P_OPT_TEXT(q->event), P_OPT_TEXT(q->event),
                P_INT(q->event_from), P_INT(q->event_to), P_OPT_TEXT(q->states),
                P_OPT_TEXT(q->states), P_OPT_TEXT(q->timeliness), P_OPT_TEXT(q->timeliness),
                P_OPT_TEXT(q->field), P_OPT_TEXT(q->field), P_OPT_TEXT(q->level),

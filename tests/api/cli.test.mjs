@@ -196,6 +196,7 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
     supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
     apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
     guided: q("SELECT COUNT(*) FROM dossiers WHERE state = 'incomplete'"),
+    returned: q("SELECT COUNT(*) FROM dossiers WHERE state = 'returned'"),
     // received, and not processed or ended by the end of the year
     open: q(`SELECT COUNT(*) FROM dossiers WHERE ${received} AND state IN ('processing', 'supplement')`),
   };

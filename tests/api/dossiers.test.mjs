@@ -351,6 +351,7 @@ describe('the counters equal a full recount', () => {
       supplement: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'ask'"),
       apology: q("SELECT COUNT(*) FROM dossier_events WHERE action = 'apologise'"),
       guided: q("SELECT COUNT(*) FROM dossiers WHERE state = 'incomplete'"),
+      returned: q("SELECT COUNT(*) FROM dossiers WHERE state = 'returned'"),
     };
     for (const [k, v] of Object.entries(recount)) assert.equal(report[k], v, k);
     assert.equal(report.carried_over, 0); // nothing was received before this year
@@ -381,11 +382,18 @@ describe('the counters equal a full recount', () => {
     assert.equal(await count(`received=${year}`), report.received);
     assert.equal(await count(`state=refused&ended=${year}`), report.refused);
     assert.equal(await count(`state=incomplete&ended=${year}`), report.guided);
+    assert.equal(await count(`state=returned&ended=${year}`), report.returned);
+    // the desk's log book: every dossier taken in, whatever came of it, with its applicant
+    assert.equal(await count(`taken=${year}`), q('SELECT COUNT(*) FROM dossiers'));
+    const book = (await sec.get(`/api/v1/dossiers?taken=${year}&state=incomplete&limit=1`)).json.items[0];
+    assert.equal(book.applicant.name, 'Nguyễn Văn An');
+    assert.equal(book.due_local, null);
     assert.equal(await count(`asked=${year}`), q("SELECT COUNT(DISTINCT dossier_id) FROM dossier_events WHERE action = 'ask'"));
     assert.equal(await count(`apologised=${year}`), q("SELECT COUNT(DISTINCT dossier_id) FROM dossier_events WHERE action = 'apologise'"));
     assert.equal(await count(`asked=${Number(year) - 1}`), 0);
     assertProblem(assert, await sec.get('/api/v1/dossiers?asked=soon'), 400, 'asked');
     assertProblem(assert, await sec.get('/api/v1/dossiers?ended=soon'), 400, 'ended');
+    assertProblem(assert, await sec.get('/api/v1/dossiers?taken=soon'), 400, 'taken');
     // tomorrow carries over what is received and neither processed nor ended today
     const tomorrow = new Date(Date.now() + 31 * 3600e3).toISOString().slice(0, 10);
     const next = (await sec.get(`/api/v1/dossiers/stats?period=${tomorrow}..${tomorrow}`)).json;
