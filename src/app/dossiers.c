@@ -377,31 +377,41 @@ static struct {
 static int nkept;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Procedure version 'id' into 'out', from memory when read before. */
+/*
+ * Procedure version 'id' into '*out': the copy kept in memory (shared, never
+ * changed or freed), else read into '*spare' (allocated here when needed,
+ * freed by the caller) and kept from then on while there is room.
+ */
 static int procedure_of(struct rf_store *s, int64_t province_id, int64_t id,
-                        struct rf_procedure *out)
+                        const struct rf_procedure **out, struct rf_procedure **spare)
 {
     int rc;
 
     pthread_mutex_lock(&kept_lock);
     for (int i = 0; i < nkept; i++)
         if (kept[i].id == id && kept[i].p->province_id == province_id) {
-            memcpy(out, kept[i].p, sizeof(*out));
+            *out = kept[i].p;
             pthread_mutex_unlock(&kept_lock);
             return RF_OK;
         }
     pthread_mutex_unlock(&kept_lock);
-    rc = rf_store_procedure_get(s, province_id, id, out);
-    if (rc == RF_OK) {
-        pthread_mutex_lock(&kept_lock);
-        if (nkept < KEPT_PROCEDURES) {
-            kept[nkept].p = rf_xmalloc(sizeof(*out));
-            memcpy(kept[nkept].p, out, sizeof(*out));
-            kept[nkept++].id = id;
-        }
-        pthread_mutex_unlock(&kept_lock);
+    if (!*spare)
+        *spare = rf_xmalloc(sizeof(**spare));
+    rc = rf_store_procedure_get(s, province_id, id, *spare);
+    if (rc != RF_OK)
+        return rc;
+    *out = *spare;
+    pthread_mutex_lock(&kept_lock);
+    for (int i = 0; i < nkept; i++) /* kept meanwhile by another thread */
+        if (kept[i].id == id && kept[i].p->province_id == province_id)
+            *out = kept[i].p;
+    if (*out == *spare && nkept < KEPT_PROCEDURES) {
+        kept[nkept].p = *spare;
+        kept[nkept++].id = id;
+        *spare = NULL; /* the kept copy now */
     }
-    return rc;
+    pthread_mutex_unlock(&kept_lock);
+    return RF_OK;
 }
 
 /* ---- shared by the moves ---- */
@@ -662,7 +672,8 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
                            struct rf_error *err)
 {
     struct receive_job job;
-    struct rf_procedure *p;
+    const struct rf_procedure *p = NULL;
+    struct rf_procedure *spare = NULL;
     struct rf_dossier *d;
     const struct rf_worktime *w;
     struct rf_allowance a;
@@ -675,7 +686,6 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_DESK, err);
     if (rc != RF_OK)
         return rc;
-    p = rf_xcalloc(1, sizeof(*p));
     d = rf_xcalloc(1, sizeof(*d));
     memset(&job, 0, sizeof(job));
     d->province_id = actor->province_id;
@@ -721,11 +731,18 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     job.reason = in->reason;
     s = rf_app_store_get(app);
     rc = s ? RF_OK : RF_ESTORE;
-    if (rc == RF_OK && (!in->procedure_code ||
-                        rf_store_procedure_in_force(s, actor->province_id, in->procedure_code,
-                                                    job.day, p) != RF_OK))
-        rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
-                     "no procedure with this code in force today");
+    if (rc == RF_OK) {
+        /* the version in force today, then the version itself from memory */
+        int64_t id = 0;
+        int found = in->procedure_code &&
+                    rf_store_procedure_in_force(s, actor->province_id, in->procedure_code, job.day,
+                                                &id) == RF_OK;
+        if (!found)
+            rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
+                         "no procedure with this code in force today");
+        else
+            rc = procedure_of(s, actor->province_id, id, &p, &spare);
+    }
     if (rc == RF_OK && !(err && err->n) && job.outcome == RF_DA_RECEIVE &&
         step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
@@ -742,7 +759,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     free(name);
     free(address);
     if (rc != RF_OK || (err && err->n)) {
-        free(p);
+        free(spare);
         free(d);
         return rc != RF_OK ? rf_app_store_error(rc, err) : RF_EINVAL;
     }
@@ -764,7 +781,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         rc = rf_app_write(app, write_receipt, &job, err);
         if (rc == RF_OK && out)
             dossier_json(d, p, 1, out);
-        free(p);
+        free(spare);
         free(d);
         return rc;
     }
@@ -776,7 +793,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
            : RF_ESTORE;
     rf_app_worktime_put(app, w);
     if (rc != RF_OK) {
-        free(p);
+        free(spare);
         free(d);
         return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
                                 "the due time falls outside the working calendar")
@@ -795,7 +812,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         rf_buf_addc(out, '}');
     }
     sodium_memzero(secret, sizeof(secret));
-    free(p);
+    free(spare);
     free(d);
     return rc;
 }
@@ -823,7 +840,8 @@ struct act_job {
     const char *reason;
     int64_t appointment; /* UTC, for an apology */
     struct rf_dossier *d;
-    struct rf_procedure *p;
+    const struct rf_procedure *p;
+    struct rf_procedure *spare; /* for a version not kept in memory */
 };
 
 /* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
@@ -840,7 +858,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct act_job *job = ctx;
     struct rf_dossier *d = job->d;
-    struct rf_procedure *p = job->p;
+    const struct rf_procedure *p = NULL;
     struct rf_dossier_move m;
     struct rf_dossier_event e;
     const struct rf_worktime *w = NULL;
@@ -854,9 +872,10 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     if (rc == RF_OK && d->province_id != job->actor->province_id)
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = procedure_of(s, d->province_id, d->procedure_id, p);
+        rc = procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
+    p = job->p;
     if (d->version != job->version)
         return rf_error_set(err, RF_ECONFLICT, "version", "stale",
                             "the dossier changed since version %d: it is at version %d now",
@@ -1027,12 +1046,11 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
     job.version = version;
     job.reason = reason;
     job.d = rf_xcalloc(1, sizeof(*job.d));
-    job.p = rf_xcalloc(1, sizeof(*job.p));
     rc = rf_app_write(app, write_move, &job, err);
     if (rc == RF_OK && out)
         dossier_json(job.d, job.p, 1, out);
     free(job.d);
-    free(job.p);
+    free(job.spare);
     return rc;
 }
 
@@ -1040,7 +1058,8 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
 
 /* The dossier 'code' if the actor may see it (its desk or step within their scope), else 404. */
 static int load_visible(struct rf_store *s, const struct rf_actor *actor, const char *code,
-                        struct rf_dossier *d, struct rf_procedure *p)
+                        struct rf_dossier *d, const struct rf_procedure **p,
+                        struct rf_procedure **spare)
 {
     char today[RF_DATE_LEN];
     int rc = rf_store_dossier_by_code(s, code, d);
@@ -1053,7 +1072,7 @@ static int load_visible(struct rf_store *s, const struct rf_actor *actor, const 
         (!d->step_unit_id || rf_app_scope_check(s, actor, d->step_unit_id, today, NULL) != RF_OK))
         rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = procedure_of(s, d->province_id, d->procedure_id, p);
+        rc = procedure_of(s, d->province_id, d->procedure_id, p, spare);
     return rc;
 }
 
@@ -1087,8 +1106,9 @@ static int event_json(void *ctx, const struct rf_dossier_event *e)
 int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const char *code,
                         struct rf_buf *out, struct rf_error *err)
 {
-    struct rf_dossier *d;
-    struct rf_procedure *p;
+    struct rf_dossier d;
+    const struct rf_procedure *p = NULL;
+    struct rf_procedure *spare = NULL;
     struct rf_store *s;
     int rc;
 
@@ -1096,19 +1116,16 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     if (rc != RF_OK)
         return rc;
     RF_APP_STORE(app, s, err);
-    d = rf_xcalloc(1, sizeof(*d));
-    p = rf_xcalloc(1, sizeof(*p));
-    rc = load_visible(s, actor, code, d, p);
+    rc = load_visible(s, actor, code, &d, &p, &spare);
     if (rc == RF_OK) {
-        dossier_json(d, p, 1, out);
+        dossier_json(&d, p, 1, out);
         out->len--;
         rf_buf_adds(out, ",\"events\":[");
-        rc = rf_store_dossier_events(s, d->id, event_json, out);
+        rc = rf_store_dossier_events(s, d.id, event_json, out);
         rf_buf_adds(out, "]}");
     }
     rf_app_store_put(app, s);
-    free(d);
-    free(p);
+    free(spare);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
@@ -1116,8 +1133,9 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
                           const char *phone, const char *address, struct rf_buf *out,
                           int *retry_after, struct rf_error *err)
 {
-    struct rf_dossier *d;
-    struct rf_procedure *p;
+    struct rf_dossier d;
+    const struct rf_procedure *p = NULL;
+    struct rf_procedure *spare = NULL;
     struct rf_store *s;
     char office[RF_NAME_BYTES];
     int64_t now = rf_app_now(app), wait;
@@ -1138,18 +1156,16 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
         return rf_error_set(err, RF_EINVAL, "secret", "required",
                             "give the secret on the slip or the applicant's phone number");
     RF_APP_STORE(app, s, err);
-    d = rf_xcalloc(1, sizeof(*d));
-    p = rf_xcalloc(1, sizeof(*p));
-    rc = code ? rf_store_dossier_with_office(s, code, d, office) : RF_ENOTFOUND;
+    rc = code ? rf_store_dossier_with_office(s, code, &d, office) : RF_ENOTFOUND;
     if (rc == RF_OK) {
         char digits[RF_PHONE_MAX + 1];
-        int ok = secret && *secret ? secret_matches(secret, d->lookup_hash)
+        int ok = secret && *secret ? secret_matches(secret, d.lookup_hash)
                                    : phone_digits(phone, digits) == RF_OK &&
-                                         strcmp(digits, d->applicant_phone) == 0;
-        rc = ok ? procedure_of(s, d->province_id, d->procedure_id, p) : RF_ENOTFOUND;
+                                         strcmp(digits, d.applicant_phone) == 0;
+        rc = ok ? procedure_of(s, d.province_id, d.procedure_id, &p, &spare) : RF_ENOTFOUND;
     }
     if (rc == RF_OK) {
-        dossier_json(d, p, 0, out); /* never the applicant's data */
+        dossier_json(&d, p, 0, out); /* never the applicant's data */
         out->len--;
         rf_buf_adds(out, ",\"office\":");
         if (office[0])
@@ -1159,8 +1175,7 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
         rf_buf_addc(out, '}');
     }
     rf_app_store_put(app, s);
-    free(d);
-    free(p);
+    free(spare);
     if (rc == RF_ENOTFOUND) {
         /* a miss counts against the address: guessing codes, secrets or phones stops soon;
            a citizen who holds the slip and looks again and again is never held back */

@@ -32,6 +32,8 @@ static void *writer_main(void *arg)
     struct rf_app *app = arg;
     struct rf_write_job *batch[BATCH_MAX];
 
+    pthread_setname_np(pthread_self(), "reform-writer"); /* as top and perf show it */
+
     for (;;) {
         int n = 0, rc;
 

@@ -100,7 +100,7 @@ static int match(const char *pattern, const char *path, struct rf_req *r)
     int n = 0;
 
     while (*pattern && *path) {
-        if (strncmp(pattern, "{key}", 5) == 0) {
+        if (*pattern == '{' && strncmp(pattern, "{key}", 5) == 0) {
             size_t len = 0;
             /* letters, digits, '.' and '-': a code read over the phone */
             while (path[len] && path[len] != '/' &&

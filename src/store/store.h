@@ -467,9 +467,9 @@ struct rf_procedure {
 int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p) RF_MUST_CHECK;
 int rf_store_procedure_get(struct rf_store *s, int64_t province_id, int64_t id,
                            struct rf_procedure *out) RF_MUST_CHECK;
-/* The version of 'code' in force on 'date'; RF_ENOTFOUND when none. */
+/* The id of the version of 'code' in force on 'date'; RF_ENOTFOUND when none. */
 int rf_store_procedure_in_force(struct rf_store *s, int64_t province_id, const char *code,
-                                const char *date, struct rf_procedure *out) RF_MUST_CHECK;
+                                const char *date, int64_t *id) RF_MUST_CHECK;
 struct rf_procedure_query {
     int64_t province_id;
     const char *date;      /* the versions in force on this day */

@@ -114,13 +114,13 @@ int rf_store_procedure_get(struct rf_store *s, int64_t province_id, int64_t id,
 }
 
 int rf_store_procedure_in_force(struct rf_store *s, int64_t province_id, const char *code,
-                                const char *date, struct rf_procedure *out)
+                                const char *date, int64_t *id)
 {
-    return one_procedure(s,
-                         "SELECT " PROC_COLS " FROM procedures p WHERE p.province_id = ? AND"
-                         " p.code = ? AND p.version_from <= ? ORDER BY p.version_from DESC"
-                         " LIMIT 1",
-                         PARAMS(P_INT(province_id), P_TEXT(code), P_TEXT(date)), out);
+    /* from the index of (province_id, code, version_from) alone */
+    return rf_sq_one_int(s,
+                         "SELECT id FROM procedures WHERE province_id = ? AND code = ?"
+                         " AND version_from <= ? ORDER BY version_from DESC LIMIT 1",
+                         PARAMS(P_INT(province_id), P_TEXT(code), P_TEXT(date)), id);
 }
 
 int rf_store_procedures_list(struct rf_store *s, const struct rf_procedure_query *q,

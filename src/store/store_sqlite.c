@@ -49,7 +49,8 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
     struct sqlite_conn *c = rf_xcalloc(1, sizeof(*c));
     /* the busy timeout first: journal_mode takes a lock that another connection may hold */
     const char *setup = "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL;"
-                        " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
+                        " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                        " PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
 
     /* all connections' page caches together stay under 16 MiB: a server keeps one connection

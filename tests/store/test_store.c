@@ -864,13 +864,15 @@ static void test_dossiers(void **state)
     p->days = 2;
     assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
     /* the version in force on a day */
-    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-06-30", got), RF_OK);
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-06-30", &seq), RF_OK);
+    assert_int_equal(rf_store_procedure_get(s, t.prov, seq, got), RF_OK);
     assert_int_equal(got->days, 1);
     assert_int_equal(got->nsteps, 2);
     assert_string_equal(got->steps[1].unit_ref, "commune");
-    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-07-01", got), RF_OK);
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-07-01", &seq), RF_OK);
+    assert_int_equal(rf_store_procedure_get(s, t.prov, seq, got), RF_OK);
     assert_int_equal(got->days, 2);
-    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2022-12-31", got),
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2022-12-31", &seq),
                      RF_ENOTFOUND);
     memset(&q, 0, sizeof(q));
     q.province_id = t.prov;
