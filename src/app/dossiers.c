@@ -1638,8 +1638,19 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     if (rc == RF_OK)
         rc = before_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &t[1]);
     if (rc == RF_OK)
-        rc = rf_store_dossiers_open(s, actor->province_id, unit, rf_app_now(app), &within, &overdue,
-                                    &waiting);
+        rc = rf_store_dossiers_behind(s, actor->province_id, unit, rf_app_now(app), &overdue,
+                                      &waiting);
+    if (rc == RF_OK) {
+        /* those in process within their due time: all open ones (the counters' "open" over
+           every month, this one included) but the overdue and the waiting */
+        struct tallies *all = rf_xcalloc(1, sizeof(*all));
+        rc = rf_store_dossier_counts(s, actor->province_id, unit ? unit : app->root_unit_id,
+                                     "0000-00", "9999-99", add_count, all);
+        within = all->all.v[M_OPEN] - overdue - waiting;
+        if (within < 0)
+            within = 0;
+        free(all);
+    }
     if (rc == RF_OK) {
         rf_buf_adds(out, "{\"period\":");
         rf_buf_add_json_str(out, period);

@@ -569,12 +569,11 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
 int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
                            rf_dossier_fn fn, void *ctx) RF_MUST_CHECK;
 /*
- * The dossiers received at desks that are or were under 'root' (0: all) and
- * not finished: processing within their due time at 'now', overdue, and
- * waiting for papers.
+ * Of the dossiers received at desks that are or were under 'root' (0: all):
+ * those processing past their due time at 'now', and those waiting for papers.
  */
-int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
-                           int64_t *within, int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
+int rf_store_dossiers_behind(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
+                             int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
 
 /* An unfinished dossier's due time and what it was computed from. */
 struct rf_dossier_due {

@@ -496,39 +496,29 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
     return rc == 1 ? RF_OK : rc;
 }
 
-int rf_store_dossiers_open(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
-                           int64_t *within, int64_t *overdue, int64_t *waiting)
+int rf_store_dossiers_behind(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
+                             int64_t *overdue, int64_t *waiting)
 {
-    struct rf_rows *r;
     int rc;
 
-    rc = rf_sq_query(
+    /* each from the index of (province_id, state, due_at): only the rows counted */
+    rc = rf_sq_one_int(
         s,
-        "WITH RECURSIVE " EVER_UNDER(
-            "scope") " SELECT"
-                     " COALESCE(SUM(CASE WHEN state = 'processing' AND due_at >= ? THEN 1 ELSE 0 "
-                     "END), 0),"
-                     " COALESCE(SUM(CASE WHEN state = 'processing' AND due_at < ? THEN 1 ELSE 0 "
-                     "END), 0),"
-                     " COALESCE(SUM(CASE WHEN state = 'supplement' THEN 1 ELSE 0 END), 0)"
-                     " FROM dossiers WHERE province_id = ? AND state IN ('processing', "
-                     "'supplement')"
-                     " AND (? = 0 OR desk_unit_id IN (SELECT id FROM scope))",
-        PARAMS(P_INT(province_id), P_INT(root), P_INT(now), P_INT(now), P_INT(province_id),
-               P_INT(root)),
-        &r);
-    if (rc != RF_OK)
-        return rc;
-    rc = s->be->step(r);
-    if (rc == 1) {
-        *within = s->be->col_int(r, 0);
-        *overdue = s->be->col_int(r, 1);
-        *waiting = s->be->col_int(r, 2);
-        rc = RF_OK;
-    } else if (rc == 0) {
-        rc = RF_ESTORE;
-    }
-    s->be->done(r);
+        "WITH RECURSIVE " EVER_UNDER("scope") " SELECT COUNT(*) FROM dossiers"
+                                              " WHERE province_id = ? AND state ="
+                                              " 'processing' AND due_at < ?"
+                                              " AND (? = 0 OR desk_unit_id IN"
+                                              " (SELECT id FROM scope))",
+        PARAMS(P_INT(province_id), P_INT(root), P_INT(province_id), P_INT(now), P_INT(root)),
+        overdue);
+    if (rc == RF_OK)
+        rc = rf_sq_one_int(s,
+                           "WITH RECURSIVE " EVER_UNDER(
+                               "scope") " SELECT COUNT(*) FROM dossiers"
+                                        " WHERE province_id = ? AND state = 'supplement'"
+                                        " AND (? = 0 OR desk_unit_id IN (SELECT id FROM scope))",
+                           PARAMS(P_INT(province_id), P_INT(root), P_INT(province_id), P_INT(root)),
+                           waiting);
     return rc;
 }
 
@@ -566,15 +556,23 @@ int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dos
 
 /* ---- the service center's counters ---- */
 
+/* A span's grain: "m" for a month (YYYY-MM), "d" for a day (YYYY-MM-DD). */
+static const char *grain_of(const char *span)
+{
+    return strlen(span) == 7 ? "m" : "d";
+}
+
 int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,
                                int64_t delta)
 {
     return rf_sq_run(s,
-                     "INSERT INTO dossier_counts (province_id, unit_id, span, field, level, metric,"
-                     " n) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (province_id, unit_id, span,"
-                     " field, level, metric) DO UPDATE SET n = dossier_counts.n + excluded.n",
-                     PARAMS(P_INT(k->province_id), P_INT(k->unit_id), P_TEXT(k->span),
-                            P_TEXT(k->field), P_TEXT(k->level), P_TEXT(k->metric), P_INT(delta)));
+                     "INSERT INTO dossier_counts (province_id, unit_id, grain, span, field, level,"
+                     " metric, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (province_id,"
+                     " unit_id, grain, span, field, level, metric) DO UPDATE"
+                     " SET n = dossier_counts.n + excluded.n",
+                     PARAMS(P_INT(k->province_id), P_INT(k->unit_id), P_TEXT(grain_of(k->span)),
+                            P_TEXT(k->span), P_TEXT(k->field), P_TEXT(k->level), P_TEXT(k->metric),
+                            P_INT(delta)));
 }
 
 int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit, const char *from,
@@ -583,14 +581,14 @@ int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t uni
     struct rf_rows *r;
     int rc;
 
-    rc = rf_sq_query(s,
-                     "SELECT field, level, metric, SUM(n) FROM dossier_counts"
-                     " WHERE province_id = ? AND unit_id = ? AND span >= ? AND span <= ?"
-                     " AND LENGTH(span) = ? GROUP BY field, level, metric"
-                     " ORDER BY field, level, metric",
-                     PARAMS(P_INT(province_id), P_INT(unit), P_TEXT(from), P_TEXT(to),
-                            P_INT((int64_t)strlen(from))),
-                     &r);
+    rc = rf_sq_query(
+        s,
+        "SELECT field, level, metric, SUM(n) FROM dossier_counts"
+        " WHERE province_id = ? AND unit_id = ? AND grain = ? AND span >= ?"
+        " AND span <= ? GROUP BY field, level, metric"
+        " ORDER BY field, level, metric",
+        PARAMS(P_INT(province_id), P_INT(unit), P_TEXT(grain_of(from)), P_TEXT(from), P_TEXT(to)),
+        &r);
     if (rc != RF_OK)
         return rc;
     while ((rc = s->be->step(r)) == 1)
