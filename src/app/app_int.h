@@ -34,6 +34,7 @@ struct rf_app {
     struct rf_store *wstore;
     pthread_t wthread;
     int wrunning, wstop;
+    struct rf_write_counts *wcounts; /* the batch's counter deltas, the writer's own */
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
@@ -57,6 +58,13 @@ typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
 /* Stop the writer thread after the queued changes. */
 void rf_app_writer_stop(struct rf_app *app);
+/*
+ * Add 'delta' to the counter 'k' as part of the change running on 's'. In the
+ * writer's batch the deltas of its changes are summed and written once before
+ * the commit (a change undone takes its deltas with it); elsewhere at once.
+ */
+int rf_app_count_add(struct rf_app *app, struct rf_store *s, const struct rf_dossier_count_key *k,
+                     int64_t delta) RF_MUST_CHECK;
 
 /* Read the province ('code' or the first) and its root unit into 'app'. */
 int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *code);

@@ -426,9 +426,9 @@ static void day_of(int64_t epoch, char out[RF_DATE_LEN])
  * dossier's desk and each unit above it on that day: a report then reads one
  * unit's rows.
  */
-static int count_chain(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
-                       const int64_t *chain, int n, const char *day, const char *metric,
-                       int64_t delta)
+static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                       const struct rf_procedure *p, const int64_t *chain, int n, const char *day,
+                       const char *metric, int64_t delta)
 {
     char month[8];
     int rc = RF_OK;
@@ -436,16 +436,16 @@ static int count_chain(struct rf_store *s, const struct rf_dossier *d, const str
     snprintf(month, sizeof(month), "%.7s", day);
     for (int i = 0; rc == RF_OK && i < n; i++) {
         struct rf_dossier_count_key k = {d->province_id, chain[i], day, p->field, p->level, metric};
-        rc = rf_store_dossier_count_add(s, &k, delta);
+        rc = rf_app_count_add(app, s, &k, delta);
         k.span = month;
         if (rc == RF_OK)
-            rc = rf_store_dossier_count_add(s, &k, delta);
+            rc = rf_app_count_add(app, s, &k, delta);
     }
     return rc;
 }
 
-static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf_procedure *p,
-                 int64_t at, const char *metric, int64_t delta)
+static int count(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                 const struct rf_procedure *p, int64_t at, const char *metric, int64_t delta)
 {
     char day[RF_DATE_LEN];
     int64_t chain[16];
@@ -453,7 +453,7 @@ static int count(struct rf_store *s, const struct rf_dossier *d, const struct rf
 
     day_of(at, day);
     rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
-    return rc == RF_OK ? count_chain(s, d, p, chain, n, day, metric, delta) : rc;
+    return rc == RF_OK ? count_chain(app, s, d, p, chain, n, day, metric, delta) : rc;
 }
 
 /* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
@@ -651,15 +651,17 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
         rc = rf_store_dossier_event_add(s, &e);
     if (job->outcome != RF_DA_RECEIVE) { /* never received: only its own figure */
         if (rc == RF_OK)
-            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day,
+            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day,
                              job->outcome == RF_DA_GUIDE ? "guided" : "refused", 1);
     } else {
         if (rc == RF_OK)
-            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received", 1);
+            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day, "received",
+                             1);
         if (rc == RF_OK)
-            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "open", 1);
+            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day, "open", 1);
         if (rc == RF_OK && strcmp(d->channel, "online") == 0)
-            rc = count_chain(s, d, job->p, job->chain, job->nchain, job->day, "received_online", 1);
+            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day,
+                             "received_online", 1);
     }
     snprintf(body, sizeof(body), "{\"code\":\"%s\",\"procedure\":\"%s\"}", d->code, job->p->code);
     if (rc == RF_OK)
@@ -921,13 +923,13 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         else {
             d->appointment_at = job->appointment;
             d->apologies++;
-            rc = count(s, d, p, now, "apology", 1);
+            rc = count(job->app, s, d, p, now, "apology", 1);
         }
     }
     if (rc == RF_OK && job->action == RF_DA_ASK) {
         rc = rf_store_dossier_pause_open(s, d->id, now);
         if (rc == RF_OK)
-            rc = count(s, d, p, now, "supplement", 1);
+            rc = count(job->app, s, d, p, now, "supplement", 1);
     }
     if (rc == RF_OK && job->action == RF_DA_SUPPLIED) {
         /* the time waited does not count: the due time moves by the working time paused */
@@ -958,13 +960,13 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
             d->result_at = now;
             d->step_unit_id = d->desk_unit_id;
             snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(t));
-            rc = count(s, d, p, now, d->timeliness, 1);
+            rc = count(job->app, s, d, p, now, d->timeliness, 1);
             if (rc == RF_OK)
-                rc = count(s, d, p, now, "open", -1);
+                rc = count(job->app, s, d, p, now, "open", -1);
             if (rc == RF_OK &&
                 rf_worktime_between(w, rf_worktime_local(d->received_at), rf_worktime_local(now),
                                     ps->p, ps->n, &worked) == RF_OK)
-                rc = count(s, d, p, now, "process_minutes", worked);
+                rc = count(job->app, s, d, p, now, "process_minutes", worked);
         }
         e.to_unit_id = d->step_unit_id;
     }
@@ -977,13 +979,13 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         d->finished_at = now;
         d->step_unit_id = 0;
         if (rc == RF_OK)
-            rc = count(s, d, p, now, metric[job->action], 1);
+            rc = count(job->app, s, d, p, now, metric[job->action], 1);
         if (rc == RF_OK)
-            rc = count(s, d, p, now, "open", -1);
+            rc = count(job->app, s, d, p, now, "open", -1);
     }
     if (rc == RF_OK && job->action == RF_DA_RETURN) {
         d->finished_at = now;
-        rc = count(s, d, p, now, "returned", 1);
+        rc = count(job->app, s, d, p, now, "returned", 1);
     }
     rf_app_worktime_put(job->app, w);
     free(ps);

@@ -13,10 +13,96 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BATCH_MAX 256
+#define COUNTS_MAX 1024 /* distinct counters in a batch: more are written at once */
+
+/*
+ * Counter deltas: those of the running change ('pending', from 'first') and
+ * those of the batch's changes that succeeded (before 'first'), summed by key.
+ * A batch of receipts at one desk adds to the same few counters: one upsert
+ * each per batch instead of one per receipt.
+ */
+struct write_count {
+    int64_t province_id, unit_id;
+    char span[RF_DATE_LEN], field[32], level[16], metric[24];
+    int64_t n;
+};
+
+struct rf_write_counts {
+    struct write_count c[COUNTS_MAX];
+    int n, first;
+};
+
+static int same_key(const struct write_count *c, const struct rf_dossier_count_key *k)
+{
+    return c->unit_id == k->unit_id && c->province_id == k->province_id &&
+           strcmp(c->metric, k->metric) == 0 && strcmp(c->span, k->span) == 0 &&
+           strcmp(c->field, k->field) == 0 && strcmp(c->level, k->level) == 0;
+}
+
+int rf_app_count_add(struct rf_app *app, struct rf_store *s, const struct rf_dossier_count_key *k,
+                     int64_t delta)
+{
+    struct rf_write_counts *w = app->wcounts;
+    struct write_count *c;
+
+    if (!w || s != app->wstore || strlen(k->span) >= sizeof(c->span) ||
+        strlen(k->field) >= sizeof(c->field) || strlen(k->level) >= sizeof(c->level) ||
+        strlen(k->metric) >= sizeof(c->metric) || w->n == COUNTS_MAX)
+        return rf_store_dossier_count_add(s, k, delta);
+    for (int i = w->first; i < w->n; i++)
+        if (same_key(&w->c[i], k)) {
+            w->c[i].n += delta;
+            return RF_OK;
+        }
+    c = &w->c[w->n++];
+    c->province_id = k->province_id;
+    c->unit_id = k->unit_id;
+    snprintf(c->span, sizeof(c->span), "%s", k->span);
+    snprintf(c->field, sizeof(c->field), "%s", k->field);
+    snprintf(c->level, sizeof(c->level), "%s", k->level);
+    snprintf(c->metric, sizeof(c->metric), "%s", k->metric);
+    c->n = delta;
+    return RF_OK;
+}
+
+/* The running change succeeded: its deltas join the batch's. */
+static void counts_keep(struct rf_write_counts *w)
+{
+    int n = w->first;
+
+    for (int i = w->first; i < w->n; i++) {
+        struct rf_dossier_count_key k = {w->c[i].province_id, w->c[i].unit_id, w->c[i].span,
+                                         w->c[i].field,       w->c[i].level,   w->c[i].metric};
+        int j;
+        for (j = 0; j < w->first && !same_key(&w->c[j], &k); j++)
+            ;
+        if (j < w->first)
+            w->c[j].n += w->c[i].n;
+        else
+            w->c[n++] = w->c[i];
+    }
+    w->n = w->first = n;
+}
+
+/* The batch's deltas into the counters, before its commit. */
+static int counts_write(struct rf_store *s, struct rf_write_counts *w)
+{
+    int rc = RF_OK;
+
+    for (int i = 0; rc == RF_OK && i < w->n; i++) {
+        struct rf_dossier_count_key k = {w->c[i].province_id, w->c[i].unit_id, w->c[i].span,
+                                         w->c[i].field,       w->c[i].level,   w->c[i].metric};
+        if (w->c[i].n)
+            rc = rf_store_dossier_count_add(s, &k, w->c[i].n);
+    }
+    w->n = w->first = 0;
+    return rc;
+}
 
 struct rf_write_job {
     rf_write_fn fn;
@@ -64,12 +150,21 @@ static void *writer_main(void *arg)
                 continue;
             }
             j->rc = j->fn(app->wstore, j->ctx, j->err);
-            if (j->rc != RF_OK)
-                rf_store_savepoint_undo(app->wstore, "change");
-            else if (rf_store_savepoint_release(app->wstore, "change") != RF_OK)
+            if (j->rc == RF_OK && rf_store_savepoint_release(app->wstore, "change") != RF_OK)
                 j->rc = rf_app_store_error(RF_ESTORE, j->err);
+            if (j->rc != RF_OK) {
+                rf_store_savepoint_undo(app->wstore, "change");
+                app->wcounts->n = app->wcounts->first; /* its deltas go with it */
+            } else {
+                counts_keep(app->wcounts);
+            }
         }
-        if (rc == RF_OK && (rc = rf_store_commit(app->wstore)) != RF_OK) {
+        if (rc == RF_OK && (rc = counts_write(app->wstore, app->wcounts)) != RF_OK)
+            rf_store_rollback(app->wstore);
+        else if (rc == RF_OK)
+            rc = rf_store_commit(app->wstore);
+        app->wcounts->n = app->wcounts->first = 0;
+        if (rc != RF_OK) {
             rf_log_error("a batch of %d changes failed to commit", n);
             for (int i = 0; i < n; i++)
                 if (batch[i]->rc == RF_OK)
@@ -94,6 +189,8 @@ static int writer_start(struct rf_app *app)
     if (!app->wrunning) {
         rf_error_init(&err);
         rc = rf_store_open(app->db_url, &app->wstore, &err);
+        if (rc == RF_OK && !app->wcounts)
+            app->wcounts = rf_xcalloc(1, sizeof(*app->wcounts));
         if (rc == RF_OK && pthread_create(&app->wthread, NULL, writer_main, app) != 0) {
             rf_store_close(&app->wstore);
             rc = RF_EIO;
@@ -114,6 +211,8 @@ void rf_app_writer_stop(struct rf_app *app)
     pthread_mutex_unlock(&app->wlock);
     pthread_join(app->wthread, NULL);
     rf_store_close(&app->wstore);
+    free(app->wcounts);
+    app->wcounts = NULL;
     app->wrunning = 0;
 }
 
