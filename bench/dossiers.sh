@@ -8,6 +8,10 @@
 #      dossiers, on the same database;
 #   4. the server's peak resident memory after all of it.
 #   bench/dossiers.sh [DOSSIERS] [SECONDS]      (defaults 1,000,000 and 8)
+#   BENCH_DB=FILE bench/dossiers.sh             the same on a database made before (for example
+#                                               10,000,000 dossiers, made in about 35 minutes by
+#                                               `reform demo dossiers --count 10000000` after the
+#                                               demo province); the receipt rounds add to it
 # Needs wrk, nginx, sqlite3 and a C compiler (installed from Debian when missing) and build/reform.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +20,8 @@ secs=${2:-8}
 . bench/lib.sh
 bench_tools
 
-db=sqlite:$work/bench.db
+file=${BENCH_DB:-$work/bench.db}
+db=sqlite:$file
 port=$((30000 + RANDOM % 10000))
 
 wait_up() { for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
@@ -28,12 +33,17 @@ serve() {
 
 # the demo province, then the dossiers
 build/reform migrate --db "$db" >/dev/null 2>&1
-serve --demo --demo-dossiers 0
-kill "$(cat "$work/reform.pid")"; sleep 0.5
-echo "generating $count dossiers..."
-start=$(date +%s)
-build/reform demo dossiers --count "$count" --db "$db" >/dev/null 2>>"$work/reform.log"
-echo "  $(( $(date +%s) - start )) s, database $(du -h "$work/bench.db" | cut -f1)"
+if [ -z "${BENCH_DB:-}" ]; then
+  serve --demo --demo-dossiers 0
+  kill "$(cat "$work/reform.pid")"; sleep 0.5
+  echo "generating $count dossiers..."
+  start=$(date +%s)
+  build/reform demo dossiers --count "$count" --db "$db" >/dev/null 2>>"$work/reform.log"
+  echo "  $(( $(date +%s) - start )) s, database $(du -h "$file" | cut -f1)"
+else
+  count=$(sqlite3 "$file" 'SELECT COUNT(*) FROM dossiers')
+  echo "$count dossiers in $file ($(du -h "$file" | cut -f1))"
+fi
 
 serve
 session=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
@@ -43,7 +53,7 @@ csrf=$(printf '%s' "$session" | python3 -c 'import json,sys; print(json.load(sys
 
 
 # 1. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
-sqlite3 "$work/bench.db" "SELECT code, applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
+sqlite3 "$file" "SELECT code, applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
 cat > "$work/lookup.lua" <<LUA
 local list = {}
 for line in io.lines("$work/pairs.txt") do
@@ -69,7 +79,7 @@ r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
 echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
 
 # 2. durable receipt by 64 clients
-code=$(sqlite3 "$work/bench.db" "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
+code=$(sqlite3 "$file" "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
 cat > "$work/receive.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"procedure_code":"$code","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}'
@@ -81,9 +91,9 @@ cc -O2 -o "$work/sqlite_inserts" bench/sqlite_inserts.c -lsqlite3
 echo "receipt: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: single-row inserts"
 c_runs=() s_runs=()
 for round in 1 2 3; do
-  before=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM dossiers')
+  before=$(sqlite3 "$file" 'SELECT COUNT(*) FROM dossiers')
   c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "http://127.0.0.1:$port/api/v1/dossiers")")
-  after=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM dossiers')
+  after=$(sqlite3 "$file" 'SELECT COUNT(*) FROM dossiers')
   rm -f "$work/raw.db"*
   s_runs+=("$("$work/sqlite_inserts" "$work/raw.db" 3000)")
   echo "  round $round: reform ${c_runs[-1]} dossiers/s ($((after - before)) rows written), raw inserts ${s_runs[-1]} rows/s"
@@ -99,10 +109,16 @@ sec_cookie=$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/hea
 wrk -t1 -c1 -d"${secs}s" --latency -H "Cookie: $sec_cookie" \
   "http://127.0.0.1:$port/api/v1/dossiers/stats?period=$period" > "$work/report.out"
 report_median=$(awk '/ 50%/ {print $2}' "$work/report.out")
+breakdowns=""
+for by in field unit; do
+  wrk -t1 -c1 -d"${secs}s" --latency -H "Cookie: $sec_cookie" \
+    "http://127.0.0.1:$port/api/v1/dossiers/stats?period=$period&by=$by" > "$work/report_$by.out"
+  breakdowns="$breakdowns by $by $(awk '/ 50%/ {print $2}' "$work/report_$by.out");"
+done
 naive=()
 for round in 1 2 3; do
   start=$(date +%s%N)
-  sqlite3 "$work/bench.db" "SELECT p.field, p.level, d.timeliness, COUNT(*) FROM dossiers d
+  sqlite3 "$file" "SELECT p.field, p.level, d.timeliness, COUNT(*) FROM dossiers d
     JOIN procedures p ON p.id = d.procedure_id
     WHERE d.received_at >= strftime('%s', '2025-06-30 17:00:00')
       AND d.received_at < strftime('%s', '2026-06-30 17:00:00')
@@ -111,6 +127,7 @@ for round in 1 2 3; do
 done
 echo "report of $period: median latency $report_median (wrk -c1, ${secs}s);" \
   "naive GROUP BY recount with sqlite3: ${naive[*]} ms"
+echo "  with rows:$breakdowns"
 
 # 4. memory
 echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' "/proc/$(cat "$work/reform.pid")/status")"

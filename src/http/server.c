@@ -268,15 +268,18 @@ static enum MHD_Result dispatch(struct rf_req *r)
         if (!match(routes[i].pattern, r->path, r))
             continue;
         path_matched = 1;
-        if (strlen(allow) + strlen(routes[i].method) + 9 < sizeof(allow))
-            snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s%s",
-                     allow[0] ? ", " : "", routes[i].method,
-                     strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
         if (strcmp(routes[i].method, r->method) == 0 ||
             (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
             found = &routes[i];
     }
     if (!found && path_matched) {
+        /* the methods the path takes, for the Allow header */
+        for (size_t i = 0; i < NROUTES; i++)
+            if (match(routes[i].pattern, r->path, r) &&
+                strlen(allow) + strlen(routes[i].method) + 9 < sizeof(allow))
+                snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s%s",
+                         allow[0] ? ", " : "", routes[i].method,
+                         strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
         rf_error_set(&err, RF_EINVAL, NULL, "method", "%s is not allowed here: use %s", r->method,
                      allow);
         return rf_reply_problem_with(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err, "Allow", allow);
