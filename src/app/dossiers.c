@@ -1686,7 +1686,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
                 for (k = 0; k < t[0].n && strcmp(t[0].key[k], t[1].key[g]) != 0; k++)
                     ;
                 if (k == t[0].n && t[0].n < GROUPS)
-                    snprintf(t[0].key[t[0].n++], sizeof(t[0].key[0]), "%s", t[1].key[g]);
+                    memcpy(t[0].key[t[0].n++], t[1].key[g], sizeof(t[0].key[0]));
             }
             for (int k = 0; k < t[0].n; k++) {
                 const struct tally *b = &zero;
