@@ -23,7 +23,7 @@
 #define MAX_DESKS 128
 #define MAX_PROCS 64
 #define MAX_EVENTS 24
-#define COUNT_SLOTS (1u << 20)
+#define COUNT_SLOTS (1u << 12) /* to start with: the table doubles at 70% full */
 
 struct gen_proc {
     struct rf_procedure *p;
@@ -75,6 +75,7 @@ struct gen {
     int nprocs, total_weight;
     int64_t first, last; /* local minutes of the year */
     struct gen_counter *counts;
+    uint32_t slots, used; /* of counts */
     int64_t done, open;
 };
 
@@ -91,16 +92,44 @@ static int below(struct gen *g, int n)
     return (int)(next(g) % (uint64_t)n);
 }
 
-static void add(struct gen *g, int64_t unit, int proc, int span, int metric, int64_t n)
+static uint32_t slot_of(const struct gen *g, int64_t unit, int proc, int span, int metric)
 {
     uint64_t h = ((uint64_t)unit * 1000003u + (uint64_t)proc * 8191u +
                   (uint64_t)(int64_t)span * 131u + (uint64_t)metric) *
                  0x9E3779B97F4A7C15ULL;
 
-    for (uint32_t i = (uint32_t)(h >> 44) & (COUNT_SLOTS - 1);; i = (i + 1) & (COUNT_SLOTS - 1)) {
+    return (uint32_t)(h >> 32) & (g->slots - 1);
+}
+
+/* Twice the slots, every counter moved to its place among them. */
+static void grow(struct gen *g)
+{
+    struct gen_counter *old = g->counts;
+    uint32_t n = g->slots;
+
+    g->slots = 2 * n;
+    g->counts = rf_xcalloc(g->slots, sizeof(*g->counts));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k;
+        if (!old[i].used)
+            continue;
+        for (k = slot_of(g, old[i].unit, old[i].proc, old[i].span, old[i].metric);
+             g->counts[k].used; k = (k + 1) & (g->slots - 1))
+            ;
+        g->counts[k] = old[i];
+    }
+    free(old);
+}
+
+static void add(struct gen *g, int64_t unit, int proc, int span, int metric, int64_t n)
+{
+    if ((uint64_t)g->used * 10 >= (uint64_t)g->slots * 7)
+        grow(g);
+    for (uint32_t i = slot_of(g, unit, proc, span, metric);; i = (i + 1) & (g->slots - 1)) {
         struct gen_counter *c = &g->counts[i];
         if (!c->used) {
             *c = (struct gen_counter){unit, proc, span, metric, 1, n};
+            g->used++;
             return;
         }
         if (c->unit == unit && c->proc == proc && c->span == span && c->metric == metric) {
@@ -443,11 +472,11 @@ static int write_counts(struct rf_store *s, void *ctx, struct rf_error *err)
     char body[64];
     int rc = RF_OK;
 
-    for (uint32_t i = 0; i < COUNT_SLOTS; i++)
+    for (uint32_t i = 0; i < g->slots; i++)
         n += g->counts[i].used != 0;
     rows = rf_xmalloc(sizeof(*rows) * (n ? n : 1));
     n = 0;
-    for (uint32_t i = 0; i < COUNT_SLOTS; i++) {
+    for (uint32_t i = 0; i < g->slots; i++) {
         const struct gen_counter *c = &g->counts[i];
         struct count_row *r = &rows[n];
         if (!c->used)
@@ -597,7 +626,8 @@ int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
         free(g);
         return rc != RF_OK ? rc : (err && err->n ? err->code : RF_ESTORE);
     }
-    g->counts = rf_xcalloc(COUNT_SLOTS, sizeof(*g->counts));
+    g->slots = COUNT_SLOTS;
+    g->counts = rf_xcalloc(g->slots, sizeof(*g->counts));
     /* receipts over the year in time order, in the day's opening hours */
     at = rf_xmalloc(sizeof(*at) * (size_t)count);
     desk = rf_xmalloc(sizeof(*desk) * (size_t)count);
