@@ -945,6 +945,18 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
             d->appointment_at += moved;
         }
     }
+    if (rc == RF_OK && job->action == RF_DA_HAND_OVER && d->step >= 0 && d->step < p->nsteps) {
+        /* the step's own due time, for the tracking slip (Form 05): its allowance from when
+           it began, the time waited for papers not counted */
+        struct rf_allowance a = {0, p->steps[d->step].minutes};
+        int64_t began = 0, due;
+        rc = rf_store_dossier_step_began(s, d->id, &began);
+        if (rc == RF_OK && began && a.minutes > 0 &&
+            rf_worktime_due(w, rf_worktime_local(began), &a, -1, ps->p, ps->n, &due) == RF_OK) {
+            e.step_due_at = rf_worktime_epoch(due);
+            e.step_late = now > e.step_due_at;
+        }
+    }
     if (rc == RF_OK && job->action == RF_DA_HAND_OVER) {
         if (m.next_step >= 0) {
             rc = step_unit(s, d->province_id, p, m.next_step, d->desk_unit_id, day,
@@ -1101,6 +1113,10 @@ static int event_json(void *ctx, const struct rf_dossier_event *e)
     rf_buf_addi(out, e->actor_id);
     rf_buf_adds(out, ",\"reason\":");
     rf_buf_add_json_str(out, e->reason);
+    instant(out, "step_due_at", e->step_due_at);
+    local_time(out, "step_due_local", e->step_due_at);
+    rf_buf_adds(out, ",\"step_late\":");
+    rf_buf_adds(out, !e->step_due_at ? "null" : e->step_late ? "true" : "false");
     rf_buf_addc(out, '}');
     return 0;
 }
@@ -1194,6 +1210,7 @@ struct held {
     struct rf_buf *items;
     int n;
     int64_t now;
+    const struct rf_worktime *w;
 };
 
 static int add_held(void *ctx, const struct rf_dossier *d)
@@ -1212,6 +1229,17 @@ static int add_held(void *ctx, const struct rf_dossier *d)
     local_time(h->items, "due_local", d->due_at);
     rf_buf_adds(h->items, ",\"overdue\":");
     rf_buf_adds(h->items, d->state == RF_DS_PROCESSING && d->due_at < h->now ? "true" : "false");
+    rf_buf_adds(h->items, ",\"working_minutes_left\":");
+    {
+        /* working time from now to the due time, negative past it; none while paused */
+        int64_t now = rf_worktime_local(h->now), due = rf_worktime_local(d->due_at), left = 0;
+        if (d->state != RF_DS_PROCESSING || !d->due_at ||
+            rf_worktime_between(h->w, now < due ? now : due, now < due ? due : now, NULL, 0,
+                                &left) != RF_OK)
+            rf_buf_adds(h->items, "null");
+        else
+            rf_buf_addi(h->items, now < due ? left : -left);
+    }
     rf_buf_adds(h->items, ",\"version\":");
     rf_buf_addi(h->items, d->version);
     rf_buf_addc(h->items, '}');
@@ -1222,7 +1250,7 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
                          int limit, struct rf_buf *items, int *n, int64_t *last_id,
                          struct rf_error *err)
 {
-    struct held h = {items, 0, rf_app_now(app)};
+    struct held h = {items, 0, rf_app_now(app), NULL};
     struct rf_store *s;
     int rc;
 
@@ -1230,10 +1258,18 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    h.w = rf_app_worktime_get(app, err);
+    if (!h.w)
+        return err && err->n ? err->code : RF_ESTORE;
+    s = rf_app_store_get(app);
+    if (!s) {
+        rf_app_worktime_put(app, h.w);
+        return rf_app_store_error(RF_ESTORE, err);
+    }
     /* by due time: the overdue ones, due earliest, come first */
     rc = rf_store_dossiers_held(s, actor->province_id, actor->unit_id, limit, add_held, &h);
     rf_app_store_put(app, s);
+    rf_app_worktime_put(app, h.w);
     *n = h.n;
     *last_id = 0;
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);

@@ -532,6 +532,8 @@ struct rf_dossier_event {
     int step_late;       /* the step was handed over after it */
 };
 int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e) RF_MUST_CHECK;
+/* When the dossier's current step began: its receipt or the last hand-over, 0 for none. */
+int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t *at) RF_MUST_CHECK;
 typedef int (*rf_dossier_event_fn)(void *ctx, const struct rf_dossier_event *e);
 int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
                             void *ctx) RF_MUST_CHECK;

@@ -332,6 +332,14 @@ int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e)
         &e->id);
 }
 
+int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t *at)
+{
+    return rf_sq_one_int(s,
+                         "SELECT COALESCE(MAX(at), 0) FROM dossier_events WHERE dossier_id = ?"
+                         " AND action IN ('receive', 'hand_over')",
+                         PARAMS(P_INT(dossier_id)), at);
+}
+
 int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
                             void *ctx)
 {

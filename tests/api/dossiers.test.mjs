@@ -253,6 +253,23 @@ describe('refusal, withdrawal and the worklist', () => {
     assert.ok(list.json.items.some((i) => i.code === x.code));
     const dues = list.json.items.map((i) => i.due_at);
     assert.deepEqual(dues, [...dues].sort());
+    // the time left in working minutes: what the calendar counts from now to the due time
+    const mine = list.json.items.find((i) => i.code === x.code);
+    // (three working days, with the day of receipt when it falls outside the hours: at most four)
+    assert.ok(mine.working_minutes_left > 0 && mine.working_minutes_left <= 4 * 480, JSON.stringify(mine));
+    const now = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+    if (mine.working_minutes_left % 60 === 0) {
+      const q = new URLSearchParams({ from: now, hours: mine.working_minutes_left / 60 });
+      const by = (await clerk.get(`/api/v1/calendar/due?${q}`)).json.due;
+      assert.ok(by >= mine.due_local.slice(0, 10), `${by} and ${mine.due_local}`);
+    }
+    // the desk's transfer step handed over with its own due time, in time
+    const slip = (await clerk.get(`/api/v1/dossiers/${x.code}`)).json.events;
+    const transfer = slip.find((e) => e.action === 'hand_over');
+    assert.equal(transfer.step, 0);
+    assert.match(transfer.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    assert.equal(transfer.step_late, false);
+    assert.equal(slip.find((e) => e.action === 'receive').step_late, null);
     x = (await act(officer, x, 'refuse', { reason: 'Không thuộc thẩm quyền' })).json;
     assert.equal(x.state, 'refused');
     assert.ok(!(await officer.get('/api/v1/dossiers/worklist')).json.items.some((i) => i.code === x.code));
