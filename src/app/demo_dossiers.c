@@ -181,6 +181,19 @@ static void event(struct gen *g, struct sim *s, int64_t at, const char *action,
     (void)g;
 }
 
+/* The last event, a hand-over, with its step's own due time from 'began' (local), as moves do. */
+static void step_due(struct gen *g, struct sim *s, int64_t began, int64_t minutes)
+{
+    struct rf_dossier_event *e = &s->e[s->ne - 1];
+    struct rf_allowance a = {0, minutes};
+    int64_t due;
+
+    if (minutes > 0 && rf_worktime_due(g->w, began, &a, -1, s->pauses, s->npauses, &due) == RF_OK) {
+        e->step_due_at = rf_worktime_epoch(due);
+        e->step_late = e->at > e->step_due_at;
+    }
+}
+
 /* 'minutes' of working time after 'at' (local), or -1 beyond the calendar */
 static int64_t after(struct gen *g, int64_t at, int64_t minutes)
 {
@@ -236,7 +249,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
     start = after(g, at, 1) - 1;
     t = start > at ? start : at;
     for (step = 0; step < p->nsteps; step++) {
-        int64_t took = p->steps[step].minutes * (20 + below(g, 111)) / 100, next_t;
+        int64_t took = p->steps[step].minutes * (20 + below(g, 111)) / 100, next_t, began = t;
         if (step == ask_at) {
             /* papers asked: the clock stops for one to seven days */
             int64_t asked = after(g, t, took / 2), back;
@@ -309,6 +322,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             }
             event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_READY, step, d->step_unit_id,
                   desk, "");
+            step_due(g, s, began, p->steps[step].minutes);
             d->state = RF_DS_READY;
             d->step = -1;
             d->step_unit_id = desk;
@@ -327,6 +341,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
         }
         event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_PROCESSING, step, d->step_unit_id,
               unit_of(gp, step + 1, desk), "");
+        step_due(g, s, began, p->steps[step].minutes);
         d->step = step + 1;
         d->step_unit_id = unit_of(gp, step + 1, desk);
         t = next_t;

@@ -179,6 +179,9 @@ test('reform demo dossiers makes a year of dossiers whose counters equal a recou
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness IN ('early', 'on_time') AND result_at > due_at"), 0);
   assert.equal(q("SELECT COUNT(*) FROM dossiers WHERE timeliness = 'late' AND result_at <= due_at"), 0);
   assert.ok(q("SELECT MIN(received_at) FROM dossiers") >= Date.parse('2025-06-30T17:00:00Z') / 1000);
+  // every hand-over with its step's own due time, late exactly when after it, some late
+  assert.equal(q("SELECT COUNT(*) FROM dossier_events WHERE action = 'hand_over' AND (step_due_at IS NULL OR (step_late = 1) <> (at > step_due_at))"), 0);
+  assert.ok(q("SELECT COUNT(*) FROM dossier_events WHERE step_late = 1") > 0);
   // the province's own rows: every desk's dossiers are counted for each unit above it too,
   // once by day and once by month
   const root = q("SELECT id FROM units WHERE code = '42'");
