@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH 2000
+#define BATCH 250
 #define MAX_DESKS 128
 #define MAX_PROCS 64
 #define MAX_EVENTS 24
@@ -667,7 +667,7 @@ int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
         struct batch_job job = {g,  from, count - from < BATCH ? count - from : BATCH,
                                 at, desk, proc};
         rc = rf_app_write(app, write_batch, &job, err);
-        if (rc == RF_OK && (from / BATCH) % 50 == 49)
+        if (rc == RF_OK && (from / BATCH) % 400 == 399)
             rf_log_info("demo dossiers: %lld of %d written", (long long)g->done, count);
     }
     if (rc == RF_OK)

@@ -8,6 +8,7 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +45,27 @@ static int fail(struct rf_store *s, sqlite3 *db)
     return RF_ESTORE;
 }
 
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+static void configure(void)
+{
+    /* all connections' page caches together stay under 16 MiB: a server keeps one connection
+       per thread, and the operating system caches the file for all of them */
+    sqlite3_soft_heap_limit64(16 << 20);
+}
+
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
 {
     struct sqlite_conn *c = rf_xcalloc(1, sizeof(*c));
     /* the busy timeout first: journal_mode takes a lock that another connection may hold */
     const char *setup = "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL;"
                         " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                        /* a change's savepoint journal in memory: the writer's batches of
+                           requests wrote it to a temporary file each time */
                         " PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
 
-    /* all connections' page caches together stay under 16 MiB: a server keeps one connection
-       per thread, and the operating system caches the file for all of them */
-    sqlite3_soft_heap_limit64(16 << 20);
+    pthread_once(&configured, configure);
     if (sqlite3_open_v2(path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
