@@ -1,17 +1,23 @@
 // What the one-stop dossier screens share: the states and actions the API names
 // (src/core/dossier.c), who may take each action (the desk that received the dossier, or
-// the unit holding its current step), the state badge, local times ("YYYY-MM-DD HH:MM" in
-// the province's zone) in words, a procedure's time, fee and papers, and the links.
+// the unit holding its current step), the desk's outcomes, the printable forms that apply
+// to a dossier, the state badge, local times ("YYYY-MM-DD HH:MM" in the province's zone) in
+// words, a procedure's time, fee and papers, the links, and the names of units and
+// procedure versions as far as the caller may read them.
 
-import { html } from './lib.js';
+import { html, useState, useEffect } from './lib.js';
 import { useApp } from './context.js';
+import { get } from './api.js';
 import { formatDate } from './i18n.js';
 import { formProblemText } from './components.js';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-/** A dossier's states (rf_dossier_state_name), as far as a received dossier goes. */
+/**
+ * A dossier's states (rf_dossier_state_name): those of a received dossier, and 'incomplete'
+ * for one returned for completion at the desk (Form 02), never received.
+ */
 export const STATES = [
   'processing',
   'supplement',
@@ -21,10 +27,16 @@ export const STATES = [
   'refused',
   'withdrawn',
   'stopped',
+  'incomplete',
 ];
 /** The states in which the dossier is finished. */
-export const FINISHED = ['returned', 'refused', 'withdrawn', 'stopped'];
+export const FINISHED = ['returned', 'refused', 'withdrawn', 'stopped', 'incomplete'];
 export const CHANNELS = ['desk', 'online', 'post'];
+/**
+ * What comes of an intake at the desk (POST /dossiers 'outcome'): received (Form 01),
+ * returned for completion (Form 02) or refused (Form 03); the last two need a reason.
+ */
+export const OUTCOMES = ['receive', 'guide', 'refuse'];
 
 /**
  * The moves of Decree 61/2018 arts. 19-21 as the API allows them after receipt: from which
@@ -65,6 +77,28 @@ export function actionsFor(d, me) {
 }
 
 export const dossierHref = (code) => `/dossiers/${encodeURIComponent(code)}`;
+
+/** The page of a printable form (02, 03, 04, 05 of Circular 01/2018/TT-VPCP) of a dossier. */
+export const formHref = (code, form) => `${dossierHref(code)}/forms/${form}`;
+
+/** Whether dossier 'd' was received (it has a due time), not turned away at the desk. */
+export const wasReceived = (d) => !!d && !!d.due_at;
+
+/**
+ * The printable forms that apply to dossier 'd', in order: 02 when returned for completion,
+ * 03 when refused (at the desk or later), 04 after an apology, 05 for a received one.
+ */
+export function formsFor(d) {
+  const out = [];
+  if (d.state === 'incomplete') out.push('02');
+  if (d.state === 'refused') out.push('03');
+  if (d.apologies > 0) out.push('04');
+  if (wasReceived(d)) out.push('05');
+  return out;
+}
+
+/** The log book of the desk (Form 06) for a period. */
+export const logbookHref = (period) => `/desk/logbook?period=${encodeURIComponent(period)}`;
 
 /** The public lookup link of a dossier, as printed in the slip's QR code. */
 export function lookupUrl(code, secret) {
@@ -197,4 +231,108 @@ export function actionProblemText(t, err) {
   if (err.status === 403) return t('dossier.err_holder');
   if (err.status === 404) return t('dossier.not_found');
   return formProblemText(t, err);
+}
+
+// ---- unit names and procedures, as far as the caller may read them ----
+
+/**
+ * The names of the units a dossier passed through, as far as the caller may read them
+ * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
+ */
+export function useUnits(ids) {
+  const { me } = useApp();
+  const [units, setUnits] = useState(() => new Map());
+  const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    let live = true;
+    const want = key ? key.split(',').map(Number) : [];
+    const found = new Map();
+    if (me && me.unit) found.set(me.unit.id, me.unit);
+    Promise.all(
+      want
+        .filter((id) => !found.has(id))
+        .map((id) =>
+          get(`/units/${id}`)
+            .then((u) => found.set(id, u))
+            .catch(() => {}),
+        ),
+    ).then(() => live && setUnits(found));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return units;
+}
+
+/**
+ * Unit ids paired with the codes of the process steps they held, for the units the caller
+ * may not read: the current step, and the steps each receipt and hand-over went from and to.
+ */
+export function stepCodes(d, steps) {
+  const codes = new Map();
+  const code = (i) => (steps && i >= 0 && i < steps.length ? steps[i].unit : null);
+  const put = (id, c) => {
+    if (id && c && c !== 'desk' && !codes.has(id)) codes.set(id, c);
+  };
+  if (d.step) put(d.step.unit_id, code(d.step.index));
+  for (const e of d.events || []) {
+    put(e.from_unit_id, code(e.step));
+    if (e.action === 'receive') put(e.to_unit_id, code(0));
+    if (e.action === 'hand_over') put(e.to_unit_id, code(e.step + 1));
+  }
+  return codes;
+}
+
+/** A unit in words: its name and code if readable, "the desk", a step's unit code, or #id. */
+export function unitText(t, id, d, units, codes) {
+  if (!id) return '—';
+  const u = units.get(id);
+  if (u && u.name) return u.code ? `${u.name} (${u.code})` : u.name;
+  if (id === d.desk_unit_id) return t('procedure.unit.desk');
+  return codes.get(id) || `#${id}`;
+}
+
+/** The units a dossier passed through: its desk, its current step, each event's units. */
+export function unitIdsOf(d) {
+  if (!d) return [];
+  const moved = (d.events || []).flatMap((e) => [e.from_unit_id, e.to_unit_id]);
+  return [d.desk_unit_id, d.step && d.step.unit_id, ...moved];
+}
+
+const procedures = new Map();
+
+/**
+ * A procedure version by id (GET /api/v1/procedures/ID, with its steps), fetched once per
+ * page load: a dossier keeps the version it was received under, the catalogue may be newer.
+ */
+export function procedureOf(id) {
+  if (!procedures.has(id)) {
+    const p = get(`/procedures/${encodeURIComponent(id)}`);
+    procedures.set(id, p);
+    p.catch(() => procedures.delete(id));
+  }
+  return procedures.get(id);
+}
+
+/** Hook: the procedures of 'ids' (id → procedure, those found), null while loading. */
+export function useProcedures(ids) {
+  const [found, setFound] = useState(null);
+  const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    let live = true;
+    setFound(null);
+    const want = key ? key.split(',').map(Number) : [];
+    const map = new Map();
+    Promise.all(
+      want.map((id) =>
+        procedureOf(id)
+          .then((p) => map.set(id, p))
+          .catch(() => {}),
+      ),
+    ).then(() => live && setFound(map));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return found;
 }

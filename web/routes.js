@@ -13,6 +13,7 @@ import { DocumentsPage, DocumentNewPage, DocumentPage } from './pages/documents.
 import { DashboardPage } from './pages/dashboard.js';
 import { CalendarPage } from './pages/calendar.js';
 import { DeskPage, WorklistPage, DossierPage } from './pages/dossiers.js';
+import { DossierFormPage, LogbookPage } from './pages/forms.js';
 import { LookupPage } from './pages/lookup.js';
 import { ServicePage, ServiceListPage } from './pages/service.js';
 
@@ -40,8 +41,10 @@ export const ROUTES = [
   { pattern: '/documents/:id', page: DocumentPage, roles: navRoles('/documents') },
   { pattern: '/calendar', page: CalendarPage, roles: navRoles('/calendar') },
   { pattern: '/desk', page: DeskPage, roles: navRoles('/desk') },
+  { pattern: '/desk/logbook', page: LogbookPage, roles: navRoles('/desk') },
   { pattern: '/worklist', page: WorklistPage, roles: navRoles('/worklist') },
   { pattern: '/dossiers/:code', page: DossierPage, roles: DOSSIER_READERS },
+  { pattern: '/dossiers/:code/forms/:form', page: DossierFormPage, roles: DOSSIER_READERS },
   { pattern: '/service', page: ServicePage, roles: navRoles('/service') },
   { pattern: '/service/list', page: ServiceListPage, roles: navRoles('/service') },
   { pattern: '/lookup', page: LookupPage, roles: null, public: true },

@@ -3,8 +3,13 @@
 // opens it from the menu, chooses that range, finds the received figure equal to what
 // GET /api/v1/dossiers/stats answers, sees both charts with their text alternatives, opens
 // the "late" figure and finds only late dossiers, pages on with "show more", and the page
-// does not scroll sideways at 360px. axe runs on the dashboard and the list; any script
-// error or CSP refusal fails the test.
+// does not scroll sideways at 360px. Then, after the provincial center's clerk took four
+// dossiers in today (two received, one returned for completion, one refused), the "today"
+// figures equal today's stats and "returned for completion" lists the dossier turned away;
+// the tables by field and by unit show the figures of by=field and by=unit, the other
+// figures link by the period of their own event, and a field's received count opens a list
+// of as many dossiers. axe runs on the dashboard and the lists; any script error or CSP
+// refusal fails the test.
 //
 // Run from the repository root:  node --test tests/browser/
 
@@ -102,5 +107,123 @@ test('the service center dashboard: figures, charts and the dossiers behind a fi
   assert.ok(overflow <= 0, `the dashboard does not scroll sideways (by ${overflow}px)`);
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  assert.deepEqual(problems, [], 'no script errors or CSP refusals');
+});
+
+/** Takes dossiers in at the desk of clerk.hcc through the API: one per outcome given. */
+async function takeIn(baseUrl, outcomes) {
+  const clerk = await demoUser('clerk.hcc');
+  const res = await fetch(`${baseUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: clerk.username, password: clerk.password }),
+  });
+  assert.ok(res.ok, 'the clerk signs in');
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = await res.json();
+  for (const outcome of outcomes) {
+    const body = { procedure_code: '1.011441', applicant_name: 'Võ Thị Lan', applicant_phone: '0912000111', outcome };
+    if (outcome !== 'receive') body.reason = 'Thiếu Hợp đồng thế chấp';
+    const r = await fetch(`${baseUrl}/api/v1/dossiers`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+      body: JSON.stringify(body),
+    });
+    assert.equal(r.status, 201, `${outcome}: ${await r.clone().text()}`);
+  }
+}
+
+/** The list's count line once every page is shown ("N hồ sơ."). */
+async function listCount(page) {
+  const line = page.locator('.result-count');
+  await line.waitFor();
+  return (await line.innerText()).trim();
+}
+
+test('today, the figures by unit and by field, and a field count opening its list', { timeout: 180000 }, async () => {
+  const { baseUrl, context, problems } = rig;
+  // Today at the provincial center: two received, one returned for completion, one refused.
+  await takeIn(baseUrl, ['receive', 'receive', 'guide', 'refuse']);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await page.locator('main h1').waitFor();
+  if (!(await page.locator('.who-name').count())) await signIn(page, await demoUser('secretariat'), L);
+  await page.goto(`${baseUrl}/service?period=${encodeURIComponent(PERIOD)}`);
+  await page.locator(`.service-dashboard[data-period="${PERIOD}"]`).waitFor();
+
+  // ---- today ----
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+  const todayPeriod = `${day}..${day}`;
+  const today = page.locator(`section.service-today[data-period="${todayPeriod}"]`);
+  await today.locator('[data-figure="today-received"]').waitFor();
+  const api = (q) =>
+    page.evaluate(async (query) => (await fetch(`/api/v1/dossiers/stats?${query}`, { credentials: 'same-origin' })).json(), q);
+  const now = await api(`period=${encodeURIComponent(todayPeriod)}`);
+  assert.ok(now.received >= 2 && now.guided >= 1 && now.refused >= 1, JSON.stringify(now));
+  for (const k of ['received', 'guided', 'refused', 'processed', 'returned']) {
+    assert.equal(await figure(today, `today-${k}`), count(now[k]), `today's ${k}`);
+  }
+  // Today's "returned for completion" opens the dossiers turned away today.
+  await today.locator('[data-figure="today-guided"] a').click();
+  await waitHeading(page, fill(L['service.list.heading.guided'], { period: todayPeriod }));
+  let url = new URL(page.url());
+  assert.equal(url.searchParams.get('state'), 'incomplete');
+  assert.equal(url.searchParams.get('ended'), todayPeriod);
+  assert.equal(await listCount(page), fill(L['service.list.count'], { n: now.guided }));
+  const states = await page
+    .locator('table.service-list tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-state]').dataset.state));
+  assert.ok(states.length > 0 && states.every((s) => s === 'incomplete'), states.join(','));
+  await checkAxe(page, 'service list (today)');
+
+  // ---- the period's figures by field and by unit ----
+  await page.goto(`${baseUrl}/service?period=${encodeURIComponent(PERIOD)}`);
+  await page.locator(`.service-dashboard[data-period="${PERIOD}"]`).waitFor();
+  const byField = await api(`period=${encodeURIComponent(PERIOD)}&by=field`);
+  const byUnit = await api(`period=${encodeURIComponent(PERIOD)}&by=unit`);
+  const fieldRows = page.locator('section[data-by="field"] table.by-table tbody tr');
+  const unitRows = page.locator('section[data-by="unit"] table.by-table tbody tr');
+  await eventually(async () => (await fieldRows.count()) === byField.rows.length, 'a row per field');
+  assert.ok(byField.rows.length > 1, 'the demo has several fields');
+  assert.equal(await unitRows.count(), byUnit.rows.length, 'a row per unit');
+  for (const r of byField.rows) {
+    const tr = page.locator(`section[data-by="field"] tr[data-key="${r.key}"]`);
+    assert.equal(await tr.locator('[data-col="received"]').innerText(), count(r.received), `${r.key} received`);
+    assert.equal(await tr.locator('[data-col="processed"]').innerText(), count(r.processed), `${r.key} processed`);
+    assert.equal(await tr.locator('[data-col="late"]').innerText(), count(r.late), `${r.key} late`);
+  }
+  const s20 = byUnit.rows.find((r) => r.key === 'S20');
+  assert.ok(s20, 'the provincial center has a row');
+  const s20Row = page.locator('section[data-by="unit"] tr[data-key="S20"]');
+  assert.equal(await s20Row.locator('[data-col="received"]').innerText(), count(s20.received));
+  const timely = Math.floor(((s20.early + s20.on_time) * 2000 + s20.processed) / (2 * s20.processed)) / 10;
+  assert.equal(
+    await s20Row.locator('[data-col="timely"]').innerText(),
+    fill(L['common.percent'], { value: new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1 }).format(timely) }),
+  );
+  // The other figures link to their lists: asked and apologised in the period, the ends by their day.
+  const hrefOf = async (name) => new URL(await page.locator(`[data-figure="${name}"] a`).getAttribute('href'), baseUrl).searchParams;
+  assert.equal((await hrefOf('supplement')).get('asked'), PERIOD);
+  assert.equal((await hrefOf('apology')).get('apologised'), PERIOD);
+  assert.equal((await hrefOf('refused')).get('ended'), PERIOD);
+  assert.equal((await hrefOf('guided')).get('state'), 'incomplete');
+  assert.equal((await hrefOf('returned')).get('state'), 'returned');
+  assert.equal(await page.locator('[data-figure="carried_over"] a').count(), 0, 'carried over is not a link');
+  await checkAxe(page, 'service dashboard (tables)');
+
+  // A field's received count (one short enough to be listed whole) opens its list.
+  const small = byField.rows.filter((r) => r.received > 0 && r.received <= 50).sort((a, b) => a.received - b.received)[0];
+  assert.ok(small, 'a field with at most 50 dossiers received');
+  await page.locator(`section[data-by="field"] tr[data-key="${small.key}"] [data-col="received"] a`).click();
+  await waitHeading(page, fill(L['service.list.heading.received'], { period: PERIOD }));
+  url = new URL(page.url());
+  assert.equal(url.searchParams.get('field'), small.key);
+  assert.equal(url.searchParams.get('received'), PERIOD);
+  assert.equal(await listCount(page), fill(L['service.list.count'], { n: small.received }));
+  assert.equal(await page.locator('table.service-list tbody tr').count(), small.received);
+  await page.getByText(fill(L['service.field_line'], { field: L[`procedure.field.${small.key}`] })).waitFor();
+  await checkAxe(page, 'service list (field)');
+
+  await page.close();
   assert.deepEqual(problems, [], 'no script errors or CSP refusals');
 });

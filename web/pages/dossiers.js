@@ -1,12 +1,15 @@
 // One-stop dossiers (ho so mot cua), the staff's screens:
 //  - the desk (/desk, clerks): pick a procedure (GET /api/v1/procedures, .../ID for its
-//    steps), tick the papers received, the applicant and the channel; Receive
-//    (POST /api/v1/dossiers) shows the receipt and appointment slip (Form 01 of Circular
-//    01/2018/TT-VPCP) with a QR code of the public lookup link, printable on A5;
+//    steps), tick the papers received, the applicant and the channel, and what comes of the
+//    intake (POST /api/v1/dossiers 'outcome'): received, it shows the receipt and
+//    appointment slip (Form 01 of Circular 01/2018/TT-VPCP) with a QR code of the public
+//    lookup link, printable on A5; returned for completion or refused (a reason required),
+//    the slip of Form 02 or 03 (forms.js). A link opens the desk's log book (Form 06);
 //  - the worklist (/worklist): the dossiers whose current step the caller's unit holds
 //    (GET /api/v1/dossiers), the overdue first, and a box that opens a dossier by its code;
 //  - the dossier page (/dossiers/CODE, GET /api/v1/dossiers/CODE): the summary, the internal
-//    process, the tracking slip's timeline (Form 05) and the moves the caller may make
+//    process, the tracking slip's timeline (Form 05), the links to the printable forms that
+//    apply (pages/forms.js) and the moves the caller may make
 //    (POST /api/v1/dossiers/CODE/actions with the version shown).
 
 import { html, useState, useEffect, useRef } from '../lib.js';
@@ -27,8 +30,12 @@ import {
 } from '../components.js';
 import { ProcedurePicker } from '../pickers.js';
 import { QrCode } from '../qr.js';
+import { GuideSlip, RefusalSlip } from '../forms.js';
+import { FormLinks } from './forms.js';
+import { today } from '../i18n.js';
 import {
   CHANNELS,
+  OUTCOMES,
   FINISHED,
   actionsFor,
   atDesk,
@@ -50,6 +57,14 @@ import {
   StateBadge,
   isStale,
   actionProblemText,
+  formHref,
+  logbookHref,
+  wasReceived,
+  procedureOf,
+  useUnits,
+  unitIdsOf,
+  stepCodes,
+  unitText,
 } from '../dossierkit.js';
 
 /** A notice (role=status) that takes focus when it appears, so keyboard users land on it. */
@@ -202,6 +217,92 @@ function Slip({ receipt }) {
 }
 
 const EMPTY_APPLICANT = { applicant_name: '', applicant_phone: '', applicant_address: '', channel: 'desk' };
+const EMPTY_REASONS = { guide: '', refuse: '' };
+
+/** The reason's errors at the desk; "required" in the words of the outcome chosen. */
+function deskReasonErrors(t, err, outcome) {
+  if (!err || !err.fields || !err.fields.reason) return [];
+  return err.fields.reason.map((e) =>
+    e.code === 'required' || e.code === 'too_long'
+      ? t(`desk.reason_${e.code}.${outcome}`)
+      : errorsFor(t, { fields: { reason: [e] } }, 'reason')[0],
+  );
+}
+
+/**
+ * What comes of the intake: received (Form 01), returned for completion with the papers to
+ * add or complete (Form 02), or refused with the reason (Form 03). The reasons typed are kept
+ * per outcome, so switching back and forth loses nothing.
+ */
+function OutcomeChoice({ outcome, onOutcome, reasons, onReason, missing, err }) {
+  const { t } = useApp();
+  const reasonError = deskReasonErrors(t, err, outcome);
+  const addMissing = () => {
+    const have = reasons.guide.trim();
+    onReason('guide', [have, ...missing].filter(Boolean).join('\n'));
+  };
+  return html`<fieldset class="field outcome-choice">
+      <legend>${t('desk.outcome')}</legend>
+      ${OUTCOMES.map(
+        (o) => html`<div class="field-check" key=${o}>
+          <input
+            type="radio"
+            id=${`outcome-${o}`}
+            name="outcome"
+            value=${o}
+            checked=${outcome === o}
+            onChange=${() => onOutcome(o)}
+          />
+          <label for=${`outcome-${o}`}>${t(`desk.outcome.${o}`)}</label>
+        </div>`,
+      )}
+      ${errorsFor(t, err, 'outcome').map((m, i) => html`<p class="field-error" key=${i}>${m}</p>`)}
+    </fieldset>
+    ${outcome !== 'receive' &&
+    html`<div class="outcome-reason" data-outcome=${outcome}>
+      <${TextAreaField}
+        key=${outcome}
+        label=${t(`desk.reason.${outcome}`)}
+        hint=${t(`desk.reason_hint.${outcome}`)}
+        name="reason"
+        rows="5"
+        maxlength="4000"
+        required
+        value=${reasons[outcome]}
+        onInput=${(v) => onReason(outcome, v)}
+        error=${reasonError}
+      />
+      ${outcome === 'guide' &&
+      missing.length > 0 &&
+      html`<div class="actions">
+        <button type="button" onClick=${addMissing}>${t('desk.add_missing', { n: missing.length })}</button>
+      </div>`}
+    </div>`}`;
+}
+
+/** After a dossier is returned for completion or refused: its slip (Form 02 or 03) to print. */
+function TurnedAway({ done, onAgain }) {
+  const { t, me } = useApp();
+  const { dossier: d, reason } = done;
+  const guided = d.state === 'incomplete';
+  const form = guided ? '02' : '03';
+  const desk = (me.unit && me.unit.name) || t('procedure.unit.desk');
+  return html`<div class="desk-page">
+    <div class="no-print">
+      <${PageTitle} title=${t('desk.title')}>${t('desk.title')}<//>
+      <${FocusNotice} text=${t(guided ? 'desk.guided' : 'desk.refused', { code: d.code })} />
+      <div class="actions slip-actions">
+        <button type="button" class="primary" onClick=${() => window.print()}>${t(`desk.print_${form}`)}</button>
+        <${Link} class="button" href=${formHref(d.code, form)}>${t('desk.open_form', { form })}<//>
+        <${Link} class="button" href=${dossierHref(d.code)}>${t('desk.open_dossier')}<//>
+        <button type="button" onClick=${onAgain}>${t('desk.another')}</button>
+      </div>
+    </div>
+    ${guided
+      ? html`<${GuideSlip} d=${d} reason=${reason} agency=${desk} clerk=${me.full_name} />`
+      : html`<${RefusalSlip} d=${d} reason=${reason} agency=${desk} by=${desk} clerk=${me.full_name} />`}
+  </div>`;
+}
 
 export function DeskPage() {
   const { t } = useApp();
@@ -210,7 +311,10 @@ export function DeskPage() {
   const [detailErr, setDetailErr] = useState(null);
   const [ticked, setTicked] = useState([]);
   const [form, setForm] = useState(EMPTY_APPLICANT);
+  const [outcome, setOutcome] = useState('receive');
+  const [reasons, setReasons] = useState(EMPTY_REASONS);
   const [receipt, setReceipt] = useState(null);
+  const [turned, setTurned] = useState(null);
   const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
 
   useEffect(() => {
@@ -219,7 +323,7 @@ export function DeskPage() {
     setDetailErr(null);
     setTicked([]);
     if (!proc) return undefined;
-    get(`/procedures/${encodeURIComponent(proc.id)}`)
+    procedureOf(proc.id)
       .then((p) => live && setDetail(p))
       .catch((e) => live && setDetailErr(e));
     return () => {
@@ -238,17 +342,30 @@ export function DeskPage() {
       channel: form.channel,
     };
     if (form.applicant_address.trim()) body.applicant_address = form.applicant_address.trim();
+    if (outcome !== 'receive') {
+      body.outcome = outcome;
+      body.reason = reasons[outcome].trim();
+    }
     const d = await post('/dossiers', body);
+    if (outcome !== 'receive') {
+      setTurned({ dossier: d, reason: body.reason });
+      return;
+    }
     const p = detail || proc;
     setReceipt({ dossier: d, procedure: p, papers: papersOf(p).filter((_, i) => ticked.includes(i)) });
   });
 
   const again = () => {
     setReceipt(null);
+    setTurned(null);
     setProc(null);
     setForm(EMPTY_APPLICANT);
+    setOutcome('receive');
+    setReasons(EMPTY_REASONS);
     navigate('/desk', { replace: true });
   };
+
+  if (turned) return html`<${TurnedAway} done=${turned} onAgain=${again} />`;
 
   if (receipt) {
     const d = receipt.dossier;
@@ -267,10 +384,15 @@ export function DeskPage() {
     </div>`;
   }
 
+  const day = today();
+  const missing = detail ? papersOf(detail).filter((_, i) => !ticked.includes(i)) : [];
   const channelOptions = CHANNELS.map((c) => ({ value: c, label: t(`dossier.channel.${c}`) }));
   return html`<div class="desk-page">
     <${PageTitle} title=${t('desk.title')}>${t('desk.title')}<//>
     <p class="lead">${t('desk.intro')}</p>
+    <p class="desk-links">
+      <${Link} href=${logbookHref(`${day}..${day}`)}>${t('desk.logbook')}<//>
+    </p>
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     <form class="form desk-form" onSubmit=${submit} novalidate>
       <section class="panel" aria-labelledby="desk-proc-h">
@@ -326,8 +448,23 @@ export function DeskPage() {
           />
         </div>
       </section>
+      <section class="panel" aria-labelledby="desk-outcome-h">
+        <h2 id="desk-outcome-h">${t('desk.step_outcome')}</h2>
+        <div class="form">
+          <${OutcomeChoice}
+            outcome=${outcome}
+            onOutcome=${setOutcome}
+            reasons=${reasons}
+            onReason=${(o, v) => setReasons((x) => ({ ...x, [o]: v }))}
+            missing=${missing}
+            err=${err}
+          />
+        </div>
+      </section>
       <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('desk.receive')}</button>
+        <button type="submit" class="primary" disabled=${busy}>
+          ${outcome === 'receive' ? t('desk.receive') : t(`desk.submit.${outcome}`)}
+        </button>
       </div>
     </form>
   </div>`;
@@ -423,62 +560,6 @@ export function WorklistPage() {
 }
 
 // ---- the dossier page ----
-
-/**
- * The names of the units a dossier passed through, as far as the caller may read them
- * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
- */
-function useUnits(ids) {
-  const { me } = useApp();
-  const [units, setUnits] = useState(() => new Map());
-  const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
-  useEffect(() => {
-    let live = true;
-    const want = key ? key.split(',').map(Number) : [];
-    const found = new Map();
-    if (me && me.unit) found.set(me.unit.id, me.unit);
-    Promise.all(
-      want
-        .filter((id) => !found.has(id))
-        .map((id) =>
-          get(`/units/${id}`)
-            .then((u) => found.set(id, u))
-            .catch(() => {}),
-        ),
-    ).then(() => live && setUnits(found));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return units;
-}
-
-/**
- * Unit ids paired with the codes of the process steps they held, for the units the caller
- * may not read: the current step, and the steps each receipt and hand-over went from and to.
- */
-function stepCodes(d, steps) {
-  const codes = new Map();
-  const code = (i) => (steps && i >= 0 && i < steps.length ? steps[i].unit : null);
-  const put = (id, c) => {
-    if (id && c && c !== 'desk' && !codes.has(id)) codes.set(id, c);
-  };
-  if (d.step) put(d.step.unit_id, code(d.step.index));
-  for (const e of d.events || []) {
-    put(e.from_unit_id, code(e.step));
-    if (e.action === 'receive') put(e.to_unit_id, code(0));
-    if (e.action === 'hand_over') put(e.to_unit_id, code(e.step + 1));
-  }
-  return codes;
-}
-
-function unitText(t, id, d, units, codes) {
-  if (!id) return '—';
-  const u = units.get(id);
-  if (u && u.name) return u.code ? `${u.name} (${u.code})` : u.name;
-  if (id === d.desk_unit_id) return t('procedure.unit.desk');
-  return codes.get(id) || `#${id}`;
-}
 
 /** The tracking slip (Form 05): each receipt, hand-over and other move, in order. */
 function Timeline({ d, steps, unitOf }) {
@@ -685,7 +766,7 @@ export function DossierPage({ params }) {
   useEffect(() => {
     let live = true;
     if (!procId) return undefined;
-    get(`/procedures/${procId}`)
+    procedureOf(procId)
       .then((p) => live && setSteps(p.steps || []))
       .catch(() => live && setSteps(null));
     return () => {
@@ -693,10 +774,7 @@ export function DossierPage({ params }) {
     };
   }, [procId]);
 
-  const ids = d
-    ? [d.desk_unit_id, d.step && d.step.unit_id, ...(d.events || []).flatMap((e) => [e.from_unit_id, e.to_unit_id])]
-    : [];
-  const units = useUnits(ids);
+  const units = useUnits(unitIdsOf(d));
 
   const reload = () => {
     setNotice('');
@@ -721,6 +799,7 @@ export function DossierPage({ params }) {
   const codes = stepCodes(d, steps);
   const unitOf = (id) => unitText(t, id, d, units, codes);
   const overdue = d.state === 'processing' && d.due_at && new Date(d.due_at) < new Date();
+  const received = wasReceived(d);
   const stepLine = d.step
     ? t('dossier.step_line', {
         n: d.step.index + 1,
@@ -743,17 +822,22 @@ export function DossierPage({ params }) {
         <dl class="facts">
           <dt>${t('dossier.procedure')}</dt>
           <dd>${d.procedure.name} <span class="code">${d.procedure.code}</span></dd>
-          <dt>${t('dossier.current_step')}</dt>
-          <dd data-fact="step">${stepLine}</dd>
-          <dt>${t('dossier.received')}</dt>
-          <dd>${instantText(t, d.received_at)}</dd>
-          <dt>${t('dossier.due')}</dt>
-          <dd data-fact="due">${whenText(t, d.due_local)}</dd>
-          <dt>${t('dossier.appointment')}</dt>
-          <dd>
-            ${whenText(t, d.appointment_local)}
-            ${d.apologies > 0 && html` <span class="hint">${t('dossier.apologies', { n: d.apologies })}</span>`}
-          </dd>
+          ${received
+            ? html`<dt>${t('dossier.current_step')}</dt>
+                <dd data-fact="step">${stepLine}</dd>
+                <dt>${t('dossier.received')}</dt>
+                <dd>${instantText(t, d.received_at)}</dd>
+                <dt>${t('dossier.due')}</dt>
+                <dd data-fact="due">${whenText(t, d.due_local)}</dd>
+                <dt>${t('dossier.appointment')}</dt>
+                <dd>
+                  ${whenText(t, d.appointment_local)}
+                  ${d.apologies > 0 && html` <span class="hint">${t('dossier.apologies', { n: d.apologies })}</span>`}
+                </dd>`
+            : html`<dt>${t('dossier.taken')}</dt>
+                <dd>${instantText(t, d.received_at)}</dd>
+                <dt>${t('dossier.outcome')}</dt>
+                <dd data-fact="outcome">${t(d.state === 'incomplete' ? 'dossier.outcome.guided' : 'dossier.outcome.refused')}</dd>`}
           ${d.result_at &&
           html`<dt>${t('dossier.result_at')}</dt>
             <dd>
@@ -781,6 +865,7 @@ export function DossierPage({ params }) {
         </dl>
       </section>
     </div>
+    <${FormLinks} d=${d} />
     <${Actions} key=${d.version} d=${d} steps=${steps} onDone=${done} onReload=${reload} />
     <${Process} d=${d} steps=${steps} />
     <${Timeline} d=${d} steps=${steps} unitOf=${unitOf} />

@@ -1,10 +1,11 @@
-// The one-stop service center's dashboard (/service?period=P&unit=ID): the figures of
-// GET /api/v1/dossiers/stats for a period (and optionally the desks under one unit), the
-// dossiers in process now, and two Chart.js charts (the timeliness of the dossiers
-// processed, received and processed in each month of the period, one stats call per
-// month). Every figure, table cell and chart bar opens /service/list, the dossiers behind
-// it (GET /api/v1/dossiers with the matching filters, "show more" paging by cursor). Each
-// chart has a text alternative (its numbers in aria-label) and a table with the same
+// The one-stop service center's dashboard (/service?period=P&unit=ID): today's intake (the
+// stats of today alone), the figures of GET /api/v1/dossiers/stats for a period (and
+// optionally the desks under one unit), the dossiers in process now, the same figures by
+// unit and by field (by=unit, by=field), and two Chart.js charts (the timeliness of the
+// dossiers processed, received and processed in each month of the period, one stats call
+// per month). Every count, table cell and chart bar opens /service/list, the dossiers
+// behind it (GET /api/v1/dossiers with the matching filters, "show more" paging by cursor).
+// Each chart has a text alternative (its numbers in aria-label) and a table with the same
 // numbers as links.
 
 import { html, useState, useEffect, useMemo, useId } from '../lib.js';
@@ -16,7 +17,7 @@ import { today, formatDate } from '../i18n.js';
 import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText, useAction } from '../components.js';
 import { UnitPicker } from '../pickers.js';
 import { formatCount } from '../taskkit.js';
-import { dossierHref, instantText, whenText, StateBadge } from '../dossierkit.js';
+import { dossierHref, instantText, whenText, StateBadge, fieldText } from '../dossierkit.js';
 import { PERIOD_KINDS, periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
 
 // Chart colours: each at least 3:1 against white (WCAG 1.4.11); names are in the legend,
@@ -81,10 +82,18 @@ function figureFilters(name, period) {
     case 'on_time':
     case 'late':
       return { result: period, timeliness: name };
+    // the ends are counted on the day they happen, so listed by it
     case 'refused':
     case 'withdrawn':
     case 'stopped':
-      return { state: name, received: period };
+    case 'returned':
+      return { state: name, ended: period };
+    case 'guided':
+      return { state: 'incomplete', ended: period };
+    case 'supplement':
+      return { asked: period };
+    case 'apology':
+      return { apologised: period };
     case 'within_due':
       return { state: 'processing', overdue: '0' };
     case 'overdue':
@@ -269,21 +278,15 @@ function Figures({ stats, unit, unitName }) {
           href=${href(k)}
         />`,
       )}
-      <${Figure}
-        name="supplement"
-        value=${count('supplement')}
-        label=${t('service.fig.supplement')}
-        note=${t('service.fig.no_list')}
-      />
-      <${Figure}
-        name="apology"
-        value=${count('apology')}
-        label=${t('service.fig.apology')}
-        note=${t('service.fig.no_list')}
-      />
-      ${['refused', 'withdrawn', 'stopped'].map(
+      ${['supplement', 'apology', 'guided', 'refused', 'withdrawn', 'stopped', 'returned'].map(
         (k) => html`<${Figure} key=${k} name=${k} value=${count(k)} label=${t(`service.fig.${k}`)} href=${href(k)} />`,
       )}
+      <${Figure}
+        name="carried_over"
+        value=${count('carried_over')}
+        label=${t('service.fig.carried_over')}
+        note=${t('service.fig.carried_over_note', { from: formatDate(t, stats.from) })}
+      />
     </ul>
     <h2 id="sc-now-h">${t('service.now_title')}</h2>
     <p class="scope-line">${t('service.now_hint')}</p>
@@ -310,8 +313,118 @@ function Figures({ stats, unit, unitName }) {
   </section>`;
 }
 
-// ---- charts ----
+// ---- today ----
 
+const TODAY_FIGURES = ['received', 'guided', 'refused', 'processed', 'returned'];
+
+/** Today's intake and results at the desks in scope: the stats of today alone. */
+function Today({ unit }) {
+  const { t } = useApp();
+  const day = today();
+  const period = `${day}..${day}`;
+  const [stats, setStats] = useState(null);
+  const [err, setErr] = useState(null);
+
+  useEffect(() => {
+    let live = true;
+    setStats(null);
+    setErr(null);
+    get('/dossiers/stats', { period, unit })
+      .then((s) => live && setStats(s))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [period, unit]);
+
+  return html`<section class="service-today" aria-labelledby="sc-today-h" data-period=${period}>
+    <h2 id="sc-today-h">${t('service.today_title', { date: formatDate(t, day) })}</h2>
+    <${ErrorBox} err=${err} />
+    ${!stats && !err && html`<${Loading} />`}
+    ${stats &&
+    html`<ul class="figures small">
+      ${TODAY_FIGURES.map(
+        (k) => html`<${Figure}
+          key=${k}
+          name=${`today-${k}`}
+          value=${formatCount(t, stats[k])}
+          label=${t(`service.today.${k}`)}
+          href=${hrefWith('/service/list', { figure: k, period, unit, ...figureFilters(k, period) })}
+        />`,
+      )}
+    </ul>`}
+  </section>`;
+}
+
+// ---- by unit and by field ----
+
+/**
+ * The share processed on time or early, in tenths of a percent rounded half up as the
+ * server rounds its rates (rf_rate_tenths), or null when nothing was processed.
+ */
+function timelyShare(t, row) {
+  if (!row.processed) return null;
+  const tenths = Math.floor(((row.early + row.on_time) * 2000 + row.processed) / (2 * row.processed));
+  return formatShare(t, (tenths / 10).toFixed(1));
+}
+
+// Past this many rows the table scrolls in its own region, its head kept in view.
+const BY_SCROLL = 15;
+
+/**
+ * The period's figures of each row of GET /dossiers/stats?by=unit|field: received,
+ * processed, the share on time or early, late; each count opens its list with the row's
+ * filter added (unit=ID, or field=F). A unit's name opens the dashboard of that unit.
+ */
+function ByTable({ by, rows, stats, unit }) {
+  const { t } = useApp();
+  const sorted = [...rows].sort((a, b) => b.received - a.received || (a.name || a.key).localeCompare(b.name || b.key));
+  const filterOf = (row) => (by === 'unit' ? { unit: row.unit_id } : { field: row.key, unit });
+  const href = (row, name) =>
+    hrefWith('/service/list', { figure: name, period: stats.period, ...figureFilters(name, stats.period), ...filterOf(row) });
+  const label = (row) =>
+    by === 'unit'
+      ? html`<${Link} href=${serviceHref(stats.period, row.unit_id)}>${row.name || row.key}<//>`
+      : fieldText(t, row.key);
+  return html`<section class="panel by-panel" aria-labelledby=${`sc-by-${by}-h`} data-by=${by}>
+    <h2 id=${`sc-by-${by}-h`}>${t(`service.by.${by}`)}</h2>
+    ${by === 'unit' && html`<p class="hint">${t('service.by.unit_hint')}</p>`}
+    ${sorted.length === 0
+      ? html`<p>${t(`service.by.none_${by}`)}</p>`
+      : html`<div
+          class=${`table-wrap${sorted.length > BY_SCROLL ? ' by-scroll' : ''}`}
+          role="region"
+          tabindex="0"
+          aria-labelledby=${`sc-by-${by}-h`}
+        >
+          <table class="figures-table by-table">
+            <caption class="sr-only">${t(`service.by.${by}`)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">${t(`service.by.col_${by}`)}</th>
+                <th scope="col" class="num">${t('service.fig.received')}</th>
+                <th scope="col" class="num">${t('service.fig.processed')}</th>
+                <th scope="col" class="num">${t('service.by.col_timely')}</th>
+                <th scope="col" class="num">${t('service.fig.late')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${sorted.map(
+                (row) => html`<tr key=${row.key} data-key=${row.key}>
+                  <th scope="row">${label(row)}</th>
+                  <td class="num" data-col="received"><${CountLink} n=${row.received} href=${href(row, 'received')} /></td>
+                  <td class="num" data-col="processed"><${CountLink} n=${row.processed} href=${href(row, 'processed')} /></td>
+                  <td class="num" data-col="timely">${timelyShare(t, row) || '—'}</td>
+                  <td class="num" data-col="late"><${CountLink} n=${row.late} href=${href(row, 'late')} /></td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`}
+  </section>`;
+}
+
+// ---- charts ----
 
 function TimelinessChart({ stats, unit }) {
   const { t } = useApp();
@@ -517,14 +630,22 @@ export function ServicePage({ query }) {
   const choice = useMemo(() => choiceOf(query), [qs]);
   const unit = useUnit(choice.unit);
   const [stats, setStats] = useState(null);
+  const [fieldRows, setFieldRows] = useState(null);
   const [err, setErr] = useState(null);
 
+  // The figures come with the rows by unit; the rows by field are a second call.
   useEffect(() => {
     let live = true;
     setErr(null);
     setStats(null);
-    get('/dossiers/stats', { period: choice.period, unit: choice.unit })
-      .then((s) => live && setStats(s))
+    setFieldRows(null);
+    const q = { period: choice.period, unit: choice.unit };
+    Promise.all([get('/dossiers/stats', { ...q, by: 'unit' }), get('/dossiers/stats', { ...q, by: 'field' })])
+      .then(([s, f]) => {
+        if (!live) return;
+        setStats(s);
+        setFieldRows(f.rows || []);
+      })
       .catch((e) => live && setErr(e));
     return () => {
       live = false;
@@ -535,11 +656,14 @@ export function ServicePage({ query }) {
     <${PageTitle} title=${t('service.title')}>${t('service.title')}<//>
     <p class="lead">${t('service.intro')}</p>
     <${Picker} choice=${choice} unit=${unit} err=${err} />
+    <${Today} unit=${choice.unit} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     ${!stats && !err && html`<${Loading} />`}
     ${stats &&
     html`<div class="dashboard service-dashboard" data-period=${stats.period}>
       <${Figures} stats=${stats} unit=${choice.unit} unitName=${unit && unit.name} />
+      <${ByTable} by="field" rows=${fieldRows || []} stats=${stats} unit=${choice.unit} />
+      <${ByTable} by="unit" rows=${stats.rows || []} stats=${stats} unit=${choice.unit} />
       <div class="columns">
         <${TimelinessChart} stats=${stats} unit=${choice.unit} />
         <${Trend} stats=${stats} unit=${choice.unit} />
@@ -550,16 +674,22 @@ export function ServicePage({ query }) {
 
 // ---- the dossiers behind a figure ----
 
-const LIST_FILTERS = ['received', 'result', 'state', 'timeliness', 'field', 'level', 'overdue', 'unit'];
+// The filters of GET /api/v1/dossiers a list's URL passes through, the periods first.
+const PERIOD_FILTERS = ['received', 'result', 'ended', 'taken', 'asked', 'apologised'];
+const LIST_FILTERS = [...PERIOD_FILTERS, 'state', 'timeliness', 'field', 'level', 'overdue', 'unit'];
 const LIST_FIGURES = [
   'received',
   'processed',
   'early',
   'on_time',
   'late',
+  'supplement',
+  'apology',
+  'guided',
   'refused',
   'withdrawn',
   'stopped',
+  'returned',
   'within_due',
   'overdue',
   'waiting',
@@ -578,7 +708,7 @@ export function ServiceListPage({ query }) {
     return f;
   }, [qs]);
   const figure = LIST_FIGURES.includes(query.get('figure')) ? query.get('figure') : 'other';
-  const period = query.get('period') || filters.received || filters.result || '';
+  const period = query.get('period') || PERIOD_FILTERS.map((k) => filters[k]).find(Boolean) || '';
   const unit = useUnit(filters.unit);
   const [items, setItems] = useState(null);
   const [next, setNext] = useState(null);
@@ -608,12 +738,12 @@ export function ServiceListPage({ query }) {
   });
 
   const title = t(`service.list.heading.${figure}`, { period });
-  const byReceived = ['refused', 'withdrawn', 'stopped'].includes(figure);
   return html`<div>
     <p class="no-print"><${Link} href=${serviceHref(query.get('period') || '', filters.unit)}>${t('service.list.back')}<//></p>
     <${PageTitle} title=${title}>${title}<//>
     ${filters.unit && html`<p class="scope-line">${t('service.unit_line', { unit: (unit && unit.name) || `#${filters.unit}` })}</p>`}
-    ${byReceived && html`<p class="hint">${t('service.list.by_received')}</p>`}
+    ${filters.field && html`<p class="scope-line">${t('service.field_line', { field: fieldText(t, filters.field) })}</p>`}
+    ${['supplement', 'apology'].includes(figure) && html`<p class="hint">${t(`service.list.note.${figure}`)}</p>`}
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     ${!items && !err && html`<${Loading} />`}
     ${items &&

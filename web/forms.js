@@ -1,0 +1,416 @@
+// The printable forms of Circular 01/2018/TT-VPCP after the receipt slip (Form 01, in
+// pages/dossiers.js), laid out as the circular lays them out: the agency and the national
+// motto side by side, the place and date line, the title, the body, the signature blocks.
+//  - 02 "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" (A5): a dossier returned for completion;
+//  - 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ" (A5): a dossier refused;
+//  - 04 "Phiếu xin lỗi và hẹn lại ngày trả kết quả" (A4): after an apology;
+//  - 05 "Phiếu kiểm soát quá trình giải quyết hồ sơ" (A4): the hand-overs as a table, each
+//    step's due time (worktime.js) and whether it was met;
+//  - 06 "Sổ theo dõi hồ sơ" (A4 landscape): the desk's log book.
+// Each is a section with the class "slip" (and "sheet-a4" or "sheet-landscape"): the print
+// rules of style.css print it alone, on its paper size. Every text is a catalog key
+// ("forms.*", the Form 01 keys "slip.*" where the words are the same).
+
+import { html } from './lib.js';
+import { useApp } from './context.js';
+import { Link } from './router.js';
+import { formatDate } from './i18n.js';
+import { dossierHref, localOf, slipTime, stateText, wasReceived } from './dossierkit.js';
+import { addWorking, timelinessOf, minutesOf } from './worktime.js';
+
+/** The day, month and year of a local "YYYY-MM-DD..." (empty parts when none). */
+function dateParts(local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(local || '') || [];
+  return { day: m[3] || '', month: m[2] || '', year: m[1] || '' };
+}
+
+/** A local "YYYY-MM-DD HH:MM" as a short date and time ("29/11/2026 08:15"). */
+export function shortTime(t, local) {
+  if (!local) return '';
+  return t('forms.date_time', { date: formatDate(t, local.slice(0, 10)), time: local.slice(11, 16) });
+}
+
+/** A reason typed one item a line, as the items (list marks and numbers typed dropped). */
+export function reasonLines(reason) {
+  return String(reason || '')
+    .split(/\r?\n/)
+    .map((s) => s.replace(/^\s*(?:[-–•*]|\d+[.)])\s*/, '').trim())
+    .filter(Boolean);
+}
+
+/**
+ * The head of a form: the agency (and its desk) on the start side, the national name and
+ * motto with the place and date line on the end side.
+ */
+export function FormHead({ agency, sub, date }) {
+  const { t } = useApp();
+  return html`<div class="slip-head">
+    <div class="slip-agency">
+      <p class="slip-unit">${agency}</p>
+      ${sub && html`<p class="slip-desk">${sub}</p>`}
+    </div>
+    <div class="slip-nation">
+      <p class="slip-country">${t('slip.country')}</p>
+      <p class="slip-motto">${t('slip.motto')}</p>
+      <p class="slip-date">${t('forms.place_date', { place: t('forms.place'), ...dateParts(date) })}</p>
+    </div>
+  </div>`;
+}
+
+/** A signature block: the title, "(sign and write the full name)", room, the name if known. */
+export function Signature({ title, hint, name }) {
+  const { t } = useApp();
+  return html`<div>
+    <p class="slip-sign-title">${title}</p>
+    <p class="slip-sign-hint">${hint || t('slip.sign_hint')}</p>
+    <p class="slip-sign-name">${name || '\u00a0'}</p>
+  </div>`;
+}
+
+/** The applicant and the request, as the desk's slips write them. */
+function Applicant({ d }) {
+  const { t } = useApp();
+  return html`<dl class="slip-facts">
+    <dt>${t('slip.applicant')}</dt>
+    <dd>${d.applicant.name}</dd>
+    <dt>${t('slip.address')}</dt>
+    <dd>${d.applicant.address || '…'}</dd>
+    <dt>${t('slip.phone')}</dt>
+    <dd>${d.applicant.phone}</dd>
+    <dt>${t('slip.request')}</dt>
+    <dd>${d.procedure.name} (<span class="slip-proc-code">${d.procedure.code}</span>)</dd>
+  </dl>`;
+}
+
+/** Form 02: the papers to add or complete, one numbered item a line of the reason. */
+export function GuideSlip({ d, reason, agency, clerk }) {
+  const { t } = useApp();
+  const lines = reasonLines(reason);
+  return html`<section class="slip form-sheet" aria-labelledby="form-02-h" data-form="02" data-code=${d.code}>
+    <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${localOf(d.received_at)} />
+    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <h2 id="form-02-h" class="slip-title">${t('forms.02.title')}</h2>
+    <p>${t('slip.received_from', { desk: agency })}</p>
+    <${Applicant} d=${d} />
+    <p class="form-lead">${t('forms.02.ask')}</p>
+    <ol class="form-reasons" data-reason>
+      ${lines.map((x, i) => html`<li key=${i}>${x}</li>`)}
+    </ol>
+    <p>${t('forms.02.help', { desk: agency })}</p>
+    <div class="slip-signs form-signs-end">
+      <${Signature} title=${t('forms.02.sign')} name=${clerk} />
+    </div>
+  </section>`;
+}
+
+/** Form 03: the refusal and its reason. 'by' is the unit that refused (the desk, or a step's). */
+export function RefusalSlip({ d, reason, agency, by, clerk }) {
+  const { t } = useApp();
+  return html`<section class="slip form-sheet" aria-labelledby="form-03-h" data-form="03" data-code=${d.code}>
+    <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${localOf(d.finished_at || d.received_at)} />
+    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <h2 id="form-03-h" class="slip-title">${t('forms.03.title')}</h2>
+    <p>${t('slip.received_from', { desk: agency })}</p>
+    <${Applicant} d=${d} />
+    <p class="form-lead">${t('forms.03.lead', { unit: by || agency })}</p>
+    <div class="form-reason" data-reason>
+      ${reasonLines(reason).map((x, i) => html`<p key=${i}>${x}</p>`)}
+    </div>
+    <p>${t('forms.03.notice')}</p>
+    <div class="slip-signs">
+      <${Signature} title=${t('slip.applicant_sign')} name=${d.applicant.name} />
+      <${Signature} title=${t('slip.clerk_sign')} name=${clerk} />
+    </div>
+  </section>`;
+}
+
+/** Form 04: the apology of the unit that is late, and the new appointment. */
+export function ApologySlip({ d, ev, agency, desk }) {
+  const { t } = useApp();
+  const received = localOf(d.received_at);
+  return html`<section class="slip sheet-a4 form-sheet" aria-labelledby="form-04-h" data-form="04" data-code=${d.code}>
+    <${FormHead} agency=${agency} date=${localOf(ev.at)} />
+    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <h2 id="form-04-h" class="slip-title">${t('forms.04.title')}</h2>
+    <p class="form-to">${t('forms.04.to', { name: d.applicant.name })}</p>
+    <p>
+      ${t('forms.04.received', {
+        ...dateParts(received),
+        desk,
+        name: d.applicant.name,
+        procedure: d.procedure.name,
+        code: d.code,
+      })}
+    </p>
+    <p data-form04="due">${t('forms.04.due', { time: slipTime(t, d.due_local) })}</p>
+    <p data-reason>${t('forms.04.reason', { unit: agency, reason: ev.reason })}</p>
+    <p>${t('forms.04.sorry', { unit: agency })}</p>
+    <p class="form-appointment" data-form04="appointment">
+      ${t('forms.04.appointment', { time: slipTime(t, d.appointment_local) })}
+    </p>
+    <p>${t('forms.04.thanks')}</p>
+    <div class="slip-signs">
+      <div class="form-recipients">
+        <p class="slip-sign-title">${t('forms.04.recipients')}</p>
+        <p>${t('forms.04.recipient_applicant')}</p>
+        <p>${t('forms.04.recipient_desk', { desk })}</p>
+        <p>${t('forms.04.recipient_file')}</p>
+      </div>
+      <${Signature} title=${t('forms.04.sign')} hint=${t('forms.04.sign_hint')} />
+    </div>
+  </section>`;
+}
+
+/** The last event of 'action' of a dossier, or null. */
+export function lastEvent(d, action) {
+  const xs = (d.events || []).filter((e) => e.action === action);
+  return xs.length ? xs[xs.length - 1] : null;
+}
+
+const ENDS = ['refuse', 'stop', 'withdraw'];
+
+/**
+ * The rows of Form 05 from a dossier's events and its process's steps: the receipt, each
+ * hand-over (the step handed over, its due time and whether it was met), the step in hand
+ * now, the end or the return of the result. A step's due time is the event's own
+ * (step_due_at, when the server sends it) or its start plus the step's working minutes,
+ * the waits for papers during it not counted. Notes: the papers asked and supplied, the
+ * apologies, the reason of an end.
+ */
+export async function controlRows(d, steps, t, now = localOf(new Date().toISOString())) {
+  const rows = [];
+  const starts = new Map();
+  const pauses = new Map();
+  const notes = new Map();
+  const note = (i, text) => notes.set(i, [...(notes.get(i) || []), text]);
+  const stepOf = (i) => (steps && i >= 0 && i < steps.length ? steps[i] : null);
+  const dueOf = async (i, e) => {
+    if (e && (e.step_due_local || e.step_due_at)) return e.step_due_local || localOf(e.step_due_at);
+    const s = stepOf(i);
+    if (!s || !starts.has(i)) return null;
+    return addWorking(starts.get(i), s.minutes || 0, pauses.get(i) || []);
+  };
+  let waiting = null;
+  for (const e of d.events || []) {
+    const at = localOf(e.at);
+    switch (e.action) {
+      case 'receive':
+        starts.set(0, at);
+        rows.push({ kind: 'receive', at, from: null, to: e.to_unit_id || d.desk_unit_id, notes: [] });
+        break;
+      case 'hand_over': {
+        const i = e.step;
+        const due = await dueOf(i, e);
+        const late = e.step_late === true || e.step_late === 1;
+        rows.push({
+          kind: 'hand_over',
+          step: i,
+          at,
+          from: e.from_unit_id,
+          to: e.to_unit_id,
+          due,
+          timeliness: late ? 'late' : timelinessOf(due, at),
+          notes: notes.get(i) || [],
+        });
+        starts.set(i + 1, at);
+        break;
+      }
+      case 'ask':
+        waiting = e.step;
+        pauses.set(e.step, [...(pauses.get(e.step) || []), [at, '']]);
+        note(e.step, t('forms.05.note_ask', { time: shortTime(t, at), reason: e.reason }));
+        break;
+      case 'supplied': {
+        const i = waiting !== null ? waiting : e.step;
+        const ps = pauses.get(i) || [];
+        if (ps.length && !ps[ps.length - 1][1]) ps[ps.length - 1][1] = at;
+        note(i, t('forms.05.note_supplied', { time: shortTime(t, at) }));
+        waiting = null;
+        break;
+      }
+      case 'apologise':
+        note(e.step, t('forms.05.note_apology', { time: shortTime(t, at), reason: e.reason }));
+        break;
+      case 'notify':
+        if (rows.length) {
+          const last = rows[rows.length - 1];
+          last.notes = [...last.notes, t('forms.05.note_notify', { time: shortTime(t, at) })];
+        }
+        break;
+      case 'return':
+        rows.push({
+          kind: 'return',
+          at,
+          from: e.from_unit_id || d.desk_unit_id,
+          to: null,
+          due: d.appointment_local,
+          timeliness: d.timeliness,
+          notes: [],
+        });
+        break;
+      default:
+        if (ENDS.includes(e.action)) {
+          rows.push({
+            kind: 'end',
+            action: e.action,
+            step: e.step,
+            at,
+            from: e.from_unit_id || d.desk_unit_id,
+            to: null,
+            notes: [...(notes.get(e.step) || []), e.reason ? t('forms.05.note_reason', { reason: e.reason }) : ''].filter(Boolean),
+          });
+        }
+    }
+  }
+  // The step in hand now: its due time, and "overdue" once it has passed.
+  if (d.step && (d.state === 'processing' || d.state === 'supplement')) {
+    const i = d.step.index;
+    const due = await dueOf(i, null);
+    rows.push({
+      kind: 'current',
+      step: i,
+      at: null,
+      from: d.step.unit_id,
+      to: null,
+      due,
+      timeliness: due && d.state === 'processing' && minutesOf(now) > minutesOf(due) ? 'late' : null,
+      notes: notes.get(i) || [],
+    });
+  }
+  return rows;
+}
+
+/** Form 05: the hand-overs of a received dossier as a table with room for signatures. */
+export function ControlSlip({ d, steps, rows, agency, unitOf }) {
+  const { t } = useApp();
+  const stepName = (i) => (steps && steps[i] ? steps[i].name : '');
+  // The units the steps went to, other than the desk's; the desk's own when it did it all.
+  const others = (d.events || [])
+    .filter((e) => e.action === 'hand_over' && e.to_unit_id && e.to_unit_id !== d.desk_unit_id)
+    .map((e) => e.to_unit_id);
+  const handlers = [...new Set(others.length ? others : [d.desk_unit_id])].map(unitOf);
+  const what = (r) => {
+    switch (r.kind) {
+      case 'receive':
+        return t('forms.05.row_receive');
+      case 'return':
+        return t('forms.05.row_return');
+      case 'end':
+        return t(`dossier.event.${r.action}`);
+      case 'current':
+        return t('forms.05.row_current', { n: r.step + 1, name: stepName(r.step) });
+      default:
+        return t('forms.05.row_step', { n: r.step + 1, name: stepName(r.step) });
+    }
+  };
+  const party = (id) => (id ? unitOf(id) : t('forms.05.applicant', { name: d.applicant.name }));
+  return html`<section class="slip sheet-a4 form-sheet" aria-labelledby="form-05-h" data-form="05" data-code=${d.code}>
+    <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${localOf(d.received_at)} />
+    <h2 id="form-05-h" class="slip-title">${t('forms.05.title')}</h2>
+    <p class="form-center">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <p class="form-center form-note">${t('forms.05.with_slip', { code: d.code })}</p>
+    <p>${t('forms.05.handlers', { units: handlers.length ? handlers.join('; ') : '…' })}</p>
+    <p>${t('forms.05.partners')}</p>
+    <div class="table-wrap form-table-wrap">
+      <table class="form-table control-table">
+        <caption class="sr-only">${t('forms.05.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">${t('forms.05.col_step')}</th>
+            <th scope="col">${t('forms.05.col_from')}</th>
+            <th scope="col">${t('forms.05.col_to')}</th>
+            <th scope="col">${t('forms.05.col_time')}</th>
+            <th scope="col">${t('forms.05.col_due')}</th>
+            <th scope="col">${t('forms.05.col_result')}</th>
+            <th scope="col">${t('forms.05.col_signs')}</th>
+            <th scope="col">${t('forms.05.col_note')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r, i) => html`<tr key=${i} data-row=${r.kind} data-step=${r.step === undefined ? '' : r.step}>
+              <th scope="row">${what(r)}</th>
+              <td>${r.kind === 'current' ? unitOf(r.from) : party(r.from)}</td>
+              <td>${r.kind === 'current' ? '' : party(r.to)}</td>
+              <td>${r.at ? shortTime(t, r.at) : t('forms.05.in_hand')}</td>
+              <td data-col="due">${r.due ? shortTime(t, r.due) : ''}</td>
+              <td data-col="result" data-timeliness=${r.timeliness || ''}>
+                ${r.timeliness ? t(`forms.timeliness.${r.timeliness}`) : ''}
+              </td>
+              <td class="form-sign-cell">
+                ${r.kind !== 'current' &&
+                html`<span>${t('forms.05.giver')}</span><span class="form-sign-room"></span
+                  ><span>${t('forms.05.taker')}</span><span class="form-sign-room"></span>`}
+              </td>
+              <td>${r.notes.map((n, k) => html`<p key=${k}>${n}</p>`)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
+}
+
+/** The log book's note for a dossier: what came of it (turned away, ended, returned...). */
+export function logbookNote(t, x) {
+  const parts = [];
+  if (x.state === 'incomplete') parts.push(t('forms.06.guided'));
+  else if (x.state === 'refused' && !wasReceived(x)) parts.push(t('forms.06.refused_desk'));
+  else if (x.state === 'returned' && x.timeliness) {
+    parts.push(t('forms.06.returned', { timeliness: t(`dossier.timeliness.${x.timeliness}`) }));
+  } else parts.push(stateText(t, x.state));
+  if (x.apologies > 0) parts.push(t('forms.06.apologised', { n: x.apologies }));
+  if (x.channel && x.channel !== 'desk') parts.push(t(`dossier.channel.${x.channel}`));
+  return parts.join('; ');
+}
+
+/** Form 06: the desk's log book of a period (A4 landscape). */
+export function LogBook({ items, names, agency, from, to, today }) {
+  const { t } = useApp();
+  return html`<section class="slip sheet-landscape form-sheet" aria-labelledby="form-06-h" data-form="06">
+    <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${today} />
+    <h2 id="form-06-h" class="slip-title">${t('forms.06.title')}</h2>
+    <p class="form-center">${t('forms.06.period', { from: formatDate(t, from), to: formatDate(t, to) })}</p>
+    <div class="table-wrap form-table-wrap">
+      <table class="form-table logbook">
+        <caption class="sr-only">${t('forms.06.caption', { from: formatDate(t, from), to: formatDate(t, to) })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">${t('forms.06.col_no')}</th>
+            <th scope="col">${t('forms.06.col_code')}</th>
+            <th scope="col">${t('forms.06.col_procedure')}</th>
+            <th scope="col">${t('forms.06.col_applicant')}</th>
+            <th scope="col">${t('forms.06.col_received')}</th>
+            <th scope="col">${t('forms.06.col_appointment')}</th>
+            <th scope="col">${t('forms.06.col_result')}</th>
+            <th scope="col">${t('forms.06.col_returned')}</th>
+            <th scope="col">${t('forms.06.col_note')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${items.length === 0 &&
+          html`<tr>
+            <td colspan="9">${t('forms.06.none')}</td>
+          </tr>`}
+          ${items.map(
+            (x, i) => html`<tr key=${x.code} data-code=${x.code} data-state=${x.state}>
+              <td class="num">${i + 1}</td>
+              <th scope="row"><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></th>
+              <td>${names.get(x.procedure_id) || `#${x.procedure_id}`}</td>
+              <td>
+                <span class="logbook-name">${x.applicant.name}</span>
+                ${x.applicant.address && html`<br />${x.applicant.address}`}
+                <br />${x.applicant.phone}
+              </td>
+              <td>${shortTime(t, localOf(x.received_at))}</td>
+              <td>${shortTime(t, x.appointment_local)}</td>
+              <td>${shortTime(t, localOf(x.result_at))}</td>
+              <td>${x.state === 'returned' ? shortTime(t, localOf(x.finished_at)) : ''}</td>
+              <td data-col="note">${logbookNote(t, x)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
+}
