@@ -821,6 +821,45 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
 
 /* ---- moves ---- */
 
+/*
+ * The current step's own due time (UTC, 0 when it has none), for the tracking
+ * slip (Form 05): its allowance from when it began, the time waited for
+ * papers ('ps', local) not counted.
+ */
+static int step_due(struct rf_store *s, const struct rf_worktime *w, const struct rf_app_pauses *ps,
+                    const struct rf_dossier *d, const struct rf_procedure *p, int64_t *out)
+{
+    struct rf_allowance a = {0, p->steps[d->step].minutes};
+    int64_t began = 0, due;
+    int rc = rf_store_dossier_step_began(s, d->id, &began);
+
+    *out = 0;
+    if (rc == RF_OK && began && a.minutes > 0 &&
+        rf_worktime_due(w, rf_worktime_local(began), &a, -1, ps->p, ps->n, &due) == RF_OK)
+        *out = rf_worktime_epoch(due);
+    return rc;
+}
+
+/* The same, with the calendar and the dossier's pauses read here. */
+static int step_due_of(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                       const struct rf_procedure *p, int64_t *out)
+{
+    struct rf_app_pauses *ps;
+    const struct rf_worktime *w = rf_app_worktime_get(app, NULL);
+    int rc;
+
+    *out = 0;
+    if (!w)
+        return RF_OK; /* no calendar: no step due time, the rest stands */
+    ps = rf_xcalloc(1, sizeof(*ps));
+    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, ps);
+    if (rc == RF_OK)
+        rc = step_due(s, w, ps, d, p, out);
+    rf_app_worktime_put(app, w);
+    free(ps);
+    return rc;
+}
+
 int rf_app_keep_pause(void *ctx, int64_t from, int64_t to)
 {
     struct rf_app_pauses *ps = ctx;
@@ -946,16 +985,8 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         }
     }
     if (rc == RF_OK && job->action == RF_DA_HAND_OVER && d->step >= 0 && d->step < p->nsteps) {
-        /* the step's own due time, for the tracking slip (Form 05): its allowance from when
-           it began, the time waited for papers not counted */
-        struct rf_allowance a = {0, p->steps[d->step].minutes};
-        int64_t began = 0, due;
-        rc = rf_store_dossier_step_began(s, d->id, &began);
-        if (rc == RF_OK && began && a.minutes > 0 &&
-            rf_worktime_due(w, rf_worktime_local(began), &a, -1, ps->p, ps->n, &due) == RF_OK) {
-            e.step_due_at = rf_worktime_epoch(due);
-            e.step_late = now > e.step_due_at;
-        }
+        rc = step_due(s, w, ps, d, p, &e.step_due_at);
+        e.step_late = e.step_due_at && now > e.step_due_at;
     }
     if (rc == RF_OK && job->action == RF_DA_HAND_OVER) {
         if (m.next_step >= 0) {
@@ -1136,8 +1167,14 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     RF_APP_STORE(app, s, err);
     rc = load_visible(s, actor, code, &d, &p, &spare);
     if (rc == RF_OK) {
+        int64_t step_due = 0;
         dossier_json(&d, p, 1, out);
         out->len--;
+        /* the current step's own due time, as its hand-over will record it (Form 05) */
+        if (d.state == RF_DS_PROCESSING && d.step >= 0 && d.step < p->nsteps)
+            rc = step_due_of(app, s, &d, p, &step_due);
+        instant(out, "step_due_at", step_due);
+        local_time(out, "step_due_local", step_due);
         rf_buf_adds(out, ",\"events\":[");
         rc = rf_store_dossier_events(s, d.id, event_json, out);
         rf_buf_adds(out, "]}");

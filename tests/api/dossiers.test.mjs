@@ -247,6 +247,8 @@ describe('refusal, withdrawal and the worklist', () => {
     d = (await act(clerk, d, 'withdraw')).json;
     assert.equal(d.state, 'withdrawn');
     assertProblem(assert, await act(clerk, d, 'hand_over'), 409, 'action');
+    const before = (await clerk.get(`/api/v1/dossiers/${w.json.code}`)).json;
+    assert.match(before.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     let x = (await act(clerk, w.json, 'hand_over')).json;
     const list = await officer.get('/api/v1/dossiers/worklist');
     assert.equal(list.status, 200, list.text);
@@ -269,6 +271,8 @@ describe('refusal, withdrawal and the worklist', () => {
     assert.equal(transfer.step, 0);
     assert.match(transfer.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     assert.equal(transfer.step_late, false);
+    assert.equal(transfer.step_due_local, before.step_due_local); // as the page showed it
+    assert.notEqual((await clerk.get(`/api/v1/dossiers/${x.code}`)).json.step_due_local, null);
     assert.equal(slip.find((e) => e.action === 'receive').step_late, null);
     x = (await act(officer, x, 'refuse', { reason: 'Không thuộc thẩm quyền' })).json;
     assert.equal(x.state, 'refused');
