@@ -40,7 +40,8 @@ struct rf_app {
     struct rf_worktime_ref *wt;
 };
 
-/* The attempt counter for 'key' in 'slots' (app->lock held), the stalest slot when new. */
+/* The attempt counter for 'key' in 'slots' (app->lock held): one of the few slots its hash names,
+ * the stalest of them when new. */
 struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key);
 
 /*

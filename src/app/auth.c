@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PWHASH_OPSLIMIT 2                   /* passes */
@@ -43,16 +44,24 @@ static void secret_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+#define ATTEMPT_PROBES 8 /* a key lives in one of the 8 slots from its hash on */
+
 struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key)
 {
-    int oldest = 0;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    int first, oldest;
 
-    for (int i = 0; i < RF_ATTEMPT_SLOTS; i++) {
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    first = oldest = (int)(h % RF_ATTEMPT_SLOTS);
+    for (int k = 0; k < ATTEMPT_PROBES; k++) {
+        int i = (first + k) % RF_ATTEMPT_SLOTS;
         if (strcmp(slots[i].key, key) == 0)
             return &slots[i].attempts;
         if (slots[i].attempts.window_start < slots[oldest].attempts.window_start)
             oldest = i;
     }
+    /* the stalest of its slots makes room */
     snprintf(slots[oldest].key, sizeof(slots[oldest].key), "%s", key);
     memset(&slots[oldest].attempts, 0, sizeof(slots[oldest].attempts));
     return &slots[oldest].attempts;
