@@ -2,8 +2,9 @@
 // (src/core/dossier.c), who may take each action (the desk that received the dossier, or
 // the unit holding its current step), the desk's outcomes, the printable forms that apply
 // to a dossier, the state badge, local times ("YYYY-MM-DD HH:MM" in the province's zone) in
-// words, a procedure's time, fee and papers, the links, and the names of units and
-// procedure versions as far as the caller may read them.
+// words, how a step stood against its due time (the server's), a procedure's time, fee and
+// papers, the links, and the names of units and procedure versions (with their steps) as far
+// as the caller may read them.
 
 import { html, useState, useEffect } from './lib.js';
 import { useApp } from './context.js';
@@ -146,6 +147,22 @@ export function slipTime(t, local) {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(local || '');
   if (!m) return local || '';
   return t('slip.time', { hour: m[4], minute: m[5], day: m[3], month: m[2], year: m[1] });
+}
+
+/**
+ * How a hand-over event met its step's due time, both as the server recorded them: 'late'
+ * when step_late, else 'early' when handed over on an earlier day than the due day (the rule
+ * of a result), else 'on_time'; null when the event has no step due time.
+ */
+export function stepTimeliness(e) {
+  if (!e || !e.step_due_local) return null;
+  if (e.step_late === true) return 'late';
+  return localOf(e.at).slice(0, 10) < e.step_due_local.slice(0, 10) ? 'early' : 'on_time';
+}
+
+/** Whether the step in hand of dossier 'd' is past its due time (the server's step_due_at). */
+export function currentStepLate(d, now = new Date()) {
+  return !!d && d.state === 'processing' && !!d.step_due_at && new Date(d.step_due_at) < now;
 }
 
 /** A procedure's time allowed: working days, or working hours for same-day procedures. */
@@ -312,6 +329,27 @@ export function procedureOf(id) {
     p.catch(() => procedures.delete(id));
   }
   return procedures.get(id);
+}
+
+/**
+ * Hook: the steps of the procedure version dossier 'd' was received under: undefined while
+ * loading, null when the caller may not read it.
+ */
+export function useSteps(d) {
+  const [steps, setSteps] = useState(undefined);
+  const procId = d && d.procedure ? d.procedure.id : 0;
+  useEffect(() => {
+    let live = true;
+    setSteps(undefined);
+    if (!procId) return undefined;
+    procedureOf(procId)
+      .then((p) => live && setSteps(p.steps || []))
+      .catch(() => live && setSteps(null));
+    return () => {
+      live = false;
+    };
+  }, [procId]);
+  return steps;
 }
 
 /** Hook: the procedures of 'ids' (id → procedure, those found), null while loading. */

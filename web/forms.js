@@ -5,7 +5,7 @@
 //  - 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ" (A5): a dossier refused;
 //  - 04 "Phiếu xin lỗi và hẹn lại ngày trả kết quả" (A4): after an apology;
 //  - 05 "Phiếu kiểm soát quá trình giải quyết hồ sơ" (A4): the hand-overs as a table, each
-//    step's due time (worktime.js) and whether it was met;
+//    step's due time and whether it was met, as the server recorded them;
 //  - 06 "Sổ theo dõi hồ sơ" (A4 landscape): the desk's log book.
 // Each is a section with the class "slip" (and "sheet-a4" or "sheet-landscape"): the print
 // rules of style.css print it alone, on its paper size. Every text is a catalog key
@@ -15,8 +15,15 @@ import { html } from './lib.js';
 import { useApp } from './context.js';
 import { Link } from './router.js';
 import { formatDate } from './i18n.js';
-import { dossierHref, localOf, slipTime, stateText, wasReceived } from './dossierkit.js';
-import { addWorking, timelinessOf, minutesOf } from './worktime.js';
+import {
+  dossierHref,
+  localOf,
+  slipTime,
+  stateText,
+  wasReceived,
+  stepTimeliness,
+  currentStepLate,
+} from './dossierkit.js';
 
 /** The day, month and year of a local "YYYY-MM-DD..." (empty parts when none). */
 function dateParts(local) {
@@ -170,64 +177,43 @@ export function lastEvent(d, action) {
 const ENDS = ['refuse', 'stop', 'withdraw'];
 
 /**
- * The rows of Form 05 from a dossier's events and its process's steps: the receipt, each
- * hand-over (the step handed over, its due time and whether it was met), the step in hand
- * now, the end or the return of the result. A step's due time is the event's own
- * (step_due_at, when the server sends it) or its start plus the step's working minutes,
- * the waits for papers during it not counted. Notes: the papers asked and supplied, the
- * apologies, the reason of an end.
+ * The rows of Form 05 from a dossier's events: the receipt, each hand-over (the step handed
+ * over, its due time and whether it was met), the step in hand now, the end or the return of
+ * the result. The due times are the server's: a hand-over's own (the event's step_due_local
+ * and step_late), the step in hand's the dossier's step_due_local (none while it waits for
+ * papers). Notes: the papers asked and supplied, the apologies, the reason of an end.
  */
-export async function controlRows(d, steps, t, now = localOf(new Date().toISOString())) {
+export function controlRows(d, t) {
   const rows = [];
-  const starts = new Map();
-  const pauses = new Map();
   const notes = new Map();
   const note = (i, text) => notes.set(i, [...(notes.get(i) || []), text]);
-  const stepOf = (i) => (steps && i >= 0 && i < steps.length ? steps[i] : null);
-  const dueOf = async (i, e) => {
-    if (e && (e.step_due_local || e.step_due_at)) return e.step_due_local || localOf(e.step_due_at);
-    const s = stepOf(i);
-    if (!s || !starts.has(i)) return null;
-    return addWorking(starts.get(i), s.minutes || 0, pauses.get(i) || []);
-  };
   let waiting = null;
   for (const e of d.events || []) {
     const at = localOf(e.at);
     switch (e.action) {
       case 'receive':
-        starts.set(0, at);
         rows.push({ kind: 'receive', at, from: null, to: e.to_unit_id || d.desk_unit_id, notes: [] });
         break;
-      case 'hand_over': {
-        const i = e.step;
-        const due = await dueOf(i, e);
-        const late = e.step_late === true || e.step_late === 1;
+      case 'hand_over':
         rows.push({
           kind: 'hand_over',
-          step: i,
+          step: e.step,
           at,
           from: e.from_unit_id,
           to: e.to_unit_id,
-          due,
-          timeliness: late ? 'late' : timelinessOf(due, at),
-          notes: notes.get(i) || [],
+          due: e.step_due_local || null,
+          timeliness: stepTimeliness(e),
+          notes: notes.get(e.step) || [],
         });
-        starts.set(i + 1, at);
         break;
-      }
       case 'ask':
         waiting = e.step;
-        pauses.set(e.step, [...(pauses.get(e.step) || []), [at, '']]);
         note(e.step, t('forms.05.note_ask', { time: shortTime(t, at), reason: e.reason }));
         break;
-      case 'supplied': {
-        const i = waiting !== null ? waiting : e.step;
-        const ps = pauses.get(i) || [];
-        if (ps.length && !ps[ps.length - 1][1]) ps[ps.length - 1][1] = at;
-        note(i, t('forms.05.note_supplied', { time: shortTime(t, at) }));
+      case 'supplied':
+        note(waiting !== null ? waiting : e.step, t('forms.05.note_supplied', { time: shortTime(t, at) }));
         waiting = null;
         break;
-      }
       case 'apologise':
         note(e.step, t('forms.05.note_apology', { time: shortTime(t, at), reason: e.reason }));
         break;
@@ -262,18 +248,17 @@ export async function controlRows(d, steps, t, now = localOf(new Date().toISOStr
         }
     }
   }
-  // The step in hand now: its due time, and "overdue" once it has passed.
+  // The step in hand now: its due time, and "late" once it has passed.
   if (d.step && (d.state === 'processing' || d.state === 'supplement')) {
     const i = d.step.index;
-    const due = await dueOf(i, null);
     rows.push({
       kind: 'current',
       step: i,
       at: null,
       from: d.step.unit_id,
       to: null,
-      due,
-      timeliness: due && d.state === 'processing' && minutesOf(now) > minutesOf(due) ? 'late' : null,
+      due: d.step_due_local || null,
+      timeliness: currentStepLate(d) ? 'late' : null,
       notes: notes.get(i) || [],
     });
   }

@@ -3,15 +3,18 @@
 // a mortgage of land use rights: the desk's step, two steps at the environment department
 // S07, the result at the desk), sees the receipt slip with its QR code and hands the
 // dossier over; the officer of S07 finds it in the worklist and asks for papers with a
-// reason; the clerk records them supplied (and a second, stale tab is told that somebody
-// acted first); a signed-out visitor looks the dossier up with its code and secret and sees
+// reason (each row of the worklist giving the working time left as the API's
+// working_minutes_left says); the clerk records them supplied (and a second, stale tab is
+// told that somebody acted first); a signed-out visitor looks the dossier up with its code and secret and sees
 // its state but no personal data. Then the desk's other outcomes and the printable forms of
 // Circular 01/2018/TT-VPCP: the clerk returns a dossier for completion (the reason refused
 // empty, nothing typed lost, the papers not ticked added to it) and finds Form 02 with the
 // reason's lines, on the desk and on its own page; refuses one and finds Form 03 with the
 // reason; receives one of 2.000488, apologises with a new appointment and finds both in
-// Form 04; hands it over and finds in Form 05 the receipt, the hand-over (units, time, the
-// step's due time, not late, the apology noted) and the step in hand; and the log book
+// Form 04; hands it over, finds on the dossier page the hand-over's step due time and the
+// step in hand's as the API gives them, and in Form 05 the receipt, the hand-over (units,
+// time, the step's due time equal to the event's step_due_local, not late, the apology
+// noted) and the step in hand with the dossier's step_due_local; and the log book
 // (Form 06) lists every dossier taken in today at the desk, the guided and refused ones with
 // their notes. Each form prints alone (no header, menu, heading or button). axe runs on each
 // screen; any script error or CSP refusal fails the test.
@@ -29,6 +32,20 @@ const PROCEDURE = '1.011441';
 const PROCEDURE_NAME = 'Đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất';
 const APPLICANT = { name: 'Nguyễn Văn Bình', phone: '0912 345 678', digits: '0912345678', address: 'Thôn Trung, xã Thạch Hà' };
 const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+
+/** The worklist's words for 'minutes' of working time left (null: on hold for papers). */
+function leftWords(C, minutes) {
+  if (minutes === null) return C['worklist.on_hold'];
+  const a = Math.abs(minutes);
+  const h = Math.floor(a / 60);
+  const m = a % 60;
+  const time =
+    h && m ? fill(C['worklist.hours_minutes'], { h, m }) : h ? fill(C['worklist.hours'], { h }) : fill(C['worklist.minutes'], { m });
+  return fill(C[minutes < 0 ? 'worklist.overdue_by' : 'worklist.left'], { time });
+}
+
+/** GET 'path' of the API from the page, with the page's session. */
+const apiGet = (page, path) => page.evaluate(async (p) => (await fetch(`/api/v1${p}`)).json(), path);
 
 const { default: qrcode } = await import(
   pathToFileURL(join(webDir, 'vendor', 'qrcode-generator', 'qrcode.js')).href
@@ -179,6 +196,21 @@ test('a dossier received, handed over, asked for papers, supplied and looked up'
   await waitHeading(page, L['worklist.title']);
   const row = page.locator(`table.worklist tr[data-code="${code}"]`);
   await row.waitFor();
+  // Each row's working time left is the API's working_minutes_left in words (give or take the
+  // minutes between the page's request and this one).
+  const work = (await apiGet(page, '/dossiers/worklist?limit=500')).items;
+  const shown = await page
+    .locator('table.worklist tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [tr.dataset.code, tr.querySelector('[data-col="left"]').innerText.trim()]));
+  assert.deepEqual(shown.map(([c]) => c).sort(), work.map((x) => x.code).sort());
+  for (const [c, text] of shown) {
+    const left = work.find((x) => x.code === c).working_minutes_left;
+    const near = left === null ? [null] : [-2, -1, 0, 1, 2].map((k) => left + k);
+    assert.ok(near.some((m) => leftWords(L, m) === text), `${c}: "${text}" for ${left} working minutes left`);
+  }
+  const mine = work.find((x) => x.code === code).working_minutes_left;
+  assert.ok(mine > 0 && mine <= 480, `received today, 8 working hours allowed: ${mine} left`);
+  assert.ok((await row.locator('[data-col="left"]').innerText()).startsWith('còn '), 'time left, not overdue');
   await checkAxe(page, 'worklist');
   await row.getByRole('link', { name: code }).click();
   await waitHeading(page, fill(L['dossier.page_title'], { code }));
@@ -277,6 +309,10 @@ function daysLater(value, days) {
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3] + days, +m[4], +m[5]));
   return d.toISOString().slice(0, 16);
 }
+
+/** A local "YYYY-MM-DD HH:MM" as Form 05 writes it (forms.date_time: "dd/mm/yyyy HH:MM"). */
+const shortWords = (v) =>
+  fill(L['forms.date_time'], { date: `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`, time: v.slice(11, 16) });
 
 /** The slip's words for a local "YYYY-MM-DDTHH:MM" (slip.time). */
 const slipWords = (v) =>
@@ -436,6 +472,24 @@ test('the desk returns a dossier for completion and refuses one; forms 02 to 06'
   await eventually(async () => (await handOver.innerText()).includes('S03'), 'the hand-over names S03');
   await handOver.click();
   await page.getByRole('status').getByText(L['dossier.done.hand_over']).waitFor();
+  // The step due times are the server's: the hand-over's recorded one, the step in hand's.
+  const handed05 = await apiGet(page, `/dossiers/${encodeURIComponent(code)}`);
+  const handEvent = handed05.events.find((e) => e.action === 'hand_over');
+  assert.match(handEvent.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  assert.equal(handEvent.step_late, false, 'handed over at once');
+  assert.match(handed05.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  const timelineDue = page.locator('ol.dossier-timeline > li[data-action="hand_over"] .timeline-due');
+  await eventually(
+    async () => (await timelineDue.locator('time').getAttribute('datetime')) === handEvent.step_due_at,
+    "the timeline's step due time",
+  );
+  assert.ok((await timelineDue.innerText()).includes(handEvent.step_due_local.slice(11, 16)));
+  const timelineMet = await timelineDue.getAttribute('data-step-due');
+  assert.ok(['early', 'on_time'].includes(timelineMet), `not late on the timeline (${timelineMet})`);
+  await eventually(
+    async () => (await page.locator('[data-fact="step_due"] time').getAttribute('datetime')) === handed05.step_due_at,
+    "the step in hand's due time",
+  );
   await page.locator('.form-links a[data-form="05"]').click();
   await waitHeading(page, fill(L['forms.page_title'], { form: '05', code }));
   const form05 = page.locator('section[data-form="05"]');
@@ -450,12 +504,14 @@ test('the desk returns a dossier for completion and refuses one; forms 02 to 06'
   const cells = await handed.locator('td').allInnerTexts();
   assert.match(cells[1], /S03/, 'to the Department of Justice');
   assert.match(cells[2], /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/, 'the time handed over');
-  assert.match(await handed.locator('[data-col="due"]').innerText(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/, "the step's due time");
+  assert.equal(await handed.locator('[data-col="due"]').innerText(), shortWords(handEvent.step_due_local), "the step's due time");
   const onTime = await handed.locator('[data-col="result"]').getAttribute('data-timeliness');
   assert.ok(['early', 'on_time'].includes(onTime), `handed over at once is not late (${onTime})`);
+  assert.equal(onTime, timelineMet, 'as the timeline says');
   assert.ok(cells[6].includes(APOLOGY_REASON), 'the apology noted on its step');
   assert.ok((await rows.nth(0).innerText()).includes(APOLOGY.name), 'received from the applicant');
   assert.match(await rows.nth(2).locator('td').nth(0).innerText(), /S03/, 'the step in hand now');
+  assert.equal(await rows.nth(2).locator('[data-col="due"]').innerText(), shortWords(handed05.step_due_local), "the step in hand's due time");
   await hasNationalHead(form05);
   await printsAlone(page, form05);
   await checkAxe(page, 'Form 05 page');

@@ -6,11 +6,13 @@
 //    lookup link, printable on A5; returned for completion or refused (a reason required),
 //    the slip of Form 02 or 03 (forms.js). A link opens the desk's log book (Form 06);
 //  - the worklist (/worklist): the dossiers whose current step the caller's unit holds
-//    (GET /api/v1/dossiers), the overdue first, and a box that opens a dossier by its code;
-//  - the dossier page (/dossiers/CODE, GET /api/v1/dossiers/CODE): the summary, the internal
-//    process, the tracking slip's timeline (Form 05), the links to the printable forms that
-//    apply (pages/forms.js) and the moves the caller may make
-//    (POST /api/v1/dossiers/CODE/actions with the version shown).
+//    (GET /api/v1/dossiers/worklist), the overdue first, each with the working time left
+//    as the server counts it, and a box that opens a dossier by its code;
+//  - the dossier page (/dossiers/CODE, GET /api/v1/dossiers/CODE): the summary (with the
+//    step in hand's due time), the internal process, the tracking slip's timeline (Form 05,
+//    each hand-over with its step's due time and lateness as the server recorded them), the
+//    links to the printable forms that apply (pages/forms.js) and the moves the caller may
+//    make (POST /api/v1/dossiers/CODE/actions with the version shown).
 
 import { html, useState, useEffect, useRef } from '../lib.js';
 import { useApp } from '../context.js';
@@ -61,10 +63,13 @@ import {
   logbookHref,
   wasReceived,
   procedureOf,
+  useSteps,
   useUnits,
   unitIdsOf,
   stepCodes,
   unitText,
+  stepTimeliness,
+  currentStepLate,
 } from '../dossierkit.js';
 
 /** A notice (role=status) that takes focus when it appears, so keyboard users land on it. */
@@ -472,6 +477,26 @@ export function DeskPage() {
 
 // ---- the worklist ----
 
+/** A number of working minutes as hours and minutes ("12 giờ 30 phút", "3 giờ", "45 phút"). */
+function workingDuration(t, minutes) {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h && m) return t('worklist.hours_minutes', { h, m });
+  return h ? t('worklist.hours', { h }) : t('worklist.minutes', { m });
+}
+
+/**
+ * The working time left before a dossier's due time, as the server counts it on the legal
+ * calendar (working_minutes_left): "còn ... làm việc", "quá hạn ... làm việc" when negative,
+ * or on hold while the dossier waits for papers (null).
+ */
+function workingLeftText(t, minutes) {
+  if (minutes === null || minutes === undefined) return t('worklist.on_hold');
+  return minutes < 0
+    ? t('worklist.overdue_by', { time: workingDuration(t, -minutes) })
+    : t('worklist.left', { time: workingDuration(t, minutes) });
+}
+
 /** A box that opens a dossier by its code (the citizen brings the slip). */
 function OpenByCode() {
   const { t } = useApp();
@@ -542,6 +567,7 @@ export function WorklistPage() {
                   <th scope="col">${t('dossier.state_label')}</th>
                   <th scope="col">${t('dossier.step')}</th>
                   <th scope="col">${t('dossier.due')}</th>
+                  <th scope="col">${t('worklist.time_left')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -551,6 +577,7 @@ export function WorklistPage() {
                     <td><${StateBadge} state=${x.state} overdue=${x.overdue} /></td>
                     <td class="nowrap">${x.step >= 0 ? t('dossier.step_n', { n: x.step + 1 }) : '—'}</td>
                     <td>${whenText(t, x.due_local)}</td>
+                    <td data-col="left">${workingLeftText(t, x.working_minutes_left)}</td>
                   </tr>`,
                 )}
               </tbody>
@@ -560,6 +587,16 @@ export function WorklistPage() {
 }
 
 // ---- the dossier page ----
+
+/** A hand-over's step due time and how the step met it, as the server recorded them. */
+function StepDue({ e }) {
+  const { t } = useApp();
+  const result = stepTimeliness(e);
+  const label = t('dossier.event_step_due', { n: e.step + 1 });
+  const when = whenText(t, e.step_due_local);
+  const met = t(`dossier.timeliness.${result}`);
+  return html`<p class="timeline-due" data-step-due=${result}>${label} <time datetime=${e.step_due_at}>${when}</time> (${met})</p>`;
+}
 
 /** The tracking slip (Form 05): each receipt, hand-over and other move, in order. */
 function Timeline({ d, steps, unitOf }) {
@@ -591,6 +628,7 @@ function Timeline({ d, steps, unitOf }) {
                     ? t('dossier.event_at', { unit: unitOf(e.to_unit_id) })
                     : ''}
               </p>
+              ${e.action === 'hand_over' && e.step_due_local && html`<${StepDue} e=${e} />`}
               ${e.from_state !== e.to_state &&
               e.from_state !== 'new' &&
               html`<p class="timeline-state">
@@ -746,7 +784,6 @@ export function DossierPage({ params }) {
   const { t } = useApp();
   const code = params.code;
   const [d, setD] = useState(null);
-  const [steps, setSteps] = useState(null);
   const [err, setErr] = useState(null);
   const [notice, setNotice] = useState('');
   const [tick, setTick] = useState(0);
@@ -762,18 +799,8 @@ export function DossierPage({ params }) {
     };
   }, [code, tick]);
 
-  const procId = d && d.procedure ? d.procedure.id : 0;
-  useEffect(() => {
-    let live = true;
-    if (!procId) return undefined;
-    procedureOf(procId)
-      .then((p) => live && setSteps(p.steps || []))
-      .catch(() => live && setSteps(null));
-    return () => {
-      live = false;
-    };
-  }, [procId]);
-
+  // undefined while loading, null when the procedure cannot be read
+  const steps = useSteps(d);
   const units = useUnits(unitIdsOf(d));
 
   const reload = () => {
@@ -825,6 +852,12 @@ export function DossierPage({ params }) {
           ${received
             ? html`<dt>${t('dossier.current_step')}</dt>
                 <dd data-fact="step">${stepLine}</dd>
+                ${d.step_due_local &&
+                html`<dt>${t('dossier.step_due')}</dt>
+                  <dd data-fact="step_due">
+                    <time datetime=${d.step_due_at}>${whenText(t, d.step_due_local)}</time>
+                    ${currentStepLate(d) && html` <span class="overdue-mark">${t('dossier.overdue')}</span>`}
+                  </dd>`}
                 <dt>${t('dossier.received')}</dt>
                 <dd>${instantText(t, d.received_at)}</dd>
                 <dt>${t('dossier.due')}</dt>

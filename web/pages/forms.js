@@ -1,8 +1,9 @@
 // The pages of the printable forms (forms.js), each with a Print button and everything but
 // the form marked .no-print:
 //  - /dossiers/CODE/forms/02, 03, 04, 05 (those who read dossiers): built from
-//    GET /api/v1/dossiers/CODE, the procedure version's steps and the units' names; a form
-//    that does not apply to the dossier says so (formsFor of dossierkit.js);
+//    GET /api/v1/dossiers/CODE (Form 05's due times are the server's), the procedure
+//    version's steps and the units' names; a form that does not apply to the dossier says so
+//    (formsFor of dossierkit.js);
 //  - /desk/logbook?period=P (clerks): the desk's log book (Form 06), every dossier taken in
 //    at the clerk's desk in the period whatever came of it (GET /api/v1/dossiers?taken=P&unit=,
 //    all pages), with the procedures' names.
@@ -18,8 +19,8 @@ import {
   formHref,
   formsFor,
   logbookHref,
-  procedureOf,
   useProcedures,
+  useSteps,
   useUnits,
   unitIdsOf,
   stepCodes,
@@ -61,29 +62,11 @@ function agencyName(t, id, units, me) {
   return (u && u.name) || t('procedure.unit.desk');
 }
 
-/** Form 05 rows, worked out once the steps are known (each step's due on the calendar). */
-function useControlRows(d, steps) {
-  const { t } = useApp();
-  const [rows, setRows] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setRows(null);
-    if (!d || steps === undefined) return undefined;
-    controlRows(d, steps, t).then((r) => live && setRows(r));
-    return () => {
-      live = false;
-    };
-  }, [d, steps, t]);
-  return rows;
-}
-
 export function DossierFormPage({ params }) {
   const { t, me } = useApp();
   const { code, form } = params;
   const [d, setD] = useState(null);
   const [err, setErr] = useState(null);
-  // undefined while loading, null when the procedure cannot be read
-  const [steps, setSteps] = useState(undefined);
 
   useEffect(() => {
     let live = true;
@@ -96,20 +79,9 @@ export function DossierFormPage({ params }) {
     };
   }, [code]);
 
-  const procId = d && d.procedure ? d.procedure.id : 0;
-  useEffect(() => {
-    let live = true;
-    if (!procId) return undefined;
-    procedureOf(procId)
-      .then((p) => live && setSteps(p.steps || []))
-      .catch(() => live && setSteps(null));
-    return () => {
-      live = false;
-    };
-  }, [procId]);
-
+  // undefined while loading, null when the procedure cannot be read
+  const steps = useSteps(d);
   const units = useUnits(unitIdsOf(d));
-  const rows = useControlRows(form === '05' ? d : null, steps);
   const title = t('forms.page_title', { form, code });
   const head = html`<p class="breadcrumb no-print"><${Link} href=${dossierHref(code)}>${t('forms.back', { code })}<//></p>
     <div class="no-print"><${PageTitle} title=${title}>${title}<//></div>`;
@@ -146,9 +118,11 @@ export function DossierFormPage({ params }) {
       ? html`<${ApologySlip} d=${d} ev=${ev} agency=${agencyName(t, ev.from_unit_id || d.desk_unit_id, units, me)} desk=${desk} />`
       : html`<p>${t('forms.04.not_applicable')}</p>`;
   } else {
-    body = rows
-      ? html`<${ControlSlip} d=${d} steps=${steps} rows=${rows} agency=${desk} unitOf=${unitOf} />`
-      : html`<${Loading} />`;
+    // the steps' names wait for the procedure version; the rows are the server's as they are
+    body =
+      steps !== undefined
+        ? html`<${ControlSlip} d=${d} steps=${steps} rows=${controlRows(d, t)} agency=${desk} unitOf=${unitOf} />`
+        : html`<${Loading} />`;
   }
   return html`<div class="form-page" data-form=${form}>
     ${head}
