@@ -150,14 +150,11 @@ export function slipTime(t, local) {
 }
 
 /**
- * How a hand-over event met its step's due time, both as the server recorded them: 'late'
- * when step_late, else 'early' when handed over on an earlier day than the due day (the rule
- * of a result), else 'on_time'; null when the event has no step due time.
+ * How a hand-over event met its step's due time, as the server judges it (step_timeliness:
+ * 'early', 'on_time' or 'late'); null when the event has no step due time.
  */
 export function stepTimeliness(e) {
-  if (!e || !e.step_due_local) return null;
-  if (e.step_late === true) return 'late';
-  return localOf(e.at).slice(0, 10) < e.step_due_local.slice(0, 10) ? 'early' : 'on_time';
+  return (e && e.step_timeliness) || null;
 }
 
 /** Whether the step in hand of dossier 'd' is past its due time (the server's step_due_at). */

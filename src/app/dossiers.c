@@ -1148,6 +1148,12 @@ static int event_json(void *ctx, const struct rf_dossier_event *e)
     local_time(out, "step_due_local", e->step_due_at);
     rf_buf_adds(out, ",\"step_late\":");
     rf_buf_adds(out, !e->step_due_at ? "null" : e->step_late ? "true" : "false");
+    rf_buf_adds(out, ",\"step_timeliness\":"); /* as a dossier's result is judged */
+    if (e->step_due_at)
+        rf_buf_add_json_str(out, rf_timeliness_name(rf_dossier_timeliness(
+                                     rf_worktime_local(e->step_due_at), rf_worktime_local(e->at))));
+    else
+        rf_buf_adds(out, "null");
     rf_buf_addc(out, '}');
     return 0;
 }

@@ -271,6 +271,7 @@ describe('refusal, withdrawal and the worklist', () => {
     assert.equal(transfer.step, 0);
     assert.match(transfer.step_due_local, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     assert.equal(transfer.step_late, false);
+    assert.ok(['early', 'on_time'].includes(transfer.step_timeliness), transfer.step_timeliness);
     assert.equal(transfer.step_due_local, before.step_due_local); // as the page showed it
     assert.notEqual((await clerk.get(`/api/v1/dossiers/${x.code}`)).json.step_due_local, null);
     assert.equal(slip.find((e) => e.action === 'receive').step_late, null);
