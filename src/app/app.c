@@ -35,7 +35,6 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     pthread_mutex_init(&app->wlock, NULL);
     pthread_mutex_init(&app->wt_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
-    pthread_cond_init(&app->wdone, NULL);
 
     rc = rf_store_open(app->db_url, &s, err);
     if (rc != RF_OK)
@@ -101,7 +100,6 @@ void rf_app_close(struct rf_app **appp)
     pthread_mutex_destroy(&app->wlock);
     pthread_mutex_destroy(&app->wt_lock);
     pthread_cond_destroy(&app->wready);
-    pthread_cond_destroy(&app->wdone);
     free(app);
     *appp = NULL;
 }

@@ -29,7 +29,7 @@ struct rf_app {
     struct rf_attempt_slot by_lookup[RF_ATTEMPT_SLOTS]; /* public dossier lookups per address */
     /* the writer (writer.c) */
     pthread_mutex_t wlock;
-    pthread_cond_t wready, wdone;
+    pthread_cond_t wready;
     struct rf_write_job *wqueue, *wtail;
     struct rf_store *wstore;
     pthread_t wthread;

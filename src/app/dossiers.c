@@ -605,6 +605,62 @@ static int phone_digits(const char *in, char out[RF_PHONE_MAX + 1])
 
 /* ---- receipt ---- */
 
+/*
+ * A desk's unit code and the units above it on a day, kept in memory while
+ * the province's units_version (moved by every change of the tree, from any
+ * process) stands: a receipt then reads one number instead of the tree.
+ */
+#define KEPT_DESKS 64
+
+static struct kept_desk {
+    int64_t province_id, unit, version;
+    char day[RF_DATE_LEN];
+    char code[RF_UNIT_CODE_MAX + 1];
+    int64_t chain[16];
+    int n;
+} desks[KEPT_DESKS];
+static pthread_mutex_t desks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int desk_of(struct rf_store *s, int64_t province_id, int64_t unit, const char *day,
+                   char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
+{
+    struct kept_desk *k = &desks[(uint64_t)unit % KEPT_DESKS], fresh;
+    struct rf_unit u;
+    int64_t version;
+    int rc = rf_store_units_version(s, province_id, &version);
+
+    if (rc != RF_OK)
+        return rc;
+    pthread_mutex_lock(&desks_lock);
+    if (k->unit == unit && k->province_id == province_id && k->version == version &&
+        strcmp(k->day, day) == 0) {
+        memcpy(code, k->code, sizeof(k->code));
+        memcpy(chain, k->chain, sizeof(k->chain));
+        *n = k->n;
+        pthread_mutex_unlock(&desks_lock);
+        return RF_OK;
+    }
+    pthread_mutex_unlock(&desks_lock);
+    memset(&fresh, 0, sizeof(fresh));
+    rc = rf_store_unit_get(s, province_id, unit, day, &u);
+    if (rc == RF_OK)
+        rc = rf_store_unit_chain(s, unit, day, fresh.chain, 16, &fresh.n);
+    if (rc != RF_OK)
+        return rc;
+    fresh.province_id = province_id;
+    fresh.unit = unit;
+    fresh.version = version;
+    snprintf(fresh.day, sizeof(fresh.day), "%s", day);
+    snprintf(fresh.code, sizeof(fresh.code), "%s", u.code);
+    memcpy(code, fresh.code, sizeof(fresh.code));
+    memcpy(chain, fresh.chain, sizeof(fresh.chain));
+    *n = fresh.n;
+    pthread_mutex_lock(&desks_lock);
+    *k = fresh;
+    pthread_mutex_unlock(&desks_lock);
+    return RF_OK;
+}
+
 struct receive_job {
     struct rf_app *app;
     const struct rf_actor *actor;
@@ -749,14 +805,9 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
-    if (rc == RF_OK && !(err && err->n)) {
-        struct rf_unit desk;
-        rc = rf_store_unit_get(s, actor->province_id, d->desk_unit_id, job.day, &desk);
-        if (rc == RF_OK) {
-            snprintf(job.desk_code, sizeof(job.desk_code), "%s", desk.code);
-            rc = rf_store_unit_chain(s, d->desk_unit_id, job.day, job.chain, 16, &job.nchain);
-        }
-    }
+    if (rc == RF_OK && !(err && err->n))
+        rc = desk_of(s, actor->province_id, d->desk_unit_id, job.day, job.desk_code, job.chain,
+                     &job.nchain);
     rf_app_store_put(app, s);
     free(name);
     free(address);

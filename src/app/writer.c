@@ -13,6 +13,7 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ struct rf_write_job {
     void *ctx;
     struct rf_error *err;
     int rc;
-    int done;
+    sem_t done; /* posted by the writer when the change is on disk or undone */
     struct rf_write_job *next;
 };
 
@@ -170,11 +171,9 @@ static void *writer_main(void *arg)
                 if (batch[i]->rc == RF_OK)
                     batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
         }
-        pthread_mutex_lock(&app->wlock);
+        /* each waiter wakes alone: the threads whose changes are not in this batch sleep on */
         for (int i = 0; i < n; i++)
-            batch[i]->done = 1;
-        pthread_cond_broadcast(&app->wdone);
-        pthread_mutex_unlock(&app->wlock);
+            sem_post(&batch[i]->done);
     }
     return NULL;
 }
@@ -228,6 +227,7 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
         job->fn = fn;
         job->ctx = ctx;
         job->err = err;
+        sem_init(&job->done, 0, 0);
         pthread_mutex_lock(&app->wlock);
         if (app->wtail)
             app->wtail->next = job;
@@ -235,10 +235,11 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
             app->wqueue = job;
         app->wtail = job;
         pthread_cond_signal(&app->wready);
-        while (!job->done)
-            pthread_cond_wait(&app->wdone, &app->wlock);
         pthread_mutex_unlock(&app->wlock);
+        while (sem_wait(&job->done) != 0) /* EINTR */
+            ;
         rc = job->rc;
+        sem_destroy(&job->done);
         free(job);
         return rc;
     }

@@ -145,32 +145,46 @@ void rf_store_rollback(struct rf_store *s)
     s->in_tx = 0;
 }
 
-/* Savepoint names are identifiers of our own code, never input. */
-static int savepoint_sql(struct rf_store *s, const char *verb, const char *name)
+enum { SP_OPEN, SP_RELEASE, SP_UNDO };
+
+/*
+ * Savepoint names are identifiers of our own code, never input. The writer's
+ * "change", one per request, opens and is released by statements SQLite
+ * prepares once; undoing takes the plain way, as the rare path it is.
+ */
+static int savepoint_sql(struct rf_store *s, int verb, const char *name)
 {
+    static const char *const verbs[] = {"SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"};
+    static const char *const change[] = {"SAVEPOINT change", "RELEASE SAVEPOINT change"};
     char sql[96];
 
+    if (verb != SP_UNDO && s->be == &rf_backend_sqlite && strcmp(name, "change") == 0)
+        return rf_sq_run(s, change[verb], NULL, 0);
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
             return RF_EINVAL;
-    snprintf(sql, sizeof(sql), "%s %s", verb, name);
+    snprintf(sql, sizeof(sql), "%s %s", verbs[verb], name);
     return s->be->exec_script(s, sql);
 }
 
 int rf_store_savepoint(struct rf_store *s, const char *name)
 {
-    return savepoint_sql(s, "SAVEPOINT", name);
+    return savepoint_sql(s, SP_OPEN, name);
 }
 
 void rf_store_savepoint_undo(struct rf_store *s, const char *name)
 {
-    if (savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name) == RF_OK)
-        (void)!savepoint_sql(s, "RELEASE SAVEPOINT", name);
+    char sql[96];
+
+    if (savepoint_sql(s, SP_UNDO, name) == RF_OK) {
+        snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s", name); /* checked by the undo */
+        (void)!s->be->exec_script(s, sql);
+    }
 }
 
 int rf_store_savepoint_release(struct rf_store *s, const char *name)
 {
-    return savepoint_sql(s, "RELEASE SAVEPOINT", name);
+    return savepoint_sql(s, SP_RELEASE, name);
 }
 
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)
