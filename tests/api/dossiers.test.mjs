@@ -468,3 +468,20 @@ describe('a change of the calendar', () => {
     assert.ok(h.json.affected_dossiers.items.some((x) => x.code === d.code));
   });
 });
+
+describe('a change of the unit tree', () => {
+  // the desk's units above it are kept in memory between receipts: a move must be seen at once
+  test('moves the next receipt\'s counters to the desk\'s new parent the same day', async () => {
+    const admin = await signedIn(srv.base, 'admin');
+    const find = async (code) => (await admin.get(`/api/v1/units?q=${code}`)).json.items.find((u) => u.code === code);
+    const [desk, dept] = [await find('S20'), await find('S07')];
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const received = async (unit) => (await sec.get(`/api/v1/dossiers/stats?period=${today}..${today}&unit=${unit}`)).json.received;
+    assert.equal((await receive()).status, 201); // the desk's chain kept: S20, the province
+    const before = await received(dept.id);
+    const moved = await admin.post(`/api/v1/units/${desk.id}/move`, { parent_id: dept.id, from: today });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal((await receive()).status, 201);
+    assert.equal(await received(dept.id), before + 1);
+  });
+});
