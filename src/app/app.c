@@ -12,9 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "app_int.h"
+
+/* The connections the calling thread holds: one that holds any takes another (a nested read)
+   without waiting, so no thread waits on itself. */
+static __thread int held;
 
 int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app **out,
                 struct rf_error *err)
@@ -27,18 +32,28 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
         return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
     app = rf_xcalloc(1, sizeof(*app));
     app->db_url = rf_xstrdup(cfg->db_url);
-    /* kept open as they are used: one per server thread (16 per core), so none is opened
-       and closed per request */
-    app->pool_max = cfg->pool_size > 0 ? cfg->pool_size : 64;
+    /* kept open as they are used, so none is opened and closed per request; four per core
+       at most: the server's threads (16 per core, most of them waiting for the writer under
+       load) take turns, and each connection's share of the page cache holds the B-trees'
+       upper pages */
+    if (cfg->pool_size > 0) {
+        app->pool_max = cfg->pool_size;
+    } else {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        app->pool_max = cores > 1 ? 4 * (int)cores : 4;
+    }
     app->pool = rf_xcalloc((size_t)app->pool_max, sizeof(*app->pool));
     pthread_mutex_init(&app->lock, NULL);
     pthread_mutex_init(&app->wlock, NULL);
     pthread_mutex_init(&app->wt_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
+    pthread_cond_init(&app->pool_ready, NULL);
 
     rc = rf_store_open(app->db_url, &s, err);
     if (rc != RF_OK)
         goto fail;
+    app->open = 1; /* as lent by rf_app_store_get(): it goes to the pool below */
+    held++;
     rc = rf_store_migrate(s, NULL, err);
     if (rc != RF_OK)
         goto fail;
@@ -60,6 +75,8 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     *out = app;
     return RF_OK;
 fail:
+    if (s)
+        held--;
     rf_store_close(&s);
     rf_app_close(&app);
     return rc;
@@ -100,6 +117,7 @@ void rf_app_close(struct rf_app **appp)
     pthread_mutex_destroy(&app->wlock);
     pthread_mutex_destroy(&app->wt_lock);
     pthread_cond_destroy(&app->wready);
+    pthread_cond_destroy(&app->pool_ready);
     free(app);
     *appp = NULL;
 }
@@ -155,22 +173,36 @@ int rf_app_units_version(struct rf_app *app, int64_t *out)
     return rc;
 }
 
+void rf_app_pool_exempt(void)
+{
+    held = 1;
+}
+
 struct rf_store *rf_app_store_get(struct rf_app *app)
 {
     struct rf_store *s = NULL;
     struct rf_error err;
 
     pthread_mutex_lock(&app->lock);
+    while (app->pool_len == 0 && app->open >= app->pool_max && held == 0)
+        pthread_cond_wait(&app->pool_ready, &app->lock);
     if (app->pool_len > 0)
         s = app->pool[--app->pool_len];
+    else
+        app->open++;
     pthread_mutex_unlock(&app->lock);
-    if (s)
-        return s;
-    rf_error_init(&err);
-    if (rf_store_open(app->db_url, &s, &err) != RF_OK) {
-        rf_log_error("cannot open a database connection: %s", err.item[0].message);
-        return NULL;
+    if (!s) {
+        rf_error_init(&err);
+        if (rf_store_open(app->db_url, &s, &err) != RF_OK) {
+            rf_log_error("cannot open a database connection: %s", err.item[0].message);
+            pthread_mutex_lock(&app->lock);
+            app->open--;
+            pthread_cond_signal(&app->pool_ready);
+            pthread_mutex_unlock(&app->lock);
+            return NULL;
+        }
     }
+    held++;
     return s;
 }
 
@@ -178,12 +210,16 @@ void rf_app_store_put(struct rf_app *app, struct rf_store *s)
 {
     if (!s)
         return;
+    held--;
     rf_store_rollback(s);
     pthread_mutex_lock(&app->lock);
     if (app->pool_len < app->pool_max) {
         app->pool[app->pool_len++] = s;
         s = NULL;
+    } else {
+        app->open--; /* one opened beyond the bound by a nested read */
     }
+    pthread_cond_signal(&app->pool_ready);
     pthread_mutex_unlock(&app->lock);
     rf_store_close(&s);
 }

@@ -20,7 +20,9 @@ struct rf_app {
     char *db_url;
     pthread_mutex_t lock; /* guards the pool and the attempt tables */
     struct rf_store **pool;
-    int pool_len, pool_max;
+    int pool_len, pool_max; /* idle connections kept; at most pool_max open but nested */
+    int open;               /* connections open: idle or lent */
+    pthread_cond_t pool_ready;
     int has_province;
     struct rf_province province;
     int64_t root_unit_id;
@@ -57,6 +59,8 @@ typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
  * transaction of its own. Returns when the change is on disk or undone.
  */
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
+/* The calling thread never waits for a connection (the writer: others wait on it). */
+void rf_app_pool_exempt(void);
 /* Stop the writer thread after the queued changes. */
 void rf_app_writer_stop(struct rf_app *app);
 /*

@@ -120,6 +120,7 @@ static void *writer_main(void *arg)
     struct rf_write_job *batch[BATCH_MAX];
 
     pthread_setname_np(pthread_self(), "reform-writer"); /* as top and perf show it */
+    rf_app_pool_exempt(); /* the threads that wait for a connection may be waiting on it */
 
     for (;;) {
         int n = 0, rc;
