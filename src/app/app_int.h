@@ -59,6 +59,31 @@ typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
  * transaction of its own. Returns when the change is on disk or undone.
  */
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
+/*
+ * The service center's counters of dossiers, by metric name as stored
+ * (dossiers.c keeps them, demo_dossiers.c generates them): the names in
+ * rf_app_dossier_metrics in this order, NULL-terminated. "open" moves +1 at a
+ * receipt and -1 when the dossier is processed or ends.
+ */
+enum rf_dossier_metric {
+    RF_M_RECEIVED,
+    RF_M_ONLINE,
+    RF_M_EARLY,
+    RF_M_ON_TIME,
+    RF_M_LATE,
+    RF_M_MINUTES,
+    RF_M_SUPPLEMENT,
+    RF_M_APOLOGY,
+    RF_M_REFUSED,
+    RF_M_WITHDRAWN,
+    RF_M_STOPPED,
+    RF_M_GUIDED,
+    RF_M_OPEN,
+    RF_M_RETURNED,
+    RF_M_COUNT
+};
+extern const char *const rf_app_dossier_metrics[RF_M_COUNT + 1];
+
 /* The calling thread never waits for a connection (the writer: others wait on it). */
 void rf_app_pool_exempt(void);
 /* Stop the writer thread after the queued changes. */

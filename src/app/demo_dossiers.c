@@ -38,28 +38,6 @@ struct gen_counter {
     int64_t n;
 };
 
-enum {
-    M_RECEIVED,
-    M_ONLINE,
-    M_EARLY,
-    M_ON_TIME,
-    M_LATE,
-    M_MINUTES,
-    M_SUPPLEMENT,
-    M_APOLOGY,
-    M_REFUSED,
-    M_WITHDRAWN,
-    M_STOPPED,
-    M_GUIDED,
-    M_OPEN,
-    M_RETURNED,
-    M_COUNT
-};
-static const char *const metric_names[M_COUNT] = {
-    "received",        "received_online", "early",   "on_time", "late",
-    "process_minutes", "supplement",      "apology", "refused", "withdrawn",
-    "stopped",         "guided",          "open",    "returned"};
-
 struct gen {
     struct rf_app *app;
     const struct rf_worktime *w;
@@ -234,17 +212,17 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
         d->finished_at = d->received_at;
         event(g, s, at, guided ? "guide" : "refuse", RF_DS_NEW, d->state, -1, 0, 0,
               guided ? "Bổ sung bản sao giấy khai sinh" : "Không thuộc thẩm quyền giải quyết");
-        tally(g, desk_i, s->proc, at, guided ? M_GUIDED : M_REFUSED, 1);
+        tally(g, desk_i, s->proc, at, guided ? RF_M_GUIDED : RF_M_REFUSED, 1);
         return 0;
     }
     d->state = RF_DS_PROCESSING;
     d->step = 0;
     d->step_unit_id = unit_of(gp, 0, desk);
     event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
-    tally(g, desk_i, s->proc, at, M_RECEIVED, 1);
-    tally(g, desk_i, s->proc, at, M_OPEN, 1);
+    tally(g, desk_i, s->proc, at, RF_M_RECEIVED, 1);
+    tally(g, desk_i, s->proc, at, RF_M_OPEN, 1);
     if (strcmp(d->channel, "online") == 0)
-        tally(g, desk_i, s->proc, at, M_ONLINE, 1);
+        tally(g, desk_i, s->proc, at, RF_M_ONLINE, 1);
     /* the counter's "now" for a step starts when the receipt counts */
     start = after(g, at, 1) - 1;
     t = start > at ? start : at;
@@ -257,7 +235,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 break;
             event(g, s, asked, "ask", RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
                   "Bổ sung giấy tờ còn thiếu");
-            tally(g, desk_i, s->proc, asked, M_SUPPLEMENT, 1);
+            tally(g, desk_i, s->proc, asked, RF_M_SUPPLEMENT, 1);
             back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
             s->pauses[s->npauses].from = asked;
             s->pauses[s->npauses++].to = back > g->last ? g->last : back;
@@ -285,11 +263,11 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             event(g, s, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
                   roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
             tally(g, desk_i, s->proc, when,
-                  roll < 20   ? M_REFUSED
-                  : roll < 30 ? M_WITHDRAWN
-                              : M_STOPPED,
+                  roll < 20   ? RF_M_REFUSED
+                  : roll < 30 ? RF_M_WITHDRAWN
+                              : RF_M_STOPPED,
                   1);
-            tally(g, desk_i, s->proc, when, M_OPEN, -1);
+            tally(g, desk_i, s->proc, when, RF_M_OPEN, -1);
             d->state = to;
             d->step = -1;
             d->step_unit_id = 0;
@@ -315,7 +293,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 if (in_time && sorry > at) {
                     event(g, s, sorry, "apologise", RF_DS_PROCESSING, RF_DS_PROCESSING, step,
                           d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
-                    tally(g, desk_i, s->proc, sorry, M_APOLOGY, 1);
+                    tally(g, desk_i, s->proc, sorry, RF_M_APOLOGY, 1);
                     d->apologies = 1;
                     d->appointment_at = rf_worktime_epoch(next_t + RF_MINUTES_PER_DAY);
                 }
@@ -329,13 +307,13 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             d->result_at = rf_worktime_epoch(next_t);
             snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
             tally(g, desk_i, s->proc, next_t,
-                  tl == RF_EARLY     ? M_EARLY
-                  : tl == RF_ON_TIME ? M_ON_TIME
-                                     : M_LATE,
+                  tl == RF_EARLY     ? RF_M_EARLY
+                  : tl == RF_ON_TIME ? RF_M_ON_TIME
+                                     : RF_M_LATE,
                   1);
-            tally(g, desk_i, s->proc, next_t, M_OPEN, -1);
+            tally(g, desk_i, s->proc, next_t, RF_M_OPEN, -1);
             if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
-                tally(g, desk_i, s->proc, next_t, M_MINUTES, worked);
+                tally(g, desk_i, s->proc, next_t, RF_M_MINUTES, worked);
             t = next_t;
             break;
         }
@@ -361,7 +339,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             return 0;
         }
         event(g, s, back, "return", RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
-        tally(g, desk_i, s->proc, back, M_RETURNED, 1);
+        tally(g, desk_i, s->proc, back, RF_M_RETURNED, 1);
         d->state = RF_DS_RETURNED;
         d->step_unit_id = 0;
         d->finished_at = rf_worktime_epoch(back);
@@ -505,7 +483,7 @@ static int write_counts(struct rf_store *s, void *ctx, struct rf_error *err)
         }
         r->field = g->procs[c->proc].p->field;
         r->level = g->procs[c->proc].p->level;
-        r->metric = metric_names[c->metric];
+        r->metric = rf_app_dossier_metrics[c->metric];
         r->n = c->n;
         n++;
     }

@@ -771,13 +771,11 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
              in->channel && *in->channel ? in->channel : "desk");
     if (rf_app_index_of(channels, d->channel) < 0)
         rf_error_set(err, RF_EINVAL, "channel", "enum", "desk, online or post");
+    /* what the desk may do with a new dossier is the state machine's (receive, guide, refuse) */
     job.outcome = RF_DA_RECEIVE;
-    if (in->outcome && *in->outcome &&
-        (rf_dossier_action_parse(in->outcome, &job.outcome) != RF_OK ||
-         (job.outcome != RF_DA_RECEIVE && job.outcome != RF_DA_GUIDE &&
-          job.outcome != RF_DA_REFUSE)))
-        rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
-    else if (rf_dossier_next(RF_DS_NEW, -1, 1, job.outcome, &m) != RF_OK)
+    if ((in->outcome && *in->outcome &&
+         rf_dossier_action_parse(in->outcome, &job.outcome) != RF_OK) ||
+        rf_dossier_next(RF_DS_NEW, -1, 1, job.outcome, &m) != RF_OK)
         rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
     else if (m.needs_reason && (!in->reason || !*in->reason))
         rf_error_set(err, RF_EINVAL, "reason", "required",
@@ -819,50 +817,43 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     d->procedure_id = p->id;
     d->version = 1;
     d->created_at = d->updated_at = d->received_at;
+    d->state = m.to;
+    d->step = m.next_step;
+    if (job.outcome == RF_DA_RECEIVE) {
+        /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
+        a.days = p->days;
+        a.minutes = p->minutes;
+        w = rf_app_worktime_get(app, err);
+        rc = w ? rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due)
+               : RF_ESTORE;
+        rf_app_worktime_put(app, w);
+        if (rc != RF_OK) {
+            free(spare);
+            free(d);
+            return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
+                                    "the due time falls outside the working calendar")
+                     : err->code;
+        }
+        d->due_at = d->appointment_at = rf_worktime_epoch(due);
+    } else {
+        /* returned for completion or refused at the desk (art. 19(1)(b)-(c)): recorded for
+           the log book, with no clock; its secret is never shown, there being nothing to follow */
+        d->finished_at = d->received_at;
+    }
+    secret_new(secret, d->lookup_hash);
     job.app = app;
     job.actor = actor;
     job.p = p;
     job.d = d;
-    if (job.outcome != RF_DA_RECEIVE) {
-        /* returned for completion or refused at the desk (Decree 61/2018, art. 19(1)(b)-(c)):
-           recorded for the log book, no clock, and no secret since there is nothing to follow */
-        d->state = m.to;
-        d->step = -1;
-        d->finished_at = d->received_at;
-        secret_new(secret, d->lookup_hash);
-        sodium_memzero(secret, sizeof(secret));
-        rc = rf_app_write(app, write_receipt, &job, err);
-        if (rc == RF_OK && out)
-            dossier_json(d, p, 1, out);
-        free(spare);
-        free(d);
-        return rc;
-    }
-    /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
-    a.days = p->days;
-    a.minutes = p->minutes;
-    w = rf_app_worktime_get(app, err);
-    rc = w ? rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due)
-           : RF_ESTORE;
-    rf_app_worktime_put(app, w);
-    if (rc != RF_OK) {
-        free(spare);
-        free(d);
-        return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
-                                "the due time falls outside the working calendar")
-                 : err->code;
-    }
-    d->state = RF_DS_PROCESSING;
-    d->step = 0;
-    d->due_at = d->appointment_at = rf_worktime_epoch(due);
-    secret_new(secret, d->lookup_hash);
     rc = rf_app_write(app, write_receipt, &job, err);
     if (rc == RF_OK && out) {
         dossier_json(d, p, 1, out);
-        out->len--; /* reopen: the secret goes on the slip, once */
-        rf_buf_adds(out, ",\"secret\":");
-        rf_buf_add_json_str(out, secret);
-        rf_buf_addc(out, '}');
+        if (job.outcome == RF_DA_RECEIVE) {
+            out->len--; /* reopen: the secret goes on the slip, once */
+            rf_buf_adds(out, ",\"secret\":");
+            rf_buf_add_json_str(out, secret);
+            rf_buf_addc(out, '}');
+        }
     }
     sodium_memzero(secret, sizeof(secret));
     free(spare);
@@ -1507,18 +1498,13 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
 
 /* ---- the service center's figures ---- */
 
-/* "open" moves +1 at a receipt and -1 when it is processed or ends: its sum
-   before a day is what that day carries over */
-#define METRICS 14
-#define M_MINUTES 5
-#define M_OPEN 12
-static const char *const metrics[METRICS + 1] = {
+const char *const rf_app_dossier_metrics[RF_M_COUNT + 1] = {
     "received",        "received_online", "early",   "on_time",  "late",
     "process_minutes", "supplement",      "apology", "refused",  "withdrawn",
     "stopped",         "guided",          "open",    "returned", NULL};
 
 struct tally {
-    int64_t v[METRICS];
+    int64_t v[RF_M_COUNT];
 };
 
 #define GROUPS 64
@@ -1535,7 +1521,7 @@ static int add_count(void *ctx, const char *field, const char *level, const char
 {
     struct tallies *t = ctx;
     const char *key = t->by == 1 ? field : level;
-    int i = rf_app_index_of(metrics, metric), g;
+    int i = rf_app_index_of(rf_app_dossier_metrics, metric), g;
 
     if (i < 0)
         return 0;
@@ -1632,39 +1618,39 @@ static void rate_json(struct rf_buf *out, const char *key, int64_t num, int64_t 
 /* The figures of a period from its counters 't' and those before it 'b', as members. */
 static void figures_json(const struct tally *t, const struct tally *b, struct rf_buf *out)
 {
-    int64_t processed = t->v[2] + t->v[3] + t->v[4];
+    int64_t processed = t->v[RF_M_EARLY] + t->v[RF_M_ON_TIME] + t->v[RF_M_LATE];
 
     rf_buf_adds(out, ",\"carried_over\":");
-    rf_buf_addi(out, b->v[M_OPEN]);
-    for (int i = 0; i < METRICS; i++) {
-        if (i == M_MINUTES || i == M_OPEN)
+    rf_buf_addi(out, b->v[RF_M_OPEN]);
+    for (int i = 0; i < RF_M_COUNT; i++) {
+        if (i == RF_M_MINUTES || i == RF_M_OPEN)
             continue;
         rf_buf_adds(out, ",\"");
-        rf_buf_adds(out, metrics[i]);
+        rf_buf_adds(out, rf_app_dossier_metrics[i]);
         rf_buf_adds(out, "\":");
         rf_buf_addi(out, t->v[i]);
     }
     rf_buf_adds(out, ",\"processed\":");
     rf_buf_addi(out, processed);
-    rate_json(out, "early_rate", t->v[2], processed);
-    rate_json(out, "on_time_rate", t->v[3], processed);
-    rate_json(out, "late_rate", t->v[4], processed);
+    rate_json(out, "early_rate", t->v[RF_M_EARLY], processed);
+    rate_json(out, "on_time_rate", t->v[RF_M_ON_TIME], processed);
+    rate_json(out, "late_rate", t->v[RF_M_LATE], processed);
     {
         /* tenths of a working day, half up */
         int64_t tenths =
-            processed ? (t->v[M_MINUTES] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
+            processed ? (t->v[RF_M_MINUTES] * 20 / RF_WORKDAY_MINUTES / processed + 1) / 2 : 0;
         char avg[48];
         snprintf(avg, sizeof(avg), ",\"average_working_days\":\"%lld.%lld\"",
                  (long long)(tenths / 10), (long long)(tenths % 10));
         rf_buf_adds(out, avg);
     }
-    rate_json(out, "online_share", t->v[1], t->v[0]);
+    rate_json(out, "online_share", t->v[RF_M_ONLINE], t->v[RF_M_RECEIVED]);
 }
 
 /* Whether a tally counts anything at all. */
 static int any(const struct tally *t, const struct tally *b)
 {
-    for (int i = 0; i < METRICS; i++)
+    for (int i = 0; i < RF_M_COUNT; i++)
         if (t->v[i] || b->v[i])
             return 1;
     return 0;
@@ -1778,7 +1764,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
         struct tallies *all = rf_xcalloc(1, sizeof(*all));
         rc = rf_store_dossier_counts(s, actor->province_id, unit ? unit : app->root_unit_id,
                                      "0000-00", "9999-99", add_count, all);
-        within = all->all.v[M_OPEN] - overdue - waiting;
+        within = all->all.v[RF_M_OPEN] - overdue - waiting;
         if (within < 0)
             within = 0;
         free(all);
