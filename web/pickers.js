@@ -1,6 +1,7 @@
 // Choosers that search the API instead of listing everything: a unit by code or name
 // (GET /api/v1/units?q=), a source document by number or title (GET /api/v1/documents?q=)
-// and a procedure in force by code or name (GET /api/v1/procedures?q=).
+// and a procedure in force by code or name (GET /api/v1/procedures?q=); and the fields of a
+// period, shared by the dashboards' period pickers.
 // Both are fieldsets with a search box whose Enter key searches instead of submitting the
 // surrounding form, a polite "chosen" line, and the results as buttons.
 
@@ -8,7 +9,8 @@ import { html, useState, useId } from './lib.js';
 import { useApp } from './context.js';
 import { get } from './api.js';
 import { today } from './i18n.js';
-import { ErrorBox, useAction } from './components.js';
+import { ErrorBox, Field, SelectField, useAction } from './components.js';
+import { PERIOD_KINDS } from './period.js';
 
 /**
  * The shared search-and-pick fieldset. 'search(q)' resolves to a list of items; 'exact'
@@ -191,4 +193,74 @@ export function ProcedurePicker({ value, onChange, error, label, onClear }) {
     clearLabel=${t('common.remove')}
     error=${error}
   />`;
+}
+
+/**
+ * The fields of a period (the kinds of DESIGN.md): its kind, then the year, quarter, half,
+ * month or the two dates that kind needs. 'f' holds their values, 'setField(name)' gives the
+ * setter of one, 'error' is shown at the year or at the first date of a range.
+ */
+export function PeriodFields({ f, setField, error }) {
+  const { t } = useApp();
+  const periodError = error;
+  const months = Array.from({ length: 12 }, (_, i) => ({
+    value: String(i + 1),
+    label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
+  }));
+
+  return html`
+    <${SelectField}
+      label=${t('dashboard.period_kind')}
+      name="kind"
+      value=${f.kind}
+      onInput=${setField('kind')}
+      options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
+    />
+    ${f.kind !== 'range' &&
+    html`<${Field}
+      label=${t('dashboard.year')}
+      name="year"
+      type="number"
+      min="2000"
+      max="2100"
+      step="1"
+      inputmode="numeric"
+      value=${String(f.year)}
+      onInput=${setField('year')}
+      error=${periodError}
+    />`}
+    ${f.kind === 'quarter' &&
+    html`<${SelectField}
+      label=${t('dashboard.quarter')}
+      name="quarter"
+      value=${String(f.quarter)}
+      onInput=${setField('quarter')}
+      options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
+    />`}
+    ${f.kind === 'half' &&
+    html`<${SelectField}
+      label=${t('dashboard.half')}
+      name="half"
+      value=${String(f.half)}
+      onInput=${setField('half')}
+      options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
+    />`}
+    ${f.kind === 'month' &&
+    html`<${SelectField}
+      label=${t('dashboard.month')}
+      name="month"
+      value=${String(f.month)}
+      onInput=${setField('month')}
+      options=${months}
+    />`}
+    ${f.kind === 'range' &&
+    html`<${Field}
+        label=${t('dashboard.from')}
+        name="from"
+        type="date"
+        value=${f.from}
+        onInput=${setField('from')}
+        error=${periodError}
+      />
+      <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}`;
 }

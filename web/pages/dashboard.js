@@ -23,7 +23,8 @@ import {
   formatRate,
   tasksHref,
 } from '../taskkit.js';
-import { PERIOD_KINDS, periodText, parsePeriod, periodBounds, minDate, trendDates } from '../period.js';
+import { periodText, parsePeriod, periodBounds, minDate, trendDates } from '../period.js';
+import { PeriodFields } from '../pickers.js';
 
 // Chart colours: each at least 3:1 against the white background (WCAG 1.4.11); the
 // legend, tooltips and tables carry the names, so colour is never the only cue.
@@ -91,70 +92,11 @@ function PeriodPicker({ choice, err }) {
   };
 
   const periodError = errorsFor(t, err, 'period');
-  const months = Array.from({ length: 12 }, (_, i) => ({
-    value: String(i + 1),
-    label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(
-      new Date(Date.UTC(2000, i, 1)),
-    ),
-  }));
 
   return html`<form class="panel period-picker" aria-labelledby=${`${id}-h`} onSubmit=${submit} novalidate>
     <h2 id=${`${id}-h`}>${t('dashboard.choose')}</h2>
     <div class="filter-grid">
-      <${SelectField}
-        label=${t('dashboard.period_kind')}
-        name="kind"
-        value=${f.kind}
-        onInput=${setField('kind')}
-        options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
-      />
-      ${f.kind !== 'range' &&
-      html`<${Field}
-        label=${t('dashboard.year')}
-        name="year"
-        type="number"
-        min="2000"
-        max="2100"
-        step="1"
-        inputmode="numeric"
-        value=${String(f.year)}
-        onInput=${setField('year')}
-        error=${periodError}
-      />`}
-      ${f.kind === 'quarter' &&
-      html`<${SelectField}
-        label=${t('dashboard.quarter')}
-        name="quarter"
-        value=${String(f.quarter)}
-        onInput=${setField('quarter')}
-        options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
-      />`}
-      ${f.kind === 'half' &&
-      html`<${SelectField}
-        label=${t('dashboard.half')}
-        name="half"
-        value=${String(f.half)}
-        onInput=${setField('half')}
-        options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
-      />`}
-      ${f.kind === 'month' &&
-      html`<${SelectField}
-        label=${t('dashboard.month')}
-        name="month"
-        value=${String(f.month)}
-        onInput=${setField('month')}
-        options=${months}
-      />`}
-      ${f.kind === 'range' &&
-      html`<${Field}
-          label=${t('dashboard.from')}
-          name="from"
-          type="date"
-          value=${f.from}
-          onInput=${setField('from')}
-          error=${periodError}
-        />
-        <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}
+      <${PeriodFields} f=${f} setField=${setField} error=${periodError} />
       <${Field}
         label=${t('dashboard.as_of')}
         name="as_of"

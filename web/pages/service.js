@@ -14,11 +14,11 @@ import { ChartCanvas, CountLink, TableBox, INK, axis, commonOptions } from '../c
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText, useAction } from '../components.js';
-import { UnitPicker } from '../pickers.js';
+import { PageTitle, ErrorBox, Loading, errorsFor, formProblemText, useAction } from '../components.js';
+import { UnitPicker, PeriodFields } from '../pickers.js';
 import { formatCount } from '../taskkit.js';
 import { dossierHref, instantText, whenText, StateBadge, fieldText } from '../dossierkit.js';
-import { PERIOD_KINDS, periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
+import { periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
 
 // Chart colours: each at least 3:1 against white (WCAG 1.4.11); names are in the legend,
 // the tooltips and the tables, so colour is never the only cue.
@@ -122,10 +122,6 @@ function Picker({ choice, unit, err }) {
     navigate(serviceHref(periodText(f), u ? u.id : ''));
   };
   const periodError = errorsFor(t, err, 'period');
-  const months = Array.from({ length: 12 }, (_, i) => ({
-    value: String(i + 1),
-    label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
-  }));
 
   return html`<form class="panel period-picker" aria-labelledby=${`${id}-h`} onSubmit=${submit} novalidate>
     <h2 id=${`${id}-h`}>${t('service.choose')}</h2>
@@ -145,60 +141,7 @@ function Picker({ choice, unit, err }) {
       </ul>
     </nav>
     <div class="filter-grid">
-      <${SelectField}
-        label=${t('dashboard.period_kind')}
-        name="kind"
-        value=${f.kind}
-        onInput=${setField('kind')}
-        options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
-      />
-      ${f.kind !== 'range' &&
-      html`<${Field}
-        label=${t('dashboard.year')}
-        name="year"
-        type="number"
-        min="2000"
-        max="2100"
-        step="1"
-        inputmode="numeric"
-        value=${String(f.year)}
-        onInput=${setField('year')}
-        error=${periodError}
-      />`}
-      ${f.kind === 'quarter' &&
-      html`<${SelectField}
-        label=${t('dashboard.quarter')}
-        name="quarter"
-        value=${String(f.quarter)}
-        onInput=${setField('quarter')}
-        options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
-      />`}
-      ${f.kind === 'half' &&
-      html`<${SelectField}
-        label=${t('dashboard.half')}
-        name="half"
-        value=${String(f.half)}
-        onInput=${setField('half')}
-        options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
-      />`}
-      ${f.kind === 'month' &&
-      html`<${SelectField}
-        label=${t('dashboard.month')}
-        name="month"
-        value=${String(f.month)}
-        onInput=${setField('month')}
-        options=${months}
-      />`}
-      ${f.kind === 'range' &&
-      html`<${Field}
-          label=${t('dashboard.from')}
-          name="from"
-          type="date"
-          value=${f.from}
-          onInput=${setField('from')}
-          error=${periodError}
-        />
-        <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}
+      <${PeriodFields} f=${f} setField=${setField} error=${periodError} />
     </div>
     <${UnitPicker}
       label=${t('service.unit')}
