@@ -47,6 +47,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     pthread_mutex_init(&app->wlock, NULL);
     pthread_mutex_init(&app->wt_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
+    pthread_cond_init(&app->fready, NULL);
     pthread_cond_init(&app->pool_ready, NULL);
 
     rc = rf_store_open(app->db_url, &s, err);
@@ -117,6 +118,7 @@ void rf_app_close(struct rf_app **appp)
     pthread_mutex_destroy(&app->wlock);
     pthread_mutex_destroy(&app->wt_lock);
     pthread_cond_destroy(&app->wready);
+    pthread_cond_destroy(&app->fready);
     pthread_cond_destroy(&app->pool_ready);
     free(app);
     *appp = NULL;

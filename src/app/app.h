@@ -453,6 +453,21 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
                            const struct rf_dossier_input *in, struct rf_buf *out,
                            struct rf_error *err) RF_MUST_CHECK;
 /*
+ * The same in two halves, for a server that answers other requests while the
+ * receipt waits for the disk. begin checks and queues it (RF_OK, '*out' set),
+ * or fails as rf_app_dossier_receive does with nothing queued; 'ready(arg)' is
+ * then called exactly once, from another thread or before begin returns, and
+ * after it rf_app_dossier_receive_end answers as rf_app_dossier_receive would
+ * and frees the receipt.
+ */
+struct rf_receipt;
+int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *actor,
+                                 const struct rf_dossier_input *in, void (*ready)(void *),
+                                 void *arg, struct rf_receipt **out,
+                                 struct rf_error *err) RF_MUST_CHECK;
+int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out,
+                               struct rf_error *err) RF_MUST_CHECK;
+/*
  * Act on the dossier 'code' as it stands at 'version': hand over, ask for
  * papers, take them in, apologise with a new 'appointment' ("YYYY-MM-DD HH:MM"),
  * refuse, stop, withdraw, notify, return. RF_ECONFLICT when the dossier moved

@@ -36,6 +36,11 @@ struct rf_app {
     struct rf_store *wstore;
     pthread_t wthread;
     int wrunning, wstop;
+    /* the flusher: committed changes waiting for the log's flush, then for their answer */
+    pthread_cond_t fready;
+    struct rf_write_job *fqueue, *ftail;
+    pthread_t fthread;
+    int frunning, fstop, fbusy;      /* fbusy: a flush under way */
     struct rf_write_counts *wcounts; /* the batch's counter deltas, the writer's own */
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
@@ -59,6 +64,17 @@ typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
  * transaction of its own. Returns when the change is on disk or undone.
  */
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
+
+/*
+ * The same in two halves, for a caller that does other work meanwhile:
+ * rf_app_write_begin queues the change and returns at once; 'ready(arg)' is
+ * called exactly once, from another thread or from this one before the
+ * return, when the change is on disk or undone; rf_app_write_end then gives
+ * its result and frees what begin took. 'ctx' and 'err' live until then.
+ */
+struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
+                                        struct rf_error *err, void (*ready)(void *), void *arg);
+int rf_app_write_end(struct rf_write_job *job);
 /*
  * The service center's counters of dossiers, by metric name as stored
  * (dossiers.c keeps them, demo_dossiers.c generates them): the names in

@@ -17,6 +17,7 @@
 #include "../core/period.h"
 #include "../core/text.h"
 
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -725,11 +726,22 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
-int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
-                           const struct rf_dossier_input *in, struct rf_buf *out,
-                           struct rf_error *err)
-{
+/* A receipt between its two halves: what the change and the answer need. */
+struct rf_receipt {
     struct receive_job job;
+    struct rf_actor actor;
+    struct rf_procedure *spare;
+    char secret[33];
+    char reason[RF_TITLE_BYTES];
+    struct rf_error err; /* the change's own, given to the caller at the end */
+    struct rf_write_job *write;
+};
+
+int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *actor,
+                                 const struct rf_dossier_input *in, void (*ready)(void *),
+                                 void *arg, struct rf_receipt **out, struct rf_error *err)
+{
+    struct rf_receipt *x;
     const struct rf_procedure *p = NULL;
     struct rf_procedure *spare = NULL;
     struct rf_dossier *d;
@@ -737,19 +749,19 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     struct rf_allowance a;
     struct rf_dossier_move m;
     struct rf_store *s;
-    char secret[33], *name = NULL, *address = NULL;
+    char *name = NULL, *address = NULL;
     int64_t due;
     int rc;
 
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_DESK, err);
     if (rc != RF_OK)
         return rc;
+    x = rf_xcalloc(1, sizeof(*x));
     d = rf_xcalloc(1, sizeof(*d));
-    memset(&job, 0, sizeof(job));
     d->province_id = actor->province_id;
     d->desk_unit_id = actor->unit_id;
     d->received_at = rf_app_now(app);
-    day_of(d->received_at, job.day);
+    day_of(d->received_at, x->job.day);
     if (!in->applicant_name || !*in->applicant_name ||
         rf_text_nfc(in->applicant_name, &name) != RF_OK ||
         strlen(name) >= sizeof(d->applicant_name))
@@ -772,46 +784,49 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     if (rf_app_index_of(channels, d->channel) < 0)
         rf_error_set(err, RF_EINVAL, "channel", "enum", "desk, online or post");
     /* what the desk may do with a new dossier is the state machine's (receive, guide, refuse) */
-    job.outcome = RF_DA_RECEIVE;
+    x->job.outcome = RF_DA_RECEIVE;
     if ((in->outcome && *in->outcome &&
-         rf_dossier_action_parse(in->outcome, &job.outcome) != RF_OK) ||
-        rf_dossier_next(RF_DS_NEW, -1, 1, job.outcome, &m) != RF_OK)
+         rf_dossier_action_parse(in->outcome, &x->job.outcome) != RF_OK) ||
+        rf_dossier_next(RF_DS_NEW, -1, 1, x->job.outcome, &m) != RF_OK)
         rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
     else if (m.needs_reason && (!in->reason || !*in->reason))
         rf_error_set(err, RF_EINVAL, "reason", "required",
-                     job.outcome == RF_DA_GUIDE
+                     x->job.outcome == RF_DA_GUIDE
                          ? "the papers to add or complete, for the guidance slip (Form 02)"
                          : "the reason for the refusal (Form 03)");
     if (in->reason && strlen(in->reason) >= RF_TITLE_BYTES)
         rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
-    job.reason = in->reason;
+    else if (in->reason)
+        x->job.reason = memcpy(x->reason, in->reason, strlen(in->reason) + 1);
     s = rf_app_store_get(app);
     rc = s ? RF_OK : RF_ESTORE;
     if (rc == RF_OK) {
         /* the version in force today, then the version itself from memory */
         int64_t id = 0;
         int found = in->procedure_code &&
-                    rf_store_procedure_in_force(s, actor->province_id, in->procedure_code, job.day,
-                                                &id) == RF_OK;
+                    rf_store_procedure_in_force(s, actor->province_id, in->procedure_code,
+                                                x->job.day, &id) == RF_OK;
         if (!found)
             rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
                          "no procedure with this code in force today");
         else
             rc = procedure_of(s, actor->province_id, id, &p, &spare);
     }
-    if (rc == RF_OK && !(err && err->n) && job.outcome == RF_DA_RECEIVE &&
-        step_unit(s, actor->province_id, p, 0, d->desk_unit_id, job.day, &d->step_unit_id) != RF_OK)
+    if (rc == RF_OK && !(err && err->n) && x->job.outcome == RF_DA_RECEIVE &&
+        step_unit(s, actor->province_id, p, 0, d->desk_unit_id, x->job.day, &d->step_unit_id) !=
+            RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
     if (rc == RF_OK && !(err && err->n))
-        rc = desk_of(s, actor->province_id, d->desk_unit_id, job.day, job.desk_code, job.chain,
-                     &job.nchain);
+        rc = desk_of(s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
+                     x->job.chain, &x->job.nchain);
     rf_app_store_put(app, s);
     free(name);
     free(address);
     if (rc != RF_OK || (err && err->n)) {
         free(spare);
         free(d);
+        free(x);
         return rc != RF_OK ? rf_app_store_error(rc, err) : RF_EINVAL;
     }
     d->procedure_id = p->id;
@@ -819,7 +834,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
     d->created_at = d->updated_at = d->received_at;
     d->state = m.to;
     d->step = m.next_step;
-    if (job.outcome == RF_DA_RECEIVE) {
+    if (x->job.outcome == RF_DA_RECEIVE) {
         /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
         a.days = p->days;
         a.minutes = p->minutes;
@@ -830,6 +845,7 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
         if (rc != RF_OK) {
             free(spare);
             free(d);
+            free(x);
             return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
                                     "the due time falls outside the working calendar")
                      : err->code;
@@ -840,24 +856,62 @@ int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
            the log book, with no clock; its secret is never shown, there being nothing to follow */
         d->finished_at = d->received_at;
     }
-    secret_new(secret, d->lookup_hash);
-    job.app = app;
-    job.actor = actor;
-    job.p = p;
-    job.d = d;
-    rc = rf_app_write(app, write_receipt, &job, err);
+    secret_new(x->secret, d->lookup_hash);
+    x->actor = *actor;
+    x->spare = spare;
+    x->job.app = app;
+    x->job.actor = &x->actor;
+    x->job.p = p;
+    x->job.d = d;
+    rf_error_init(&x->err);
+    x->write = rf_app_write_begin(app, write_receipt, &x->job, &x->err, ready, arg);
+    *out = x;
+    return RF_OK;
+}
+
+int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out, struct rf_error *err)
+{
+    int rc = rf_app_write_end(x->write);
+
+    if (rc != RF_OK && err)
+        *err = x->err;
     if (rc == RF_OK && out) {
-        dossier_json(d, p, 1, out);
-        if (job.outcome == RF_DA_RECEIVE) {
+        dossier_json(x->job.d, x->job.p, 1, out);
+        if (x->job.outcome == RF_DA_RECEIVE) {
             out->len--; /* reopen: the secret goes on the slip, once */
             rf_buf_adds(out, ",\"secret\":");
-            rf_buf_add_json_str(out, secret);
+            rf_buf_add_json_str(out, x->secret);
             rf_buf_addc(out, '}');
         }
     }
-    sodium_memzero(secret, sizeof(secret));
-    free(spare);
-    free(d);
+    sodium_memzero(x->secret, sizeof(x->secret));
+    free(x->spare);
+    free(x->job.d);
+    free(x);
+    return rc;
+}
+
+static void receipt_ready(void *done)
+{
+    sem_post(done);
+}
+
+int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
+                           const struct rf_dossier_input *in, struct rf_buf *out,
+                           struct rf_error *err)
+{
+    struct rf_receipt *x;
+    sem_t done;
+    int rc;
+
+    sem_init(&done, 0, 0);
+    rc = rf_app_dossier_receive_begin(app, actor, in, receipt_ready, &done, &x, err);
+    if (rc == RF_OK) {
+        while (sem_wait(&done) != 0) /* EINTR */
+            ;
+        rc = rf_app_dossier_receive_end(x, out, err);
+    }
+    sem_destroy(&done);
     return rc;
 }
 

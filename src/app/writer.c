@@ -3,11 +3,13 @@
  * commit waits for the disk, so one commit per request caps writes at the
  * disk's flush rate. Here concurrent changes queue for one writer thread,
  * which runs every waiting change in one transaction, each inside its own
- * savepoint (a change that fails is undone alone), and commits them with a
- * single flush before it answers any of them: nobody hears "done" before
- * their change is on disk. PostgreSQL runs each change in its own
- * transaction on the caller's connection: the server does its own group
- * commit.
+ * savepoint (a change that fails is undone alone), and commits them. The
+ * commit does not wait for the disk: a second thread, the flusher, flushes
+ * the log for every batch committed since its last flush at once and only
+ * then answers their changes, while the writer goes on with the next batch.
+ * Nobody hears "done" before their change is on disk. PostgreSQL runs each
+ * change in its own transaction on the caller's connection: the server does
+ * its own group commit.
  */
 #include "app_int.h"
 #include "../common/log.h"
@@ -110,73 +112,198 @@ struct rf_write_job {
     void *ctx;
     struct rf_error *err;
     int rc;
-    sem_t done; /* posted by the writer when the change is on disk or undone */
+    sem_t done; /* posted when the change is on disk or undone, unless 'ready' is called */
+    void (*ready)(void *);
+    void *ready_arg;
     struct rf_write_job *next;
 };
 
+/* The change is on disk or undone: its owner hears it (and may free it at once). */
+static void job_done(struct rf_write_job *j)
+{
+    if (j->ready)
+        j->ready(j->ready_arg);
+    else
+        sem_post(&j->done);
+}
+
+/* Run 'n' queued jobs inside the batch's transaction, opened by the first; RF_OK while it stands.
+ */
+static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int begun)
+{
+    int rc = begun ? RF_OK : rf_store_begin(app->wstore);
+
+    for (int i = 0; i < n; i++) {
+        struct rf_write_job *j = jobs[i];
+        if (rc != RF_OK) {
+            j->rc = rf_app_store_error(rc, j->err);
+            continue;
+        }
+        if (rf_store_savepoint(app->wstore, "change") != RF_OK) {
+            j->rc = rf_app_store_error(RF_ESTORE, j->err);
+            continue;
+        }
+        j->rc = j->fn(app->wstore, j->ctx, j->err);
+        if (j->rc == RF_OK && rf_store_savepoint_release(app->wstore, "change") != RF_OK)
+            j->rc = rf_app_store_error(RF_ESTORE, j->err);
+        if (j->rc != RF_OK) {
+            rf_store_savepoint_undo(app->wstore, "change");
+            app->wcounts->n = app->wcounts->first; /* its deltas go with it */
+        } else {
+            counts_keep(app->wcounts);
+        }
+    }
+    return rc;
+}
+
+/*
+ * The batch's counters and commit; then its changes wait for the flusher,
+ * or, where the log is flushed by the commit itself, are answered now.
+ */
+static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n, int rc)
+{
+    struct rf_write_job *failed[BATCH_MAX];
+    int flushed_apart, nfailed = 0;
+
+    if (rc == RF_OK && (rc = counts_write(app->wstore, app->wcounts)) != RF_OK)
+        rf_store_rollback(app->wstore);
+    else if (rc == RF_OK)
+        rc = rf_store_commit(app->wstore);
+    else
+        rf_store_rollback(app->wstore);
+    app->wcounts->n = app->wcounts->first = 0;
+    if (rc != RF_OK) {
+        rf_log_error("a batch of %d changes failed to commit", n);
+        for (int i = 0; i < n; i++)
+            if (batch[i]->rc == RF_OK)
+                batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
+    }
+    /* the failed need no flush: set apart first, as those handed over are not ours to read */
+    for (int i = 0; i < n; i++)
+        if (batch[i]->rc != RF_OK)
+            failed[nfailed++] = batch[i];
+    pthread_mutex_lock(&app->wlock);
+    flushed_apart = app->frunning;
+    for (int i = 0; i < n && flushed_apart; i++) {
+        if (batch[i]->rc != RF_OK)
+            continue;
+        batch[i]->next = NULL;
+        if (app->ftail)
+            app->ftail->next = batch[i];
+        else
+            app->fqueue = batch[i];
+        app->ftail = batch[i];
+    }
+    if (app->fqueue) {
+        app->fbusy = 1;
+        pthread_cond_signal(&app->fready);
+    }
+    pthread_mutex_unlock(&app->wlock);
+    /* each waiter wakes alone, the others sleep on; the failed last, being read till then */
+    for (int i = 0; i < n && !flushed_apart; i++)
+        if (batch[i]->rc == RF_OK)
+            job_done(batch[i]);
+    for (int i = 0; i < nfailed; i++)
+        job_done(failed[i]);
+}
+
+/*
+ * The writer runs changes as they come, all into one open transaction, and
+ * commits it when the flusher is free (or the batch is full): while one flush
+ * waits for the disk, the next batch fills with everything that arrives
+ * meanwhile, and a commit's fixed cost (the log's pages written) is shared by
+ * as many changes as possible, however fast they come.
+ */
 static void *writer_main(void *arg)
 {
     struct rf_app *app = arg;
     struct rf_write_job *batch[BATCH_MAX];
+    int n = 0, rc = RF_OK;
 
     pthread_setname_np(pthread_self(), "reform-writer"); /* as top and perf show it */
     rf_app_pool_exempt(); /* the threads that wait for a connection may be waiting on it */
 
     for (;;) {
-        int n = 0, rc;
+        int m = 0, commit;
 
         pthread_mutex_lock(&app->wlock);
-        while (!app->wqueue && !app->wstop)
+        for (;;) {
+            commit = n > 0 && (!app->fbusy || n == BATCH_MAX || app->wstop);
+            if (commit || (app->wqueue && n < BATCH_MAX) || (app->wstop && n == 0))
+                break;
             pthread_cond_wait(&app->wready, &app->wlock);
-        if (!app->wqueue && app->wstop) {
+        }
+        if (!commit && !app->wqueue) { /* stopped, nothing left */
             pthread_mutex_unlock(&app->wlock);
             break;
         }
-        while (app->wqueue && n < BATCH_MAX) {
-            batch[n++] = app->wqueue;
+        while (!commit && app->wqueue && n + m < BATCH_MAX) {
+            batch[n + m++] = app->wqueue;
             app->wqueue = app->wqueue->next;
         }
         if (!app->wqueue)
             app->wtail = NULL;
         pthread_mutex_unlock(&app->wlock);
 
-        rc = rf_store_begin(app->wstore);
-        for (int i = 0; i < n; i++) {
-            struct rf_write_job *j = batch[i];
-            if (rc != RF_OK) {
-                j->rc = rf_app_store_error(rc, j->err);
-                continue;
-            }
-            if (rf_store_savepoint(app->wstore, "change") != RF_OK) {
-                j->rc = rf_app_store_error(RF_ESTORE, j->err);
-                continue;
-            }
-            j->rc = j->fn(app->wstore, j->ctx, j->err);
-            if (j->rc == RF_OK && rf_store_savepoint_release(app->wstore, "change") != RF_OK)
-                j->rc = rf_app_store_error(RF_ESTORE, j->err);
-            if (j->rc != RF_OK) {
-                rf_store_savepoint_undo(app->wstore, "change");
-                app->wcounts->n = app->wcounts->first; /* its deltas go with it */
-            } else {
-                counts_keep(app->wcounts);
-            }
+        if (commit) {
+            commit_batch(app, batch, n, rc);
+            n = 0;
+            rc = RF_OK;
+            continue;
         }
-        if (rc == RF_OK && (rc = counts_write(app->wstore, app->wcounts)) != RF_OK)
-            rf_store_rollback(app->wstore);
-        else if (rc == RF_OK)
-            rc = rf_store_commit(app->wstore);
-        app->wcounts->n = app->wcounts->first = 0;
-        if (rc != RF_OK) {
-            rf_log_error("a batch of %d changes failed to commit", n);
-            for (int i = 0; i < n; i++)
-                if (batch[i]->rc == RF_OK)
-                    batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
-        }
-        /* each waiter wakes alone: the threads whose changes are not in this batch sleep on */
-        for (int i = 0; i < n; i++)
-            sem_post(&batch[i]->done);
+        rc = run_jobs(app, batch + n, m, n > 0 && rc == RF_OK);
+        n += m;
     }
     return NULL;
+}
+
+/* One flush of the log for the batch committed last, then its answers; then the writer may commit.
+ */
+static void *flusher_main(void *arg)
+{
+    struct rf_app *app = arg;
+
+    pthread_setname_np(pthread_self(), "reform-flusher");
+    for (;;) {
+        struct rf_write_job *list, *next;
+        int rc;
+
+        pthread_mutex_lock(&app->wlock);
+        while (!app->fqueue && !app->fstop)
+            pthread_cond_wait(&app->fready, &app->wlock);
+        list = app->fqueue;
+        app->fqueue = app->ftail = NULL;
+        pthread_mutex_unlock(&app->wlock);
+        if (!list)
+            break;
+        rc = rf_store_flush(app->wstore);
+        if (rc != RF_OK)
+            rf_log_error("the log's flush failed: changes committed but not known to be on disk");
+        for (; list; list = next) {
+            next = list->next; /* once posted, the job is its owner's to free */
+            if (rc != RF_OK)
+                list->rc = rf_app_store_error(RF_ESTORE, list->err);
+            job_done(list);
+        }
+        pthread_mutex_lock(&app->wlock);
+        app->fbusy = 0;
+        pthread_cond_signal(&app->wready); /* the writer may commit what it has run meanwhile */
+        pthread_mutex_unlock(&app->wlock);
+    }
+    return NULL;
+}
+
+/* Called with wlock held. */
+static void flusher_stop(struct rf_app *app)
+{
+    if (!app->frunning)
+        return;
+    app->fstop = 1;
+    pthread_cond_signal(&app->fready);
+    pthread_mutex_unlock(&app->wlock);
+    pthread_join(app->fthread, NULL);
+    pthread_mutex_lock(&app->wlock);
+    app->frunning = 0;
 }
 
 /* Start the writer on first use (SQLite only); RF_OK when it runs. */
@@ -191,7 +318,12 @@ static int writer_start(struct rf_app *app)
         rc = rf_store_open(app->db_url, &app->wstore, &err);
         if (rc == RF_OK && !app->wcounts)
             app->wcounts = rf_xcalloc(1, sizeof(*app->wcounts));
+        /* where the log cannot be flushed apart, each batch's commit waits for the disk */
+        app->fstop = 0;
+        app->frunning = rc == RF_OK && rf_store_flush_later(app->wstore) == RF_OK &&
+                        pthread_create(&app->fthread, NULL, flusher_main, app) == 0;
         if (rc == RF_OK && pthread_create(&app->wthread, NULL, writer_main, app) != 0) {
+            flusher_stop(app);
             rf_store_close(&app->wstore);
             rc = RF_EIO;
         }
@@ -210,25 +342,29 @@ void rf_app_writer_stop(struct rf_app *app)
     pthread_cond_signal(&app->wready);
     pthread_mutex_unlock(&app->wlock);
     pthread_join(app->wthread, NULL);
+    pthread_mutex_lock(&app->wlock);
+    flusher_stop(app); /* after the writer: it answers the writer's last batch */
+    pthread_mutex_unlock(&app->wlock);
     rf_store_close(&app->wstore);
     free(app->wcounts);
     app->wcounts = NULL;
     app->wrunning = 0;
 }
 
-int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
+struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
+                                        struct rf_error *err, void (*ready)(void *), void *arg)
 {
-    struct rf_write_job *job;
+    /* the queue holds it until the writer marks it done; then it is ours to free */
+    struct rf_write_job *job = rf_xcalloc(1, sizeof(*job));
     struct rf_store *s;
-    int rc;
 
+    job->fn = fn;
+    job->ctx = ctx;
+    job->err = err;
+    job->ready = ready;
+    job->ready_arg = arg;
+    sem_init(&job->done, 0, 0);
     if (strncmp(app->db_url, "sqlite:", 7) == 0 && writer_start(app) == RF_OK) {
-        /* the queue holds it until the writer marks it done; then it is ours to free */
-        job = rf_xcalloc(1, sizeof(*job));
-        job->fn = fn;
-        job->ctx = ctx;
-        job->err = err;
-        sem_init(&job->done, 0, 0);
         pthread_mutex_lock(&app->wlock);
         if (app->wtail)
             app->wtail->next = job;
@@ -237,19 +373,35 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
         app->wtail = job;
         pthread_cond_signal(&app->wready);
         pthread_mutex_unlock(&app->wlock);
+        return job;
+    }
+    /* PostgreSQL: here and now, in a transaction of its own */
+    s = rf_app_store_get(app);
+    if (!s)
+        job->rc = rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
+    else if ((job->rc = rf_store_begin(s)) != RF_OK)
+        job->rc = rf_app_store_error(job->rc, err);
+    else if ((job->rc = fn(s, ctx, err)) == RF_OK && (job->rc = rf_store_commit(s)) != RF_OK)
+        job->rc = rf_app_store_error(job->rc, err);
+    rf_app_store_put(app, s); /* rolls back what failed */
+    job_done(job);
+    return job;
+}
+
+int rf_app_write_end(struct rf_write_job *job)
+{
+    int rc;
+
+    if (!job->ready)
         while (sem_wait(&job->done) != 0) /* EINTR */
             ;
-        rc = job->rc;
-        sem_destroy(&job->done);
-        free(job);
-        return rc;
-    }
-    RF_APP_STORE(app, s, err);
-    rc = rf_store_begin(s);
-    if (rc != RF_OK)
-        rc = rf_app_store_error(rc, err);
-    else if ((rc = fn(s, ctx, err)) == RF_OK && (rc = rf_store_commit(s)) != RF_OK)
-        rc = rf_app_store_error(rc, err);
-    rf_app_store_put(app, s); /* rolls back what failed */
+    rc = job->rc;
+    sem_destroy(&job->done);
+    free(job);
     return rc;
+}
+
+int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
+{
+    return rf_app_write_end(rf_app_write_begin(app, fn, ctx, err, NULL, NULL));
 }

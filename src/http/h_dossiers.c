@@ -57,6 +57,20 @@ enum MHD_Result rf_h_procedure_get(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
 
+/* The receipt is on disk (or failed): its answer. */
+static enum MHD_Result receipt_answer(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_dossier_receive_end(r->later_ctx, &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+}
+
 enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
 {
     static const char *const allowed[] = {
@@ -64,7 +78,7 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
         "channel",        "outcome",        "reason",          NULL};
     struct rf_dossier_input in;
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
+    struct rf_receipt *x;
     json_t *body;
     int rc;
 
@@ -83,13 +97,11 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
         json_decref(body);
         return rf_reply_bad_input(r, &err);
     }
-    rc = rf_app_dossier_receive(r->app, &r->actor, &in, &b, &err);
+    rc = rf_app_dossier_receive_begin(r->app, &r->actor, &in, rf_req_ready, r, &x, &err);
     json_decref(body);
-    if (rc != RF_OK) {
-        rf_buf_cleanup(&b);
+    if (rc != RF_OK)
         return rf_reply_error(r, &err);
-    }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_req_later(r, receipt_answer, x); /* no thread waits for the disk */
 }
 
 enum MHD_Result rf_h_dossier_act(struct rf_req *r)

@@ -53,9 +53,25 @@ struct rf_req {
     int64_t started_us;
     unsigned status;
     struct rf_arena arena;
+    /* a change under way: its answer, called once the change is ready */
+    enum MHD_Result (*later)(struct rf_req *r);
+    void *later_ctx;
+    int later_state; /* 0, then RF_LATER_WAITING (suspended) or RF_LATER_READY */
 };
 
 typedef enum MHD_Result (*rf_handler)(struct rf_req *r);
+
+/*
+ * A change that finishes on another thread (the database's writer) need not
+ * hold a server thread while it waits for the disk: the handler queues it
+ * with rf_req_ready as its callback and returns rf_req_later(r, answer, ctx).
+ * The connection is suspended until rf_req_ready(r) is called, and then
+ * 'answer' (r->later_ctx == ctx) replies on one of the server's threads; if
+ * the change was ready before, 'answer' replies at once.
+ */
+enum { RF_LATER_WAITING = 1, RF_LATER_READY };
+enum MHD_Result rf_req_later(struct rf_req *r, rf_handler answer, void *ctx);
+void rf_req_ready(void *r);
 
 /* ---- reply.c ---- */
 

@@ -296,6 +296,44 @@ static enum MHD_Result dispatch(struct rf_req *r)
     return found->fn(r);
 }
 
+enum MHD_Result rf_req_later(struct rf_req *r, rf_handler answer, void *ctx)
+{
+    int ready;
+
+    pthread_mutex_lock(&r->srv->later_lock);
+    r->later_ctx = ctx;
+    /* the server stopping must not be left with a suspended connection: this thread waits */
+    while (r->srv->stopping && r->later_state != RF_LATER_READY)
+        pthread_cond_wait(&r->srv->later_done, &r->srv->later_lock);
+    ready = r->later_state == RF_LATER_READY;
+    if (!ready) {
+        r->later = answer;
+        /* resumed by rf_req_ready, which must find it suspended: both under the lock */
+        r->later_state = RF_LATER_WAITING;
+        r->srv->waiting++;
+        MHD_suspend_connection(r->conn);
+    }
+    pthread_mutex_unlock(&r->srv->later_lock);
+    return ready ? answer(r) : MHD_YES;
+}
+
+void rf_req_ready(void *arg)
+{
+    struct rf_req *r = arg;
+    struct rf_server *srv = r->srv;
+    int suspended;
+
+    pthread_mutex_lock(&srv->later_lock);
+    suspended = r->later_state == RF_LATER_WAITING;
+    r->later_state = RF_LATER_READY;
+    pthread_cond_broadcast(&srv->later_done);
+    if (suspended) {
+        /* MHD calls on_request again, which answers: 'r' may be gone once this returns */
+        MHD_resume_connection(r->conn);
+    }
+    pthread_mutex_unlock(&srv->later_lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -323,6 +361,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                       r->client, sizeof(r->client));
         *con_cls = r;
         return MHD_YES;
+    }
+    if (r->later) { /* resumed: its change is ready */
+        rf_handler answer = r->later;
+        enum MHD_Result ret;
+        r->later = NULL;
+        ret = answer(r);
+        pthread_mutex_lock(&srv->later_lock);
+        srv->waiting--; /* answered: a server that stops waits for this */
+        pthread_cond_broadcast(&srv->later_done);
+        pthread_mutex_unlock(&srv->later_lock);
+        return ret;
     }
     if (*upload_size) {
         if (r->body.len + *upload_size > srv->cfg.max_body)
@@ -385,11 +434,14 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *info;
     sigset_t stop;
+    MHD_socket listen_fd;
     int sig = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char host[INET_ADDRSTRLEN];
 
     memset(&srv, 0, sizeof(srv));
+    pthread_mutex_init(&srv.later_lock, NULL);
+    pthread_cond_init(&srv.later_done, NULL);
     srv.app = app;
     srv.cfg = *cfg;
     if (!srv.cfg.max_body)
@@ -409,11 +461,12 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     srv.daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL, NULL,
-        on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)srv.cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
     if (!srv.daemon) {
         rf_log_error("cannot listen on %s", cfg->listen);
         return RF_EIO;
@@ -426,7 +479,18 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     while (sigwait(&stop, &sig) != 0)
         ;
     rf_log_info("stopping on signal %d", sig);
+    /* no new connections; the changes under way finish and answer (the writer runs on) */
+    listen_fd = MHD_quiesce_daemon(srv.daemon);
+    pthread_mutex_lock(&srv.later_lock);
+    srv.stopping = 1;
+    while (srv.waiting > 0)
+        pthread_cond_wait(&srv.later_done, &srv.later_lock);
+    pthread_mutex_unlock(&srv.later_lock);
     MHD_stop_daemon(srv.daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    pthread_cond_destroy(&srv.later_done);
+    pthread_mutex_destroy(&srv.later_lock);
     rf_kept_clear();
     rf_log_info("stopped");
     return RF_OK;

@@ -136,6 +136,16 @@ int rf_store_commit(struct rf_store *s)
     return rc;
 }
 
+int rf_store_flush_later(struct rf_store *s)
+{
+    return s->be->flush_later ? s->be->flush_later(s) : RF_EINVAL;
+}
+
+int rf_store_flush(struct rf_store *s)
+{
+    return s->be->flush ? s->be->flush(s) : RF_EINVAL;
+}
+
 void rf_store_rollback(struct rf_store *s)
 {
     if (!s->in_tx)

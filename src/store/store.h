@@ -55,6 +55,17 @@ int rf_store_savepoint(struct rf_store *s, const char *name) RF_MUST_CHECK;
 void rf_store_savepoint_undo(struct rf_store *s, const char *name);
 int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHECK;
 
+/*
+ * Commits on 's' that reach the disk afterwards, many at once (SQLite only,
+ * RF_EINVAL elsewhere). After rf_store_flush_later() a commit on 's' is
+ * written to the log but not waited for; rf_store_flush(), called from another
+ * thread while 's' goes on with the next change, returns RF_OK once every
+ * commit made before the call is on disk. Readers may see a change before it
+ * is flushed: whoever waits for "done" must wait for the flush.
+ */
+int rf_store_flush_later(struct rf_store *s) RF_MUST_CHECK;
+int rf_store_flush(struct rf_store *s) RF_MUST_CHECK;
+
 /* Copy a SQLite database to 'path' while it stays in use. RF_EINVAL on PostgreSQL. */
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
 

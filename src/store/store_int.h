@@ -65,6 +65,9 @@ struct rf_backend {
     int (*begin)(struct rf_store *s);
     void (*close)(struct rf_store *s);
     int (*backup)(struct rf_store *s, const char *path, struct rf_error *err);
+    /* commits written now, flushed by flush() (from any thread); NULL where unsupported */
+    int (*flush_later)(struct rf_store *s);
+    int (*flush)(struct rf_store *s);
     /* replaces "{{id}}" in migrations: an auto-numbered primary key */
     const char *id_column;
 };

@@ -8,11 +8,15 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define STMT_CACHE 64
 
@@ -24,6 +28,8 @@ struct sqlite_conn {
         int busy; /* a cursor is open on it */
     } cache[STMT_CACHE];
     int next_slot;
+    char *wal_path; /* after flush_later: the log file, flushed through wal_fd */
+    int wal_fd;
 };
 
 struct rf_rows {
@@ -83,6 +89,7 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
         free(c);
         return RF_ESTORE;
     }
+    c->wal_fd = -1;
     s->conn = c;
     s->be = &rf_backend_sqlite;
     return RF_OK;
@@ -97,6 +104,9 @@ static void sq_close(struct rf_store *s)
     for (int i = 0; i < STMT_CACHE; i++)
         sqlite3_finalize(c->cache[i].stmt);
     sqlite3_close(c->db);
+    if (c->wal_fd >= 0)
+        close(c->wal_fd);
+    free(c->wal_path);
     free(c);
     s->conn = NULL;
 }
@@ -263,6 +273,68 @@ out:
     return rc;
 }
 
+/* Only the log file's descriptor is touched: the connection may be busy in another thread. */
+static int sq_flush(struct rf_store *s)
+{
+    struct sqlite_conn *c = s->conn;
+    struct stat open_file, named;
+
+    if (!c->wal_path)
+        return RF_EINVAL;
+    /* the descriptor must still be the log's: were the log ever made anew, follow it */
+    if (stat(c->wal_path, &named) != 0) {
+        rf_log_error("sqlite: cannot find the log %s: %s", c->wal_path, strerror(errno));
+        return RF_ESTORE;
+    }
+    if (c->wal_fd >= 0 && (fstat(c->wal_fd, &open_file) != 0 || open_file.st_ino != named.st_ino ||
+                           open_file.st_dev != named.st_dev)) {
+        close(c->wal_fd);
+        c->wal_fd = -1;
+    }
+    if (c->wal_fd < 0 && (c->wal_fd = open(c->wal_path, O_RDONLY | O_CLOEXEC)) < 0) {
+        rf_log_error("sqlite: cannot open the log %s: %s", c->wal_path, strerror(errno));
+        return RF_ESTORE;
+    }
+    if (fdatasync(c->wal_fd) != 0) {
+        rf_log_error("sqlite: cannot flush the log %s: %s", c->wal_path, strerror(errno));
+        return RF_ESTORE;
+    }
+    return RF_OK;
+}
+
+/*
+ * A commit in WAL mode appends the change to the log file; synchronous=FULL
+ * then waits for the disk before COMMIT returns. With synchronous=NORMAL it
+ * does not, and a flush of the log file from another thread makes every commit
+ * appended before it durable: Linux flushes a file's data whichever descriptor
+ * wrote it, and the log is only ever appended to or, after a checkpoint that
+ * synced both files first, started over. Checkpoints still sync under NORMAL.
+ */
+static int sq_flush_later(struct rf_store *s)
+{
+    struct sqlite_conn *c = s->conn;
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(c->db, "main"));
+    struct rf_rows *r;
+    int wal_mode = 0;
+
+    if (!wal || !*wal || c->wal_path)
+        return c->wal_path ? RF_OK : RF_EINVAL;
+    /* the log exists once the database has been read in WAL mode */
+    if (sq_query(s, "PRAGMA journal_mode", NULL, 0, &r) != RF_OK)
+        return RF_ESTORE;
+    wal_mode = sq_step(r) == 1 && strcmp(sq_col_text(r, 0), "wal") == 0;
+    sq_done(r);
+    if (!wal_mode)
+        return RF_EINVAL; /* a rollback journal: its commits must keep waiting */
+    c->wal_path = rf_xstrdup(wal);
+    if (sq_flush(s) != RF_OK || sq_exec_script(s, "PRAGMA synchronous=NORMAL") != RF_OK) {
+        free(c->wal_path);
+        c->wal_path = NULL;
+        return RF_ESTORE;
+    }
+    return RF_OK;
+}
+
 const struct rf_backend rf_backend_sqlite = {
     .name = "sqlite",
     .exec_script = sq_exec_script,
@@ -275,5 +347,7 @@ const struct rf_backend rf_backend_sqlite = {
     .begin = sq_begin,
     .close = sq_close,
     .backup = sq_backup,
+    .flush_later = sq_flush_later,
+    .flush = sq_flush,
     .id_column = "INTEGER PRIMARY KEY",
 };

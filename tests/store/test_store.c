@@ -1013,6 +1013,52 @@ static void *commit_later(void *db)
  * "database is locked": under load a server opens connections while the
  * writer works.
  */
+struct flush_arg {
+    struct rf_store *s;
+    int rc;
+};
+
+static void *flush_apart(void *arg)
+{
+    struct flush_arg *f = arg;
+    f->rc = rf_store_flush(f->s);
+    return NULL;
+}
+
+/* Commits flushed apart: from another thread, and never "flushed" when the log is gone. */
+static void test_flush_later(void **state)
+{
+    struct rf_store *s = *state, *other = NULL;
+    struct flush_arg f = {s, -1};
+    struct rf_error err;
+    struct rf_province p;
+    char wal[600];
+    pthread_t t;
+
+    if (strcmp(backend, "sqlite") != 0) {
+        assert_int_equal(rf_store_flush_later(s), RF_EINVAL);
+        assert_int_equal(rf_store_flush(s), RF_EINVAL);
+        return;
+    }
+    assert_int_equal(rf_store_flush(s), RF_EINVAL); /* nothing to flush apart yet */
+    assert_int_equal(rf_store_flush_later(s), RF_OK);
+    assert_int_equal(rf_store_flush_later(s), RF_OK); /* once is enough */
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "42");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(pthread_create(&t, NULL, flush_apart, &f), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(f.rc, RF_OK);
+    rf_error_init(&err);
+    assert_int_equal(rf_store_open(db_url, &other, &err), RF_OK);
+    assert_int_equal(rf_store_province_get(other, "42", &p), RF_OK);
+    rf_store_close(&other);
+    /* a log that is no longer the database's cannot make a commit durable */
+    snprintf(wal, sizeof(wal), "%s-wal", db_url + 7);
+    assert_int_equal(unlink(wal), 0);
+    assert_int_equal(rf_store_flush(s), RF_ESTORE);
+}
+
 static void test_open_waits_for_a_lock(void **state)
 {
     char path[64];
@@ -1119,6 +1165,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
         cmocka_unit_test(test_open_waits_for_a_lock),
+        cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written, setup, teardown),
     };
 

@@ -1,0 +1,73 @@
+// Durable receipt: a receipt is answered only once it is on disk, waits for the
+// disk without holding one of the server's threads, and a server stopped in the
+// middle of a burst answers every receipt it took and keeps every one it answered.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { unlinkSync } from 'node:fs';
+import { startServer, signedIn, assertProblem } from './lib.mjs';
+
+const pg = !!process.env.REFORM_TEST_PG_URL;
+const body = (code) => ({ procedure_code: code, applicant_name: 'Trần Thị Bình', applicant_phone: '0987 654 321' });
+const provinceProcedure = (srv) => srv.db.sql("SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1");
+
+describe('durable receipt', () => {
+  test('sixty receipts at once on a server of two threads are all answered, each with its own code', async () => {
+    const srv = await startServer({ args: ['--threads', '2'] });
+    try {
+      const code = provinceProcedure(srv);
+      const clerk = await signedIn(srv.base, 'clerk.hcc');
+      const all = await Promise.all(Array.from({ length: 60 }, () => clerk.post('/api/v1/dossiers', body(code))));
+      for (const r of all) assert.equal(r.status, 201, r.text);
+      const codes = all.map((r) => r.json.code);
+      assert.equal(new Set(codes).size, 60);
+      assert.equal(Number(srv.db.sql(`SELECT COUNT(*) FROM dossiers WHERE code IN (${codes.map((c) => `'${c}'`).join(',')})`)), 60);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('a stop in the middle of a burst answers what it took and keeps every receipt it answered', async () => {
+    const srv = await startServer({ args: ['--threads', '2'] });
+    let stopped = false;
+    try {
+      const code = provinceProcedure(srv);
+      const clerk = await signedIn(srv.base, 'clerk.hcc');
+      const burst = Array.from({ length: 80 }, () =>
+        clerk.post('/api/v1/dossiers', body(code)).catch(() => ({ status: 0 })));
+      const first = await Promise.race(burst);
+      assert.equal(first.status, 201, first.text);
+      const exit = once(srv.child, 'exit');
+      srv.child.kill('SIGTERM');
+      const [exitCode, signal] = await exit;
+      stopped = true;
+      assert.equal(signal, null, srv.log());
+      assert.equal(exitCode, 0, srv.log());
+      const answered = (await Promise.all(burst)).filter((r) => r.status === 201);
+      assert.ok(answered.length >= 1);
+      const kept = srv.db.sql(`SELECT COUNT(*) FROM dossiers WHERE code IN (${answered.map((r) => `'${r.json.code}'`).join(',')})`);
+      assert.equal(Number(kept), answered.length);
+      // nothing else was answered: a request either got its receipt or no answer at all
+      for (const r of await Promise.all(burst)) assert.ok([0, 201].includes(r.status), r.text);
+    } finally {
+      if (stopped) srv.db.drop();
+      else await srv.stop();
+    }
+  });
+
+  test('a receipt whose log cannot reach the disk is not answered as received', { skip: pg && 'SQLite only: PostgreSQL keeps its own log' }, async () => {
+    const srv = await startServer();
+    try {
+      const code = provinceProcedure(srv);
+      const clerk = await signedIn(srv.base, 'clerk.hcc');
+      assert.equal((await clerk.post('/api/v1/dossiers', body(code))).status, 201);
+      // the log file taken away under the server: what is written to it can no longer be flushed
+      unlinkSync(srv.db.url.slice('sqlite:'.length) + '-wal');
+      const r = await clerk.post('/api/v1/dossiers', body(code));
+      assertProblem(assert, r, 503);
+      assert.match(srv.log(), /flush/);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
