@@ -57,6 +57,7 @@ struct rf_req {
     enum MHD_Result (*later)(struct rf_req *r);
     void *later_ctx;
     int later_state; /* 0, then RF_LATER_WAITING (suspended) or RF_LATER_READY */
+    int gone;        /* closed before its answer: replies are dropped */
 };
 
 typedef enum MHD_Result (*rf_handler)(struct rf_req *r);

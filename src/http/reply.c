@@ -59,6 +59,11 @@ static enum MHD_Result reply_v(struct rf_req *r, unsigned status, const char *ty
 
     if (body && body->data)
         data = rf_buf_detach(body, &len);
+    if (r->gone) { /* the client left while its change was written: nobody to answer */
+        free(data);
+        r->status = status;
+        return MHD_NO;
+    }
     resp = MHD_create_response_from_buffer(len, data ? data : (char *)"",
                                            data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp) {

@@ -334,6 +334,21 @@ void rf_req_ready(void *arg)
     pthread_mutex_unlock(&srv->later_lock);
 }
 
+/* The answer of a change that was waited for, given once (or dropped, when the client left). */
+static enum MHD_Result answer_later(struct rf_req *r)
+{
+    rf_handler answer = r->later;
+    enum MHD_Result ret;
+
+    r->later = NULL;
+    ret = answer(r); /* it also frees what the change kept */
+    pthread_mutex_lock(&r->srv->later_lock);
+    r->srv->waiting--; /* a server that stops waits for this */
+    pthread_cond_broadcast(&r->srv->later_done);
+    pthread_mutex_unlock(&r->srv->later_lock);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -362,17 +377,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = r;
         return MHD_YES;
     }
-    if (r->later) { /* resumed: its change is ready */
-        rf_handler answer = r->later;
-        enum MHD_Result ret;
-        r->later = NULL;
-        ret = answer(r);
-        pthread_mutex_lock(&srv->later_lock);
-        srv->waiting--; /* answered: a server that stops waits for this */
-        pthread_cond_broadcast(&srv->later_done);
-        pthread_mutex_unlock(&srv->later_lock);
-        return ret;
-    }
+    if (r->later) /* resumed: its change is ready */
+        return answer_later(r);
     if (*upload_size) {
         if (r->body.len + *upload_size > srv->cfg.max_body)
             r->too_big = 1;
@@ -394,6 +400,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!r)
         return;
+    if (r->later) { /* closed by the client while its change was written */
+        pthread_mutex_lock(&r->srv->later_lock);
+        while (r->later_state != RF_LATER_READY) /* resumed before, so never long */
+            pthread_cond_wait(&r->srv->later_done, &r->srv->later_lock);
+        pthread_mutex_unlock(&r->srv->later_lock);
+        r->gone = 1;
+        (void)answer_later(r);
+    }
     if (!srv->cfg.quiet)
         rf_log_info("%s %s %u %.1fms %s", r->method, r->path, r->status,
                     (double)(now_us() - r->started_us) / 1000.0,

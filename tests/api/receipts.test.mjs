@@ -5,6 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { startServer, signedIn, assertProblem } from './lib.mjs';
 
 const pg = !!process.env.REFORM_TEST_PG_URL;
@@ -52,6 +53,33 @@ describe('durable receipt', () => {
     } finally {
       if (stopped) srv.db.drop();
       else await srv.stop();
+    }
+  });
+
+  test('clients that leave while their receipts are written do not keep the server from stopping', async () => {
+    const srv = await startServer({ args: ['--threads', '2'] });
+    const exit = once(srv.child, 'exit');
+    try {
+      const code = provinceProcedure(srv);
+      const clerk = await signedIn(srv.base, 'clerk.hcc');
+      const { hostname, port } = new URL(srv.base);
+      const payload = JSON.stringify(body(code));
+      const request = `POST /api/v1/dossiers HTTP/1.1\r\nHost: ${hostname}\r\nCookie: ${clerk.cookie}\r\n` +
+        `X-CSRF-Token: ${clerk.csrf}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
+      // each sends a whole receipt and hangs up at once, before its answer
+      await Promise.all(Array.from({ length: 30 }, () => new Promise((ok, fail) => {
+        const sock = connect(Number(port), hostname, () => sock.end(request, ok));
+        sock.on('error', fail);
+      })));
+      assert.equal((await clerk.post('/api/v1/dossiers', body(code))).status, 201);
+      srv.child.kill('SIGTERM');
+      const stopped = await Promise.race([exit, new Promise((ok) => setTimeout(() => ok(null), 20000))]);
+      assert.ok(stopped, 'the server did not stop within 20 s:\n' + srv.log());
+      assert.deepEqual(stopped, [0, null], srv.log());
+    } finally {
+      srv.child.kill('SIGKILL');
+      srv.db.drop();
     }
   });
 
