@@ -55,9 +55,10 @@ static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
 static void configure(void)
 {
-    /* all connections' page caches together stay under 16 MiB: a server keeps one connection
-       per thread, and the operating system caches the file for all of them */
-    sqlite3_soft_heap_limit64(16 << 20);
+    /* no count of the memory in use: it takes one lock, shared by every thread, on each of
+       SQLite's allocations; each connection's page cache is bounded instead (below) */
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        rf_log_warn("sqlite: memory statistics could not be turned off");
 }
 
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
@@ -68,7 +69,10 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
                         " PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                         /* a change's savepoint journal in memory: the writer's batches of
                            requests wrote it to a temporary file each time */
-                        " PRAGMA temp_store=MEMORY;";
+                        " PRAGMA temp_store=MEMORY;"
+                        /* 1.5 MiB of pages: a server keeps a few connections per core, and
+                           the operating system caches the file for all of them */
+                        " PRAGMA cache_size=-1536;";
     char *msg = NULL;
 
     pthread_once(&configured, configure);
