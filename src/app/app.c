@@ -33,9 +33,8 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     app = rf_xcalloc(1, sizeof(*app));
     app->db_url = rf_xstrdup(cfg->db_url);
     /* kept open as they are used, so none is opened and closed per request; four per core
-       at most: the server's threads (16 per core, most of them waiting for the writer under
-       load) take turns, and each connection's share of the page cache holds the B-trees'
-       upper pages */
+       at most, as many as the server has threads, each keeping its own page cache of the
+       B-trees' upper pages */
     if (cfg->pool_size > 0) {
         app->pool_max = cfg->pool_size;
     } else {

@@ -24,8 +24,8 @@ static void help(FILE *out)
             "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
             "                    300000; 0 for none)\n"
             "  --web DIR         folder of the web UI (default: web)\n"
-            "  --threads N       server threads (default: 16 per core; a change waiting\n"
-            "                    for its flush holds one)\n"
+            "  --threads N       server threads (default: 4 per core; a change other than\n"
+            "                    a receipt holds one while it waits for its flush)\n"
             "  --cookie-secure   mark the session cookie Secure (when served over TLS)\n"
             "  --quiet           no request log\n",
             RF_DEFAULT_DB);

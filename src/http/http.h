@@ -18,7 +18,7 @@
 struct rf_http_config {
     const char *listen;   /* "HOST:PORT"; port 0 picks a free one */
     const char *web_root; /* folder of the browser UI */
-    int threads;          /* 0: 16 per core */
+    int threads;          /* 0: 4 per core */
     int cookie_secure;    /* add Secure to the session cookie (behind TLS) */
     int quiet;            /* no request log */
     size_t max_body;      /* bytes; 0 for the default 1 MiB */

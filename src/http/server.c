@@ -1,10 +1,10 @@
 /*
  * The server: libmicrohttpd with its internal epoll thread pool, each thread
  * serving many connections (a thread per connection costs twice the CPU per
- * request). A request holds its thread while it waits for the database, and
- * a change waits for the flush of its group commit, so the pool has more
- * threads than cores: with 16 per core, up to that many concurrent changes
- * share one flush. The
+ * request). A request holds its thread while it reads the database, and most
+ * changes while they wait for the flush of their group commit; a receipt, the
+ * change that comes in bursts, waits suspended instead (rf_req_later), so four
+ * threads per core are enough, and fewer threads switch less. The
  * access handler gathers the body under a size limit, then answers on a
  * later call, never the first (answering before the body is read closes
  * keep-alive connections). One route table; authentication and the CSRF
@@ -14,7 +14,7 @@
 #include "server_int.h"
 #include "../common/log.h"
 
-#define THREADS_PER_CORE 16
+#define THREADS_PER_CORE 4
 
 #include <arpa/inet.h>
 #include <fcntl.h>
