@@ -70,9 +70,9 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err)
                         /* a change's savepoint journal in memory: the writer's batches of
                            requests wrote it to a temporary file each time */
                         " PRAGMA temp_store=MEMORY;"
-                        /* 1 MiB of pages: a server keeps a few connections per core, and
+                        /* 2 MiB of pages: a server keeps four connections per core, and
                            the operating system caches the file for all of them */
-                        " PRAGMA cache_size=-1024;";
+                        " PRAGMA cache_size=-2048;";
     char *msg = NULL;
 
     pthread_once(&configured, configure);
