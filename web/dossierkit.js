@@ -253,6 +253,24 @@ export function actionProblemText(t, err) {
  * The names of the units a dossier passed through, as far as the caller may read them
  * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
  */
+// The dossier 'code' as the API gives it to the caller: [dossier or null, error or null],
+// read again whenever 'tick' moves (after an action).
+export function useDossier(code, tick = 0) {
+  const [d, setD] = useState(null);
+  const [err, setErr] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    get(`/dossiers/${encodeURIComponent(code)}`)
+      .then((x) => live && setD(x))
+      .catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, [code, tick]);
+  return [d, err];
+}
+
 export function useUnits(ids) {
   const { me } = useApp();
   const [units, setUnits] = useState(() => new Map());

@@ -43,6 +43,7 @@ import {
   atDesk,
   atStep,
   dossierHref,
+  useDossier,
   lookupUrl,
   localOf,
   whenText,
@@ -783,21 +784,9 @@ function Actions({ d, steps, onDone, onReload }) {
 export function DossierPage({ params }) {
   const { t } = useApp();
   const code = params.code;
-  const [d, setD] = useState(null);
-  const [err, setErr] = useState(null);
   const [notice, setNotice] = useState('');
   const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/dossiers/${encodeURIComponent(code)}`)
-      .then((x) => live && setD(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [code, tick]);
+  const [d, err] = useDossier(code, tick);
 
   // undefined while loading, null when the procedure cannot be read
   const steps = useSteps(d);

@@ -19,6 +19,7 @@ import {
   formHref,
   formsFor,
   logbookHref,
+  useDossier,
   useProcedures,
   useSteps,
   useUnits,
@@ -65,19 +66,7 @@ function agencyName(t, id, units, me) {
 export function DossierFormPage({ params }) {
   const { t, me } = useApp();
   const { code, form } = params;
-  const [d, setD] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/dossiers/${encodeURIComponent(code)}`)
-      .then((x) => live && setD(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [code]);
+  const [d, err] = useDossier(code);
 
   // undefined while loading, null when the procedure cannot be read
   const steps = useSteps(d);
