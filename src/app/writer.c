@@ -162,8 +162,7 @@ static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int b
  */
 static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n, int rc)
 {
-    struct rf_write_job *failed[BATCH_MAX];
-    int flushed_apart, nfailed = 0;
+    int flushed_apart, ok = 0;
 
     if (rc == RF_OK && (rc = counts_write(app->wstore, app->wcounts)) != RF_OK)
         rf_store_rollback(app->wstore);
@@ -178,15 +177,16 @@ static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n,
             if (batch[i]->rc == RF_OK)
                 batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
     }
-    /* the failed need no flush: set apart first, as those handed over are not ours to read */
-    for (int i = 0; i < n; i++)
-        if (batch[i]->rc != RF_OK)
-            failed[nfailed++] = batch[i];
+    /* the failed need no flush: answered now, the others kept at the front */
+    for (int i = 0; i < n; i++) {
+        if (batch[i]->rc == RF_OK)
+            batch[ok++] = batch[i];
+        else
+            job_done(batch[i]);
+    }
     pthread_mutex_lock(&app->wlock);
     flushed_apart = app->frunning;
-    for (int i = 0; i < n && flushed_apart; i++) {
-        if (batch[i]->rc != RF_OK)
-            continue;
+    for (int i = 0; i < ok && flushed_apart; i++) {
         batch[i]->next = NULL;
         if (app->ftail)
             app->ftail->next = batch[i];
@@ -199,12 +199,9 @@ static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n,
         pthread_cond_signal(&app->fready);
     }
     pthread_mutex_unlock(&app->wlock);
-    /* each waiter wakes alone, the others sleep on; the failed last, being read till then */
-    for (int i = 0; i < n && !flushed_apart; i++)
-        if (batch[i]->rc == RF_OK)
-            job_done(batch[i]);
-    for (int i = 0; i < nfailed; i++)
-        job_done(failed[i]);
+    /* each waiter wakes alone, the others sleep on */
+    for (int i = 0; i < ok && !flushed_apart; i++)
+        job_done(batch[i]);
 }
 
 /*
