@@ -448,17 +448,12 @@ struct rf_dossier_input {
  * (shown once, for the slip's QR code). Guided (incomplete: returned for
  * completion) or refused: recorded with its code and reason for the desk's
  * log book, never received, no clock and no secret.
- */
-int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
-                           const struct rf_dossier_input *in, struct rf_buf *out,
-                           struct rf_error *err) RF_MUST_CHECK;
-/*
- * The same in two halves, for a server that answers other requests while the
- * receipt waits for the disk. begin checks and queues it (RF_OK, '*out' set),
- * or fails as rf_app_dossier_receive does with nothing queued; 'ready(arg)' is
- * then called exactly once, from another thread or before begin returns, and
- * after it rf_app_dossier_receive_end answers as rf_app_dossier_receive would
- * and frees the receipt.
+ *
+ * In two halves, so that a server answers other requests while the receipt
+ * waits for the disk: begin checks and queues it (RF_OK, '*out' set), or
+ * fails with nothing queued; 'ready(arg)' is then called exactly once, from
+ * another thread or before begin returns, and after it end gives the answer
+ * and frees the receipt. With 'ready' NULL, end waits for the receipt itself.
  */
 struct rf_receipt;
 int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *actor,

@@ -70,7 +70,8 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
  * rf_app_write_begin queues the change and returns at once; 'ready(arg)' is
  * called exactly once, from another thread or from this one before the
  * return, when the change is on disk or undone; rf_app_write_end then gives
- * its result and frees what begin took. 'ctx' and 'err' live until then.
+ * its result and frees what begin took ('ready' NULL: end waits for the
+ * change). 'ctx' and 'err' live until then.
  */
 struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
                                         struct rf_error *err, void (*ready)(void *), void *arg);

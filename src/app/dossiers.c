@@ -17,7 +17,6 @@
 #include "../core/period.h"
 #include "../core/text.h"
 
-#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -888,30 +887,6 @@ int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out, struct 
     free(x->spare);
     free(x->job.d);
     free(x);
-    return rc;
-}
-
-static void receipt_ready(void *done)
-{
-    sem_post(done);
-}
-
-int rf_app_dossier_receive(struct rf_app *app, const struct rf_actor *actor,
-                           const struct rf_dossier_input *in, struct rf_buf *out,
-                           struct rf_error *err)
-{
-    struct rf_receipt *x;
-    sem_t done;
-    int rc;
-
-    sem_init(&done, 0, 0);
-    rc = rf_app_dossier_receive_begin(app, actor, in, receipt_ready, &done, &x, err);
-    if (rc == RF_OK) {
-        while (sem_wait(&done) != 0) /* EINTR */
-            ;
-        rc = rf_app_dossier_receive_end(x, out, err);
-    }
-    sem_destroy(&done);
     return rc;
 }
 
