@@ -21,12 +21,33 @@
    without waiting, so no thread waits on itself. */
 static __thread int held;
 
+/*
+ * A process holding another audit key than the one the chain is written
+ * with would make records that never verify: it does not start.
+ */
+static int key_matches(struct rf_app *app, struct rf_store *s, const char *dir,
+                       struct rf_error *err)
+{
+    char stored[RF_AUDIT_KEY_ID_HEX], mine[RF_AUDIT_KEY_ID_HEX];
+    int rc = rf_store_audit_key_id(s, app->province.id, stored);
+
+    if (rc != RF_OK)
+        return rf_error_set(err, rc, "db", "read", "cannot read the audit chain's head");
+    rf_audit_key_id(app->audit_key, mine);
+    if (stored[0] && strcmp(stored, mine) != 0)
+        return rf_error_set(err, RF_ECONFLICT, "keys", "wrong_key",
+                            "the audit key in %s/audit.key (id %s) is not the key this database's "
+                            "audit chain is written with (id %s): restore that key",
+                            dir, mine, stored);
+    return RF_OK;
+}
+
 int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app **out,
                 struct rf_error *err)
 {
     struct rf_app *app;
     struct rf_store *s = NULL;
-    int rc;
+    int rc, created = 0;
 
     if (sodium_init() < 0)
         return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
@@ -49,9 +70,17 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     pthread_cond_init(&app->fready, NULL);
     pthread_cond_init(&app->pool_ready, NULL);
 
+    rc = rf_app_audit_key_load(cfg->keys_dir ? cfg->keys_dir : RF_DEFAULT_KEYS, app->audit_key, 1,
+                               &created, err);
+    if (rc != RF_OK)
+        goto fail;
+    if (created)
+        rf_log_info("made a new audit key in %s/audit.key: keep a copy apart from the database",
+                    cfg->keys_dir ? cfg->keys_dir : RF_DEFAULT_KEYS);
     rc = rf_store_open(app->db_url, &s, err);
     if (rc != RF_OK)
         goto fail;
+    rf_store_set_audit_key(s, app->audit_key);
     app->open = 1; /* as lent by rf_app_store_get(): it goes to the pool below */
     held++;
     rc = rf_store_migrate(s, NULL, err);
@@ -69,6 +98,8 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     } else if (rc != RF_OK) {
         rf_error_set(err, rc, "db", "read", "cannot read the province");
     }
+    if (rc == RF_OK && app->has_province)
+        rc = key_matches(app, s, cfg->keys_dir ? cfg->keys_dir : RF_DEFAULT_KEYS, err);
     if (rc != RF_OK)
         goto fail;
     rf_app_store_put(app, s);
@@ -202,6 +233,7 @@ struct rf_store *rf_app_store_get(struct rf_app *app)
             pthread_mutex_unlock(&app->lock);
             return NULL;
         }
+        rf_store_set_audit_key(s, app->audit_key);
     }
     held++;
     return s;

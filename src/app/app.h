@@ -16,10 +16,13 @@
 
 struct rf_app;
 
+#define RF_DEFAULT_KEYS "var/keys"
+
 struct rf_app_config {
     const char *db_url;        /* "sqlite:PATH" or "postgresql://..." */
     int pool_size;             /* connections kept open; one per server thread */
     const char *province_code; /* NULL: the database's first province */
+    const char *keys_dir;      /* the secrets kept outside the database; NULL: RF_DEFAULT_KEYS */
 };
 
 /* Who is acting: a signed-in user, or the system (CLI commands run by the operator). */
@@ -104,18 +107,44 @@ int rf_app_audit_list(struct rf_app *app, const struct rf_actor *actor,
                       struct rf_error *err) RF_MUST_CHECK;
 
 /* What rf_app_audit_verify found. */
+#define RF_AUDIT_MAX_PROBLEMS 100
+struct rf_audit_problem {
+    int64_t province;
+    int64_t seq;    /* the record, or 0 for the chain as a whole */
+    char text[256]; /* "record 17 does not match its hash (altered)", ... */
+};
 struct rf_audit_report {
     int64_t records; /* records checked */
     int64_t provinces;
-    int ok;               /* 1 when every chain holds */
-    int64_t bad_province; /* where the first problem is */
-    int64_t bad_seq;
-    char problem[256]; /* "record 17 was altered", ... */
+    int64_t unkeyed;  /* records written before the chain was keyed (plain hashes) */
+    int64_t anchors;  /* checkpoints checked against the chains */
+    int ok;           /* 1 when every chain holds */
+    int64_t problems; /* found; the first RF_AUDIT_MAX_PROBLEMS are in 'problem' */
+    struct rf_audit_problem problem[RF_AUDIT_MAX_PROBLEMS];
 };
 
-/* Check every province's chain from its first record to its head. */
-int rf_app_audit_verify(struct rf_app *app, struct rf_audit_report *report,
-                        struct rf_error *err) RF_MUST_CHECK;
+/* What to check the chains against besides themselves. */
+struct rf_audit_checkpoints {
+    const char *text;     /* checkpoint lines (rf_anchor_format), NULL for none */
+    const char *keys_dir; /* its signer's public key is keys_dir/anchor.pub; NULL: the default */
+};
+
+/*
+ * Check every province's chain from its first record to its head, each
+ * record's MAC under the app's audit key, and every checkpoint in 'cp' (may
+ * be NULL): each problem found is reported, not only the first. RF_ENOTFOUND
+ * when checkpoints are given without their signer's public key.
+ */
+int rf_app_audit_verify(struct rf_app *app, const struct rf_audit_checkpoints *cp,
+                        struct rf_audit_report *report, struct rf_error *err) RF_MUST_CHECK;
+
+/*
+ * A checkpoint of the head of the app's province's chain, signed with the
+ * key pair in 'keys_dir' (made there on first use, '*created' 1), as the
+ * line to keep ('line', RF_ANCHOR_LINE_MAX bytes).
+ */
+int rf_app_audit_anchor(struct rf_app *app, const char *keys_dir, struct rf_anchor *out, char *line,
+                        int *created, struct rf_error *err) RF_MUST_CHECK;
 
 /* ---- auth.c ---- */
 
@@ -124,8 +153,10 @@ int rf_app_audit_verify(struct rf_app *app, struct rf_audit_report *report,
 /*
  * Sign 'username' in from 'address'. On success '*actor' is filled and
  * 'token' holds the new session secret (set it as the cookie). RF_EAUTH for
- * bad credentials or a disabled account; RF_ELIMIT with '*retry_after'
- * seconds when too many attempts failed for the account or the address.
+ * bad credentials or a disabled account (counted against the account and
+ * the address, and audited with the name tried and the address); RF_ELIMIT
+ * with '*retry_after' seconds when too many attempts failed for the account
+ * or the address, in this process or another sharing the database.
  */
 int rf_app_signin(struct rf_app *app, const char *username, const char *password,
                   const char *address, struct rf_actor *actor, char token[RF_TOKEN_LEN],
@@ -137,9 +168,14 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
 int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
                         struct rf_actor *actor) RF_MUST_CHECK;
 int rf_app_signout(struct rf_app *app, const struct rf_actor *actor) RF_MUST_CHECK;
-/* Change the actor's own password; every session of theirs ends. */
+/*
+ * Change the actor's own password; every session of theirs ends. A wrong
+ * 'current' password counts as a failed sign-in of the account and of
+ * 'address' (audited); over the limits, RF_ELIMIT with '*retry_after'.
+ */
 int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, const char *current,
-                           const char *next, struct rf_error *err) RF_MUST_CHECK;
+                           const char *next, const char *address, int64_t *retry_after,
+                           struct rf_error *err) RF_MUST_CHECK;
 /* Issue a bearer token for user 'user_id' (admins). */
 int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t user_id,
                        const char *label, int expires_in_days, char token[RF_TOKEN_LEN],

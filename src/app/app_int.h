@@ -9,16 +9,9 @@
 #include "app.h"
 #include "../core/account.h"
 
-#define RF_ATTEMPT_SLOTS 1024
-
-struct rf_attempt_slot {
-    char key[80];
-    struct rf_attempts attempts;
-};
-
 struct rf_app {
     char *db_url;
-    pthread_mutex_t lock; /* guards the pool and the attempt tables */
+    pthread_mutex_t lock; /* guards the pool */
     struct rf_store **pool;
     int pool_len, pool_max; /* idle connections kept; at most pool_max open but nested */
     int open;               /* connections open: idle or lent */
@@ -26,9 +19,7 @@ struct rf_app {
     int has_province;
     struct rf_province province;
     int64_t root_unit_id;
-    struct rf_attempt_slot by_account[RF_ATTEMPT_SLOTS];
-    struct rf_attempt_slot by_address[RF_ATTEMPT_SLOTS];
-    struct rf_attempt_slot by_lookup[RF_ATTEMPT_SLOTS]; /* public dossier lookups per address */
+    unsigned char audit_key[RF_AUDIT_KEY_BYTES]; /* MACs the audit chain (keys.c) */
     /* the writer (writer.c) */
     pthread_mutex_t wlock;
     pthread_cond_t wready;
@@ -47,9 +38,34 @@ struct rf_app {
     struct rf_worktime_ref *wt;
 };
 
-/* The attempt counter for 'key' in 'slots' (app->lock held): one of the few slots its hash names,
- * the stalest of them when new. */
-struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key);
+/* ---- the secrets kept outside the database (keys.c) ---- */
+
+/*
+ * The audit key in 'dir'/audit.key into 'key'; when missing and 'create',
+ * a new random one is made there ('*created' 1). RF_ENOTFOUND when missing
+ * otherwise; RF_EINVAL or RF_EIO with the path in 'err'.
+ */
+int rf_app_audit_key_load(const char *dir, unsigned char key[RF_AUDIT_KEY_BYTES], int create,
+                          int *created, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The checkpoint signing pair in 'dir' (anchor.key, anchor.pub): with
+ * 'secret' NULL only the public key is read; else both, made when missing
+ * and 'create'.
+ */
+int rf_app_anchor_keys_load(const char *dir, unsigned char *secret, unsigned char *public,
+                            int create, int *created, struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- failed attempts (attempts.c) ---- */
+
+/*
+ * Seconds '*wait' until ('kind', 'key') may try again under 'limit' failures
+ * per window (core/account.h), 0 when it may now; read from the database.
+ */
+int rf_app_attempts_wait(struct rf_store *s, int64_t province_id, const char *kind, const char *key,
+                         int limit, int64_t now, int64_t *wait) RF_MUST_CHECK;
+/* Count one failure of ('kind', 'key') at 'now', as part of the change running on 's'. */
+int rf_app_attempts_fail(struct rf_store *s, int64_t province_id, const char *kind, const char *key,
+                         int64_t now) RF_MUST_CHECK;
 
 /*
  * A change: runs inside a transaction on 's' and returns RF_OK, or an

@@ -9,7 +9,9 @@
 #include "../common/log.h"
 #include "../core/date.h"
 
+#include <jansson.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,29 +44,6 @@ static void secret_hash(const char *token, char out[65])
 
     crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
     sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
-#define ATTEMPT_PROBES 8 /* a key lives in one of the 8 slots from its hash on */
-
-struct rf_attempts *rf_app_attempts_for(struct rf_attempt_slot *slots, const char *key)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    int first, oldest;
-
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    first = oldest = (int)(h % RF_ATTEMPT_SLOTS);
-    for (int k = 0; k < ATTEMPT_PROBES; k++) {
-        int i = (first + k) % RF_ATTEMPT_SLOTS;
-        if (strcmp(slots[i].key, key) == 0)
-            return &slots[i].attempts;
-        if (slots[i].attempts.window_start < slots[oldest].attempts.window_start)
-            oldest = i;
-    }
-    /* the stalest of its slots makes room */
-    snprintf(slots[oldest].key, sizeof(slots[oldest].key), "%s", key);
-    memset(&slots[oldest].attempts, 0, sizeof(slots[oldest].attempts));
-    return &slots[oldest].attempts;
 }
 
 static void actor_from(struct rf_app *app, const struct rf_user *u, const struct rf_session *x,
@@ -124,6 +103,9 @@ static int write_session(struct rf_store *s, void *ctx, struct rf_error *err)
     if (rc == RF_OK && job->actor) {
         actor_from(job->app, job->u, job->x, job->actor);
         rc = rf_app_audit(job->app, s, job->actor, "signin", "session", job->x->id, NULL, NULL);
+        if (rc == RF_OK) /* the account's owner is back: their failures are forgotten */
+            rc = rf_store_attempts_clear(s, job->u->province_id, RF_ATTEMPT_ACCOUNT,
+                                         job->u->username);
     } else if (rc == RF_OK) {
         snprintf(after, sizeof(after), "{\"user_id\":%lld,\"expires_at\":%lld}",
                  (long long)job->u->id, (long long)job->x->expires_at);
@@ -132,20 +114,95 @@ static int write_session(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+/* A failed sign-in or password change: counted per account and address, and audited. */
+struct failure_job {
+    struct rf_app *app;
+    const char *action;           /* "signin_failed", "password_failed" */
+    const struct rf_actor *actor; /* NULL for nobody signed in */
+    const char *username, *address;
+    int64_t now;
+};
+
+/* 'text' cut to at most 'max' bytes on a character boundary, into 'out' ('max' + 1 bytes). */
+static void cut_text(const char *text, char *out, size_t max)
+{
+    size_t n = strlen(text);
+
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
+static int write_failure(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct failure_job *job = ctx;
+    int64_t province = job->app->province.id;
+    struct rf_actor nobody;
+    char name[RF_USERNAME_MAX + 1];
+    char *after = NULL;
+    json_t *j;
+    int rc;
+
+    memset(&nobody, 0, sizeof(nobody));
+    nobody.province_id = province;
+    snprintf(nobody.username, sizeof(nobody.username), "anonymous");
+    /* a name longer than any account's is cut: it names nobody, and the log stays small */
+    cut_text(job->username, name, RF_USERNAME_MAX);
+    j = json_pack("{s:s, s:s}", "username", name, "address", job->address);
+    after = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    rc = rf_app_attempts_fail(s, province, RF_ATTEMPT_ACCOUNT, job->username, job->now);
+    if (rc == RF_OK)
+        rc = rf_app_attempts_fail(s, province, RF_ATTEMPT_ADDRESS, job->address, job->now);
+    if (rc == RF_OK)
+        rc = rf_app_audit(job->app, s, job->actor ? job->actor : &nobody, job->action, "session",
+                          job->actor ? job->actor->session_id : 0, NULL, after);
+    free(after);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* RF_ELIMIT with '*retry_after' when the account or the address is over its limit. */
+static int check_attempts(struct rf_app *app, struct rf_store *s, const char *username,
+                          const char *address, int64_t now, int64_t *retry_after,
+                          struct rf_error *err)
+{
+    int64_t province = app->province.id, wait = 0;
+    int rc = rf_app_attempts_wait(s, province, RF_ATTEMPT_ACCOUNT, username,
+                                  RF_SIGNIN_MAX_PER_ACCOUNT, now, &wait);
+
+    if (rc == RF_OK && wait == 0)
+        rc = rf_app_attempts_wait(s, province, RF_ATTEMPT_ADDRESS, address,
+                                  RF_SIGNIN_MAX_PER_ADDRESS, now, &wait);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (wait > 0) {
+        *retry_after = wait;
+        return rf_error_set(err, RF_ELIMIT, NULL, "too_many_attempts",
+                            "too many failed sign-ins: try again in %lld minutes",
+                            (long long)(wait + 59) / 60);
+    }
+    return RF_OK;
+}
+
 int rf_app_signin(struct rf_app *app, const char *username, const char *password,
                   const char *address, struct rf_actor *actor, char token[RF_TOKEN_LEN],
                   int64_t *retry_after, struct rf_error *err)
 {
     /* a hash to verify against when the user does not exist, so timing tells nothing */
     static char dummy_hash[RF_PASSWORD_HASH_MAX];
-    struct rf_attempts *by_account, *by_address;
     struct rf_store *s;
     struct rf_user u;
     struct rf_session x;
-    int64_t now = rf_app_now(app), wait;
+    int64_t now = rf_app_now(app);
     int rc, found, good;
 
     *retry_after = 0;
+    if (!address)
+        address = "";
     if (!username || !*username)
         rf_error_set(err, RF_EINVAL, "username", "required", "a user name is required");
     if (!password || !*password)
@@ -154,51 +211,36 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
         return RF_EINVAL;
 
     pthread_mutex_lock(&app->lock);
-    by_account = rf_app_attempts_for(app->by_account, username);
-    by_address = rf_app_attempts_for(app->by_address, address ? address : "");
-    wait = rf_attempts_wait(by_account, RF_SIGNIN_MAX_PER_ACCOUNT, now);
-    if (wait == 0)
-        wait = rf_attempts_wait(by_address, RF_SIGNIN_MAX_PER_ADDRESS, now);
     if (!dummy_hash[0] && rf_app_password_hash("not a password of anyone", dummy_hash) != RF_OK)
         dummy_hash[0] = '\0';
     pthread_mutex_unlock(&app->lock);
-    if (wait > 0) {
-        *retry_after = wait;
-        return rf_error_set(err, RF_ELIMIT, NULL, "too_many_attempts",
-                            "too many failed sign-ins: try again in %lld minutes",
-                            (long long)(wait + 59) / 60);
-    }
 
     RF_APP_STORE(app, s, err);
-    rc = rf_store_user_get_by_name(s, username, &u);
-    if (rc != RF_OK && rc != RF_ENOTFOUND) {
+    rc = check_attempts(app, s, username, address, now, retry_after, err);
+    if (rc != RF_OK) {
         rf_app_store_put(app, s);
-        return rf_app_store_error(rc, err);
+        return rc;
     }
+    rc = rf_store_user_get_by_name(s, username, &u);
+    rf_app_store_put(app, s);
+    if (rc != RF_OK && rc != RF_ENOTFOUND)
+        return rf_app_store_error(rc, err);
     found = rc == RF_OK;
     good = crypto_pwhash_str_verify(found ? u.password_hash : dummy_hash, password,
                                     strlen(password)) == 0;
     if (!found || !good || u.disabled) {
-        rf_app_store_put(app, s);
-        pthread_mutex_lock(&app->lock);
-        rf_attempts_fail(rf_app_attempts_for(app->by_account, username), now);
-        rf_attempts_fail(rf_app_attempts_for(app->by_address, address ? address : ""), now);
-        pthread_mutex_unlock(&app->lock);
+        struct failure_job job = {app, "signin_failed", NULL, username, address, now};
+        rc = rf_app_write(app, write_failure, &job, err);
+        if (rc != RF_OK)
+            return rc;
         return rf_error_set(err, RF_EAUTH, NULL, "bad_credentials",
                             "the user name or password is wrong, or the account is disabled");
     }
-
-    rf_app_store_put(app, s);
     {
         struct session_job job = {app, &u, RF_SESSION_COOKIE, NULL, 0, token, &x, actor, NULL};
         rc = rf_app_write(app, write_session, &job, err);
     }
-    if (rc != RF_OK)
-        return rc;
-    pthread_mutex_lock(&app->lock);
-    memset(rf_app_attempts_for(app->by_account, username), 0, sizeof(struct rf_attempts));
-    pthread_mutex_unlock(&app->lock);
-    return RF_OK;
+    return rc;
 }
 
 int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
@@ -281,12 +323,17 @@ static int write_password(struct rf_store *s, void *ctx, struct rf_error *err)
 }
 
 int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, const char *current,
-                           const char *next, struct rf_error *err)
+                           const char *next, const char *address, int64_t *retry_after,
+                           struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_user u;
+    int64_t now = rf_app_now(app);
     int rc;
 
+    *retry_after = 0;
+    if (!address)
+        address = "";
     if (!current || !*current)
         return rf_error_set(err, RF_EINVAL, "current_password", "required",
                             "the current password is required");
@@ -296,9 +343,16 @@ int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, con
         rc = rf_app_store_error(rc, err);
         goto out;
     }
+    /* a guess at the current password is a guess at a sign-in: the same limits */
+    rc = check_attempts(app, s, u.username, address, now, retry_after, err);
+    if (rc != RF_OK)
+        goto out;
     if (crypto_pwhash_str_verify(u.password_hash, current, strlen(current)) != 0) {
-        rc = rf_error_set(err, RF_EINVAL, "current_password", "wrong",
-                          "the current password is wrong");
+        struct failure_job job = {app, "password_failed", actor, u.username, address, now};
+        rc = rf_app_write(app, write_failure, &job, err);
+        if (rc == RF_OK)
+            rc = rf_error_set(err, RF_EINVAL, "current_password", "wrong",
+                              "the current password is wrong");
         goto out;
     }
     rc = rf_password_check(next, u.username, "new_password", err);

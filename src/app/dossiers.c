@@ -1261,6 +1261,21 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+/* A public lookup that missed, counted against its address. */
+struct lookup_miss {
+    int64_t province_id;
+    const char *address;
+    int64_t now;
+};
+
+static int write_lookup_miss(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct lookup_miss *job = ctx;
+    int rc = rf_app_attempts_fail(s, job->province_id, RF_ATTEMPT_LOOKUP, job->address, job->now);
+
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
 int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secret,
                           const char *phone, const char *address, struct rf_buf *out,
                           int *retry_after, struct rf_error *err)
@@ -1274,21 +1289,19 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     int rc;
 
     *retry_after = 0;
-    pthread_mutex_lock(&app->lock);
-    {
-        struct rf_attempts *a = rf_app_attempts_for(app->by_lookup, address ? address : "");
-        wait = rf_attempts_wait(a, LOOKUPS_PER_WINDOW, now);
-    }
-    pthread_mutex_unlock(&app->lock);
-    if (wait) {
-        *retry_after = (int)wait;
-        return rf_error_set(err, RF_ELIMIT, NULL, "too_many", "too many lookups: try again later");
-    }
     if ((!secret || !*secret) == (!phone || !*phone))
         return rf_error_set(err, RF_EINVAL, "secret", "required",
                             "give the secret on the slip or the applicant's phone number");
     RF_APP_STORE(app, s, err);
-    rc = code ? rf_store_dossier_with_office(s, code, &d, office) : RF_ENOTFOUND;
+    rc = rf_app_attempts_wait(s, app->province.id, RF_ATTEMPT_LOOKUP, address, LOOKUPS_PER_WINDOW,
+                              now, &wait);
+    if (rc == RF_OK && wait) {
+        rf_app_store_put(app, s);
+        *retry_after = (int)wait;
+        return rf_error_set(err, RF_ELIMIT, NULL, "too_many", "too many lookups: try again later");
+    }
+    if (rc == RF_OK)
+        rc = code ? rf_store_dossier_with_office(s, code, &d, office) : RF_ENOTFOUND;
     if (rc == RF_OK) {
         char digits[RF_PHONE_MAX + 1];
         int ok = secret && *secret ? secret_matches(secret, d.lookup_hash)
@@ -1311,9 +1324,10 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     if (rc == RF_ENOTFOUND) {
         /* a miss counts against the address: guessing codes, secrets or phones stops soon;
            a citizen who holds the slip and looks again and again is never held back */
-        pthread_mutex_lock(&app->lock);
-        rf_attempts_fail(rf_app_attempts_for(app->by_lookup, address ? address : ""), now);
-        pthread_mutex_unlock(&app->lock);
+        struct lookup_miss job = {app->province.id, address, now};
+        rc = rf_app_write(app, write_lookup_miss, &job, err);
+        if (rc != RF_OK)
+            return rc;
         return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found",
                             "no dossier with this code and secret or phone");
     }

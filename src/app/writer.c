@@ -313,6 +313,8 @@ static int writer_start(struct rf_app *app)
     if (!app->wrunning) {
         rf_error_init(&err);
         rc = rf_store_open(app->db_url, &app->wstore, &err);
+        if (rc == RF_OK)
+            rf_store_set_audit_key(app->wstore, app->audit_key);
         if (rc == RF_OK && !app->wcounts)
             app->wcounts = rf_xcalloc(1, sizeof(*app->wcounts));
         /* where the log cannot be flushed apart, each batch's commit waits for the disk */

@@ -22,7 +22,12 @@ int rf_cmd_demo(int argc, char **argv);
 
 /* The --db value, or $REFORM_DB, or the default; makes var/ for the default. */
 const char *rf_cli_db(const char *given);
-/* Open the application on 'db' or print why not and return NULL. */
+/*
+ * The keys folder: 'given' (a command's --keys, remembered for rf_cli_open),
+ * or the one given before, or $REFORM_KEYS, or RF_DEFAULT_KEYS.
+ */
+const char *rf_cli_keys(const char *given);
+/* Open the application on 'db' (keys from rf_cli_keys) or print why not and return NULL. */
 struct rf_app *rf_cli_open(const char *db, int allow_empty);
 /* Print the problems in 'err' as "reform: field: message" lines. */
 void rf_cli_print_error(const struct rf_error *err);

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "../common/log.h"
+#include "../common/netaddr.h"
 #include "../http/http.h"
 
 #include <getopt.h>
@@ -13,22 +14,38 @@
 
 static void help(FILE *out)
 {
-    fprintf(out,
-            "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo [--demo-dossiers N]]\n"
-            "                    [--web DIR] [--threads N] [--cookie-secure] [--quiet]\n\n"
-            "Serve the JSON API under /api/v1 and the web UI.\n\n"
-            "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
-            "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
-            "  --demo            load the demo province into an empty database first and\n"
-            "                    print its sign-ins\n"
-            "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
-            "                    300000; 0 for none)\n"
-            "  --web DIR         folder of the web UI (default: web)\n"
-            "  --threads N       server threads (default: 4 per core; a change other than\n"
-            "                    a receipt holds one while it waits for its flush)\n"
-            "  --cookie-secure   mark the session cookie Secure (when served over TLS)\n"
-            "  --quiet           no request log\n",
-            RF_DEFAULT_DB);
+    fprintf(
+        out,
+        "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo [--demo-dossiers N]]\n"
+        "                    [--web DIR] [--threads N] [--cookie-secure] [--quiet] [--keys DIR]\n"
+        "                    [--trusted-proxy CIDR[,CIDR]] [--conns-per-address N]\n"
+        "                    [--max-conns N] [--head-timeout S]\n\n"
+        "Serve the JSON API under /api/v1 and the web UI.\n\n"
+        "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
+        "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+        "  --demo            load the demo province into an empty database first and\n"
+        "                    print its sign-ins\n"
+        "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
+        "                    300000; 0 for none)\n"
+        "  --web DIR         folder of the web UI (default: web)\n"
+        "  --threads N       server threads (default: 4 per core; a change other than\n"
+        "                    a receipt holds one while it waits for its flush)\n"
+        "  --cookie-secure   mark the session cookie Secure and send HSTS (when served\n"
+        "                    over TLS)\n"
+        "  --quiet           no request log\n"
+        "  --keys DIR        the keys kept outside the database (default $REFORM_KEYS or\n"
+        "                    %s; the audit key is made there on first start)\n"
+        "  --trusted-proxy CIDR[,CIDR]\n"
+        "                    proxies whose X-Forwarded-For names the client (the\n"
+        "                    rightmost address they did not add); attempt limits and\n"
+        "                    the log then count clients, not the proxy\n"
+        "  --conns-per-address N\n"
+        "                    connections at once from one address (default 64;\n"
+        "                    trusted proxies are not counted)\n"
+        "  --max-conns N     connections at once in all (default 8192)\n"
+        "  --head-timeout S  seconds a new connection has to send its request line and\n"
+        "                    headers (default 10)\n",
+        RF_DEFAULT_DB, RF_DEFAULT_KEYS);
 }
 
 static void print_signins(void)
@@ -48,16 +65,40 @@ static void print_signins(void)
     fflush(stdout);
 }
 
+/* 'text' as a whole number in [min, max] into '*out'; else a message and -1. */
+static int number(const char *text, long min, long max, const char *option, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+
+    if (!*text || *end || v < min || v > max) {
+        fprintf(stderr, "reform: %s is a whole number from %ld to %ld\n", option, min, max);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 int rf_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-        {"demo", no_argument, NULL, 'D'},          {"demo-dossiers", required_argument, NULL, 'n'},
-        {"web", required_argument, NULL, 'w'},     {"threads", required_argument, NULL, 't'},
-        {"cookie-secure", no_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"demo", no_argument, NULL, 'D'},
+        {"demo-dossiers", required_argument, NULL, 'n'},
+        {"web", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'},
+        {"cookie-secure", no_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"trusted-proxy", required_argument, NULL, 'P'},
+        {"conns-per-address", required_argument, NULL, 'A'},
+        {"max-conns", required_argument, NULL, 'M'},
+        {"head-timeout", required_argument, NULL, 'H'},
+        {"keys", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
-    struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0};
+    struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0, NULL, 0, 0, 0};
     const char *db = NULL;
     struct rf_app *app;
     struct rf_error err;
@@ -94,6 +135,32 @@ int rf_cmd_serve(int argc, char **argv)
             break;
         case 'q':
             cfg.quiet = 1;
+            break;
+        case 'k':
+            rf_cli_keys(optarg);
+            break;
+        case 'P': {
+            struct rf_cidr ranges[32];
+            int n;
+            rf_error_init(&err);
+            if (rf_cidr_parse_list(optarg, ranges, 32, &n, "--trusted-proxy", &err) != RF_OK) {
+                fprintf(stderr, "reform: --trusted-proxy: %s\n", err.item[0].message);
+                return 2;
+            }
+            cfg.trusted_proxies = optarg;
+            break;
+        }
+        case 'A':
+            if (number(optarg, 1, 1000000, "--conns-per-address", &cfg.conns_per_address) != 0)
+                return 2;
+            break;
+        case 'M':
+            if (number(optarg, 16, 1000000, "--max-conns", &cfg.max_conns) != 0)
+                return 2;
+            break;
+        case 'H':
+            if (number(optarg, 1, 3600, "--head-timeout", &cfg.head_seconds) != 0)
+                return 2;
             break;
         case 'h':
             help(stdout);

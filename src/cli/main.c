@@ -80,9 +80,21 @@ void rf_cli_print_error(const struct rf_error *err)
     }
 }
 
+const char *rf_cli_keys(const char *given)
+{
+    static const char *chosen;
+    const char *env = getenv("REFORM_KEYS");
+
+    if (given)
+        chosen = given;
+    if (chosen)
+        return chosen;
+    return env && *env ? env : RF_DEFAULT_KEYS;
+}
+
 struct rf_app *rf_cli_open(const char *db, int allow_empty)
 {
-    struct rf_app_config cfg = {db, 16, NULL};
+    struct rf_app_config cfg = {db, 16, NULL, rf_cli_keys(NULL)};
     struct rf_app *app = NULL;
     struct rf_error err;
 

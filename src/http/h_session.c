@@ -41,6 +41,21 @@ static enum MHD_Result session_answer(struct rf_req *r, unsigned status, const c
     return rf_reply_json(r, status, &b);
 }
 
+/* 429 with Retry-After: too many failed attempts for the account or the address. */
+static enum MHD_Result too_many(struct rf_req *r, const struct rf_error *err, int64_t retry)
+{
+    char seconds[24];
+    struct rf_buf b = RF_BUF_INIT;
+
+    snprintf(seconds, sizeof(seconds), "%lld", (long long)retry);
+    rf_buf_adds(&b, "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+                    "\"detail\":");
+    rf_buf_add_json_str(&b, err->item[0].message);
+    rf_buf_adds(&b, ",\"errors\":[]}");
+    return rf_reply_with(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
+                         "Retry-After", seconds, RF_HEADERS_END);
+}
+
 enum MHD_Result rf_h_session_create(struct rf_req *r)
 {
     static const char *const allowed[] = {"username", "password", NULL};
@@ -62,17 +77,8 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
     }
     rc = rf_app_signin(r->app, username, password, r->client, &r->actor, token, &retry, &err);
     json_decref(body);
-    if (rc == RF_ELIMIT) {
-        char seconds[24];
-        struct rf_buf b = RF_BUF_INIT;
-        snprintf(seconds, sizeof(seconds), "%lld", (long long)retry);
-        rf_buf_adds(&b, "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                        "\"detail\":");
-        rf_buf_add_json_str(&b, err.item[0].message);
-        rf_buf_adds(&b, ",\"errors\":[]}");
-        return rf_reply_with(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
-                             "Retry-After", seconds, RF_HEADERS_END);
-    }
+    if (rc == RF_ELIMIT)
+        return too_many(r, &err, retry);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     r->authed = 1;
@@ -102,6 +108,7 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
     static const char *const allowed[] = {"current_password", "new_password", NULL};
     struct rf_error err;
     const char *current, *next;
+    int64_t retry = 0;
     json_t *body;
     int rc;
 
@@ -114,8 +121,10 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
         json_decref(body);
         return rf_reply_bad_input(r, &err);
     }
-    rc = rf_app_password_change(r->app, &r->actor, current, next, &err);
+    rc = rf_app_password_change(r->app, &r->actor, current, next, r->client, &retry, &err);
     json_decref(body);
+    if (rc == RF_ELIMIT)
+        return too_many(r, &err, retry);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",

@@ -16,17 +16,22 @@
 #include "../common/mem.h"
 
 struct rf_http_config {
-    const char *listen;   /* "HOST:PORT"; port 0 picks a free one */
-    const char *web_root; /* folder of the browser UI */
-    int threads;          /* 0: 4 per core */
-    int cookie_secure;    /* add Secure to the session cookie (behind TLS) */
-    int quiet;            /* no request log */
-    size_t max_body;      /* bytes; 0 for the default 1 MiB */
+    const char *listen;          /* "HOST:PORT"; port 0 picks a free one */
+    const char *web_root;        /* folder of the browser UI */
+    int threads;                 /* 0: 4 per core */
+    int cookie_secure;           /* add Secure to the session cookie (behind TLS) */
+    int quiet;                   /* no request log */
+    size_t max_body;             /* bytes; 0 for the default 1 MiB */
+    const char *trusted_proxies; /* "CIDR[,CIDR]" whose X-Forwarded-For is believed, or NULL */
+    int conns_per_address;       /* 0: the default (64) */
+    int max_conns;               /* 0: the default (8192, within the open-file limit) */
+    int head_seconds;            /* a connection's first request head in time; 0: 10 */
 };
 
 /*
  * Serve 'app' until SIGTERM or SIGINT, then stop cleanly. Prints the address
- * it listens on. Returns RF_OK, or RF_EIO when it cannot listen.
+ * it listens on. Returns RF_OK, RF_EINVAL for a bad setting (logged), or
+ * RF_EIO when it cannot listen.
  */
 int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg) RF_MUST_CHECK;
 
@@ -44,12 +49,13 @@ struct rf_req {
     const char *path;
     struct rf_buf body;
     int too_big;
+    int framing_bad; /* answered at its head (conflicting framing): the rest is ignored */
     int64_t params[RF_MAX_PATH_PARAMS]; /* the {id} segments of the path */
     int nparams;
     char key[64]; /* the {key} segment of the path: a dossier's code */
     struct rf_actor actor;
     int authed;
-    char client[64];
+    char client[64]; /* the client's address, behind trusted proxies the one they name */
     int64_t started_us;
     unsigned status;
     struct rf_arena arena;

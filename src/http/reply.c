@@ -44,6 +44,9 @@ void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    /* served over TLS (the Secure cookie says so): browsers are to come back only that way */
+    if (r->srv->cfg.cookie_secure)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (strncmp(r->path, "/api/", 5) == 0)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
 }

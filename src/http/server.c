@@ -22,12 +22,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <sodium.h>
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define DEFAULT_CONNS_PER_ADDRESS 64 /* a busy office behind one NAT, not a flood */
+#define DEFAULT_HEAD_SECONDS 10      /* a connection's first request line and headers */
+#define DEFAULT_MAX_CONNS 8192       /* epoll serves thousands; the open-file limit is raised */
+#define IDLE_SECONDS 30              /* a connection with nothing to read or write */
 
 #define ROUTE_AUTH (1u << 0) /* needs a session or a bearer token */
 
@@ -169,88 +174,6 @@ static int authenticate(struct rf_req *r, struct rf_error *err)
     return RF_OK;
 }
 
-static const char *content_type(const char *path)
-{
-    static const struct {
-        const char *ext, *type;
-    } types[] = {
-        {".html", "text/html; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"},
-        {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"},
-        {".map", "application/json"},
-        {".txt", "text/plain; charset=utf-8"},
-    };
-    const char *dot = strrchr(path, '.');
-
-    for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-        if (strcmp(dot, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
-}
-
-/* Files of the browser UI; paths without an extension get index.html (client routing). */
-static enum MHD_Result serve_static(struct rf_req *r)
-{
-    const char *slash = strrchr(r->path, '/');
-    const char *file = r->path;
-    struct MHD_Response *resp;
-    struct stat st;
-    char full[4096];
-    enum MHD_Result ret;
-    int fd;
-
-    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-        struct rf_error err;
-        rf_error_init(&err);
-        rf_error_set(&err, RF_ENOTFOUND, NULL, "method", "only GET reads the user interface");
-        return rf_reply_problem_with(r, MHD_HTTP_METHOD_NOT_ALLOWED, &err, "Allow", "GET, HEAD");
-    }
-    /* no path that climbs or doubles slashes reaches the file system or the UI */
-    if (strstr(r->path, "..") || strstr(r->path, "//") || r->path[0] != '/')
-        goto missing;
-    if (!slash || !strchr(slash, '.'))
-        file = "/index.html";
-    if ((size_t)snprintf(full, sizeof(full), "%s%s", r->srv->cfg.web_root, file) >= sizeof(full))
-        goto missing;
-    fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        goto missing;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        goto missing;
-    }
-    resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    if (!resp) {
-        close(fd);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", content_type(file));
-    MHD_add_response_header(resp, "Cache-Control", "no-cache");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'self'; script-src 'self'; style-src 'self'; "
-                            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-                            "base-uri 'self'; form-action 'self'");
-    r->status = MHD_HTTP_OK;
-    ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-    MHD_destroy_response(resp);
-    return ret;
-missing : {
-    struct rf_error err;
-    rf_error_init(&err);
-    rf_error_set(&err, RF_ENOTFOUND, NULL, "not_found", "no such file");
-    return rf_reply_error(r, &err);
-}
-}
-
 static enum MHD_Result dispatch(struct rf_req *r)
 {
     struct rf_error err;
@@ -289,7 +212,7 @@ static enum MHD_Result dispatch(struct rf_req *r)
             rf_error_set(&err, RF_ENOTFOUND, NULL, "not_found", "no such resource");
             return rf_reply_error(r, &err);
         }
-        return serve_static(r);
+        return rf_serve_static(r);
     }
     if ((found->flags & ROUTE_AUTH) && authenticate(r, &err) != RF_OK)
         return rf_reply_error(r, &err);
@@ -349,6 +272,86 @@ static enum MHD_Result answer_later(struct rf_req *r)
     return ret;
 }
 
+/* What the head says of a request's framing: its Content-Length and Transfer-Encoding headers. */
+struct framing {
+    int content_lengths;
+    int transfer_encodings;
+    int chunked_only;        /* the one Transfer-Encoding is exactly "chunked" */
+    struct rf_buf forwarded; /* every X-Forwarded-For, joined by ',' in order */
+};
+
+static enum MHD_Result read_head(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    struct framing *f = cls;
+
+    (void)kind;
+    if (strcasecmp(key, "Content-Length") == 0) {
+        f->content_lengths++;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->transfer_encodings++;
+        f->chunked_only = value && strcasecmp(value, "chunked") == 0;
+    } else if (strcasecmp(key, "X-Forwarded-For") == 0 && value) {
+        if (f->forwarded.len)
+            rf_buf_addc(&f->forwarded, ',');
+        rf_buf_adds(&f->forwarded, value);
+    }
+    return MHD_YES;
+}
+
+/* r->client: the peer, or behind a trusted proxy the client it names. */
+static void client_of(struct rf_req *r, const struct sockaddr *sa)
+{
+    char peer[RF_ADDR_TEXT] = "";
+    struct framing f;
+
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof(peer));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof(peer));
+    if (r->srv->ntrusted == 0 || !rf_cidr_contains(r->srv->trusted, r->srv->ntrusted, peer)) {
+        snprintf(r->client, sizeof(r->client), "%s", peer);
+        return;
+    }
+    memset(&f, 0, sizeof(f));
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, read_head, &f);
+    rf_client_address(peer, f.forwarded.len ? rf_buf_str(&f.forwarded) : NULL, r->srv->trusted,
+                      r->srv->ntrusted, r->client);
+    rf_buf_cleanup(&f.forwarded);
+}
+
+/*
+ * A request whose body could end in two places (two Content-Lengths, or one
+ * with a Transfer-Encoding) is answered 400 at its head, and one with a
+ * transfer coding other than chunked 501, and the connection closes: no
+ * byte of the body is read, so nothing after it can pass for a request.
+ */
+static enum MHD_Result framing_check(struct rf_req *r)
+{
+    struct rf_error err;
+    struct framing f;
+
+    memset(&f, 0, sizeof(f));
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, read_head, &f);
+    rf_buf_cleanup(&f.forwarded);
+    rf_error_init(&err);
+    if (f.content_lengths > 1)
+        rf_error_set(&err, RF_EINVAL, "Content-Length", "framing",
+                     "a request has at most one Content-Length");
+    else if (f.content_lengths && f.transfer_encodings)
+        rf_error_set(&err, RF_EINVAL, "Transfer-Encoding", "framing",
+                     "a request has a Content-Length or a Transfer-Encoding, not both");
+    else if (f.transfer_encodings > 1 || (f.transfer_encodings && !f.chunked_only))
+        rf_error_set(&err, RF_EINVAL, "Transfer-Encoding", "not_implemented",
+                     "the only transfer coding understood is chunked");
+    if (!err.n)
+        return MHD_YES;
+    r->framing_bad = 1;
+    return rf_reply_problem_with(
+        r, err.item[0].code[0] == 'n' ? MHD_HTTP_NOT_IMPLEMENTED : MHD_HTTP_BAD_REQUEST, &err,
+        "Connection", "close");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -368,15 +371,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->started_us = now_us();
         rf_arena_init(&r->arena);
         ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->client,
-                      sizeof(r->client));
-        else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-                      r->client, sizeof(r->client));
+        client_of(r, ci ? ci->client_addr : NULL);
         *con_cls = r;
-        return MHD_YES;
+        rf_conns_head_done(srv->conns, conn);
+        /* a body whose end two readers could see in two places is never read */
+        return framing_check(r);
     }
+    if (r->framing_bad) /* answered at its head; the connection closes */
+        return MHD_YES;
     if (r->later) /* resumed: its change is ready */
         return answer_later(r);
     if (*upload_size) {
@@ -409,13 +411,40 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         (void)answer_later(r);
     }
     if (!srv->cfg.quiet)
-        rf_log_info("%s %s %u %.1fms %s", r->method, r->path, r->status,
-                    (double)(now_us() - r->started_us) / 1000.0,
+        rf_log_info("%s %s %s %u %.1fms %s", r->client[0] ? r->client : "-", r->method, r->path,
+                    r->status, (double)(now_us() - r->started_us) / 1000.0,
                     r->authed ? r->actor.username : "-");
     rf_buf_cleanup(&r->body);
     rf_arena_cleanup(&r->arena);
     free(r);
     *con_cls = NULL;
+}
+
+/*
+ * The connection limit: 'wanted' (0 for the default) within the open-file
+ * limit, raised to its hard ceiling first, leaving room for the database's
+ * connections, the served files and the log.
+ */
+static int conns_limit(int wanted, int threads)
+{
+    struct rlimit lim;
+    long room;
+
+    if (wanted <= 0)
+        wanted = DEFAULT_MAX_CONNS;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return wanted < 1000 ? wanted : 1000;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+            getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    room = (long)(lim.rlim_cur == RLIM_INFINITY ? 1048576 : lim.rlim_cur) - 64 - 4L * threads;
+    if (room < wanted) {
+        rf_log_warn("the open-file limit allows %ld connections, not %d", room, wanted);
+        wanted = room > 16 ? (int)room : 16;
+    }
+    return wanted;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -466,6 +495,20 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
         rf_log_error("cannot listen on '%s': expected HOST:PORT", cfg->listen);
         return RF_EINVAL;
     }
+    if (cfg->trusted_proxies) {
+        struct rf_error err;
+        rf_error_init(&err);
+        if (rf_cidr_parse_list(cfg->trusted_proxies, srv.trusted, RF_MAX_TRUSTED_PROXIES,
+                               &srv.ntrusted, "--trusted-proxy", &err) != RF_OK) {
+            rf_log_error("--trusted-proxy: %s", err.item[0].message);
+            return RF_EINVAL;
+        }
+    }
+    if (srv.cfg.conns_per_address <= 0)
+        srv.cfg.conns_per_address = DEFAULT_CONNS_PER_ADDRESS;
+    if (srv.cfg.head_seconds <= 0)
+        srv.cfg.head_seconds = DEFAULT_HEAD_SECONDS;
+    srv.cfg.max_conns = conns_limit(srv.cfg.max_conns, srv.cfg.threads);
 
     /* the server's threads inherit this mask, so only sigwait() below sees the signals */
     sigemptyset(&stop);
@@ -474,22 +517,32 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    rf_static_load(srv.cfg.web_root, &srv.files);
+    srv.conns =
+        rf_conns_new(srv.cfg.conns_per_address, srv.cfg.head_seconds, srv.trusted, srv.ntrusted);
     srv.daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
             MHD_ALLOW_SUSPEND_RESUME,
-        0, NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
+        0, rf_conns_accept, srv.conns, on_request, &srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)srv.cfg.max_conns, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
+        rf_conns_notify, srv.conns, MHD_OPTION_END);
     if (!srv.daemon) {
         rf_log_error("cannot listen on %s", cfg->listen);
+        rf_conns_free(&srv.conns);
+        rf_static_cleanup(&srv.files);
         return RF_EIO;
     }
     info = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-    rf_log_info("listening on http://%s:%u (%d threads, %s database, web %s)", host,
+    rf_log_info("listening on http://%s:%u (%d threads, %s database, web %s with %d files)", host,
                 info ? info->port : ntohs(sa.sin_port), srv.cfg.threads, rf_app_backend(app),
-                srv.cfg.web_root);
+                srv.cfg.web_root, srv.files.n);
+    rf_log_info("at most %d connections, %d from one address%s; a request head in %d s",
+                srv.cfg.max_conns, srv.cfg.conns_per_address,
+                srv.ntrusted ? " (trusted proxies apart)" : "", srv.cfg.head_seconds);
     while (sigwait(&stop, &sig) != 0)
         ;
     rf_log_info("stopping on signal %d", sig);
@@ -503,6 +556,8 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     MHD_stop_daemon(srv.daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    rf_conns_free(&srv.conns);
+    rf_static_cleanup(&srv.files);
     pthread_cond_destroy(&srv.later_done);
     pthread_mutex_destroy(&srv.later_lock);
     rf_kept_clear();

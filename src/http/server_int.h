@@ -5,8 +5,17 @@
 #define RF_SERVER_INT_H
 
 #include "http.h"
+#include "../common/netaddr.h"
 
 #include <pthread.h>
+
+#define RF_MAX_TRUSTED_PROXIES 32
+
+/* The UI's files that may be served, sorted ("/app.js", "/pages/tasks.js"). */
+struct rf_static_files {
+    char **files;
+    int n;
+};
 
 struct rf_server {
     struct rf_app *app;
@@ -16,6 +25,37 @@ struct rf_server {
     pthread_cond_t later_done;  /* a change is ready, or its answer given */
     int waiting;                /* connections suspended for a change, till answered */
     int stopping;               /* from now on a change is waited for, its connection kept */
+    struct rf_cidr trusted[RF_MAX_TRUSTED_PROXIES]; /* proxies whose X-Forwarded-For is believed */
+    int ntrusted;
+    struct rf_conns *conns;
+    struct rf_static_files files;
 };
+
+/* ---- static.c ---- */
+
+/* List the UI's files under 'root' (see static.c for which). */
+void rf_static_load(const char *root, struct rf_static_files *list);
+void rf_static_cleanup(struct rf_static_files *list);
+/* Answer a GET of a UI file (a path outside the API). */
+enum MHD_Result rf_serve_static(struct rf_req *r);
+
+/* ---- conns.c: connections per address, and the first head's deadline ---- */
+
+struct rf_conns;
+/*
+ * Allow at most 'per_address' connections at once from one address (not
+ * counting the 'n' trusted proxies), and shut down a connection that has
+ * sent no whole request head within 'head_seconds' of opening. Starts a
+ * thread; rf_conns_free (after the daemon stopped) ends it.
+ */
+struct rf_conns *rf_conns_new(int per_address, int head_seconds, const struct rf_cidr *trusted,
+                              int n);
+void rf_conns_free(struct rf_conns **c);
+/* libmicrohttpd's accept policy and connection notification, with the rf_conns as 'cls'. */
+enum MHD_Result rf_conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+void rf_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code);
+/* A request head has arrived on 'conn': its deadline no longer applies. */
+void rf_conns_head_done(struct rf_conns *c, struct MHD_Connection *conn);
 
 #endif

@@ -911,15 +911,18 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     /* taking the head's row lock serialises the province's writers (PostgreSQL) */
     rc = rf_sq_query(s,
                      "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
-                     " RETURNING seq, hash",
+                     " RETURNING seq, hash, key_id",
                      PARAMS(P_INT(rec->province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
     if (rc == 1) {
+        const char *key_id = s->be->col_text(r, 2);
         rec->seq = s->be->col_int(r, 0);
         COPY(rec->prev_hash, s->be->col_text(r, 1));
-        rc = RF_OK;
+        /* a process holding another key would fork the chain into two that verify apart */
+        rc = s->audit_keyed && key_id[0] && strcmp(key_id, s->audit_key_id) != 0 ? RF_ECONFLICT
+                                                                                 : RF_OK;
     } else if (rc == 0) {
         rc = RF_ENOTFOUND;
     }
@@ -927,7 +930,7 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     if (rc != RF_OK)
         return rc;
     (void)entity_id;
-    rf_audit_hash(rec, hash);
+    rf_audit_hash(rec, s->audit_keyed ? s->audit_key : NULL, hash);
     rc = rf_sq_run(s,
                    "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
                    " entity_id, before_json, after_json, prev_hash, hash)"
@@ -936,10 +939,42 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
                           P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
                           P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
                           P_TEXT(rec->after), P_TEXT(rec->prev_hash), P_TEXT(hash)));
-    if (rc == RF_OK)
+    if (rc == RF_OK && s->audit_keyed)
+        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ?, key_id = ? WHERE province_id = ?",
+                       PARAMS(P_TEXT(hash), P_TEXT(s->audit_key_id), P_INT(rec->province_id)));
+    else if (rc == RF_OK)
         rc = rf_sq_run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
                        PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
     return rc;
+}
+
+void rf_store_set_audit_key(struct rf_store *s, const unsigned char *key)
+{
+    s->audit_keyed = key != NULL;
+    if (key) {
+        memcpy(s->audit_key, key, RF_AUDIT_KEY_BYTES);
+        rf_audit_key_id(key, s->audit_key_id);
+    } else {
+        memset(s->audit_key, 0, sizeof(s->audit_key));
+        s->audit_key_id[0] = '\0';
+    }
+}
+
+int rf_store_audit_key_id(struct rf_store *s, int64_t province_id, char out[RF_AUDIT_KEY_ID_HEX])
+{
+    struct rf_rows *r;
+    int rc;
+
+    out[0] = '\0';
+    rc = rf_sq_query(s, "SELECT key_id FROM audit_head WHERE province_id = ?",
+                     PARAMS(P_INT(province_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1)
+        snprintf(out, RF_AUDIT_KEY_ID_HEX, "%s", s->be->col_text(r, 0));
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc == 0 ? RF_ENOTFOUND : rc;
 }
 
 int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_audit_fn fn,

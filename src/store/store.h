@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../core/account.h"
 #include "../core/audit.h"
 #include "../core/unit.h"
 #include "../core/dossier.h"
@@ -248,13 +249,44 @@ int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CH
 int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds,
                                int64_t now) RF_MUST_CHECK;
 
+/* ---- failed attempts (store_attempts.c) ---- */
+
+/* What a counter of failed attempts counts (the kind column). */
+#define RF_ATTEMPT_ACCOUNT "account" /* sign-ins and password changes, per user name */
+#define RF_ATTEMPT_ADDRESS "address" /* sign-ins, per client address */
+#define RF_ATTEMPT_LOOKUP "lookup"   /* public dossier lookups that missed, per client address */
+
+/* The failures counted for ('kind', 'key'); zeros when there are none. */
+int rf_store_attempts_get(struct rf_store *s, int64_t province_id, const char *kind,
+                          const char *key, struct rf_attempts *out) RF_MUST_CHECK;
+/*
+ * Count one failure at 'now' for ('kind', 'key'): a counter whose window of
+ * 'window' seconds ended starts a new one. Counters whose window ended are
+ * removed on the way, so the table holds only live ones.
+ */
+int rf_store_attempts_fail(struct rf_store *s, int64_t province_id, const char *kind,
+                           const char *key, int64_t now, int64_t window) RF_MUST_CHECK;
+/* Forget the failures for ('kind', 'key'). */
+int rf_store_attempts_clear(struct rf_store *s, int64_t province_id, const char *kind,
+                            const char *key) RF_MUST_CHECK;
+
 /* ---- audit ---- */
 
 /*
+ * The key this connection's audit records are MACed with (RF_AUDIT_KEY_BYTES,
+ * copied), or NULL for none: records then carry the unkeyed hash.
+ */
+void rf_store_set_audit_key(struct rf_store *s, const unsigned char *key);
+/*
  * Append 'r' to its province's chain: sets r->seq and r->prev_hash from the
- * chain's head and stores the record with its hash.
+ * chain's head and stores the record with its MAC (see
+ * rf_store_set_audit_key). RF_ECONFLICT, writing nothing, when the chain is
+ * keyed with another key than this connection's.
  */
 int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *r) RF_MUST_CHECK;
+/* The id of the key a province's chain is MACed with ("" when never keyed) into 'out'. */
+int rf_store_audit_key_id(struct rf_store *s, int64_t province_id,
+                          char out[RF_AUDIT_KEY_ID_HEX]) RF_MUST_CHECK;
 
 /* A stored audit record: the strings are valid during the callback only. */
 struct rf_audit_row {

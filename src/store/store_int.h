@@ -77,6 +77,9 @@ struct rf_store {
     void *conn;
     int in_tx;
     char errmsg[256]; /* the backend's last message, for logs */
+    int audit_keyed;  /* audit records get the MAC under audit_key */
+    unsigned char audit_key[RF_AUDIT_KEY_BYTES];
+    char audit_key_id[RF_AUDIT_KEY_ID_HEX];
 };
 
 extern const struct rf_backend rf_backend_sqlite;

@@ -3,7 +3,14 @@
 // `reform audit verify`, which names the record.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn, assertProblem, cloneDatabase, reformCli } from './lib.mjs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, signedIn, assertProblem, cloneDatabase, reformCli, bin } from './lib.mjs';
+
+const TAMPER = join(dirname(fileURLToPath(import.meta.url)), 'tamper.py');
 
 const GENESIS = '0'.repeat(64);
 const COLS = 'province_id, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash';
@@ -220,4 +227,119 @@ describe('reform audit verify', () => {
         assert.equal(w.code, 1, w.out);
         assert.match(w.out, new RegExp(`\\brecord ${n + 1}\\b`));
       }));
+
+  // Someone who can write the database but holds neither the audit key nor the
+  // checkpoint key (tests/api/tamper.py rewrites history as they would).
+  const tamper = (db, ...a) => new Promise((ok, fail) => execFile('python3', [TAMPER, db.url, ...a],
+    (e, out, err) => (e ? fail(new Error(err || e.message)) : ok(out))));
+
+  test('a record rewritten with every later hash and the head recomputed is named (F17)', () =>
+    withTampered(
+      (db) => tamper(db, 'alter', '5', '{"name":"rewritten"}'),
+      (v) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /\brecord 5\b.*(altered|forged)/);
+        assert.doesNotMatch(v.out, /intact/);
+      }));
+
+  test('a rewrite under a guessed key is named too', () =>
+    withTampered(
+      (db) => tamper(db, '--key', '00'.repeat(32), 'alter', '5', '{"name":"rewritten"}'),
+      (v) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /\brecord 5 does not match its hash/);
+      }));
+
+  test('a forged record appended and chained, head moved, is named (F17)', () =>
+    withTampered(
+      (db) => tamper(db, 'append', '{"forged":true}'),
+      (v, n) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, new RegExp(`\\brecord ${n + 1}\\b`));
+      }));
+
+  test('records cut from the end with the head moved back are found against a checkpoint (F17)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reform-anchor-'));
+    const file = join(dir, 'checkpoints');
+    try {
+      await withTampered(
+        async (db) => {
+          const a = await reformCli(db.url, 'audit', 'anchor', '--out', file);
+          assert.equal(a.code, 0, a.out);
+          assert.match(a.out, /^reform-audit-anchor v1 \d+ \d+ [0-9a-f]{64} \S+Z \S+\n$/);
+          assert.equal(readFileSync(file, 'utf8'), a.out);
+          const ok = await reformCli(db.url, 'audit', 'verify', '--checkpoints', file);
+          assert.equal(ok.code, 0, ok.out);
+          assert.match(ok.out, /1 checkpoint held/);
+          await tamper(db, 'truncate', '3');
+        },
+        async (v, n, db) => {
+          // alone, the keyed chain cannot tell a cut from an end
+          assert.equal(v.code, 0, v.out);
+          const w = await reformCli(db.url, 'audit', 'verify', '--checkpoints', file);
+          assert.equal(w.code, 1, w.out);
+          assert.match(w.out, new RegExp(`record ${n - 2} is missing: the chain ends at ${n - 3}`));
+        });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a checkpoint edited by hand is named as forged, and a rewrite under it as rewritten', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reform-anchor-'));
+    const file = join(dir, 'checkpoints');
+    try {
+      await withTampered(
+        async (db) => {
+          const a = await reformCli(db.url, 'audit', 'anchor', '--out', file);
+          assert.equal(a.code, 0, a.out);
+          // the same line with the head one record back: no longer the signer's
+          const [magic, v1, prov, seq, ...rest] = a.out.trim().split(' ');
+          writeFileSync(file, a.out + [magic, v1, prov, Number(seq) - 1, ...rest].join(' ') + '\n');
+        },
+        async (v, n, db) => {
+          const w = await reformCli(db.url, 'audit', 'verify', '--checkpoints', file);
+          assert.equal(w.code, 1, w.out);
+          assert.match(w.out, /checkpoint line 2 is not signed by the checkpoint key \(forged\)/);
+          assert.doesNotMatch(w.out, /checkpoint line 1/);
+          writeFileSync(file, readFileSync(file, 'utf8').split('\n')[0] + '\n');
+          await db.query(`UPDATE audit SET hash = '${'e'.repeat(64)}' WHERE seq = ${n}`);
+          await db.query(`UPDATE audit_head SET hash = '${'e'.repeat(64)}'`);
+          const r = await reformCli(db.url, 'audit', 'verify', '--checkpoints', file);
+          assert.equal(r.code, 1, r.out);
+          assert.match(r.out, new RegExp(`record ${n} is not the one checkpointed`));
+        });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every problem is named, not only the first (F18)', () =>
+    withTampered(
+      async (db) => {
+        await db.query(`UPDATE audit SET after_json = '{"x":1}' WHERE seq = 10`);
+        await db.query('DELETE FROM audit WHERE seq = 90');
+        await db.query(`UPDATE audit SET actor = 'chairman' WHERE seq = 200`);
+      },
+      (v) => {
+        assert.equal(v.code, 1, v.out);
+        assert.match(v.out, /record 10 does not match its hash \(altered\)/);
+        assert.match(v.out, /record 90 is missing \(deleted\)/);
+        assert.match(v.out, /record 200 does not match its hash \(altered\)/);
+        // one problem each: the records after them are not blamed
+        assert.doesNotMatch(v.out, /record (11|91|201)\b/);
+        assert.match(v.out, /^3 problems in \d+ records$/m);
+      }));
+
+  test('a process holding another audit key refuses to start on the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reform-keys-'));
+    try {
+      const r = await new Promise((ok) => execFile(bin, ['audit', 'verify', '--db', srv.db.url, '--keys', dir],
+        (e, out, err) => ok({ code: e ? e.code : 0, out: out + err })));
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /is not the key this database's audit chain is written with/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -38,8 +38,10 @@ export function freshDatabase() {
 }
 
 // Start `reform serve --demo` on a fresh database; resolves when it listens.
-export async function startServer({ demo = true, args = [] } = {}) {
-  const db = freshDatabase();
+// With 'db' (another server's), a second process on the same database, which
+// its stop() leaves in place.
+export async function startServer({ demo = true, args = [], db: shared = null } = {}) {
+  const db = shared || freshDatabase();
   const argv = ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--web', join(root, 'web'), ...args];
   if (demo) argv.push('--demo', '--demo-dossiers', '0'); // the dossiers' own tests make theirs
   const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +73,7 @@ export async function startServer({ demo = true, args = [] } = {}) {
     async stop() {
       child.kill('SIGTERM');
       const r = await exited;
-      db.drop();
+      if (!shared) db.drop();
       return r;
     },
   };

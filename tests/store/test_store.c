@@ -492,7 +492,7 @@ static int walk(void *ctx, const struct rf_audit_row *row)
     c->n++;
     if (row->rec.seq != c->n || strcmp(row->rec.prev_hash, c->prev) != 0)
         c->broken = 1;
-    rf_audit_hash(&row->rec, hash);
+    rf_audit_hash(&row->rec, NULL, hash);
     if (strcmp(hash, row->hash) != 0)
         c->broken = 1;
     snprintf(c->prev, sizeof(c->prev), "%s", row->hash);
@@ -513,6 +513,40 @@ static void audit(struct rf_store *s, int64_t prov, const char *action, const ch
     r.entity_id = "5";
     r.after = after;
     assert_int_equal(rf_store_audit_append(s, &r), RF_OK);
+}
+
+/* Attempt counters: counted per kind and key, a window that ended starts anew, old ones go. */
+static void test_attempts(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_attempts a;
+
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(rf_store_attempts_fail(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", 1000 + i, 900),
+                         RF_OK);
+    assert_int_equal(rf_store_attempts_fail(s, t.prov, RF_ATTEMPT_ADDRESS, "x", 1000, 900), RF_OK);
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 3);
+    assert_int_equal(a.window_start, 1000); /* the window starts at the first failure */
+    /* the same key of another kind, and another key, count apart */
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ADDRESS, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 1);
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ACCOUNT, "y", &a), RF_OK);
+    assert_int_equal(a.failures, 0);
+    /* a failure after the window ends starts a new one; the ended address counter is removed */
+    assert_int_equal(rf_store_attempts_fail(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", 1900, 900), RF_OK);
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 1);
+    assert_int_equal(a.window_start, 1900);
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ADDRESS, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 0);
+    /* cleared on a good sign-in */
+    assert_int_equal(rf_store_attempts_clear(s, t.prov, RF_ATTEMPT_ACCOUNT, "x"), RF_OK);
+    assert_int_equal(rf_store_attempts_get(s, t.prov, RF_ATTEMPT_ACCOUNT, "x", &a), RF_OK);
+    assert_int_equal(a.failures, 0);
 }
 
 static void test_audit_chain(void **state)
@@ -1093,7 +1127,7 @@ static void test_open_waits_for_a_lock(void **state)
 
 static void test_faults_leave_nothing_half_written(void **state)
 {
-    struct rf_app_config cfg = {db_url, 2, NULL};
+    struct rf_app_config cfg = {db_url, 2, NULL, NULL};
     struct rf_app *app = NULL;
     struct rf_actor sys;
     struct rf_error err;
@@ -1132,13 +1166,13 @@ static void test_faults_leave_nothing_half_written(void **state)
         assert_true(err.n > 0); /* a clean error */
         assert_false(found);    /* and nothing written */
         rf_error_init(&err);
-        assert_int_equal(rf_app_audit_verify(app, &report, &err), RF_OK);
+        assert_int_equal(rf_app_audit_verify(app, NULL, &report, &err), RF_OK);
         assert_true(report.ok);
         assert_int_equal(report.records, 2); /* the two imported units only */
     }
     assert_true(failures > 3);
     rf_error_init(&err);
-    assert_int_equal(rf_app_audit_verify(app, &report, &err), RF_OK);
+    assert_int_equal(rf_app_audit_verify(app, NULL, &report, &err), RF_OK);
     assert_true(report.ok);
     assert_int_equal(report.records, 3);
     rf_app_close(&app);
@@ -1159,6 +1193,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_subtree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),

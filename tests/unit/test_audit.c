@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../src/core/audit.h"
@@ -39,7 +41,7 @@ static void hash_of(void (*change)(struct rf_audit_record *), char out[RF_AUDIT_
     base(&r);
     if (change)
         change(&r);
-    rf_audit_hash(&r, out);
+    rf_audit_hash(&r, NULL, out);
 }
 
 static void seq_next(struct rf_audit_record *r)
@@ -200,7 +202,7 @@ static void test_deterministic(void **state)
     r.entity = entity;
     r.entity_id = id;
     r.after = after;
-    rf_audit_hash(&r, copy_hash);
+    rf_audit_hash(&r, NULL, copy_hash);
     assert_string_equal(first, copy_hash);
 }
 
@@ -219,12 +221,89 @@ static void test_known_vector(void **state)
     assert_string_equal(h, "fc83c60b7fcb4d7528cd69e5411c91c28f1fe7a252cab6a90eb0e02a0625c057");
 }
 
+/* The keyed MAC: pinned like the plain hash, and neither verifies as the other. */
+static void test_keyed(void **state)
+{
+    unsigned char key[RF_AUDIT_KEY_BYTES], other[RF_AUDIT_KEY_BYTES];
+    char plain[RF_AUDIT_HASH_HEX], mac[RF_AUDIT_HASH_HEX], mac2[RF_AUDIT_HASH_HEX];
+    char id[RF_AUDIT_KEY_ID_HEX], id2[RF_AUDIT_KEY_ID_HEX];
+    struct rf_audit_record r;
+
+    (void)state;
+    for (int i = 0; i < RF_AUDIT_KEY_BYTES; i++)
+        key[i] = other[i] = (unsigned char)i;
+    other[31] ^= 1;
+    base(&r);
+    rf_audit_hash(&r, NULL, plain);
+    rf_audit_hash(&r, key, mac);
+    /* Python: hashlib.blake2b(key=bytes(range(32)), digest_size=32) over the same layout with
+       "reform-audit-v2" first */
+    assert_string_equal(mac, "18d32b911fc1f1abb80fce5391d4324b3eabac2910f725f27c1fedae65884cb0");
+    assert_string_not_equal(mac, plain);
+    rf_audit_hash(&r, other, mac2); /* one bit of the key */
+    assert_string_not_equal(mac, mac2);
+    rf_audit_key_id(key, id);
+    rf_audit_key_id(other, id2);
+    /* Python: hashlib.blake2b(b"reform-audit-key-id", key=bytes(range(32)), digest_size=8) */
+    assert_string_equal(id, "4f7c2bab8396e6a2");
+    assert_string_not_equal(id, id2);
+}
+
+/* Checkpoints: a line signed and read back; any change to it, or another signer, is caught. */
+static void test_anchor(void **state)
+{
+    unsigned char pk[RF_ANCHOR_PUBLIC_BYTES], sk[RF_ANCHOR_SECRET_BYTES];
+    unsigned char pk2[RF_ANCHOR_PUBLIC_BYTES], sk2[RF_ANCHOR_SECRET_BYTES];
+    struct rf_anchor a = {1, 1310, "", 1796553000}, got;
+    char line[RF_ANCHOR_LINE_MAX], bad[RF_ANCHOR_LINE_MAX + 8];
+    static const struct {
+        const char *find, *put; /* a change to the line */
+        int rc;
+    } changes[] = {
+        {" 1310 ", " 1309 ", RF_EAUTH},   /* a cut chain's head, re-signed by nobody */
+        {" 1 1310", " 2 1310", RF_EAUTH}, /* another province */
+        {"aaaa", "aaab", RF_EAUTH},       /* another hash */
+        {"2026", "2025", RF_EAUTH},       /* another instant */
+        {" v1 ", " v2 ", RF_EINVAL},      /* not a checkpoint of this kind */
+        {"T", " ", RF_EINVAL},            /* no instant */
+        {" 1310 ", " 01310 ", RF_EINVAL}, /* not written as a checkpoint is written */
+        {" 1310 ", " 1310  ", RF_EINVAL}, /* an extra space */
+    };
+
+    (void)state;
+    memset(a.hash, 'a', 64);
+    crypto_sign_keypair(pk, sk);
+    crypto_sign_keypair(pk2, sk2);
+    rf_anchor_format(&a, sk, line);
+    assert_int_equal(strncmp(line, "reform-audit-anchor v1 1 1310 aaaa", 34), 0);
+    assert_int_equal(rf_anchor_parse(line, pk, &got), RF_OK);
+    assert_int_equal(got.province_id, 1);
+    assert_int_equal(got.seq, 1310);
+    assert_int_equal(got.at, a.at);
+    assert_string_equal(got.hash, a.hash);
+    snprintf(bad, sizeof(bad), "%s\n", line); /* as read from a file */
+    assert_int_equal(rf_anchor_parse(bad, pk, &got), RF_OK);
+    assert_int_equal(rf_anchor_parse(line, pk2, &got), RF_EAUTH); /* another signer */
+    for (size_t i = 0; i < COUNT(changes); i++) {
+        const char *at = strstr(line, changes[i].find);
+        print_message("change %zu: '%s' to '%s'\n", i, changes[i].find, changes[i].put);
+        assert_non_null(at);
+        snprintf(bad, sizeof(bad), "%.*s%s%s", (int)(at - line), line, changes[i].put,
+                 at + strlen(changes[i].find));
+        assert_int_equal(rf_anchor_parse(bad, pk, &got), changes[i].rc);
+    }
+    assert_int_equal(rf_anchor_parse("", pk, &got), RF_EINVAL);
+    assert_int_equal(rf_anchor_parse("reform-audit-anchor v1 ", pk, &got), RF_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_any_change_changes_hash),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_known_vector),
+        cmocka_unit_test(test_keyed),
+        cmocka_unit_test(test_anchor),
     };
 
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
