@@ -23,11 +23,55 @@ enum MHD_Result rf_h_calendar_year(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
 
+/*
+ * Read one day of an announcement into 'd'; its faults go to 'err' named by
+ * the bare member ("date"), once each: a wrong JSON type (answered 400) is
+ * not also reported as a missing or malformed value (422).
+ */
+static void read_day(json_t *item, struct rf_calendar_day *d, struct rf_error *err)
+{
+    static const char *const day_fields[] = {"date", "kind", "name", "source", NULL};
+    const char *key, *text;
+    json_t *value;
+    int before;
+
+    json_object_foreach(item, key, value)
+    {
+        int known = 0;
+        for (const char *const *f = day_fields; *f; f++)
+            known |= strcmp(*f, key) == 0;
+        if (!known)
+            rf_error_set(err, RF_EINVAL, key, "unknown_field", "unknown field '%s'", key);
+    }
+    before = err->n;
+    text = rf_json_str(item, "date", err);
+    if (err->n == before && (!text || rf_date_parse(text, &d->date) != RF_OK))
+        rf_error_set(err, RF_EINVAL, "date", "date", "a date YYYY-MM-DD");
+    before = err->n;
+    text = rf_json_str(item, "kind", err);
+    if (err->n == before && (!text || rf_day_kind_parse(text, &d->kind) != RF_OK))
+        rf_error_set(err, RF_EINVAL, "kind", "enum",
+                     "one of holiday, compensation, swap_off, makeup");
+    before = err->n;
+    text = rf_json_str(item, "name", err);
+    if (err->n == before && (!text || !*text || strlen(text) >= sizeof(d->name)))
+        rf_error_set(err, RF_EINVAL, "name", "required", "a name of 1 to %zu bytes",
+                     sizeof(d->name) - 1);
+    else if (err->n == before)
+        snprintf(d->name, sizeof(d->name), "%s", text);
+    before = err->n;
+    text = rf_json_str(item, "source", err);
+    if (err->n == before && (!text || !*text || strlen(text) >= sizeof(d->source)))
+        rf_error_set(err, RF_EINVAL, "source", "required", "a source of 1 to %zu bytes",
+                     sizeof(d->source) - 1);
+    else if (err->n == before)
+        snprintf(d->source, sizeof(d->source), "%s", text);
+}
+
 /* PUT /calendar/{year} {"source": "...", "days": [{"date","kind","name","source"}...]} */
 enum MHD_Result rf_h_calendar_record(struct rf_req *r)
 {
     static const char *const allowed[] = {"source", "days", NULL};
-    static const char *const day_fields[] = {"date", "kind", "name", "source", NULL};
     struct rf_calendar_day *days;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
@@ -38,70 +82,36 @@ enum MHD_Result rf_h_calendar_record(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     source = rf_json_str(body, "source", &err);
     list = json_object_get(body, "days");
     if (!json_is_array(list) || json_array_size(list) > RF_CALENDAR_MAX_DAYS) {
         json_decref(body);
         rf_error_set(&err, RF_EINVAL, "days", "type", "'days' is an array of at most %d days",
                      RF_CALENDAR_MAX_DAYS);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     n = json_array_size(list);
     days = rf_arena_alloc(&r->arena, sizeof(*days) * (n ? n : 1));
     memset(days, 0, sizeof(*days) * (n ? n : 1));
     json_array_foreach(list, i, item)
     {
-        const char *date, *kind, *name, *src;
-        char field[64];
+        char prefix[32];
+        int from = err.n;
         if (!json_is_object(item)) {
-            snprintf(field, sizeof(field), "days[%zu]", i);
-            rf_error_set(&err, RF_EINVAL, field, "type", "each day is an object");
+            snprintf(prefix, sizeof(prefix), "days[%zu]", i);
+            rf_error_set(&err, RF_EINVAL, prefix, "type", "each day is an object");
             break;
         }
-        {
-            const char *key;
-            json_t *value;
-            json_object_foreach(item, key, value)
-            {
-                int known = 0;
-                for (const char *const *f = day_fields; *f; f++)
-                    known |= strcmp(*f, key) == 0;
-                if (!known) {
-                    snprintf(field, sizeof(field), "days[%zu].%.16s", i, key);
-                    rf_error_set(&err, RF_EINVAL, field, "unknown", "unknown field");
-                }
-            }
-        }
-        date = rf_json_str(item, "date", &err);
-        kind = rf_json_str(item, "kind", &err);
-        name = rf_json_str(item, "name", &err);
-        src = rf_json_str(item, "source", &err);
-        snprintf(field, sizeof(field), "days[%zu].date", i);
-        if (!date || rf_date_parse(date, &days[i].date) != RF_OK)
-            rf_error_set(&err, RF_EINVAL, field, "date", "a date YYYY-MM-DD");
-        snprintf(field, sizeof(field), "days[%zu].kind", i);
-        if (!kind || rf_day_kind_parse(kind, &days[i].kind) != RF_OK)
-            rf_error_set(&err, RF_EINVAL, field, "enum",
-                         "one of holiday, compensation, swap_off, makeup");
-        snprintf(field, sizeof(field), "days[%zu].name", i);
-        if (!name || !*name || strlen(name) >= sizeof(days[i].name))
-            rf_error_set(&err, RF_EINVAL, field, "required", "a name of 1 to %zu bytes",
-                         sizeof(days[i].name) - 1);
-        else
-            snprintf(days[i].name, sizeof(days[i].name), "%s", name);
-        snprintf(field, sizeof(field), "days[%zu].source", i);
-        if (!src || !*src || strlen(src) >= sizeof(days[i].source))
-            rf_error_set(&err, RF_EINVAL, field, "required", "a source of 1 to %zu bytes",
-                         sizeof(days[i].source) - 1);
-        else
-            snprintf(days[i].source, sizeof(days[i].source), "%s", src);
-        if (err.n)
+        snprintf(prefix, sizeof(prefix), "days[%zu].", i);
+        read_day(item, &days[i], &err);
+        rf_json_prefix(&err, from, prefix);
+        if (err.n > from) /* the first day at fault is the one named */
             break;
     }
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_calendar_record(r->app, &r->actor, (int)(r->params[0] > 9999 ? 0 : r->params[0]),
                                 source, days, (int)n, &b, &err);
@@ -125,12 +135,12 @@ enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     from = rf_json_str(body, "from", &err);
     periods = rf_json_str(body, "periods", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &b, &err);
     json_decref(body);

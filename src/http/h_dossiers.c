@@ -6,6 +6,7 @@
  */
 #include "http.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,18 +85,18 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     memset(&in, 0, sizeof(in));
     in.procedure_code = rf_json_str(body, "procedure_code", &err);
     in.applicant_name = rf_json_str(body, "applicant_name", &err);
     in.applicant_phone = rf_json_str(body, "applicant_phone", &err);
-    in.applicant_address = rf_json_str(body, "applicant_address", &err);
-    in.channel = rf_json_str(body, "channel", &err);
-    in.outcome = rf_json_str(body, "outcome", &err);
+    in.applicant_address = rf_json_str_opt(body, "applicant_address", &err);
+    in.channel = rf_json_str_opt(body, "channel", &err); /* absent: desk */
+    in.outcome = rf_json_str_opt(body, "outcome", &err); /* absent: receive */
     in.reason = rf_json_str(body, "reason", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_dossier_receive_begin(r->app, &r->actor, &in, rf_req_ready, r, &x, &err);
     json_decref(body);
@@ -116,18 +117,17 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     action = rf_json_str(body, "action", &err);
-    version = rf_json_int(body, "version", &err);
+    (void)rf_json_int(body, "version", 1, INT_MAX, 0, &version, &err);
     reason = rf_json_str(body, "reason", &err);
     appointment = rf_json_str(body, "appointment", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
-    rc = rf_app_dossier_act(r->app, &r->actor, r->key, action,
-                            version > 0 && version < 1000000000 ? (int)version : 0, reason,
-                            appointment, &b, &err);
+    rc = rf_app_dossier_act(r->app, &r->actor, r->key, action, (int)version, reason, appointment,
+                            &b, &err);
     json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);

@@ -7,6 +7,7 @@
 #include "server_int.h"
 #include "../core/date.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,12 +69,12 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     username = rf_json_str(body, "username", &err);
     password = rf_json_str(body, "password", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_signin(r->app, username, password, r->client, &r->actor, token, &retry, &err);
     json_decref(body);
@@ -114,12 +115,12 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     current = rf_json_str(body, "current_password", &err);
     next = rf_json_str(body, "new_password", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_password_change(r->app, &r->actor, current, next, r->client, &retry, &err);
     json_decref(body);
@@ -145,16 +146,18 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
-    user_id = rf_json_int(body, "user_id", &err);
+        return rf_reply_body_error(r, &err);
+    (void)rf_json_id(body, "user_id", &user_id, &err);
     label = rf_json_str(body, "label", &err);
-    days = rf_json_int(body, "expires_in_days", &err);
+    /* absent or null: a token without end; 0 is no number of days */
+    (void)rf_json_int(body, "expires_in_days", 1, INT64_MAX, 0, &days, &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
-    rc = rf_app_token_issue(r->app, &r->actor, user_id, label,
-                            days < 0 || days > 100000 ? -1 : (int)days, token, &x, &err);
+    /* past INT_MAX, -1: a count the use case refuses, naming its range */
+    rc = rf_app_token_issue(r->app, &r->actor, user_id, label, days > INT_MAX ? -1 : (int)days,
+                            token, &x, &err);
     json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);

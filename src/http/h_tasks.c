@@ -75,7 +75,7 @@ enum MHD_Result rf_h_document_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     in.number = rf_json_str(body, "number", &err);
     in.issuer = rf_json_str(body, "issuer", &err);
     in.issued_on = rf_json_str(body, "issued_on", &err);
@@ -83,7 +83,7 @@ enum MHD_Result rf_h_document_create(struct rf_req *r)
     in.assigning_body = rf_json_str(body, "assigning_body", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_document_create(r->app, &r->actor, &in, &d, &err);
     json_decref(body);
@@ -114,14 +114,14 @@ static int read_task(struct rf_req *r, json_t *obj, const char *prefix, struct r
         if (!known)
             rf_error_set(err, RF_EINVAL, key, "unknown_field", "unknown field '%s%s'", prefix, key);
     }
-    in->document_id = rf_json_int(obj, "document_id", err);
-    in->ref = rf_json_str(obj, "ref", err);
+    (void)rf_json_id(obj, "document_id", &in->document_id, err);
+    in->ref = rf_json_str_opt(obj, "ref", err);
     in->title = rf_json_str(obj, "title", err);
     in->assigning_body = rf_json_str(obj, "assigning_body", err);
-    in->lead_unit_id = rf_json_int(obj, "lead_unit_id", err);
+    (void)rf_json_id(obj, "lead_unit_id", &in->lead_unit_id, err);
     in->field = rf_json_str(obj, "field", err);
-    in->assigned_on = rf_json_str(obj, "assigned_on", err);
-    in->deadline = rf_json_str(obj, "deadline", err);
+    in->assigned_on = rf_json_str_opt(obj, "assigned_on", err); /* absent: the document's date */
+    in->deadline = rf_json_str_opt(obj, "deadline", err);       /* absent: a standing task */
     coord = json_object_get(obj, "coordinating_units");
     if (coord && !json_is_null(coord)) {
         int64_t *ids;
@@ -133,9 +133,14 @@ static int read_task(struct rf_req *r, json_t *obj, const char *prefix, struct r
         ids = rf_arena_alloc(&r->arena, sizeof(*ids) * (json_array_size(coord) + 1));
         json_array_foreach(coord, i, value)
         {
-            if (!json_is_integer(value) || json_integer_value(value) <= 0) {
+            if (!json_is_integer(value)) {
                 rf_error_set(err, RF_EINVAL, "coordinating_units", "type",
                              "'coordinating_units' is an array of unit ids");
+                return RF_EINVAL;
+            }
+            if (json_integer_value(value) <= 0) {
+                rf_error_set(err, RF_EINVAL, "coordinating_units", "range",
+                             "'coordinating_units' holds ids, whole numbers from 1");
                 return RF_EINVAL;
             }
             ids[i] = (int64_t)json_integer_value(value);
@@ -169,10 +174,10 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, task_fields, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     if (read_task(r, body, "", &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_task_create(r->app, &r->actor, &in, &b, &err);
     json_decref(body);
@@ -202,13 +207,13 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
             return rf_reply_error(r, &err);
     }
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     list = json_object_get(body, "tasks");
     n = json_is_array(list) ? json_array_size(list) : 0;
     if (n == 0 || n > 1000) {
         json_decref(body);
         rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' is an array of 1 to 1000 tasks");
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     in = rf_arena_alloc(&r->arena, sizeof(*in) * n);
     ids = rf_arena_alloc(&r->arena, sizeof(*ids) * n);
@@ -223,29 +228,22 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
         {
             int from = err.n;
             int bad = read_task(r, item, prefix, &in[i], &err);
-            /* name the field with the task's place: "tasks[2].title" */
-            for (int k = from; k < err.n; k++) {
-                char field[sizeof(err.item[k].field) + 32];
-                size_t len;
-                snprintf(field, sizeof(field), "tasks[%zu].%s", i, err.item[k].field);
-                len = strlen(field) < sizeof(err.item[k].field) ? strlen(field)
-                                                                : sizeof(err.item[k].field) - 1;
-                memcpy(err.item[k].field, field, len);
-                err.item[k].field[len] = '\0';
-            }
+            rf_json_prefix(&err, from, prefix); /* name the field with the task's place */
             if (bad != RF_OK)
                 break;
         }
         if (in[i].document_id && in[i].document_id != r->params[0]) {
+            /* another document than the path's is a malformed request (documented 400) */
+            json_decref(body);
             rf_error_set(&err, RF_EINVAL, "document_id", "mismatch",
                          "the tasks belong to the document of the path");
-            break;
+            return rf_reply_bad_input(r, &err);
         }
         in[i].document_id = r->params[0];
     }
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_tasks_create(r->app, &r->actor, in, (int)n, ids, &err);
     json_decref(body);
@@ -387,14 +385,14 @@ enum MHD_Result rf_h_task_update(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     memset(&in, 0, sizeof(in));
     in.title = rf_json_str(body, "title", &err);
     in.field = rf_json_str(body, "field", &err);
-    in.lead_unit_id = rf_json_int(body, "lead_unit_id", &err);
+    (void)rf_json_id(body, "lead_unit_id", &in.lead_unit_id, &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_task_update(r->app, &r->actor, r->params[0], &in, &err);
     json_decref(body);
@@ -414,16 +412,16 @@ enum MHD_Result rf_h_task_report(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     on = rf_json_str(body, "reported_on", &err);
     note = rf_json_str(body, "note", &err);
-    percent = json_object_get(body, "percent") ? rf_json_int(body, "percent", &err) : -1;
+    /* absent or null: -1, which the use case refuses as it refuses any number out of range */
+    (void)rf_json_int(body, "percent", 0, 100, -1, &percent, &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
-    rc = rf_app_task_report(r->app, &r->actor, r->params[0], on,
-                            percent < -1 || percent > 1000 ? -1 : (int)percent, note, &err);
+    rc = rf_app_task_report(r->app, &r->actor, r->params[0], on, (int)percent, note, &err);
     json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
@@ -440,11 +438,11 @@ enum MHD_Result rf_h_task_complete(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     on = rf_json_str(body, "completed_on", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_task_complete(r->app, &r->actor, r->params[0], on, &err);
     json_decref(body);
@@ -463,13 +461,13 @@ enum MHD_Result rf_h_task_extend(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
-    deadline = rf_json_str(body, "deadline", &err);
+        return rf_reply_body_error(r, &err);
+    deadline = rf_json_str_opt(body, "deadline", &err); /* absent or null: a standing task */
     reason = rf_json_str(body, "reason", &err);
-    decided_on = rf_json_str(body, "decided_on", &err);
+    decided_on = rf_json_str_opt(body, "decided_on", &err); /* absent or null: today */
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, decided_on, &err);
     json_decref(body);

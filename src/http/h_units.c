@@ -134,7 +134,7 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
     return rf_reply_json(r, MHD_HTTP_OK, &b);
 }
 
-/* Read a unit body into 'in'; RF_EINVAL (answer 400) with the reason in 'err'. */
+/* Read a unit body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */
 static int read_unit_input(struct rf_req *r, const char *const *allowed, json_t **body,
                            struct rf_unit_input *in, struct rf_error *err)
 {
@@ -145,9 +145,9 @@ static int read_unit_input(struct rf_req *r, const char *const *allowed, json_t 
     in->code = rf_json_str(*body, "code", err);
     in->name = rf_json_str(*body, "name", err);
     in->kind = rf_json_str(*body, "kind", err);
-    in->parent_id = rf_json_int(*body, "parent_id", err);
+    (void)rf_json_id(*body, "parent_id", &in->parent_id, err);
     in->valid_from = rf_json_str(*body, "valid_from", err);
-    in->valid_to = rf_json_str(*body, "valid_to", err);
+    in->valid_to = rf_json_str_opt(*body, "valid_to", err); /* absent or null: open-ended */
     in->generated = rf_json_bool(*body, "generated", err);
     return err->n ? RF_EINVAL : RF_OK;
 }
@@ -165,7 +165,7 @@ enum MHD_Result rf_h_unit_create(struct rf_req *r)
     rf_error_init(&err);
     if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_unit_create(r->app, &r->actor, &in, &u, &err);
     json_decref(body);
@@ -186,7 +186,7 @@ enum MHD_Result rf_h_unit_update(struct rf_req *r)
     rf_error_init(&err);
     if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_unit_update(r->app, &r->actor, r->params[0], &in, &u, &err);
     json_decref(body);
@@ -207,12 +207,12 @@ enum MHD_Result rf_h_unit_move(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
-    parent = rf_json_int(body, "parent_id", &err);
+        return rf_reply_body_error(r, &err);
+    (void)rf_json_id(body, "parent_id", &parent, &err);
     from = rf_json_str(body, "from", &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_unit_move(r->app, &r->actor, r->params[0], parent, from, &u, &err);
     json_decref(body);
@@ -233,12 +233,12 @@ enum MHD_Result rf_h_unit_end(struct rf_req *r)
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     date = rf_json_str(body, "date", &err);
-    successor = rf_json_int(body, "successor_id", &err);
+    (void)rf_json_id(body, "successor_id", &successor, &err);
     if (err.n) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_unit_end(r->app, &r->actor, r->params[0], date, successor, &u, &err);
     json_decref(body);

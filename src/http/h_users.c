@@ -76,12 +76,10 @@ static int read_user_input(struct rf_req *r, const char *const *allowed, json_t 
         return RF_EINVAL;
     in->username = rf_json_str(*body, "username", err);
     in->full_name = rf_json_str(*body, "full_name", err);
-    in->unit_id = rf_json_int(*body, "unit_id", err);
+    (void)rf_json_id(*body, "unit_id", &in->unit_id, err);
     in->roles = rf_json_str_list(r, *body, "roles", err);
     in->password = rf_json_str(*body, "password", err);
     in->disabled = rf_json_bool(*body, "disabled", err);
-    if (json_is_integer(json_object_get(*body, "unit_id")) && in->unit_id <= 0 && !err->n)
-        rf_error_set(err, RF_EINVAL, "unit_id", "range", "'unit_id' must be a unit's id");
     return err->n ? RF_EINVAL : RF_OK;
 }
 
@@ -98,7 +96,7 @@ enum MHD_Result rf_h_user_create(struct rf_req *r)
     rf_error_init(&err);
     if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_user_create(r->app, &r->actor, &in, &u, &err);
     json_decref(body);
@@ -120,7 +118,7 @@ enum MHD_Result rf_h_user_update(struct rf_req *r)
     rf_error_init(&err);
     if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
         json_decref(body);
-        return rf_reply_bad_input(r, &err);
+        return rf_reply_body_error(r, &err);
     }
     rc = rf_app_user_update(r->app, &r->actor, r->params[0], &in, &u, &err);
     json_decref(body);

@@ -98,8 +98,15 @@ enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct
 /* A problem answer with one extra header (NULL for none). */
 enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const struct rf_error *err,
                                       const char *header, const char *value);
-/* Malformed input: 415 for a body that is not JSON, else 400. */
+/* Malformed input (query parameters): 415 for a body that is not JSON, else 400. */
 enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err);
+/*
+ * A request body refused before its use case ran: 415 for a body that is not
+ * JSON, 400 when its form is at fault (rf_json_malformed: malformed, an
+ * unknown member, a wrong JSON type), else 422 as the use case would answer
+ * a value that breaks a rule (an id of 0, "", a number out of range).
+ */
+enum MHD_Result rf_reply_body_error(struct rf_req *r, const struct rf_error *err);
 /*
  * The answer to a failed read (GET): its input is query parameters, so an
  * RF_EINVAL is a bad request (400); other errors map as rf_reply_error().
@@ -148,16 +155,47 @@ void rf_kept_clear(void);
 #define RF_JSON_MAX_DEPTH 32
 
 /*
+ * Members are read so that no value passes for an absent or null member,
+ * whose meaning each field documents (a default, none, unchanged): 0 or a
+ * negative number is no id, and "" no optional string, each an error naming
+ * the member. A required string may be "": the use case refuses it as
+ * missing, together with the body's other faults.
+ */
+
+/*
  * The request body as a JSON object with only the keys in 'allowed' (NULL
  * terminated). RF_EINVAL with the reason (malformed, too deep, unknown
- * field) in 'err'; the caller answers 400. '*out' is released by the caller
- * with json_decref().
+ * field, an integer beyond int64 named by its member) in 'err'; the caller
+ * answers with rf_reply_body_error(). '*out' is released by the caller with
+ * json_decref().
  */
 int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, struct rf_error *err);
+/*
+ * Whether 'err' holds a fault of the JSON's form (malformed, too deep, an
+ * unknown member, a member of the wrong JSON type: 400) rather than only
+ * values that break a rule (422).
+ */
+int rf_json_malformed(const struct rf_error *err);
+/* Put 'prefix' before the field of the errors from index 'from' on: "days[2]." + "date". */
+void rf_json_prefix(struct rf_error *err, int from, const char *prefix);
 /* A string member or NULL when absent or null; a wrong type is an error in 'err'. */
 const char *rf_json_str(json_t *obj, const char *key, struct rf_error *err);
-/* An integer member, 0 when absent or null. */
-int64_t rf_json_int(json_t *obj, const char *key, struct rf_error *err);
+/*
+ * A string member that may be left out, NULL when absent or null; "" or a
+ * wrong type is an error naming 'key' in 'err' (and NULL).
+ */
+const char *rf_json_str_opt(json_t *obj, const char *key, struct rf_error *err);
+/*
+ * An integer member in [min, max] into '*out', 'dflt' when absent or null.
+ * RF_EINVAL naming 'key' in 'err' for another type or a number out of range.
+ */
+int rf_json_int(json_t *obj, const char *key, int64_t min, int64_t max, int64_t dflt, int64_t *out,
+                struct rf_error *err);
+/*
+ * An id member into '*out': 0 when absent or null, else a whole number from
+ * 1. RF_EINVAL naming 'key' in 'err' for 0, a negative number or another type.
+ */
+int rf_json_id(json_t *obj, const char *key, int64_t *out, struct rf_error *err);
 /* A boolean member as 1 or 0, -1 when absent. */
 int rf_json_bool(json_t *obj, const char *key, struct rf_error *err);
 /* An array of strings joined by '|' into the request's arena, NULL when absent. */

@@ -179,6 +179,13 @@ enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err)
     return rf_reply_problem(r, MHD_HTTP_BAD_REQUEST, err);
 }
 
+enum MHD_Result rf_reply_body_error(struct rf_req *r, const struct rf_error *err)
+{
+    if (!err || !err->n || err->code == RF_EMEDIA || rf_json_malformed(err))
+        return rf_reply_bad_input(r, err);
+    return rf_reply_error(r, err);
+}
+
 enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err)
 {
     if (err && err->n && err->code == RF_EINVAL)

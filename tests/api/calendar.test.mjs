@@ -154,9 +154,10 @@ describe('recording an announcement', () => {
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(1, { date: '2027-02-06' })), 422, 'days[1]');
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(2, { date: '2026-02-05' })), 422, 'days[2]');
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(3, { date: '2027-02-04' })), 422, 'days[3]');
-    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(4, { kind: 'weekend' })), 400, 'days[4].kind');
-    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(5, { date: '2027-02-30' })), 400, 'days[5].date');
-    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(6, { name: '' })), 400, 'days[6].name');
+    // a value a day cannot have is 422 like every refused value; a wrong JSON type or member 400
+    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(4, { kind: 'weekend' })), 422, 'days[4].kind');
+    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(5, { date: '2027-02-30' })), 422, 'days[5].date');
+    assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(6, { name: '' })), 422, 'days[6].name');
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', bad(6, { extra: 1 })), 400, 'days[6].extra');
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', { ...y2027, source: '' }), 422, 'source');
     assertProblem(assert, await admin.put('/api/v1/calendar/2027', { source: 'x', days: {} }), 400, 'days');

@@ -110,8 +110,9 @@ describe('users', () => {
   test('an unknown unit answers 422 naming unit_id', async () => {
     await refused(create(body({ username: 'unit.test', unit_id: 999999 })), 422, 'unit_id');
     await refused(create(body({ username: 'unit.test', unit_id: '3' })), 400, 'unit_id');
-    await refused(create(body({ username: 'unit.test', unit_id: 0 })), 400, 'unit_id');
-    await refused(create(body({ username: 'unit.test', unit_id: -4 })), 400, 'unit_id');
+    // no id, like an unknown one: a value refused (422), where a string is a wrong type (400)
+    await refused(create(body({ username: 'unit.test', unit_id: 0 })), 422, 'unit_id');
+    await refused(create(body({ username: 'unit.test', unit_id: -4 })), 422, 'unit_id');
   });
 
   test('each missing field is named, and nothing is written', async () => {

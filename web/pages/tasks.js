@@ -449,7 +449,8 @@ function ExtendForm({ task, onDone }) {
 
   const { busy, err, submit } = useAction(async () => {
     await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
-      deadline: form.deadline,
+      // a cleared date makes the task a standing task: null says so, "" is refused
+      deadline: form.deadline || null,
       reason: form.reason.trim(),
       decided_on: form.decided_on || null,
     });
