@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 profile=${1:-run}
 
 packages=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
-          libsqlite3-dev libpq-dev libutf8proc-dev libcmocka-dev libxlsxwriter-dev python3
+          libsqlite3-dev libpq-dev libutf8proc-dev libcmocka-dev libxlsxwriter-dev libzxcvbn-dev python3
           python3-yaml)
 if [ "$profile" = test ]; then
   packages+=(sqlite3 postgresql chromium curl clang-format cppcheck unzip)

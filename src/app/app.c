@@ -53,6 +53,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
         return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
     app = rf_xcalloc(1, sizeof(*app));
     app->db_url = rf_xstrdup(cfg->db_url);
+    app->token_days = RF_TOKEN_DEFAULT_DAYS;
     /* kept open as they are used, so none is opened and closed per request; four per core
        at most, as many as the server has threads, each keeping its own page cache of the
        B-trees' upper pages */
@@ -265,4 +266,10 @@ void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out)
     out->scope_unit_id = app->root_unit_id;
     out->roles = RF_ROLE_ALL;
     snprintf(out->username, sizeof(out->username), "system");
+}
+
+void rf_app_set_token_days(struct rf_app *app, int days)
+{
+    if (days >= 1 && days <= RF_TOKEN_MAX_DAYS)
+        app->token_days = days;
 }

@@ -149,6 +149,11 @@ int rf_app_audit_anchor(struct rf_app *app, const char *keys_dir, struct rf_anch
 /* ---- auth.c ---- */
 
 #define RF_TOKEN_LEN 44 /* 32 random bytes in unpadded base64url, and a NUL */
+#define RF_TOKEN_MAX_DAYS 3660
+#define RF_TOKEN_DEFAULT_DAYS 90
+
+/* The life of a bearer token issued without one, 1 to RF_TOKEN_MAX_DAYS days. */
+void rf_app_set_token_days(struct rf_app *app, int days);
 
 /*
  * Sign 'username' in from 'address'. On success '*actor' is filled and
@@ -256,7 +261,8 @@ struct rf_user_input {
     const char *unit_code; /* instead of unit_id (CLI, imports) */
     const char *roles;     /* "admin|leader" */
     const char *password;
-    int disabled; /* -1 absent */
+    int disabled;     /* -1 absent */
+    int demo_account; /* the demo's published sign-ins: the password policy does not apply */
 };
 
 struct rf_user_list_query {

@@ -20,6 +20,7 @@ struct rf_app {
     struct rf_province province;
     int64_t root_unit_id;
     unsigned char audit_key[RF_AUDIT_KEY_BYTES]; /* MACs the audit chain (keys.c) */
+    int token_days;                              /* a bearer token's life when none is asked */
     /* the writer (writer.c) */
     pthread_mutex_t wlock;
     pthread_cond_t wready;

@@ -20,9 +20,12 @@ int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *
                  const char *after)
 {
     struct rf_audit_record r;
-    char id[24];
+    char id[24], via[40];
 
     snprintf(id, sizeof(id), "%lld", (long long)entity_id);
+    /* a token may have been issued by an admin for someone else: the record says which */
+    snprintf(via, sizeof(via), "%s %lld", actor->via_cookie ? "session" : "token",
+             (long long)actor->session_id);
     memset(&r, 0, sizeof(r));
     r.province_id = actor->province_id ? actor->province_id : app->province.id;
     r.at = rf_app_now(app);
@@ -33,6 +36,7 @@ int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *
     r.entity_id = id;
     r.before = before;
     r.after = after;
+    r.via = actor->session_id ? via : NULL;
     return rf_store_audit_append(s, &r);
 }
 

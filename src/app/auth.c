@@ -388,9 +388,9 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
         rf_error_set(err, RF_EINVAL, "label", "required", "say what the token is for");
     else if (strlen(label) > 200)
         rf_error_set(err, RF_EINVAL, "label", "too_long", "a label has at most 200 bytes");
-    if (expires_in_days < 0 || expires_in_days > 3660)
-        rf_error_set(err, RF_EINVAL, "expires_in_days", "range",
-                     "a token lasts 1 to 3660 days, or 0 for no end");
+    if (expires_in_days < 0 || expires_in_days > RF_TOKEN_MAX_DAYS)
+        rf_error_set(err, RF_EINVAL, "expires_in_days", "range", "a token lasts 1 to %d days",
+                     RF_TOKEN_MAX_DAYS);
     if (user_id <= 0)
         rf_error_set(err, RF_EINVAL, "user_id", "required", "the token's user is required");
     if (err && err->n)
@@ -410,7 +410,8 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
             &u,
             RF_SESSION_BEARER,
             label,
-            expires_in_days ? rf_app_now(app) + (int64_t)expires_in_days * 86400 : 0,
+            rf_app_now(app) +
+                (int64_t)(expires_in_days ? expires_in_days : app->token_days) * 86400,
             token,
             out,
             NULL,

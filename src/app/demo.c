@@ -50,6 +50,7 @@ int rf_app_demo_load(struct rf_app *app, struct rf_error *err)
         in.roles = c.field[3];
         in.password = c.field[4];
         in.disabled = -1;
+        in.demo_account = 1; /* "demo-" and the user name: public, as the README says */
         rc = rf_app_user_create(app, &system, &in, &u, err);
     }
     rf_csv_cleanup(&c);

@@ -177,7 +177,9 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
     if (in->disabled >= 0)
         u->disabled = in->disabled > 0;
     if (in->password || creating) {
-        if (rf_password_check(in->password, u->username, "password", err) == RF_OK &&
+        if ((in->demo_account
+                 ? (in->password && *in->password ? RF_OK : RF_EINVAL)
+                 : rf_password_check(in->password, u->username, "password", err)) == RF_OK &&
             rf_app_password_hash(in->password, u->password_hash) != RF_OK)
             rf_error_set(err, RF_EIO, "password", "hash", "cannot hash the password");
         u->password_changed_at = rf_app_now(app);

@@ -19,7 +19,7 @@ static void help(FILE *out)
         "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo [--demo-dossiers N]]\n"
         "                    [--web DIR] [--threads N] [--cookie-secure] [--quiet] [--keys DIR]\n"
         "                    [--trusted-proxy CIDR[,CIDR]] [--conns-per-address N]\n"
-        "                    [--max-conns N] [--head-timeout S]\n\n"
+        "                    [--max-conns N] [--head-timeout S] [--token-days N]\n\n"
         "Serve the JSON API under /api/v1 and the web UI.\n\n"
         "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
         "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -33,6 +33,7 @@ static void help(FILE *out)
         "  --cookie-secure   mark the session cookie Secure and send HSTS (when served\n"
         "                    over TLS)\n"
         "  --quiet           no request log\n"
+        "  --token-days N    the life of a bearer token issued without one (default 90)\n"
         "  --keys DIR        the keys kept outside the database (default $REFORM_KEYS or\n"
         "                    %s; the audit key is made there on first start)\n"
         "  --trusted-proxy CIDR[,CIDR]\n"
@@ -95,6 +96,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"max-conns", required_argument, NULL, 'M'},
         {"head-timeout", required_argument, NULL, 'H'},
         {"keys", required_argument, NULL, 'k'},
+        {"token-days", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,7 +106,7 @@ int rf_cmd_serve(int argc, char **argv)
     struct rf_error err;
     char *end;
     long demo_dossiers = 300000;
-    int demo = 0, c, rc;
+    int demo = 0, c, rc, token_days = RF_TOKEN_DEFAULT_DAYS;
 
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -138,6 +140,10 @@ int rf_cmd_serve(int argc, char **argv)
             break;
         case 'k':
             rf_cli_keys(optarg);
+            break;
+        case 'T':
+            if (number(optarg, 1, RF_TOKEN_MAX_DAYS, "--token-days", &token_days) != 0)
+                return 2;
             break;
         case 'P': {
             struct rf_cidr ranges[32];
@@ -191,6 +197,7 @@ int rf_cmd_serve(int argc, char **argv)
             return 1;
         }
     }
+    rf_app_set_token_days(app, token_days);
     if (demo)
         print_signins();
     rc = rf_http_serve(app, &cfg);

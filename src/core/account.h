@@ -12,6 +12,9 @@
 #define RF_USERNAME_MAX 64
 #define RF_PASSWORD_MIN 10  /* code points */
 #define RF_PASSWORD_MAX 256 /* bytes */
+/* Bits of guessing a password must take at least (zxcvbn): about 10^9 guesses, beyond what
+   5 tries per account in 15 minutes reach in decades, and slow to try offline with argon2id */
+#define RF_PASSWORD_MIN_BITS 30
 
 /* A session ends after 30 idle minutes or 12 hours in all. */
 #define RF_SESSION_IDLE_SECONDS (30 * 60)
@@ -25,7 +28,11 @@
 /* RF_OK when 'name' is 3..64 of [a-z0-9._-] starting with a letter or digit. */
 int rf_username_check(const char *name, const char *field, struct rf_error *err) RF_MUST_CHECK;
 
-/* RF_OK when 'password' meets the policy for 'username'. */
+/*
+ * RF_OK when 'password' meets the policy for 'username' (may be NULL): 10
+ * code points to 256 bytes, not the user name nor containing it, not one of
+ * the demo's ("demo-..."), and at least RF_PASSWORD_MIN_BITS to guess.
+ */
 int rf_password_check(const char *password, const char *username, const char *field,
                       struct rf_error *err) RF_MUST_CHECK;
 

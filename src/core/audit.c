@@ -52,6 +52,8 @@ void rf_audit_hash(const struct rf_audit_record *r, const unsigned char *key,
     put_str(&st, r->entity_id);
     put_str(&st, r->before);
     put_str(&st, r->after);
+    if (key) /* version 2 records what the change was made through */
+        put_str(&st, r->via);
     crypto_generichash_final(&st, h, sizeof(h));
     sodium_bin2hex(out, RF_AUDIT_HASH_HEX, h, sizeof(h));
 }

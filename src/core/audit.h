@@ -35,6 +35,7 @@ struct rf_audit_record {
     const char *entity_id;
     const char *before; /* JSON text or NULL */
     const char *after;  /* JSON text or NULL */
+    const char *via;    /* "session 12", "token 7", or NULL (the system); MACed records only */
     char prev_hash[RF_AUDIT_HASH_HEX];
 };
 

@@ -43,6 +43,11 @@ static int add_record(void *ctx, const struct rf_audit_row *row)
     add_json_or_null(o, rec->before);
     rf_buf_adds(o, ",\"after\":");
     add_json_or_null(o, rec->after);
+    rf_buf_adds(o, ",\"via\":");
+    if (rec->via)
+        rf_buf_add_json_str(o, rec->via);
+    else
+        rf_buf_adds(o, "null");
     rf_buf_adds(o, ",\"prev_hash\":");
     rf_buf_add_json_str(o, rec->prev_hash);
     rf_buf_adds(o, ",\"hash\":");

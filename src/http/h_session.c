@@ -149,7 +149,7 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     (void)rf_json_id(body, "user_id", &user_id, &err);
     label = rf_json_str(body, "label", &err);
-    /* absent or null: a token without end; 0 is no number of days */
+    /* absent or null: the server's default life (--token-days); 0 is no number of days */
     (void)rf_json_int(body, "expires_in_days", 1, INT64_MAX, 0, &days, &err);
     if (err.n) {
         json_decref(body);

@@ -933,12 +933,13 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     rf_audit_hash(rec, s->audit_keyed ? s->audit_key : NULL, hash);
     rc = rf_sq_run(s,
                    "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
-                   " entity_id, before_json, after_json, prev_hash, hash)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " entity_id, before_json, after_json, via, prev_hash, hash)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at),
                           P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
                           P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
-                          P_TEXT(rec->after), P_TEXT(rec->prev_hash), P_TEXT(hash)));
+                          P_TEXT(rec->after), P_TEXT(rec->via), P_TEXT(rec->prev_hash),
+                          P_TEXT(hash)));
     if (rc == RF_OK && s->audit_keyed)
         rc = rf_sq_run(s, "UPDATE audit_head SET hash = ?, key_id = ? WHERE province_id = ?",
                        PARAMS(P_TEXT(hash), P_TEXT(s->audit_key_id), P_INT(rec->province_id)));
@@ -982,7 +983,7 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
 {
     static const char sql[] =
         "SELECT province_id, seq, at, actor_id, actor, action, entity, entity_id,"
-        " before_json, after_json, prev_hash, hash FROM audit"
+        " before_json, after_json, prev_hash, hash, via FROM audit"
         " WHERE (? = 0 OR province_id = ?)"
         "  AND (CAST(? AS TEXT) IS NULL OR entity = ?)"
         "  AND (CAST(? AS TEXT) IS NULL OR entity_id = ?)"
@@ -1017,6 +1018,7 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
         row.rec.after = be->col_null(r, 9) ? NULL : be->col_text(r, 9);
         COPY(row.rec.prev_hash, be->col_text(r, 10));
         COPY(row.hash, be->col_text(r, 11));
+        row.rec.via = be->col_null(r, 12) ? NULL : be->col_text(r, 12);
         rc = fn(ctx, &row);
         if (rc != 0)
             break;

@@ -13,7 +13,7 @@ import { startServer, signedIn, assertProblem, cloneDatabase, reformCli, bin } f
 const TAMPER = join(dirname(fileURLToPath(import.meta.url)), 'tamper.py');
 
 const GENESIS = '0'.repeat(64);
-const COLS = 'province_id, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash';
+const COLS = 'province_id, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json, via, prev_hash, hash';
 
 // One server: the API tests run on it, then it stops and each tampering
 // gets a fresh copy of its database.
@@ -217,7 +217,7 @@ describe('reform audit verify', () => {
 
   test('a forged record appended is named, even with the right prev_hash', () =>
     withTampered(
-      (db, n) => db.query(`INSERT INTO audit (${COLS}) SELECT province_id, ${n + 1}, at, actor_id, actor, action, entity, entity_id, before_json, '{"forged":true}', prev_hash, hash FROM audit WHERE seq = 5`),
+      (db, n) => db.query(`INSERT INTO audit (${COLS}) SELECT province_id, ${n + 1}, at, actor_id, actor, action, entity, entity_id, before_json, '{"forged":true}', via, prev_hash, hash FROM audit WHERE seq = 5`),
       async (v, n, db) => {
         assert.equal(v.code, 1, v.out);
         assert.match(v.out, new RegExp(`\\brecord ${n + 1}\\b`));

@@ -207,7 +207,7 @@ describe('the class: every id member refuses 0, a negative number and one beyond
     test(`${method} ${route(path)} ${field} as a string is 400`, () => refused(row(as, method, path, body('1'), 400, field)));
   }
 
-  test('expires_in_days 0 or below is 422: a token without end leaves it out', async () => {
+  test('expires_in_days 0 or below is 422: every token expires', async () => {
     for (const v of [0, -1]) {
       await refused(row('admin', 'POST', () => '/api/v1/tokens', () => ({ user_id: fx.adminId, label: 'x', expires_in_days: v }), 422, 'expires_in_days'));
     }
@@ -330,11 +330,12 @@ describe('absent and null keep their documented meanings', () => {
     assert.equal(r.json.successor_id, null);
   });
 
-  test('POST /tokens: expires_in_days null or absent is a token without end', async () => {
+  test('POST /tokens: expires_in_days null or absent is the default life, 90 days (F9)', async () => {
     for (const body of [{ user_id: fx.adminId, label: 'x', expires_in_days: null }, { user_id: fx.adminId, label: 'x' }]) {
       const r = await admin.post('/api/v1/tokens', body);
       assert.equal(r.status, 201, r.text);
-      assert.equal(r.json.expires_at, null);
+      const days = (Date.parse(r.json.expires_at) - Date.now()) / 86400000;
+      assert.ok(days > 89.9 && days <= 90, r.json.expires_at);
     }
     const r = await admin.post('/api/v1/tokens', { user_id: fx.adminId, label: 'x', expires_in_days: 1 });
     assert.equal(r.status, 201, r.text);

@@ -135,6 +135,47 @@ describe('attempt limits (F4, F6, F7) and the failed sign-in record (F20)', () =
   });
 });
 
+describe('passwords and tokens (F8, F9)', () => {
+  let srv;
+  before(async () => { srv = await startServer({ args: ['--token-days', '7'] }); });
+  after(async () => { await srv?.stop(); });
+
+  test('F8: a guessable password, or one holding the user name, is refused', async () => {
+    const c = await signedIn(srv.base, 'focal.stp');
+    for (const [pw, code] of [['aaaaaaaaaa', 'weak'], ['Password123!', 'weak'], ['qwertyuiop', 'weak'],
+      ['Pw-focal.stp-2026!', 'contains_username'], ['demo-focal.stp', 'contains_username'], ['demo-anyone-else', 'demo'],
+      ['reform-hatinh-2026', 'weak']]) {
+      const r = await c.put('/api/v1/session/password', { current_password: demoPassword('focal.stp'), new_password: pw });
+      assertProblem(assert, r, 422, 'new_password');
+      assert.equal(r.json.errors[0].code, code, pw);
+    }
+    const r = await c.put('/api/v1/session/password', { current_password: demoPassword('focal.stp'), new_password: 'mây trắng bay qua đồi' });
+    assert.equal(r.status, 204, r.text);
+  });
+
+  test('F9: a token expires by default, and a write with it is audited with the token', async () => {
+    const admin = await signedIn(srv.base, 'admin');
+    const users = (await admin.get('/api/v1/users?q=focal.sonkim1')).json.items;
+    const target = users.find((u) => u.username === 'focal.sonkim1');
+    let r = await admin.post('/api/v1/tokens', { user_id: target.id, label: 'x' });
+    assert.equal(r.status, 201, r.text);
+    const days = (Date.parse(r.json.expires_at) - Date.now()) / 86400000;
+    assert.ok(days > 6.9 && days <= 7, `--token-days 7 gave ${r.json.expires_at}`);
+    const token = r.json.token, tokenId = r.json.id;
+    const bearer = new Client(srv.base);
+    bearer.bearer = token;
+    assert.equal((await bearer.del('/api/v1/session')).status, 204); // a change: the token revoked
+    const made = (await admin.get(`/api/v1/audit?entity=token&entity_id=${tokenId}`)).json.items
+      .find((a) => a.action === 'create');
+    assert.equal(made.actor, 'admin');
+    assert.match(made.via, /^session \d+$/);
+    const used = (await admin.get(`/api/v1/audit?entity=session&entity_id=${tokenId}`)).json.items
+      .find((a) => a.action === 'signout' && a.via === `token ${tokenId}`);
+    assert.ok(used, 'the write with the token names it');
+    assert.equal(used.actor, 'focal.sonkim1');
+  });
+});
+
 describe('limits across processes sharing one database', () => {
   let a, b;
   before(async () => {

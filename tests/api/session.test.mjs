@@ -264,7 +264,8 @@ describe('sessions', () => {
     // the bearer's role still rules: a focal token reads but cannot write
     r = await admin.post('/api/v1/tokens', { user_id: userId(srv, 'focal.sonkim1'), label: 'focal bot' });
     assert.equal(r.status, 201, r.text);
-    assert.equal(r.json.expires_at, null);
+    // every token expires: without expires_in_days, after the default 90 days
+    assert.ok(Math.abs(Date.parse(r.json.expires_at) - Date.now() - 90 * 86400000) < 600000, r.json.expires_at);
     const focalBot = new Client(srv.base);
     focalBot.bearer = r.json.token;
     assert.equal((await focalBot.get('/api/v1/units')).status, 200);

@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 COLS = ['province_id', 'seq', 'at', 'actor_id', 'actor', 'action', 'entity', 'entity_id',
-        'before_json', 'after_json', 'prev_hash', 'hash']
+        'before_json', 'after_json', 'via', 'prev_hash', 'hash']
 
 
 def put_int(v):
@@ -37,7 +37,7 @@ def record_hash(r, key):
             put_int(r['seq']) + put_int(r['province_id']) + put_int(r['at']) +
             put_int(r['actor_id']) + put_str(r['actor']) + put_str(r['action']) +
             put_str(r['entity']) + put_str(r['entity_id']) + put_str(r['before_json']) +
-            put_str(r['after_json']))
+            put_str(r['after_json']) + (put_str(r['via']) if key else b''))
     return hashlib.blake2b(data, digest_size=32, key=key or b'').hexdigest()
 
 
@@ -101,7 +101,8 @@ def main():
     elif verb == 'append':
         last = chain[-1]
         r = dict(last, seq=last['seq'] + 1, actor='chairman', action='signin', entity='session',
-                 entity_id='0', before_json=None, after_json=args[2], prev_hash=last['hash'])
+                 entity_id='0', before_json=None, after_json=args[2], via=None,
+                 prev_hash=last['hash'])
         r['hash'] = record_hash(r, key)
         db.run('INSERT INTO audit (' + ', '.join(COLS) + ') VALUES (' +
                ', '.join('?' * len(COLS)) + ')', [r[c] for c in COLS])

@@ -67,22 +67,38 @@ static const struct {
     const char *username;
     const char *rule; /* NULL when accepted */
 } password_cases[] = {
-    {"correct horse", 1, "vana", NULL}, /* NIST SP 800-63B 5.1.1.2: length, no composition rules */
-    {"0123456789", 1, "vana", NULL},    /* account.h: RF_PASSWORD_MIN = 10 code points */
-    {"012345678", 1, "vana", "too_short"}, /* 9 code points */
-    /* "Mat khau1" in Vietnamese: 9 code points but 13 bytes, so it is too short */
-    {"M\xe1\xba\xadt kh\xe1\xba\xa9u1", 1, "vana", "too_short"},
-    /* "Mat khau12": 10 code points, NIST SP 800-63B 5.1.1.2 counts each Unicode code point */
-    {"M\xe1\xba\xadt kh\xe1\xba\xa9u12", 1, "vana", NULL},
-    {"\xc4\x91", 9, "vana", "too_short"},  /* nine "d with stroke": 18 bytes, 9 code points */
-    {"\xc4\x91", 10, "vana", NULL},        /* ten of them: 10 code points */
-    {"a", 256, "vana", NULL},              /* account.h: RF_PASSWORD_MAX = 256 bytes allowed */
-    {"a", 257, "vana", "too_long"},        /* over RF_PASSWORD_MAX: bounds the hashing work */
-    {"\xc4\x91", 128, "vana", NULL},       /* 256 bytes of two-byte letters */
-    {"\xc4\x91", 129, "vana", "too_long"}, /* 258 bytes: the maximum counts bytes */
-    {"", 1, "vana", "required"},           /* empty is missing */
+    {"correct horse battery", 1, "vana", NULL}, /* NIST SP 800-63B 5.1.1.2: length, no
+                                                   composition rules */
+    {"Qx7#mK2pLz", 1, "vana", NULL},            /* account.h: RF_PASSWORD_MIN = 10 code points */
+    {"Qx7#mK2pL", 1, "vana", "too_short"},      /* 9 code points */
+    /* "Troi xanh" in Vietnamese: 9 code points but 10 bytes, so it is too short */
+    {"Tr\xe1\xbb\x9di xanh", 1, "vana", "too_short"},
+    /* "Troi xanh9": 10 code points, NIST SP 800-63B 5.1.1.2 counts each Unicode code point */
+    {"Tr\xe1\xbb\x9di xanh9", 1, "vana", NULL},
+    /* "Mat khau12" ("password12"): long enough, but the likeliest words of all */
+    {"M\xe1\xba\xadt kh\xe1\xba\xa9u12", 1, "vana", "weak"},
+    {"\xc4\x91", 9, "vana", "too_short"},   /* nine "d with stroke": 18 bytes, 9 code points */
+    {"\xc4\x91", 10, "vana", "weak"},       /* ten of them: long enough, but one letter repeated */
+    {"Qx7#mK2pLzR4t!w9", 16, "vana", NULL}, /* account.h: RF_PASSWORD_MAX = 256 bytes */
+    {"Qx7#mK2pLzR4t!w9a", 16, "vana", "too_long"},         /* 272 bytes: bounds the hashing work */
+    {"\xc4\x91", 129, "vana", "too_long"},                 /* 258 bytes: the maximum counts bytes */
+    {"", 1, "vana", "required"},                           /* empty is missing */
     {"nguyenvana1", 1, "nguyenvana1", "same_as_username"}, /* NIST SP 800-63B: context words */
-    {"nguyenvana1", 1, NULL, NULL}, /* account.h: no user name to compare with */
+    {"Pw-sectest1-2026!", 1, "sectest1", "contains_username"},       /* security review F8 */
+    {"2026-FOCAL.STP-xyz", 1, "focal.stp", "contains_username"},     /* in any case */
+    {"demo-focal.sonkim1", 1, "focal.sonkim1", "contains_username"}, /* a demo password */
+    {"demo-somebody-else", 1, "vana", "demo"},            /* the demo's pattern, whoever's */
+    {"aaaaaaaaaa", 1, "vana", "weak"},                    /* security review F8: one letter */
+    {"Password123!", 1, "vana", "weak"},                  /* the most common passwords */
+    {"qwertyuiop", 1, "vana", "weak"},                    /* a keyboard row */
+    {"0123456789", 1, "vana", "weak"},                    /* a sequence */
+    {"reform-hatinh-2026", 1, "vana", "weak"},            /* the product's own words and the year */
+    {"focal.sonkim1x", 1, "sonkim", "contains_username"}, /* the name inside another word */
+    {"sonkim1-focal", 1, "focal.sonkim1", "weak"},        /* the name's parts, reordered */
+    /* "Mua thu Ha Noi": no user name to compare with */
+    {"M\xc3\xb9"
+     "a thu H\xc3\xa0 N\xe1\xbb\x99i",
+     1, NULL, NULL},
 };
 
 static void test_password(void **state)

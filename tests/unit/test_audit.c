@@ -237,11 +237,15 @@ static void test_keyed(void **state)
     rf_audit_hash(&r, NULL, plain);
     rf_audit_hash(&r, key, mac);
     /* Python: hashlib.blake2b(key=bytes(range(32)), digest_size=32) over the same layout with
-       "reform-audit-v2" first */
-    assert_string_equal(mac, "18d32b911fc1f1abb80fce5391d4324b3eabac2910f725f27c1fedae65884cb0");
+       "reform-audit-v2" first and 'via' last */
+    assert_string_equal(mac, "958b9bc768e0724438c2fc8dec8ef9f8b53782cd1174382f4c9e52f18c00e194");
     assert_string_not_equal(mac, plain);
     rf_audit_hash(&r, other, mac2); /* one bit of the key */
     assert_string_not_equal(mac, mac2);
+    r.via = "token 7"; /* what the change was made through is covered too */
+    rf_audit_hash(&r, key, mac2);
+    assert_string_not_equal(mac, mac2);
+    r.via = NULL;
     rf_audit_key_id(key, id);
     rf_audit_key_id(other, id2);
     /* Python: hashlib.blake2b(b"reform-audit-key-id", key=bytes(range(32)), digest_size=8) */

@@ -14,6 +14,11 @@ CREATE TABLE attempts (
 );
 CREATE INDEX attempts_window ON attempts (window_start);
 
+-- What a change was made through: "session N" (a browser session) or "token N"
+-- (a bearer token, which an admin may have issued for someone else); NULL for the
+-- system and for records written before it was kept.
+ALTER TABLE audit ADD COLUMN via TEXT;
+
 -- The identifier of the key that MACs the audit chain (a hash of the key,
 -- never the key): a process holding another key refuses to write. Empty for
 -- a chain written before the chain was keyed.
