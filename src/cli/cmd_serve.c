@@ -41,7 +41,7 @@ static void help(FILE *out)
         "                    rightmost address they did not add); attempt limits and\n"
         "                    the log then count clients, not the proxy\n"
         "  --conns-per-address N\n"
-        "                    connections at once from one address (default 64;\n"
+        "                    connections at once from one address (default 128;\n"
         "                    trusted proxies are not counted)\n"
         "  --max-conns N     connections at once in all (default 8192)\n"
         "  --head-timeout S  seconds a new connection has to send its request line and\n"

@@ -29,10 +29,10 @@
 #include <sodium.h>
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
-#define DEFAULT_CONNS_PER_ADDRESS 64 /* a busy office behind one NAT, not a flood */
-#define DEFAULT_HEAD_SECONDS 10      /* a connection's first request line and headers */
-#define DEFAULT_MAX_CONNS 8192       /* epoll serves thousands; the open-file limit is raised */
-#define IDLE_SECONDS 30              /* a connection with nothing to read or write */
+#define DEFAULT_CONNS_PER_ADDRESS 128 /* an office of browsers behind one NAT, not a flood */
+#define DEFAULT_HEAD_SECONDS 10       /* a connection's first request line and headers */
+#define DEFAULT_MAX_CONNS 8192        /* epoll serves thousands; the open-file limit is raised */
+#define IDLE_SECONDS 30               /* a connection with nothing to read or write */
 
 #define ROUTE_AUTH (1u << 0) /* needs a session or a bearer token */
 
