@@ -456,6 +456,30 @@ static int count(struct rf_app *app, struct rf_store *s, const struct rf_dossier
     return rc == RF_OK ? count_chain(app, s, d, p, chain, n, day, metric, delta) : rc;
 }
 
+/*
+ * The one scope rule of a dossier: 'actor' sees 'd' when province-wide, or
+ * when its desk, or the unit that holds its step, was within their scope on
+ * the day it was received (rf_store_dossiers_list reads the desks the same
+ * way, so a list never shows what this refuses). RF_ENOTFOUND otherwise,
+ * which answers word for word as a code that does not exist.
+ */
+static int dossier_in_scope(struct rf_store *s, const struct rf_actor *actor,
+                            const struct rf_dossier *d)
+{
+    char received[RF_DATE_LEN];
+    int rc;
+
+    if (d->province_id != actor->province_id)
+        return RF_ENOTFOUND;
+    if (rf_access_province_wide(actor->roles))
+        return RF_OK;
+    day_of(d->received_at, received);
+    rc = rf_app_scope_check(s, actor, d->desk_unit_id, received, NULL);
+    if (rc == RF_ENOTFOUND && d->step_unit_id)
+        rc = rf_app_scope_check(s, actor, d->step_unit_id, received, NULL);
+    return rc;
+}
+
 /* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
 static int step_unit(struct rf_store *s, int64_t province_id, const struct rf_procedure *p, int i,
                      int64_t desk, const char *date, int64_t *out)
@@ -1172,21 +1196,15 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
 
 /* ---- reading ---- */
 
-/* The dossier 'code' if the actor may see it (its desk or step within their scope), else 404. */
+/* The dossier 'code' if the actor may see it (dossier_in_scope), else 404. */
 static int load_visible(struct rf_store *s, const struct rf_actor *actor, const char *code,
                         struct rf_dossier *d, const struct rf_procedure **p,
                         struct rf_procedure **spare)
 {
-    char today[RF_DATE_LEN];
     int rc = rf_store_dossier_by_code(s, code, d);
 
-    if (rc == RF_OK && d->province_id != actor->province_id)
-        rc = RF_ENOTFOUND;
-    day_of(d->updated_at ? d->updated_at : 0, today);
-    if (rc == RF_OK && !rf_access_province_wide(actor->roles) &&
-        rf_app_scope_check(s, actor, d->desk_unit_id, today, NULL) != RF_OK &&
-        (!d->step_unit_id || rf_app_scope_check(s, actor, d->step_unit_id, today, NULL) != RF_OK))
-        rc = RF_ENOTFOUND;
+    if (rc == RF_OK)
+        rc = dossier_in_scope(s, actor, d);
     if (rc == RF_OK)
         rc = procedure_of(s, d->province_id, d->procedure_id, p, spare);
     return rc;
@@ -1503,7 +1521,14 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     if (err && err->n)
         return RF_EINVAL;
     q.province_id = actor->province_id;
-    q.root = f->unit ? f->unit : (rf_access_province_wide(actor->roles) ? 0 : actor->scope_unit_id);
+    /* the one scope rule, as the detail reads it: desks under the unit and the caller's scope on
+       the day each dossier was received */
+    if (!rf_access_province_wide(actor->roles)) {
+        q.root = f->unit ? f->unit : actor->scope_unit_id;
+        q.scope = f->unit && f->unit != actor->scope_unit_id ? actor->scope_unit_id : 0;
+    } else {
+        q.root = f->unit;
+    }
     q.states = f->state;
     q.timeliness = f->timeliness;
     q.field = f->field;
@@ -1785,8 +1810,12 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     if (rc == RF_OK)
         rc = before_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &t[1]);
     if (rc == RF_OK)
-        rc = rf_store_dossiers_behind(s, actor->province_id, unit, rf_app_now(app), &overdue,
-                                      &waiting);
+        rc = rf_store_dossiers_behind(s, actor->province_id, unit,
+                                      unit && !rf_access_province_wide(actor->roles) &&
+                                              unit != actor->scope_unit_id
+                                          ? actor->scope_unit_id
+                                          : 0,
+                                      rf_app_now(app), &overdue, &waiting);
     if (rc == RF_OK) {
         /* those in process within their due time: all open ones (the counters' "open" over
            every month, this one included) but the overdue and the waiting */
