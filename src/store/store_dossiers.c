@@ -480,8 +480,9 @@ static const char dossiers_all[] =
 /*
  * The dossiers of the desks under a unit on the day each was received, and
  * under the caller's scope on that day too: each desk's period under them is
- * a range of the index on (desk, received_at), and only the page's ids are
- * sorted before its rows are read.
+ * a range of the index on (desk, received_at, ...), which holds every column
+ * of the dossier the filters read (migration 0006): only the page's rows are
+ * read from the table.
  */
 static const char dossiers_under[] = DESKS_AND_SCOPE
     ", page(pid) AS (SELECT d.id FROM desks s JOIN dossiers d ON d.desk_unit_id = s.id"
