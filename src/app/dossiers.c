@@ -978,6 +978,7 @@ struct act_job {
     struct rf_dossier *d;
     const struct rf_procedure *p;
     struct rf_procedure *spare; /* for a version not kept in memory */
+    struct rf_error bad;        /* the request's own faults, told only once the dossier is seen */
 };
 
 /* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
@@ -1003,12 +1004,20 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     char day[RF_DATE_LEN], body[200];
     int rc;
 
-    /* read inside the transaction: the version decides who acted first */
+    /* read inside the transaction: the version decides who acted first. A dossier outside the
+       scope answers as one that does not exist, before anything about it (its version, state or
+       holder) or about the request could tell otherwise */
     rc = rf_store_dossier_by_code(s, job->code, d);
-    if (rc == RF_OK && d->province_id != job->actor->province_id)
-        rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
+        rc = dossier_in_scope(s, job->actor, d);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (job->bad.n) {
+        if (err)
+            *err = job->bad;
+        return job->bad.code;
+    }
+    rc = procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     p = job->p;
@@ -1159,27 +1168,28 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
     if (rc != RF_OK)
         return rc;
     memset(&job, 0, sizeof(job));
+    /* checked now, told by write_move once the dossier is known to be in scope */
     if (!action || rf_dossier_action_parse(action, &job.action) != RF_OK)
-        rf_error_set(err, RF_EINVAL, "action", "enum",
+        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
                      "one of receive, guide, refuse, hand_over, ask, supplied, apologise, "
                      "notify, return, withdraw, stop");
     else if (job.action == RF_DA_RECEIVE || job.action == RF_DA_GUIDE)
-        rf_error_set(err, RF_EINVAL, "action", "enum",
+        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
                      "a dossier is received with POST /api/v1/dossiers");
     if (version < 1)
-        rf_error_set(err, RF_EINVAL, "version", "required",
+        rf_error_set(&job.bad, RF_EINVAL, "version", "required",
                      "the version of the dossier as you saw it");
     if (appointment && *appointment) {
         int64_t local;
         if (rf_worktime_parse(appointment, &local) != RF_OK)
-            rf_error_set(err, RF_EINVAL, "appointment", "format", "a local time YYYY-MM-DD HH:MM");
+            rf_error_set(&job.bad, RF_EINVAL, "appointment", "format",
+                         "a local time YYYY-MM-DD HH:MM");
         else
             job.appointment = rf_worktime_epoch(local);
     }
     if (reason && strlen(reason) >= RF_TITLE_BYTES)
-        rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
-    if (err && err->n)
-        return RF_EINVAL;
+        rf_error_set(&job.bad, RF_EINVAL, "reason", "too_long", "at most %d bytes",
+                     RF_TITLE_BYTES - 1);
     job.app = app;
     job.actor = actor;
     job.code = code;
