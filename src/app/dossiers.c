@@ -422,9 +422,9 @@ static void day_of(int64_t epoch, char out[RF_DATE_LEN])
 }
 
 /*
- * Add 'delta' to 'metric' on the day of 'at' and in its month, for the
- * dossier's desk and each unit above it on that day: a report then reads one
- * unit's rows.
+ * Add 'delta' to 'metric' on 'day' and in its month, for each unit of
+ * 'chain' (the dossier's desk and the units above it on the day it was
+ * received): a report then reads one unit's rows.
  */
 static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
                        const struct rf_procedure *p, const int64_t *chain, int n, const char *day,
@@ -447,12 +447,16 @@ static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_d
 static int count(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
                  const struct rf_procedure *p, int64_t at, const char *metric, int64_t delta)
 {
-    char day[RF_DATE_LEN];
+    char day[RF_DATE_LEN], received[RF_DATE_LEN];
     int64_t chain[16];
     int n = 0, rc;
 
     day_of(at, day);
-    rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
+    /* the units above the desk on the day it was received, as the scope rule reads a dossier
+       (dossier_in_scope): a figure counts what the list behind it shows, whichever day it is
+       counted on, and a dossier's "open" leaves the units it entered */
+    day_of(d->received_at, received);
+    rc = rf_store_unit_chain(s, d->desk_unit_id, received, chain, 16, &n);
     return rc == RF_OK ? count_chain(app, s, d, p, chain, n, day, metric, delta) : rc;
 }
 
