@@ -476,6 +476,10 @@ static const char dossiers_all[] =
 #define DESK_UNDER(name) UNDER_AT(name, "d.desk_unit_id", "d.received_at")
 #define IN_DESKS " AND (? = 0 OR " DESK_UNDER("desks") ")"
 #define IN_SCOPE " AND (? = 0 OR " DESK_UNDER("scope") ")"
+/* IN_DESKS always tested, first against the desks' ids: a hash lookup, for most rows the last */
+#define IN_DESKS_BY_ID                                                                             \
+    " AND CASE WHEN d.desk_unit_id IN (SELECT id FROM desks) THEN " DESK_UNDER(                    \
+        "desks") " ELSE FALSE END"
 
 /*
  * The dossiers of the desks under a unit on the day each was received, and
@@ -491,10 +495,24 @@ static const char dossiers_under[] = DESKS_AND_SCOPE
     " SELECT " DOSSIER_COLS " FROM page JOIN dossiers ON dossiers.id = page.pid"
     " ORDER BY id";
 
+/*
+ * The same on PostgreSQL, whose planner cannot tell how few dossiers a
+ * subtree's desks hold, and would read the whole table against the periods
+ * of every desk (a seconds-long list at a million dossiers): in id order as
+ * before, each row tested first against the desks' ids (one hash lookup),
+ * then against its own desk's period.
+ */
+static const char dossiers_under_pg[] = DESKS_AND_SCOPE
+    ", page(pid) AS (SELECT d.id FROM dossiers d WHERE d.province_id = ?" IN_DESKS_BY_ID IN_SCOPE
+        DOSSIER_FILTERS " ORDER BY d.id LIMIT ?)"
+    " SELECT " DOSSIER_COLS " FROM page JOIN dossiers ON dossiers.id = page.pid ORDER BY id";
+
 int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q, rf_dossier_fn fn,
                            void *ctx)
 {
-    const char *sql = q->root ? dossiers_under : dossiers_all;
+    const char *sql = !q->root                  ? dossiers_all
+                      : s->be == &rf_backend_pg ? dossiers_under_pg
+                                                : dossiers_under;
     struct rf_param p[48];
     struct rf_dossier *d;
     struct rf_rows *r;
@@ -505,6 +523,8 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
         p[n++] = P_INT(q->root);
         p[n++] = P_INT(q->province_id);
         p[n++] = P_INT(q->scope);
+        if (sql == dossiers_under_pg)
+            p[n++] = P_INT(q->province_id);
         p[n++] = P_INT(q->scope);
     } else {
         p[n++] = P_INT(q->province_id);
