@@ -485,7 +485,7 @@ static const char dossiers_all[] =
  * The dossiers of the desks under a unit on the day each was received, and
  * under the caller's scope on that day too: each desk's period under them is
  * a range of the index on (desk, received_at, ...), which holds every column
- * of the dossier the filters read (migration 0006): only the page's rows are
+ * of the dossier the filters read (migration 0007): only the page's rows are
  * read from the table.
  */
 static const char dossiers_under[] = DESKS_AND_SCOPE
