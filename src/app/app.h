@@ -507,8 +507,11 @@ int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out,
 /*
  * Act on the dossier 'code' as it stands at 'version': hand over, ask for
  * papers, take them in, apologise with a new 'appointment' ("YYYY-MM-DD HH:MM"),
- * refuse, stop, withdraw, notify, return. RF_ECONFLICT when the dossier moved
- * since 'version'; RF_EFORBIDDEN when the actor's unit does not hold it.
+ * refuse, stop, withdraw, notify, return. RF_ENOTFOUND when there is no such
+ * dossier or it is outside the actor's scope (as for the detail), before the
+ * rest is judged: RF_EINVAL for a bad input, RF_ECONFLICT when the dossier
+ * moved since 'version' or its state does not allow the action,
+ * RF_EFORBIDDEN when the actor's unit does not hold it.
  */
 int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const char *code,
                        const char *action, int version, const char *reason, const char *appointment,

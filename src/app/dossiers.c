@@ -422,9 +422,9 @@ static void day_of(int64_t epoch, char out[RF_DATE_LEN])
 }
 
 /*
- * Add 'delta' to 'metric' on the day of 'at' and in its month, for the
- * dossier's desk and each unit above it on that day: a report then reads one
- * unit's rows.
+ * Add 'delta' to 'metric' on 'day' and in its month, for each unit of
+ * 'chain' (the dossier's desk and the units above it on the day it was
+ * received): a report then reads one unit's rows.
  */
 static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
                        const struct rf_procedure *p, const int64_t *chain, int n, const char *day,
@@ -447,13 +447,41 @@ static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_d
 static int count(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
                  const struct rf_procedure *p, int64_t at, const char *metric, int64_t delta)
 {
-    char day[RF_DATE_LEN];
+    char day[RF_DATE_LEN], received[RF_DATE_LEN];
     int64_t chain[16];
     int n = 0, rc;
 
     day_of(at, day);
-    rc = rf_store_unit_chain(s, d->desk_unit_id, day, chain, 16, &n);
+    /* the units above the desk on the day it was received, as the scope rule reads a dossier
+       (dossier_in_scope): a figure counts what the list behind it shows, whichever day it is
+       counted on, and a dossier's "open" leaves the units it entered */
+    day_of(d->received_at, received);
+    rc = rf_store_unit_chain(s, d->desk_unit_id, received, chain, 16, &n);
     return rc == RF_OK ? count_chain(app, s, d, p, chain, n, day, metric, delta) : rc;
+}
+
+/*
+ * The one scope rule of a dossier: 'actor' sees 'd' when province-wide, or
+ * when its desk, or the unit that holds its step, was within their scope on
+ * the day it was received (rf_store_dossiers_list reads the desks the same
+ * way, so a list never shows what this refuses). RF_ENOTFOUND otherwise,
+ * which answers word for word as a code that does not exist.
+ */
+static int dossier_in_scope(struct rf_store *s, const struct rf_actor *actor,
+                            const struct rf_dossier *d)
+{
+    char received[RF_DATE_LEN];
+    int rc;
+
+    if (d->province_id != actor->province_id)
+        return RF_ENOTFOUND;
+    if (rf_access_province_wide(actor->roles))
+        return RF_OK;
+    day_of(d->received_at, received);
+    rc = rf_app_scope_check(s, actor, d->desk_unit_id, received, NULL);
+    if (rc == RF_ENOTFOUND && d->step_unit_id)
+        rc = rf_app_scope_check(s, actor, d->step_unit_id, received, NULL);
+    return rc;
 }
 
 /* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
@@ -954,6 +982,7 @@ struct act_job {
     struct rf_dossier *d;
     const struct rf_procedure *p;
     struct rf_procedure *spare; /* for a version not kept in memory */
+    struct rf_error bad;        /* the request's own faults, told only once the dossier is seen */
 };
 
 /* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
@@ -979,12 +1008,20 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     char day[RF_DATE_LEN], body[200];
     int rc;
 
-    /* read inside the transaction: the version decides who acted first */
+    /* read inside the transaction: the version decides who acted first. A dossier outside the
+       scope answers as one that does not exist, before anything about it (its version, state or
+       holder) or about the request could tell otherwise */
     rc = rf_store_dossier_by_code(s, job->code, d);
-    if (rc == RF_OK && d->province_id != job->actor->province_id)
-        rc = RF_ENOTFOUND;
     if (rc == RF_OK)
-        rc = procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
+        rc = dossier_in_scope(s, job->actor, d);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (job->bad.n) {
+        if (err)
+            *err = job->bad;
+        return job->bad.code;
+    }
+    rc = procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     p = job->p;
@@ -1135,27 +1172,28 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
     if (rc != RF_OK)
         return rc;
     memset(&job, 0, sizeof(job));
+    /* checked now, told by write_move once the dossier is known to be in scope */
     if (!action || rf_dossier_action_parse(action, &job.action) != RF_OK)
-        rf_error_set(err, RF_EINVAL, "action", "enum",
+        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
                      "one of receive, guide, refuse, hand_over, ask, supplied, apologise, "
                      "notify, return, withdraw, stop");
     else if (job.action == RF_DA_RECEIVE || job.action == RF_DA_GUIDE)
-        rf_error_set(err, RF_EINVAL, "action", "enum",
+        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
                      "a dossier is received with POST /api/v1/dossiers");
     if (version < 1)
-        rf_error_set(err, RF_EINVAL, "version", "required",
+        rf_error_set(&job.bad, RF_EINVAL, "version", "required",
                      "the version of the dossier as you saw it");
     if (appointment && *appointment) {
         int64_t local;
         if (rf_worktime_parse(appointment, &local) != RF_OK)
-            rf_error_set(err, RF_EINVAL, "appointment", "format", "a local time YYYY-MM-DD HH:MM");
+            rf_error_set(&job.bad, RF_EINVAL, "appointment", "format",
+                         "a local time YYYY-MM-DD HH:MM");
         else
             job.appointment = rf_worktime_epoch(local);
     }
     if (reason && strlen(reason) >= RF_TITLE_BYTES)
-        rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
-    if (err && err->n)
-        return RF_EINVAL;
+        rf_error_set(&job.bad, RF_EINVAL, "reason", "too_long", "at most %d bytes",
+                     RF_TITLE_BYTES - 1);
     job.app = app;
     job.actor = actor;
     job.code = code;
@@ -1172,21 +1210,15 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
 
 /* ---- reading ---- */
 
-/* The dossier 'code' if the actor may see it (its desk or step within their scope), else 404. */
+/* The dossier 'code' if the actor may see it (dossier_in_scope), else 404. */
 static int load_visible(struct rf_store *s, const struct rf_actor *actor, const char *code,
                         struct rf_dossier *d, const struct rf_procedure **p,
                         struct rf_procedure **spare)
 {
-    char today[RF_DATE_LEN];
     int rc = rf_store_dossier_by_code(s, code, d);
 
-    if (rc == RF_OK && d->province_id != actor->province_id)
-        rc = RF_ENOTFOUND;
-    day_of(d->updated_at ? d->updated_at : 0, today);
-    if (rc == RF_OK && !rf_access_province_wide(actor->roles) &&
-        rf_app_scope_check(s, actor, d->desk_unit_id, today, NULL) != RF_OK &&
-        (!d->step_unit_id || rf_app_scope_check(s, actor, d->step_unit_id, today, NULL) != RF_OK))
-        rc = RF_ENOTFOUND;
+    if (rc == RF_OK)
+        rc = dossier_in_scope(s, actor, d);
     if (rc == RF_OK)
         rc = procedure_of(s, d->province_id, d->procedure_id, p, spare);
     return rc;
@@ -1517,7 +1549,14 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     if (err && err->n)
         return RF_EINVAL;
     q.province_id = actor->province_id;
-    q.root = f->unit ? f->unit : (rf_access_province_wide(actor->roles) ? 0 : actor->scope_unit_id);
+    /* the one scope rule, as the detail reads it: desks under the unit and the caller's scope on
+       the day each dossier was received */
+    if (!rf_access_province_wide(actor->roles)) {
+        q.root = f->unit ? f->unit : actor->scope_unit_id;
+        q.scope = f->unit && f->unit != actor->scope_unit_id ? actor->scope_unit_id : 0;
+    } else {
+        q.root = f->unit;
+    }
     q.states = f->state;
     q.timeliness = f->timeliness;
     q.field = f->field;
@@ -1799,8 +1838,12 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     if (rc == RF_OK)
         rc = before_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &t[1]);
     if (rc == RF_OK)
-        rc = rf_store_dossiers_behind(s, actor->province_id, unit, rf_app_now(app), &overdue,
-                                      &waiting);
+        rc = rf_store_dossiers_behind(s, actor->province_id, unit,
+                                      unit && !rf_access_province_wide(actor->roles) &&
+                                              unit != actor->scope_unit_id
+                                          ? actor->scope_unit_id
+                                          : 0,
+                                      rf_app_now(app), &overdue, &waiting);
     if (rc == RF_OK) {
         /* those in process within their due time: all open ones (the counters' "open" over
            every month, this one included) but the overdue and the waiting */

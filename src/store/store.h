@@ -592,7 +592,8 @@ typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
 /* What a list of dossiers asks for; zero or NULL members do not filter. */
 struct rf_dossier_query {
     int64_t province_id;
-    int64_t root;                       /* desks that are or were under this unit; 0: all */
+    int64_t root;  /* desks under this unit on the day each dossier was received; 0: all */
+    int64_t scope; /* and under this one too on that day (the caller's scope); 0: no more */
     int64_t received_from, received_to; /* UTC seconds, [from, to); received, not turned away */
     int64_t result_from, result_to;     /* the same for the result */
     int64_t ended_from, ended_to;       /* the same for the end (refused, withdrawn...) */
@@ -614,11 +615,13 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
 int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
                            rf_dossier_fn fn, void *ctx) RF_MUST_CHECK;
 /*
- * Of the dossiers received at desks that are or were under 'root' (0: all):
- * those processing past their due time at 'now', and those waiting for papers.
+ * Of the dossiers received at desks under 'root' (0: all) and under 'scope'
+ * (0: no more) on the day each was received, as rf_store_dossiers_list
+ * reads them: those processing past their due time at 'now', and those
+ * waiting for papers.
  */
-int rf_store_dossiers_behind(struct rf_store *s, int64_t province_id, int64_t root, int64_t now,
-                             int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
+int rf_store_dossiers_behind(struct rf_store *s, int64_t province_id, int64_t root, int64_t scope,
+                             int64_t now, int64_t *overdue, int64_t *waiting) RF_MUST_CHECK;
 
 /* An unfinished dossier's due time and what it was computed from. */
 struct rf_dossier_due {

@@ -115,6 +115,57 @@ char *rf_sq_like_pattern(const char *text);
          " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
          " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
 
+/* A numeric constant of C written into SQL text. */
+#define SQL_STR_(x) #x
+#define SQL_STR(x) SQL_STR_(x)
+
+/*
+ * The days from 1970-01-01 to the date text 't' ('YYYY-MM-DD', years 1 to 9999) in integer
+ * arithmetic that SQLite and PostgreSQL compute alike: core/date.c's rf_date_to_days, which for
+ * years after 0 divides only numbers that are not negative, where truncation is the floor.
+ */
+#define SQL_YEAR(t) "CAST(substr(" t ", 1, 4) AS BIGINT)"
+#define SQL_MONTH(t) "CAST(substr(" t ", 6, 2) AS BIGINT)"
+#define SQL_DAY(t) "CAST(substr(" t ", 9, 2) AS BIGINT)"
+/* years counted from March, so that a leap day ends its year */
+#define SQL_MARCH_YEAR(t) "(" SQL_YEAR(t) " - CASE WHEN " SQL_MONTH(t) " <= 2 THEN 1 ELSE 0 END)"
+#define SQL_YEARS_DAYS(y) "365 * " y " + " y " / 4 - " y " / 100 + " y " / 400"
+#define SQL_MONTHS_DAYS(t) "(153 * ((" SQL_MONTH(t) " + 9) % 12) + 2) / 5"
+#define SQL_DAYS(t)                                                                                \
+    "(" SQL_YEARS_DAYS(SQL_MARCH_YEAR(t)) " + " SQL_MONTHS_DAYS(t) " + " SQL_DAY(t) " - 719469)"
+/* The instant (UTC seconds) at which the province's day 't' begins. */
+#define SQL_DAY_START(t) "(" SQL_DAYS(t) " * 86400 - " SQL_STR(RF_PROVINCE_UTC_OFFSET) ")"
+
+/*
+ * The one scope rule of the tree over time, as two CTEs: 'name'_days(id, from_day, to_day,
+ * depth), the units under the unit bound as (province, id), one row for each path down to a unit,
+ * with the days [from_day, to_day) on which every link of that path was in force (the unit itself:
+ * always); and 'name'(id, from_at, to_at), the same days as UTC instants. A unit's periods in the
+ * tree never overlap, so a unit is under the root at an instant through one row at most; the rows
+ * are made once per statement (MATERIALIZED), not once for each record they judge. A record
+ * belongs to the root when its unit is under it on the record's own day: an instant such as a
+ * dossier's received_at falls in [from_at, to_at) of its unit's row (UNDER_AT, or a join that
+ * reads each row's period as a range of an index on (unit, instant)). Units of other provinces
+ * are never linked under the root.
+ */
+#define UNDER_ON_DAYS(name)                                                                        \
+    name "_days(id, from_day, to_day, depth) AS ("                                                 \
+         " SELECT u.id, CAST('0001-01-01' AS TEXT), CAST('9999-12-31' AS TEXT), 0 FROM units u"    \
+         "  WHERE u.province_id = ? AND u.id = ?"                                                  \
+         " UNION ALL"                                                                              \
+         " SELECT l.unit_id,"                                                                      \
+         "  CASE WHEN l.valid_from > p.from_day THEN l.valid_from ELSE p.from_day END,"            \
+         "  CASE WHEN l.valid_to < p.to_day THEN l.valid_to ELSE p.to_day END, p.depth + 1"        \
+         "  FROM unit_links l JOIN " name "_days p ON l.parent_id = p.id"                          \
+         "  WHERE p.depth < 16 AND l.valid_from < p.to_day"                                        \
+         "  AND (l.valid_to IS NULL OR l.valid_to > p.from_day)), " name                           \
+         "(id, from_at, to_at) AS MATERIALIZED (SELECT id, " SQL_DAY_START(                        \
+             "from_day") ", " SQL_DAY_START("to_day") " FROM " name "_days)"
+/* Whether unit 'unit' was under the root of UNDER_ON_DAYS 'name' at instant 'at' (SQL text). */
+#define UNDER_AT(name, unit, at)                                                                   \
+    "EXISTS (SELECT 1 FROM " name " x WHERE x.id = " unit " AND " at " >= x.from_at AND " at       \
+    " < x.to_at)"
+
 /* Migrations compiled into the binary (generated from migrations/ by the build). */
 struct rf_migration {
     int version;

@@ -97,12 +97,17 @@ describe('a dossier from the desk to the citizen', () => {
   });
 
   test('each step moves only by the unit that holds it, at the version it saw', async () => {
-    // step 0 is the desk's own transfer
-    assertProblem(assert, await act(officer, d, 'hand_over'), 403);
+    // step 0 is the desk's own transfer: the department does not see the dossier yet, so its
+    // officer is answered as for a code that does not exist
+    const early = await act(officer, d, 'hand_over');
+    assertProblem(assert, early, 404);
+    assert.deepEqual(early.json, (await act(officer, { ...d, code: 'S20-991231-9999' }, 'hand_over')).json);
     let r = await act(clerk, d, 'hand_over');
     assert.equal(r.status, 200, r.text);
     d = r.json;
     assert.equal(d.step.name, 'Lãnh đạo phòng');
+    // the desk still sees it, but the step is the department's
+    assertProblem(assert, await act(clerk, d, 'hand_over'), 403, 'action');
     // two officers at once on the same version: exactly one succeeds
     const [a, b] = await Promise.all([act(officer, d, 'hand_over'), act(officer, d, 'hand_over')]);
     assert.deepEqual([a.status, b.status].sort(), [200, 409]);
@@ -144,7 +149,8 @@ describe('a dossier from the desk to the citizen', () => {
     assert.equal(d.step.name, 'Lãnh đạo Sở');
     d = (await act(officer, d, 'hand_over')).json;
     assert.equal(d.step.name, 'UBND tỉnh');
-    assertProblem(assert, await act(officer, d, 'hand_over'), 403);
+    // handed on to the Provincial People's Committee, it has left the department's sight
+    assertProblem(assert, await act(officer, d, 'hand_over'), 404);
     r = await act(chairman, d, 'hand_over');
     assert.equal(r.status, 200, r.text);
     d = r.json;

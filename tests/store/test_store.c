@@ -1034,6 +1034,116 @@ static void test_dossiers(void **state)
     free(got);
 }
 
+/* The codes of the dossiers a list gives, in order, each followed by ' '. */
+static int dossier_code_seen(void *ctx, const struct rf_dossier *d)
+{
+    char *codes = ctx;
+
+    strncat(codes, d->code, 127 - strlen(codes));
+    strncat(codes, " ", 127 - strlen(codes));
+    return 0;
+}
+
+static const char *dossiers_under(struct rf_store *s, int64_t prov, int64_t root, int64_t scope,
+                                  char codes[128])
+{
+    struct rf_dossier_query q;
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = prov;
+    q.root = root;
+    q.scope = scope;
+    codes[0] = '\0';
+    assert_int_equal(rf_store_dossiers_list(s, &q, dossier_code_seen, codes), RF_OK);
+    return codes;
+}
+
+static void dossier_at(struct rf_store *s, int64_t prov, int64_t procedure, const char *code,
+                       int64_t desk, int64_t received_at, enum rf_dossier_state state,
+                       int64_t due_at)
+{
+    struct rf_dossier d;
+
+    memset(&d, 0, sizeof(d));
+    d.province_id = prov;
+    snprintf(d.code, sizeof(d.code), "%s", code);
+    d.procedure_id = procedure;
+    d.desk_unit_id = desk;
+    snprintf(d.channel, sizeof(d.channel), "desk");
+    snprintf(d.applicant_name, sizeof(d.applicant_name), "Nguyễn Văn An");
+    snprintf(d.applicant_phone, sizeof(d.applicant_phone), "0912345678");
+    d.state = state;
+    d.step_unit_id = desk;
+    d.received_at = received_at;
+    d.due_at = d.appointment_at = due_at;
+    snprintf(d.lookup_hash, sizeof(d.lookup_hash), "%064d", 0);
+    d.version = 1;
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+}
+
+/*
+ * The one scope rule in the store: a dossier belongs to the units above its
+ * desk on the day it was received (in the province's time, UTC+7). C1 sat
+ * under D until 30 June 2025, then under P: D keeps C1's dossiers of that
+ * day to its last second, and none from the first second of 1 July on, as
+ * rf_store_unit_within answers for the received day.
+ */
+static void test_dossiers_belong_to_their_received_day(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_procedure *p = calloc(1, sizeof(*p));
+    const int64_t last_second = 1751302799; /* 2025-06-30 23:59:59 at UTC+7 */
+    const int64_t now = 1780000000;         /* 2026-05-28 */
+    char codes[128];
+    int64_t overdue = -1, waiting = -1;
+
+    p->province_id = t.prov;
+    snprintf(p->code, sizeof(p->code), "1.001193");
+    snprintf(p->version_from, sizeof(p->version_from), "2020-01-01");
+    snprintf(p->name, sizeof(p->name), "Đăng ký khai sinh");
+    snprintf(p->field, sizeof(p->field), "civil_status");
+    snprintf(p->level, sizeof(p->level), "commune");
+    p->days = 1;
+    snprintf(p->online, sizeof(p->online), "full");
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    dossier_at(s, t.prov, p->id, "A", t.c1, last_second, RF_DS_PROCESSING, now - 1);
+    dossier_at(s, t.prov, p->id, "B", t.c1, last_second + 1, RF_DS_SUPPLEMENT, now + 1);
+    dossier_at(s, t.prov, p->id, "C", t.d, 1740787200, RF_DS_PROCESSING, now + 1);   /* 2025-03 */
+    dossier_at(s, t.prov, p->id, "D", t.c2, 1609459200, RF_DS_RETURNED, 1609545600); /* 2021 */
+    dossier_at(s, t.prov, p->id, "E", t.s, 1767225600, RF_DS_PROCESSING, now - 1);   /* 2026 */
+    dossier_at(s, t.prov, p->id, "F", t.n, 1767225600, RF_DS_SUPPLEMENT, now + 1);
+
+    assert_string_equal(dossiers_under(s, t.prov, t.d, 0, codes), "A C D ");
+    assert_string_equal(dossiers_under(s, t.prov, t.p, 0, codes), "A B C D E F ");
+    assert_string_equal(dossiers_under(s, t.prov, t.c1, 0, codes), "A B ");
+    assert_string_equal(dossiers_under(s, t.prov, t.n, 0, codes), "F ");
+    assert_string_equal(dossiers_under(s, t.prov, 0, 0, codes), "A B C D E F ");
+    /* a unit asked for by a caller whose scope it was under only for a while: the days of both */
+    assert_string_equal(dossiers_under(s, t.prov, t.c1, t.d, codes), "A ");
+    assert_string_equal(dossiers_under(s, t.prov, t.p, t.d, codes), "A C D ");
+    assert_string_equal(dossiers_under(s, t.prov, t.s, t.d, codes), "");
+    /* as the unit's place on the day, one dossier at a time, reads it */
+    {
+        int yes = -1;
+        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-06-30", &yes), RF_OK);
+        assert_int_equal(yes, 1);
+        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-07-01", &yes), RF_OK);
+        assert_int_equal(yes, 0);
+    }
+    /* the figures of now read the same dossiers */
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.d, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 1 && waiting == 0); /* A; not B, received on 1 July */
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.c1, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 1 && waiting == 1);
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.c1, t.d, now, &overdue, &waiting),
+                     RF_OK);
+    assert_true(overdue == 1 && waiting == 0);
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, 0, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 2 && waiting == 2);
+    free(p);
+}
+
 static void *commit_later(void *db)
 {
     usleep(300000);
@@ -1199,6 +1309,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossiers_belong_to_their_received_day, setup,
+                                        teardown),
         cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults_leave_nothing_half_written, setup, teardown),
