@@ -142,6 +142,12 @@ int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *c
                                 "the database is unavailable");                                    \
     } while (0)
 
+/*
+ * The date on which to judge whether unit 'unit_id' (a user's) is in an
+ * actor's scope: today, or the unit's last day when it has ended.
+ */
+void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id,
+                            int64_t unit_id, char date[RF_DATE_LEN]);
 /* Whether unit 'u' is in force on 'date' (valid_from <= date < valid_to). */
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date);
 /* When 'u' ended on or before 'date', set 'date' to its last day in force. */

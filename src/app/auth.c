@@ -396,8 +396,10 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (err && err->n)
         return RF_EINVAL;
     RF_APP_STORE(app, s, err);
-    rf_app_today(app, today);
     rc = rf_store_user_get(s, actor->province_id, user_id, &u);
+    /* as the user's own page judges it: a user of an ended unit, on its last day */
+    if (rc == RF_OK)
+        rf_app_unit_scope_date(app, s, actor->province_id, u.unit_id, today);
     if (rc == RF_OK)
         rc = rf_app_scope_check(s, actor, u.unit_id, today, NULL) == RF_OK ? RF_OK : RF_ENOTFOUND;
     if (rc == RF_ENOTFOUND) {

@@ -47,9 +47,8 @@ static char *user_audit_json(const struct rf_user *u)
     return rf_buf_detach(&b, NULL);
 }
 
-/* The date on which to judge whether unit 'unit_id' is in the actor's scope. */
-static void scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t unit_id,
-                       char date[RF_DATE_LEN])
+void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id,
+                            int64_t unit_id, char date[RF_DATE_LEN])
 {
     struct rf_unit u;
 
@@ -164,7 +163,7 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
         else
             rc = RF_EINVAL;
         if (rc == RF_OK) {
-            scope_date(app, s, actor->province_id, unit.id, date);
+            rf_app_unit_scope_date(app, s, actor->province_id, unit.id, date);
             rc = rf_app_scope_check(s, actor, unit.id, date, NULL);
         }
         if (rc == RF_EINVAL)

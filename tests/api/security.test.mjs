@@ -174,6 +174,15 @@ describe('passwords and tokens (F8, F9)', () => {
     assert.ok(used, 'the write with the token names it');
     assert.equal(used.actor, 'focal.sonkim1');
   });
+
+  test('a token is issued for a user the admin can read, also one of a unit that has ended', async () => {
+    const admin = await signedIn(srv.base, 'admin');
+    const users = (await admin.get('/api/v1/users?q=clerk.huongson')).json.items;
+    const u = users.find((x) => x.username === 'clerk.huongson');
+    assert.equal((await admin.get(`/api/v1/users/${u.id}`)).status, 200);
+    const r = await admin.post('/api/v1/tokens', { user_id: u.id, label: 'district archive' });
+    assert.equal(r.status, 201, r.text);
+  });
 });
 
 describe('limits across processes sharing one database', () => {
