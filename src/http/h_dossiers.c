@@ -119,7 +119,11 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
     action = rf_json_str(body, "action", &err);
-    (void)rf_json_int(body, "version", 1, INT_MAX, 0, &version, &err);
+    /* any integer: the use case judges it after the scope, so a dossier out of scope answers
+       404 whatever the version, as a missing one does (0 stands for one it refuses) */
+    (void)rf_json_int(body, "version", INT64_MIN, INT64_MAX, 0, &version, &err);
+    if (version < 1 || version > INT_MAX)
+        version = 0;
     reason = rf_json_str(body, "reason", &err);
     appointment = rf_json_str(body, "appointment", &err);
     if (err.n) {

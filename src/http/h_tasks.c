@@ -415,8 +415,11 @@ enum MHD_Result rf_h_task_report(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     on = rf_json_str(body, "reported_on", &err);
     note = rf_json_str(body, "note", &err);
-    /* absent or null: -1, which the use case refuses as it refuses any number out of range */
-    (void)rf_json_int(body, "percent", 0, 100, -1, &percent, &err);
+    /* any integer (absent or null: -1): the use case refuses one out of 0..100 after the
+       task's scope, so a task out of scope answers 404 whatever the body, as a missing one */
+    (void)rf_json_int(body, "percent", INT64_MIN, INT64_MAX, -1, &percent, &err);
+    if (percent < 0 || percent > 100)
+        percent = percent < 0 ? -1 : 101;
     if (err.n) {
         json_decref(body);
         return rf_reply_body_error(r, &err);
