@@ -331,7 +331,7 @@ describe('the HTTP layer (F13, F15, F16, F19)', () => {
 
 describe('no single client can take the server (F21)', () => {
   let srv;
-  before(async () => { srv = await startServer({ args: ['--head-timeout', '2'] }); });
+  before(async () => { srv = await startServer({ args: ['--head-timeout', '2', '--conns-per-address', '100'] }); });
   after(async () => { await srv?.stop(); });
 
   const healthz = (addr) => new Promise((ok) => {
@@ -360,7 +360,9 @@ describe('no single client can take the server (F21)', () => {
     // the same address is held to its share; every other address is served at once
     const others = await Promise.all(['127.0.51.1', '127.0.51.2', '127.0.51.3'].map(healthz));
     for (const r of others) assert.equal(r.status, 200, JSON.stringify(others));
-    assert.ok(refused >= 2900, `only ${refused} of 3000 connections from one address were refused`);
+    // the address holds its 100 (a few more may pass while the server's threads accept at once)
+    const held = socks.length - refused;
+    assert.ok(held >= 100 && held <= 116, `${held} of 3000 connections from one address were held`);
     for (const s of socks) s.destroy();
   });
 
