@@ -1318,6 +1318,7 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     struct rf_store *s;
     char office[RF_NAME_BYTES];
     int64_t now = rf_app_now(app), wait;
+    struct rf_attempts misses;
     int rc;
 
     *retry_after = 0;
@@ -1325,15 +1326,15 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
         return rf_error_set(err, RF_EINVAL, "secret", "required",
                             "give the secret on the slip or the applicant's phone number");
     RF_APP_STORE(app, s, err);
-    rc = rf_app_attempts_wait(s, app->province.id, RF_ATTEMPT_LOOKUP, address, LOOKUPS_PER_WINDOW,
-                              now, &wait);
-    if (rc == RF_OK && wait) {
+    rc = rf_store_dossier_lookup(s, app->province.id, address, code ? code : "", &misses, &d,
+                                 office);
+    wait =
+        rc == RF_OK || rc == RF_ENOTFOUND ? rf_attempts_wait(&misses, LOOKUPS_PER_WINDOW, now) : 0;
+    if (wait) { /* an address that guessed too often learns nothing more, right or wrong */
         rf_app_store_put(app, s);
         *retry_after = (int)wait;
         return rf_error_set(err, RF_ELIMIT, NULL, "too_many", "too many lookups: try again later");
     }
-    if (rc == RF_OK)
-        rc = code ? rf_store_dossier_with_office(s, code, &d, office) : RF_ENOTFOUND;
     if (rc == RF_OK) {
         char digits[RF_PHONE_MAX + 1];
         int ok = secret && *secret ? secret_matches(secret, d.lookup_hash)

@@ -558,9 +558,15 @@ int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
                          struct rf_dossier *out) RF_MUST_CHECK;
 int rf_store_dossier_by_code(struct rf_store *s, const char *code,
                              struct rf_dossier *out) RF_MUST_CHECK;
-/* The dossier 'code' with the name of the unit that holds its step ("" for none), in one read. */
-int rf_store_dossier_with_office(struct rf_store *s, const char *code, struct rf_dossier *out,
-                                 char office[RF_NAME_BYTES]) RF_MUST_CHECK;
+/*
+ * The public lookup's one read: the failed lookups counted for 'address'
+ * (RF_ATTEMPT_LOOKUP; zeros when none) into '*misses', and the dossier
+ * 'code' with the name of the unit that holds its step ("" for none).
+ * RF_ENOTFOUND, with '*misses' filled, when there is no such dossier.
+ */
+int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char *address,
+                            const char *code, struct rf_attempts *misses, struct rf_dossier *out,
+                            char office[RF_NAME_BYTES]) RF_MUST_CHECK;
 /* Write 'd' when its row is still at 'version' (then d->version moves on), else RF_ECONFLICT. */
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version) RF_MUST_CHECK;
 

@@ -268,29 +268,45 @@ int rf_store_dossier_by_code(struct rf_store *s, const char *code, struct rf_dos
                        PARAMS(P_TEXT(code)), out);
 }
 
-int rf_store_dossier_with_office(struct rf_store *s, const char *code, struct rf_dossier *out,
-                                 char office[RF_NAME_BYTES])
+int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char *address,
+                            const char *code, struct rf_attempts *misses, struct rf_dossier *out,
+                            char office[RF_NAME_BYTES])
 {
     struct rf_rows *r;
     int rc;
 
+    memset(misses, 0, sizeof(*misses));
+    office[0] = '\0';
+    /* one statement, so one read of the database for the commonest public request: the row of
+       the address's failures and the dossier's, each NULL when there is none */
     rc = rf_sq_query(s,
                      "SELECT d.id, d.province_id, d.code, d.procedure_id, d.desk_unit_id,"
                      " d.channel, d.applicant_name, d.applicant_phone, d.applicant_address,"
                      " d.state, d.step, d.step_unit_id, d.received_at, d.due_at,"
                      " d.appointment_at, d.result_at, d.finished_at, d.timeliness, d.apologies,"
-                     " d.lookup_hash, d.version, d.created_at, d.updated_at, COALESCE(u.name, '')"
-                     " FROM dossiers d LEFT JOIN units u ON u.id = d.step_unit_id"
-                     " WHERE d.code = ?",
-                     PARAMS(P_TEXT(code)), &r);
+                     " d.lookup_hash, d.version, d.created_at, d.updated_at, COALESCE(u.name, ''),"
+                     " a.window_start, a.failures"
+                     " FROM (SELECT 1 AS one) o"
+                     " LEFT JOIN dossiers d ON d.code = ?"
+                     " LEFT JOIN units u ON u.id = d.step_unit_id"
+                     " LEFT JOIN attempts a ON a.province_id = ? AND a.kind = ? AND a.key = ?",
+                     PARAMS(P_TEXT(code), P_INT(province_id), P_TEXT(RF_ATTEMPT_LOOKUP),
+                            P_TEXT(address ? address : "")),
+                     &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
     if (rc == 1) {
-        rc = read_dossier(s, r, out);
-        snprintf(office, RF_NAME_BYTES, "%s", s->be->col_text(r, 23));
+        misses->window_start = s->be->col_int(r, 24);
+        misses->failures = (int)s->be->col_int(r, 25);
+        if (s->be->col_null(r, 0)) {
+            rc = RF_ENOTFOUND;
+        } else {
+            rc = read_dossier(s, r, out);
+            snprintf(office, RF_NAME_BYTES, "%s", s->be->col_text(r, 23));
+        }
     } else if (rc == 0) {
-        rc = RF_ENOTFOUND;
+        rc = RF_ESTORE; /* the one row is always there */
     }
     s->be->done(r);
     return rc;

@@ -943,6 +943,28 @@ static void test_dossiers(void **state)
     assert_int_equal(rf_store_dossier_by_code(s, "18070-260213-0001", &e), RF_OK);
     assert_int_equal(e.id, d.id);
     assert_int_equal(e.state, RF_DS_PROCESSING);
+    {
+        /* the public lookup's one read: the address's misses whether or not the code is there */
+        struct rf_attempts misses;
+        char office[RF_NAME_BYTES];
+        assert_int_equal(rf_store_dossier_lookup(s, t.prov, "10.0.0.1", "18070-260213-0001",
+                                                 &misses, &e, office),
+                         RF_OK);
+        assert_int_equal(e.id, d.id);
+        assert_int_equal(misses.failures, 0);
+        assert_int_equal(
+            rf_store_attempts_fail(s, t.prov, RF_ATTEMPT_LOOKUP, "10.0.0.1", 1770948000, 900),
+            RF_OK);
+        assert_int_equal(rf_store_dossier_lookup(s, t.prov, "10.0.0.1", "18070-260213-9999",
+                                                 &misses, &e, office),
+                         RF_ENOTFOUND);
+        assert_int_equal(misses.failures, 1);
+        assert_int_equal(misses.window_start, 1770948000);
+        assert_int_equal(rf_store_dossier_lookup(s, t.prov, "10.0.0.2", "18070-260213-0001",
+                                                 &misses, &e, office),
+                         RF_OK);
+        assert_int_equal(misses.failures, 0); /* another address */
+    }
     e.state = RF_DS_SUPPLEMENT;
     assert_int_equal(rf_store_dossier_update(s, &e, 1), RF_OK);
     assert_int_equal(e.version, 2);
