@@ -18,4 +18,12 @@ struct rf_server {
     int stopping;               /* from now on a change is waited for, its connection kept */
 };
 
+/*
+ * Whether 'path' matches 'pattern' (route.c); on a match the "{}" segments go
+ * to r->params (the first RF_MAX_PATH_PARAMS), their count to r->nparams, and
+ * the "{key}" segment to r->key. Returns 1 or 0; a path that does not match
+ * may leave r->params and r->key written.
+ */
+int rf_route_match(const char *pattern, const char *path, struct rf_req *r);
+
 #endif
