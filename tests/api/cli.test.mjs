@@ -165,6 +165,16 @@ test('reform calendar record takes a whole year or nothing', () => {
   assert.equal(srv.cli('calendar', 'record', '2031', file).code, 2); // --source is required
 });
 
+test('reform calendar record refuses a name it would have to cut, and records nothing', () => {
+  // 43 letters of three bytes: cut at 127 bytes, the last letter would be split in two
+  const file = join(dir, 'cal-long.csv');
+  writeFileSync(file, `date,kind,name,source\n2032-03-01,swap_off,${'ể'.repeat(43)},Thử\n2032-03-06,makeup,Làm bù,Thử\n`);
+  const r = srv.cli('calendar', 'record', '2032', file, '--source', 'Thông báo thử');
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /cal-long\.csv, line 2: a day's name has 1 to 127 bytes/);
+  assert.doesNotMatch(srv.cli('calendar', 'holidays', '2032').out, /2032-03-01/);
+});
+
 test('reform demo dossiers makes a year of dossiers whose counters equal a recount', async () => {
   const r = srv.cli('demo', 'dossiers', '--count', '3000');
   assert.equal(r.code, 0, r.out);
