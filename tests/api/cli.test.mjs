@@ -175,6 +175,20 @@ test('reform calendar record refuses a name it would have to cut, and records no
   assert.doesNotMatch(srv.cli('calendar', 'holidays', '2032').out, /2032-03-01/);
 });
 
+test('reform import units refuses a unit under itself, naming the line, and writes nothing', () => {
+  // a code seen again adds a period under another parent: here under the unit itself, which
+  // the database's own check refused as "the database failed"
+  const file = join(dir, 'units-self.csv');
+  writeFileSync(file, 'code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n' +
+    'S05,Sở Kế hoạch và Đầu tư,department,S05,2024-01-01,,,1\n');
+  const audit = () => Number(srv.db.sql('SELECT COUNT(*) FROM audit'));
+  const a0 = audit();
+  const r = srv.cli('import', 'units', file);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /parent_code: line 2: a unit cannot be under itself or its own units/);
+  assert.equal(audit(), a0);
+});
+
 test('reform demo dossiers makes a year of dossiers whose counters equal a recount', async () => {
   const r = srv.cli('demo', 'dossiers', '--count', '3000');
   assert.equal(r.code, 0, r.out);
