@@ -33,4 +33,4 @@ asan:
 	cmake --build build-asan -j $(JOBS)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

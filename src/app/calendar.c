@@ -10,7 +10,6 @@
  * working to off or back, so that nobody moves a deadline unawares.
  */
 #include "app_int.h"
-#include "../common/csv.h"
 #include "../common/mem.h"
 #include "../core/lunar.h"
 
@@ -34,31 +33,26 @@ static pthread_once_t shipped_once = PTHREAD_ONCE_INIT;
 
 static void read_shipped(void)
 {
-    struct rf_csv c;
-    int rc;
+    struct rf_calendar_day *days = rf_xcalloc(SHIPPED_YEARS * RF_CALENDAR_MAX_DAYS, sizeof(*days));
+    const char *why;
+    int n = 0, bad_line;
 
-    rf_csv_init(&c, rf_calendar_announcements_csv);
-    rc = rf_csv_next(&c); /* the header */
-    while (rc == 1 && (rc = rf_csv_next(&c)) == 1) {
-        struct rf_calendar_day d;
+    /* tests/unit/test_calendar.c holds the file to its shape: a bad line would end it here */
+    (void)!rf_calendar_csv_read(rf_calendar_announcements_csv, days,
+                                SHIPPED_YEARS * RF_CALENDAR_MAX_DAYS, &n, &bad_line, &why);
+    for (int k = 0; k < n; k++) {
         struct shipped_year *y = NULL;
-        memset(&d, 0, sizeof(d));
-        if (c.nfields != 4 || rf_date_parse(c.field[0], &d.date) != RF_OK ||
-            rf_day_kind_parse(c.field[1], &d.kind) != RF_OK)
-            continue; /* tests/unit/test_calendar.c holds the file to its shape */
-        snprintf(d.name, sizeof(d.name), "%s", c.field[2]);
-        snprintf(d.source, sizeof(d.source), "%s", c.field[3]);
         for (int i = 0; i < nshipped; i++)
-            if (shipped[i].year == d.date.year)
+            if (shipped[i].year == days[k].date.year)
                 y = &shipped[i];
         if (!y && nshipped < SHIPPED_YEARS) {
             y = &shipped[nshipped++];
-            y->year = d.date.year;
+            y->year = days[k].date.year;
         }
         if (y && y->n < RF_CALENDAR_MAX_DAYS)
-            y->days[y->n++] = d;
+            y->days[y->n++] = days[k];
     }
-    rf_csv_cleanup(&c);
+    free(days);
 }
 
 static const struct shipped_year *shipped_year(int year)

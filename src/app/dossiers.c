@@ -68,6 +68,16 @@ static const char *const columns[] = {"code",   "version_from", "name",  "field"
                                       "level",  "days",         "hours", "fee",
                                       "online", "papers",       "steps", "source"};
 
+/* Text of the catalogue, shown, and searched by its folded form: UTF-8 without controls. */
+static int is_text(const char *s)
+{
+    char *nfc = NULL;
+    int ok = rf_text_nfc(s, &nfc) == RF_OK;
+
+    free(nfc);
+    return ok;
+}
+
 /* One CSV row into 'p'; errors name "line N: column". */
 static int procedure_row(char **f, int line, struct rf_procedure *p, struct rf_error *err)
 {
@@ -88,6 +98,9 @@ static int procedure_row(char **f, int line, struct rf_procedure *p, struct rf_e
     rf_date_format(d, p->version_from);
     if (!f[C_NAME][0] || strlen(f[C_NAME]) >= sizeof(p->name))
         BAD(C_NAME, "a name of 1 to %zu bytes", sizeof(p->name) - 1);
+    /* the store folds the name for search, which text that is not UTF-8 fails (fuzz_csv) */
+    if (!is_text(f[C_NAME]))
+        BAD(C_NAME, "UTF-8 text without control characters");
     snprintf(p->name, sizeof(p->name), "%s", f[C_NAME]);
     if (rf_app_index_of(fields, f[C_FIELD]) < 0)
         BAD(C_FIELD, "one of civil_status, certification, land, construction, business, justice,"
@@ -123,9 +136,13 @@ static int procedure_row(char **f, int line, struct rf_procedure *p, struct rf_e
     if (rf_app_index_of(onlines, f[C_ONLINE]) < 0)
         BAD(C_ONLINE, "full, partial or none");
     snprintf(p->online, sizeof(p->online), "%s", f[C_ONLINE]);
-    if (strlen(f[C_PAPERS]) >= sizeof(p->papers))
-        BAD(C_PAPERS, "at most %zu bytes", sizeof(p->papers) - 1);
+    if (strlen(f[C_PAPERS]) >= sizeof(p->papers) || !is_text(f[C_PAPERS]))
+        BAD(C_PAPERS, "at most %zu bytes of UTF-8 text without control characters",
+            sizeof(p->papers) - 1);
     snprintf(p->papers, sizeof(p->papers), "%s", f[C_PAPERS]);
+    if (strlen(f[C_SOURCE]) >= sizeof(p->source) || !is_text(f[C_SOURCE]))
+        BAD(C_SOURCE, "at most %zu bytes of UTF-8 text without control characters",
+            sizeof(p->source) - 1);
     snprintf(p->source, sizeof(p->source), "%s", f[C_SOURCE]);
     /* steps: "name|unit|allowance;..." adding up to the total (Decree 61/2018, art. 31) */
     for (char *step = f[C_STEPS]; step && *step;) {
@@ -141,6 +158,10 @@ static int procedure_row(char **f, int line, struct rf_procedure *p, struct rf_e
         *unit++ = '\0';
         *allow++ = '\0';
         st = &p->steps[p->nsteps++];
+        if (strlen(step) >= sizeof(st->name) || strlen(unit) >= sizeof(st->unit_ref) ||
+            !is_text(step) || !is_text(unit))
+            BAD(C_STEPS, "step %d: a name and a unit of UTF-8 text without control characters",
+                p->nsteps);
         snprintf(st->name, sizeof(st->name), "%s", step);
         snprintf(st->unit_ref, sizeof(st->unit_ref), "%s", unit);
         if (!st->name[0] || !st->unit_ref[0] || (st->minutes = allowance_minutes(allow)) <= 0)

@@ -773,6 +773,16 @@ static int import_row(struct rf_app *app, struct rf_store *s, struct rf_actor *a
     if (strcmp(existing.name, u.name) != 0 || existing.kind != u.kind)
         return line_error(err, c->line, "code", "taken",
                           "the code was used on an earlier line for another name or kind");
+    {
+        /* as a move does (rf_app_unit_move): never under itself or its own units (fuzz_csv) */
+        int cycle = 0;
+        rc = rf_store_unit_within(s, existing.id, parent.id, u.valid_from, &cycle);
+        if (rc != RF_OK)
+            return rf_app_store_error(rc, err);
+        if (cycle)
+            return line_error(err, c->line, "parent_code", "cycle",
+                              "a unit cannot be under itself or its own units");
+    }
     if (strcmp(u.valid_from, existing.valid_from) < 0)
         snprintf(existing.valid_from, sizeof(existing.valid_from), "%s", u.valid_from);
     if (!u.valid_to[0] || (existing.valid_to[0] && strcmp(u.valid_to, existing.valid_to) > 0))

@@ -6,7 +6,6 @@
  * does the same).
  */
 #include "cli.h"
-#include "../common/csv.h"
 #include "../common/mem.h"
 #include "../core/lunar.h"
 
@@ -214,11 +213,10 @@ static int record(int argc, char **argv, const char *db)
     struct rf_error err;
     struct rf_buf out = RF_BUF_INIT;
     struct rf_app *app;
-    struct rf_csv csv;
-    const char *source = NULL;
+    const char *source = NULL, *why;
     char *text, *end;
     long year;
-    int c, n = 0, rc = RF_OK, got;
+    int c, n = 0, rc = RF_OK, bad_line;
 
     optind = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -243,34 +241,11 @@ static int record(int argc, char **argv, const char *db)
     text = read_file(argv[optind + 1]);
     if (!text)
         return 1;
-    days = rf_xcalloc(RF_CALENDAR_MAX_DAYS + 1, sizeof(*days));
-    rf_csv_init(&csv, text);
-    got = rf_csv_next(&csv);
-    if (got != 1 || csv.nfields != 4 || strcmp(csv.field[0], "date") != 0) {
-        fprintf(stderr, "reform: %s: the first line is date,kind,name,source\n", argv[optind + 1]);
+    days = rf_xcalloc(RF_CALENDAR_MAX_DAYS, sizeof(*days));
+    if (rf_calendar_csv_read(text, days, RF_CALENDAR_MAX_DAYS, &n, &bad_line, &why) != RF_OK) {
+        fprintf(stderr, "reform: %s, line %d: %s\n", argv[optind + 1], bad_line, why);
         rc = RF_EINVAL;
     }
-    while (rc == RF_OK && (got = rf_csv_next(&csv)) == 1) {
-        struct rf_calendar_day *d = &days[n];
-        if (n == RF_CALENDAR_MAX_DAYS || csv.nfields != 4 ||
-            rf_date_parse(csv.field[0], &d->date) != RF_OK ||
-            rf_day_kind_parse(csv.field[1], &d->kind) != RF_OK) {
-            fprintf(stderr,
-                    "reform: %s, line %d: a row is a date YYYY-MM-DD, a kind (holiday, "
-                    "compensation, swap_off, makeup), a name and a source\n",
-                    argv[optind + 1], csv.line);
-            rc = RF_EINVAL;
-            break;
-        }
-        snprintf(d->name, sizeof(d->name), "%s", csv.field[2]);
-        snprintf(d->source, sizeof(d->source), "%s", csv.field[3]);
-        n++;
-    }
-    if (rc == RF_OK && got < 0) {
-        fprintf(stderr, "reform: %s, line %d: malformed CSV\n", argv[optind + 1], csv.line);
-        rc = RF_EINVAL;
-    }
-    rf_csv_cleanup(&csv);
     free(text);
     if (rc == RF_OK && (app = rf_cli_open(rf_cli_db(db), 0)) != NULL) {
         rf_error_init(&err);

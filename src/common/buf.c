@@ -95,6 +95,43 @@ void rf_buf_addi(struct rf_buf *b, int64_t v)
     rf_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/*
+ * The length of the UTF-8 sequence at 'p' when it is a whole, shortest-form
+ * code point outside the surrogates (RFC 3629 4), else 0 with '*maximal' the
+ * bytes that began one before it broke off (Unicode 15, 3.9: one U+FFFD for
+ * them).
+ */
+static size_t utf8_sequence(const unsigned char *p, size_t *maximal)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t n, k;
+
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        n = 3;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        n = 4;
+    else
+        n = 0;
+    if (p[0] == 0xe0)
+        lo = 0xa0; /* shorter forms of U+0000..U+07FF */
+    else if (p[0] == 0xed)
+        hi = 0x9f; /* the surrogates U+D800..U+DFFF */
+    else if (p[0] == 0xf0)
+        lo = 0x90; /* shorter forms of U+0000..U+FFFF */
+    else if (p[0] == 0xf4)
+        hi = 0x8f; /* past U+10FFFF */
+    for (k = 1; k < n; k++) {
+        if (p[k] < lo || p[k] > hi)
+            break;
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    *maximal = n ? k : 1;
+    return n && k == n ? n : 0;
+}
+
 void rf_buf_add_json_str(struct rf_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -107,8 +144,21 @@ void rf_buf_add_json_str(struct rf_buf *b, const char *s)
     rf_buf_addc(b, '"');
     for (p = run = (const unsigned char *)s; *p; p++) {
         char esc[6];
-        size_t n = 2;
+        size_t n = 2, bad;
 
+        if (*p >= 0x80) {
+            size_t len = utf8_sequence(p, &bad);
+            if (len) {
+                p += len - 1;
+                continue;
+            }
+            /* not UTF-8 (a code page, a text cut short): JSON is UTF-8, so U+FFFD instead */
+            rf_buf_add(b, run, (size_t)(p - run));
+            rf_buf_add(b, "\\ufffd", 6);
+            p += bad - 1;
+            run = p + 1;
+            continue;
+        }
         if (*p >= 0x20 && *p != '"' && *p != '\\')
             continue;
         rf_buf_add(b, run, (size_t)(p - run));

@@ -30,7 +30,11 @@ void rf_buf_adds(struct rf_buf *b, const char *s);
 void rf_buf_addc(struct rf_buf *b, char c);
 void rf_buf_addf(struct rf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rf_buf_addi(struct rf_buf *b, int64_t v);
-/* Add 's' as a quoted JSON string; NULL adds the literal null. */
+/*
+ * Add 's' as a quoted JSON string; NULL adds the literal null. Bytes that are
+ * not UTF-8 are written as U+FFFD, one for each broken sequence, so that the
+ * answer stays JSON whatever text it echoes.
+ */
 void rf_buf_add_json_str(struct rf_buf *b, const char *s);
 /* Hand the bytes to the caller (free() them) and leave 'b' empty. */
 char *rf_buf_detach(struct rf_buf *b, size_t *len);

@@ -80,7 +80,8 @@ void rf_csv_add_field(struct rf_buf *out, const char *s)
 {
     if (!s)
         s = "";
-    if (!s[strcspn(s, ",\"\r\n")]) {
+    /* a leading byte-order mark is quoted: at the start of a file the reader would skip it */
+    if (!s[strcspn(s, ",\"\r\n")] && strncmp(s, "\xef\xbb\xbf", 3) != 0) {
         rf_buf_adds(out, s);
         return;
     }

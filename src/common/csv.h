@@ -30,7 +30,11 @@ void rf_csv_cleanup(struct rf_csv *c);
  */
 int rf_csv_next(struct rf_csv *c);
 
-/* Write 's' as one CSV field (quoted when it needs to be). */
+/*
+ * Write 's' as one CSV field, quoted when it holds a comma, a quote or a line
+ * break, or starts with a byte-order mark, so that it reads back as itself
+ * wherever it stands.
+ */
 void rf_csv_add_field(struct rf_buf *out, const char *s);
 
 #endif

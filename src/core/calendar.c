@@ -15,8 +15,11 @@
 #include "calendar.h"
 
 #include "lunar.h"
+#include "text.h"
+#include "../common/csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[RF_DAY_KINDS] = {"holiday", "compensation", "swap_off",
@@ -144,6 +147,16 @@ int rf_calendar_proposal(int year, struct rf_calendar_day out[RF_CALENDAR_MAX_DA
     return n;
 }
 
+/* Text to show on the calendar page and in JSON: UTF-8, without control characters. */
+static int text_ok(const char *s)
+{
+    char *nfc = NULL;
+    int ok = rf_text_nfc(s, &nfc) == RF_OK;
+
+    free(nfc);
+    return ok;
+}
+
 int rf_calendar_check(int year, const struct rf_calendar_day *days, int n, int *bad,
                       const char **why)
 {
@@ -179,6 +192,10 @@ int rf_calendar_check(int year, const struct rf_calendar_day *days, int n, int *
             *why = "the day needs its source";
             return RF_EINVAL;
         }
+        if (!text_ok(d->name) || !text_ok(d->source)) {
+            *why = "a day's name and source are UTF-8 text without control characters";
+            return RF_EINVAL;
+        }
         for (int j = 0; j < i; j++)
             if (rf_date_cmp(days[j].date, d->date) == 0) {
                 *why = "the date is listed twice";
@@ -186,4 +203,62 @@ int rf_calendar_check(int year, const struct rf_calendar_day *days, int n, int *
             }
     }
     return RF_OK;
+}
+
+int rf_calendar_csv_read(const char *csv, struct rf_calendar_day *days, int max, int *n,
+                         int *bad_line, const char **why)
+{
+    struct rf_csv c;
+    int rc;
+
+    *n = 0;
+    *bad_line = 1;
+    rf_csv_init(&c, csv);
+    rc = rf_csv_next(&c);
+    if (rc != 1 || c.nfields != 4 || strcmp(c.field[0], "date") != 0 ||
+        strcmp(c.field[1], "kind") != 0 || strcmp(c.field[2], "name") != 0 ||
+        strcmp(c.field[3], "source") != 0) {
+        *why = "the first line is date,kind,name,source";
+        rc = RF_EINVAL;
+        goto out;
+    }
+    while ((rc = rf_csv_next(&c)) == 1) {
+        struct rf_calendar_day *d = &days[*n];
+        *bad_line = c.line;
+        if (c.nfields == 1 && !c.field[0][0])
+            continue;
+        if (*n == max) {
+            *why = "more days than a year's announcement lists";
+            break;
+        }
+        memset(d, 0, sizeof(*d));
+        if (c.nfields != 4 || rf_date_parse(c.field[0], &d->date) != RF_OK ||
+            rf_day_kind_parse(c.field[1], &d->kind) != RF_OK) {
+            *why = "a line is a date YYYY-MM-DD, a kind (holiday, compensation, swap_off, "
+                   "makeup), a name and a source";
+            break;
+        }
+        /* kept whole: a name cut short would be another name, or not even UTF-8 */
+        _Static_assert(RF_DAY_NAME_BYTES == 128 && RF_DAY_SOURCE_BYTES == 1024,
+                       "the reasons below give the lengths");
+        if (!c.field[2][0] || strlen(c.field[2]) >= sizeof(d->name)) {
+            *why = "a day's name has 1 to 127 bytes";
+            break;
+        }
+        if (!c.field[3][0] || strlen(c.field[3]) >= sizeof(d->source)) {
+            *why = "a day's source has 1 to 1023 bytes";
+            break;
+        }
+        memcpy(d->name, c.field[2], strlen(c.field[2]) + 1);
+        memcpy(d->source, c.field[3], strlen(c.field[3]) + 1);
+        (*n)++;
+    }
+    if (rc < 0) {
+        *bad_line = c.next_line;
+        *why = "malformed CSV: an unclosed quote, text after a closing quote or too many fields";
+    }
+    rc = rc == 0 ? RF_OK : RF_EINVAL;
+out:
+    rf_csv_cleanup(&c);
+    return rc;
 }

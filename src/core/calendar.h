@@ -51,11 +51,27 @@ int rf_calendar_proposal(int year, struct rf_calendar_day out[RF_CALENDAR_MAX_DA
 /*
  * Whether an announcement's days are consistent: each in 'year', at most one
  * per date, weekdays for the kinds that give a day off and Saturdays or
- * Sundays for make-up days, each with a name and a source. RF_OK, or
+ * Sundays for make-up days, each with a name and a source in UTF-8 without
+ * control characters. RF_OK, or
  * RF_EINVAL with the index of the first
  * bad day in '*bad' and the reason in 'why' (a static string).
  */
 int rf_calendar_check(int year, const struct rf_calendar_day *days, int n, int *bad,
                       const char **why) RF_MUST_CHECK;
+
+/*
+ * Read the days of announcements written as CSV, the shape of
+ * data/calendar/announcements.csv and of `reform calendar record`: the header
+ * date,kind,name,source, then a day a line: a date YYYY-MM-DD, a kind as
+ * rf_day_kind_parse() reads it, a name of 1 to RF_DAY_NAME_BYTES - 1 bytes
+ * and a source of 1 to RF_DAY_SOURCE_BYTES - 1 bytes, both kept whole. Blank
+ * lines are skipped. At most 'max' days go to 'days', '*n' of them.
+ * Returns RF_OK, or RF_EINVAL with the line of the first problem in
+ * '*bad_line' and the reason in 'why' (a static string); the days before that
+ * line are in 'days' then. Whether the days make a consistent year is
+ * rf_calendar_check()'s question.
+ */
+int rf_calendar_csv_read(const char *csv, struct rf_calendar_day *days, int max, int *n,
+                         int *bad_line, const char **why) RF_MUST_CHECK;
 
 #endif

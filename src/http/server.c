@@ -99,47 +99,6 @@ static int64_t now_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* Whether 'path' matches 'pattern'; the {} segments go to r->params. */
-static int match(const char *pattern, const char *path, struct rf_req *r)
-{
-    int n = 0;
-
-    while (*pattern && *path) {
-        if (*pattern == '{' && strncmp(pattern, "{key}", 5) == 0) {
-            size_t len = 0;
-            /* letters, digits, '.' and '-': a code read over the phone */
-            while (path[len] && path[len] != '/' &&
-                   ((path[len] >= '0' && path[len] <= '9') ||
-                    (path[len] >= 'A' && path[len] <= 'Z') || path[len] == '.' || path[len] == '-'))
-                len++;
-            if (len == 0 || len >= sizeof(r->key) || (path[len] && path[len] != '/'))
-                return 0;
-            memcpy(r->key, path, len);
-            r->key[len] = '\0';
-            path += len;
-            pattern += 5;
-        } else if (pattern[0] == '{' && pattern[1] == '}') {
-            int64_t v = 0;
-            if (*path < '1' || *path > '9')
-                return 0;
-            for (; *path >= '0' && *path <= '9'; path++) {
-                if (v > (INT64_MAX - 9) / 10)
-                    return 0;
-                v = v * 10 + (*path - '0');
-            }
-            if (n < RF_MAX_PATH_PARAMS)
-                r->params[n++] = v;
-            pattern += 2;
-        } else if (*pattern++ != *path++) {
-            return 0;
-        }
-    }
-    if (*pattern || *path)
-        return 0;
-    r->nparams = n;
-    return 1;
-}
-
 static int unsafe_method(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
@@ -188,7 +147,7 @@ static enum MHD_Result dispatch(struct rf_req *r)
         return rf_reply_error(r, &err);
     }
     for (size_t i = 0; i < NROUTES && !found; i++) {
-        if (!match(routes[i].pattern, r->path, r))
+        if (!rf_route_match(routes[i].pattern, r->path, r))
             continue;
         path_matched = 1;
         if (strcmp(routes[i].method, r->method) == 0 ||
@@ -198,7 +157,7 @@ static enum MHD_Result dispatch(struct rf_req *r)
     if (!found && path_matched) {
         /* the methods the path takes, for the Allow header */
         for (size_t i = 0; i < NROUTES; i++)
-            if (match(routes[i].pattern, r->path, r) &&
+            if (rf_route_match(routes[i].pattern, r->path, r) &&
                 strlen(allow) + strlen(routes[i].method) + 9 < sizeof(allow))
                 snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s%s",
                          allow[0] ? ", " : "", routes[i].method,

@@ -58,4 +58,14 @@ void rf_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 /* A request head has arrived on 'conn': its deadline no longer applies. */
 void rf_conns_head_done(struct rf_conns *c, struct MHD_Connection *conn);
 
+/* ---- route.c ---- */
+
+/*
+ * Whether 'path' matches 'pattern' (route.c); on a match the "{}" segments go
+ * to r->params (the first RF_MAX_PATH_PARAMS), their count to r->nparams, and
+ * the "{key}" segment to r->key. Returns 1 or 0; a path that does not match
+ * may leave r->params and r->key written.
+ */
+int rf_route_match(const char *pattern, const char *path, struct rf_req *r);
+
 #endif

@@ -165,6 +165,30 @@ test('reform calendar record takes a whole year or nothing', () => {
   assert.equal(srv.cli('calendar', 'record', '2031', file).code, 2); // --source is required
 });
 
+test('reform calendar record refuses a name it would have to cut, and records nothing', () => {
+  // 43 letters of three bytes: cut at 127 bytes, the last letter would be split in two
+  const file = join(dir, 'cal-long.csv');
+  writeFileSync(file, `date,kind,name,source\n2032-03-01,swap_off,${'ể'.repeat(43)},Thử\n2032-03-06,makeup,Làm bù,Thử\n`);
+  const r = srv.cli('calendar', 'record', '2032', file, '--source', 'Thông báo thử');
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /cal-long\.csv, line 2: a day's name has 1 to 127 bytes/);
+  assert.doesNotMatch(srv.cli('calendar', 'holidays', '2032').out, /2032-03-01/);
+});
+
+test('reform import units refuses a unit under itself, naming the line, and writes nothing', () => {
+  // a code seen again adds a period under another parent: here under the unit itself, which
+  // the database's own check refused as "the database failed"
+  const file = join(dir, 'units-self.csv');
+  writeFileSync(file, 'code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n' +
+    'S05,Sở Kế hoạch và Đầu tư,department,S05,2024-01-01,,,1\n');
+  const audit = () => Number(srv.db.sql('SELECT COUNT(*) FROM audit'));
+  const a0 = audit();
+  const r = srv.cli('import', 'units', file);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /parent_code: line 2: a unit cannot be under itself or its own units/);
+  assert.equal(audit(), a0);
+});
+
 test('reform demo dossiers makes a year of dossiers whose counters equal a recount', async () => {
   const r = srv.cli('demo', 'dossiers', '--count', '3000');
   assert.equal(r.code, 0, r.out);

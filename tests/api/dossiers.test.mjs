@@ -61,6 +61,24 @@ describe('the catalogue', () => {
     assert.match(r.out, /line 2: steps/);
     assert.equal(srv.db.sql('SELECT COUNT(*) FROM procedures'), before);
   });
+
+  test('an import whose name is not UTF-8 text is bad input on its line, not a database failure', () => {
+    // a name saved in a legacy code page (0xEB is 'ë' in Windows-1258), then one with a tab
+    const dir = mkdtempSync(join(tmpdir(), 'reform-proc-'));
+    const head = Buffer.from(CATALOGUE.split('\n')[0] + '\n9.000004,2023-01-01,Th', 'utf8');
+    const tail = Buffer.from(' t\u1ee5c l\u1ed7i,land,province,3,,0,none,\u0110\u01a1n,Chuy\u1ec3n|desk|3d,test\n', 'utf8');
+    writeFileSync(join(dir, 'latin.csv'), Buffer.concat([head, Buffer.from([0xeb]), tail]));
+    writeFileSync(join(dir, 'tab.csv'), CATALOGUE.split('\n')[0] + '\n' +
+      '9.000004,2023-01-01,Thủ tục\tlỗi,land,province,3,,0,none,Đơn,Chuyển|desk|3d,test\n');
+    const before = srv.db.sql('SELECT COUNT(*) FROM procedures');
+    for (const file of ['latin.csv', 'tab.csv']) {
+      const r = srv.cli('import', 'procedures', join(dir, file));
+      assert.equal(r.code, 1, file);
+      assert.match(r.out, /line 2: name: UTF-8 text without control characters/, file);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(srv.db.sql('SELECT COUNT(*) FROM procedures'), before);
+  });
 });
 
 describe('a dossier from the desk to the citizen', () => {

@@ -64,6 +64,50 @@ static void test_json_str(void **state)
     }
 }
 
+/*
+ * Text that is not UTF-8 (a query argument in a code page, a message cut in
+ * the middle of a letter) is written as U+FFFD, one for each maximal broken
+ * sequence (Unicode 15, 3.9), so the answer stays JSON (RFC 8259 8.1). Found
+ * by fuzz_route: an unknown status echoed in a 400 was not JSON.
+ */
+#define FFFD "\xef\xbf\xbd"
+static const struct {
+    const char *in, *json, *read;
+} invalid_cases[] = {
+    {"\xff", "\"\\ufffd\"", FFFD}, /* never in UTF-8 */
+    {"a\x91"
+     "b",
+     "\"a\\ufffdb\"", "a" FFFD "b"},                                 /* a lone continuation */
+    {"H\xc3\xa0\xe1\xbb", "\"H\xc3\xa0\\ufffd\"", "H\xc3\xa0" FFFD}, /* a letter cut short */
+    {"\xe1\xbbx", "\"\\ufffdx\"", FFFD "x"},                         /* broken before 'x' */
+    {"\xf0\x9d\x84", "\"\\ufffd\"", FFFD},                           /* four bytes cut at three */
+    {"\xc0\xaf", "\"\\ufffd\\ufffd\"", FFFD FFFD},                   /* an overlong '/' */
+    {"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", FFFD FFFD FFFD},   /* a surrogate */
+    {"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"",
+     FFFD FFFD FFFD FFFD}, /* past U+10FFFF */
+};
+
+static void test_json_str_invalid(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < COUNT(invalid_cases); i++) {
+        struct rf_buf b = RF_BUF_INIT;
+        json_error_t jerr;
+        json_t *doc;
+
+        print_message("case %zu: %s\n", i, invalid_cases[i].json);
+        rf_buf_adds(&b, PREFIX);
+        rf_buf_add_json_str(&b, invalid_cases[i].in);
+        assert_string_equal(rf_buf_str(&b) + strlen(PREFIX), invalid_cases[i].json);
+        rf_buf_addc(&b, '}');
+        doc = json_loads(rf_buf_str(&b), 0, &jerr);
+        assert_non_null(doc);
+        assert_string_equal(json_string_value(json_object_get(doc, "v")), invalid_cases[i].read);
+        json_decref(doc);
+        rf_buf_cleanup(&b);
+    }
+}
+
 static const struct {
     int64_t v;
     const char *text;
@@ -98,6 +142,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_str),
+        cmocka_unit_test(test_json_str_invalid),
         cmocka_unit_test(test_addi),
     };
 

@@ -2,7 +2,7 @@
  * Unit tests of src/core/calendar: the Labour Code's default proposal for a
  * year, the check of an announced year, and the announcements shipped in
  * data/calendar/announcements.csv (each year consistent, and holding the days
- * the Government announced).
+ * the Government announced), and the reader of announcements written as CSV.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,6 +109,19 @@ static void test_check(void **state)
         {"2025-12-31", "holiday", "x", "x", "the day is not in the year"},
         {"2026-09-01", "holiday", "", "x", "the day needs a name"},
         {"2026-09-01", "holiday", "Quốc khánh", "", "the day needs its source"},
+        /* a name or source that is not UTF-8 (a file in a legacy code page, a name cut short)
+           or holds a control character would be shown as it is: found by fuzz_calendar */
+        {"2026-09-01", "holiday",
+         "Qu\xe1"
+         "c kh\xe1"
+         "nh",
+         "x", "a day's name and source are UTF-8 text without control characters"},
+        {"2026-09-01", "holiday", "Quốc khánh", "9859/VPCP-KGVX \xe1\xbb",
+         "a day's name and source are UTF-8 text without control characters"},
+        {"2026-09-01", "holiday", "Quốc\tkhánh", "x",
+         "a day's name and source are UTF-8 text without control characters"},
+        {"2026-09-01", "holiday", "Quốc khánh", "9859/VPCP-KGVX\n",
+         "a day's name and source are UTF-8 text without control characters"},
     };
     struct rf_calendar_day d[2];
     const char *why;
@@ -225,13 +238,84 @@ static void test_shipped(void **state)
     free(text);
 }
 
+/*
+ * The reader of announcements as CSV (the shipped file, `reform calendar
+ * record`): a day a line, names and sources kept whole or the line refused.
+ * A name cut at its 127th byte used to be recorded as cut, which can split a
+ * Vietnamese letter and leave text that is not UTF-8.
+ */
+static void test_csv_read(void **state)
+{
+    char long_name[160], long_source[1100], whole_name[140], text[1400];
+    static const struct {
+        const char *csv; /* NULL: 'text' as built below */
+        int max, rc, n, bad_line;
+        const char *why; /* the start of the reason */
+    } cases[] = {
+        {"date,kind,name,source\n2031-03-03,swap_off,Nghỉ,Thử\n\n2031-03-08,makeup,Làm bù,Thử\n", 4,
+         RF_OK, 2, 0, NULL},
+        {"\xef\xbb\xbf"
+         "date,kind,name,source\r\n2031-03-03,swap_off,Nghỉ,\"Thử, một\"\r\n",
+         4, RF_OK, 1, 0, NULL},
+        {"date,kind,name,source\n", 4, RF_OK, 0, 0, NULL},
+        {"", 4, RF_EINVAL, 0, 1, "the first line"},
+        {"date,kind,name\n2031-03-03,swap_off,Nghỉ\n", 4, RF_EINVAL, 0, 1, "the first line"},
+        {"date,kind,name,source\n2031-03-03,swap_off,Nghỉ,Thử\n2031-03-08,weekend,Làm bù,Thử\n", 4,
+         RF_EINVAL, 1, 3, "a line is"},
+        {"date,kind,name,source\n2031-02-30,swap_off,Nghỉ,Thử\n", 4, RF_EINVAL, 0, 2, "a line is"},
+        {"date,kind,name,source\n2031-03-03,swap_off,Nghỉ\n", 4, RF_EINVAL, 0, 2, "a line is"},
+        {"date,kind,name,source\n2031-03-03,swap_off,,Thử\n", 4, RF_EINVAL, 0, 2, "a day's name"},
+        {"date,kind,name,source\n2031-03-03,swap_off,Nghỉ,\n", 4, RF_EINVAL, 0, 2,
+         "a day's source"},
+        {"date,kind,name,source\n2031-03-03,swap_off,\"Nghỉ,Thử\n", 4, RF_EINVAL, 0, 3,
+         "malformed"},
+        {"date,kind,name,source\n2031-03-03,swap_off,N,T\n2031-03-08,makeup,L,T\n", 1, RF_EINVAL, 1,
+         3, "more days"},
+        {NULL, 4, RF_EINVAL, 0, 2, "a day's name"},
+        {NULL, 4, RF_EINVAL, 0, 2, "a day's source"},
+        {NULL, 4, RF_OK, 1, 0, NULL},
+    };
+    struct rf_calendar_day days[4];
+    int built = 0;
+
+    (void)state;
+    /* a name of 43 three-byte letters (129 bytes), a source of 1024 bytes, a name of 126 bytes */
+    for (int i = 0; i < 43; i++)
+        memcpy(long_name + 3 * i, "ể", 3);
+    long_name[129] = '\0';
+    memcpy(whole_name, long_name, 126);
+    whole_name[126] = '\0';
+    memset(long_source, 's', 1024);
+    long_source[1024] = '\0';
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        const char *why = NULL;
+        int n = -1, bad_line = -1, rc;
+        if (cases[i].csv) {
+            snprintf(text, sizeof(text), "%s", cases[i].csv);
+        } else {
+            const char *name = built == 0 ? long_name : built == 1 ? "Nghỉ" : whole_name;
+            const char *source = built == 1 ? long_source : "Thử";
+            snprintf(text, sizeof(text), "date,kind,name,source\n2031-03-03,swap_off,%s,%s\n", name,
+                     source);
+            built++;
+        }
+        rc = rf_calendar_csv_read(text, days, cases[i].max, &n, &bad_line, &why);
+        if (rc != cases[i].rc || n != cases[i].n ||
+            (rc != RF_OK && (bad_line != cases[i].bad_line || !why ||
+                             strncmp(why, cases[i].why, strlen(cases[i].why)) != 0)))
+            fail_msg("case %zu: rc %d, %d days, line %d, '%s'", i, rc, n, bad_line, why ? why : "");
+    }
+    /* the last case: a name of 126 bytes, kept whole */
+    assert_string_equal(days[0].name, whole_name);
+    assert_string_equal(days[0].source, "Thử");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_proposal),
-        cmocka_unit_test(test_proposal_every_year),
-        cmocka_unit_test(test_check),
-        cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_proposal), cmocka_unit_test(test_proposal_every_year),
+        cmocka_unit_test(test_check),    cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_csv_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,9 @@ static const struct {
     {"H\xc3\xa0 T\xc4\xa9nh", "H\xc3\xa0 T\xc4\xa9nh"}, /* UTF-8 needs no quoting */
     {"", ""},                                           /* an empty field */
     {NULL, ""},                                         /* a missing value is written empty */
+    /* a byte-order mark starting a field is quoted: first in a file, the reader would skip it
+       (found by fuzz_csv) */
+    {"\xef\xbb\xbfx", "\"\xef\xbb\xbfx\""},
 };
 
 static void test_write_round_trip(void **state)
@@ -120,6 +123,14 @@ static void test_write_round_trip(void **state)
     assert_int_equal(c.nfields, 1);
     assert_string_equal(c.field[0], "last");
     assert_int_equal(rf_csv_next(&c), 0);
+    rf_csv_cleanup(&c);
+    rf_buf_cleanup(&record);
+
+    /* the same field first in a file reads back whole too */
+    rf_csv_add_field(&record, "\xef\xbb\xbfx");
+    rf_csv_init(&c, rf_buf_str(&record));
+    assert_int_equal(rf_csv_next(&c), 1);
+    assert_string_equal(c.field[0], "\xef\xbb\xbfx");
     rf_csv_cleanup(&c);
     rf_buf_cleanup(&record);
 }

@@ -1,0 +1,43 @@
+# Writes the route table of src/http/server.c (IN) as C for the fuzz harnesses
+# (OUT): the same methods, patterns, handlers and authentication, so that a
+# route added to the server is fuzzed without a second list to keep. Every
+# line of the table must read {"METHOD", "/pattern", rf_h_handler, FLAGS},
+# or the build stops here.
+#   cmake -DIN=src/http/server.c -DOUT=fuzz_routes.c -P fuzz/routes.cmake
+file(READ ${IN} text)
+string(FIND "${text}" "} routes[] = {" start)
+if(start LESS 0)
+  message(FATAL_ERROR "${IN}: no route table 'routes[] = {' found")
+endif()
+string(SUBSTRING "${text}" ${start} -1 text)
+string(FIND "${text}" "\n};" end)
+string(SUBSTRING "${text}" 0 ${end} text)
+string(REPLACE "\n" ";" lines "${text}")
+list(REMOVE_AT lines 0)
+
+set(out "/* Generated from ${IN} by fuzz/routes.cmake: the server's route table. */\n")
+string(APPEND out "#include \"rig.h\"\n\nconst struct rf_fuzz_route rf_fuzz_routes[] = {\n")
+set(n 0)
+foreach(line IN LISTS lines)
+  string(STRIP "${line}" line)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  if(NOT line MATCHES "^{\"([A-Z]+)\", \"([^\"]+)\", (rf_h_[a-z_0-9]+), ([A-Z_0-9| ]+)},$")
+    message(FATAL_ERROR "${IN}: a route the fuzz harnesses cannot read: ${line}")
+  endif()
+  set(route "    {\"${CMAKE_MATCH_1}\", \"${CMAKE_MATCH_2}\", ${CMAKE_MATCH_3}, ")
+  set(auth 0)
+  if(CMAKE_MATCH_4 MATCHES "ROUTE_AUTH")
+    set(auth 1)
+  endif()
+  string(APPEND out "${route}${auth}},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+if(n LESS 10)
+  message(FATAL_ERROR "${IN}: only ${n} routes read")
+endif()
+string(APPEND out "};\n\nconst int rf_fuzz_nroutes = ${n};\n")
+file(WRITE ${OUT}.tmp "${out}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+file(REMOVE ${OUT}.tmp)
