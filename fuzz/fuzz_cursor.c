@@ -127,10 +127,13 @@ static int64_t page(const char *path, const char *query, const struct rf_fuzz_ro
                          q.conn.status, q.conn.body);
         goto out;
     }
-    if (!strstr(q.conn.body, "\"items\":"))
+    switch (rf_fuzz_list_read(q.conn.body, q.conn.body_len, item_read, &read, next, &quoted)) {
+    case 0:
         goto out; /* no list */
-    if (!rf_fuzz_list_read(q.conn.body, q.conn.body_len, item_read, &read, next, &quoted))
-        rf_fuzz_fail("GET %s?%s: a list without items and next: %.500s", path, query, q.conn.body);
+    case -1:
+        rf_fuzz_fail("GET %s?%s: a list whose items are not keyed objects: %.500s", path, query,
+                     q.conn.body);
+    }
     if (strcmp(next, "null") != 0 && (!quoted || (next_key = positive(next)) <= 0))
         rf_fuzz_fail("GET %s?%s: next cursor '%s'", path, query, next);
     keyed = read.last != after;

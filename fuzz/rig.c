@@ -14,30 +14,18 @@
 #include "common/csv.h"
 #include "common/log.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEMO_DOSSIERS 300
 #define MAX_ACTORS 32
-
-void rf_fuzz_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fputs("\n==== finding: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
-    va_end(ap);
-    abort();
-}
 
 /* ---- password hashing, without the cost ---- */
 
@@ -98,21 +86,62 @@ static void set_up_failed(const char *what, const struct rf_error *err)
                  err->n ? err->item[0].message : "no detail");
 }
 
-static void remove_rig(void)
+/* The database's files and folder, closing nothing: also on the way out of a finding. */
+static void remove_files(const char *dir)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     char path[320];
 
-    rf_app_close(&rig.app);
-    rf_kept_clear();
-    if (!rig.dir[0])
-        return;
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(path, sizeof(path), "%s%s", rig.db_path, suffixes[i]);
+        snprintf(path, sizeof(path), "%s/reform.db%s", dir, suffixes[i]);
         unlink(path);
     }
-    rmdir(rig.dir);
+    rmdir(dir);
+}
+
+void rf_fuzz_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fputs("\n==== finding: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+    if (rig.dir[0])
+        remove_files(rig.dir);
+    abort();
+}
+
+static void remove_rig(void)
+{
+    rf_app_close(&rig.app);
+    rf_kept_clear();
+    if (rig.dir[0])
+        remove_files(rig.dir);
     rig.dir[0] = '\0';
+}
+
+/*
+ * The folders of rigs whose process is gone (a finding ends a harness
+ * without its exit handlers): each folder is named after its process.
+ */
+static void remove_orphans(const char *parent)
+{
+    DIR *d = opendir(parent);
+    struct dirent *e;
+
+    while (d && (e = readdir(d)) != NULL) {
+        char path[320];
+        long pid;
+        if (sscanf(e->d_name, "reform-fuzz-%ld-", &pid) != 1 || pid <= 0 ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+        remove_files(path);
+    }
+    if (d)
+        closedir(d);
 }
 
 /* A temporary folder, in memory when /dev/shm is there: the writer flushes every change. */
@@ -120,10 +149,13 @@ static void make_dir(void)
 {
     const char *tmp = getenv("TMPDIR");
 
-    snprintf(rig.dir, sizeof(rig.dir), "/dev/shm/reform-fuzz-XXXXXX");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    remove_orphans("/dev/shm");
+    remove_orphans(tmp);
+    snprintf(rig.dir, sizeof(rig.dir), "/dev/shm/reform-fuzz-%ld-XXXXXX", (long)getpid());
     if (mkdtemp(rig.dir))
         return;
-    snprintf(rig.dir, sizeof(rig.dir), "%s/reform-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    snprintf(rig.dir, sizeof(rig.dir), "%s/reform-fuzz-%ld-XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(rig.dir))
         rf_fuzz_fail("cannot make a temporary folder %s: %s", rig.dir, strerror(errno));
 }
@@ -617,43 +649,74 @@ static int scan_items(struct scan *s, rf_fuzz_item_fn item, void *ctx)
     }
 }
 
+/* Which of "items" and "next" the object at s->p has, its values only checked. */
+static int scan_top_names(struct scan *s, int *items, int *next)
+{
+    char name[32];
+
+    scan_space(s);
+    if (s->p >= s->end || *s->p++ != '{')
+        return 0;
+    scan_space(s);
+    if (s->p < s->end && *s->p == '}')
+        return 1;
+    for (;;) {
+        scan_space(s);
+        if (!scan_string_to(s, name, sizeof(name)))
+            return 0;
+        scan_space(s);
+        if (s->p >= s->end || *s->p++ != ':' || !scan_value(s))
+            return 0;
+        *items |= strcmp(name, "items") == 0;
+        *next |= strcmp(name, "next") == 0;
+        scan_space(s);
+        if (s->p >= s->end)
+            return 0;
+        if (*s->p == '}')
+            return 1;
+        if (*s->p++ != ',')
+            return 0;
+    }
+}
+
 int rf_fuzz_list_read(const char *body, size_t len, rf_fuzz_item_fn item, void *ctx, char next[32],
                       int *next_quoted)
 {
     struct scan s = {(const unsigned char *)body, (const unsigned char *)body + len, 0};
     char name[32];
-    int items = 0, has_next = 0;
+    int has_items = 0, has_next = 0;
 
     next[0] = '\0';
     *next_quoted = 0;
-    scan_space(&s);
-    if (s.p >= s.end || *s.p++ != '{')
+    /* a list has both; other answers may have "items" (a unit's tree) but are read as they come */
+    if (!scan_top_names(&s, &has_items, &has_next) || !has_items || !has_next)
         return 0;
+    s.p = (const unsigned char *)body;
+    scan_space(&s);
+    s.p++; /* '{' */
     for (;;) {
         scan_space(&s);
         if (!scan_string_to(&s, name, sizeof(name)))
-            return 0;
+            return -1;
         scan_space(&s);
         if (s.p >= s.end || *s.p++ != ':')
-            return 0;
+            return -1;
         if (strcmp(name, "items") == 0) {
             if (!scan_items(&s, item, ctx))
-                return 0;
-            items = 1;
+                return -1;
         } else if (strcmp(name, "next") == 0) {
             if (!scan_scalar_to(&s, next, 32, next_quoted))
-                return 0;
-            has_next = 1;
+                return -1;
         } else if (!scan_value(&s)) {
-            return 0;
+            return -1;
         }
         scan_space(&s);
         if (s.p >= s.end)
-            return 0;
+            return -1;
         if (*s.p == '}')
-            return items && has_next;
+            return 1;
         if (*s.p++ != ',')
-            return 0;
+            return -1;
     }
 }
 

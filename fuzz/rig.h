@@ -98,7 +98,9 @@ unsigned rf_fuzz_req_run(struct rf_fuzz_req *q, rf_handler fn);
  * it: the first member of each item (its key: "id", "seq" or "code") to
  * 'item', as name and text (a string's without its quotes); "next" as text
  * into 'next' ("null" for null), '*next_quoted' when it is a string. Returns 1
- * for a list, 0 for anything else.
+ * for a list, 0 for an answer that is none (no "items" or no "next" at its top:
+ * a unit's tree has items but no pages), -1 for a list whose items are not
+ * objects that start with a scalar.
  */
 typedef void (*rf_fuzz_item_fn)(void *ctx, const char *name, const char *value);
 int rf_fuzz_list_read(const char *body, size_t len, rf_fuzz_item_fn item, void *ctx, char next[32],
