@@ -4,7 +4,8 @@
 # and its dictionary (fuzz/fuzz_NAME.dict). See docs/fuzzing.md.
 #   scripts/fuzz.sh --seconds S [HARNESS...]          S seconds each (make test: 30)
 #   scripts/fuzz.sh --runs N --corpus DIR [HARNESS...] N executions each, new inputs kept
-#                                                      in DIR/NAME (bench/fuzz.sh)
+#                                                      in DIR/NAME (bench/fuzz.sh), in jobs of
+#                                                      a fresh process each (-fork=1)
 # Without --corpus, new inputs go to a temporary folder. A finding is written to
 # var/fuzz/findings/NAME-*, the run's log to var/fuzz/logs/NAME.log. Prints a line a
 # harness (executions, seconds, result), then "# pass N" and "# fail N"; exits 1 when a
@@ -16,7 +17,7 @@ limit=() corpus="" names=()
 while [ $# -gt 0 ]; do
   case $1 in
   --seconds) limit=(-max_total_time="$2"); shift 2 ;;
-  --runs) limit=(-runs="$2"); shift 2 ;;
+  --runs) limit=(-runs="$2" -fork=1); shift 2 ;; # jobs of a fresh process each: see docs
   --corpus) corpus=$2; shift 2 ;;
   -*) echo "usage: scripts/fuzz.sh (--seconds S | --runs N) [--corpus DIR] [HARNESS...]" >&2; exit 2 ;;
   *) names+=("$1"); shift ;;
@@ -50,7 +51,7 @@ for name in "${names[@]}"; do
     -artifact_prefix="var/fuzz/findings/$name-" "$corpus/$name" "fuzz/corpus/fuzz_$name" >"$log" 2>&1
   rc=$?
   seconds=$(($(date +%s) - started))
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  runs=$(sed -n -e 's/^stat::number_of_executed_units: *//p' -e 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' "$log" | tail -n 1)
   if [ "$rc" -eq 0 ]; then
     result=ok passed=$((passed + 1))
   else
