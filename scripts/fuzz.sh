@@ -4,8 +4,9 @@
 # and its dictionary (fuzz/fuzz_NAME.dict). See docs/fuzzing.md.
 #   scripts/fuzz.sh --seconds S [HARNESS...]          S seconds each (make test: 30)
 #   scripts/fuzz.sh --runs N --corpus DIR [HARNESS...] N executions each, new inputs kept
-#                                                      in DIR/NAME (bench/fuzz.sh), in jobs of
-#                                                      a fresh process each (-fork=1)
+#                                                      in DIR/NAME (bench/fuzz.sh); the harnesses
+#                                                      that change the demo province (csv, json)
+#                                                      in jobs of a fresh process each (-fork=1)
 # Without --corpus, new inputs go to a temporary folder. A finding is written to
 # var/fuzz/findings/NAME-*, the run's log to var/fuzz/logs/NAME.log. Prints a line a
 # harness (executions, seconds, result), then "# pass N" and "# fail N"; exits 1 when a
@@ -13,11 +14,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-limit=() corpus="" names=()
+limit=() corpus="" names=() fork=""
 while [ $# -gt 0 ]; do
   case $1 in
   --seconds) limit=(-max_total_time="$2"); shift 2 ;;
-  --runs) limit=(-runs="$2" -fork=1); shift 2 ;; # jobs of a fresh process each: see docs
+  --runs) limit=(-runs="$2") fork=1; shift 2 ;;
   --corpus) corpus=$2; shift 2 ;;
   -*) echo "usage: scripts/fuzz.sh (--seconds S | --runs N) [--corpus DIR] [HARNESS...]" >&2; exit 2 ;;
   *) names+=("$1"); shift ;;
@@ -42,12 +43,14 @@ command -v llvm-symbolizer >/dev/null && export ASAN_SYMBOLIZER_PATH=$(command -
 
 passed=0 failed=0
 for name in "${names[@]}"; do
-  bin=build-fuzz/fuzz/fuzz_$name log=var/fuzz/logs/$name.log dict=()
+  bin=build-fuzz/fuzz/fuzz_$name log=var/fuzz/logs/$name.log flags=()
   [ -x "$bin" ] || { echo "fuzz_$name: no such harness"; failed=$((failed + 1)); continue; }
-  [ -f "fuzz/fuzz_$name.dict" ] && dict=(-dict="fuzz/fuzz_$name.dict")
+  [ -f "fuzz/fuzz_$name.dict" ] && flags=(-dict="fuzz/fuzz_$name.dict")
+  # what changes leave in the demo province stays bounded by a job's length (docs/fuzzing.md)
+  [ -n "$fork" ] && case $name in csv | json) flags+=(-fork=1) ;; esac
   mkdir -p "$corpus/$name"
   started=$(date +%s)
-  nice -n 19 "$bin" "${limit[@]}" "${dict[@]}" -print_final_stats=1 -timeout=60 -rss_limit_mb=4096 \
+  nice -n 19 "$bin" "${limit[@]}" "${flags[@]}" -print_final_stats=1 -timeout=60 -rss_limit_mb=4096 \
     -artifact_prefix="var/fuzz/findings/$name-" "$corpus/$name" "fuzz/corpus/fuzz_$name" >"$log" 2>&1
   rc=$?
   seconds=$(($(date +%s) - started))
