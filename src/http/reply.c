@@ -35,7 +35,7 @@ unsigned rf_http_status(int code)
     }
 }
 
-void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp)
+void rf_reply_security_headers(struct MHD_Response *resp, int hsts, int api)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -45,10 +45,15 @@ void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     /* served over TLS (the Secure cookie says so): browsers are to come back only that way */
-    if (r->srv->cfg.cookie_secure)
+    if (hsts)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-    if (strncmp(r->path, "/api/", 5) == 0)
+    if (api)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp)
+{
+    rf_reply_security_headers(resp, r->srv->cfg.cookie_secure, strncmp(r->path, "/api/", 5) == 0);
 }
 
 static enum MHD_Result reply_v(struct rf_req *r, unsigned status, const char *type,
@@ -129,10 +134,18 @@ static const char *title_of(unsigned status)
         return "Unsupported Media Type";
     case 422:
         return "Unprocessable Content";
+    case 414:
+        return "URI Too Long";
     case 429:
         return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
     case 503:
         return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
     }
     return "Error";
 }
@@ -170,6 +183,31 @@ enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const s
         return rf_reply_with(r, status, "application/problem+json", &b, header, value,
                              RF_HEADERS_END);
     return rf_reply(r, status, "application/problem+json", &b);
+}
+
+struct MHD_Response *rf_reply_bare_problem(unsigned status, const char *detail, int hsts)
+{
+    struct MHD_Response *resp;
+    struct rf_buf b = RF_BUF_INIT;
+    size_t len;
+    char *data;
+
+    rf_buf_adds(&b, "{\"type\":\"about:blank\",\"title\":");
+    rf_buf_add_json_str(&b, title_of(status));
+    rf_buf_adds(&b, ",\"status\":");
+    rf_buf_addi(&b, status);
+    rf_buf_adds(&b, ",\"detail\":");
+    rf_buf_add_json_str(&b, detail);
+    rf_buf_adds(&b, ",\"errors\":[]}");
+    data = rf_buf_detach(&b, &len);
+    resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return NULL;
+    }
+    rf_reply_security_headers(resp, hsts, 1);
+    MHD_add_response_header(resp, "Content-Type", "application/problem+json");
+    return resp;
 }
 
 enum MHD_Result rf_reply_bad_input(struct rf_req *r, const struct rf_error *err)

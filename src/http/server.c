@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +431,22 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
     return RF_OK;
 }
 
+const struct rf_http_config *rf_http_serving;
+
+/* The library's own messages, through the log (escaped, dated) as one line each. */
+static void library_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[1024];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    rf_log_warn("libmicrohttpd: %s", line);
+}
+
 int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
 {
     struct rf_server srv;
@@ -477,6 +494,7 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     rf_static_load(srv.cfg.web_root, &srv.files);
+    rf_http_serving = &srv.cfg; /* before the daemon's threads start: they read it */
     srv.conns =
         rf_conns_new(srv.cfg.conns_per_address, srv.cfg.head_seconds, srv.trusted, srv.ntrusted);
     srv.daemon = MHD_start_daemon(
@@ -487,8 +505,9 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)srv.cfg.max_conns, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
-        rf_conns_notify, srv.conns, MHD_OPTION_END);
+        rf_conns_notify, srv.conns, MHD_OPTION_EXTERNAL_LOGGER, library_log, NULL, MHD_OPTION_END);
     if (!srv.daemon) {
+        rf_http_serving = NULL;
         rf_log_error("cannot listen on %s", cfg->listen);
         rf_conns_free(&srv.conns);
         rf_static_cleanup(&srv.files);
@@ -513,6 +532,7 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
         pthread_cond_wait(&srv.later_done, &srv.later_lock);
     pthread_mutex_unlock(&srv.later_lock);
     MHD_stop_daemon(srv.daemon);
+    rf_http_serving = NULL;
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
     rf_conns_free(&srv.conns);

@@ -31,6 +31,19 @@ struct rf_server {
     struct rf_static_files files;
 };
 
+/* The server's settings while it serves (set before it listens, cleared once it stopped). */
+extern const struct rf_http_config *rf_http_serving;
+
+/* ---- reply.c ---- */
+
+/* The security headers, HSTS with 'hsts', and no-store with 'api'. */
+void rf_reply_security_headers(struct MHD_Response *resp, int hsts, int api);
+/*
+ * A problem answer (no field errors) with an API answer's headers, for a
+ * request that reached no handler; NULL when out of memory.
+ */
+struct MHD_Response *rf_reply_bare_problem(unsigned status, const char *detail, int hsts);
+
 /* ---- static.c ---- */
 
 /* List the UI's files under 'root' (see static.c for which). */

@@ -319,6 +319,42 @@ describe('the HTTP layer (F13, F15, F16, F19)', () => {
     assert.equal((await new Client(srv.base).get('/healthz')).headers.get('strict-transport-security'), null);
   });
 
+  // The requests libmicrohttpd answers itself, before any handler (src/http/library.c).
+  const libraryCases = [
+    ['a request line beyond the buffer', `GET /api/v1/units?q=${'a'.repeat(100000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
+    ['header fields beyond the buffer', 'GET /healthz HTTP/1.1\r\nHost: x\r\n' +
+      Array.from({ length: 60 }, (_, i) => `X-A${i}: ${'b'.repeat(1000)}\r\n`).join('') + '\r\n', 431],
+    ['an HTTP version it does not speak', 'GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n', 505],
+    ['a negative Content-Length', 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+    ['a Content-Length beyond 64 bits', 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n', 413],
+    ['a malformed chunk', 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+  ];
+  for (const [name, bytes, status] of libraryCases) {
+    test(`F14: ${name} is answered ${status} as a problem with every header, and the connection closes`, async () => {
+      for (const [server, hsts] of [[srv, false], [secure, true]]) {
+        const { data, closed } = await raw(server.base, bytes);
+        assert.ok(closed, 'the connection stays open');
+        // libmicrohttpd 0.9.75 writes the head of a bad Content-Length's answer twice: each must carry them
+        const heads = data.split(/(?=HTTP\/1\.1 \d{3} )/).filter((h) => h.startsWith('HTTP/1.1'));
+        assert.ok(heads.length >= 1, data);
+        for (const head of heads) {
+          assert.ok(head.startsWith(`HTTP/1.1 ${status} `), head);
+          for (const h of [/\r\nContent-Security-Policy: [^\r]*frame-ancestors 'none'/i, /\r\nX-Content-Type-Options: nosniff\r\n/i,
+            /\r\nX-Frame-Options: DENY\r\n/i, /\r\nReferrer-Policy: no-referrer\r\n/i, /\r\nCache-Control: no-store\r\n/i,
+            /\r\nContent-Type: application\/problem\+json\r\n/i, /\r\nConnection: close\r\n/i])
+            assert.match(head, h);
+          assert.equal(/\r\nStrict-Transport-Security: max-age=\d+\r\n/i.test(head), hsts, head);
+        }
+        const problem = JSON.parse(data.slice(data.lastIndexOf('\r\n\r\n') + 4));
+        assert.equal(problem.status, status);
+        assert.ok(problem.title && problem.detail, data);
+      }
+      assert.match(await logShows(srv, new RegExp(`127\\.0\\.0\\.1 - - ${status} \\(before a handler`)),
+        new RegExp(`127\\.0\\.0\\.1 - - ${status} \\(before a handler: `));
+    });
+  }
+
   test('F19: a path cannot forge a log line or send terminal escapes', async () => {
     await new Client(srv.base).get('/x%0a2026-12-07T09:99:99Z%20info%20POST%20/api/v1/session%20201%201.0ms%20admin%1b[31m');
     const log = await logShows(srv, /GET \/x/);
