@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Instructions per request of the public lookup and of a durable receipt, this checkout beside
+# an earlier revision built in the same run: valgrind's callgrind counts the server process's
+# instructions, which come out the same however busy the machine is (wrk's rates on a shared
+# machine do not). Each binary gets its own demo province with DOSSIERS dossiers; the lookup
+# is counted over 900 lookups (300 codes with their phones, three times) after 300 uncounted,
+# the receipt over 300 receipts after 50 uncounted, one keep-alive client each.
+#   bench/instructions.sh REVISION [DOSSIERS]       (DOSSIERS defaults to 20,000)
+# Needs valgrind, sqlite3 and python3 (valgrind and sqlite3 installed from Debian when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rev=${1:?usage: bench/instructions.sh REVISION [DOSSIERS]}
+count=${2:-20000}
+. bench/lib.sh
+command -v valgrind >/dev/null && command -v sqlite3 >/dev/null || {
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq valgrind sqlite3 >/dev/null
+}
+make build >/dev/null
+web=$PWD/web
+
+echo "building $rev..."
+git worktree add -q --detach "$work/src" "$rev"
+trap 'git worktree remove --force "$work/src" 2>/dev/null; kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/build" -j "$(nproc)" --target reform >/dev/null
+
+port=$((30000 + RANDOM % 10000))
+up() { for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
+
+# counted NAME BINARY DB THREADS CLIENT: the instructions the client's counted part cost
+counted() {
+  local name=$1 bin=$2 db=$3 threads=$4 client=$5 pid
+  (cd "$work" && exec valgrind --tool=callgrind --callgrind-out-file="$work/$name.cg" --instr-atstart=no \
+    "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:$port --quiet \
+    --threads "$threads" --web "$web" >/dev/null 2>"$work/$name.vg") &
+  echo $! > "$work/valgrind.pid"
+  up
+  pid=$(cat "$work/valgrind.pid")
+  python3 - "$port" "$db" "$pid" <<<"$client"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -f "$work/valgrind.pid"
+  callgrind_annotate "$work/$name.cg" 2>/dev/null | awk '/PROGRAM TOTALS/ && !n++ {gsub(",", "", $1); print $1}'
+}
+
+lookup='
+import http.client, sqlite3, subprocess, sys
+port, db, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+pairs = sqlite3.connect(db).execute("SELECT code, applicant_phone FROM dossiers ORDER BY code LIMIT 300").fetchall()
+c = http.client.HTTPConnection("127.0.0.1", port)
+def go(rounds):
+    for _ in range(rounds):
+        for code, phone in pairs:
+            c.request("GET", f"/api/v1/public/dossiers/{code}?phone={phone}")
+            r = c.getresponse(); r.read(); assert r.status == 200, r.status
+go(1)
+subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
+go(3)
+subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
+'
+receipt='
+import http.client, json, sqlite3, subprocess, sys
+port, db, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+code = sqlite3.connect(db).execute("SELECT code FROM procedures WHERE level = ? ORDER BY id LIMIT 1", ("province",)).fetchone()[0]
+c = http.client.HTTPConnection("127.0.0.1", port)
+c.request("POST", "/api/v1/session", json.dumps({"username": "clerk.hcc", "password": "demo-clerk.hcc"}),
+          {"Content-Type": "application/json"})
+r = c.getresponse(); body = json.loads(r.read()); assert r.status == 201, r.status
+h = {"Content-Type": "application/json", "Cookie": r.getheader("Set-Cookie").split(";")[0],
+     "X-CSRF-Token": body["csrf_token"]}
+b = json.dumps({"procedure_code": code, "applicant_name": "Nguyễn Văn Đô", "applicant_phone": "0912345678"})
+def go(n):
+    for _ in range(n):
+        c.request("POST", "/api/v1/dossiers", b, h); r = c.getresponse(); r.read(); assert r.status == 201, r.status
+go(50)
+subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
+go(300)
+subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
+'
+
+declare -A per
+for which in before this; do
+  bin=$PWD/build/reform
+  [ $which = before ] && bin=$work/build/reform
+  db=$work/$which.db
+  echo "$which: a demo province with $count dossiers..."
+  (cd "$work" && exec "$bin" serve --db "sqlite:$db" --demo --demo-dossiers "$count" \
+    --listen 127.0.0.1:$port --quiet --web "$web" >/dev/null 2>"$work/$which.log") &
+  echo $! > "$work/demo.pid"
+  up
+  kill "$(cat "$work/demo.pid")"; wait "$(cat "$work/demo.pid")" 2>/dev/null || true
+  rm -f "$work/demo.pid"
+  per[$which-lookup]=$(($(counted "$which-lookup" "$bin" "$db" 1 "$lookup") / 900))
+  per[$which-receipt]=$(($(counted "$which-receipt" "$bin" "$db" 2 "$receipt") / 300))
+done
+
+echo "instructions per request, $rev beside $(git rev-parse --short HEAD) ($count dossiers):"
+for what in lookup receipt; do
+  python3 -c 'import sys; b, t = int(sys.argv[2]), int(sys.argv[3]); print(f"  {sys.argv[1]:8} {b:>10,} before  {t:>10,} this  {(t - b) / b * 100:+.1f}%")' \
+    "$what" "${per[before-$what]}" "${per[this-$what]}"
+done
