@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "app.h"
+#include "../common/names.h"
 #include "../core/account.h"
 
 struct rf_app {
@@ -156,7 +157,7 @@ void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LE
 /* Release the working-time tables at shutdown (calendar.c). */
 void rf_app_worktime_drop(struct rf_app *app);
 
-/* ---- rules the task modules share (tasks.c) ---- */
+/* ---- rules the task modules share (tasks.c, documents.c, task_imports.c) ---- */
 
 #define RF_APP_MAX_DEADLINES 64 /* changes of one task's deadline */
 
@@ -165,19 +166,103 @@ struct rf_deadline_change;
 /* The core's view of a task with deadline history 'dl'; 'changes' holds RF_APP_MAX_DEADLINES. */
 int rf_app_task_facts(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
                       struct rf_deadline_change *changes, struct rf_task_facts *f);
-/* A date 'text' (or none, unless 'required') into 'out'; RF_EINVAL naming 'field'. */
-int rf_app_check_date(const char *text, const char *field, int required, char out[RF_DATE_LEN],
-                      struct rf_error *err);
-/* The index of 'name' in the NULL-terminated 'names', or -1. */
-int rf_app_index_of(const char *const *names, const char *name);
+#define RF_APP_TITLE_MAX 1000 /* code points of a title or a note */
+
+/* A task with its history, loaded for a use case. */
+struct rf_app_task_loaded {
+    struct rf_task t;
+    struct rf_task_deadline dl[RF_APP_MAX_DEADLINES];
+    int n;
+};
+/* An rf_store task callback keeping the task in a struct rf_app_task_loaded; returns 1 (stop). */
+int rf_app_task_keep(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n);
+
+/* Up to 32 coordinating units of a task, with their codes for the answer. */
+struct rf_app_coord_units {
+    int64_t id[32];
+    char code[32][RF_UNIT_CODE_MAX + 1];
+    int n;
+};
+/*
+ * Validate input 'i' of 'n' (fields named "tasks[i].x" when n > 1) into 't'
+ * and its coordinating units 'cu'. RF_OK, or RF_EINVAL with every fault in
+ * 'err', or the store's error.
+ */
+int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                      const struct rf_task_input *in, int i, int n, struct rf_task *t,
+                      struct rf_app_coord_units *cu, struct rf_error *err) RF_MUST_CHECK;
+/* The task as its audit record keeps it, as JSON (caller frees). */
+char *rf_app_task_audit_json(const struct rf_task *t);
+/* A text of 1..'max' code points, in NFC, into '*out' (caller frees); RF_EINVAL naming 'field'. */
+int rf_app_check_text(const char *text, const char *field, int max, char **out,
+                      struct rf_error *err) RF_MUST_CHECK;
 /* The index of an assigning body by name in rf_task_bodies, or -1. */
 int rf_app_body_index(const char *name);
+
+/* ---- lists written a page at a time ---- */
+
+/* A page of a list being written: the store is asked for one row past it. */
+struct rf_app_page {
+    struct rf_buf *items;
+    int n, limit, more;
+    int64_t last;
+};
+
+/* Room for the item 'id': 1 (stop) when the page is full, else 0 after the separator. */
+static inline int rf_app_page_next(struct rf_app_page *pg, int64_t id)
+{
+    if (pg->n == pg->limit) {
+        pg->more = 1; /* a row past the page: there is a next one */
+        return 1;
+    }
+    if (pg->n++)
+        rf_buf_addc(pg->items, ',');
+    pg->last = id;
+    return 0;
+}
+
+/* ---- the procedures' catalogue (procedures.c) ---- */
+
+/* The fields of a procedure and the levels of government that handle one, NULL-terminated. */
+extern const char *const rf_app_procedure_fields[];
+extern const char *const rf_app_procedure_levels[];
 /*
- * Names joined by ',' ("done_on_time,done_late") as bits of their indexes by
- * 'lookup'; RF_EINVAL naming 'field' for an unknown one.
+ * Procedure version 'id' into '*out': the copy kept in memory (shared, never
+ * changed or freed), else read into '*spare' (allocated here when needed,
+ * freed by the caller) and kept from then on while there is room. RF_OK or
+ * the store's error (RF_ENOTFOUND).
  */
-int rf_app_parse_names(const char *list, int (*lookup)(const char *), const char *field,
-                       unsigned *out, struct rf_error *err);
+int rf_app_procedure_of(struct rf_store *s, int64_t province_id, int64_t id,
+                        const struct rf_procedure **out, struct rf_procedure **spare) RF_MUST_CHECK;
+
+/* ---- what the dossier files share (dossiers.c, dossier_reads.c) ---- */
+
+/* The province's local day of instant 'epoch'. */
+void rf_app_dossier_day(int64_t epoch, char out[RF_DATE_LEN]);
+/*
+ * The one scope rule of a dossier: 'actor' sees 'd' when province-wide, or
+ * when its desk, or the unit that holds its step, was within their scope on
+ * the day it was received (rf_store_dossiers_list reads the desks the same
+ * way, so a list never shows what this refuses). RF_OK, or RF_ENOTFOUND,
+ * which answers word for word as a code that does not exist.
+ */
+int rf_app_dossier_in_scope(struct rf_store *s, const struct rf_actor *actor,
+                            const struct rf_dossier *d) RF_MUST_CHECK;
+/* A phone number as its digits, '+' kept; RF_EINVAL unless 8 to 15 digits. */
+int rf_app_phone_digits(const char *in, char out[RF_PHONE_MAX + 1]) RF_MUST_CHECK;
+/*
+ * The current step's own due time of 'd' (UTC, 0 when it has none) into
+ * '*out', with the calendar and the dossier's pauses read here (Form 05).
+ */
+int rf_app_dossier_step_due(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                            const struct rf_procedure *p, int64_t *out) RF_MUST_CHECK;
+/* The dossier as its officers see it, as a JSON object; with 'personal' the applicant's data. */
+void rf_app_dossier_write_json(const struct rf_dossier *d, const struct rf_procedure *p,
+                               int personal, struct rf_buf *out);
+/* ,"key":"YYYY-MM-DDTHH:MM:SSZ" (null for 0) after the members before it. */
+void rf_app_json_instant(struct rf_buf *out, const char *key, int64_t t);
+/* ,"key":"YYYY-MM-DD HH:MM" in the province's time (null for 0). */
+void rf_app_json_local_time(struct rf_buf *out, const char *key, int64_t t);
 
 /* A dossier's pauses in local minutes, as rf_worktime_due() takes them (dossiers.c). */
 #define RF_APP_MAX_PAUSES 64

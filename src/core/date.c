@@ -141,3 +141,18 @@ int rf_date_weekday(struct rf_date d)
 
     return (int)w + 1;
 }
+
+int rf_date_check(const char *text, const char *field, int required, char out[11],
+                  struct rf_error *err)
+{
+    struct rf_date d;
+
+    out[0] = '\0';
+    if (!text || !*text)
+        return required ? rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field)
+                        : RF_OK;
+    if (rf_date_parse(text, &d) != RF_OK)
+        return rf_error_set(err, RF_EINVAL, field, "date", "'%s' is a date YYYY-MM-DD", field);
+    rf_date_format(d, out);
+    return RF_OK;
+}

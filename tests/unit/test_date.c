@@ -180,12 +180,51 @@ static void test_weekdays(void **state)
     }
 }
 
+/* An input date as the use cases take one: required or not, the field named when refused. */
+static const struct {
+    const char *text;
+    int required;
+    int rc;
+    const char *out, *rule; /* the date written, or the rule named in the error */
+} check_cases[] = {
+    {"2025-07-01", 1, 0, "2025-07-01", NULL},
+    {"2025-07-01", 0, 0, "2025-07-01", NULL},
+    {NULL, 0, 0, "", NULL},                   /* absent and optional: no date */
+    {"", 0, 0, "", NULL},                     /* empty and optional: no date */
+    {NULL, 1, RF_EINVAL, "", "required"},     /* absent and required */
+    {"", 1, RF_EINVAL, "", "required"},       /* empty and required */
+    {"2025-02-30", 0, RF_EINVAL, "", "date"}, /* no such day, even when optional */
+    {"01/07/2025", 1, RF_EINVAL, "", "date"}, /* only YYYY-MM-DD */
+};
+
+static void test_check(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < COUNT(check_cases); i++) {
+        struct rf_error err;
+        char out[11] = "x";
+        print_message("case %zu\n", i);
+        rf_error_init(&err);
+        assert_int_equal(
+            rf_date_check(check_cases[i].text, "deadline", check_cases[i].required, out, &err),
+            check_cases[i].rc);
+        assert_string_equal(out, check_cases[i].out);
+        if (check_cases[i].rule) {
+            assert_int_equal(err.n, 1);
+            assert_string_equal(err.item[0].field, "deadline");
+            assert_string_equal(err.item[0].code, check_cases[i].rule);
+        } else {
+            assert_int_equal(err.n, 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_and_format), cmocka_unit_test(test_days_in_month),
         cmocka_unit_test(test_days_round_trip),  cmocka_unit_test(test_instant),
-        cmocka_unit_test(test_weekdays),
+        cmocka_unit_test(test_weekdays),         cmocka_unit_test(test_check),
     };
 
     return cmocka_run_group_tests_name("date", tests, NULL, NULL);

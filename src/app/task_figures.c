@@ -113,13 +113,13 @@ static int count_task(void *ctx, const struct rf_task *t, const struct rf_task_d
 
     if (rf_app_task_facts(t, dl, n, changes, &f) != RF_OK)
         return 0;
-    i = rf_app_index_of(rf_task_bodies, t->assigning_body);
+    i = rf_names_index(rf_task_bodies, t->assigning_body);
     if (st->bodies && (i < 0 || !(st->bodies & (1u << i))))
         return 0;
     rf_task_tally_add(&st->total, &f, st->on);
     if (i >= 0 && i < 16)
         rf_task_tally_add(&st->by_body[i], &f, st->on);
-    if ((i = rf_app_index_of(rf_task_fields, t->field)) >= 0 && i < 16)
+    if ((i = rf_names_index(rf_task_fields, t->field)) >= 0 && i < 16)
         rf_task_tally_add(&st->by_field[i], &f, st->on);
     b = bucket_of(st, t);
     if (!b->code) {
@@ -202,13 +202,13 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
         return rf_error_set(err, RF_EINVAL, "period", "format",
                             "a period is YYYY, YYYY-Qn, YYYY-H1, YYYY-H2, YYYY-9M, YYYY-MM or "
                             "YYYY-MM-DD..YYYY-MM-DD");
-    if (rf_app_parse_names(bodies, rf_app_body_index, "assigning_body", &body_bits, err) != RF_OK)
+    if (rf_names_bits(bodies, rf_app_body_index, "assigning_body", &body_bits, err) != RF_OK)
         return RF_EINVAL;
     rf_date_format(period.from, from);
     rf_date_format(period.to, to);
     rf_app_today(app, today);
     if (as_of && *as_of) {
-        if (rf_app_check_date(as_of, "as_of", 1, on, err) != RF_OK)
+        if (rf_date_check(as_of, "as_of", 1, on, err) != RF_OK)
             return RF_EINVAL;
     } else {
         snprintf(on, sizeof(on), "%s", strcmp(to, today) < 0 ? to : today);
@@ -361,7 +361,7 @@ int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, cons
     if (within < 0 || within > 366)
         return rf_error_set(err, RF_EINVAL, "within", "range", "'within' is 0 to 366 working days");
     if (date && *date) {
-        if (rf_app_check_date(date, "date", 1, on, err) != RF_OK)
+        if (rf_date_check(date, "date", 1, on, err) != RF_OK)
             return RF_EINVAL;
     } else {
         rf_app_today(app, on);
