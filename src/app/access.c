@@ -7,8 +7,11 @@
  */
 #include "app_int.h"
 
+#include <assert.h>
+
 int rf_app_allow(const struct rf_actor *actor, enum rf_action action, struct rf_error *err)
 {
+    assert(err != NULL); /* the use cases' contract (app.h): every one takes its caller's */
     if (rf_access_allows(actor->roles, action))
         return RF_OK;
     return rf_error_set(err, RF_EFORBIDDEN, NULL, "role", "your roles do not allow this action");

@@ -1,6 +1,8 @@
 /*
- * The application context: the configuration, the pool of store connections
- * the server's threads share, and the province served.
+ * The application's life: opening it (the keys, the first connection, the
+ * migrations, the province served) and closing it, each part in turn (the
+ * writer, the working-time tables, the caches, the connections). The pool is
+ * pool.c's, the context's accessors context.c's.
  */
 #include "app.h"
 #include "../common/log.h"
@@ -16,10 +18,6 @@
 #include <time.h>
 
 #include "app_int.h"
-
-/* The connections the calling thread holds: one that holds any takes another (a nested read)
-   without waiting, so no thread waits on itself. */
-static __thread int held;
 
 /*
  * A process holding another audit key than the one the chain is written
@@ -67,10 +65,17 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     pthread_mutex_init(&app->lock, NULL);
     pthread_mutex_init(&app->wlock, NULL);
     pthread_mutex_init(&app->wt_lock, NULL);
+    pthread_mutex_init(&app->kept_lock, NULL);
+    pthread_mutex_init(&app->desks_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
     pthread_cond_init(&app->fready, NULL);
     pthread_cond_init(&app->pool_ready, NULL);
 
+    rc = rf_store_open(app->db_url, &s, err);
+    if (rc != RF_OK)
+        goto fail;
+    rf_app_pool_lend(app); /* as if lent by rf_app_store_get(): it goes to the pool below */
+    /* after the database answered: a mistyped URL makes no key */
     rc = rf_app_audit_key_load(cfg->keys_dir ? cfg->keys_dir : RF_DEFAULT_KEYS, app->audit_key, 1,
                                &created, err);
     if (rc != RF_OK)
@@ -78,12 +83,8 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     if (created)
         rf_log_info("made a new audit key in %s/audit.key: keep a copy apart from the database",
                     cfg->keys_dir ? cfg->keys_dir : RF_DEFAULT_KEYS);
-    rc = rf_store_open(app->db_url, &s, err);
-    if (rc != RF_OK)
-        goto fail;
+    app->backend = rf_store_backend(s); /* asked of the store, never guessed from the URL */
     rf_store_set_audit_key(s, app->audit_key);
-    app->open = 1; /* as lent by rf_app_store_get(): it goes to the pool below */
-    held++;
     rc = rf_store_migrate(s, NULL, err);
     if (rc != RF_OK)
         goto fail;
@@ -108,7 +109,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     return RF_OK;
 fail:
     if (s)
-        held--;
+        rf_app_pool_unlend(app);
     rf_store_close(&s);
     rf_app_close(&app);
     return rc;
@@ -141,135 +142,17 @@ void rf_app_close(struct rf_app **appp)
     app = *appp;
     rf_app_writer_stop(app);
     rf_app_worktime_drop(app);
-    for (int i = 0; i < app->pool_len; i++)
-        rf_store_close(&app->pool[i]);
-    free(app->pool);
+    rf_app_procedures_forget(app);
+    rf_app_pool_close(app);
     free(app->db_url);
     pthread_mutex_destroy(&app->lock);
     pthread_mutex_destroy(&app->wlock);
     pthread_mutex_destroy(&app->wt_lock);
+    pthread_mutex_destroy(&app->kept_lock);
+    pthread_mutex_destroy(&app->desks_lock);
     pthread_cond_destroy(&app->wready);
     pthread_cond_destroy(&app->fready);
     pthread_cond_destroy(&app->pool_ready);
     free(app);
     *appp = NULL;
-}
-
-int64_t rf_app_now(const struct rf_app *app)
-{
-    (void)app;
-    return (int64_t)time(NULL);
-}
-
-void rf_app_today(const struct rf_app *app, char out[RF_DATE_LEN])
-{
-    rf_date_format(rf_date_of_instant(rf_app_now(app), RF_PROVINCE_UTC_OFFSET), out);
-}
-
-const struct rf_province *rf_app_province(const struct rf_app *app)
-{
-    return app->has_province ? &app->province : NULL;
-}
-
-int64_t rf_app_root_unit(const struct rf_app *app)
-{
-    return app->root_unit_id;
-}
-
-const char *rf_app_backend(const struct rf_app *app)
-{
-    return strncmp(app->db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql";
-}
-
-int rf_app_data_version(struct rf_app *app, int64_t *out)
-{
-    struct rf_store *s = rf_app_store_get(app);
-    char hash[RF_AUDIT_HASH_HEX];
-    int rc;
-
-    if (!s)
-        return RF_ESTORE;
-    rc = rf_store_audit_head(s, app->province.id, out, hash);
-    rf_app_store_put(app, s);
-    return rc;
-}
-
-int rf_app_units_version(struct rf_app *app, int64_t *out)
-{
-    struct rf_store *s = rf_app_store_get(app);
-    int rc;
-
-    if (!s)
-        return RF_ESTORE;
-    rc = rf_store_units_version(s, app->province.id, out);
-    rf_app_store_put(app, s);
-    return rc;
-}
-
-void rf_app_pool_exempt(void)
-{
-    held = 1;
-}
-
-struct rf_store *rf_app_store_get(struct rf_app *app)
-{
-    struct rf_store *s = NULL;
-    struct rf_error err;
-
-    pthread_mutex_lock(&app->lock);
-    while (app->pool_len == 0 && app->open >= app->pool_max && held == 0)
-        pthread_cond_wait(&app->pool_ready, &app->lock);
-    if (app->pool_len > 0)
-        s = app->pool[--app->pool_len];
-    else
-        app->open++;
-    pthread_mutex_unlock(&app->lock);
-    if (!s) {
-        rf_error_init(&err);
-        if (rf_store_open(app->db_url, &s, &err) != RF_OK) {
-            rf_log_error("cannot open a database connection: %s", err.item[0].message);
-            pthread_mutex_lock(&app->lock);
-            app->open--;
-            pthread_cond_signal(&app->pool_ready);
-            pthread_mutex_unlock(&app->lock);
-            return NULL;
-        }
-        rf_store_set_audit_key(s, app->audit_key);
-    }
-    held++;
-    return s;
-}
-
-void rf_app_store_put(struct rf_app *app, struct rf_store *s)
-{
-    if (!s)
-        return;
-    held--;
-    rf_store_rollback(s);
-    pthread_mutex_lock(&app->lock);
-    if (app->pool_len < app->pool_max) {
-        app->pool[app->pool_len++] = s;
-        s = NULL;
-    } else {
-        app->open--; /* one opened beyond the bound by a nested read */
-    }
-    pthread_cond_signal(&app->pool_ready);
-    pthread_mutex_unlock(&app->lock);
-    rf_store_close(&s);
-}
-
-void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->province_id = app->province.id;
-    out->unit_id = app->root_unit_id;
-    out->scope_unit_id = app->root_unit_id;
-    out->roles = RF_ROLE_ALL;
-    snprintf(out->username, sizeof(out->username), "system");
-}
-
-void rf_app_set_token_days(struct rf_app *app, int days)
-{
-    if (days >= 1 && days <= RF_TOKEN_MAX_DAYS)
-        app->token_days = days;
 }

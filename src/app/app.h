@@ -3,6 +3,14 @@
  * it (roles and unit scope, in access.c), validating input, and writing the
  * change and its audit record in one transaction. HTTP and CLI call only
  * these functions.
+ *
+ * The error contract: a use case returns RF_OK or a negative enum rf_err,
+ * and 'err' is required (never NULL; asserted in debug builds): it holds the
+ * details of every failure, the field at fault and the rule broken, and
+ * validation collects every problem of the input in it before answering
+ * RF_EINVAL. RF_ENOTFOUND means absent or outside the actor's scope alike;
+ * RF_EFORBIDDEN a role that does not allow the action; RF_ECONFLICT a stale
+ * version or a state that does not allow it; RF_ESTORE a database failure.
  */
 #ifndef RF_APP_H
 #define RF_APP_H
@@ -172,7 +180,8 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
  */
 int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
                         struct rf_actor *actor) RF_MUST_CHECK;
-int rf_app_signout(struct rf_app *app, const struct rf_actor *actor) RF_MUST_CHECK;
+int rf_app_signout(struct rf_app *app, const struct rf_actor *actor,
+                   struct rf_error *err) RF_MUST_CHECK;
 /*
  * Change the actor's own password; every session of theirs ends. A wrong
  * 'current' password counts as a failed sign-in of the account and of

@@ -10,8 +10,21 @@
 #include "../common/names.h"
 #include "../core/account.h"
 
+#define RF_APP_KEPT_PROCEDURES 256
+#define RF_APP_KEPT_DESKS 64
+
+/* A desk's unit code and the units above it on a day, while the units' version stands. */
+struct rf_app_kept_desk {
+    int64_t province_id, unit, version;
+    char day[RF_DATE_LEN];
+    char code[RF_UNIT_CODE_MAX + 1];
+    int64_t chain[16];
+    int n;
+};
+
 struct rf_app {
     char *db_url;
+    const char *backend;  /* "sqlite" or "postgresql", as the store says */
     pthread_mutex_t lock; /* guards the pool */
     struct rf_store **pool;
     int pool_len, pool_max; /* idle connections kept; at most pool_max open but nested */
@@ -35,6 +48,16 @@ struct rf_app {
     pthread_t fthread;
     int frunning, fstop, fbusy;      /* fbusy: a flush under way */
     struct rf_write_counts *wcounts; /* the batch's counter deltas, the writer's own */
+    /* the procedure versions read (procedures.c): a version never changes once written */
+    pthread_mutex_t kept_lock;
+    struct {
+        int64_t id;
+        struct rf_procedure *p;
+    } kept[RF_APP_KEPT_PROCEDURES];
+    int nkept;
+    /* the desks of recent receipts (dossiers.c), each while the units' version stands */
+    pthread_mutex_t desks_lock;
+    struct rf_app_kept_desk desks[RF_APP_KEPT_DESKS];
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
@@ -56,6 +79,16 @@ int rf_app_audit_key_load(const char *dir, unsigned char key[RF_AUDIT_KEY_BYTES]
  */
 int rf_app_anchor_keys_load(const char *dir, unsigned char *secret, unsigned char *public,
                             int create, int *created, struct rf_error *err) RF_MUST_CHECK;
+
+/* ---- audit records (audit.c) ---- */
+
+/*
+ * An audit record's body: the JSON object json_pack builds from 'fmt' and
+ * the values after it ("{s:s,s:i}", "code", code, "version", 3), as compact
+ * text, every string escaped (caller frees). Aborts on a format that does
+ * not fit its values, or text not in UTF-8, which the use cases validate.
+ */
+char *rf_app_audit_json(const char *fmt, ...);
 
 /* ---- failed attempts (attempts.c) ---- */
 
@@ -94,33 +127,16 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
 struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
                                         struct rf_error *err, void (*ready)(void *), void *arg);
 int rf_app_write_end(struct rf_write_job *job);
-/*
- * The service center's counters of dossiers, by metric name as stored
- * (dossiers.c keeps them, demo_dossiers.c generates them): the names in
- * rf_app_dossier_metrics in this order, NULL-terminated. "open" moves +1 at a
- * receipt and -1 when the dossier is processed or ends.
- */
-enum rf_dossier_metric {
-    RF_M_RECEIVED,
-    RF_M_ONLINE,
-    RF_M_EARLY,
-    RF_M_ON_TIME,
-    RF_M_LATE,
-    RF_M_MINUTES,
-    RF_M_SUPPLEMENT,
-    RF_M_APOLOGY,
-    RF_M_REFUSED,
-    RF_M_WITHDRAWN,
-    RF_M_STOPPED,
-    RF_M_GUIDED,
-    RF_M_OPEN,
-    RF_M_RETURNED,
-    RF_M_COUNT
-};
-extern const char *const rf_app_dossier_metrics[RF_M_COUNT + 1];
+
+/* ---- the pool of connections (pool.c) ---- */
 
 /* The calling thread never waits for a connection (the writer: others wait on it). */
 void rf_app_pool_exempt(void);
+/* Count a connection opened by rf_app_open as lent to this thread, or no longer. */
+void rf_app_pool_lend(struct rf_app *app);
+void rf_app_pool_unlend(struct rf_app *app);
+/* Close the idle connections at the end (rf_app_close). */
+void rf_app_pool_close(struct rf_app *app);
 /* Stop the writer thread after the queued changes. */
 void rf_app_writer_stop(struct rf_app *app);
 /*
@@ -232,8 +248,10 @@ extern const char *const rf_app_procedure_levels[];
  * freed by the caller) and kept from then on while there is room. RF_OK or
  * the store's error (RF_ENOTFOUND).
  */
-int rf_app_procedure_of(struct rf_store *s, int64_t province_id, int64_t id,
+int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
                         const struct rf_procedure **out, struct rf_procedure **spare) RF_MUST_CHECK;
+/* Free the versions kept in memory (rf_app_close). */
+void rf_app_procedures_forget(struct rf_app *app);
 
 /* ---- what the dossier files share (dossiers.c, dossier_reads.c) ---- */
 

@@ -6,14 +6,35 @@
  * longer holds; checkpoints are signed heads kept outside the database.
  */
 #include "app_int.h"
+#include "../common/log.h"
 #include "../common/mem.h"
 #include "../core/date.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+char *rf_app_audit_json(const char *fmt, ...)
+{
+    json_error_t bad;
+    json_t *o;
+    char *text;
+    va_list ap;
+
+    va_start(ap, fmt);
+    o = json_vpack_ex(&bad, 0, fmt, ap);
+    va_end(ap);
+    text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text) { /* a format that does not fit its values, or text not in UTF-8: a bug */
+        rf_log_error("audit record: %s", o ? "out of memory" : bad.text);
+        abort();
+    }
+    return text;
+}
 
 int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
                  const char *action, const char *entity, int64_t entity_id, const char *before,

@@ -207,7 +207,7 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
         rf_error_set(err, RF_EINVAL, "username", "required", "a user name is required");
     if (!password || !*password)
         rf_error_set(err, RF_EINVAL, "password", "required", "a password is required");
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
 
     pthread_mutex_lock(&app->lock);
@@ -295,11 +295,11 @@ static int write_signout(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
-int rf_app_signout(struct rf_app *app, const struct rf_actor *actor)
+int rf_app_signout(struct rf_app *app, const struct rf_actor *actor, struct rf_error *err)
 {
     struct signout_job job = {app, actor};
 
-    return rf_app_write(app, write_signout, &job, NULL);
+    return rf_app_write(app, write_signout, &job, err);
 }
 
 struct password_job {
@@ -393,7 +393,7 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
                      RF_TOKEN_MAX_DAYS);
     if (user_id <= 0)
         rf_error_set(err, RF_EINVAL, "user_id", "required", "the token's user is required");
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
     RF_APP_STORE(app, s, err);
     rc = rf_store_user_get(s, actor->province_id, user_id, &u);

@@ -10,6 +10,7 @@
  * working to off or back, so that nobody moves a deadline unawares.
  */
 #include "app_int.h"
+#include "../common/log.h"
 #include "../common/mem.h"
 #include "../core/lunar.h"
 
@@ -37,9 +38,10 @@ static void read_shipped(void)
     const char *why;
     int n = 0, bad_line;
 
-    /* tests/unit/test_calendar.c holds the file to its shape: a bad line would end it here */
-    (void)!rf_calendar_csv_read(rf_calendar_announcements_csv, days,
-                                SHIPPED_YEARS * RF_CALENDAR_MAX_DAYS, &n, &bad_line, &why);
+    /* tests/unit/test_calendar.c holds the file to its shape: a bad line ends it here, said */
+    if (rf_calendar_csv_read(rf_calendar_announcements_csv, days,
+                             SHIPPED_YEARS * RF_CALENDAR_MAX_DAYS, &n, &bad_line, &why) != RF_OK)
+        rf_log_error("the shipped calendar, line %d: %s", bad_line, why);
     for (int k = 0; k < n; k++) {
         struct shipped_year *y = NULL;
         for (int i = 0; i < nshipped; i++)
@@ -513,7 +515,7 @@ static int affected_json(struct rf_app *app, struct rf_buf *out, struct rf_error
     memset(&a, 0, sizeof(a));
     a.w = rf_app_worktime_get(app, err);
     if (!a.w)
-        return err && err->n ? err->code : RF_ESTORE;
+        return rf_error_code(err, RF_ESTORE);
     a.s = rf_app_store_get(app);
     a.out = &items;
     rc = a.s ? rf_store_dossiers_unfinished(a.s, app->province.id, check_due, &a) : RF_ESTORE;
@@ -607,7 +609,7 @@ int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int
         return rc;
     if (check_year(year, err) != RF_OK)
         return RF_EINVAL;
-    (void)!check_text(source, "source", RF_DAY_SOURCE_BYTES, err);
+    check_text(source, "source", RF_DAY_SOURCE_BYTES, err);
     if (n < 0 || n > RF_CALENDAR_MAX_DAYS)
         return rf_error_set(err, RF_EINVAL, "days", "count", "a year has at most %d days listed",
                             RF_CALENDAR_MAX_DAYS);
@@ -616,7 +618,7 @@ int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int
         snprintf(field, sizeof(field), "days[%d]", bad);
         rf_error_set(err, RF_EINVAL, field, "invalid", "%s", why);
     }
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
     memset(&job, 0, sizeof(job));
     job.app = app;
@@ -712,7 +714,7 @@ int rf_app_working_hours_set(struct rf_app *app, const struct rf_actor *actor, c
                      "periods are 1 to %d spans HH:MM-HH:MM in order, like "
                      "07:00-11:30,13:30-17:00",
                      RF_MAX_SESSIONS);
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
     rc = rf_app_write(app, write_hours, &job, err);
     if (rc == RF_OK && out) {
@@ -800,11 +802,11 @@ int rf_app_calendar_due(struct rf_app *app, const char *from, const char *days, 
     if (cutoff && *cutoff &&
         (strlen(cutoff) != 5 || (cut = rf_worktime_clock(cutoff)) < 0 || cut >= RF_MINUTES_PER_DAY))
         rf_error_set(err, RF_EINVAL, "cutoff", "format", "'cutoff' is a time HH:MM");
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
     w = rf_app_worktime_get(app, err);
     if (!w)
-        return err && err->n ? err->code : RF_ESTORE;
+        return rf_error_code(err, RF_ESTORE);
     rc = rf_worktime_due(w, at, &a, cut, NULL, 0, &when);
     rf_app_worktime_put(app, w);
     if (rc != RF_OK)

@@ -117,17 +117,32 @@ static void add(struct gen *g, int64_t unit, int proc, int span, int metric, int
     }
 }
 
-/* Count 'n' of 'metric' at 'at_local' for desk 'desk_i' (-1: the provincial one), as moves do. */
-static void tally(struct gen *g, int desk_i, int proc, int64_t at_local, int metric, int64_t n)
+/*
+ * Count what fact 'f' moves at 'at_local' for desk 'desk_i' (-1: the
+ * provincial one), by the table the moves count with (rf_dossier_effects).
+ */
+static void tally(struct gen *g, int desk_i, int proc, int64_t at_local,
+                  const struct rf_dossier_fact *f)
 {
     int day = (int)(at_local / RF_MINUTES_PER_DAY), c = desk_i < 0 ? g->ndesks : desk_i;
     struct rf_date d = rf_date_from_days(day);
     int month = -(d.year * 12 + d.month);
+    struct rf_dossier_effect e[RF_DOSSIER_MAX_EFFECTS];
+    int n = rf_dossier_effects(f, e);
 
-    for (int i = 0; i < g->nchain[c]; i++) {
-        add(g, g->chains[c][i], proc, day, metric, n);
-        add(g, g->chains[c][i], proc, month, metric, n);
-    }
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < g->nchain[c]; i++) {
+            add(g, g->chains[c][i], proc, day, (int)e[k].metric, e[k].delta);
+            add(g, g->chains[c][i], proc, month, (int)e[k].metric, e[k].delta);
+        }
+}
+
+/* The fact of 'action' taking dossier 'd' from 'from' to 'to'. */
+static struct rf_dossier_fact fact(const struct rf_dossier *d, enum rf_dossier_action action,
+                                   enum rf_dossier_state from, enum rf_dossier_state to)
+{
+    struct rf_dossier_fact f = {action, from, to, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
+    return f;
 }
 
 /* ---- the simulation of one dossier ---- */
@@ -196,6 +211,7 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
     int64_t desk = desk_i < 0 ? g->provincial_desk : g->desks[desk_i], due, t = at, start;
     int roll = below(g, 1000), ask_at = below(g, 12) == 0 ? below(g, p->nsteps) : -1;
     int intake = below(g, 1000), step;
+    struct rf_dossier_fact f;
 
     if (rf_worktime_due(g->w, at, &a, -1, NULL, 0, &due) != RF_OK)
         return -1;
@@ -212,17 +228,16 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
         d->finished_at = d->received_at;
         event(g, s, at, guided ? "guide" : "refuse", RF_DS_NEW, d->state, -1, 0, 0,
               guided ? "Bổ sung bản sao giấy khai sinh" : "Không thuộc thẩm quyền giải quyết");
-        tally(g, desk_i, s->proc, at, guided ? RF_M_GUIDED : RF_M_REFUSED, 1);
+        f = fact(d, guided ? RF_DA_GUIDE : RF_DA_REFUSE, RF_DS_NEW, d->state);
+        tally(g, desk_i, s->proc, at, &f);
         return 0;
     }
     d->state = RF_DS_PROCESSING;
     d->step = 0;
     d->step_unit_id = unit_of(gp, 0, desk);
     event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
-    tally(g, desk_i, s->proc, at, RF_M_RECEIVED, 1);
-    tally(g, desk_i, s->proc, at, RF_M_OPEN, 1);
-    if (strcmp(d->channel, "online") == 0)
-        tally(g, desk_i, s->proc, at, RF_M_ONLINE, 1);
+    f = fact(d, RF_DA_RECEIVE, RF_DS_NEW, RF_DS_PROCESSING);
+    tally(g, desk_i, s->proc, at, &f);
     /* the counter's "now" for a step starts when the receipt counts */
     start = after(g, at, 1) - 1;
     t = start > at ? start : at;
@@ -235,7 +250,8 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 break;
             event(g, s, asked, "ask", RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
                   "Bổ sung giấy tờ còn thiếu");
-            tally(g, desk_i, s->proc, asked, RF_M_SUPPLEMENT, 1);
+            f = fact(d, RF_DA_ASK, RF_DS_PROCESSING, RF_DS_SUPPLEMENT);
+            tally(g, desk_i, s->proc, asked, &f);
             back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
             s->pauses[s->npauses].from = asked;
             s->pauses[s->npauses++].to = back > g->last ? g->last : back;
@@ -262,12 +278,12 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 break;
             event(g, s, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
                   roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
-            tally(g, desk_i, s->proc, when,
-                  roll < 20   ? RF_M_REFUSED
-                  : roll < 30 ? RF_M_WITHDRAWN
-                              : RF_M_STOPPED,
-                  1);
-            tally(g, desk_i, s->proc, when, RF_M_OPEN, -1);
+            f = fact(d,
+                     roll < 20   ? RF_DA_REFUSE
+                     : roll < 30 ? RF_DA_WITHDRAW
+                                 : RF_DA_STOP,
+                     RF_DS_PROCESSING, to);
+            tally(g, desk_i, s->proc, when, &f);
             d->state = to;
             d->step = -1;
             d->step_unit_id = 0;
@@ -293,7 +309,8 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
                 if (in_time && sorry > at) {
                     event(g, s, sorry, "apologise", RF_DS_PROCESSING, RF_DS_PROCESSING, step,
                           d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
-                    tally(g, desk_i, s->proc, sorry, RF_M_APOLOGY, 1);
+                    f = fact(d, RF_DA_APOLOGISE, RF_DS_PROCESSING, RF_DS_PROCESSING);
+                    tally(g, desk_i, s->proc, sorry, &f);
                     d->apologies = 1;
                     d->appointment_at = rf_worktime_epoch(next_t + RF_MINUTES_PER_DAY);
                 }
@@ -306,14 +323,11 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             d->step_unit_id = desk;
             d->result_at = rf_worktime_epoch(next_t);
             snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
-            tally(g, desk_i, s->proc, next_t,
-                  tl == RF_EARLY     ? RF_M_EARLY
-                  : tl == RF_ON_TIME ? RF_M_ON_TIME
-                                     : RF_M_LATE,
-                  1);
-            tally(g, desk_i, s->proc, next_t, RF_M_OPEN, -1);
+            f = fact(d, RF_DA_HAND_OVER, RF_DS_PROCESSING, RF_DS_READY);
+            f.timeliness = tl;
             if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
-                tally(g, desk_i, s->proc, next_t, RF_M_MINUTES, worked);
+                f.worked = worked;
+            tally(g, desk_i, s->proc, next_t, &f);
             t = next_t;
             break;
         }
@@ -339,7 +353,8 @@ static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
             return 0;
         }
         event(g, s, back, "return", RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
-        tally(g, desk_i, s->proc, back, RF_M_RETURNED, 1);
+        f = fact(d, RF_DA_RETURN, RF_DS_READY, RF_DS_RETURNED);
+        tally(g, desk_i, s->proc, back, &f);
         d->state = RF_DS_RETURNED;
         d->step_unit_id = 0;
         d->finished_at = rf_worktime_epoch(back);
@@ -483,7 +498,7 @@ static int write_counts(struct rf_store *s, void *ctx, struct rf_error *err)
         }
         r->field = g->procs[c->proc].p->field;
         r->level = g->procs[c->proc].p->level;
-        r->metric = rf_app_dossier_metrics[c->metric];
+        r->metric = rf_dossier_metric_names[c->metric];
         r->n = c->n;
         n++;
     }
@@ -617,7 +632,7 @@ int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
         for (int i = 0; i < g->nprocs; i++)
             free(g->procs[i].p);
         free(g);
-        return rc != RF_OK ? rc : (err && err->n ? err->code : RF_ESTORE);
+        return rc != RF_OK ? rc : rf_error_code(err, RF_ESTORE);
     }
     g->slots = COUNT_SLOTS;
     g->counts = rf_xcalloc(g->slots, sizeof(*g->counts));

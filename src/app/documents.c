@@ -77,7 +77,7 @@ int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
         snprintf(d.number, sizeof(d.number), "%s", in->number);
     if (rf_app_check_text(in->issuer, "issuer", 200, &issuer, err) == RF_OK)
         snprintf(d.issuer, sizeof(d.issuer), "%s", issuer);
-    (void)!rf_date_check(in->issued_on, "issued_on", 1, d.issued_on, err);
+    rf_date_check(in->issued_on, "issued_on", 1, d.issued_on, err);
     if (rf_app_check_text(in->title, "title", RF_APP_TITLE_MAX, &title, err) == RF_OK)
         snprintf(d.title, sizeof(d.title), "%s", title);
     if (!in->assigning_body || !*in->assigning_body)
@@ -88,7 +88,7 @@ int rf_app_document_create(struct rf_app *app, const struct rf_actor *actor,
                      in->assigning_body);
     else
         snprintf(d.assigning_body, sizeof(d.assigning_body), "%s", in->assigning_body);
-    if (err && err->n) {
+    if (err->n) {
         rc = RF_EINVAL;
         goto out;
     }

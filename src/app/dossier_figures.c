@@ -11,11 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rf_app_dossier_metrics[RF_M_COUNT + 1] = {
-    "received",        "received_online", "early",   "on_time",  "late",
-    "process_minutes", "supplement",      "apology", "refused",  "withdrawn",
-    "stopped",         "guided",          "open",    "returned", NULL};
-
 struct tally {
     int64_t v[RF_M_COUNT];
 };
@@ -34,7 +29,7 @@ static int add_count(void *ctx, const char *field, const char *level, const char
 {
     struct tallies *t = ctx;
     const char *key = t->by == 1 ? field : level;
-    int i = rf_names_index(rf_app_dossier_metrics, metric), g;
+    int i = rf_names_index(rf_dossier_metric_names, metric), g;
 
     if (i < 0)
         return 0;
@@ -139,7 +134,7 @@ static void figures_json(const struct tally *t, const struct tally *b, struct rf
         if (i == RF_M_MINUTES || i == RF_M_OPEN)
             continue;
         rf_buf_adds(out, ",\"");
-        rf_buf_adds(out, rf_app_dossier_metrics[i]);
+        rf_buf_adds(out, rf_dossier_metric_names[i]);
         rf_buf_adds(out, "\":");
         rf_buf_addi(out, t->v[i]);
     }
@@ -260,7 +255,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
         unit = actor->scope_unit_id;
     if (unit && rf_app_scope_check(s, actor, unit, to, err) != RF_OK) {
         rf_app_store_put(app, s);
-        return err && err->n ? err->code : RF_ENOTFOUND;
+        return rf_error_code(err, RF_ENOTFOUND);
     }
     t = rf_xcalloc(2, sizeof(*t));
     t[0].by = t[1].by = byi < 3 ? byi : 0;

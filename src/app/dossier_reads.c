@@ -116,8 +116,8 @@ static int secret_matches(const char *secret, const char *hash)
 }
 
 /* The dossier 'code' if the actor may see it (rf_app_dossier_in_scope), else 404. */
-static int load_visible(struct rf_store *s, const struct rf_actor *actor, const char *code,
-                        struct rf_dossier *d, const struct rf_procedure **p,
+static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                        const char *code, struct rf_dossier *d, const struct rf_procedure **p,
                         struct rf_procedure **spare)
 {
     int rc = rf_store_dossier_by_code(s, code, d);
@@ -125,7 +125,7 @@ static int load_visible(struct rf_store *s, const struct rf_actor *actor, const 
     if (rc == RF_OK)
         rc = rf_app_dossier_in_scope(s, actor, d);
     if (rc == RF_OK)
-        rc = rf_app_procedure_of(s, d->province_id, d->procedure_id, p, spare);
+        rc = rf_app_procedure_of(app, s, d->province_id, d->procedure_id, p, spare);
     return rc;
 }
 
@@ -179,7 +179,7 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     if (rc != RF_OK)
         return rc;
     RF_APP_STORE(app, s, err);
-    rc = load_visible(s, actor, code, &d, &p, &spare);
+    rc = load_visible(app, s, actor, code, &d, &p, &spare);
     if (rc == RF_OK) {
         int64_t step_due = 0;
         rf_app_dossier_write_json(&d, p, 1, out);
@@ -245,7 +245,8 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
         int ok = secret && *secret ? secret_matches(secret, d.lookup_hash)
                                    : rf_app_phone_digits(phone, digits) == RF_OK &&
                                          strcmp(digits, d.applicant_phone) == 0;
-        rc = ok ? rf_app_procedure_of(s, d.province_id, d.procedure_id, &p, &spare) : RF_ENOTFOUND;
+        rc = ok ? rf_app_procedure_of(app, s, d.province_id, d.procedure_id, &p, &spare)
+                : RF_ENOTFOUND;
     }
     if (rc == RF_OK) {
         rf_app_dossier_write_json(&d, p, 0, out); /* never the applicant's data */
@@ -326,7 +327,7 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
         return rc;
     h.w = rf_app_worktime_get(app, err);
     if (!h.w)
-        return err && err->n ? err->code : RF_ESTORE;
+        return rf_error_code(err, RF_ESTORE);
     s = rf_app_store_get(app);
     if (!s) {
         rf_app_worktime_put(app, h.w);
@@ -430,29 +431,29 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
         return rc;
     memset(&q, 0, sizeof(q));
     if (f->received)
-        (void)!period_span(f->received, "received", &q.received_from, &q.received_to, err);
+        period_span(f->received, "received", &q.received_from, &q.received_to, err);
     if (f->result)
-        (void)!period_span(f->result, "result", &q.result_from, &q.result_to, err);
+        period_span(f->result, "result", &q.result_from, &q.result_to, err);
     if (f->ended)
-        (void)!period_span(f->ended, "ended", &q.ended_from, &q.ended_to, err);
+        period_span(f->ended, "ended", &q.ended_from, &q.ended_to, err);
     if (f->taken)
-        (void)!period_span(f->taken, "taken", &q.taken_from, &q.taken_to, err);
+        period_span(f->taken, "taken", &q.taken_from, &q.taken_to, err);
     if (f->asked && f->apologised)
         rf_error_set(err, RF_EINVAL, "apologised", "conflict", "one of asked and apologised");
     else if (f->asked || f->apologised) {
         q.event = f->asked ? "ask" : "apologise";
-        (void)!period_span(f->asked ? f->asked : f->apologised, f->asked ? "asked" : "apologised",
-                           &q.event_from, &q.event_to, err);
+        period_span(f->asked ? f->asked : f->apologised, f->asked ? "asked" : "apologised",
+                    &q.event_from, &q.event_to, err);
     }
     if (f->state)
-        (void)!check_names(f->state, state_list, 9, "state", err);
+        check_names(f->state, state_list, 9, "state", err);
     if (f->timeliness)
-        (void)!check_names(f->timeliness, timeliness_list, 3, "timeliness", err);
+        check_names(f->timeliness, timeliness_list, 3, "timeliness", err);
     if (f->field && rf_names_index(rf_app_procedure_fields, f->field) < 0)
         rf_error_set(err, RF_EINVAL, "field", "enum", "unknown field '%s'", f->field);
     if (f->level && rf_names_index(rf_app_procedure_levels, f->level) < 0)
         rf_error_set(err, RF_EINVAL, "level", "enum", "province, district or commune");
-    if (err && err->n)
+    if (err->n)
         return RF_EINVAL;
     q.province_id = actor->province_id;
     /* the one scope rule, as the detail reads it: desks under the unit and the caller's scope on
@@ -475,7 +476,7 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     rf_app_today(app, today);
     if (f->unit && rf_app_scope_check(s, actor, f->unit, today, err) != RF_OK) {
         rf_app_store_put(app, s);
-        return err && err->n ? err->code : RF_ENOTFOUND;
+        return rf_error_code(err, RF_ENOTFOUND);
     }
     rc = rf_store_dossiers_list(s, &q, add_listed, &l);
     rf_app_store_put(app, s);

@@ -32,42 +32,50 @@ void rf_app_dossier_day(int64_t epoch, char out[RF_DATE_LEN])
 }
 
 /*
- * Add 'delta' to 'metric' on 'day' and in its month, for each unit of
- * 'chain' (the dossier's desk and the units above it on the day it was
- * received): a report then reads one unit's rows.
+ * Count what fact 'f' moves (the table of core/dossier.c) on 'day' and in
+ * its month, for each unit of 'chain' (the dossier's desk and the units
+ * above it on the day it was received): a report then reads one unit's rows.
  */
-static int count_chain(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
-                       const struct rf_procedure *p, const int64_t *chain, int n, const char *day,
-                       const char *metric, int64_t delta)
+static int count_fact(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                      const struct rf_procedure *p, const int64_t *chain, int n, const char *day,
+                      const struct rf_dossier_fact *f)
 {
+    struct rf_dossier_effect e[RF_DOSSIER_MAX_EFFECTS];
+    int ne = rf_dossier_effects(f, e), rc = RF_OK;
     char month[8];
-    int rc = RF_OK;
 
     snprintf(month, sizeof(month), "%.7s", day);
-    for (int i = 0; rc == RF_OK && i < n; i++) {
-        struct rf_dossier_count_key k = {d->province_id, chain[i], day, p->field, p->level, metric};
-        rc = rf_app_count_add(app, s, &k, delta);
-        k.span = month;
-        if (rc == RF_OK)
-            rc = rf_app_count_add(app, s, &k, delta);
-    }
+    for (int k = 0; rc == RF_OK && k < ne; k++)
+        for (int i = 0; rc == RF_OK && i < n; i++) {
+            struct rf_dossier_count_key key = {
+                d->province_id, chain[i], day,
+                p->field,       p->level, rf_dossier_metric_names[e[k].metric]};
+            rc = rf_app_count_add(app, s, &key, e[k].delta);
+            key.span = month;
+            if (rc == RF_OK)
+                rc = rf_app_count_add(app, s, &key, e[k].delta);
+        }
     return rc;
 }
 
-static int count(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
-                 const struct rf_procedure *p, int64_t at, const char *metric, int64_t delta)
+/*
+ * The same for a move at 'at': the units above the desk as of the day the
+ * dossier was received, as the scope rule reads a dossier
+ * (rf_app_dossier_in_scope), so that a figure counts what the list behind it
+ * shows whichever day it is counted on, and "open" leaves the units it
+ * entered.
+ */
+static int count_move(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
+                      const struct rf_procedure *p, int64_t at, const struct rf_dossier_fact *f)
 {
     char day[RF_DATE_LEN], received[RF_DATE_LEN];
     int64_t chain[16];
     int n = 0, rc;
 
     rf_app_dossier_day(at, day);
-    /* the units above the desk on the day it was received, as the scope rule reads a dossier
-       (rf_app_dossier_in_scope): a figure counts what the list behind it shows, whichever day it is
-       counted on, and a dossier's "open" leaves the units it entered */
     rf_app_dossier_day(d->received_at, received);
     rc = rf_store_unit_chain(s, d->desk_unit_id, received, chain, 16, &n);
-    return rc == RF_OK ? count_chain(app, s, d, p, chain, n, day, metric, delta) : rc;
+    return rc == RF_OK ? count_fact(app, s, d, p, chain, n, day, f) : rc;
 }
 
 /*
@@ -148,37 +156,26 @@ int rf_app_phone_digits(const char *in, char out[RF_PHONE_MAX + 1])
  * the province's units_version (moved by every change of the tree, from any
  * process) stands: a receipt then reads one number instead of the tree.
  */
-#define KEPT_DESKS 64
-
-static struct kept_desk {
-    int64_t province_id, unit, version;
-    char day[RF_DATE_LEN];
-    char code[RF_UNIT_CODE_MAX + 1];
-    int64_t chain[16];
-    int n;
-} desks[KEPT_DESKS];
-static pthread_mutex_t desks_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int desk_of(struct rf_store *s, int64_t province_id, int64_t unit, const char *day,
-                   char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
+static int desk_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t unit,
+                   const char *day, char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
 {
-    struct kept_desk *k = &desks[(uint64_t)unit % KEPT_DESKS], fresh;
+    struct rf_app_kept_desk *k = &app->desks[(uint64_t)unit % RF_APP_KEPT_DESKS], fresh;
     struct rf_unit u;
     int64_t version;
     int rc = rf_store_units_version(s, province_id, &version);
 
     if (rc != RF_OK)
         return rc;
-    pthread_mutex_lock(&desks_lock);
+    pthread_mutex_lock(&app->desks_lock);
     if (k->unit == unit && k->province_id == province_id && k->version == version &&
         strcmp(k->day, day) == 0) {
         memcpy(code, k->code, sizeof(k->code));
         memcpy(chain, k->chain, sizeof(k->chain));
         *n = k->n;
-        pthread_mutex_unlock(&desks_lock);
+        pthread_mutex_unlock(&app->desks_lock);
         return RF_OK;
     }
-    pthread_mutex_unlock(&desks_lock);
+    pthread_mutex_unlock(&app->desks_lock);
     memset(&fresh, 0, sizeof(fresh));
     rc = rf_store_unit_get(s, province_id, unit, day, &u);
     if (rc == RF_OK)
@@ -193,9 +190,9 @@ static int desk_of(struct rf_store *s, int64_t province_id, int64_t unit, const 
     memcpy(code, fresh.code, sizeof(fresh.code));
     memcpy(chain, fresh.chain, sizeof(fresh.chain));
     *n = fresh.n;
-    pthread_mutex_lock(&desks_lock);
+    pthread_mutex_lock(&app->desks_lock);
     *k = fresh;
-    pthread_mutex_unlock(&desks_lock);
+    pthread_mutex_unlock(&app->desks_lock);
     return RF_OK;
 }
 
@@ -218,13 +215,11 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     struct rf_dossier *d = job->d;
     struct rf_dossier_event e;
     int64_t seq;
-    char body[160];
     int rc;
 
     rc = rf_store_dossier_next_seq(s, d->desk_unit_id, job->day, &seq);
     if (rc == RF_OK) {
-        struct rf_date day;
-        (void)!rf_date_parse(job->day, &day);
+        struct rf_date day = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
         if (rf_dossier_code(job->desk_code, day, seq, d->code) != RF_OK)
             return rf_error_set(err, RF_EINVAL, "desk", "code",
                                 "the desk's unit code %s cannot make a dossier code",
@@ -243,23 +238,16 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     e.actor_id = job->actor->user_id;
     if (rc == RF_OK)
         rc = rf_store_dossier_event_add(s, &e);
-    if (job->outcome != RF_DA_RECEIVE) { /* never received: only its own figure */
-        if (rc == RF_OK)
-            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day,
-                             job->outcome == RF_DA_GUIDE ? "guided" : "refused", 1);
-    } else {
-        if (rc == RF_OK)
-            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day, "received",
-                             1);
-        if (rc == RF_OK)
-            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day, "open", 1);
-        if (rc == RF_OK && strcmp(d->channel, "online") == 0)
-            rc = count_chain(job->app, s, d, job->p, job->chain, job->nchain, job->day,
-                             "received_online", 1);
+    if (rc == RF_OK) {
+        struct rf_dossier_fact f = {
+            job->outcome, RF_DS_NEW, d->state, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
+        rc = count_fact(job->app, s, d, job->p, job->chain, job->nchain, job->day, &f);
     }
-    snprintf(body, sizeof(body), "{\"code\":\"%s\",\"procedure\":\"%s\"}", d->code, job->p->code);
-    if (rc == RF_OK)
+    if (rc == RF_OK) {
+        char *body = rf_app_audit_json("{s:s,s:s}", "code", d->code, "procedure", job->p->code);
         rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
+        free(body);
+    }
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
@@ -348,20 +336,20 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
             rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
                          "no procedure with this code in force today");
         else
-            rc = rf_app_procedure_of(s, actor->province_id, id, &p, &spare);
+            rc = rf_app_procedure_of(app, s, actor->province_id, id, &p, &spare);
     }
-    if (rc == RF_OK && !(err && err->n) && x->job.outcome == RF_DA_RECEIVE &&
+    if (rc == RF_OK && !err->n && x->job.outcome == RF_DA_RECEIVE &&
         step_unit(s, actor->province_id, p, 0, d->desk_unit_id, x->job.day, &d->step_unit_id) !=
             RF_OK)
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
-    if (rc == RF_OK && !(err && err->n))
-        rc = desk_of(s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
+    if (rc == RF_OK && !err->n)
+        rc = desk_of(app, s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
                      x->job.chain, &x->job.nchain);
     rf_app_store_put(app, s);
     free(name);
     free(address);
-    if (rc != RF_OK || (err && err->n)) {
+    if (rc != RF_OK || err->n) {
         free(spare);
         free(d);
         free(x);
@@ -499,176 +487,253 @@ struct act_job {
 /* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
 static int holds(const struct rf_actor *actor, const struct rf_dossier *d, unsigned who)
 {
-    if (who & RF_DWHO_DESK && rf_app_allow(actor, RF_ACT_DOSSIER_DESK, NULL) == RF_OK &&
+    if (who & RF_DWHO_DESK && rf_access_allows(actor->roles, RF_ACT_DOSSIER_DESK) &&
         actor->unit_id == d->desk_unit_id)
         return 1;
-    return who & RF_DWHO_STEP && rf_app_allow(actor, RF_ACT_DOSSIER_STEP, NULL) == RF_OK &&
+    return who & RF_DWHO_STEP && rf_access_allows(actor->roles, RF_ACT_DOSSIER_STEP) &&
            actor->unit_id == d->step_unit_id;
+}
+
+/* One move being written: what the actions' own functions read and change. */
+struct move {
+    struct act_job *job;
+    struct rf_store *s;
+    struct rf_dossier *d;
+    const struct rf_procedure *p;
+    const struct rf_worktime *w;
+    struct rf_app_pauses *ps; /* the dossier's pauses, local minutes */
+    struct rf_dossier_move next;
+    struct rf_dossier_event *e;
+    struct rf_dossier_fact fact; /* for the counters */
+    int64_t now;
+    char day[RF_DATE_LEN];
+};
+
+/* An apology with a new appointment (Form 04): no later than a working day before the due time. */
+static int apologise(struct move *mv, struct rf_error *err)
+{
+    struct rf_dossier *d = mv->d;
+    int in_time = 0;
+
+    if (rf_dossier_apology_in_time(mv->w, rf_worktime_local(mv->now), rf_worktime_local(d->due_at),
+                                   &in_time) != RF_OK ||
+        !in_time)
+        return rf_error_set(err, RF_ECONFLICT, "action", "too_late",
+                            "an apology comes no later than one working day before the due time");
+    if (mv->job->appointment <= d->appointment_at)
+        return rf_error_set(err, RF_EINVAL, "appointment", "required",
+                            "the new appointment comes after the one given");
+    d->appointment_at = mv->job->appointment;
+    d->apologies++;
+    return RF_OK;
+}
+
+/* Papers asked of the citizen: the clock stops. */
+static int ask(struct move *mv, struct rf_error *err)
+{
+    (void)err;
+    return rf_store_dossier_pause_open(mv->s, mv->d->id, mv->now);
+}
+
+/* The papers taken in: the due time moves by the working time the dossier waited. */
+static int supplied(struct move *mv, struct rf_error *err)
+{
+    struct rf_dossier *d = mv->d;
+    struct rf_allowance a = {mv->p->days, mv->p->minutes};
+    int64_t due;
+    int rc = rf_store_dossier_pause_close(mv->s, d->id, mv->now);
+
+    (void)err;
+    if (rc != RF_OK)
+        return rc;
+    if (mv->ps->n > 0)
+        mv->ps->p[mv->ps->n - 1].to = rf_worktime_local(mv->now);
+    if (rf_worktime_due(mv->w, rf_worktime_local(d->received_at), &a, -1, mv->ps->p, mv->ps->n,
+                        &due) == RF_OK) {
+        int64_t moved = rf_worktime_epoch(due) - d->due_at;
+        d->due_at = rf_worktime_epoch(due);
+        d->appointment_at += moved;
+    }
+    return RF_OK;
+}
+
+/*
+ * The step's holder passes the dossier on, with the step's own due time on
+ * its event (Form 05); after the last step the result goes to the desk,
+ * judged against the due time (Circular 01/2018, art. 12).
+ */
+static int hand_over(struct move *mv, struct rf_error *err)
+{
+    struct rf_dossier *d = mv->d;
+    enum rf_timeliness t;
+    int64_t worked = 0;
+    int rc = RF_OK;
+
+    if (d->step >= 0 && d->step < mv->p->nsteps) {
+        rc = step_due(mv->s, mv->w, mv->ps, d, mv->p, &mv->e->step_due_at);
+        mv->e->step_late = mv->e->step_due_at && mv->now > mv->e->step_due_at;
+    }
+    if (rc != RF_OK)
+        return rc;
+    if (mv->next.next_step >= 0) {
+        if (step_unit(mv->s, d->province_id, mv->p, mv->next.next_step, d->desk_unit_id, mv->day,
+                      &d->step_unit_id) != RF_OK)
+            return rf_error_set(err, RF_ECONFLICT, "action", "process",
+                                "the next step names a unit not in force today");
+        mv->e->to_unit_id = d->step_unit_id;
+        return RF_OK;
+    }
+    t = rf_dossier_timeliness(rf_worktime_local(d->due_at), rf_worktime_local(mv->now));
+    d->result_at = mv->now;
+    d->step_unit_id = d->desk_unit_id;
+    snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(t));
+    mv->fact.timeliness = t;
+    mv->fact.worked =
+        rf_worktime_between(mv->w, rf_worktime_local(d->received_at), rf_worktime_local(mv->now),
+                            mv->ps->p, mv->ps->n, &worked) == RF_OK
+            ? worked
+            : -1;
+    mv->e->to_unit_id = d->step_unit_id;
+    return RF_OK;
+}
+
+/* Refused, withdrawn or stopped: finished, and a pause for papers ends with it. */
+static int finish(struct move *mv, struct rf_error *err)
+{
+    struct rf_dossier *d = mv->d;
+    int rc = RF_OK;
+
+    (void)err;
+    if (d->state == RF_DS_SUPPLEMENT)
+        rc = rf_store_dossier_pause_close(mv->s, d->id, mv->now);
+    d->finished_at = mv->now;
+    d->step_unit_id = 0;
+    return rc;
+}
+
+/* The result handed over at the desk: finished. */
+static int return_result(struct move *mv, struct rf_error *err)
+{
+    (void)err;
+    mv->d->finished_at = mv->now;
+    return RF_OK;
+}
+
+/* What each action does beyond the state machine's move; NULL: nothing. */
+static int (*const actions[RF_DA_COUNT])(struct move *, struct rf_error *) = {
+    [RF_DA_APOLOGISE] = apologise, [RF_DA_ASK] = ask,
+    [RF_DA_SUPPLIED] = supplied,   [RF_DA_HAND_OVER] = hand_over,
+    [RF_DA_REFUSE] = finish,       [RF_DA_WITHDRAW] = finish,
+    [RF_DA_STOP] = finish,         [RF_DA_RETURN] = return_result,
+};
+
+/*
+ * Whether the move may be made: the dossier read inside the transaction
+ * (the version decides who acted first), in the actor's scope before
+ * anything about it (its version, state or holder) or about the request
+ * could tell otherwise, at the version the actor saw, allowed from its
+ * state, and made by its holder. Fills mv->p and mv->next.
+ */
+static int may_move(struct move *mv, struct rf_error *err)
+{
+    struct act_job *job = mv->job;
+    struct rf_dossier *d = mv->d;
+    int rc = rf_store_dossier_by_code(mv->s, job->code, d);
+
+    if (rc == RF_OK)
+        rc = rf_app_dossier_in_scope(mv->s, job->actor, d);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    if (job->bad.n) {
+        *err = job->bad;
+        return job->bad.code;
+    }
+    rc =
+        rf_app_procedure_of(job->app, mv->s, d->province_id, d->procedure_id, &job->p, &job->spare);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    mv->p = job->p;
+    if (d->version != job->version)
+        return rf_error_set(err, RF_ECONFLICT, "version", "stale",
+                            "the dossier changed since version %d: it is at version %d now",
+                            job->version, d->version);
+    if (rf_dossier_next(d->state, d->step, mv->p->nsteps, job->action, &mv->next) != RF_OK)
+        return rf_error_set(err, RF_ECONFLICT, "action", "state", "a dossier %s cannot be %s",
+                            rf_dossier_state_name(d->state), rf_dossier_action_name(job->action));
+    if (!holds(job->actor, d, mv->next.who))
+        return rf_error_set(err, RF_EFORBIDDEN, "action", "holder",
+                            mv->next.who == RF_DWHO_DESK
+                                ? "only the desk that received it may do this"
+                                : "only the unit that holds its step may do this");
+    if (mv->next.needs_reason && (!job->reason || !*job->reason))
+        return rf_error_set(err, RF_EINVAL, "reason", "required", "this needs a written reason");
+    return RF_OK;
 }
 
 static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct act_job *job = ctx;
     struct rf_dossier *d = job->d;
-    const struct rf_procedure *p = NULL;
-    struct rf_dossier_move m;
     struct rf_dossier_event e;
-    const struct rf_worktime *w = NULL;
-    struct rf_app_pauses *ps = NULL;
-    int64_t now = rf_app_now(job->app);
-    char day[RF_DATE_LEN], body[200];
+    struct move mv;
+    char *body;
     int rc;
 
-    /* read inside the transaction: the version decides who acted first. A dossier outside the
-       scope answers as one that does not exist, before anything about it (its version, state or
-       holder) or about the request could tell otherwise */
-    rc = rf_store_dossier_by_code(s, job->code, d);
-    if (rc == RF_OK)
-        rc = rf_app_dossier_in_scope(s, job->actor, d);
+    memset(&mv, 0, sizeof(mv));
+    mv.job = job;
+    mv.s = s;
+    mv.d = d;
+    mv.e = &e;
+    mv.now = rf_app_now(job->app);
+    rc = may_move(&mv, err);
     if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
-    if (job->bad.n) {
-        if (err)
-            *err = job->bad;
-        return job->bad.code;
-    }
-    rc = rf_app_procedure_of(s, d->province_id, d->procedure_id, &job->p, &job->spare);
-    if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
-    p = job->p;
-    if (d->version != job->version)
-        return rf_error_set(err, RF_ECONFLICT, "version", "stale",
-                            "the dossier changed since version %d: it is at version %d now",
-                            job->version, d->version);
-    if (rf_dossier_next(d->state, d->step, p->nsteps, job->action, &m) != RF_OK)
-        return rf_error_set(err, RF_ECONFLICT, "action", "state", "a dossier %s cannot be %s",
-                            rf_dossier_state_name(d->state), rf_dossier_action_name(job->action));
-    if (!holds(job->actor, d, m.who))
-        return rf_error_set(err, RF_EFORBIDDEN, "action", "holder",
-                            m.who == RF_DWHO_DESK
-                                ? "only the desk that received it may do this"
-                                : "only the unit that holds its step may do this");
-    if (m.needs_reason && (!job->reason || !*job->reason))
-        return rf_error_set(err, RF_EINVAL, "reason", "required", "this needs a written reason");
-    rf_app_dossier_day(now, day);
+        return rc;
+    rf_app_dossier_day(mv.now, mv.day);
     memset(&e, 0, sizeof(e));
     e.dossier_id = d->id;
-    e.at = now;
+    e.at = mv.now;
     snprintf(e.action, sizeof(e.action), "%s", rf_dossier_action_name(job->action));
     snprintf(e.from_state, sizeof(e.from_state), "%s", rf_dossier_state_name(d->state));
-    snprintf(e.to_state, sizeof(e.to_state), "%s", rf_dossier_state_name(m.to));
+    snprintf(e.to_state, sizeof(e.to_state), "%s", rf_dossier_state_name(mv.next.to));
     e.step = d->step;
     e.from_unit_id = d->step_unit_id;
     e.actor_id = job->actor->user_id;
     snprintf(e.reason, sizeof(e.reason), "%s", job->reason ? job->reason : "");
+    mv.fact = (struct rf_dossier_fact){
+        job->action, d->state, mv.next.to, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
 
-    w = rf_app_worktime_get(job->app, err);
-    if (!w)
-        return err && err->n ? err->code : RF_ESTORE;
-    ps = rf_xcalloc(1, sizeof(*ps));
-    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, ps);
-    if (rc == RF_OK && job->action == RF_DA_APOLOGISE) {
-        int in_time = 0;
-        if (rf_dossier_apology_in_time(w, rf_worktime_local(now), rf_worktime_local(d->due_at),
-                                       &in_time) != RF_OK ||
-            !in_time)
-            rc = rf_error_set(err, RF_ECONFLICT, "action", "too_late",
-                              "an apology comes no later than one working day before the due "
-                              "time");
-        else if (job->appointment <= d->appointment_at)
-            rc = rf_error_set(err, RF_EINVAL, "appointment", "required",
-                              "the new appointment comes after the one given");
-        else {
-            d->appointment_at = job->appointment;
-            d->apologies++;
-            rc = count(job->app, s, d, p, now, "apology", 1);
-        }
-    }
-    if (rc == RF_OK && job->action == RF_DA_ASK) {
-        rc = rf_store_dossier_pause_open(s, d->id, now);
-        if (rc == RF_OK)
-            rc = count(job->app, s, d, p, now, "supplement", 1);
-    }
-    if (rc == RF_OK && job->action == RF_DA_SUPPLIED) {
-        /* the time waited does not count: the due time moves by the working time paused */
-        struct rf_allowance a = {p->days, p->minutes};
-        int64_t due;
-        rc = rf_store_dossier_pause_close(s, d->id, now);
-        if (rc == RF_OK && ps->n > 0)
-            ps->p[ps->n - 1].to = rf_worktime_local(now);
-        if (rc == RF_OK && rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, ps->p,
-                                           ps->n, &due) == RF_OK) {
-            int64_t moved = rf_worktime_epoch(due) - d->due_at;
-            d->due_at = rf_worktime_epoch(due);
-            d->appointment_at += moved;
-        }
-    }
-    if (rc == RF_OK && job->action == RF_DA_HAND_OVER && d->step >= 0 && d->step < p->nsteps) {
-        rc = step_due(s, w, ps, d, p, &e.step_due_at);
-        e.step_late = e.step_due_at && now > e.step_due_at;
-    }
-    if (rc == RF_OK && job->action == RF_DA_HAND_OVER) {
-        if (m.next_step >= 0) {
-            rc = step_unit(s, d->province_id, p, m.next_step, d->desk_unit_id, day,
-                           &d->step_unit_id);
-            if (rc != RF_OK)
-                rc = rf_error_set(err, RF_ECONFLICT, "action", "process",
-                                  "the next step names a unit not in force today");
-        } else {
-            /* the result: judged against the due time (Circular 01/2018, art. 12) */
-            enum rf_timeliness t =
-                rf_dossier_timeliness(rf_worktime_local(d->due_at), rf_worktime_local(now));
-            int64_t worked = 0;
-            d->result_at = now;
-            d->step_unit_id = d->desk_unit_id;
-            snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(t));
-            rc = count(job->app, s, d, p, now, d->timeliness, 1);
-            if (rc == RF_OK)
-                rc = count(job->app, s, d, p, now, "open", -1);
-            if (rc == RF_OK &&
-                rf_worktime_between(w, rf_worktime_local(d->received_at), rf_worktime_local(now),
-                                    ps->p, ps->n, &worked) == RF_OK)
-                rc = count(job->app, s, d, p, now, "process_minutes", worked);
-        }
-        e.to_unit_id = d->step_unit_id;
-    }
-    if (rc == RF_OK && (job->action == RF_DA_REFUSE || job->action == RF_DA_WITHDRAW ||
-                        job->action == RF_DA_STOP)) {
-        static const char *const metric[] = {
-            [RF_DA_REFUSE] = "refused", [RF_DA_WITHDRAW] = "withdrawn", [RF_DA_STOP] = "stopped"};
-        if (d->state == RF_DS_SUPPLEMENT)
-            rc = rf_store_dossier_pause_close(s, d->id, now);
-        d->finished_at = now;
-        d->step_unit_id = 0;
-        if (rc == RF_OK)
-            rc = count(job->app, s, d, p, now, metric[job->action], 1);
-        if (rc == RF_OK)
-            rc = count(job->app, s, d, p, now, "open", -1);
-    }
-    if (rc == RF_OK && job->action == RF_DA_RETURN) {
-        d->finished_at = now;
-        rc = count(job->app, s, d, p, now, "returned", 1);
-    }
-    rf_app_worktime_put(job->app, w);
-    free(ps);
+    mv.w = rf_app_worktime_get(job->app, err);
+    if (!mv.w)
+        return rf_error_code(err, RF_ESTORE);
+    mv.ps = rf_xcalloc(1, sizeof(*mv.ps));
+    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, mv.ps);
+    if (rc == RF_OK && actions[job->action])
+        rc = actions[job->action](&mv, err);
+    if (rc == RF_OK)
+        rc = count_move(job->app, s, d, mv.p, mv.now, &mv.fact);
+    rf_app_worktime_put(job->app, mv.w);
+    free(mv.ps);
     if (rc != RF_OK)
-        return err && err->n ? err->code : rf_app_store_error(rc, err);
-    d->state = m.to;
-    d->step = m.next_step;
+        return err->n ? err->code : rf_app_store_error(rc, err);
+
+    d->state = mv.next.to;
+    d->step = mv.next.next_step;
     if (d->state != RF_DS_PROCESSING && d->state != RF_DS_SUPPLEMENT && d->state != RF_DS_READY &&
         d->state != RF_DS_NOTIFIED)
         d->step_unit_id = 0;
-    d->updated_at = now;
+    d->updated_at = mv.now;
     rc = rf_store_dossier_update(s, d, job->version);
     if (rc == RF_ECONFLICT)
         return rf_error_set(err, RF_ECONFLICT, "version", "stale",
                             "somebody acted on the dossier at the same moment");
     if (rc == RF_OK)
         rc = rf_store_dossier_event_add(s, &e);
-    snprintf(body, sizeof(body), "{\"action\":\"%s\",\"state\":\"%s\",\"version\":%d}", e.action,
-             e.to_state, d->version);
-    if (rc == RF_OK)
-        rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
+    if (rc != RF_OK)
+        return rf_app_store_error(rc, err);
+    body = rf_app_audit_json("{s:s,s:s,s:i}", "action", e.action, "state", e.to_state, "version",
+                             d->version);
+    rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
+    free(body);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 

@@ -305,7 +305,7 @@ int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, con
     if (rc != RF_OK)
         return rc;
     if (date && *date)
-        (void)!rf_date_check(date, "date", 1, day, err);
+        rf_date_check(date, "date", 1, day, err);
     else
         rf_app_today(app, day);
     if (field && rf_names_index(rf_app_procedure_fields, field) < 0)
@@ -314,7 +314,7 @@ int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, con
         rf_error_set(err, RF_EINVAL, "level", "enum", "province, district or commune");
     if (text && rf_text_fold(text, &fold) != RF_OK)
         rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
-    if (err && err->n) {
+    if (err->n) {
         free(fold);
         return RF_EINVAL;
     }
@@ -357,48 +357,46 @@ int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int6
 
 /* ---- the versions of procedures, kept in memory: a version never changes once written ---- */
 
-#define KEPT_PROCEDURES 256
-
-static struct {
-    int64_t id;
-    struct rf_procedure *p;
-} kept[KEPT_PROCEDURES];
-static int nkept;
-static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /*
  * Procedure version 'id' into '*out': the copy kept in memory (shared, never
  * changed or freed), else read into '*spare' (allocated here when needed,
  * freed by the caller) and kept from then on while there is room.
  */
-int rf_app_procedure_of(struct rf_store *s, int64_t province_id, int64_t id,
+int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
                         const struct rf_procedure **out, struct rf_procedure **spare)
 {
     int rc;
 
-    pthread_mutex_lock(&kept_lock);
-    for (int i = 0; i < nkept; i++)
-        if (kept[i].id == id && kept[i].p->province_id == province_id) {
-            *out = kept[i].p;
-            pthread_mutex_unlock(&kept_lock);
+    pthread_mutex_lock(&app->kept_lock);
+    for (int i = 0; i < app->nkept; i++)
+        if (app->kept[i].id == id && app->kept[i].p->province_id == province_id) {
+            *out = app->kept[i].p;
+            pthread_mutex_unlock(&app->kept_lock);
             return RF_OK;
         }
-    pthread_mutex_unlock(&kept_lock);
+    pthread_mutex_unlock(&app->kept_lock);
     if (!*spare)
         *spare = rf_xmalloc(sizeof(**spare));
     rc = rf_store_procedure_get(s, province_id, id, *spare);
     if (rc != RF_OK)
         return rc;
     *out = *spare;
-    pthread_mutex_lock(&kept_lock);
-    for (int i = 0; i < nkept; i++) /* kept meanwhile by another thread */
-        if (kept[i].id == id && kept[i].p->province_id == province_id)
-            *out = kept[i].p;
-    if (*out == *spare && nkept < KEPT_PROCEDURES) {
-        kept[nkept].p = *spare;
-        kept[nkept++].id = id;
+    pthread_mutex_lock(&app->kept_lock);
+    for (int i = 0; i < app->nkept; i++) /* kept meanwhile by another thread */
+        if (app->kept[i].id == id && app->kept[i].p->province_id == province_id)
+            *out = app->kept[i].p;
+    if (*out == *spare && app->nkept < RF_APP_KEPT_PROCEDURES) {
+        app->kept[app->nkept].p = *spare;
+        app->kept[app->nkept++].id = id;
         *spare = NULL; /* the kept copy now */
     }
-    pthread_mutex_unlock(&kept_lock);
+    pthread_mutex_unlock(&app->kept_lock);
     return RF_OK;
+}
+
+void rf_app_procedures_forget(struct rf_app *app)
+{
+    for (int i = 0; i < app->nkept; i++)
+        free(app->kept[i].p);
+    app->nkept = 0;
 }

@@ -193,7 +193,7 @@ int rf_app_report(struct rf_app *app, const struct rf_actor *actor, const char *
     if (all)
         gov = stats_json(app, actor, period, as_of, unit_id, "government,prime_minister", err);
     if (!all || !gov) {
-        rc = err && err->n ? err->code : RF_ESTORE;
+        rc = rf_error_code(err, RF_ESTORE);
         goto out;
     }
     if (strcmp(format, "json") == 0) {

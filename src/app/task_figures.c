@@ -373,7 +373,7 @@ int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, cons
         /* "within N working days" on the province's legal calendar */
         const struct rf_worktime *w = rf_app_worktime_get(app, err);
         if (!w)
-            return err && err->n ? err->code : RF_ESTORE;
+            return rf_error_code(err, RF_ESTORE);
         rc = rf_worktime_add_days(w, r.on, within, &r.due_by);
         rf_app_worktime_put(app, w);
         if (rc != RF_OK)

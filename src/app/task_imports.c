@@ -35,7 +35,7 @@ static int check_header(struct rf_csv *c, const char *header, int *ncols, struct
 /* Prefix the messages added to 'err' since 'from' with the CSV line. */
 static void at_line(struct rf_error *err, int from, int line)
 {
-    for (int i = from; err && i < err->n; i++) {
+    for (int i = from; i < err->n; i++) {
         char msg[sizeof(err->item[i].message) + 24];
         size_t n;
         snprintf(msg, sizeof(msg), "line %d: %s", line, err->item[i].message);
@@ -71,7 +71,7 @@ static int import_csv(struct rf_app *app, const struct rf_actor *actor, const ch
     if (rc != RF_OK)
         rc = rf_app_store_error(rc, err);
     while (rc == RF_OK && (rc = rf_csv_next(&c)) == 1) {
-        int before = err ? err->n : 0;
+        int before = err->n;
         if (c.nfields == 1 && !c.field[0][0]) {
             rc = RF_OK;
             continue;
@@ -85,11 +85,11 @@ static int import_csv(struct rf_app *app, const struct rf_actor *actor, const ch
         at_line(err, before, c.line);
         rows++;
     }
-    if (rc < 0 && !(err && err->n))
+    if (rc < 0 && !err->n)
         rc = rf_error_set(err, RF_EINVAL, "file", "csv", "line %d: malformed CSV", c.next_line);
     if (rc == 0)
         rc = rf_store_commit(s);
-    if (rc != RF_OK && !(err && err->n))
+    if (rc != RF_OK && !err->n)
         rc = rf_app_store_error(rc, err);
     rf_app_store_put(app, s);
     rf_csv_cleanup(&c);
@@ -187,7 +187,7 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
         strcmp(t->completed_on, t->assigned_on) < 0)
         rc = rf_error_set(err, RF_EINVAL, "completed_on", "before_assignment",
                           "completed before it was assigned");
-    if (rc == RF_OK && err && err->n)
+    if (rc == RF_OK && err->n)
         rc = RF_EINVAL;
     if (rc == RF_OK) {
         t->created_at = t->updated_at = rf_app_now(app);

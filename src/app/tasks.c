@@ -235,7 +235,7 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
 {
     struct rf_document doc;
     char f[48], *title = NULL;
-    int errors = err ? err->n : 0, rc;
+    int errors = err->n, rc;
 
     memset(t, 0, sizeof(*t));
     cu->n = 0;
@@ -279,7 +279,7 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
     else
         snprintf(t->field, sizeof(t->field), "%s", in->field);
     if (in->assigned_on && *in->assigned_on)
-        (void)!rf_date_check(in->assigned_on, at(f, n, i, "assigned_on"), 1, t->assigned_on, err);
+        rf_date_check(in->assigned_on, at(f, n, i, "assigned_on"), 1, t->assigned_on, err);
     else
         snprintf(t->assigned_on, sizeof(t->assigned_on), "%s", doc.issued_on);
     if (t->assigned_on[0] && strcmp(t->assigned_on, doc.issued_on) < 0)
@@ -289,7 +289,7 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
         t->deadline[0] && t->assigned_on[0] && strcmp(t->deadline, t->assigned_on) < 0)
         rf_error_set(err, RF_EINVAL, at(f, n, i, "deadline"), "before_assignment",
                      "the deadline comes on or after the day of assignment");
-    if (err && err->n > errors)
+    if (err->n > errors)
         return RF_EINVAL;
     rc = check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, t->assigned_on,
                     at(f, n, i, "lead_unit_id"), &t->lead_unit_id, t->lead_unit_code, err);
@@ -363,7 +363,7 @@ static int insert_tasks(struct rf_store *s, void *ctx, struct rf_error *err)
 }
 
 static void detail_json(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
-                        const char *date, struct rf_buf *out);
+                        struct rf_date on, struct rf_buf *out);
 static int units_json(void *ctx, int64_t id, const char *code);
 
 /* Validate then write the 'n' tasks of 'in'; 'out' (may be NULL) gets the first one's answer. */
@@ -402,14 +402,11 @@ static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
         const struct rf_task *t = &job.tasks[0];
         struct rf_app_coord_units *cu = &job.coord[0];
         struct rf_task_deadline dl;
-        char today[RF_DATE_LEN];
-
         memset(&dl, 0, sizeof(dl));
         snprintf(dl.set_on, sizeof(dl.set_on), "%s", t->assigned_on);
         snprintf(dl.deadline, sizeof(dl.deadline), "%s", t->deadline);
         dl.set_by = actor->user_id;
-        rf_app_today(app, today);
-        detail_json(t, &dl, 1, today, out);
+        detail_json(t, &dl, 1, rf_date_of_instant(rf_app_now(app), RF_PROVINCE_UTC_OFFSET), out);
         for (int k = 1; k < cu->n; k++) { /* by code, as a read lists them */
             for (int m = k; m > 0 && strcmp(cu->code[m - 1], cu->code[m]) > 0; m--) {
                 char code[RF_UNIT_CODE_MAX + 1];
@@ -499,25 +496,25 @@ int rf_app_tasks_list(struct rf_app *app, const struct rf_actor *actor,
         return rc;
     memset(&l, 0, sizeof(l));
     if (q->date && *q->date)
-        (void)!rf_date_check(q->date, "date", 1, date, err);
+        rf_date_check(q->date, "date", 1, date, err);
     else
         rf_app_today(app, date);
     if (q->status && *q->status)
-        (void)!rf_names_bits(q->status, status_index, "status", &l.statuses, err);
+        rf_names_bits(q->status, status_index, "status", &l.statuses, err);
     l.due = q->due;
     if (q->field && !rf_task_field_known(q->field))
         rf_error_set(err, RF_EINVAL, "field", "enum", "unknown reform field '%s'", q->field);
     if (q->assigning_body) {
         unsigned bodies;
-        (void)!rf_names_bits(q->assigning_body, rf_app_body_index, "assigning_body", &bodies, err);
+        rf_names_bits(q->assigning_body, rf_app_body_index, "assigning_body", &bodies, err);
     }
-    (void)!rf_date_check(q->assigned_from, "assigned_from", 0, from, err);
-    (void)!rf_date_check(q->assigned_to, "assigned_to", 0, to, err);
-    (void)!rf_date_check(q->deadline_from, "deadline_from", 0, dfrom, err);
-    (void)!rf_date_check(q->deadline_to, "deadline_to", 0, dto, err);
+    rf_date_check(q->assigned_from, "assigned_from", 0, from, err);
+    rf_date_check(q->assigned_to, "assigned_to", 0, to, err);
+    rf_date_check(q->deadline_from, "deadline_from", 0, dfrom, err);
+    rf_date_check(q->deadline_to, "deadline_to", 0, dto, err);
     if (q->text && rf_text_fold(q->text, &fold) != RF_OK)
         rf_error_set(err, RF_EINVAL, "q", "text", "the search text is not valid UTF-8");
-    if (err && err->n) {
+    if (err->n) {
         free(fold);
         return RF_EINVAL;
     }
@@ -592,17 +589,18 @@ static int report_json(void *ctx, const struct rf_task_report *r)
 }
 
 /*
- * A task's page as of 'date': its row, status and deadline history, left
+ * A task's page as of the day 'on': its row, status and deadline history, left
  * open inside "coordinating_units" for the caller to fill and close.
  */
 static void detail_json(const struct rf_task *t, const struct rf_task_deadline *dl, int n,
-                        const char *date, struct rf_buf *out)
+                        struct rf_date on, struct rf_buf *out)
 {
-    struct rf_date on;
     enum rf_task_status st;
     int due = 0;
 
-    (void)!rf_date_parse(date, &on);
+    char date[RF_DATE_LEN];
+
+    rf_date_format(on, date);
     st = status_of(t, dl, n, on, &due);
     rf_app_task_json(t, st == RF_TASK_NOT_ASSIGNED ? NULL : rf_task_status_name(st), out);
     out->len--; /* reopen the object */
@@ -650,7 +648,7 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     rc = load_task(s, actor, id, l, NULL, err);
     if (rc != RF_OK)
         goto out;
-    detail_json(&l->t, l->dl, l->n, date, out);
+    detail_json(&l->t, l->dl, l->n, on, out);
     rc = rf_store_task_units(s, id, units_json, out);
     rf_buf_adds(out, "],\"reports\":[");
     if (rc == RF_OK)
@@ -732,10 +730,10 @@ int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (in->lead_unit_id || in->lead_unit_code) {
         char today[RF_DATE_LEN];
         rf_app_today(app, today);
-        (void)!check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
-                          &t.lead_unit_id, NULL, err);
+        check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
+                   &t.lead_unit_id, NULL, err);
     }
-    if (err && err->n) {
+    if (err->n) {
         rc = err->code;
         goto out;
     }
@@ -805,12 +803,12 @@ int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (rc != RF_OK)
         goto out;
     memset(&r, 0, sizeof(r));
-    (void)!check_past_date(app, reported_on, "reported_on", l->t.assigned_on, r.reported_on, err);
+    check_past_date(app, reported_on, "reported_on", l->t.assigned_on, r.reported_on, err);
     if (percent < 0 || percent > 100)
         rf_error_set(err, RF_EINVAL, "percent", "range", "a percentage is 0 to 100");
     if (rf_app_check_text(note, "note", RF_APP_TITLE_MAX, &text, err) == RF_OK)
         snprintf(r.note, sizeof(r.note), "%s", text);
-    if (err && err->n) {
+    if (err->n) {
         rc = err->code;
         goto out;
     }
@@ -911,7 +909,7 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
         rf_error_set(err, RF_ECONFLICT, "deadline", "completed",
                      "the task was completed on %s: its deadline no longer moves",
                      l->t.completed_on);
-    if (err && err->n) {
+    if (err->n) {
         rc = err->code;
         goto out;
     }

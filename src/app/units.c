@@ -390,7 +390,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
             snprintf(u.valid_to, sizeof(u.valid_to), "%s", in->valid_to);
     }
     u.generated = in->generated > 0;
-    if (err && err->n) {
+    if (err->n) {
         rc = RF_EINVAL;
         goto out;
     }
@@ -444,11 +444,11 @@ int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t
         if (rf_unit_kind_parse(in->kind, &u.kind) != RF_OK)
             rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", in->kind);
         else if (rf_unit_kind_change_check(before.kind, u.kind, "kind", err) == RF_OK)
-            (void)!check_period(&u, "kind", "kind", err);
+            check_period(&u, "kind", "kind", err);
     }
     if (in->generated >= 0)
         u.generated = in->generated > 0;
-    if (err && err->n) {
+    if (err->n) {
         rc = RF_EINVAL;
         goto out;
     }
@@ -887,7 +887,7 @@ int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor_in, con
             break;
         rows++;
     }
-    if (rc < 0 && !(err && err->n))
+    if (rc < 0 && !err->n)
         rc = line_error(err, c.next_line, "file", "csv", "malformed CSV (an unclosed quote?)");
     if (rc == 0)
         rc = import_successors(app, s, &actor, csv, err);

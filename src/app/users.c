@@ -183,7 +183,7 @@ static int apply(struct rf_app *app, struct rf_store *s, const struct rf_actor *
             rf_error_set(err, RF_EIO, "password", "hash", "cannot hash the password");
         u->password_changed_at = rf_app_now(app);
     }
-    return err && err->n ? err->code : RF_OK;
+    return rf_error_code(err, RF_OK);
 }
 
 /* A user created (before == NULL) or changed, written by rf_app_write(). */
@@ -245,7 +245,7 @@ int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
         snprintf(u.username, sizeof(u.username), "%s", in->username);
     RF_APP_STORE(app, s, err);
     rc = apply(app, s, actor, in, &u, 1, err);
-    if (rc != RF_OK || (err && err->n)) {
+    if (rc != RF_OK || err->n) {
         rc = rc ? rc : RF_EINVAL;
         goto out;
     }

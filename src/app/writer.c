@@ -15,6 +15,7 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <assert.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,13 +358,14 @@ struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void
     struct rf_write_job *job = rf_xcalloc(1, sizeof(*job));
     struct rf_store *s;
 
+    assert(err != NULL); /* a change that fails says why */
     job->fn = fn;
     job->ctx = ctx;
     job->err = err;
     job->ready = ready;
     job->ready_arg = arg;
     sem_init(&job->done, 0, 0);
-    if (strncmp(app->db_url, "sqlite:", 7) == 0 && writer_start(app) == RF_OK) {
+    if (strcmp(app->backend, "sqlite") == 0 && writer_start(app) == RF_OK) {
         pthread_mutex_lock(&app->wlock);
         if (app->wtail)
             app->wtail->next = job;

@@ -13,6 +13,11 @@ void rf_error_init(struct rf_error *err)
         memset(err, 0, sizeof(*err));
 }
 
+int rf_error_code(const struct rf_error *err, int fallback)
+{
+    return err && err->n ? err->code : fallback;
+}
+
 int rf_error_set(struct rf_error *err, int code, const char *field, const char *rule,
                  const char *fmt, ...)
 {

@@ -52,6 +52,12 @@ void rf_error_init(struct rf_error *err);
 int rf_error_set(struct rf_error *err, int code, const char *field, const char *rule,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * The code of the problem recorded in 'err', or 'fallback' when none is:
+ * for a failure whose details may or may not have been written.
+ */
+int rf_error_code(const struct rf_error *err, int fallback);
+
 /* Short English name of an enum rf_err, for logs: "not found". */
 const char *rf_err_str(int code);
 

@@ -12,9 +12,10 @@ int rf_names_index(const char *const *names, const char *name);
 /*
  * The names of the comma list 'list' as the bits of their indexes by
  * 'lookup' (an index below 32, or -1 for an unknown name) into '*out' (0 for
- * NULL or ""). RF_OK, or RF_EINVAL naming 'field' and the first unknown name.
+ * NULL or ""). RF_OK, or RF_EINVAL naming 'field' and the first unknown name
+ * in 'err' (a validator: the caller may collect problems and look once).
  */
 int rf_names_bits(const char *list, int (*lookup)(const char *), const char *field, unsigned *out,
-                  struct rf_error *err) RF_MUST_CHECK;
+                  struct rf_error *err);
 
 #endif

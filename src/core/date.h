@@ -33,10 +33,12 @@ void rf_put_digits(char *out, unsigned v, int n);
 void rf_date_format(struct rf_date d, char out[11]);
 /*
  * An input date 'text' ("YYYY-MM-DD"), or none ("" into 'out') unless
- * 'required', into 'out'. RF_OK, or RF_EINVAL naming 'field' in 'err'.
+ * 'required', into 'out'. RF_OK, or RF_EINVAL naming 'field' in 'err': a
+ * validator, whose caller may collect several problems in 'err' and look
+ * at it once.
  */
 int rf_date_check(const char *text, const char *field, int required, char out[11],
-                  struct rf_error *err) RF_MUST_CHECK;
+                  struct rf_error *err);
 int rf_date_days_in_month(int year, int month);
 /* Days since 1970-01-01 (negative before). */
 int64_t rf_date_to_days(struct rf_date d);

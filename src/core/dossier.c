@@ -161,6 +161,65 @@ int rf_dossier_apology_in_time(const struct rf_worktime *w, int64_t now, int64_t
     return RF_OK;
 }
 
+const char *const rf_dossier_metric_names[RF_M_COUNT + 1] = {
+    "received",        "received_online", "early",   "on_time",  "late",
+    "process_minutes", "supplement",      "apology", "refused",  "withdrawn",
+    "stopped",         "guided",          "open",    "returned", NULL};
+
+int rf_dossier_effects(const struct rf_dossier_fact *f,
+                       struct rf_dossier_effect out[RF_DOSSIER_MAX_EFFECTS])
+{
+    static const enum rf_dossier_metric result[] = {
+        [RF_EARLY] = RF_M_EARLY, [RF_ON_TIME] = RF_M_ON_TIME, [RF_LATE] = RF_M_LATE};
+    int n = 0;
+
+#define EFFECT(m, d) (out[n].metric = (m), out[n++].delta = (d))
+    switch (f->action) {
+    case RF_DA_RECEIVE:
+        EFFECT(RF_M_RECEIVED, 1);
+        EFFECT(RF_M_OPEN, 1);
+        if (f->online)
+            EFFECT(RF_M_ONLINE, 1);
+        break;
+    case RF_DA_GUIDE:
+        EFFECT(RF_M_GUIDED, 1);
+        break;
+    case RF_DA_REFUSE:
+    case RF_DA_WITHDRAW:
+    case RF_DA_STOP:
+        EFFECT(f->action == RF_DA_REFUSE     ? RF_M_REFUSED
+               : f->action == RF_DA_WITHDRAW ? RF_M_WITHDRAWN
+                                             : RF_M_STOPPED,
+               1);
+        if (f->from != RF_DS_NEW) /* refused at the desk: never open */
+            EFFECT(RF_M_OPEN, -1);
+        break;
+    case RF_DA_HAND_OVER:
+        if (f->to != RF_DS_READY) /* on to the next step */
+            break;
+        EFFECT(result[f->timeliness], 1);
+        EFFECT(RF_M_OPEN, -1);
+        if (f->worked >= 0)
+            EFFECT(RF_M_MINUTES, f->worked);
+        break;
+    case RF_DA_ASK:
+        EFFECT(RF_M_SUPPLEMENT, 1);
+        break;
+    case RF_DA_APOLOGISE:
+        EFFECT(RF_M_APOLOGY, 1);
+        break;
+    case RF_DA_RETURN:
+        EFFECT(RF_M_RETURNED, 1);
+        break;
+    case RF_DA_SUPPLIED:
+    case RF_DA_NOTIFY:
+    case RF_DA_COUNT:
+        break;
+    }
+#undef EFFECT
+    return n;
+}
+
 int rf_rate_tenths(int64_t num, int64_t den)
 {
     if (den <= 0 || num <= 0)

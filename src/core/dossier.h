@@ -88,6 +88,58 @@ const char *rf_timeliness_name(enum rf_timeliness t);
 int rf_dossier_apology_in_time(const struct rf_worktime *w, int64_t now, int64_t due,
                                int *in_time) RF_MUST_CHECK;
 
+/*
+ * The service center's counters of a dossier (Decision 766/QD-TTg's
+ * indicators), kept per desk and the units above it, per day and month, by
+ * the names in rf_dossier_metric_names (NULL-terminated, in this order).
+ */
+enum rf_dossier_metric {
+    RF_M_RECEIVED,   /* received complete */
+    RF_M_ONLINE,     /* of those, received online ("received_online") */
+    RF_M_EARLY,      /* results before the due day */
+    RF_M_ON_TIME,    /* results on the due day by the due time */
+    RF_M_LATE,       /* results after the due time */
+    RF_M_MINUTES,    /* working minutes from receipt to result, pauses left out */
+    RF_M_SUPPLEMENT, /* papers asked of the citizen */
+    RF_M_APOLOGY,    /* apologies with a new appointment (Form 04) */
+    RF_M_REFUSED,    /* refused, at the desk or later (Form 03) */
+    RF_M_WITHDRAWN,  /* withdrawn at the citizen's request */
+    RF_M_STOPPED,    /* processing stopped */
+    RF_M_GUIDED,     /* returned for completion at the desk (Form 02) */
+    RF_M_OPEN,       /* under way: +1 at receipt, -1 at the result or the end */
+    RF_M_RETURNED,   /* results handed over */
+    RF_M_COUNT
+};
+extern const char *const rf_dossier_metric_names[RF_M_COUNT + 1];
+
+/* What happened to a dossier, as its counters need to know. */
+struct rf_dossier_fact {
+    enum rf_dossier_action action;
+    enum rf_dossier_state from, to; /* the move's states (rf_dossier_next) */
+    int online;                     /* received online */
+    enum rf_timeliness timeliness;  /* of a result (a hand-over to the desk after the last step) */
+    int64_t worked;                 /* working minutes to that result; < 0 when unknown */
+};
+
+#define RF_DOSSIER_MAX_EFFECTS 3
+
+/* One counter moved by a fact: 'delta' of 'metric', on the day of the move. */
+struct rf_dossier_effect {
+    enum rf_dossier_metric metric;
+    int64_t delta;
+};
+
+/*
+ * The counters fact 'f' moves, into 'out' (at most RF_DOSSIER_MAX_EFFECTS);
+ * returns how many. A receipt counts received, open and, online, its
+ * channel; a result its timeliness, its working minutes, and leaves open;
+ * a refusal, a withdrawal or a stop its own and, after receipt, leaves open;
+ * papers asked, an apology, a guidance slip and a return each their own.
+ * The rest (a hand-over between steps, papers supplied, a notice) none.
+ */
+int rf_dossier_effects(const struct rf_dossier_fact *f,
+                       struct rf_dossier_effect out[RF_DOSSIER_MAX_EFFECTS]);
+
 /* 'num' of 'den' in tenths of a percent, half up (124,907 of 257,141: 486, for 48.6%). */
 int rf_rate_tenths(int64_t num, int64_t den);
 

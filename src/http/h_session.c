@@ -96,10 +96,8 @@ enum MHD_Result rf_h_session_delete(struct rf_req *r)
     struct rf_error err;
 
     rf_error_init(&err);
-    if (rf_app_signout(r->app, &r->actor) != RF_OK) {
-        rf_error_set(&err, RF_ESTORE, NULL, "unavailable", "cannot end the session");
+    if (rf_app_signout(r->app, &r->actor, &err) != RF_OK)
         return rf_reply_error(r, &err);
-    }
     return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
                          rf_session_cookie(r, NULL), RF_HEADERS_END);
 }

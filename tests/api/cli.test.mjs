@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './lib.mjs';
+import { startServer, bin } from './lib.mjs';
 
 let srv;
 let dir;
@@ -98,6 +98,20 @@ test('an import with one bad row writes nothing', () => {
   assert.deepEqual([count(), head()], before);
   const bad = srv.cli('import', 'nonsense', file);
   assert.equal(bad.code, 2);
+});
+
+test('a database that cannot be opened makes no audit key', () => {
+  const keys = join(dir, 'keys-of-nothing');
+  for (const db of ['nonsense', `sqlite:${join(dir, 'no-such-folder', 'r.db')}`]) {
+    let code = 0;
+    try {
+      execFileSync(bin, ['audit', 'verify', '--db', db, '--keys', keys], { stdio: 'pipe' });
+    } catch (e) {
+      code = e.status;
+    }
+    assert.notEqual(code, 0, db);
+    assert.equal(existsSync(join(keys, 'audit.key')), false, db);
+  }
 });
 
 test('reform calendar holidays prints the year as DESIGN.md says: date, kind and name by tabs', () => {

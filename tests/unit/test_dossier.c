@@ -291,13 +291,171 @@ static void test_code(void **state)
     }
 }
 
+/*
+ * Which counters each move moves (the service center's figures of Decision
+ * 766/QD-TTg): every action of the state machine from each state it may be
+ * taken in, with what it must count, and nothing else.
+ */
+#define E(m, d)                                                                                    \
+    {                                                                                              \
+        RF_M_##m, d                                                                                \
+    }
+static const struct {
+    enum rf_dossier_action action;
+    enum rf_dossier_state from, to;
+    int online;
+    enum rf_timeliness timeliness;
+    int64_t worked;
+    int n;
+    struct rf_dossier_effect want[RF_DOSSIER_MAX_EFFECTS];
+} effect_cases[] = {
+    /* received complete (Form 01): counted received and under way; online ones apart too */
+    {RF_DA_RECEIVE, RF_DS_NEW, RF_DS_PROCESSING, 0, RF_EARLY, -1, 2, {E(RECEIVED, 1), E(OPEN, 1)}},
+    {RF_DA_RECEIVE,
+     RF_DS_NEW,
+     RF_DS_PROCESSING,
+     1,
+     RF_EARLY,
+     -1,
+     3,
+     {E(RECEIVED, 1), E(OPEN, 1), E(ONLINE, 1)}},
+    /* returned for completion (Form 02) or refused at the desk (Form 03): never under way */
+    {RF_DA_GUIDE, RF_DS_NEW, RF_DS_INCOMPLETE, 1, RF_EARLY, -1, 1, {E(GUIDED, 1)}},
+    {RF_DA_REFUSE, RF_DS_NEW, RF_DS_REFUSED, 0, RF_EARLY, -1, 1, {E(REFUSED, 1)}},
+    /* refused, withdrawn or stopped once received: no longer under way */
+    {RF_DA_REFUSE,
+     RF_DS_PROCESSING,
+     RF_DS_REFUSED,
+     0,
+     RF_EARLY,
+     -1,
+     2,
+     {E(REFUSED, 1), E(OPEN, -1)}},
+    {RF_DA_REFUSE,
+     RF_DS_SUPPLEMENT,
+     RF_DS_REFUSED,
+     0,
+     RF_EARLY,
+     -1,
+     2,
+     {E(REFUSED, 1), E(OPEN, -1)}},
+    {RF_DA_WITHDRAW,
+     RF_DS_PROCESSING,
+     RF_DS_WITHDRAWN,
+     0,
+     RF_EARLY,
+     -1,
+     2,
+     {E(WITHDRAWN, 1), E(OPEN, -1)}},
+    {RF_DA_WITHDRAW,
+     RF_DS_SUPPLEMENT,
+     RF_DS_WITHDRAWN,
+     0,
+     RF_EARLY,
+     -1,
+     2,
+     {E(WITHDRAWN, 1), E(OPEN, -1)}},
+    {RF_DA_STOP, RF_DS_PROCESSING, RF_DS_STOPPED, 0, RF_EARLY, -1, 2, {E(STOPPED, 1), E(OPEN, -1)}},
+    {RF_DA_STOP, RF_DS_SUPPLEMENT, RF_DS_STOPPED, 0, RF_EARLY, -1, 2, {E(STOPPED, 1), E(OPEN, -1)}},
+    /* a hand-over between steps counts nothing; the last one is the result, judged by its time */
+    {RF_DA_HAND_OVER, RF_DS_PROCESSING, RF_DS_PROCESSING, 0, RF_LATE, 90, 0, {{0, 0}}},
+    {RF_DA_HAND_OVER,
+     RF_DS_PROCESSING,
+     RF_DS_READY,
+     0,
+     RF_EARLY,
+     480,
+     3,
+     {E(EARLY, 1), E(OPEN, -1), E(MINUTES, 480)}},
+    {RF_DA_HAND_OVER,
+     RF_DS_PROCESSING,
+     RF_DS_READY,
+     0,
+     RF_ON_TIME,
+     0,
+     3,
+     {E(ON_TIME, 1), E(OPEN, -1), E(MINUTES, 0)}},
+    {RF_DA_HAND_OVER,
+     RF_DS_PROCESSING,
+     RF_DS_READY,
+     1,
+     RF_LATE,
+     -1,
+     2, /* minutes unknown */
+     {E(LATE, 1), E(OPEN, -1)}},
+    /* papers asked, an apology (Form 04), the result handed over: each its own */
+    {RF_DA_ASK, RF_DS_PROCESSING, RF_DS_SUPPLEMENT, 0, RF_EARLY, -1, 1, {E(SUPPLEMENT, 1)}},
+    {RF_DA_APOLOGISE, RF_DS_PROCESSING, RF_DS_PROCESSING, 0, RF_EARLY, -1, 1, {E(APOLOGY, 1)}},
+    {RF_DA_RETURN, RF_DS_READY, RF_DS_RETURNED, 0, RF_EARLY, -1, 1, {E(RETURNED, 1)}},
+    {RF_DA_RETURN, RF_DS_NOTIFIED, RF_DS_RETURNED, 0, RF_EARLY, -1, 1, {E(RETURNED, 1)}},
+    /* papers supplied (the clock runs again) and a notice count nothing */
+    {RF_DA_SUPPLIED, RF_DS_SUPPLEMENT, RF_DS_PROCESSING, 0, RF_EARLY, -1, 0, {{0, 0}}},
+    {RF_DA_NOTIFY, RF_DS_READY, RF_DS_NOTIFIED, 0, RF_EARLY, -1, 0, {{0, 0}}},
+};
+#undef E
+
+static void test_effects(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < COUNT(effect_cases); i++) {
+        struct rf_dossier_fact f = {effect_cases[i].action,     effect_cases[i].from,
+                                    effect_cases[i].to,         effect_cases[i].online,
+                                    effect_cases[i].timeliness, effect_cases[i].worked};
+        struct rf_dossier_effect got[RF_DOSSIER_MAX_EFFECTS];
+        int n;
+        print_message("case %zu\n", i);
+        n = rf_dossier_effects(&f, got);
+        assert_int_equal(n, effect_cases[i].n);
+        for (int k = 0; k < n; k++) {
+            assert_int_equal(got[k].metric, effect_cases[i].want[k].metric);
+            assert_int_equal(got[k].delta, effect_cases[i].want[k].delta);
+        }
+    }
+}
+
+/* Every move the state machine allows has its row above, so none counts by accident. */
+static void test_effects_cover_the_moves(void **state)
+{
+    (void)state;
+    for (int s = 0; s < RF_DS_COUNT; s++)
+        for (int a = 0; a < RF_DA_COUNT; a++)
+            for (int step = -1; step < 2; step++) { /* none, a step, the last of two */
+                struct rf_dossier_move m;
+                int found = 0;
+                if (rf_dossier_next((enum rf_dossier_state)s, step, 2, (enum rf_dossier_action)a,
+                                    &m) != 0)
+                    continue;
+                for (size_t i = 0; i < COUNT(effect_cases); i++)
+                    found |= effect_cases[i].action == (enum rf_dossier_action)a &&
+                             effect_cases[i].from == (enum rf_dossier_state)s &&
+                             effect_cases[i].to == m.to;
+                print_message(
+                    "%s from %s to %s\n", rf_dossier_action_name((enum rf_dossier_action)a),
+                    rf_dossier_state_name((enum rf_dossier_state)s), rf_dossier_state_name(m.to));
+                assert_true(found);
+            }
+}
+
+/* The names the counters are stored under, in the order of the enum. */
+static void test_metric_names(void **state)
+{
+    (void)state;
+    assert_string_equal(rf_dossier_metric_names[RF_M_RECEIVED], "received");
+    assert_string_equal(rf_dossier_metric_names[RF_M_ONLINE], "received_online");
+    assert_string_equal(rf_dossier_metric_names[RF_M_MINUTES], "process_minutes");
+    assert_string_equal(rf_dossier_metric_names[RF_M_RETURNED], "returned");
+    assert_null(rf_dossier_metric_names[RF_M_COUNT]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_allowed),    cmocka_unit_test(test_forbidden),
-        cmocka_unit_test(test_bad_steps),  cmocka_unit_test(test_names),
-        cmocka_unit_test(test_timeliness), cmocka_unit_test(test_apology),
-        cmocka_unit_test(test_rates),      cmocka_unit_test(test_code),
+        cmocka_unit_test(test_allowed),      cmocka_unit_test(test_forbidden),
+        cmocka_unit_test(test_bad_steps),    cmocka_unit_test(test_names),
+        cmocka_unit_test(test_timeliness),   cmocka_unit_test(test_apology),
+        cmocka_unit_test(test_rates),        cmocka_unit_test(test_code),
+        cmocka_unit_test(test_effects),      cmocka_unit_test(test_effects_cover_the_moves),
+        cmocka_unit_test(test_metric_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
