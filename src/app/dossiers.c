@@ -262,31 +262,15 @@ struct rf_receipt {
     struct rf_write_job *write;
 };
 
-int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *actor,
-                                 const struct rf_dossier_input *in, void (*ready)(void *),
-                                 void *arg, struct rf_receipt **out, struct rf_error *err)
+/*
+ * The applicant, the channel, the outcome and its reason of 'in' into 'd'
+ * and 'x', and the outcome's move into 'm': every fault goes into 'err'.
+ */
+static void receipt_input(const struct rf_dossier_input *in, struct rf_receipt *x,
+                          struct rf_dossier *d, struct rf_dossier_move *m, struct rf_error *err)
 {
-    struct rf_receipt *x;
-    const struct rf_procedure *p = NULL;
-    struct rf_procedure *spare = NULL;
-    struct rf_dossier *d;
-    const struct rf_worktime *w;
-    struct rf_allowance a;
-    struct rf_dossier_move m;
-    struct rf_store *s;
     char *name = NULL, *address = NULL;
-    int64_t due;
-    int rc;
 
-    rc = rf_app_allow(actor, RF_ACT_DOSSIER_DESK, err);
-    if (rc != RF_OK)
-        return rc;
-    x = rf_xcalloc(1, sizeof(*x));
-    d = rf_xcalloc(1, sizeof(*d));
-    d->province_id = actor->province_id;
-    d->desk_unit_id = actor->unit_id;
-    d->received_at = rf_app_now(app);
-    rf_app_dossier_day(d->received_at, x->job.day);
     if (!in->applicant_name || !*in->applicant_name ||
         rf_text_nfc(in->applicant_name, &name) != RF_OK ||
         strlen(name) >= sizeof(d->applicant_name))
@@ -305,6 +289,8 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
                      "an address of at most 200 characters");
     else if (address)
         snprintf(d->applicant_address, sizeof(d->applicant_address), "%s", address);
+    free(name);
+    free(address);
     snprintf(d->channel, sizeof(d->channel), "%s",
              in->channel && *in->channel ? in->channel : "desk");
     if (rf_names_index(channels, d->channel) < 0)
@@ -313,9 +299,9 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
     x->job.outcome = RF_DA_RECEIVE;
     if ((in->outcome && *in->outcome &&
          rf_dossier_action_parse(in->outcome, &x->job.outcome) != RF_OK) ||
-        rf_dossier_next(RF_DS_NEW, -1, 1, x->job.outcome, &m) != RF_OK)
+        rf_dossier_next(RF_DS_NEW, -1, 1, x->job.outcome, m) != RF_OK)
         rf_error_set(err, RF_EINVAL, "outcome", "enum", "receive, guide or refuse");
-    else if (m.needs_reason && (!in->reason || !*in->reason))
+    else if (m->needs_reason && (!in->reason || !*in->reason))
         rf_error_set(err, RF_EINVAL, "reason", "required",
                      x->job.outcome == RF_DA_GUIDE
                          ? "the papers to add or complete, for the guidance slip (Form 02)"
@@ -324,75 +310,117 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
         rf_error_set(err, RF_EINVAL, "reason", "too_long", "at most %d bytes", RF_TITLE_BYTES - 1);
     else if (in->reason)
         x->job.reason = memcpy(x->reason, in->reason, strlen(in->reason) + 1);
-    s = rf_app_store_get(app);
-    rc = s ? RF_OK : RF_ESTORE;
-    if (rc == RF_OK) {
-        /* the version in force today, then the version itself from memory */
-        int64_t id = 0;
-        int found = in->procedure_code &&
-                    rf_store_procedure_in_force(s, actor->province_id, in->procedure_code,
-                                                x->job.day, &id) == RF_OK;
-        if (!found)
-            rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
-                         "no procedure with this code in force today");
-        else
-            rc = rf_app_procedure_of(app, s, actor->province_id, id, &p, &spare);
+}
+
+/*
+ * Where the dossier goes: the procedure's version in force today (kept in
+ * memory), the unit of its first step, and the desk's code and the units
+ * above it. A procedure unknown or unfit is a fault in 'err' beside those of
+ * the input; RF_OK otherwise, or the store's error.
+ */
+static int receipt_where(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                         struct rf_receipt *x, struct rf_dossier *d, struct rf_error *err)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    int64_t id = 0;
+    int rc = RF_OK;
+
+    if (!s)
+        return rf_app_store_error(RF_ESTORE, err);
+    if (!code ||
+        rf_store_procedure_in_force(s, actor->province_id, code, x->job.day, &id) != RF_OK) {
+        rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
+                     "no procedure with this code in force today");
+        goto out;
     }
-    if (rc == RF_OK && !err->n && x->job.outcome == RF_DA_RECEIVE &&
-        step_unit(s, actor->province_id, p, 0, d->desk_unit_id, x->job.day, &d->step_unit_id) !=
-            RF_OK)
+    rc = rf_app_procedure_of(app, s, actor->province_id, id, &x->job.p, &x->spare);
+    if (rc != RF_OK || err->n)
+        goto out;
+    if (x->job.outcome == RF_DA_RECEIVE &&
+        step_unit(s, actor->province_id, x->job.p, 0, d->desk_unit_id, x->job.day,
+                  &d->step_unit_id) != RF_OK) {
         rf_error_set(err, RF_EINVAL, "procedure_code", "process",
                      "the procedure's first step names a unit not in force today");
-    if (rc == RF_OK && !err->n)
-        rc = desk_of(app, s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
-                     x->job.chain, &x->job.nchain);
-    rf_app_store_put(app, s);
-    free(name);
-    free(address);
-    if (rc != RF_OK || err->n) {
-        free(spare);
-        free(d);
-        free(x);
-        return rc != RF_OK ? rf_app_store_error(rc, err) : RF_EINVAL;
+        goto out;
     }
-    d->procedure_id = p->id;
+    rc = desk_of(app, s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
+                 x->job.chain, &x->job.nchain);
+out:
+    rf_app_store_put(app, s);
+    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+/* The due time of 'd', received whole, on the working calendar (Decree 61/2018, art. 19(1)(a)). */
+static int receipt_due(struct rf_app *app, const struct rf_procedure *p, struct rf_dossier *d,
+                       struct rf_error *err)
+{
+    struct rf_allowance a = {p->days, p->minutes};
+    const struct rf_worktime *w = rf_app_worktime_get(app, err);
+    int64_t due;
+    int rc;
+
+    if (!w)
+        return rf_error_code(err, RF_ESTORE);
+    rc = rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due);
+    rf_app_worktime_put(app, w);
+    if (rc != RF_OK)
+        return rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
+                            "the due time falls outside the working calendar");
+    d->due_at = d->appointment_at = rf_worktime_epoch(due);
+    return RF_OK;
+}
+
+int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *actor,
+                                 const struct rf_dossier_input *in, void (*ready)(void *),
+                                 void *arg, struct rf_receipt **out, struct rf_error *err)
+{
+    struct rf_receipt *x;
+    struct rf_dossier *d;
+    struct rf_dossier_move m;
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_DESK, err);
+    if (rc != RF_OK)
+        return rc;
+    x = rf_xcalloc(1, sizeof(*x));
+    d = x->job.d = rf_xcalloc(1, sizeof(*d));
+    d->province_id = actor->province_id;
+    d->desk_unit_id = actor->unit_id;
+    d->received_at = rf_app_now(app);
+    rf_app_dossier_day(d->received_at, x->job.day);
+    receipt_input(in, x, d, &m, err);
+    rc = receipt_where(app, actor, in->procedure_code, x, d, err);
+    if (rc == RF_OK && err->n)
+        rc = RF_EINVAL;
+    if (rc != RF_OK)
+        goto out;
+    d->procedure_id = x->job.p->id;
     d->version = 1;
     d->created_at = d->updated_at = d->received_at;
     d->state = m.to;
     d->step = m.next_step;
-    if (x->job.outcome == RF_DA_RECEIVE) {
-        /* the due time on the working calendar (Decree 61/2018, art. 19(1)(a)) */
-        a.days = p->days;
-        a.minutes = p->minutes;
-        w = rf_app_worktime_get(app, err);
-        rc = w ? rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due)
-               : RF_ESTORE;
-        rf_app_worktime_put(app, w);
-        if (rc != RF_OK) {
-            free(spare);
-            free(d);
-            free(x);
-            return w ? rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
-                                    "the due time falls outside the working calendar")
-                     : err->code;
-        }
-        d->due_at = d->appointment_at = rf_worktime_epoch(due);
-    } else {
-        /* returned for completion or refused at the desk (art. 19(1)(b)-(c)): recorded for
-           the log book, with no clock; its secret is never shown, there being nothing to follow */
+    if (x->job.outcome == RF_DA_RECEIVE)
+        rc = receipt_due(app, x->job.p, d, err);
+    else /* returned for completion or refused at the desk (art. 19(1)(b)-(c)): recorded for the
+            log book, with no clock; its secret is never shown, there being nothing to follow */
         d->finished_at = d->received_at;
-    }
+    if (rc != RF_OK)
+        goto out;
     secret_new(x->secret, d->lookup_hash);
     x->actor = *actor;
-    x->spare = spare;
     x->job.app = app;
     x->job.actor = &x->actor;
-    x->job.p = p;
-    x->job.d = d;
     rf_error_init(&x->err);
     x->write = rf_app_write_begin(app, write_receipt, &x->job, &x->err, ready, arg);
     *out = x;
-    return RF_OK;
+    x = NULL;
+out:
+    if (x) {
+        free(x->spare);
+        free(x->job.d);
+        free(x);
+    }
+    return rc;
 }
 
 int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out, struct rf_error *err)
