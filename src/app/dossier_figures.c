@@ -228,6 +228,61 @@ static int unit_rows_json(struct rf_store *s, int64_t province_id, int64_t unit,
     return rc;
 }
 
+/*
+ * The dossiers in process now, under 'unit' (0: the province) as the actor
+ * sees them: within their due time (every open one, the counters' "open"
+ * over all months, but the overdue and the waiting), overdue, and waiting
+ * for papers.
+ */
+static int now_counts(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                      int64_t unit, int64_t *within, int64_t *overdue, int64_t *waiting)
+{
+    struct tallies *all;
+    int rc = rf_store_dossiers_behind(s, actor->province_id, unit,
+                                      unit && !rf_access_province_wide(actor->roles) &&
+                                              unit != actor->scope_unit_id
+                                          ? actor->scope_unit_id
+                                          : 0,
+                                      rf_app_now(app), overdue, waiting);
+
+    if (rc != RF_OK)
+        return rc;
+    all = rf_xcalloc(1, sizeof(*all));
+    rc = rf_store_dossier_counts(s, actor->province_id, unit ? unit : app->root_unit_id, "0000-00",
+                                 "9999-99", add_count, all);
+    *within = all->all.v[RF_M_OPEN] - *overdue - *waiting;
+    if (*within < 0)
+        *within = 0;
+    free(all);
+    return rc;
+}
+
+/* The rows of a figure by field or by level: each key of either tally, in the order first met. */
+static void group_rows_json(struct tallies *t, struct rf_buf *out)
+{
+    struct tally zero = {0};
+
+    for (int g = 0; g < t[1].n; g++) {
+        int k;
+        for (k = 0; k < t[0].n && strcmp(t[0].key[k], t[1].key[g]) != 0; k++)
+            ;
+        if (k == t[0].n && t[0].n < GROUPS)
+            memcpy(t[0].key[t[0].n++], t[1].key[g], sizeof(t[0].key[0]));
+    }
+    for (int k = 0; k < t[0].n; k++) {
+        const struct tally *b = &zero;
+        for (int g = 0; g < t[1].n; g++)
+            if (strcmp(t[1].key[g], t[0].key[k]) == 0)
+                b = &t[1].group[g];
+        if (!any(&t[0].group[k], b))
+            continue;
+        rf_buf_adds(out, out->data[out->len - 1] == '[' ? "{\"key\":" : ",{\"key\":");
+        rf_buf_add_json_str(out, t[0].key[k]);
+        figures_json(&t[0].group[k], b, out);
+        rf_buf_addc(out, '}');
+    }
+}
+
 int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, const char *period,
                               int64_t unit, const char *by, struct rf_buf *out,
                               struct rf_error *err)
@@ -264,23 +319,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
     if (rc == RF_OK)
         rc = before_counts(s, actor->province_id, unit ? unit : app->root_unit_id, pd.from, &t[1]);
     if (rc == RF_OK)
-        rc = rf_store_dossiers_behind(s, actor->province_id, unit,
-                                      unit && !rf_access_province_wide(actor->roles) &&
-                                              unit != actor->scope_unit_id
-                                          ? actor->scope_unit_id
-                                          : 0,
-                                      rf_app_now(app), &overdue, &waiting);
-    if (rc == RF_OK) {
-        /* those in process within their due time: all open ones (the counters' "open" over
-           every month, this one included) but the overdue and the waiting */
-        struct tallies *all = rf_xcalloc(1, sizeof(*all));
-        rc = rf_store_dossier_counts(s, actor->province_id, unit ? unit : app->root_unit_id,
-                                     "0000-00", "9999-99", add_count, all);
-        within = all->all.v[RF_M_OPEN] - overdue - waiting;
-        if (within < 0)
-            within = 0;
-        free(all);
-    }
+        rc = now_counts(app, s, actor, unit, &within, &overdue, &waiting);
     if (rc == RF_OK) {
         rf_buf_adds(out, "{\"period\":");
         rf_buf_add_json_str(out, period);
@@ -307,27 +346,7 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
             rc = unit_rows_json(s, actor->province_id, unit ? unit : app->root_unit_id, &pd, to,
                                 out);
         } else {
-            /* the keys of either tally, in the order first met (the store sorts them) */
-            struct tally zero = {0};
-            for (int g = 0; g < t[1].n; g++) {
-                int k;
-                for (k = 0; k < t[0].n && strcmp(t[0].key[k], t[1].key[g]) != 0; k++)
-                    ;
-                if (k == t[0].n && t[0].n < GROUPS)
-                    memcpy(t[0].key[t[0].n++], t[1].key[g], sizeof(t[0].key[0]));
-            }
-            for (int k = 0; k < t[0].n; k++) {
-                const struct tally *b = &zero;
-                for (int g = 0; g < t[1].n; g++)
-                    if (strcmp(t[1].key[g], t[0].key[k]) == 0)
-                        b = &t[1].group[g];
-                if (!any(&t[0].group[k], b))
-                    continue;
-                rf_buf_adds(out, out->data[out->len - 1] == '[' ? "{\"key\":" : ",{\"key\":");
-                rf_buf_add_json_str(out, t[0].key[k]);
-                figures_json(&t[0].group[k], b, out);
-                rf_buf_addc(out, '}');
-            }
+            group_rows_json(t, out);
         }
         rf_buf_addc(out, ']');
     }

@@ -177,6 +177,42 @@ static void named_tallies(const char *const *names, const struct rf_task_tally *
     rf_buf_addc(out, ']');
 }
 
+/* The figures gathered in 'st' for 'period' as of 'on', of the units under 'root', as JSON. */
+static void stats_json(const struct stats *st, const struct rf_period *period, const char *from,
+                       const char *to, const char *on, int64_t root, struct rf_buf *out)
+{
+    rf_buf_adds(out, "{\"period\":");
+    rf_buf_add_json_str(out, period->text);
+    rf_buf_adds(out, ",\"from\":");
+    rf_buf_add_json_str(out, from);
+    rf_buf_adds(out, ",\"to\":");
+    rf_buf_add_json_str(out, to);
+    rf_buf_adds(out, ",\"as_of\":");
+    rf_buf_add_json_str(out, on);
+    rf_buf_adds(out, ",\"unit_id\":");
+    rf_buf_addi(out, root);
+    rf_buf_adds(out, ",\"total\":{");
+    tally_json(&st->total, out);
+    rf_buf_adds(out, "},\"by_assigning_body\":");
+    named_tallies(rf_task_bodies, st->by_body, out);
+    rf_buf_adds(out, ",\"by_field\":");
+    named_tallies(rf_task_fields, st->by_field, out);
+    rf_buf_adds(out, ",\"by_lead_unit\":[");
+    for (size_t i = 0; i < st->nbuckets; i++) {
+        const struct bucket *b = &st->buckets[i];
+        rf_buf_adds(out, i ? ",{\"unit_id\":" : "{\"unit_id\":");
+        rf_buf_addi(out, b->unit_id);
+        rf_buf_adds(out, ",\"code\":");
+        rf_buf_add_json_str(out, b->code);
+        rf_buf_adds(out, ",\"name\":");
+        rf_buf_add_json_str(out, b->name);
+        rf_buf_addc(out, ',');
+        tally_json(&b->tally, out);
+        rf_buf_addc(out, '}');
+    }
+    rf_buf_adds(out, "]}");
+}
+
 int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const char *period_in,
                       const char *as_of, int64_t unit_id, const char *bodies, struct rf_buf *out,
                       struct rf_error *err)
@@ -243,40 +279,10 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
     if (rc == RF_OK)
         rc = rf_store_tasks_list(s, &tq, count_task, st);
     rf_app_store_put(app, s);
-    if (rc == RF_OK) {
-        rf_buf_adds(out, "{\"period\":");
-        rf_buf_add_json_str(out, period.text);
-        rf_buf_adds(out, ",\"from\":");
-        rf_buf_add_json_str(out, from);
-        rf_buf_adds(out, ",\"to\":");
-        rf_buf_add_json_str(out, to);
-        rf_buf_adds(out, ",\"as_of\":");
-        rf_buf_add_json_str(out, on);
-        rf_buf_adds(out, ",\"unit_id\":");
-        rf_buf_addi(out, root);
-        rf_buf_adds(out, ",\"total\":{");
-        tally_json(&st->total, out);
-        rf_buf_adds(out, "},\"by_assigning_body\":");
-        named_tallies(rf_task_bodies, st->by_body, out);
-        rf_buf_adds(out, ",\"by_field\":");
-        named_tallies(rf_task_fields, st->by_field, out);
-        rf_buf_adds(out, ",\"by_lead_unit\":[");
-        for (size_t i = 0; i < st->nbuckets; i++) {
-            const struct bucket *b = &st->buckets[i];
-            rf_buf_adds(out, i ? ",{\"unit_id\":" : "{\"unit_id\":");
-            rf_buf_addi(out, b->unit_id);
-            rf_buf_adds(out, ",\"code\":");
-            rf_buf_add_json_str(out, b->code);
-            rf_buf_adds(out, ",\"name\":");
-            rf_buf_add_json_str(out, b->name);
-            rf_buf_addc(out, ',');
-            tally_json(&b->tally, out);
-            rf_buf_addc(out, '}');
-        }
-        rf_buf_adds(out, "]}");
-    } else {
+    if (rc == RF_OK)
+        stats_json(st, &period, from, to, on, root, out);
+    else
         rc = rf_app_store_error(rc, err);
-    }
     for (size_t i = 0; i < st->nbuckets; i++) {
         if (st->buckets[i].owned) {
             free((char *)st->buckets[i].code);
