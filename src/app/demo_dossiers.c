@@ -201,170 +201,243 @@ static int64_t unit_of(const struct gen_proc *gp, int step, int64_t desk)
     return gp->step_unit[step] ? gp->step_unit[step] : desk;
 }
 
-/* Simulate dossier 's' received at 'at' (local) at desk 'desk'; returns 0, or -1 to skip it. */
+/* One dossier's simulation: what its stages share. */
+struct run {
+    struct gen *g;
+    struct sim *s;
+    const struct gen_proc *gp;
+    int desk_i;         /* -1: the provincial desk */
+    int64_t desk;       /* its unit */
+    int64_t at, due, t; /* received, due, and where the simulation stands (local minutes) */
+};
+
+/* 'f' counted at 'when', and 'action' from 'from' to 'to' on the timeline. */
+static void happen(struct run *r, int64_t when, enum rf_dossier_action action,
+                   enum rf_dossier_state from, enum rf_dossier_state to, int step,
+                   int64_t from_unit, int64_t to_unit, const char *reason)
+{
+    struct rf_dossier_fact f = fact(&r->s->d, action, from, to);
+
+    event(r->g, r->s, when, rf_dossier_action_name(action), from, to, step, from_unit, to_unit,
+          reason);
+    tally(r->g, r->desk_i, r->s->proc, when, &f);
+}
+
+/* At the desk: returned for completion (Form 02) or refused (Form 03), never received. */
+static void at_desk(struct run *r, int guided)
+{
+    struct rf_dossier *d = &r->s->d;
+
+    d->state = guided ? RF_DS_INCOMPLETE : RF_DS_REFUSED;
+    d->step = -1;
+    d->finished_at = d->received_at;
+    happen(r, r->at, guided ? RF_DA_GUIDE : RF_DA_REFUSE, RF_DS_NEW, d->state, -1, 0, 0,
+           guided ? "Bổ sung bản sao giấy khai sinh" : "Không thuộc thẩm quyền giải quyết");
+}
+
+enum { ASKED, ASK_BEYOND, ASK_WAITING, ASK_OFF_CALENDAR };
+
+/*
+ * Papers asked at 'step': the clock stops for one to seven days, then runs
+ * again with the due time moved. ASKED, or ASK_BEYOND (asked after the
+ * year), ASK_WAITING (still waiting at its end), ASK_OFF_CALENDAR.
+ */
+static int ask_papers(struct run *r, int step, int64_t took)
+{
+    struct gen *g = r->g;
+    struct sim *s = r->s;
+    struct rf_dossier *d = &s->d;
+    struct rf_allowance a = {r->gp->p->days, r->gp->p->minutes};
+    int64_t asked = after(g, r->t, took / 2), back;
+
+    if (asked < 0 || asked > g->last)
+        return ASK_BEYOND;
+    happen(r, asked, RF_DA_ASK, RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
+           "Bổ sung giấy tờ còn thiếu");
+    back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
+    s->pauses[s->npauses].from = asked;
+    s->pauses[s->npauses++].to = back > g->last ? g->last : back;
+    if (back > g->last) {
+        d->state = RF_DS_SUPPLEMENT;
+        d->step = step;
+        return ASK_WAITING;
+    }
+    event(g, s, back, "supplied", RF_DS_SUPPLEMENT, RF_DS_PROCESSING, step, 0, d->step_unit_id, "");
+    if (rf_worktime_due(g->w, r->at, &a, -1, s->pauses, s->npauses, &r->due) != RF_OK)
+        return ASK_OFF_CALENDAR;
+    r->t = back;
+    return ASKED;
+}
+
+/* Refused (2%), withdrawn (1%) or stopped (0.5%) at 'step': 0 when it ended, -1 beyond the year. */
+static int end_early(struct run *r, int step, int64_t took, int roll)
+{
+    struct rf_dossier *d = &r->s->d;
+    int64_t when = after(r->g, r->t, took / 2);
+    enum rf_dossier_action action = roll < 20   ? RF_DA_REFUSE
+                                    : roll < 30 ? RF_DA_WITHDRAW
+                                                : RF_DA_STOP;
+    enum rf_dossier_state to = roll < 20   ? RF_DS_REFUSED
+                               : roll < 30 ? RF_DS_WITHDRAWN
+                                           : RF_DS_STOPPED;
+
+    if (when < 0 || when > r->g->last)
+        return -1;
+    happen(r, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
+           roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
+    d->state = to;
+    d->step = -1;
+    d->step_unit_id = 0;
+    d->finished_at = rf_worktime_epoch(when);
+    d->due_at = d->appointment_at = rf_worktime_epoch(r->due);
+    return 0;
+}
+
+/* The result at 'done' after the last step: judged against the due time; most late ones apologised
+ * for. */
+static void result(struct run *r, int step, int64_t done, int64_t began)
+{
+    struct gen *g = r->g;
+    struct sim *s = r->s;
+    struct rf_dossier *d = &s->d;
+    enum rf_timeliness tl = rf_dossier_timeliness(r->due, done);
+    struct rf_dossier_fact f;
+    int64_t worked = 0;
+
+    if (tl == RF_LATE && below(g, 10) < 7) {
+        int64_t sorry = r->due - 2 * RF_WORKDAY_MINUTES / 3;
+        int in_time = 0;
+        for (int k = 0;
+             k < 3 &&
+             (rf_dossier_apology_in_time(g->w, sorry, r->due, &in_time) != RF_OK || !in_time);
+             k++)
+            sorry -= RF_MINUTES_PER_DAY;
+        if (in_time && sorry > r->at) {
+            happen(r, sorry, RF_DA_APOLOGISE, RF_DS_PROCESSING, RF_DS_PROCESSING, step,
+                   d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
+            d->apologies = 1;
+            d->appointment_at = rf_worktime_epoch(done + RF_MINUTES_PER_DAY);
+        }
+    }
+    event(g, s, done, "hand_over", RF_DS_PROCESSING, RF_DS_READY, step, d->step_unit_id, r->desk,
+          "");
+    step_due(g, s, began, r->gp->p->steps[step].minutes);
+    d->state = RF_DS_READY;
+    d->step = -1;
+    d->step_unit_id = r->desk;
+    d->result_at = rf_worktime_epoch(done);
+    snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
+    f = fact(d, RF_DA_HAND_OVER, RF_DS_PROCESSING, RF_DS_READY);
+    f.timeliness = tl;
+    if (rf_worktime_between(g->w, r->at, done, s->pauses, s->npauses, &worked) == RF_OK)
+        f.worked = worked;
+    tally(g, r->desk_i, s->proc, done, &f);
+}
+
+/* The result collected one to ten working days later; one in twenty only told, or left. */
+static void collect(struct run *r)
+{
+    struct gen *g = r->g;
+    struct rf_dossier *d = &r->s->d;
+    int64_t back = after(g, r->t, (1 + below(g, 10)) * RF_WORKDAY_MINUTES);
+
+    if (below(g, 20) == 0 || back < 0 || back > g->last) {
+        int64_t told = after(g, r->t, 60);
+        if (told > 0 && told <= g->last) {
+            event(g, r->s, told, "notify", RF_DS_READY, RF_DS_NOTIFIED, -1, 0, 0, "");
+            d->state = RF_DS_NOTIFIED;
+        }
+        return;
+    }
+    happen(r, back, RF_DA_RETURN, RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
+    d->state = RF_DS_RETURNED;
+    d->step_unit_id = 0;
+    d->finished_at = rf_worktime_epoch(back);
+}
+
+/* Its due time and the appointment given (the due time, unless an apology moved it). */
+static void set_due(struct run *r)
+{
+    struct rf_dossier *d = &r->s->d;
+
+    d->due_at = rf_worktime_epoch(r->due);
+    if (!d->appointment_at)
+        d->appointment_at = d->due_at;
+}
+
+/*
+ * Simulate dossier 's' received at 'at' (local) at desk 'desk_i': at the
+ * desk, or through its procedure's steps, with papers asked, an early end,
+ * the result and its collection as they fall; those unfinished at the end of
+ * the year stay open. Returns 0, or -1 to skip it (off the calendar).
+ */
 static int simulate(struct gen *g, struct sim *s, int64_t at, int desk_i)
 {
     const struct gen_proc *gp = &g->procs[s->proc];
     const struct rf_procedure *p = gp->p;
     struct rf_dossier *d = &s->d;
     struct rf_allowance a = {p->days, p->minutes};
-    int64_t desk = desk_i < 0 ? g->provincial_desk : g->desks[desk_i], due, t = at, start;
+    struct run r = {g,  s, gp, desk_i, desk_i < 0 ? g->provincial_desk : g->desks[desk_i],
+                    at, 0, at};
     int roll = below(g, 1000), ask_at = below(g, 12) == 0 ? below(g, p->nsteps) : -1;
     int intake = below(g, 1000), step;
-    struct rf_dossier_fact f;
+    int64_t start;
 
-    if (rf_worktime_due(g->w, at, &a, -1, NULL, 0, &due) != RF_OK)
+    if (rf_worktime_due(g->w, at, &a, -1, NULL, 0, &r.due) != RF_OK)
         return -1;
     memset(s->e, 0, sizeof(s->e));
     s->ne = s->npauses = 0;
-    d->desk_unit_id = desk;
+    d->desk_unit_id = r.desk;
     d->procedure_id = p->id;
     d->received_at = rf_worktime_epoch(at);
-    if (intake < 35) {
-        /* at the desk: 3% returned for completion (Form 02), 0.5% refused (Form 03) */
-        int guided = intake < 30;
-        d->state = guided ? RF_DS_INCOMPLETE : RF_DS_REFUSED;
-        d->step = -1;
-        d->finished_at = d->received_at;
-        event(g, s, at, guided ? "guide" : "refuse", RF_DS_NEW, d->state, -1, 0, 0,
-              guided ? "Bổ sung bản sao giấy khai sinh" : "Không thuộc thẩm quyền giải quyết");
-        f = fact(d, guided ? RF_DA_GUIDE : RF_DA_REFUSE, RF_DS_NEW, d->state);
-        tally(g, desk_i, s->proc, at, &f);
+    if (intake < 35) { /* 3% returned for completion, 0.5% refused */
+        at_desk(&r, intake < 30);
         return 0;
     }
     d->state = RF_DS_PROCESSING;
     d->step = 0;
-    d->step_unit_id = unit_of(gp, 0, desk);
-    event(g, s, at, "receive", RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
-    f = fact(d, RF_DA_RECEIVE, RF_DS_NEW, RF_DS_PROCESSING);
-    tally(g, desk_i, s->proc, at, &f);
+    d->step_unit_id = unit_of(gp, 0, r.desk);
+    happen(&r, at, RF_DA_RECEIVE, RF_DS_NEW, RF_DS_PROCESSING, 0, 0, d->step_unit_id, "");
     /* the counter's "now" for a step starts when the receipt counts */
     start = after(g, at, 1) - 1;
-    t = start > at ? start : at;
+    r.t = start > at ? start : at;
     for (step = 0; step < p->nsteps; step++) {
-        int64_t took = p->steps[step].minutes * (20 + below(g, 111)) / 100, next_t, began = t;
+        int64_t took = p->steps[step].minutes * (20 + below(g, 111)) / 100, next_t, began = r.t;
         if (step == ask_at) {
-            /* papers asked: the clock stops for one to seven days */
-            int64_t asked = after(g, t, took / 2), back;
-            if (asked < 0 || asked > g->last)
-                break;
-            event(g, s, asked, "ask", RF_DS_PROCESSING, RF_DS_SUPPLEMENT, step, d->step_unit_id, 0,
-                  "Bổ sung giấy tờ còn thiếu");
-            f = fact(d, RF_DA_ASK, RF_DS_PROCESSING, RF_DS_SUPPLEMENT);
-            tally(g, desk_i, s->proc, asked, &f);
-            back = asked + (1 + below(g, 7)) * RF_MINUTES_PER_DAY;
-            s->pauses[s->npauses].from = asked;
-            s->pauses[s->npauses++].to = back > g->last ? g->last : back;
-            if (back > g->last) {
-                d->state = RF_DS_SUPPLEMENT;
-                d->step = step;
-                goto open;
-            }
-            event(g, s, back, "supplied", RF_DS_SUPPLEMENT, RF_DS_PROCESSING, step, 0,
-                  d->step_unit_id, "");
-            if (rf_worktime_due(g->w, at, &a, -1, s->pauses, s->npauses, &due) != RF_OK)
+            int asked = ask_papers(&r, step, took);
+            if (asked == ASK_OFF_CALENDAR)
                 return -1;
-            t = back;
+            if (asked == ASK_WAITING)
+                break;
+            if (asked == ASK_BEYOND)
+                break;
         }
         if ((step == 0 && roll < 20) || (step == p->nsteps - 1 && roll >= 20 && roll < 30) ||
             (step == 1 && roll >= 30 && roll < 35)) {
-            /* refused (2%), withdrawn (1%), stopped (0.5%) */
-            int64_t when = after(g, t, took / 2);
-            const char *action = roll < 20 ? "refuse" : roll < 30 ? "withdraw" : "stop";
-            enum rf_dossier_state to = roll < 20   ? RF_DS_REFUSED
-                                       : roll < 30 ? RF_DS_WITHDRAWN
-                                                   : RF_DS_STOPPED;
-            if (when < 0 || when > g->last)
-                break;
-            event(g, s, when, action, RF_DS_PROCESSING, to, step, d->step_unit_id, 0,
-                  roll < 20 ? "Không đủ điều kiện theo quy định" : "Theo đề nghị của công dân");
-            f = fact(d,
-                     roll < 20   ? RF_DA_REFUSE
-                     : roll < 30 ? RF_DA_WITHDRAW
-                                 : RF_DA_STOP,
-                     RF_DS_PROCESSING, to);
-            tally(g, desk_i, s->proc, when, &f);
-            d->state = to;
-            d->step = -1;
-            d->step_unit_id = 0;
-            d->finished_at = rf_worktime_epoch(when);
-            d->due_at = d->appointment_at = rf_worktime_epoch(due);
-            return 0;
+            if (end_early(&r, step, took, roll) == 0)
+                return 0;
+            break;
         }
-        next_t = after(g, t, took);
+        next_t = after(g, r.t, took);
         if (next_t < 0 || next_t > g->last)
             break;
         if (step == p->nsteps - 1) {
-            /* the result: judged against the due time; an apology for most late ones */
-            enum rf_timeliness tl = rf_dossier_timeliness(due, next_t);
-            int64_t worked = 0;
-            if (tl == RF_LATE && below(g, 10) < 7) {
-                int64_t sorry = due - 2 * RF_WORKDAY_MINUTES / 3;
-                int in_time = 0;
-                for (int k = 0;
-                     k < 3 &&
-                     (rf_dossier_apology_in_time(g->w, sorry, due, &in_time) != RF_OK || !in_time);
-                     k++)
-                    sorry -= RF_MINUTES_PER_DAY;
-                if (in_time && sorry > at) {
-                    event(g, s, sorry, "apologise", RF_DS_PROCESSING, RF_DS_PROCESSING, step,
-                          d->step_unit_id, 0, "Cần thêm thời gian thẩm định");
-                    f = fact(d, RF_DA_APOLOGISE, RF_DS_PROCESSING, RF_DS_PROCESSING);
-                    tally(g, desk_i, s->proc, sorry, &f);
-                    d->apologies = 1;
-                    d->appointment_at = rf_worktime_epoch(next_t + RF_MINUTES_PER_DAY);
-                }
-            }
-            event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_READY, step, d->step_unit_id,
-                  desk, "");
-            step_due(g, s, began, p->steps[step].minutes);
-            d->state = RF_DS_READY;
-            d->step = -1;
-            d->step_unit_id = desk;
-            d->result_at = rf_worktime_epoch(next_t);
-            snprintf(d->timeliness, sizeof(d->timeliness), "%s", rf_timeliness_name(tl));
-            f = fact(d, RF_DA_HAND_OVER, RF_DS_PROCESSING, RF_DS_READY);
-            f.timeliness = tl;
-            if (rf_worktime_between(g->w, at, next_t, s->pauses, s->npauses, &worked) == RF_OK)
-                f.worked = worked;
-            tally(g, desk_i, s->proc, next_t, &f);
-            t = next_t;
+            result(&r, step, next_t, began);
+            r.t = next_t;
             break;
         }
         event(g, s, next_t, "hand_over", RF_DS_PROCESSING, RF_DS_PROCESSING, step, d->step_unit_id,
-              unit_of(gp, step + 1, desk), "");
+              unit_of(gp, step + 1, r.desk), "");
         step_due(g, s, began, p->steps[step].minutes);
         d->step = step + 1;
-        d->step_unit_id = unit_of(gp, step + 1, desk);
-        t = next_t;
+        d->step_unit_id = unit_of(gp, step + 1, r.desk);
+        r.t = next_t;
     }
-    d->due_at = rf_worktime_epoch(due);
-    if (!d->appointment_at)
-        d->appointment_at = d->due_at;
-    if (d->state == RF_DS_READY) {
-        /* collected one to ten working days later; one in twenty only told */
-        int64_t back = after(g, t, (1 + below(g, 10)) * RF_WORKDAY_MINUTES);
-        if (below(g, 20) == 0 || back < 0 || back > g->last) {
-            int64_t told = after(g, t, 60);
-            if (told > 0 && told <= g->last) {
-                event(g, s, told, "notify", RF_DS_READY, RF_DS_NOTIFIED, -1, 0, 0, "");
-                d->state = RF_DS_NOTIFIED;
-            }
-            return 0;
-        }
-        event(g, s, back, "return", RF_DS_READY, RF_DS_RETURNED, -1, 0, 0, "");
-        f = fact(d, RF_DA_RETURN, RF_DS_READY, RF_DS_RETURNED);
-        tally(g, desk_i, s->proc, back, &f);
-        d->state = RF_DS_RETURNED;
-        d->step_unit_id = 0;
-        d->finished_at = rf_worktime_epoch(back);
-        return 0;
-    }
-open:
-    d->due_at = rf_worktime_epoch(due);
-    if (!d->appointment_at)
-        d->appointment_at = d->due_at;
-    g->open++;
+    set_due(&r);
+    if (d->state == RF_DS_READY)
+        collect(&r);
+    else
+        g->open++;
     return 0;
 }
 
