@@ -114,6 +114,16 @@ static void peer_drop(struct rf_conns *c, struct peer *gone)
     free(gone);
 }
 
+/* Append 'x' to the connections awaiting their head: the list stays in order, the oldest first. */
+static void enlist(struct rf_conns *c, struct conn *x)
+{
+    x->prev = c->pending.prev;
+    x->next = &c->pending;
+    c->pending.prev->next = x;
+    c->pending.prev = x;
+    __atomic_store_n(&x->waiting, 1, __ATOMIC_RELAXED);
+}
+
 static void unlist(struct conn *x)
 {
     if (!x->waiting)
@@ -167,12 +177,7 @@ void rf_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
             x->peer = peer_of(c, a, 1);
             x->peer->conns++;
         }
-        /* appended: the list stays in order of opening, the oldest first */
-        x->prev = c->pending.prev;
-        x->next = &c->pending;
-        c->pending.prev->next = x;
-        c->pending.prev = x;
-        x->waiting = 1;
+        enlist(c, x);
         pthread_mutex_unlock(&c->lock);
         *socket_context = x;
         return;
@@ -204,9 +209,28 @@ void rf_conns_head_done(struct rf_conns *c, struct MHD_Connection *conn)
 }
 
 /*
- * Shut down the connections whose first head is overdue. The socket is only
- * shut down, never closed, and under the lock that its closing takes first:
- * libmicrohttpd then reads the end of the stream and closes it as usual.
+ * Whether the end of a request head waits in the socket, unread: the client
+ * sent its head in time, and the server's own threads, busy with other
+ * requests, have not read it yet. The head's end is a blank line, within
+ * what waits or right at its start (the line before it already read).
+ */
+static int head_waiting(MHD_socket fd)
+{
+    static char buf[32 * 1024]; /* the reaper's alone; a head is no longer (MHD's buffer) */
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+
+    if (n <= 0)
+        return 0;
+    return buf[0] == '\n' || (n > 1 && buf[0] == '\r' && buf[1] == '\n') ||
+           memmem(buf, (size_t)n, "\r\n\r\n", 4) || memmem(buf, (size_t)n, "\n\n", 2);
+}
+
+/*
+ * Shut down the connections whose first head is overdue, unless the head
+ * has arrived and waits for a busy thread to read it: that connection waits
+ * on, checked again a deadline later. The socket is only shut down, never
+ * closed, and under the lock that its closing takes first: libmicrohttpd
+ * then reads the end of the stream and closes it as usual.
  */
 static void *reap(void *arg)
 {
@@ -220,8 +244,12 @@ static void *reap(void *arg)
         while (c->pending.next != &c->pending && now - c->pending.next->opened >= c->head_seconds) {
             struct conn *x = c->pending.next;
             unlist(x);
-            if (x->fd != MHD_INVALID_SOCKET)
+            if (x->fd != MHD_INVALID_SOCKET && head_waiting(x->fd)) {
+                x->opened = now; /* to the end of the list, the oldest first still */
+                enlist(c, x);
+            } else if (x->fd != MHD_INVALID_SOCKET) {
                 shutdown(x->fd, SHUT_RDWR);
+            }
         }
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1;
