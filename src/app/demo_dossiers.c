@@ -14,6 +14,7 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +483,7 @@ static int write_batch(struct rf_store *s, void *ctx, struct rf_error *err)
         snprintf(d->applicant_address, sizeof(d->applicant_address), "Hà Tĩnh");
         if (simulate(g, sim, job->at[k], job->desk[k]) != 0)
             continue;
+        assert(rf_dossier_holder_consistent(d->state, d->step, d->step_unit_id, d->desk_unit_id));
         date = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
         rf_date_format(date, day);
         rc = rf_store_dossier_next_seq(s, d->desk_unit_id, day, &seq);

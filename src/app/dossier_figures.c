@@ -7,6 +7,7 @@
 #include "../common/mem.h"
 #include "../core/period.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ static int add_count(void *ctx, const char *field, const char *level, const char
 
     if (i < 0)
         return 0;
+    /* only "open" moves down (at a result or an end), and then on another day than it rose */
+    assert(n >= 0 || i == RF_M_OPEN);
     t->all.v[i] += n;
     if (!t->by)
         return 0;
@@ -250,6 +253,7 @@ static int now_counts(struct rf_app *app, struct rf_store *s, const struct rf_ac
     all = rf_xcalloc(1, sizeof(*all));
     rc = rf_store_dossier_counts(s, actor->province_id, unit ? unit : app->root_unit_id, "0000-00",
                                  "9999-99", add_count, all);
+    assert(rc != RF_OK || all->all.v[RF_M_OPEN] >= 0); /* every "open" left as often as entered */
     *within = all->all.v[RF_M_OPEN] - *overdue - *waiting;
     if (*within < 0)
         *within = 0;

@@ -17,6 +17,7 @@
 #include "../common/mem.h"
 #include "../core/text.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,7 @@ static int receipt_due(struct rf_app *app, const struct rf_procedure *p, struct 
     if (!w)
         return rf_error_code(err, RF_ESTORE);
     rc = rf_worktime_due(w, rf_worktime_local(d->received_at), &a, -1, NULL, 0, &due);
+    assert(rc != RF_OK || rf_worktime_in_hours(w, due) == 1); /* a due time ends a working minute */
     rf_app_worktime_put(app, w);
     if (rc != RF_OK)
         return rf_error_set(err, RF_EINVAL, "procedure_code", "calendar",
@@ -406,6 +408,7 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
         d->finished_at = d->received_at;
     if (rc != RF_OK)
         goto out;
+    assert(rf_dossier_holder_consistent(d->state, d->step, d->step_unit_id, d->desk_unit_id));
     secret_new(x->secret, d->lookup_hash);
     x->actor = *actor;
     x->job.app = app;
@@ -579,6 +582,7 @@ static int supplied(struct move *mv, struct rf_error *err)
     if (rf_worktime_due(mv->w, rf_worktime_local(d->received_at), &a, -1, mv->ps->p, mv->ps->n,
                         &due) == RF_OK) {
         int64_t moved = rf_worktime_epoch(due) - d->due_at;
+        assert(rf_worktime_in_hours(mv->w, due) == 1);
         d->due_at = rf_worktime_epoch(due);
         d->appointment_at += moved;
     }
@@ -750,6 +754,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         d->state != RF_DS_NOTIFIED)
         d->step_unit_id = 0;
     d->updated_at = mv.now;
+    assert(rf_dossier_holder_consistent(d->state, d->step, d->step_unit_id, d->desk_unit_id));
     rc = rf_store_dossier_update(s, d, job->version);
     if (rc == RF_ECONFLICT)
         return rf_error_set(err, RF_ECONFLICT, "version", "stale",

@@ -161,6 +161,24 @@ int rf_dossier_apology_in_time(const struct rf_worktime *w, int64_t now, int64_t
     return RF_OK;
 }
 
+int rf_dossier_holder_consistent(enum rf_dossier_state s, int step, int64_t step_unit,
+                                 int64_t desk_unit)
+{
+    switch (s) {
+    case RF_DS_PROCESSING:
+    case RF_DS_SUPPLEMENT:
+        return step >= 0 && step_unit != 0;
+    case RF_DS_READY:
+    case RF_DS_NOTIFIED:
+        return step == -1 && step_unit == desk_unit;
+    case RF_DS_NEW:
+    case RF_DS_COUNT:
+        return 0;
+    default: /* finished, or never received */
+        return step == -1 && step_unit == 0;
+    }
+}
+
 const char *const rf_dossier_metric_names[RF_M_COUNT + 1] = {
     "received",        "received_online", "early",   "on_time",  "late",
     "process_minutes", "supplement",      "apology", "refused",  "withdrawn",

@@ -61,6 +61,13 @@ const char *rf_dossier_action_name(enum rf_dossier_action a);
 int rf_dossier_action_parse(const char *name, enum rf_dossier_action *out) RF_MUST_CHECK;
 /* Whether the dossier is finished (refused, returned, withdrawn, stopped) or never received. */
 int rf_dossier_closed(enum rf_dossier_state s);
+/*
+ * Whether a dossier's state agrees with where it is: at a step (0 or more)
+ * held by a unit while processed or waiting for papers; back at its desk,
+ * past the steps, while its result waits; with nobody once finished.
+ */
+int rf_dossier_holder_consistent(enum rf_dossier_state s, int step, int64_t step_unit,
+                                 int64_t desk_unit);
 
 /*
  * The move of action 'a' on a dossier in state 's' at step 'step' of a

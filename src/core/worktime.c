@@ -303,6 +303,24 @@ static int within(const struct rf_worktime *w, int64_t d, int m)
     return sum;
 }
 
+int rf_worktime_in_hours(const struct rf_worktime *w, int64_t t)
+{
+    int64_t d = floor_div(t, RF_MINUTES_PER_DAY) - w->base;
+    const struct rf_hours *h;
+    int m;
+
+    if (d < 0 || d >= w->ndays)
+        return RF_EINVAL;
+    if (!w->sched[d])
+        return 0;
+    h = &w->hours[w->sched[d] - 1];
+    m = (int)(t - (w->base + d) * RF_MINUTES_PER_DAY);
+    for (int i = 0; i < h->n; i++)
+        if (m > h->start[i] && m <= h->end[i])
+            return 1;
+    return 0;
+}
+
 /* W(t): the working minutes of the span before local instant 't'. */
 static int at_w(const struct rf_worktime *w, int64_t t, int64_t *out)
 {

@@ -68,6 +68,13 @@ void rf_worktime_format(int64_t local, char out[17]);
 /* 1 when 'd' is a working day, 0 when not, RF_EINVAL outside the span. */
 int rf_worktime_is_working(const struct rf_worktime *w, struct rf_date d);
 /*
+ * 1 when local instant 't' falls in working hours: after the start of a
+ * working period of a working day and no later than its end (a due time
+ * comes at the end of the minute it completes); 0 when not, RF_EINVAL
+ * outside the span.
+ */
+int rf_worktime_in_hours(const struct rf_worktime *w, int64_t t);
+/*
  * The 'n'th working day after 'd' into 'out' ('d' itself when n = 0).
  * RF_EINVAL when n < 0 or either day is outside the span.
  */

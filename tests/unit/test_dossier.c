@@ -447,6 +447,24 @@ static void test_metric_names(void **state)
     assert_null(rf_dossier_metric_names[RF_M_COUNT]);
 }
 
+/* Where a dossier is, by its state: the invariant the moves keep (asserted there). */
+static void test_holder(void **state)
+{
+    (void)state;
+    assert_true(rf_dossier_holder_consistent(RF_DS_PROCESSING, 0, 21, 21));
+    assert_true(rf_dossier_holder_consistent(RF_DS_SUPPLEMENT, 2, 30, 21));
+    assert_false(rf_dossier_holder_consistent(RF_DS_PROCESSING, -1, 21, 21)); /* at no step */
+    assert_false(rf_dossier_holder_consistent(RF_DS_PROCESSING, 0, 0, 21));   /* held by none */
+    assert_true(rf_dossier_holder_consistent(RF_DS_READY, -1, 21, 21));
+    assert_false(rf_dossier_holder_consistent(RF_DS_READY, -1, 30, 21)); /* not at its desk */
+    assert_true(rf_dossier_holder_consistent(RF_DS_NOTIFIED, -1, 21, 21));
+    assert_true(rf_dossier_holder_consistent(RF_DS_RETURNED, -1, 0, 21));
+    assert_false(rf_dossier_holder_consistent(RF_DS_RETURNED, -1, 21, 21)); /* still held */
+    assert_true(rf_dossier_holder_consistent(RF_DS_INCOMPLETE, -1, 0, 21));
+    assert_true(rf_dossier_holder_consistent(RF_DS_STOPPED, -1, 0, 21));
+    assert_false(rf_dossier_holder_consistent(RF_DS_NEW, -1, 0, 21)); /* never stored */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,7 +473,7 @@ int main(void)
         cmocka_unit_test(test_timeliness),   cmocka_unit_test(test_apology),
         cmocka_unit_test(test_rates),        cmocka_unit_test(test_code),
         cmocka_unit_test(test_effects),      cmocka_unit_test(test_effects_cover_the_moves),
-        cmocka_unit_test(test_metric_names),
+        cmocka_unit_test(test_metric_names), cmocka_unit_test(test_holder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,47 @@ static void test_due(void **state)
     rf_worktime_free(w);
 }
 
+/* Working hours of a day (07:00-11:30, 13:30-17:00): a due time ends a working minute. */
+static const struct {
+    const char *at;
+    int in;
+} in_hours_cases[] = {
+    {"2026-03-02 07:00", 0}, /* the opening instant completes no working minute */
+    {"2026-03-02 07:01", 1},
+    {"2026-03-02 11:30", 1}, /* the end of the morning: a due time may fall on it */
+    {"2026-03-02 11:31", 0}, /* the lunch break */
+    {"2026-03-02 13:30", 0},
+    {"2026-03-02 13:31", 1},
+    {"2026-03-02 17:00", 1}, /* the end of the day: where day allowances fall due */
+    {"2026-03-02 17:01", 0},
+    {"2026-03-01 10:00", 0}, /* a Sunday */
+    {"2026-02-17 10:00", 0}, /* Tết */
+    {"2026-08-22 10:00", 1}, /* the Saturday worked in 2026 */
+};
+
+static void test_in_hours(void **state)
+{
+    struct rf_worktime *w = announced();
+
+    (void)state;
+    for (size_t i = 0; i < COUNT(in_hours_cases); i++) {
+        print_message("case %zu: %s\n", i, in_hours_cases[i].at);
+        assert_int_equal(rf_worktime_in_hours(w, local(in_hours_cases[i].at)),
+                         in_hours_cases[i].in);
+    }
+    assert_int_equal(rf_worktime_in_hours(w, local("1990-01-02 10:00")), RF_EINVAL);
+    /* every due time computed is in working hours */
+    for (size_t i = 0; i < COUNT(due_cases); i++) {
+        struct rf_allowance a = {due_cases[i].days, due_cases[i].minutes};
+        int64_t due;
+        assert_int_equal(rf_worktime_due(w, local(due_cases[i].received), &a, due_cases[i].cutoff,
+                                         NULL, 0, &due),
+                         RF_OK);
+        assert_int_equal(rf_worktime_in_hours(w, due), 1);
+    }
+    rf_worktime_free(w);
+}
+
 static const struct {
     const char *received;
     int days;
@@ -473,6 +514,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_due),
+        cmocka_unit_test(test_in_hours),
         cmocka_unit_test(test_pauses),
         cmocka_unit_test(test_between),
         cmocka_unit_test(test_add_days),
