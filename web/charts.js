@@ -3,7 +3,7 @@
 import { html, useState, useEffect, useRef, loadChart } from './lib.js';
 import { useApp } from './context.js';
 import { Link } from './router.js';
-import { formatCount } from './taskkit.js';
+import { formatCount } from './kits/tasks.js';
 
 // chart ink and grid lines, each at least 3:1 against white (WCAG 1.4.11)
 export const INK = '#1a1a1a';

@@ -243,6 +243,16 @@ export function Notice({ text }) {
   return html`<div class="alert alert-ok" role="status">${text}</div>`;
 }
 
+/** A notice (role=status) that takes focus when it appears, so keyboard users land on it. */
+export function FocusNotice({ text }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (text && ref.current) ref.current.focus();
+  }, [text]);
+  if (!text) return null;
+  return html`<div class="alert alert-ok" role="status" tabindex="-1" ref=${ref}>${text}</div>`;
+}
+
 /** A "loading" line announced politely to screen readers. */
 export function Loading() {
   const { t } = useApp();

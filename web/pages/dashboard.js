@@ -22,7 +22,7 @@ import {
   formatCount,
   formatRate,
   tasksHref,
-} from '../taskkit.js';
+} from '../kits/tasks.js';
 import { periodText, parsePeriod, periodBounds, minDate, trendDates } from '../period.js';
 import { PeriodFields } from '../pickers.js';
 

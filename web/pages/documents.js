@@ -23,7 +23,7 @@ import {
   useAction,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
-import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../taskkit.js';
+import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../kits/tasks.js';
 import { TaskTable } from './tasks.js';
 
 const PAGE_SIZE = 50;

@@ -10,7 +10,7 @@ import { useApp } from '../context.js';
 import { get, ApiError } from '../api.js';
 import { Link } from '../router.js';
 import { PageTitle, Field, errorsFor, problemText, useAction } from '../components.js';
-import { whenText, instantText, stateText, FINISHED } from '../dossierkit.js';
+import { whenText, instantText, stateText, FINISHED } from '../kits/dossiers.js';
 
 function lookupProblem(t, err) {
   if (!err) return '';

@@ -16,8 +16,9 @@ import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
 import { PageTitle, ErrorBox, Loading, errorsFor, formProblemText, useAction } from '../components.js';
 import { UnitPicker, PeriodFields } from '../pickers.js';
-import { formatCount } from '../taskkit.js';
-import { dossierHref, instantText, whenText, StateBadge, fieldText } from '../dossierkit.js';
+import { formatCount } from '../kits/tasks.js';
+import { dossierHref, instantText, whenText, StateBadge } from '../kits/dossiers.js';
+import { fieldText } from '../kits/procedures.js';
 import { periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
 
 // Chart colours: each at least 3:1 against white (WCAG 1.4.11); names are in the legend,

@@ -36,7 +36,7 @@ import {
   tasksHref,
   taskHref,
   documentHref,
-} from '../taskkit.js';
+} from '../kits/tasks.js';
 
 const PAGE_SIZE = 25;
 

@@ -1,12 +1,13 @@
-// The pages of the printable forms (forms.js), each with a Print button and everything but
+// The pages of the printable forms (slips.js), each with a Print button and everything but
 // the form marked .no-print:
 //  - /dossiers/CODE/forms/02, 03, 04, 05 (those who read dossiers): built from
 //    GET /api/v1/dossiers/CODE (Form 05's due times are the server's), the procedure
 //    version's steps and the units' names; a form that does not apply to the dossier says so
-//    (formsFor of dossierkit.js);
+//    (formsFor of slips.js);
 //  - /desk/logbook?period=P (clerks): the desk's log book (Form 06), every dossier taken in
 //    at the clerk's desk in the period whatever came of it (GET /api/v1/dossiers?taken=P&unit=,
 //    all pages), with the procedures' names.
+// Form 01 has no page of its own: the desk shows it once, when it receives the dossier.
 
 import { html, useState, useEffect, useMemo } from '../lib.js';
 import { useApp } from '../context.js';
@@ -14,20 +15,19 @@ import { get } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { today } from '../i18n.js';
 import { PageTitle, ErrorBox, Loading, Field, errorsFor, formProblemText, problemText } from '../components.js';
+import { dossierHref, useDossier, useUnits, unitIdsOf, stepCodes, unitText } from '../kits/dossiers.js';
+import { useProcedures, useSteps } from '../kits/procedures.js';
 import {
-  dossierHref,
-  formHref,
+  GuideSlip,
+  RefusalSlip,
+  ApologySlip,
+  ControlSlip,
+  LogBook,
+  controlRows,
+  lastEvent,
   formsFor,
   logbookHref,
-  useDossier,
-  useProcedures,
-  useSteps,
-  useUnits,
-  unitIdsOf,
-  stepCodes,
-  unitText,
-} from '../dossierkit.js';
-import { GuideSlip, RefusalSlip, ApologySlip, ControlSlip, LogBook, controlRows, lastEvent } from '../forms.js';
+} from '../slips.js';
 import { parsePeriod, periodBounds } from '../period.js';
 
 export const FORMS = ['02', '03', '04', '05'];
@@ -38,23 +38,6 @@ export function PrintButton({ label }) {
   return html`<button type="button" class="primary" data-print onClick=${() => window.print()}>
     ${label || t('forms.print')}
   </button>`;
-}
-
-/** The links from a dossier to the forms that apply to it (the dossier page shows them). */
-export function FormLinks({ d }) {
-  const { t } = useApp();
-  const forms = formsFor(d);
-  if (!forms.length) return null;
-  return html`<nav class="panel form-links" aria-labelledby="dossier-forms-h">
-    <h2 id="dossier-forms-h">${t('forms.links')}</h2>
-    <ul>
-      ${forms.map(
-        (f) => html`<li key=${f}>
-          <${Link} href=${formHref(d.code, f)} data-form=${f}>${t(`forms.${f}.link`)}<//>
-        </li>`,
-      )}
-    </ul>
-  </nav>`;
 }
 
 /** The name of unit 'id' as the head of a form writes it: its name, else the desk in words. */

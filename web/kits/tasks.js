@@ -2,9 +2,9 @@
 // reform fields (src/core/task.c), their translated options, the status badge, number and
 // rate formatting, and the links into the filtered task list.
 
-import { html } from './lib.js';
-import { useApp } from './context.js';
-import { hrefWith } from './router.js';
+import { html } from '../lib.js';
+import { useApp } from '../context.js';
+import { hrefWith } from '../router.js';
 
 /** A task's status on a date (rf_task_status_name), in the order the committee reads them. */
 export const STATUSES = ['done_on_time', 'done_late', 'in_progress', 'overdue', 'no_deadline'];
