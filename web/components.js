@@ -1,6 +1,7 @@
 // Small shared widgets: headings that take focus after navigation, labelled form fields
-// that show their server-side errors, alerts, badges and the role checkboxes; and the
-// hook that runs a form's request with its busy flag and error.
+// that show their server-side errors, alerts, badges and the role checkboxes; the hook that
+// runs a form's request with its busy flag and error, and the one that binds a form's
+// fields to its values and errors by name.
 
 import { html, useState, useEffect, useRef, useId } from './lib.js';
 import { useApp } from './context.js';
@@ -63,6 +64,30 @@ export function useAction(action) {
 export function errorsFor(t, err, name) {
   if (!err || !err.fields) return [];
   return (err.fields[name] || []).map((e) => fieldErrorText(t, { ...e, field: name }));
+}
+
+/**
+ * Hook: a form's values, from 'initial' (or the function that gives them), and their binding
+ * to its fields: 'bind(name)' gives a Field, SelectField, TextAreaField or RoleChecks its
+ * name, its value, an onInput that sets it, and the errors 'err' (an ApiError) names for it.
+ * A field whose value or errors come from elsewhere says so after the binding (the later
+ * attribute wins). 'set(name)' is the setter of one value, 'setValues' of them all.
+ */
+export function useFields(initial, err) {
+  const { t } = useApp();
+  const [values, setValues] = useState(initial);
+  const set = (name) => (value) => setValues((x) => ({ ...x, [name]: value }));
+  const bind = (name) => ({ name, value: values[name], onInput: set(name), error: errorsFor(t, err, name) });
+  return { values, setValues, set, bind };
+}
+
+/**
+ * Hook: a form that sends a request, useAction(action) and useFields(initial) in one, the
+ * fields bound to the errors of the request.
+ */
+export function useForm(initial, action) {
+  const act = useAction(action);
+  return { ...act, ...useFields(initial, act.err) };
 }
 
 /**

@@ -202,7 +202,7 @@ export function ProcedurePicker({ value, onChange, error, label, onClear }) {
  */
 export function PeriodFields({ f, setField, error }) {
   const { t } = useApp();
-  const periodError = error;
+  const bind = (name) => ({ name, value: String(f[name]), onInput: setField(name) });
   const months = Array.from({ length: 12 }, (_, i) => ({
     value: String(i + 1),
     label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
@@ -211,56 +211,34 @@ export function PeriodFields({ f, setField, error }) {
   return html`
     <${SelectField}
       label=${t('dashboard.period_kind')}
-      name="kind"
-      value=${f.kind}
-      onInput=${setField('kind')}
       options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
+      ...${bind('kind')}
     />
     ${f.kind !== 'range' &&
     html`<${Field}
       label=${t('dashboard.year')}
-      name="year"
       type="number"
       min="2000"
       max="2100"
       step="1"
       inputmode="numeric"
-      value=${String(f.year)}
-      onInput=${setField('year')}
-      error=${periodError}
+      ...${bind('year')}
+      error=${error}
     />`}
     ${f.kind === 'quarter' &&
     html`<${SelectField}
       label=${t('dashboard.quarter')}
-      name="quarter"
-      value=${String(f.quarter)}
-      onInput=${setField('quarter')}
       options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
+      ...${bind('quarter')}
     />`}
     ${f.kind === 'half' &&
     html`<${SelectField}
       label=${t('dashboard.half')}
-      name="half"
-      value=${String(f.half)}
-      onInput=${setField('half')}
       options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
+      ...${bind('half')}
     />`}
-    ${f.kind === 'month' &&
-    html`<${SelectField}
-      label=${t('dashboard.month')}
-      name="month"
-      value=${String(f.month)}
-      onInput=${setField('month')}
-      options=${months}
-    />`}
+    ${f.kind === 'month' && html`<${SelectField} label=${t('dashboard.month')} options=${months} ...${bind('month')} />`}
     ${f.kind === 'range' &&
-    html`<${Field}
-        label=${t('dashboard.from')}
-        name="from"
-        type="date"
-        value=${f.from}
-        onInput=${setField('from')}
-        error=${periodError}
-      />
-      <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}`;
+    html`<${Field} label=${t('dashboard.from')} type="date" ...${bind('from')} error=${error} />
+      <${Field} label=${t('dashboard.to')} type="date" ...${bind('to')} />`}`;
 }

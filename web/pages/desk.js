@@ -19,7 +19,7 @@ import {
   TextAreaField,
   errorsFor,
   formProblemText,
-  useAction,
+  useForm,
 } from '../components.js';
 import { ProcedurePicker } from '../pickers.js';
 import { Slip, GuideSlip, RefusalSlip, formHref, logbookHref } from '../slips.js';
@@ -182,12 +182,10 @@ export function DeskPage() {
   const [detail, setDetail] = useState(null);
   const [detailErr, setDetailErr] = useState(null);
   const [ticked, setTicked] = useState([]);
-  const [form, setForm] = useState(EMPTY_APPLICANT);
   const [outcome, setOutcome] = useState('receive');
   const [reasons, setReasons] = useState(EMPTY_REASONS);
   const [receipt, setReceipt] = useState(null);
   const [turned, setTurned] = useState(null);
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
 
   useEffect(() => {
     let live = true;
@@ -206,7 +204,7 @@ export function DeskPage() {
   const tick = (i, on) =>
     setTicked((xs) => (on ? [...xs.filter((x) => x !== i), i].sort((a, b) => a - b) : xs.filter((x) => x !== i)));
 
-  const { busy, err, submit } = useAction(async () => {
+  const { values: form, setValues, bind, busy, err, submit } = useForm(EMPTY_APPLICANT, async () => {
     const body = {
       procedure_code: proc ? proc.code : '',
       applicant_name: form.applicant_name.trim(),
@@ -231,7 +229,7 @@ export function DeskPage() {
     setReceipt(null);
     setTurned(null);
     setProc(null);
-    setForm(EMPTY_APPLICANT);
+    setValues(EMPTY_APPLICANT);
     setOutcome('receive');
     setReasons(EMPTY_REASONS);
     navigate('/desk', { replace: true });
@@ -282,42 +280,17 @@ export function DeskPage() {
       <section class="panel" aria-labelledby="desk-applicant-h">
         <h2 id="desk-applicant-h">${t('desk.step_applicant')}</h2>
         <div class="form">
-          <${Field}
-            label=${t('desk.applicant_name')}
-            name="applicant_name"
-            autocomplete="off"
-            required
-            value=${form.applicant_name}
-            onInput=${set('applicant_name')}
-            error=${errorsFor(t, err, 'applicant_name')}
-          />
+          <${Field} label=${t('desk.applicant_name')} autocomplete="off" required ...${bind('applicant_name')} />
           <${Field}
             label=${t('desk.applicant_phone')}
-            name="applicant_phone"
             type="tel"
             inputmode="tel"
             autocomplete="off"
             required
-            value=${form.applicant_phone}
-            onInput=${set('applicant_phone')}
-            error=${errorsFor(t, err, 'applicant_phone')}
+            ...${bind('applicant_phone')}
           />
-          <${Field}
-            label=${t('desk.applicant_address')}
-            name="applicant_address"
-            autocomplete="off"
-            value=${form.applicant_address}
-            onInput=${set('applicant_address')}
-            error=${errorsFor(t, err, 'applicant_address')}
-          />
-          <${SelectField}
-            label=${t('desk.channel')}
-            name="channel"
-            value=${form.channel}
-            onInput=${set('channel')}
-            options=${channelOptions}
-            error=${errorsFor(t, err, 'channel')}
-          />
+          <${Field} label=${t('desk.applicant_address')} autocomplete="off" ...${bind('applicant_address')} />
+          <${SelectField} label=${t('desk.channel')} options=${channelOptions} ...${bind('channel')} />
         </div>
       </section>
       <section class="panel" aria-labelledby="desk-outcome-h">

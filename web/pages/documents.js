@@ -20,7 +20,7 @@ import {
   errorsFor,
   problemText,
   formProblemText,
-  useAction,
+  useForm,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
 import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../kits/tasks.js';
@@ -33,6 +33,13 @@ const isSecretariat = (me) => me.roles.includes('secretariat');
 
 function bodyChoices(t, empty) {
   return [{ value: '', label: empty }, ...BODIES.map((b) => ({ value: b, label: t(`body.${b}`) }))];
+}
+
+/** The values of a form that are not blank, trimmed: what a create request sends. */
+function trimmed(values) {
+  const body = {};
+  for (const [k, v] of Object.entries(values)) if (v.trim()) body[k] = v.trim();
+  return body;
 }
 
 export function DocumentsPage({ query }) {
@@ -116,15 +123,12 @@ export function DocumentsPage({ query }) {
   </div>`;
 }
 
+const EMPTY_DOCUMENT = { number: '', issuer: '', issued_on: '', title: '', assigning_body: '' };
+
 export function DocumentNewPage() {
   const { t } = useApp();
-  const [form, setForm] = useState({ number: '', issuer: '', issued_on: '', title: '', assigning_body: '' });
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
-    const body = {};
-    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
-    const d = await post('/documents', body);
+  const { values, bind, busy, err, submit } = useForm(EMPTY_DOCUMENT, async () => {
+    const d = await post('/documents', trimmed(values));
     navigate(hrefWith(documentHref(d.id), { created: '1' }));
   });
 
@@ -135,48 +139,19 @@ export function DocumentNewPage() {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('document.number')}
-        name="number"
         hint=${t('document.number_hint')}
         autocomplete="off"
         required
-        value=${form.number}
-        onInput=${set('number')}
-        error=${errorsFor(t, err, 'number')}
+        ...${bind('number')}
       />
-      <${Field}
-        label=${t('document.issuer')}
-        name="issuer"
-        required
-        value=${form.issuer}
-        onInput=${set('issuer')}
-        error=${errorsFor(t, err, 'issuer')}
-      />
-      <${Field}
-        label=${t('document.issued_on')}
-        name="issued_on"
-        type="date"
-        required
-        value=${form.issued_on}
-        onInput=${set('issued_on')}
-        error=${errorsFor(t, err, 'issued_on')}
-      />
-      <${TextAreaField}
-        label=${t('document.title_label')}
-        name="title"
-        rows="3"
-        required
-        value=${form.title}
-        onInput=${set('title')}
-        error=${errorsFor(t, err, 'title')}
-      />
+      <${Field} label=${t('document.issuer')} required ...${bind('issuer')} />
+      <${Field} label=${t('document.issued_on')} type="date" required ...${bind('issued_on')} />
+      <${TextAreaField} label=${t('document.title_label')} rows="3" required ...${bind('title')} />
       <${SelectField}
         label=${t('document.assigning_body')}
-        name="assigning_body"
         required
-        value=${form.assigning_body}
-        onInput=${set('assigning_body')}
         options=${bodyChoices(t, t('common.choose'))}
-        error=${errorsFor(t, err, 'assigning_body')}
+        ...${bind('assigning_body')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('documents.add_submit')}</button>
@@ -190,23 +165,20 @@ const EMPTY_TASK = { title: '', ref: '', field: '', assigning_body: '', assigned
 
 function AddTaskForm({ doc, onAdded }) {
   const { t } = useApp();
-  const [form, setForm] = useState(EMPTY_TASK);
   const [lead, setLead] = useState(null);
   const [coord, setCoord] = useState([]);
   const [notice, setNotice] = useState('');
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
   const addCoord = (u) => setCoord((list) => (list.some((x) => x.id === u.id) ? list : [...list, u]));
   const dropCoord = (id) => setCoord((list) => list.filter((x) => x.id !== id));
 
-  const { busy, err, submit } = useAction(async () => {
+  const { values, setValues, bind, busy, err, submit } = useForm(EMPTY_TASK, async () => {
     setNotice('');
-    const body = { document_id: doc.id };
-    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
+    const body = { document_id: doc.id, ...trimmed(values) };
     if (lead) body.lead_unit_id = lead.id;
     if (coord.length) body.coordinating_units = coord.map((u) => u.id);
     const task = await post('/tasks', body);
-    setForm(EMPTY_TASK);
+    setValues(EMPTY_TASK);
     setLead(null);
     setCoord([]);
     setNotice(t('document.task_added', { title: task.title }));
@@ -218,24 +190,8 @@ function AddTaskForm({ doc, onAdded }) {
     <${Notice} text=${notice} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${TextAreaField}
-        label=${t('task.title')}
-        name="title"
-        rows="2"
-        required
-        value=${form.title}
-        onInput=${set('title')}
-        error=${errorsFor(t, err, 'title')}
-      />
-      <${Field}
-        label=${t('task.ref_optional')}
-        name="ref"
-        hint=${t('task.ref_hint')}
-        autocomplete="off"
-        value=${form.ref}
-        onInput=${set('ref')}
-        error=${errorsFor(t, err, 'ref')}
-      />
+      <${TextAreaField} label=${t('task.title')} rows="2" required ...${bind('title')} />
+      <${Field} label=${t('task.ref_optional')} hint=${t('task.ref_hint')} autocomplete="off" ...${bind('ref')} />
       <${UnitPicker}
         label=${t('task.lead_unit')}
         value=${lead}
@@ -269,38 +225,26 @@ function AddTaskForm({ doc, onAdded }) {
       </div>
       <${SelectField}
         label=${t('task.field')}
-        name="field"
         required
-        value=${form.field}
-        onInput=${set('field')}
         options=${fieldOptions(t, t('common.choose'))}
-        error=${errorsFor(t, err, 'field')}
+        ...${bind('field')}
       />
       <${SelectField}
         label=${t('task.assigning_body')}
-        name="assigning_body"
-        value=${form.assigning_body}
-        onInput=${set('assigning_body')}
         options=${bodyChoices(t, t('document.body_default', { body: bodyName(t, doc.assigning_body) }))}
-        error=${errorsFor(t, err, 'assigning_body')}
+        ...${bind('assigning_body')}
       />
       <${Field}
         label=${t('task.assigned_on_optional')}
-        name="assigned_on"
         type="date"
         hint=${t('task.assigned_on_hint', { date: formatDate(t, doc.issued_on) })}
-        value=${form.assigned_on}
-        onInput=${set('assigned_on')}
-        error=${errorsFor(t, err, 'assigned_on')}
+        ...${bind('assigned_on')}
       />
       <${Field}
         label=${t('task.deadline_optional')}
-        name="deadline"
         type="date"
         hint=${t('task.deadline_hint')}
-        value=${form.deadline}
-        onInput=${set('deadline')}
-        error=${errorsFor(t, err, 'deadline')}
+        ...${bind('deadline')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('document.add_task_submit')}</button>

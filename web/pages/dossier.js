@@ -18,6 +18,7 @@ import {
   errorsFor,
   problemText,
   useAction,
+  useForm,
 } from '../components.js';
 import { FormLinks } from '../slips.js';
 import {
@@ -140,12 +141,11 @@ const fromInput = (v) => (v || '').replace('T', ' ').slice(0, 16);
 /** One move that takes a reason (and, for an apology, a new appointment). */
 function ReasonForm({ d, action, onDone, onReload }) {
   const { t } = useApp();
-  const [reason, setReason] = useState('');
-  const [appointment, setAppointment] = useState(toInput(d.appointment_local));
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { reason: '', appointment: toInput(d.appointment_local) };
+  const { values, bind, busy, err, submit } = useForm(initial, async () => {
     const body = { action: action.name, version: d.version };
-    if (reason.trim()) body.reason = reason.trim();
-    if (action.appointment) body.appointment = fromInput(appointment);
+    if (values.reason.trim()) body.reason = values.reason.trim();
+    if (action.appointment) body.appointment = fromInput(values.appointment);
     await post(`/dossiers/${encodeURIComponent(d.code)}/actions`, body);
     onDone(action.name);
   });
@@ -156,23 +156,18 @@ function ReasonForm({ d, action, onDone, onReload }) {
     <form class="form" onSubmit=${submit} novalidate>
       <${TextAreaField}
         label=${action.reason === 'required' ? t('dossier.reason') : t('dossier.reason_optional')}
-        name="reason"
         rows="3"
         required=${action.reason === 'required'}
-        value=${reason}
-        onInput=${setReason}
+        ...${bind('reason')}
         error=${reasonErrors(t, err)}
       />
       ${action.appointment &&
       html`<${Field}
         label=${t('dossier.new_appointment')}
-        name="appointment"
         type="datetime-local"
         hint=${t('dossier.new_appointment_hint', { time: whenText(t, d.appointment_local) })}
         required
-        value=${appointment}
-        onInput=${setAppointment}
-        error=${errorsFor(t, err, 'appointment')}
+        ...${bind('appointment')}
       />`}
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t(`dossier.submit.${action.name}`)}</button>

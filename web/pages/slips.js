@@ -14,7 +14,16 @@ import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { today } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, Field, errorsFor, formProblemText, problemText } from '../components.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Loading,
+  Field,
+  errorsFor,
+  formProblemText,
+  problemText,
+  useFields,
+} from '../components.js';
 import { dossierHref, useDossier, useUnits, unitIdsOf, stepCodes, unitText } from '../kits/dossiers.js';
 import { useProcedures, useSteps } from '../kits/procedures.js';
 import {
@@ -124,18 +133,14 @@ async function allTaken(period, unit) {
 
 function LogbookPicker({ period, bounds, err }) {
   const { t } = useApp();
-  const [from, setFrom] = useState(bounds ? bounds.from : today());
-  const [to, setTo] = useState(bounds ? bounds.to : today());
   const day = today();
+  const { values, setValues, bind } = useFields(bounds || { from: day, to: day }, err);
   useEffect(() => {
-    if (bounds) {
-      setFrom(bounds.from);
-      setTo(bounds.to);
-    }
+    if (bounds) setValues({ from: bounds.from, to: bounds.to });
   }, [bounds && bounds.from, bounds && bounds.to]);
   const submit = (ev) => {
     ev.preventDefault();
-    navigate(logbookHref(`${from}..${to}`));
+    navigate(logbookHref(`${values.from}..${values.to}`));
   };
   return html`<form class="panel logbook-picker no-print" aria-labelledby="logbook-picker-h" onSubmit=${submit} novalidate>
     <h2 id="logbook-picker-h">${t('logbook.choose')}</h2>
@@ -155,15 +160,8 @@ function LogbookPicker({ period, bounds, err }) {
       </ul>
     </nav>
     <div class="filter-grid">
-      <${Field}
-        label=${t('dashboard.from')}
-        name="from"
-        type="date"
-        value=${from}
-        onInput=${setFrom}
-        error=${errorsFor(t, err, 'taken')}
-      />
-      <${Field} label=${t('dashboard.to')} name="to" type="date" value=${to} onInput=${setTo} />
+      <${Field} label=${t('dashboard.from')} type="date" ...${bind('from')} error=${errorsFor(t, err, 'taken')} />
+      <${Field} label=${t('dashboard.to')} type="date" ...${bind('to')} />
     </div>
     <div class="actions">
       <button type="submit">${t('logbook.show')}</button>

@@ -21,7 +21,8 @@ import {
   errorsFor,
   problemText,
   formProblemText,
-  useAction,
+  useFields,
+  useForm,
 } from '../components.js';
 import { UnitPicker, DocumentPicker } from '../pickers.js';
 import {
@@ -185,12 +186,11 @@ export function TasksPage({ query }) {
   const f = filtersOf(query);
   const cursor = query.get('cursor') || '';
   const date = f.date || today();
-  const [form, setForm] = useState(f);
   const [unit, setUnit] = useUnit(f.lead_unit);
   const [doc, setDoc] = useDocument(f.document);
   const [page, setPage] = useState(null);
   const [err, setErr] = useState(null);
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
+  const { values: form, setValues: setForm, bind } = useFields(f, err);
 
   // The form follows the URL (links, back and forward).
   useEffect(() => setForm(filtersOf(query)), [qs]);
@@ -229,78 +229,19 @@ export function TasksPage({ query }) {
       <summary>${t('tasks.filters')}</summary>
       <form class="filters" role="search" aria-label=${t('tasks.filters')} onSubmit=${submit} novalidate>
         <div class="filter-grid">
-          <${SelectField}
-            label=${t('tasks.status')}
-            name="status"
-            value=${form.status}
-            onInput=${set('status')}
-            options=${statusOptions(t)}
-            error=${errorsFor(t, err, 'status')}
-          />
-          <${Field}
-            label=${t('tasks.date')}
-            name="date"
-            type="date"
-            value=${form.date || date}
-            onInput=${set('date')}
-            error=${errorsFor(t, err, 'date')}
-          />
+          <${SelectField} label=${t('tasks.status')} options=${statusOptions(t)} ...${bind('status')} />
+          <${Field} label=${t('tasks.date')} type="date" ...${bind('date')} value=${form.date || date} />
           <${SelectField}
             label=${t('task.assigning_body')}
-            name="assigning_body"
-            value=${form.assigning_body}
-            onInput=${set('assigning_body')}
             options=${bodyOptions(t, anyText)}
-            error=${errorsFor(t, err, 'assigning_body')}
+            ...${bind('assigning_body')}
           />
-          <${SelectField}
-            label=${t('task.field')}
-            name="field"
-            value=${form.field}
-            onInput=${set('field')}
-            options=${fieldOptions(t, anyText)}
-            error=${errorsFor(t, err, 'field')}
-          />
-          <${Field}
-            label=${t('tasks.deadline_from')}
-            name="deadline_from"
-            type="date"
-            value=${form.deadline_from}
-            onInput=${set('deadline_from')}
-            error=${errorsFor(t, err, 'deadline_from')}
-          />
-          <${Field}
-            label=${t('tasks.deadline_to')}
-            name="deadline_to"
-            type="date"
-            value=${form.deadline_to}
-            onInput=${set('deadline_to')}
-            error=${errorsFor(t, err, 'deadline_to')}
-          />
-          <${Field}
-            label=${t('tasks.assigned_from')}
-            name="assigned_from"
-            type="date"
-            value=${form.assigned_from}
-            onInput=${set('assigned_from')}
-            error=${errorsFor(t, err, 'assigned_from')}
-          />
-          <${Field}
-            label=${t('tasks.assigned_to')}
-            name="assigned_to"
-            type="date"
-            value=${form.assigned_to}
-            onInput=${set('assigned_to')}
-            error=${errorsFor(t, err, 'assigned_to')}
-          />
-          <${Field}
-            label=${t('tasks.text')}
-            name="q"
-            type="search"
-            value=${form.q}
-            onInput=${set('q')}
-            error=${errorsFor(t, err, 'q')}
-          />
+          <${SelectField} label=${t('task.field')} options=${fieldOptions(t, anyText)} ...${bind('field')} />
+          <${Field} label=${t('tasks.deadline_from')} type="date" ...${bind('deadline_from')} />
+          <${Field} label=${t('tasks.deadline_to')} type="date" ...${bind('deadline_to')} />
+          <${Field} label=${t('tasks.assigned_from')} type="date" ...${bind('assigned_from')} />
+          <${Field} label=${t('tasks.assigned_to')} type="date" ...${bind('assigned_to')} />
+          <${Field} label=${t('tasks.text')} type="search" ...${bind('q')} />
         </div>
         <div class="filter-grid wide">
           <${UnitPicker}
@@ -356,16 +297,14 @@ function refusalText(t, err) {
 
 function ReportForm({ task, onDone }) {
   const { t } = useApp();
-  const [form, setForm] = useState({ reported_on: today(), percent: String(task.percent || 0), note: '' });
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { reported_on: today(), percent: String(task.percent || 0), note: '' };
+  const { values: form, setValues, bind, busy, err, submit } = useForm(initial, async () => {
     const body = { reported_on: form.reported_on, note: form.note.trim() };
     const percent = Number.parseInt(form.percent, 10);
     // Left out when not a number: the server then names the field.
     if (Number.isFinite(percent) && String(percent) === form.percent.trim()) body.percent = percent;
     await post(`/tasks/${encodeURIComponent(task.id)}/reports`, body);
-    setForm((x) => ({ ...x, note: '' }));
+    setValues((x) => ({ ...x, note: '' }));
     onDone(t('task.reported'));
   });
 
@@ -373,38 +312,18 @@ function ReportForm({ task, onDone }) {
     <h2 id="report-h">${t('task.report_title')}</h2>
     <${ErrorBox} err=${err} text=${err ? refusalText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('task.reported_on')}
-        name="reported_on"
-        type="date"
-        max=${today()}
-        required
-        value=${form.reported_on}
-        onInput=${set('reported_on')}
-        error=${errorsFor(t, err, 'reported_on')}
-      />
+      <${Field} label=${t('task.reported_on')} type="date" max=${today()} required ...${bind('reported_on')} />
       <${Field}
         label=${t('task.percent_label')}
-        name="percent"
         type="number"
         min="0"
         max="100"
         step="1"
         inputmode="numeric"
         required
-        value=${form.percent}
-        onInput=${set('percent')}
-        error=${errorsFor(t, err, 'percent')}
+        ...${bind('percent')}
       />
-      <${TextAreaField}
-        label=${t('task.note')}
-        name="note"
-        rows="3"
-        required
-        value=${form.note}
-        onInput=${set('note')}
-        error=${errorsFor(t, err, 'note')}
-      />
+      <${TextAreaField} label=${t('task.note')} rows="3" required ...${bind('note')} />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('task.report_submit')}</button>
       </div>
@@ -414,9 +333,8 @@ function ReportForm({ task, onDone }) {
 
 function CompleteForm({ task, onDone }) {
   const { t } = useApp();
-  const [on, setOn] = useState(today());
-  const { busy, err, submit } = useAction(async () => {
-    await post(`/tasks/${encodeURIComponent(task.id)}/complete`, { completed_on: on });
+  const { values, bind, busy, err, submit } = useForm({ completed_on: today() }, async () => {
+    await post(`/tasks/${encodeURIComponent(task.id)}/complete`, values);
     onDone(t('task.completed_done'));
   });
 
@@ -425,16 +343,7 @@ function CompleteForm({ task, onDone }) {
     <p class="hint">${t('task.complete_hint')}</p>
     <${ErrorBox} err=${err} text=${err ? refusalText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('task.completed_on')}
-        name="completed_on"
-        type="date"
-        max=${today()}
-        required
-        value=${on}
-        onInput=${setOn}
-        error=${errorsFor(t, err, 'completed_on')}
-      />
+      <${Field} label=${t('task.completed_on')} type="date" max=${today()} required ...${bind('completed_on')} />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('task.complete_submit')}</button>
       </div>
@@ -444,17 +353,15 @@ function CompleteForm({ task, onDone }) {
 
 function ExtendForm({ task, onDone }) {
   const { t } = useApp();
-  const [form, setForm] = useState({ deadline: task.deadline || '', reason: '', decided_on: '' });
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { deadline: task.deadline || '', reason: '', decided_on: '' };
+  const { values: form, setValues, bind, busy, err, submit } = useForm(initial, async () => {
     await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
       // a cleared date makes the task a standing task: null says so, "" is refused
       deadline: form.deadline || null,
       reason: form.reason.trim(),
       decided_on: form.decided_on || null,
     });
-    setForm((x) => ({ ...x, reason: '', decided_on: '' }));
+    setValues((x) => ({ ...x, reason: '', decided_on: '' }));
     onDone(t('task.extended'));
   });
 
@@ -464,30 +371,16 @@ function ExtendForm({ task, onDone }) {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('task.new_deadline')}
-        name="deadline"
         type="date"
         hint=${t('task.new_deadline_hint')}
-        value=${form.deadline}
-        onInput=${set('deadline')}
-        error=${errorsFor(t, err, 'deadline')}
+        ...${bind('deadline')}
       />
-      <${TextAreaField}
-        label=${t('task.reason')}
-        name="reason"
-        rows="2"
-        required
-        value=${form.reason}
-        onInput=${set('reason')}
-        error=${errorsFor(t, err, 'reason')}
-      />
+      <${TextAreaField} label=${t('task.reason')} rows="2" required ...${bind('reason')} />
       <${Field}
         label=${t('task.decided_on')}
-        name="decided_on"
         type="date"
         hint=${t('task.decided_on_hint')}
-        value=${form.decided_on}
-        onInput=${set('decided_on')}
-        error=${errorsFor(t, err, 'decided_on')}
+        ...${bind('decided_on')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('task.extend_submit')}</button>

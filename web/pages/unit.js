@@ -18,7 +18,7 @@ import {
   UNIT_KINDS,
   errorsFor,
   problemText,
-  useAction,
+  useForm,
 } from '../components.js';
 import { unitHref, UnitLine } from './units.js';
 
@@ -78,29 +78,21 @@ function defaultChildKind(kind) {
 
 function RenameForm({ unit, onSaved }) {
   const { t } = useApp();
-  const [name, setName] = useState(unit.name);
   const [done, setDone] = useState('');
-  useEffect(() => setName(unit.name), [unit.id, unit.name]);
-
-  const { busy, err, submit } = useAction(async () => {
+  const { values, setValues, bind, busy, err, submit } = useForm({ name: unit.name }, async () => {
     setDone('');
-    const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: name.trim() });
+    const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: values.name.trim() });
     setDone(t('unit.renamed'));
     onSaved(saved);
   });
+  useEffect(() => setValues({ name: unit.name }), [unit.id, unit.name]);
+
   return html`<section class="panel" aria-labelledby="rename-h">
     <h2 id="rename-h">${t('unit.rename')}</h2>
     <${ErrorBox} err=${err} />
     <${Notice} text=${done} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('unit.name')}
-        name="name"
-        required
-        value=${name}
-        onInput=${setName}
-        error=${errorsFor(t, err, 'name')}
-      />
+      <${Field} label=${t('unit.name')} required ...${bind('name')} />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
       </div>
@@ -117,11 +109,8 @@ function AddChildForm({ unit, date, onAdded }) {
     valid_from: date,
     valid_to: '',
   });
-  const [form, setForm] = useState(blank);
   const [created, setCreated] = useState(null);
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const { values: form, setValues, bind, busy, err, submit } = useForm(blank, async () => {
     setCreated(null);
     const body = {
       code: form.code.trim(),
@@ -133,7 +122,7 @@ function AddChildForm({ unit, date, onAdded }) {
     if (form.valid_to) body.valid_to = form.valid_to;
     const child = await post('/units', body);
     setCreated(child);
-    setForm(blank());
+    setValues(blank());
     onAdded(child);
   });
 
@@ -147,47 +136,15 @@ function AddChildForm({ unit, date, onAdded }) {
       ${t('unit.child_created')}${' '}<${Link} href=${unitHref(created.id, date)}>${created.name}<//>
     </div>`}
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('unit.code')}
-        name="code"
-        required
-        value=${form.code}
-        onInput=${set('code')}
-        error=${errorsFor(t, err, 'code')}
-      />
-      <${Field}
-        label=${t('unit.name')}
-        name="name"
-        required
-        value=${form.name}
-        onInput=${set('name')}
-        error=${errorsFor(t, err, 'name')}
-      />
+      <${Field} label=${t('unit.code')} required ...${bind('code')} />
+      <${Field} label=${t('unit.name')} required ...${bind('name')} />
       <${SelectField}
         label=${t('unit.kind')}
-        name="kind"
-        value=${form.kind}
-        onInput=${set('kind')}
         options=${UNIT_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
-        error=${errorsFor(t, err, 'kind')}
+        ...${bind('kind')}
       />
-      <${Field}
-        label=${t('unit.valid_from')}
-        name="valid_from"
-        type="date"
-        required
-        value=${form.valid_from}
-        onInput=${set('valid_from')}
-        error=${errorsFor(t, err, 'valid_from')}
-      />
-      <${Field}
-        label=${t('unit.valid_to_optional')}
-        name="valid_to"
-        type="date"
-        value=${form.valid_to}
-        onInput=${set('valid_to')}
-        error=${errorsFor(t, err, 'valid_to')}
-      />
+      <${Field} label=${t('unit.valid_from')} type="date" required ...${bind('valid_from')} />
+      <${Field} label=${t('unit.valid_to_optional')} type="date" ...${bind('valid_to')} />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('unit.add_child_submit')}</button>
       </div>

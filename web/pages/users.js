@@ -18,7 +18,7 @@ import {
   RoleChecks,
   errorsFor,
   problemText,
-  useAction,
+  useForm,
 } from '../components.js';
 
 const PAGE_SIZE = 50;
@@ -121,11 +121,9 @@ export function UsersPage({ query }) {
 
 export function UserNewPage() {
   const { t } = useApp();
-  const [form, setForm] = useState({ username: '', full_name: '', roles: [], password: '' });
   const [unit, setUnit] = useState(null);
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { username: '', full_name: '', roles: [], password: '' };
+  const { values: form, bind, busy, err, submit } = useForm(initial, async () => {
     const body = {
       username: form.username.trim(),
       full_name: form.full_name.trim(),
@@ -146,36 +144,22 @@ export function UserNewPage() {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('user.username')}
-        name="username"
         autocomplete="off"
         autocapitalize="none"
         spellcheck=${false}
         required
-        value=${form.username}
-        onInput=${set('username')}
-        error=${errorsFor(t, err, 'username')}
+        ...${bind('username')}
       />
-      <${Field}
-        label=${t('user.full_name')}
-        name="full_name"
-        autocomplete="off"
-        required
-        value=${form.full_name}
-        onInput=${set('full_name')}
-        error=${errorsFor(t, err, 'full_name')}
-      />
+      <${Field} label=${t('user.full_name')} autocomplete="off" required ...${bind('full_name')} />
       <${UnitPicker} value=${unit} onChange=${setUnit} error=${errorsFor(t, err, 'unit_id')} />
-      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
+      <${RoleChecks} ...${bind('roles')} />
       <${Field}
         label=${t('user.password')}
-        name="password"
         type="password"
         autocomplete="new-password"
         required
         hint=${t('user.password_hint')}
-        value=${form.password}
-        onInput=${set('password')}
-        error=${errorsFor(t, err, 'password')}
+        ...${bind('password')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('users.add_submit')}</button>
@@ -187,16 +171,10 @@ export function UserNewPage() {
 
 function UserEditForm({ user, onSaved }) {
   const { t } = useApp();
-  const [form, setForm] = useState({
-    full_name: user.full_name,
-    roles: user.roles || [],
-    disabled: !!user.disabled,
-  });
   const [unit, setUnit] = useState(null);
   const [done, setDone] = useState('');
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { full_name: user.full_name, roles: user.roles || [], disabled: !!user.disabled };
+  const { values: form, bind, busy, err, submit } = useForm(initial, async () => {
     setDone('');
     const body = { full_name: form.full_name.trim(), roles: form.roles, disabled: form.disabled };
     if (unit) body.unit_id = unit.id;
@@ -211,29 +189,15 @@ function UserEditForm({ user, onSaved }) {
     <${ErrorBox} err=${err} />
     <${Notice} text=${done} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('user.full_name')}
-        name="full_name"
-        required
-        value=${form.full_name}
-        onInput=${set('full_name')}
-        error=${errorsFor(t, err, 'full_name')}
-      />
+      <${Field} label=${t('user.full_name')} required ...${bind('full_name')} />
       <${UnitPicker}
         label=${t('user.unit_change')}
         value=${unit}
         onChange=${setUnit}
         error=${errorsFor(t, err, 'unit_id')}
       />
-      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
-      <${Field}
-        label=${t('user.disabled_label')}
-        name="disabled"
-        type="checkbox"
-        value=${form.disabled}
-        onInput=${set('disabled')}
-        error=${errorsFor(t, err, 'disabled')}
-      />
+      <${RoleChecks} ...${bind('roles')} />
+      <${Field} label=${t('user.disabled_label')} type="checkbox" ...${bind('disabled')} />
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
       </div>
