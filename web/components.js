@@ -60,6 +60,29 @@ export function useAction(action) {
   return { busy, err, setErr, run, submit };
 }
 
+/**
+ * Hook: what 'load()' resolves to, loaded again whenever 'deps' change: [data, err, setData].
+ * 'data' is null until the answer comes, and again while the next load runs unless 'keep'
+ * (the page then shows what it had until the new answer replaces it); 'err' is what the last
+ * load threw. A 'load' that returns nothing loads nothing. An answer that comes after the
+ * deps changed again is dropped.
+ */
+export function useLoaded(load, deps, keep = false) {
+  const [data, setData] = useState(null);
+  const [err, setErr] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setErr(null);
+    if (!keep) setData(null);
+    const loading = load();
+    if (loading) loading.then((x) => live && setData(x)).catch((e) => live && setErr(e));
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return [data, err, setData];
+}
+
 /** Field errors of 'err' (an ApiError) for 'name', as text lines. */
 export function errorsFor(t, err, name) {
   if (!err || !err.fields) return [];

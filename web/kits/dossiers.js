@@ -10,7 +10,7 @@ import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { formatDate } from '../i18n.js';
-import { formProblemText } from '../components.js';
+import { formProblemText, useLoaded } from '../components.js';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -171,18 +171,7 @@ export function actionProblemText(t, err) {
  * null], read again whenever 'tick' moves (after an action).
  */
 export function useDossier(code, tick = 0) {
-  const [d, setD] = useState(null);
-  const [err, setErr] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/dossiers/${encodeURIComponent(code)}`)
-      .then((x) => live && setD(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [code, tick]);
+  const [d, err] = useLoaded(() => get(`/dossiers/${encodeURIComponent(code)}`), [code, tick], true);
   return [d, err];
 }
 

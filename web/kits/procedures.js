@@ -5,6 +5,7 @@
 import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
+import { useLoaded } from '../components.js';
 
 /** A procedure's time allowed: working days, or working hours for same-day procedures. */
 export function allowanceText(t, p) {
@@ -96,23 +97,11 @@ export function useSteps(d) {
 
 /** Hook: the procedures of 'ids' (id → procedure, those found), null while loading. */
 export function useProcedures(ids) {
-  const [found, setFound] = useState(null);
   const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
-  useEffect(() => {
-    let live = true;
-    setFound(null);
+  const load = () => {
+    const found = new Map();
     const want = key ? key.split(',').map(Number) : [];
-    const map = new Map();
-    Promise.all(
-      want.map((id) =>
-        procedureOf(id)
-          .then((p) => map.set(id, p))
-          .catch(() => {}),
-      ),
-    ).then(() => live && setFound(map));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return found;
+    return Promise.all(want.map((id) => procedureOf(id).then((p) => found.set(id, p), () => {}))).then(() => found);
+  };
+  return useLoaded(load, [key])[0];
 }

@@ -26,6 +26,7 @@ import {
   formProblemText,
   useAction,
   useForm,
+  useLoaded,
 } from '../components.js';
 
 export const DAY_KINDS = ['holiday', 'compensation', 'swap_off', 'makeup'];
@@ -674,27 +675,16 @@ export function CalendarPage({ query }) {
   const { t, me } = useApp();
   const year = yearOf(query);
   const admin = isAdmin(me);
-  const [data, setData] = useState(null);
-  const [err, setErr] = useState(null);
   const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState(null);
+  // read again after a change (version) with the year still shown; another year starts afresh
+  const load = () => inRange(year) && get(`/calendar/${encodeURIComponent(year)}`);
+  const [data, err, setData] = useLoaded(load, [year, version], true);
 
   useEffect(() => {
     setData(null);
     setSaved(null);
   }, [year]);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    if (!inRange(year)) return undefined;
-    get(`/calendar/${encodeURIComponent(year)}`)
-      .then((d) => live && setData(d))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [year, version]);
 
   const onSaved = (answer) => {
     const { changes, ...rest } = answer;

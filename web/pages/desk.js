@@ -20,6 +20,7 @@ import {
   errorsFor,
   formProblemText,
   useForm,
+  useLoaded,
 } from '../components.js';
 import { ProcedurePicker } from '../pickers.js';
 import { Slip, GuideSlip, RefusalSlip, formHref, logbookHref } from '../slips.js';
@@ -179,27 +180,15 @@ function TurnedAway({ done, onAgain }) {
 export function DeskPage() {
   const { t } = useApp();
   const [proc, setProc] = useState(null);
-  const [detail, setDetail] = useState(null);
-  const [detailErr, setDetailErr] = useState(null);
   const [ticked, setTicked] = useState([]);
   const [outcome, setOutcome] = useState('receive');
   const [reasons, setReasons] = useState(EMPTY_REASONS);
   const [receipt, setReceipt] = useState(null);
   const [turned, setTurned] = useState(null);
 
-  useEffect(() => {
-    let live = true;
-    setDetail(null);
-    setDetailErr(null);
-    setTicked([]);
-    if (!proc) return undefined;
-    procedureOf(proc.id)
-      .then((p) => live && setDetail(p))
-      .catch((e) => live && setDetailErr(e));
-    return () => {
-      live = false;
-    };
-  }, [proc && proc.id]);
+  // the chosen procedure's version with its steps; a new choice clears the papers ticked
+  const [detail, detailErr] = useLoaded(() => proc && procedureOf(proc.id), [proc && proc.id]);
+  useEffect(() => setTicked([]), [proc && proc.id]);
 
   const tick = (i, on) =>
     setTicked((xs) => (on ? [...xs.filter((x) => x !== i), i].sort((a, b) => a - b) : xs.filter((x) => x !== i)));

@@ -9,7 +9,7 @@
 //    all pages), with the procedures' names.
 // Form 01 has no page of its own: the desk shows it once, when it receives the dossier.
 
-import { html, useState, useEffect, useMemo } from '../lib.js';
+import { html, useEffect, useMemo } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { Link, navigate } from '../router.js';
@@ -23,6 +23,7 @@ import {
   formProblemText,
   problemText,
   useFields,
+  useLoaded,
 } from '../components.js';
 import { dossierHref, useDossier, useUnits, unitIdsOf, stepCodes, unitText } from '../kits/dossiers.js';
 import { useProcedures, useSteps } from '../kits/procedures.js';
@@ -178,19 +179,7 @@ export function LogbookPage({ query }) {
     return f ? periodBounds(f) : null;
   }, [period]);
   const unit = me && me.unit ? me.unit.id : '';
-  const [items, setItems] = useState(null);
-  const [err, setErr] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setErr(null);
-    allTaken(period, unit)
-      .then((xs) => live && setItems(xs))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [period, unit]);
+  const [items, err] = useLoaded(() => allTaken(period, unit), [period, unit]);
   const names = useProcedures(items ? items.map((x) => x.procedure_id) : []);
   const nameMap = useMemo(() => {
     const m = new Map();

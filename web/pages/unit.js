@@ -19,6 +19,7 @@ import {
   errorsFor,
   problemText,
   useForm,
+  useLoaded,
 } from '../components.js';
 import { unitHref, UnitLine } from './units.js';
 
@@ -158,38 +159,18 @@ export function UnitPage({ params, query }) {
   // unit that has ended) and says which in its answer.
   const askedDate = query.get('date');
   const id = params.id;
-  const [unit, setUnit] = useState(null);
-  const [children, setChildren] = useState(null);
-  const [err, setErr] = useState(null);
   const [reload, setReload] = useState(0);
   const isAdmin = me && me.roles.includes('admin');
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setUnit(null);
-    get(`/units/${encodeURIComponent(id)}`, { date: askedDate })
-      .then((u) => live && setUnit(u))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [id, askedDate]);
+  const loadUnit = () => get(`/units/${encodeURIComponent(id)}`, { date: askedDate });
+  const [unit, unitErr, setUnit] = useLoaded(loadUnit, [id, askedDate]);
 
   const date = askedDate || (unit && unit.date) || treeDate;
 
   const unitId = unit ? unit.id : null;
-  useEffect(() => {
-    if (unitId == null) return undefined;
-    let live = true;
-    setChildren(null);
-    get('/units', { parent: unitId, date, limit: 1000 })
-      .then((page) => live && setChildren(page.items || []))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [unitId, date, reload]);
+  const loadChildren = () =>
+    unitId != null && get('/units', { parent: unitId, date, limit: 1000 }).then((p) => p.items || []);
+  const [children, childrenErr] = useLoaded(loadChildren, [unitId, date, reload]);
+  const err = unitErr || childrenErr;
 
   if (err) {
     return html`<div>

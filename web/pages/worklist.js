@@ -2,11 +2,11 @@
 // caller's unit holds (GET /api/v1/dossiers/worklist), the overdue first, each with the
 // working time left as the server counts it, and a box that opens a dossier by its code.
 
-import { html, useState, useEffect } from '../lib.js';
+import { html, useState } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { Link, navigate } from '../router.js';
-import { PageTitle, ErrorBox, Loading } from '../components.js';
+import { PageTitle, ErrorBox, Loading, useLoaded } from '../components.js';
 import { dossierHref, whenText, StateBadge } from '../kits/dossiers.js';
 
 /** A number of working minutes as hours and minutes ("12 giờ 30 phút", "3 giờ", "45 phút"). */
@@ -56,18 +56,7 @@ function OpenByCode() {
 
 export function WorklistPage() {
   const { t, me } = useApp();
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    get('/dossiers/worklist', { limit: 500 })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const [page, err] = useLoaded(() => get('/dossiers/worklist', { limit: 500 }), []);
 
   // The overdue first, then by due time (the server's order; kept if it ever changes).
   const items = page
