@@ -5,8 +5,9 @@
 
 import { html, useState, useEffect, useRef, useId } from './lib.js';
 import { useApp } from './context.js';
+import { get } from './api.js';
 import { fieldErrorText } from './i18n.js';
-import { consumeHeadingFocus } from './router.js';
+import { Link, consumeHeadingFocus } from './router.js';
 
 export const ROLES = ['admin', 'leader', 'secretariat', 'focal', 'clerk', 'officer', 'inspector'];
 export const UNIT_KINDS = [
@@ -81,6 +82,25 @@ export function useLoaded(load, deps, keep = false) {
     };
   }, deps);
   return [data, err, setData];
+}
+
+/**
+ * Hook: a list the API gives a page at a time (GET 'path' with 'params', answering
+ * {items, next}), loaded again whenever they change or 'tick' moves ('path' null: no list).
+ * Two ways to page it: a list whose cursor is in its URL opens at 'cursor' and links to the
+ * next page (PageLinks); otherwise 'more.run()' appends the next page to the items ("show
+ * more": ShowMore), with more.busy and more.err of its own. 'items' is null while the list
+ * loads (the list shown stays until the new one comes when 'keep'); 'next' is the cursor of
+ * the page after, null at the end.
+ */
+export function usePagedList(path, params, { cursor, tick, keep } = {}) {
+  const load = () => path && get(path, { ...params, cursor }).then((p) => ({ items: p.items || [], next: p.next }));
+  const [page, err, setPage] = useLoaded(load, [path, JSON.stringify(params), cursor, tick], keep);
+  const more = useAction(async () => {
+    const p = await get(path, { ...params, cursor: page.next });
+    setPage((x) => ({ items: [...x.items, ...(p.items || [])], next: p.next }));
+  });
+  return { items: page ? page.items : null, next: (page && page.next) || null, err, more };
 }
 
 /** Field errors of 'err' (an ApiError) for 'name', as text lines. */
@@ -299,6 +319,26 @@ export function FocusNotice({ text }) {
   }, [text]);
   if (!text) return null;
   return html`<div class="alert alert-ok" role="status" tabindex="-1" ref=${ref}>${text}</div>`;
+}
+
+/** The links of a list paged by the cursor in its URL: to the first page and to the next. */
+export function PageLinks({ first, next }) {
+  const { t } = useApp();
+  if (!first && !next) return null;
+  return html`<nav class="pager" aria-label=${t('common.pages')}>
+    ${first && html`<${Link} class="button" href=${first}>${t('common.first')}<//>`}
+    ${next && html`<${Link} class="button" href=${next} rel="next">${t('common.next')}<//>`}
+  </nav>`;
+}
+
+/** The "show more" button of a list of usePagedList while it has a next page, and its error. */
+export function ShowMore({ list }) {
+  const { t } = useApp();
+  if (!list.next) return null;
+  return html`<${ErrorBox} err=${list.more.err} />
+    <div class="pager">
+      <button type="button" onClick=${() => list.more.run()} disabled=${list.more.busy}>${t('common.more')}</button>
+    </div>`;
 }
 
 /** A "loading" line announced politely to screen readers. */

@@ -1,11 +1,10 @@
 // Audit page (admin, secretariat): the audit records of GET /api/v1/audit, newest pages
 // appended with "more", each record's before/after shown on demand.
 
-import { html, useState, useEffect } from '../lib.js';
+import { html } from '../lib.js';
 import { useApp } from '../context.js';
-import { get } from '../api.js';
 import { formatInstant } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, useAction } from '../components.js';
+import { PageTitle, ErrorBox, Loading, ShowMore, usePagedList } from '../components.js';
 
 const PAGE_SIZE = 100;
 
@@ -31,17 +30,8 @@ function Change({ record }) {
 
 export function AuditPage() {
   const { t } = useApp();
-  const [items, setItems] = useState(null);
-  const [next, setNext] = useState(null);
-  const { busy, err, run: load } = useAction(async (cursor) => {
-    const page = await get('/audit', { limit: PAGE_SIZE, cursor });
-    setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
-    setNext(page.next || null);
-  });
-
-  useEffect(() => {
-    load(null);
-  }, []);
+  const list = usePagedList('/audit', { limit: PAGE_SIZE });
+  const { items, err } = list;
 
   return html`<div>
     <${PageTitle} title=${t('audit.title')}>${t('audit.title')}<//>
@@ -78,9 +68,6 @@ export function AuditPage() {
             </tbody>
           </table>
         </div>`)}
-    ${next &&
-    html`<button type="button" disabled=${busy} onClick=${() => load(next)}>
-      ${t('common.more')}
-    </button>`}
+    <${ShowMore} list=${list} />
   </div>`;
 }

@@ -21,6 +21,10 @@ import {
   problemText,
   formProblemText,
   useForm,
+  useLoaded,
+  usePagedList,
+  PageLinks,
+  ShowMore,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
 import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../kits/tasks.js';
@@ -47,21 +51,10 @@ export function DocumentsPage({ query }) {
   const asked = query.get('q') || '';
   const cursor = query.get('cursor') || '';
   const [q, setQ] = useState(asked);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
+  const list = usePagedList('/documents', { q: asked, limit: PAGE_SIZE }, { cursor });
+  const { items, next, err } = list;
 
   useEffect(() => setQ(asked), [asked]);
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setPage(null);
-    get('/documents', { q: asked, limit: PAGE_SIZE, cursor })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [asked, cursor]);
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -82,9 +75,9 @@ export function DocumentsPage({ query }) {
       html`<${Link} class="button primary" href="/documents/new">${t('documents.add')}<//>`}
     </div>
     <${ErrorBox} err=${err} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${asked ? t('documents.no_results', { q: asked }) : t('documents.none')}</p>`
       : html`<div class="table-wrap">
           <table class="documents">
@@ -99,7 +92,7 @@ export function DocumentsPage({ query }) {
               </tr>
             </thead>
             <tbody>
-              ${page.items.map(
+              ${items.map(
                 (d) => html`<tr key=${d.id}>
                   <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
                   <td class="nowrap">${formatDate(t, d.issued_on)}</td>
@@ -111,15 +104,10 @@ export function DocumentsPage({ query }) {
             </tbody>
           </table>
         </div>`)}
-    ${(cursor || (page && page.next)) &&
-    html`<nav class="pager" aria-label=${t('common.pages')}>
-      ${cursor && html`<${Link} class="button" href=${hrefWith('/documents', { q: asked })}>${t('common.first')}<//>`}
-      ${page &&
-      page.next &&
-      html`<${Link} class="button" rel="next" href=${hrefWith('/documents', { q: asked, cursor: page.next })}>
-        ${t('common.next')}
-      <//>`}
-    </nav>`}
+    <${PageLinks}
+      first=${cursor && hrefWith('/documents', { q: asked })}
+      next=${next && hrefWith('/documents', { q: asked, cursor: next })}
+    />
   </div>`;
 }
 
@@ -256,39 +244,11 @@ function AddTaskForm({ doc, onAdded }) {
 export function DocumentPage({ params, query }) {
   const { t, me } = useApp();
   const created = query.get('created');
-  const [doc, setDoc] = useState(null);
-  const [err, setErr] = useState(null);
-  const [tasks, setTasks] = useState(null);
-  const [next, setNext] = useState(null);
-  const [tasksErr, setTasksErr] = useState(null);
   const [version, setVersion] = useState(0);
   const date = today();
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/documents/${encodeURIComponent(params.id)}`)
-      .then((d) => live && setDoc(d))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id, version]);
-
-  const loadTasks = async (cursor) => {
-    setTasksErr(null);
-    try {
-      const page = await get('/tasks', { document: params.id, date, limit: TASKS_PAGE, cursor });
-      setTasks((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
-      setNext(page.next || null);
-    } catch (e) {
-      setTasksErr(e);
-    }
-  };
-
-  useEffect(() => {
-    loadTasks(null);
-  }, [params.id, version]);
+  const [doc, err] = useLoaded(() => get(`/documents/${encodeURIComponent(params.id)}`), [params.id, version], true);
+  const list = usePagedList('/tasks', { document: params.id, date, limit: TASKS_PAGE }, { tick: version, keep: true });
+  const tasks = list.items;
 
   if (err) {
     return html`<div>
@@ -323,8 +283,8 @@ export function DocumentPage({ params, query }) {
     </section>
     <section class="panel" aria-labelledby="doc-tasks-h">
       <h2 id="doc-tasks-h">${t('document.tasks_title')}</h2>
-      <${ErrorBox} err=${tasksErr} />
-      ${tasks === null && !tasksErr && html`<${Loading} />`}
+      <${ErrorBox} err=${list.err} />
+      ${tasks === null && !list.err && html`<${Loading} />`}
       ${tasks &&
       (tasks.length === 0
         ? html`<p>${t('document.no_tasks')}</p>`
@@ -337,7 +297,7 @@ export function DocumentPage({ params, query }) {
             <p>
               <${Link} href=${tasksHref({ document: doc.id })}>${t('document.tasks_filter')}<//>
             </p>`)}
-      ${next && html`<button type="button" onClick=${() => loadTasks(next)}>${t('common.more')}</button>`}
+      <${ShowMore} list=${list} />
     </section>
     ${isSecretariat(me) && html`<${AddTaskForm} doc=${doc} onAdded=${() => setVersion((v) => v + 1)} />`}
   </div>`;

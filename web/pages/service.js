@@ -14,7 +14,16 @@ import { ChartCanvas, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptio
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, errorsFor, formProblemText, useAction, useLoaded } from '../components.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Loading,
+  ShowMore,
+  errorsFor,
+  formProblemText,
+  useLoaded,
+  usePagedList,
+} from '../components.js';
 import { UnitPicker, PeriodFields } from '../pickers.js';
 import { formatCount } from '../kits/tasks.js';
 import { dossierHref, instantText, whenText, StateBadge } from '../kits/dossiers.js';
@@ -573,32 +582,8 @@ export function ServiceListPage({ query }) {
   const figure = LIST_FIGURES.includes(query.get('figure')) ? query.get('figure') : 'other';
   const period = query.get('period') || PERIOD_FILTERS.map((k) => filters[k]).find(Boolean) || '';
   const unit = useUnit(filters.unit);
-  const [items, setItems] = useState(null);
-  const [next, setNext] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setNext(null);
-    setErr(null);
-    get('/dossiers', { ...filters, limit: PAGE })
-      .then((p) => {
-        if (!live) return;
-        setItems(p.items || []);
-        setNext(p.next || null);
-      })
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [filters]);
-
-  const more = useAction(async () => {
-    const p = await get('/dossiers', { ...filters, limit: PAGE, cursor: next });
-    setItems((xs) => [...xs, ...(p.items || [])]);
-    setNext(p.next || null);
-  });
+  const list = usePagedList('/dossiers', { ...filters, limit: PAGE });
+  const { items, next, err } = list;
 
   const title = t(`service.list.heading.${figure}`, { period });
   return html`<div>
@@ -644,10 +629,6 @@ export function ServiceListPage({ query }) {
               </tbody>
             </table>
           </div>
-          <${ErrorBox} err=${more.err} />
-          ${next &&
-          html`<div class="pager">
-            <button type="button" onClick=${() => more.run()} disabled=${more.busy}>${t('common.more')}</button>
-          </div>`}`)}
+          <${ShowMore} list=${list} />`)}
   </div>`;
 }

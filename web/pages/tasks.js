@@ -23,6 +23,9 @@ import {
   formProblemText,
   useFields,
   useForm,
+  useLoaded,
+  usePagedList,
+  PageLinks,
 } from '../components.js';
 import { UnitPicker, DocumentPicker } from '../pickers.js';
 import {
@@ -68,43 +71,14 @@ function anyFilter(f) {
   return FILTERS.some((k) => k !== 'date' && f[k]);
 }
 
-/** Fetches unit 'id' (for the name of a filter); null until known or when absent. */
-function useUnit(id) {
-  const [unit, setUnit] = useState(null);
-  useEffect(() => {
-    let live = true;
-    if (!id) {
-      setUnit(null);
-      return undefined;
-    }
-    setUnit({ id: +id });
-    get(`/units/${encodeURIComponent(id)}`)
-      .then((u) => live && setUnit(u))
-      .catch(() => live && setUnit({ id: +id }));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return [unit, setUnit];
-}
-
-function useDocument(id) {
-  const [doc, setDoc] = useState(null);
-  useEffect(() => {
-    let live = true;
-    if (!id) {
-      setDoc(null);
-      return undefined;
-    }
-    setDoc({ id: +id });
-    get(`/documents/${encodeURIComponent(id)}`)
-      .then((d) => live && setDoc(d))
-      .catch(() => live && setDoc({ id: +id }));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return [doc, setDoc];
+/**
+ * Hook: the unit or document ('path' /units or /documents) 'id' of a filter, for its name:
+ * null while it loads or when there is none, {id} when it cannot be read; and its setter.
+ */
+function useNamed(path, id) {
+  const load = () => id && get(`${path}/${encodeURIComponent(id)}`).catch(() => ({ id: +id }));
+  const [named, , setNamed] = useLoaded(load, [id]);
+  return [named, setNamed];
 }
 
 /** One line that says which tasks the list shows, for arrivals from a dashboard link. */
@@ -186,27 +160,13 @@ export function TasksPage({ query }) {
   const f = filtersOf(query);
   const cursor = query.get('cursor') || '';
   const date = f.date || today();
-  const [unit, setUnit] = useUnit(f.lead_unit);
-  const [doc, setDoc] = useDocument(f.document);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
+  const [unit, setUnit] = useNamed('/units', f.lead_unit);
+  const [doc, setDoc] = useNamed('/documents', f.document);
+  const { items, next, err } = usePagedList('/tasks', { ...f, date, limit: PAGE_SIZE }, { cursor });
   const { values: form, setValues: setForm, bind } = useFields(f, err);
 
   // The form follows the URL (links, back and forward).
   useEffect(() => setForm(filtersOf(query)), [qs]);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setPage(null);
-    const { lead_unit, document, ...rest } = f;
-    get('/tasks', { ...rest, date, lead_unit, document, limit: PAGE_SIZE, cursor })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [qs]);
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -219,8 +179,6 @@ export function TasksPage({ query }) {
     );
   };
 
-  const nextHref = page && page.next ? tasksHref({ ...f, cursor: page.next }) : null;
-  const firstHref = cursor ? tasksHref(f) : null;
   const anyText = t('tasks.any');
 
   return html`<div>
@@ -267,19 +225,13 @@ export function TasksPage({ query }) {
     </details>
     <${FilterSummary} f=${f} date=${date} unit=${unit} doc=${doc} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${t('tasks.none')}</p>`
-      : html`<p class="result-count" role="status">
-            ${t('tasks.count', { count: formatCount(t, page.items.length) })}
-          </p>
-          <${TaskTable} items=${page.items} date=${date} caption=${t('tasks.title')} />`)}
-    ${(nextHref || firstHref) &&
-    html`<nav class="pager" aria-label=${t('common.pages')}>
-      ${firstHref && html`<${Link} class="button" href=${firstHref}>${t('common.first')}<//>`}
-      ${nextHref && html`<${Link} class="button" href=${nextHref} rel="next">${t('common.next')}<//>`}
-    </nav>`}
+      : html`<p class="result-count" role="status">${t('tasks.count', { count: formatCount(t, items.length) })}</p>
+          <${TaskTable} items=${items} date=${date} caption=${t('tasks.title')} />`)}
+    <${PageLinks} first=${cursor && tasksHref(f)} next=${next && tasksHref({ ...f, cursor: next })} />
   </div>`;
 }
 
@@ -410,21 +362,9 @@ function StatusDate({ date, onChange }) {
 export function TaskPage({ params, query }) {
   const { t, me } = useApp();
   const date = query.get('date') || today();
-  const [task, setTask] = useState(null);
-  const [err, setErr] = useState(null);
   const [notice, setNotice] = useState('');
   const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/tasks/${encodeURIComponent(params.id)}`, { date })
-      .then((x) => live && setTask(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id, date, version]);
+  const [task, err] = useLoaded(() => get(`/tasks/${encodeURIComponent(params.id)}`, { date }), [params.id, date, version], true);
 
   const done = (text) => {
     setNotice(text);

@@ -3,7 +3,7 @@
 // (PATCH /api/v1/users/ID, admin). Field errors from the problem body appear under the
 // field they name.
 
-import { html, useState, useEffect } from '../lib.js';
+import { html, useState } from '../lib.js';
 import { useApp } from '../context.js';
 import { get, post, patch } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
@@ -19,6 +19,8 @@ import {
   errorsFor,
   problemText,
   useForm,
+  useLoaded,
+  usePagedList,
 } from '../components.js';
 
 const PAGE_SIZE = 50;
@@ -34,21 +36,13 @@ export function UsersPage({ query }) {
   const [asked, setAsked] = useState('');
   // cursors[i] is the cursor of page i (null for the first page)
   const [cursors, setCursors] = useState([null]);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
   const pageIndex = cursors.length - 1;
   const created = query.get('created');
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get('/users', { q: asked, limit: PAGE_SIZE, cursor: cursors[pageIndex] })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [asked, cursors]);
+  const { items, next, err } = usePagedList(
+    '/users',
+    { q: asked, limit: PAGE_SIZE },
+    { cursor: cursors[pageIndex], tick: cursors, keep: true },
+  );
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -70,9 +64,9 @@ export function UsersPage({ query }) {
       ${isAdmin && html`<${Link} class="button primary" href="/users/new">${t('users.add')}<//>`}
     </div>
     <${ErrorBox} err=${err} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${t('users.none')}</p>`
       : html`<div class="table-wrap">
           <table class="users">
@@ -87,7 +81,7 @@ export function UsersPage({ query }) {
               </tr>
             </thead>
             <tbody>
-              ${page.items.map(
+              ${items.map(
                 (u) => html`<tr key=${u.id}>
                   <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
                   <td>${u.full_name}</td>
@@ -110,8 +104,8 @@ export function UsersPage({ query }) {
       <span>${t('common.page', { n: pageIndex + 1 })}</span>
       <button
         type="button"
-        disabled=${!page || !page.next}
-        onClick=${() => setCursors((c) => [...c, page.next])}
+        disabled=${!next}
+        onClick=${() => setCursors((c) => [...c, next])}
       >
         ${t('common.next')}
       </button>
@@ -208,20 +202,7 @@ function UserEditForm({ user, onSaved }) {
 export function UserPage({ params }) {
   const { t, me } = useApp();
   const isAdmin = me.roles.includes('admin');
-  const [user, setUser] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setUser(null);
-    setErr(null);
-    get(`/users/${encodeURIComponent(params.id)}`)
-      .then((u) => live && setUser(u))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id]);
+  const [user, err, setUser] = useLoaded(() => get(`/users/${encodeURIComponent(params.id)}`), [params.id]);
 
   if (err) {
     return html`<div>
