@@ -11,7 +11,7 @@
 
 import { html, useEffect, useMemo } from '../lib.js';
 import { useApp } from '../context.js';
-import { get } from '../api.js';
+import { getAll } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { today } from '../i18n.js';
 import {
@@ -118,20 +118,6 @@ export function DossierFormPage({ params }) {
 
 // ---- the log book (Form 06) ----
 
-const LOG_PAGE = 1000;
-
-/** Every dossier taken in at 'unit' in 'period', following the `next` cursors. */
-async function allTaken(period, unit) {
-  const items = [];
-  let cursor = null;
-  do {
-    const p = await get('/dossiers', { taken: period, unit, limit: LOG_PAGE, cursor });
-    items.push(...(p.items || []));
-    cursor = p.next || null;
-  } while (cursor);
-  return items;
-}
-
 function LogbookPicker({ period, bounds, err }) {
   const { t } = useApp();
   const day = today();
@@ -179,7 +165,7 @@ export function LogbookPage({ query }) {
     return f ? periodBounds(f) : null;
   }, [period]);
   const unit = me && me.unit ? me.unit.id : '';
-  const [items, err] = useLoaded(() => allTaken(period, unit), [period, unit]);
+  const [items, err] = useLoaded(() => getAll('/dossiers', { taken: period, unit }), [period, unit]);
   const names = useProcedures(items ? items.map((x) => x.procedure_id) : []);
   const nameMap = useMemo(() => {
     const m = new Map();
