@@ -1,6 +1,7 @@
-// What the two dashboards share: Chart.js on a canvas with its text alternative, the table
-// of the same numbers under it, a count that opens its list, the tables of figures by unit,
-// field or assigning body, and the panel of a trend whose points are fetched one by one.
+// What the two dashboards share: a figure, Chart.js on a canvas with its text alternative,
+// the table of the same numbers under it, a count that opens its list, the tables of figures
+// by unit, field or assigning body, and the panel of a trend whose points are fetched one by
+// one.
 import { html, useState, useEffect, useRef, useMemo, loadChart } from './lib.js';
 import { useApp } from './context.js';
 import { Link } from './router.js';
@@ -73,6 +74,19 @@ export function commonOptions(t) {
 /** An axis with the shared ink and grid lines. */
 export function axis(extra) {
   return { grid: { color: GRID }, ticks: { color: INK }, ...extra };
+}
+
+/**
+ * A figure of a dashboard, named 'name' (data-figure): its value, label and note, as a link
+ * to the list behind it when it has 'href'; 'big' for the headline figures.
+ */
+export function Figure({ name, value, label, note, href, big }) {
+  const text = html`<span class="figure-value">${value}</span>
+    <span class="figure-label">${label}</span>
+    ${note && html`<span class="figure-note">${note}</span>`}`;
+  return html`<li class=${big ? 'figure big' : 'figure'} data-figure=${name}>
+    ${href ? html`<${Link} href=${href}>${text}<//>` : html`<div class="figure-static">${text}</div>`}
+  </li>`;
 }
 
 /** A linked count in a table cell. */

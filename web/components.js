@@ -134,15 +134,22 @@ export function useForm(initial, action) {
 }
 
 /**
+ * Whether a field with 'error' (its messages) has errors, and the ids that describe its
+ * control: its hint's and its errors' (undefined when none), 'id' being the control's.
+ */
+function described(id, hint, error) {
+  const hasError = !!error && error.length > 0;
+  const ids = [hint ? `${id}-hint` : '', hasError ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { hasError, describedBy: ids || undefined };
+}
+
+/**
  * A labelled input with its error text below it. 'error' is the list of messages for
  * this field; the input is then marked aria-invalid and described by them.
  */
 export function Field({ label, hint, error, type = 'text', value, onInput, name, ...rest }) {
   const id = useId();
-  const hasError = error && error.length > 0;
-  const describedBy = [hint ? `${id}-hint` : '', hasError ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
+  const { hasError, describedBy } = described(id, hint, error);
   const input =
     type === 'checkbox'
       ? html`<input
@@ -152,7 +159,7 @@ export function Field({ label, hint, error, type = 'text', value, onInput, name,
           checked=${!!value}
           onChange=${(e) => onInput(e.currentTarget.checked)}
           aria-invalid=${hasError ? 'true' : undefined}
-          aria-describedby=${describedBy || undefined}
+          aria-describedby=${describedBy}
           ...${rest}
         />`
       : html`<input
@@ -162,7 +169,7 @@ export function Field({ label, hint, error, type = 'text', value, onInput, name,
           value=${value}
           onInput=${(e) => onInput(e.currentTarget.value)}
           aria-invalid=${hasError ? 'true' : undefined}
-          aria-describedby=${describedBy || undefined}
+          aria-describedby=${describedBy}
           ...${rest}
         />`;
   return html`<div class=${`field${type === 'checkbox' ? ' field-check' : ''}${hasError ? ' has-error' : ''}`}>
@@ -180,10 +187,7 @@ export function Field({ label, hint, error, type = 'text', value, onInput, name,
 /** A labelled <textarea> with its error text below it, like Field. */
 export function TextAreaField({ label, hint, error, value, onInput, name, ...rest }) {
   const id = useId();
-  const hasError = error && error.length > 0;
-  const describedBy = [hint ? `${id}-hint` : '', hasError ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
+  const { hasError, describedBy } = described(id, hint, error);
   return html`<div class=${`field${hasError ? ' has-error' : ''}`}>
     <label for=${id}>${label}</label>
     <textarea
@@ -192,7 +196,7 @@ export function TextAreaField({ label, hint, error, value, onInput, name, ...res
       value=${value}
       onInput=${(e) => onInput(e.currentTarget.value)}
       aria-invalid=${hasError ? 'true' : undefined}
-      aria-describedby=${describedBy || undefined}
+      aria-describedby=${describedBy}
       ...${rest}
     ></textarea>
     ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
@@ -339,6 +343,58 @@ export function ShowMore({ list }) {
     <div class="pager">
       <button type="button" onClick=${() => list.more.run()} disabled=${list.more.busy}>${t('common.more')}</button>
     </div>`;
+}
+
+/**
+ * A table of rows in its scrolling box: the caption (for screen readers), a column head for
+ * each entry of 'columns' (a label, or {label, num} for a column of numbers; a falsy entry
+ * is left out), and 'children' as the rows. 'region' is the id of the heading that names a
+ * box scrolling on its own (a focusable region then); 'wrapClass' adds to the box's class.
+ */
+export function ListTable({ className, caption, columns, region, wrapClass, children }) {
+  return html`<div
+    class=${wrapClass ? `table-wrap ${wrapClass}` : 'table-wrap'}
+    role=${region ? 'region' : undefined}
+    tabindex=${region ? '0' : undefined}
+    aria-labelledby=${region}
+  >
+    <table class=${className}>
+      <caption class="sr-only">${caption}</caption>
+      <thead>
+        <tr>
+          ${columns
+            .filter(Boolean)
+            .map(
+              (c, i) => html`<th scope="col" key=${i} class=${c.num ? 'num' : undefined}>${c.num ? c.label : c}</th>`,
+            )}
+        </tr>
+      </thead>
+      <tbody>
+        ${children}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The row under a form's fields: its submit button, disabled while 'busy', then 'children'. */
+export function FormActions({ busy, label, children }) {
+  return html`<div class="actions">
+    <button type="submit" class="primary" disabled=${busy}>${label}</button>
+    ${children}
+  </div>`;
+}
+
+/**
+ * What a page shows when what it shows could not be loaded: its title, 'notFound' for a 404
+ * or else the problem in words, and 'children' (the link back) under them.
+ */
+export function LoadFailed({ title, err, notFound, children }) {
+  const { t } = useApp();
+  return html`<div>
+    <${PageTitle} title=${title}>${title}<//>
+    <p class="alert alert-error" role="alert">${err.status === 404 ? notFound : problemText(t, err)}</p>
+    <p>${children}</p>
+  </div>`;
 }
 
 /** A "loading" line announced politely to screen readers. */

@@ -16,6 +16,7 @@
 
 import { html } from './lib.js';
 import { useApp } from './context.js';
+import { ListTable } from './components.js';
 import { Link } from './router.js';
 import { formatDate } from './i18n.js';
 import { QrCode } from './qr.js';
@@ -412,43 +413,34 @@ export function ControlSlip({ d, steps, rows, agency, unitOf }) {
     <p class="form-center form-note">${t('forms.05.with_slip', { code: d.code })}</p>
     <p>${t('forms.05.handlers', { units: handlers.length ? handlers.join('; ') : '…' })}</p>
     <p>${t('forms.05.partners')}</p>
-    <div class="table-wrap form-table-wrap">
-      <table class="form-table control-table">
-        <caption class="sr-only">${t('forms.05.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t('forms.05.col_step')}</th>
-            <th scope="col">${t('forms.05.col_from')}</th>
-            <th scope="col">${t('forms.05.col_to')}</th>
-            <th scope="col">${t('forms.05.col_time')}</th>
-            <th scope="col">${t('forms.05.col_due')}</th>
-            <th scope="col">${t('forms.05.col_result')}</th>
-            <th scope="col">${t('forms.05.col_signs')}</th>
-            <th scope="col">${t('forms.05.col_note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r, i) => html`<tr key=${i} data-row=${r.kind} data-step=${r.step === undefined ? '' : r.step}>
-              <th scope="row">${what(r)}</th>
-              <td>${r.kind === 'current' ? unitOf(r.from) : party(r.from)}</td>
-              <td>${r.kind === 'current' ? '' : party(r.to)}</td>
-              <td>${r.at ? shortTime(t, r.at) : t('forms.05.in_hand')}</td>
-              <td data-col="due">${r.due ? shortTime(t, r.due) : ''}</td>
-              <td data-col="result" data-timeliness=${r.timeliness || ''}>
-                ${r.timeliness ? t(`forms.timeliness.${r.timeliness}`) : ''}
-              </td>
-              <td class="form-sign-cell">
-                ${r.kind !== 'current' &&
-                html`<span>${t('forms.05.giver')}</span><span class="form-sign-room"></span
-                  ><span>${t('forms.05.taker')}</span><span class="form-sign-room"></span>`}
-              </td>
-              <td>${r.notes.map((n, k) => html`<p key=${k}>${n}</p>`)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <${ListTable}
+      className="form-table control-table"
+      wrapClass="form-table-wrap"
+      caption=${t('forms.05.title')}
+      columns=${[
+        t('forms.05.col_step'), t('forms.05.col_from'), t('forms.05.col_to'), t('forms.05.col_time'),
+        t('forms.05.col_due'), t('forms.05.col_result'), t('forms.05.col_signs'), t('forms.05.col_note'),
+      ]}
+    >
+      ${rows.map(
+        (r, i) => html`<tr key=${i} data-row=${r.kind} data-step=${r.step === undefined ? '' : r.step}>
+          <th scope="row">${what(r)}</th>
+          <td>${r.kind === 'current' ? unitOf(r.from) : party(r.from)}</td>
+          <td>${r.kind === 'current' ? '' : party(r.to)}</td>
+          <td>${r.at ? shortTime(t, r.at) : t('forms.05.in_hand')}</td>
+          <td data-col="due">${r.due ? shortTime(t, r.due) : ''}</td>
+          <td data-col="result" data-timeliness=${r.timeliness || ''}>
+            ${r.timeliness ? t(`forms.timeliness.${r.timeliness}`) : ''}
+          </td>
+          <td class="form-sign-cell">
+            ${r.kind !== 'current' &&
+            html`<span>${t('forms.05.giver')}</span><span class="form-sign-room"></span
+              ><span>${t('forms.05.taker')}</span><span class="form-sign-room"></span>`}
+          </td>
+          <td>${r.notes.map((n, k) => html`<p key=${k}>${n}</p>`)}</td>
+        </tr>`,
+      )}
+    <//>
   </section>`;
 }
 
@@ -472,46 +464,37 @@ export function LogBook({ items, names, agency, from, to, today }) {
     <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${today} />
     <h2 id="form-06-h" class="slip-title">${t('forms.06.title')}</h2>
     <p class="form-center">${t('forms.06.period', { from: formatDate(t, from), to: formatDate(t, to) })}</p>
-    <div class="table-wrap form-table-wrap">
-      <table class="form-table logbook">
-        <caption class="sr-only">${t('forms.06.caption', { from: formatDate(t, from), to: formatDate(t, to) })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t('forms.06.col_no')}</th>
-            <th scope="col">${t('forms.06.col_code')}</th>
-            <th scope="col">${t('forms.06.col_procedure')}</th>
-            <th scope="col">${t('forms.06.col_applicant')}</th>
-            <th scope="col">${t('forms.06.col_received')}</th>
-            <th scope="col">${t('forms.06.col_appointment')}</th>
-            <th scope="col">${t('forms.06.col_result')}</th>
-            <th scope="col">${t('forms.06.col_returned')}</th>
-            <th scope="col">${t('forms.06.col_note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${items.length === 0 &&
-          html`<tr>
-            <td colspan="9">${t('forms.06.none')}</td>
-          </tr>`}
-          ${items.map(
-            (x, i) => html`<tr key=${x.code} data-code=${x.code} data-state=${x.state}>
-              <td class="num">${i + 1}</td>
-              <th scope="row"><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></th>
-              <td>${names.get(x.procedure_id) || `#${x.procedure_id}`}</td>
-              <td>
-                <span class="logbook-name">${x.applicant.name}</span>
-                ${x.applicant.address && html`<br />${x.applicant.address}`}
-                <br />${x.applicant.phone}
-              </td>
-              <td>${shortTime(t, localOf(x.received_at))}</td>
-              <td>${shortTime(t, x.appointment_local)}</td>
-              <td>${shortTime(t, localOf(x.result_at))}</td>
-              <td>${x.state === 'returned' ? shortTime(t, localOf(x.finished_at)) : ''}</td>
-              <td data-col="note">${logbookNote(t, x)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <${ListTable}
+      className="form-table logbook"
+      wrapClass="form-table-wrap"
+      caption=${t('forms.06.caption', { from: formatDate(t, from), to: formatDate(t, to) })}
+      columns=${[
+        t('forms.06.col_no'), t('forms.06.col_code'), t('forms.06.col_procedure'), t('forms.06.col_applicant'),
+        t('forms.06.col_received'), t('forms.06.col_appointment'), t('forms.06.col_result'), t('forms.06.col_returned'),
+        t('forms.06.col_note'),
+      ]}
+    >
+      ${items.length === 0 &&
+      html`<tr>
+        <td colspan="9">${t('forms.06.none')}</td>
+      </tr>`}
+      ${items.map(
+        (x, i) => html`<tr key=${x.code} data-code=${x.code} data-state=${x.state}>
+          <td class="num">${i + 1}</td>
+          <th scope="row"><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></th>
+          <td>${names.get(x.procedure_id) || `#${x.procedure_id}`}</td>
+          <td>
+            <span class="logbook-name">${x.applicant.name}</span>
+            ${x.applicant.address && html`<br />${x.applicant.address}`}
+            <br />${x.applicant.phone}
+          </td>
+          <td>${shortTime(t, localOf(x.received_at))}</td>
+          <td>${shortTime(t, x.appointment_local)}</td>
+          <td>${shortTime(t, localOf(x.result_at))}</td>
+          <td>${x.state === 'returned' ? shortTime(t, localOf(x.finished_at)) : ''}</td>
+          <td data-col="note">${logbookNote(t, x)}</td>
+        </tr>`,
+      )}
+    <//>
   </section>`;
 }

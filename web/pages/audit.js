@@ -4,7 +4,7 @@
 import { html } from '../lib.js';
 import { useApp } from '../context.js';
 import { formatInstant } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, ShowMore, usePagedList } from '../components.js';
+import { PageTitle, ErrorBox, Loading, ShowMore, usePagedList, ListTable } from '../components.js';
 
 const PAGE_SIZE = 100;
 
@@ -41,33 +41,24 @@ export function AuditPage() {
     ${items &&
     (items.length === 0
       ? html`<p>${t('audit.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="audit">
-            <caption class="sr-only">${t('audit.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('audit.seq')}</th>
-                <th scope="col">${t('audit.at')}</th>
-                <th scope="col">${t('audit.actor')}</th>
-                <th scope="col">${t('audit.action')}</th>
-                <th scope="col">${t('audit.entity')}</th>
-                <th scope="col">${t('audit.change')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${items.map(
-                (r) => html`<tr key=${r.seq}>
-                  <td>${r.seq}</td>
-                  <td>${formatInstant(t, r.at)}</td>
-                  <td>${r.actor || (r.actor_id != null ? `#${r.actor_id}` : t('audit.system'))}</td>
-                  <td><code>${r.action}</code></td>
-                  <td>${r.entity}${r.entity_id != null ? ` #${r.entity_id}` : ''}</td>
-                  <td><${Change} record=${r} /></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
+      : html`<${ListTable}
+          className="audit"
+          caption=${t('audit.title')}
+          columns=${[
+            t('audit.seq'), t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.change'),
+          ]}
+        >
+          ${items.map(
+            (r) => html`<tr key=${r.seq}>
+              <td>${r.seq}</td>
+              <td>${formatInstant(t, r.at)}</td>
+              <td>${r.actor || (r.actor_id != null ? `#${r.actor_id}` : t('audit.system'))}</td>
+              <td><code>${r.action}</code></td>
+              <td>${r.entity}${r.entity_id != null ? ` #${r.entity_id}` : ''}</td>
+              <td><${Change} record=${r} /></td>
+            </tr>`,
+          )}
+        <//>`)}
     <${ShowMore} list=${list} />
   </div>`;
 }

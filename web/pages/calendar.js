@@ -27,6 +27,8 @@ import {
   useAction,
   useForm,
   useLoaded,
+  ListTable,
+  FormActions,
 } from '../components.js';
 
 export const DAY_KINDS = ['holiday', 'compensation', 'swap_off', 'makeup'];
@@ -294,46 +296,40 @@ function DaysTable({ data }) {
     <p class="hint">${t('calendar.days_hint')}</p>
     ${data.days.length === 0
       ? html`<p>${t('calendar.days_none')}</p>`
-      : html`<div class="table-wrap cal-table-wrap" role="region" tabindex="0" aria-labelledby="cal-list-h">
-          <table class="cal-days">
-            <caption class="sr-only">${t('calendar.days_title', { year: data.year })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('calendar.col_date')}</th>
-                <th scope="col">${t('calendar.col_weekday')}</th>
-                <th scope="col">${t('calendar.col_lunar')}</th>
-                <th scope="col">${t('calendar.col_kind')}</th>
-                <th scope="col">${t('calendar.col_name')}</th>
-                <th scope="col">${t('calendar.source')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${data.days.map(
-                (d) => html`<tr
-                  key=${d.date}
-                  id=${`cal-day-${d.date}`}
-                  tabindex="-1"
-                  data-date=${d.date}
-                  data-kind=${d.kind}
+      : html`<${ListTable}
+          className="cal-days"
+          wrapClass="cal-table-wrap"
+          region="cal-list-h"
+          caption=${t('calendar.days_title', { year: data.year })}
+          columns=${[
+            t('calendar.col_date'), t('calendar.col_weekday'), t('calendar.col_lunar'), t('calendar.col_kind'),
+            t('calendar.col_name'), t('calendar.source'),
+          ]}
+        >
+          ${data.days.map(
+            (d) => html`<tr
+              key=${d.date}
+              id=${`cal-day-${d.date}`}
+              tabindex="-1"
+              data-date=${d.date}
+              data-kind=${d.kind}
+            >
+              <td class="nowrap">
+                <a
+                  href=${`#cal-cell-${d.date}`}
+                  title=${t('calendar.show_in_grid')}
+                  onClick=${(ev) => focusId(ev, `cal-cell-${d.date}`)}
+                  ><time datetime=${d.date}>${formatDate(t, d.date)}</time></a
                 >
-                  <td class="nowrap">
-                    <a
-                      href=${`#cal-cell-${d.date}`}
-                      title=${t('calendar.show_in_grid')}
-                      onClick=${(ev) => focusId(ev, `cal-cell-${d.date}`)}
-                      ><time datetime=${d.date}>${formatDate(t, d.date)}</time></a
-                    >
-                  </td>
-                  <td class="nowrap">${weekdayName(t, d.date)}</td>
-                  <td class="nowrap">${lunarText(t, d.lunar, false)}</td>
-                  <td><span class=${`cal-kind cal-${d.kind}`}>${t(`calendar.kind.${d.kind}`)}</span></td>
-                  <td><div class="cal-name">${d.name}</div></td>
-                  <td><div class="cal-source">${d.source}</div></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`}
+              </td>
+              <td class="nowrap">${weekdayName(t, d.date)}</td>
+              <td class="nowrap">${lunarText(t, d.lunar, false)}</td>
+              <td><span class=${`cal-kind cal-${d.kind}`}>${t(`calendar.kind.${d.kind}`)}</span></td>
+              <td><div class="cal-name">${d.name}</div></td>
+              <td><div class="cal-source">${d.source}</div></td>
+            </tr>`,
+          )}
+        <//>`}
   </section>`;
 }
 
@@ -589,9 +585,7 @@ function HoursForm({ data, onSaved }) {
         spellcheck=${false}
         ...${bind('periods')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('calendar.hours_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('calendar.hours_submit')} />
     </form>
   </section>`;
 }
@@ -656,9 +650,7 @@ function DueCalculator() {
         error=${[...errorsFor(t, err, 'days'), ...errorsFor(t, err, 'hours')]}
       />
       <${Field} label=${t('calendar.due_cutoff')} hint=${t('calendar.due_cutoff_hint')} type="time" ...${bind('cutoff')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('calendar.due_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('calendar.due_submit')} />
     </form>
     <div class="cal-due-answer" role="status">
       ${answer &&

@@ -8,9 +8,9 @@
 
 import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
-import { ChartCanvas, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
+import { ChartCanvas, Figure, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
-import { Link, navigate, hrefWith } from '../router.js';
+import { navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
 import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText, useLoaded } from '../components.js';
 import {
@@ -126,16 +126,6 @@ function PeriodPicker({ choice, err }) {
 
 // ---- figures ----
 
-function Figure({ name, value, label, note, href, big }) {
-  return html`<li class=${`figure${big ? ' big' : ''}`} data-figure=${name}>
-    <${Link} href=${href}>
-      <span class="figure-value">${value}</span>
-      <span class="figure-label">${label}</span>
-      ${note && html`<span class="figure-note">${note}</span>`}
-    <//>
-  </li>`;
-}
-
 /** The filters of the tasks counted in a tally, as list filters (see tasksHref). */
 function baseFilters(stats, scope) {
   return {
@@ -155,22 +145,39 @@ function figureFilters(key) {
   return { status: key };
 }
 
+/** The words of a figure: 'assigned', 'completed', 'due', a rate or a status. */
+function figureLabel(t, key) {
+  return STATUSES.includes(key) ? t(`status.${key}`) : t(`figure.${key}`);
+}
+
 /**
  * The columns of a figures table: each count of 'keys' (a figure of figureFilters) linked to
  * its tasks, the two rates ('completion_rate', 'due_completion_rate') as text.
  */
 function taskColumns(t, keys) {
-  return keys.map((key) => {
-    if (key.endsWith('_rate')) return { key, label: t(`figure.${key}_short`), text: (r) => formatRate(t, r[key]) };
-    return { key, label: STATUSES.includes(key) ? t(`status.${key}`) : t(`figure.${key}`) };
-  });
+  return keys.map((key) =>
+    key.endsWith('_rate')
+      ? { key, label: t(`figure.${key}_short`), text: (r) => formatRate(t, r[key]) }
+      : { key, label: figureLabel(t, key) },
+  );
 }
 
 function Headline({ stats, scope }) {
   const { t } = useApp();
   const total = stats.total;
   const base = baseFilters(stats, scope);
-  const due = { ...base, due: '1' };
+  const href = (key) => tasksHref({ ...base, ...figureFilters(key) });
+  // a count, or a rate ('value') with what it divides ('note'), linked to the tasks it counts
+  const figure = (key, more) =>
+    html`<${Figure}
+      key=${key}
+      name=${key}
+      value=${formatCount(t, total[key])}
+      label=${figureLabel(t, key)}
+      href=${href(key)}
+      ...${more}
+    />`;
+  const of = (completed, all) => ({ completed: formatCount(t, total[completed]), of: formatCount(t, total[all]) });
   return html`<section aria-labelledby="figures-h">
     <h2 id="figures-h">
       ${t('dashboard.figures_title', {
@@ -182,53 +189,24 @@ function Headline({ stats, scope }) {
     </h2>
     <p class="scope-line">${t('dashboard.scope_line', { scope: scope ? bodyName(t, scope) : t('dashboard.scope_all') })}</p>
     <ul class="figures">
-      <${Figure}
-        big
-        name="assigned"
-        value=${formatCount(t, total.assigned)}
-        label=${t('figure.assigned')}
-        href=${tasksHref(base)}
-      />
-      <${Figure}
-        big
-        name="completed"
-        value=${formatCount(t, total.completed)}
-        label=${t('figure.completed')}
-        href=${tasksHref({ ...base, status: COMPLETED })}
-      />
-      <${Figure}
-        big
-        name="completion_rate"
-        value=${formatRate(t, total.completion_rate)}
-        label=${t('figure.completion_rate')}
-        note=${t('figure.rate_of', { completed: formatCount(t, total.completed), of: formatCount(t, total.assigned) })}
-        href=${tasksHref(base)}
-      />
-      <${Figure}
-        big
-        name="due_completion_rate"
-        value=${formatRate(t, total.due_completion_rate)}
-        label=${t('figure.due_completion_rate')}
-        note=${t('figure.due_rate_of', { completed: formatCount(t, total.completed_due), of: formatCount(t, total.due) })}
-        href=${tasksHref(due)}
-      />
+      ${figure('assigned', { big: true })}
+      ${figure('completed', { big: true })}
+      ${figure('completion_rate', {
+        big: true,
+        value: formatRate(t, total.completion_rate),
+        note: t('figure.rate_of', of('completed', 'assigned')),
+        href: href('assigned'),
+      })}
+      ${figure('due_completion_rate', {
+        big: true,
+        value: formatRate(t, total.due_completion_rate),
+        note: t('figure.due_rate_of', of('completed_due', 'due')),
+        href: href('due'),
+      })}
     </ul>
     <ul class="figures small">
-      ${STATUSES.map(
-        (s) => html`<${Figure}
-          key=${s}
-          name=${s}
-          value=${formatCount(t, total[s])}
-          label=${t(`status.${s}`)}
-          href=${tasksHref({ ...base, status: s })}
-        />`,
-      )}
-      <${Figure}
-        name="due"
-        value=${formatCount(t, total.due)}
-        label=${t('figure.due')}
-        href=${tasksHref(due)}
-      />
+      ${STATUSES.map((s) => figure(s))}
+      ${figure('due')}
     </ul>
   </section>`;
 }

@@ -21,6 +21,7 @@ import {
   formProblemText,
   useForm,
   useLoaded,
+  FormActions,
 } from '../components.js';
 import { ProcedurePicker } from '../pickers.js';
 import { Slip, GuideSlip, RefusalSlip, formHref, logbookHref } from '../slips.js';
@@ -259,7 +260,7 @@ export function DeskPage() {
         <${ProcedurePicker}
           value=${proc}
           onChange=${setProc}
-          onClear=${() => setProc(null)}
+          clearable
           error=${errorsFor(t, err, 'procedure_code')}
         />
         <${ErrorBox} err=${detailErr} />
@@ -295,11 +296,10 @@ export function DeskPage() {
           />
         </div>
       </section>
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>
-          ${outcome === 'receive' ? t('desk.receive') : t(`desk.submit.${outcome}`)}
-        </button>
-      </div>
+      <${FormActions}
+        busy=${busy}
+        label=${outcome === 'receive' ? t('desk.receive') : t(`desk.submit.${outcome}`)}
+      />
     </form>
   </div>`;
 }

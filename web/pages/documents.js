@@ -18,13 +18,15 @@ import {
   SelectField,
   TextAreaField,
   errorsFor,
-  problemText,
   formProblemText,
   useForm,
   useLoaded,
   usePagedList,
   PageLinks,
   ShowMore,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
 import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../kits/tasks.js';
@@ -79,31 +81,24 @@ export function DocumentsPage({ query }) {
     ${items &&
     (items.length === 0
       ? html`<p role="status">${asked ? t('documents.no_results', { q: asked }) : t('documents.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="documents">
-            <caption class="sr-only">${t('documents.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('document.number')}</th>
-                <th scope="col">${t('document.issued_on')}</th>
-                <th scope="col">${t('document.title_label')}</th>
-                <th scope="col">${t('document.issuer')}</th>
-                <th scope="col" class="num">${t('document.tasks')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${items.map(
-                (d) => html`<tr key=${d.id}>
-                  <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
-                  <td class="nowrap">${formatDate(t, d.issued_on)}</td>
-                  <td>${d.title}</td>
-                  <td>${d.issuer}</td>
-                  <td class="num">${d.tasks}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
+      : html`<${ListTable}
+          className="documents"
+          caption=${t('documents.title')}
+          columns=${[
+            t('document.number'), t('document.issued_on'), t('document.title_label'), t('document.issuer'),
+            { label: t('document.tasks'), num: true },
+          ]}
+        >
+          ${items.map(
+            (d) => html`<tr key=${d.id}>
+              <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
+              <td class="nowrap">${formatDate(t, d.issued_on)}</td>
+              <td>${d.title}</td>
+              <td>${d.issuer}</td>
+              <td class="num">${d.tasks}</td>
+            </tr>`,
+          )}
+        <//>`)}
     <${PageLinks}
       first=${cursor && hrefWith('/documents', { q: asked })}
       next=${next && hrefWith('/documents', { q: asked, cursor: next })}
@@ -141,10 +136,9 @@ export function DocumentNewPage() {
         options=${bodyChoices(t, t('common.choose'))}
         ...${bind('assigning_body')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('documents.add_submit')}</button>
+      <${FormActions} busy=${busy} label=${t('documents.add_submit')}>
         <${Link} href="/documents">${t('common.cancel')}<//>
-      </div>
+      <//>
     </form>
   </div>`;
 }
@@ -234,9 +228,7 @@ function AddTaskForm({ doc, onAdded }) {
         hint=${t('task.deadline_hint')}
         ...${bind('deadline')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('document.add_task_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('document.add_task_submit')} />
     </form>
   </section>`;
 }
@@ -251,13 +243,9 @@ export function DocumentPage({ params, query }) {
   const tasks = list.items;
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('document.page_title')}>${t('document.page_title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('document.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/documents">${t('documents.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('document.page_title')} err=${err} notFound=${t('document.not_found')}>
+      <${Link} href="/documents">${t('documents.title')}<//>
+    <//>`;
   }
   if (!doc) return html`<${Loading} />`;
 

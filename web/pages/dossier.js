@@ -16,9 +16,10 @@ import {
   Field,
   TextAreaField,
   errorsFor,
-  problemText,
   useAction,
   useForm,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { FormLinks } from '../slips.js';
 import {
@@ -169,9 +170,7 @@ function ReasonForm({ d, action, onDone, onReload }) {
         required
         ...${bind('appointment')}
       />`}
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t(`dossier.submit.${action.name}`)}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t(`dossier.submit.${action.name}`)} />
     </form>
   </details>`;
 }
@@ -250,13 +249,9 @@ export function DossierPage({ params }) {
   };
 
   if (err && !d) {
-    return html`<div>
-      <${PageTitle} title=${t('dossier.page_title', { code })}>${t('dossier.page_title', { code })}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('dossier.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/worklist">${t('worklist.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('dossier.page_title', { code })} err=${err} notFound=${t('dossier.not_found')}>
+      <${Link} href="/worklist">${t('worklist.title')}<//>
+    <//>`;
   }
   if (!d) return html`<${Loading} />`;
 

@@ -9,7 +9,7 @@ import { html, useState, useEffect, useRef, useId } from '../lib.js';
 import { useApp } from '../context.js';
 import { get, ApiError } from '../api.js';
 import { Link } from '../router.js';
-import { PageTitle, Field, errorsFor, problemText, useForm } from '../components.js';
+import { PageTitle, Field, errorsFor, problemText, useForm, FormActions } from '../components.js';
 import { whenText, instantText, stateText, FINISHED } from '../kits/dossiers.js';
 
 function lookupProblem(t, err) {
@@ -108,28 +108,19 @@ export function LookupPage({ query }) {
       />
       <fieldset class="field lookup-by">
         <legend>${t('lookup.by')}</legend>
-        <div class="field-check">
-          <input
-            type="radio"
-            id=${`${id}-secret`}
-            name="by"
-            value="secret"
-            checked=${by === 'secret'}
-            onChange=${() => setBy('secret')}
-          />
-          <label for=${`${id}-secret`}>${t('lookup.by_secret')}</label>
-        </div>
-        <div class="field-check">
-          <input
-            type="radio"
-            id=${`${id}-phone`}
-            name="by"
-            value="phone"
-            checked=${by === 'phone'}
-            onChange=${() => setBy('phone')}
-          />
-          <label for=${`${id}-phone`}>${t('lookup.by_phone')}</label>
-        </div>
+        ${['secret', 'phone'].map(
+          (b) => html`<div class="field-check" key=${b}>
+            <input
+              type="radio"
+              id=${`${id}-${b}`}
+              name="by"
+              value=${b}
+              checked=${by === b}
+              onChange=${() => setBy(b)}
+            />
+            <label for=${`${id}-${b}`}>${t(`lookup.by_${b}`)}</label>
+          </div>`,
+        )}
       </fieldset>
       ${by === 'secret'
         ? html`<${Field}
@@ -150,9 +141,7 @@ export function LookupPage({ query }) {
             ...${bind('phone')}
             error=${[...errorsFor(t, err, 'phone'), ...errorsFor(t, err, 'secret')]}
           />`}
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('lookup.submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('lookup.submit')} />
     </form>
     ${result && html`<${Result} r=${result} />`}
     ${!me && html`<p class="lookup-staff"><${Link} href="/">${t('lookup.staff')}<//></p>`}

@@ -10,7 +10,7 @@
 
 import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
-import { ChartCanvas, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
+import { ChartCanvas, Figure, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
@@ -23,6 +23,7 @@ import {
   formProblemText,
   useLoaded,
   usePagedList,
+  ListTable,
 } from '../components.js';
 import { UnitPicker, PeriodFields } from '../pickers.js';
 import { formatCount } from '../kits/tasks.js';
@@ -157,7 +158,7 @@ function Picker({ choice, unit, err }) {
       label=${t('service.unit')}
       value=${u}
       onChange=${setU}
-      onClear=${() => setU(null)}
+      clearable
       error=${errorsFor(t, err, 'unit')}
     />
     <div class="actions">
@@ -168,100 +169,63 @@ function Picker({ choice, unit, err }) {
 
 // ---- figures ----
 
-function Figure({ name, value, label, note, href }) {
-  return html`<li class="figure" data-figure=${name}>
-    ${href
-      ? html`<${Link} href=${href}>
-          <span class="figure-value">${value}</span>
-          <span class="figure-label">${label}</span>
-          ${note && html`<span class="figure-note">${note}</span>`}
-        <//>`
-      : html`<div class="figure-static">
-          <span class="figure-value">${value}</span>
-          <span class="figure-label">${label}</span>
-          ${note && html`<span class="figure-note">${note}</span>`}
-        </div>`}
-  </li>`;
-}
-
 function Figures({ stats, unit, unitName }) {
   const { t } = useApp();
   const p = stats.period;
   const href = (name) => listHref(name, figureFilters(name, p), stats, unit);
   const count = (name) => formatCount(t, stats[name]);
+  // a count of the stats linked to its dossiers; 'more' overrides its value, note, link...
+  const figure = (name, more) =>
+    html`<${Figure}
+      key=${name}
+      name=${name}
+      value=${count(name)}
+      label=${t(`service.fig.${name}`)}
+      href=${href(name)}
+      ...${more}
+    />`;
   return html`<section aria-labelledby="sc-figures-h">
     <h2 id="sc-figures-h">
       ${t('service.figures_title', { period: p, from: formatDate(t, stats.from), to: formatDate(t, stats.to) })}
     </h2>
     <p class="scope-line">${t('service.unit_line', { unit: unitName || t('service.unit_all') })}</p>
     <ul class="figures">
-      <${Figure}
-        name="received"
-        value=${count('received')}
-        label=${t('service.fig.received')}
-        note=${t('service.fig.online_note', {
+      ${figure('received', {
+        note: t('service.fig.online_note', {
           n: formatCount(t, stats.received_online),
           share: formatShare(t, stats.online_share),
-        })}
-        href=${href('received')}
-      />
-      <${Figure}
-        name="processed"
-        value=${count('processed')}
-        label=${t('service.fig.processed')}
-        note=${t('service.fig.processed_note', { early: count('early'), on_time: count('on_time'), late: count('late') })}
-        href=${href('processed')}
-      />
-      <${Figure}
-        name="average_working_days"
-        value=${formatTenths(t, stats.average_working_days)}
-        label=${t('service.fig.avg_days')}
-        note=${t('service.fig.avg_days_note')}
-        href=${href('processed')}
-      />
+        }),
+      })}
+      ${figure('processed', {
+        note: t('service.fig.processed_note', {
+          early: count('early'),
+          on_time: count('on_time'),
+          late: count('late'),
+        }),
+      })}
+      ${figure('average_working_days', {
+        value: formatTenths(t, stats.average_working_days),
+        label: t('service.fig.avg_days'),
+        note: t('service.fig.avg_days_note'),
+        href: href('processed'),
+      })}
     </ul>
     <ul class="figures small">
-      ${TIMELINESS.map(
-        (k) => html`<${Figure}
-          key=${k}
-          name=${k}
-          value=${count(k)}
-          label=${t(`service.fig.${k}`)}
-          note=${t('service.fig.rate_note', { rate: formatShare(t, stats[`${k}_rate`]) })}
-          href=${href(k)}
-        />`,
+      ${TIMELINESS.map((k) =>
+        figure(k, { note: t('service.fig.rate_note', { rate: formatShare(t, stats[`${k}_rate`]) }) }),
       )}
-      ${['supplement', 'apology', 'guided', 'refused', 'withdrawn', 'stopped', 'returned'].map(
-        (k) => html`<${Figure} key=${k} name=${k} value=${count(k)} label=${t(`service.fig.${k}`)} href=${href(k)} />`,
-      )}
-      <${Figure}
-        name="carried_over"
-        value=${count('carried_over')}
-        label=${t('service.fig.carried_over')}
-        note=${t('service.fig.carried_over_note', { from: formatDate(t, stats.from) })}
-      />
+      ${['supplement', 'apology', 'guided', 'refused', 'withdrawn', 'stopped', 'returned'].map((k) => figure(k))}
+      ${figure('carried_over', {
+        note: t('service.fig.carried_over_note', { from: formatDate(t, stats.from) }),
+        href: null,
+      })}
     </ul>
     <h2 id="sc-now-h">${t('service.now_title')}</h2>
     <p class="scope-line">${t('service.now_hint')}</p>
     <ul class="figures small" aria-labelledby="sc-now-h">
-      <${Figure}
-        name="within_due"
-        value=${formatCount(t, stats.now.within_due)}
-        label=${t('service.fig.within_due')}
-        href=${href('within_due')}
-      />
-      <${Figure}
-        name="overdue"
-        value=${formatCount(t, stats.now.overdue)}
-        label=${t('service.fig.overdue')}
-        href=${href('overdue')}
-      />
-      <${Figure}
-        name="waiting"
-        value=${formatCount(t, stats.now.waiting_for_papers)}
-        label=${t('service.fig.waiting')}
-        href=${href('waiting')}
-      />
+      ${figure('within_due', { value: formatCount(t, stats.now.within_due) })}
+      ${figure('overdue', { value: formatCount(t, stats.now.overdue) })}
+      ${figure('waiting', { value: formatCount(t, stats.now.waiting_for_papers) })}
     </ul>
   </section>`;
 }
@@ -493,8 +457,7 @@ function Trend({ stats, unit }) {
       className="trend-table"
       head=${t('service.chart.month')}
       columns=${[
-        { key: 'received', label: t('service.fig.received') },
-        { key: 'processed', label: t('service.fig.processed') },
+        { key: 'received', label: t('service.fig.received') }, { key: 'processed', label: t('service.fig.processed') },
       ]}
       rows=${points}
       rowKey=${(p) => p.month}
@@ -600,35 +563,28 @@ export function ServiceListPage({ query }) {
       : html`<p class="result-count" role="status">
             ${next ? t('service.list.count_more', { n: items.length }) : t('service.list.count', { n: items.length })}
           </p>
-          <div class="table-wrap">
-            <table class="service-list">
-              <caption class="sr-only">${title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('dossier.code')}</th>
-                  <th scope="col">${t('dossier.state_label')}</th>
-                  <th scope="col">${t('dossier.received')}</th>
-                  <th scope="col">${t('dossier.due')}</th>
-                  <th scope="col">${t('service.list.timeliness')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${items.map(
-                  (x) => html`<tr key=${x.code} data-code=${x.code} data-timeliness=${x.timeliness || ''}>
-                    <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
-                    <td><${StateBadge} state=${x.state} overdue=${isOverdue(x)} /></td>
-                    <td>${instantText(t, x.received_at)}</td>
-                    <td>${whenText(t, x.due_local)}</td>
-                    <td>
-                      ${x.timeliness
-                        ? html`<span class=${`timeliness timeliness-${x.timeliness}`}>${t(`service.fig.${x.timeliness}`)}</span>`
-                        : t('service.list.no_result')}
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>
+          <${ListTable}
+            className="service-list"
+            caption=${title}
+            columns=${[
+              t('dossier.code'), t('dossier.state_label'), t('dossier.received'), t('dossier.due'),
+              t('service.list.timeliness'),
+            ]}
+          >
+            ${items.map(
+              (x) => html`<tr key=${x.code} data-code=${x.code} data-timeliness=${x.timeliness || ''}>
+                <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
+                <td><${StateBadge} state=${x.state} overdue=${isOverdue(x)} /></td>
+                <td>${instantText(t, x.received_at)}</td>
+                <td>${whenText(t, x.due_local)}</td>
+                <td>
+                  ${x.timeliness
+                    ? html`<span class=${`timeliness timeliness-${x.timeliness}`}>${t(`service.fig.${x.timeliness}`)}</span>`
+                    : t('service.list.no_result')}
+                </td>
+              </tr>`,
+            )}
+          <//>
           <${ShowMore} list=${list} />`)}
   </div>`;
 }

@@ -5,7 +5,7 @@
 import { html } from '../lib.js';
 import { useApp } from '../context.js';
 import { post } from '../api.js';
-import { Field, ErrorBox, PageTitle, problemText, useForm } from '../components.js';
+import { Field, ErrorBox, PageTitle, problemText, useForm, FormActions } from '../components.js';
 
 export function SignInPage({ onSignedIn }) {
   const { t } = useApp();
@@ -40,9 +40,7 @@ export function SignInPage({ onSignedIn }) {
         required
         ...${bind('password')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('signin.submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('signin.submit')} />
     </form>
   </div>`;
 }

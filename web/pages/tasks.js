@@ -19,13 +19,15 @@ import {
   SelectField,
   TextAreaField,
   errorsFor,
-  problemText,
   formProblemText,
   useFields,
   useForm,
   useLoaded,
   usePagedList,
   PageLinks,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { UnitPicker, DocumentPicker } from '../pickers.js';
 import {
@@ -117,41 +119,33 @@ function FilterSummary({ f, date, unit, doc }) {
 /** The task rows of a list page: title, document, lead unit, deadline, status, percent. */
 export function TaskTable({ items, date, caption, showDocument = true }) {
   const { t } = useApp();
-  return html`<div class="table-wrap">
-    <table class="tasks">
-      <caption class="sr-only">${caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('task.title')}</th>
-          ${showDocument && html`<th scope="col">${t('task.document')}</th>`}
-          <th scope="col">${t('task.lead_unit')}</th>
-          <th scope="col">${t('task.deadline')}</th>
-          <th scope="col">${t('task.status_on', { date: formatDate(t, date) })}</th>
-          <th scope="col" class="num">${t('task.percent')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (task) => html`<tr key=${task.id}>
-            <td class="task-title">
-              <${Link} href=${taskHref(task.id, date)}>${task.title}<//>
-              ${task.ref && html` <span class="ref">${task.ref}</span>`}
-            </td>
-            ${showDocument &&
-            html`<td>
-              <${Link} href=${documentHref(task.document_id)}>
-                <span class="nowrap">${task.document_number}</span>
-              <//>
-            </td>`}
-            <td><span class="code">${task.lead_unit_code}</span></td>
-            <td class="nowrap">${task.deadline ? formatDate(t, task.deadline) : t('task.no_deadline')}</td>
-            <td><${StatusBadge} status=${task.status} /></td>
-            <td class="num">${t('common.percent', { value: task.percent })}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<${ListTable}
+    className="tasks"
+    caption=${caption}
+    columns=${[
+      t('task.title'), showDocument && t('task.document'), t('task.lead_unit'), t('task.deadline'),
+      t('task.status_on', { date: formatDate(t, date) }), { label: t('task.percent'), num: true },
+    ]}
+  >
+    ${items.map(
+      (task) => html`<tr key=${task.id}>
+        <td class="task-title">
+          <${Link} href=${taskHref(task.id, date)}>${task.title}<//>
+          ${task.ref && html` <span class="ref">${task.ref}</span>`}
+        </td>
+        ${showDocument &&
+        html`<td>
+          <${Link} href=${documentHref(task.document_id)}>
+            <span class="nowrap">${task.document_number}</span>
+          <//>
+        </td>`}
+        <td><span class="code">${task.lead_unit_code}</span></td>
+        <td class="nowrap">${task.deadline ? formatDate(t, task.deadline) : t('task.no_deadline')}</td>
+        <td><${StatusBadge} status=${task.status} /></td>
+        <td class="num">${t('common.percent', { value: task.percent })}</td>
+      </tr>`,
+    )}
+  <//>`;
 }
 
 export function TasksPage({ query }) {
@@ -206,14 +200,14 @@ export function TasksPage({ query }) {
             label=${t('tasks.lead_unit')}
             value=${unit}
             onChange=${setUnit}
-            onClear=${() => setUnit(null)}
+            clearable
             error=${errorsFor(t, err, 'lead_unit')}
           />
           <${DocumentPicker}
             label=${t('tasks.document')}
             value=${doc}
             onChange=${setDoc}
-            onClear=${() => setDoc(null)}
+            clearable
             error=${errorsFor(t, err, 'document')}
           />
         </div>
@@ -276,9 +270,7 @@ function ReportForm({ task, onDone }) {
         ...${bind('percent')}
       />
       <${TextAreaField} label=${t('task.note')} rows="3" required ...${bind('note')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.report_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('task.report_submit')} />
     </form>
   </section>`;
 }
@@ -296,9 +288,7 @@ function CompleteForm({ task, onDone }) {
     <${ErrorBox} err=${err} text=${err ? refusalText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
       <${Field} label=${t('task.completed_on')} type="date" max=${today()} required ...${bind('completed_on')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.complete_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('task.complete_submit')} />
     </form>
   </section>`;
 }
@@ -334,9 +324,7 @@ function ExtendForm({ task, onDone }) {
         hint=${t('task.decided_on_hint')}
         ...${bind('decided_on')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.extend_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('task.extend_submit')} />
     </form>
   </section>`;
 }
@@ -372,13 +360,9 @@ export function TaskPage({ params, query }) {
   };
 
   if (err && !task) {
-    return html`<div>
-      <${PageTitle} title=${t('task.page_title')}>${t('task.page_title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('task.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/tasks">${t('tasks.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('task.page_title')} err=${err} notFound=${t('task.not_found')}>
+      <${Link} href="/tasks">${t('tasks.title')}<//>
+    <//>`;
   }
   if (!task) return html`<${Loading} />`;
 
@@ -443,27 +427,19 @@ export function TaskPage({ params, query }) {
       </section>
       <section class="panel" aria-labelledby="task-deadlines-h">
         <h2 id="task-deadlines-h">${t('task.deadlines')}</h2>
-        <div class="table-wrap">
-          <table class="deadlines">
-            <caption class="sr-only">${t('task.deadlines')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('task.set_on')}</th>
-                <th scope="col">${t('task.deadline')}</th>
-                <th scope="col">${t('task.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${(task.deadlines || []).map(
-                (d, i) => html`<tr key=${i}>
-                  <td class="nowrap">${formatDate(t, d.set_on)}</td>
-                  <td class="nowrap">${d.deadline ? formatDate(t, d.deadline) : t('task.no_deadline')}</td>
-                  <td>${d.reason || (i === 0 ? t('task.first_deadline') : '')}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+        <${ListTable}
+          className="deadlines"
+          caption=${t('task.deadlines')}
+          columns=${[t('task.set_on'), t('task.deadline'), t('task.reason')]}
+        >
+          ${(task.deadlines || []).map(
+            (d, i) => html`<tr key=${i}>
+              <td class="nowrap">${formatDate(t, d.set_on)}</td>
+              <td class="nowrap">${d.deadline ? formatDate(t, d.deadline) : t('task.no_deadline')}</td>
+              <td>${d.reason || (i === 0 ? t('task.first_deadline') : '')}</td>
+            </tr>`,
+          )}
+        <//>
       </section>
     </div>
     <section class="panel timeline-panel" aria-labelledby="task-reports-h">

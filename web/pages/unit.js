@@ -17,9 +17,11 @@ import {
   GeneratedBadge,
   UNIT_KINDS,
   errorsFor,
-  problemText,
   useForm,
   useLoaded,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { unitHref, UnitLine } from './units.js';
 
@@ -94,9 +96,7 @@ function RenameForm({ unit, onSaved }) {
     <${Notice} text=${done} />
     <form class="form" onSubmit=${submit} novalidate>
       <${Field} label=${t('unit.name')} required ...${bind('name')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('common.save')} />
     </form>
   </section>`;
 }
@@ -146,9 +146,7 @@ function AddChildForm({ unit, date, onAdded }) {
       />
       <${Field} label=${t('unit.valid_from')} type="date" required ...${bind('valid_from')} />
       <${Field} label=${t('unit.valid_to_optional')} type="date" ...${bind('valid_to')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('unit.add_child_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('unit.add_child_submit')} />
     </form>
   </section>`;
 }
@@ -173,13 +171,13 @@ export function UnitPage({ params, query }) {
   const err = unitErr || childrenErr;
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('unit.title')}>${t('unit.title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('unit.not_found', { date: formatDate(t, date) }) : problemText(t, err)}
-      </p>
-      <p><${Link} href="/units">${t('unit.back')}<//></p>
-    </div>`;
+    return html`<${LoadFailed}
+      title=${t('unit.title')}
+      err=${err}
+      notFound=${t('unit.not_found', { date: formatDate(t, date) })}
+    >
+      <${Link} href="/units">${t('unit.back')}<//>
+    <//>`;
   }
   if (!unit) return html`<${Loading} />`;
 
@@ -240,37 +238,25 @@ export function UnitPage({ params, query }) {
       <h2 id="unit-links-h">${t('unit.links')}</h2>
       ${links.length === 0
         ? html`<p>${t('unit.no_links')}</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <caption class="sr-only">${t('unit.links')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('unit.parent')}</th>
-                  <th scope="col">${t('unit.from')}</th>
-                  <th scope="col">${t('unit.to')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${links.map(
-                  (l, i) => html`<tr key=${i}>
-                    <td>
-                      ${l.parentId != null
-                        ? html`<${UnitRef}
-                            id=${l.parentId}
-                            name=${l.name}
-                            code=${l.code}
-                            date=${l.from || date}
-                            linkDate=${l.from || date}
-                          />`
-                        : t('unit.none')}
-                    </td>
-                    <td>${formatDate(t, l.from)}</td>
-                    <td>${l.to ? formatDate(t, l.to) : t('unit.still_valid')}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`}
+        : html`<${ListTable} caption=${t('unit.links')} columns=${[t('unit.parent'), t('unit.from'), t('unit.to')]}>
+            ${links.map(
+              (l, i) => html`<tr key=${i}>
+                <td>
+                  ${l.parentId != null
+                    ? html`<${UnitRef}
+                        id=${l.parentId}
+                        name=${l.name}
+                        code=${l.code}
+                        date=${l.from || date}
+                        linkDate=${l.from || date}
+                      />`
+                    : t('unit.none')}
+                </td>
+                <td>${formatDate(t, l.from)}</td>
+                <td>${l.to ? formatDate(t, l.to) : t('unit.still_valid')}</td>
+              </tr>`,
+            )}
+          <//>`}
     </section>
 
     <section class="panel" aria-labelledby="unit-children-h">

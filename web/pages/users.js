@@ -17,10 +17,12 @@ import {
   Field,
   RoleChecks,
   errorsFor,
-  problemText,
   useForm,
   useLoaded,
   usePagedList,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 
 const PAGE_SIZE = 50;
@@ -68,31 +70,21 @@ export function UsersPage({ query }) {
     ${items &&
     (items.length === 0
       ? html`<p role="status">${t('users.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="users">
-            <caption class="sr-only">${t('users.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('user.username')}</th>
-                <th scope="col">${t('user.full_name')}</th>
-                <th scope="col">${t('user.unit')}</th>
-                <th scope="col">${t('user.roles')}</th>
-                <th scope="col">${t('user.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${items.map(
-                (u) => html`<tr key=${u.id}>
-                  <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
-                  <td>${u.full_name}</td>
-                  <td><span class="code">${u.unit_code}</span></td>
-                  <td>${rolesText(t, u.roles)}</td>
-                  <td>${u.disabled ? t('user.disabled') : t('user.active')}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
+      : html`<${ListTable}
+          className="users"
+          caption=${t('users.title')}
+          columns=${[t('user.username'), t('user.full_name'), t('user.unit'), t('user.roles'), t('user.status')]}
+        >
+          ${items.map(
+            (u) => html`<tr key=${u.id}>
+              <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
+              <td>${u.full_name}</td>
+              <td><span class="code">${u.unit_code}</span></td>
+              <td>${rolesText(t, u.roles)}</td>
+              <td>${u.disabled ? t('user.disabled') : t('user.active')}</td>
+            </tr>`,
+          )}
+        <//>`)}
     <nav class="pager" aria-label=${t('common.pages')}>
       <button
         type="button"
@@ -155,10 +147,9 @@ export function UserNewPage() {
         hint=${t('user.password_hint')}
         ...${bind('password')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('users.add_submit')}</button>
+      <${FormActions} busy=${busy} label=${t('users.add_submit')}>
         <${Link} href="/users">${t('common.cancel')}<//>
-      </div>
+      <//>
     </form>
   </div>`;
 }
@@ -192,9 +183,7 @@ function UserEditForm({ user, onSaved }) {
       />
       <${RoleChecks} ...${bind('roles')} />
       <${Field} label=${t('user.disabled_label')} type="checkbox" ...${bind('disabled')} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('common.save')} />
     </form>
   </section>`;
 }
@@ -205,13 +194,9 @@ export function UserPage({ params }) {
   const [user, err, setUser] = useLoaded(() => get(`/users/${encodeURIComponent(params.id)}`), [params.id]);
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('user.title')}>${t('user.title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('user.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/users">${t('users.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('user.title')} err=${err} notFound=${t('user.not_found')}>
+      <${Link} href="/users">${t('users.title')}<//>
+    <//>`;
   }
   if (!user) return html`<${Loading} />`;
 

@@ -6,7 +6,7 @@ import { html, useState } from '../lib.js';
 import { useApp } from '../context.js';
 import { get } from '../api.js';
 import { Link, navigate } from '../router.js';
-import { PageTitle, ErrorBox, Loading, useLoaded } from '../components.js';
+import { PageTitle, ErrorBox, Loading, useLoaded, ListTable } from '../components.js';
 import { dossierHref, whenText, StateBadge } from '../kits/dossiers.js';
 
 /** A number of working minutes as hours and minutes ("12 giờ 30 phút", "3 giờ", "45 phút"). */
@@ -79,30 +79,22 @@ export function WorklistPage() {
               ? t('worklist.count_overdue', { count: items.length, overdue })
               : t('worklist.count', { count: items.length })}
           </p>
-          <div class="table-wrap">
-            <table class="worklist">
-              <caption class="sr-only">${t('worklist.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('dossier.code')}</th>
-                  <th scope="col">${t('dossier.state_label')}</th>
-                  <th scope="col">${t('dossier.step')}</th>
-                  <th scope="col">${t('dossier.due')}</th>
-                  <th scope="col">${t('worklist.time_left')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${items.map(
-                  (x) => html`<tr key=${x.code} class=${x.overdue ? 'overdue' : undefined} data-code=${x.code}>
-                    <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
-                    <td><${StateBadge} state=${x.state} overdue=${x.overdue} /></td>
-                    <td class="nowrap">${x.step >= 0 ? t('dossier.step_n', { n: x.step + 1 }) : '—'}</td>
-                    <td>${whenText(t, x.due_local)}</td>
-                    <td data-col="left">${workingLeftText(t, x.working_minutes_left)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`)}
+          <${ListTable}
+            className="worklist"
+            caption=${t('worklist.title')}
+            columns=${[
+              t('dossier.code'), t('dossier.state_label'), t('dossier.step'), t('dossier.due'), t('worklist.time_left'),
+            ]}
+          >
+            ${items.map(
+              (x) => html`<tr key=${x.code} class=${x.overdue ? 'overdue' : undefined} data-code=${x.code}>
+                <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
+                <td><${StateBadge} state=${x.state} overdue=${x.overdue} /></td>
+                <td class="nowrap">${x.step >= 0 ? t('dossier.step_n', { n: x.step + 1 }) : '—'}</td>
+                <td>${whenText(t, x.due_local)}</td>
+                <td data-col="left">${workingLeftText(t, x.working_minutes_left)}</td>
+              </tr>`,
+            )}
+          <//>`)}
   </div>`;
 }
