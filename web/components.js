@@ -1,7 +1,9 @@
-// Small shared widgets: headings that take focus after navigation, labelled form fields
-// that show their server-side errors, alerts, badges and the role checkboxes; the hook that
-// runs a form's request with its busy flag and error, and the one that binds a form's
-// fields to its values and errors by name.
+// Small shared widgets and hooks: headings that take focus after navigation, labelled form
+// fields that show their server-side errors, a form's submit row, alerts, badges, the role
+// checkboxes, list tables with their paging, and the page of a record that could not be
+// loaded; the hooks that load what a page shows (useLoaded), page a list by its cursor
+// (usePagedList), run a form's request with its busy flag and error (useAction) and bind a
+// form's fields to its values and errors by name (useFields, useForm).
 
 import { html, useState, useEffect, useRef, useId } from './lib.js';
 import { useApp } from './context.js';
