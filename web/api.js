@@ -82,6 +82,21 @@ export async function api(method, path, opts = {}) {
 }
 
 export const get = (path, query, opts = {}) => api('GET', path, { ...opts, query });
+
+/**
+ * Every item of a list the API gives a page at a time: GET 'path' with 'query' and the
+ * largest page the API allows, again with each answer's 'next' cursor until there is none.
+ */
+export async function getAll(path, query) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...query, limit: 1000, cursor });
+    items.push(...((page && page.items) || []));
+    cursor = page && page.next;
+  } while (cursor);
+  return items;
+}
 export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body });
 export const put = (path, body, opts = {}) => api('PUT', path, { ...opts, body });
 export const patch = (path, body, opts = {}) => api('PATCH', path, { ...opts, body });

@@ -15,8 +15,8 @@ import { PERIOD_KINDS } from './period.js';
 /**
  * The shared search-and-pick fieldset. 'search(q)' resolves to a list of items; 'exact'
  * (optional) picks one of them at once; 'itemText(item)' renders an item; 'chosenText'
- * is the line that says what is chosen ('' hides it); 'onClear' (optional) adds a button
- * that removes the choice.
+ * is the line that says what is chosen ('' hides it); 'onChange(item)' takes the choice,
+ * 'value' is the one made; 'clearable' adds a button that removes it (onChange(null)).
  */
 function SearchPicker({
   className,
@@ -28,12 +28,13 @@ function SearchPicker({
   search,
   exact,
   itemText,
-  onPick,
-  onClear,
-  clearLabel,
+  value,
+  onChange,
+  clearable,
   error,
 }) {
   const { t } = useApp();
+  const onClear = clearable && value ? () => onChange(null) : null;
   const [q, setQ] = useState('');
   const [results, setResults] = useState(null);
   const id = useId();
@@ -43,7 +44,7 @@ function SearchPicker({
     const items = await search(query);
     const hit = exact ? items.find((item) => exact(item, query)) : null;
     if (hit) {
-      onPick(hit);
+      onChange(hit);
       setResults(null);
     } else {
       setResults(items);
@@ -68,7 +69,7 @@ function SearchPicker({
     html`<p class="chosen" id=${`${id}-chosen`} aria-live="polite">
       ${chosenText}
       ${onClear &&
-      html` <button type="button" class="link-like" onClick=${onClear}>${clearLabel}</button>`}
+      html` <button type="button" class="link-like" onClick=${onClear}>${t('common.remove')}</button>`}
     </p>`}
     <div class="inline-form">
       <div class="field">
@@ -96,7 +97,7 @@ function SearchPicker({
                 type="button"
                 class="link-like"
                 onClick=${() => {
-                  onPick(item);
+                  onChange(item);
                   setResults(null);
                   setQ('');
                 }}
@@ -112,16 +113,19 @@ function SearchPicker({
 /**
  * Chooses a unit by code or by searching names (GET /api/v1/units?q=). 'value' is the
  * chosen unit {id, code, name} or null; an exact code match is chosen at once.
- * 'onClear' adds a "remove" button (for optional choices such as a list filter);
+ * 'clearable' adds a "remove" button (for optional choices such as a list filter);
  * 'hideChosen' leaves out the "chosen" line (when the caller lists the choices itself).
+ * 'onChange' and 'error' are SearchPicker's, as in the pickers below.
  */
-export function UnitPicker({ value, onChange, error, label, onClear, hideChosen }) {
+export function UnitPicker({ value, label, hideChosen, ...rest }) {
   const { t } = useApp();
   let chosenText = value
     ? t('user.unit_chosen', { name: value.name || `#${value.id}`, code: value.code || '' })
     : t('user.unit_none');
   if (hideChosen) chosenText = '';
   return html`<${SearchPicker}
+    ...${rest}
+    value=${value}
     className="unit-picker"
     legend=${label || t('user.unit')}
     findLabel=${t('user.unit_find')}
@@ -131,10 +135,6 @@ export function UnitPicker({ value, onChange, error, label, onClear, hideChosen 
     search=${async (q) => (await get('/units', { q, date: today(), limit: 20 })).items || []}
     exact=${(u, q) => u.code.toLowerCase() === q.toLowerCase()}
     itemText=${(u) => html`${u.name} <span class="code">${u.code}</span>`}
-    onPick=${onChange}
-    onClear=${value && onClear ? onClear : null}
-    clearLabel=${t('common.remove')}
-    error=${error}
   />`;
 }
 
@@ -142,9 +142,11 @@ export function UnitPicker({ value, onChange, error, label, onClear, hideChosen 
  * Chooses a source document by number or title (GET /api/v1/documents?q=); an exact
  * number match is chosen at once. 'value' is the chosen document {id, number, title}.
  */
-export function DocumentPicker({ value, onChange, error, label, onClear }) {
+export function DocumentPicker({ value, label, ...rest }) {
   const { t } = useApp();
   return html`<${SearchPicker}
+    ...${rest}
+    value=${value}
     className="document-picker"
     legend=${label || t('document.title')}
     findLabel=${t('documents.search_label')}
@@ -156,10 +158,6 @@ export function DocumentPicker({ value, onChange, error, label, onClear }) {
     search=${async (q) => (await get('/documents', { q, limit: 20 })).items || []}
     exact=${(d, q) => d.number.toLowerCase() === q.toLowerCase()}
     itemText=${(d) => html`<span class="code">${d.number}</span> ${d.title}`}
-    onPick=${onChange}
-    onClear=${value && onClear ? onClear : null}
-    clearLabel=${t('common.remove')}
-    error=${error}
   />`;
 }
 
@@ -168,11 +166,13 @@ export function DocumentPicker({ value, onChange, error, label, onClear }) {
  * searched without diacritics); a code that matches exactly one version is chosen at once.
  * 'value' is the chosen procedure {id, code, name, level} or null.
  */
-export function ProcedurePicker({ value, onChange, error, label, onClear }) {
+export function ProcedurePicker({ value, label, ...rest }) {
   const { t } = useApp();
   let last = [];
   const level = (p) => (t.has(`procedure.level.${p.level}`) ? t(`procedure.level.${p.level}`) : p.level);
   return html`<${SearchPicker}
+    ...${rest}
+    value=${value}
     className="procedure-picker"
     legend=${label || t('desk.procedure')}
     findLabel=${t('desk.procedure_find')}
@@ -188,10 +188,6 @@ export function ProcedurePicker({ value, onChange, error, label, onClear }) {
     exact=${(p, q) =>
       p.code.toLowerCase() === q.toLowerCase() && last.filter((x) => x.code === p.code).length === 1}
     itemText=${(p) => html`<span class="code">${p.code}</span> ${p.name}${' '}<span class="kind">(${level(p)})</span>`}
-    onPick=${onChange}
-    onClear=${value && onClear ? onClear : null}
-    clearLabel=${t('common.remove')}
-    error=${error}
   />`;
 }
 
@@ -202,7 +198,7 @@ export function ProcedurePicker({ value, onChange, error, label, onClear }) {
  */
 export function PeriodFields({ f, setField, error }) {
   const { t } = useApp();
-  const periodError = error;
+  const bind = (name) => ({ name, value: String(f[name]), onInput: setField(name) });
   const months = Array.from({ length: 12 }, (_, i) => ({
     value: String(i + 1),
     label: new Intl.DateTimeFormat(t.locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1))),
@@ -211,56 +207,34 @@ export function PeriodFields({ f, setField, error }) {
   return html`
     <${SelectField}
       label=${t('dashboard.period_kind')}
-      name="kind"
-      value=${f.kind}
-      onInput=${setField('kind')}
       options=${PERIOD_KINDS.map((k) => ({ value: k, label: t(`period.${k}`) }))}
+      ...${bind('kind')}
     />
     ${f.kind !== 'range' &&
     html`<${Field}
       label=${t('dashboard.year')}
-      name="year"
       type="number"
       min="2000"
       max="2100"
       step="1"
       inputmode="numeric"
-      value=${String(f.year)}
-      onInput=${setField('year')}
-      error=${periodError}
+      ...${bind('year')}
+      error=${error}
     />`}
     ${f.kind === 'quarter' &&
     html`<${SelectField}
       label=${t('dashboard.quarter')}
-      name="quarter"
-      value=${String(f.quarter)}
-      onInput=${setField('quarter')}
       options=${[1, 2, 3, 4].map((q) => ({ value: String(q), label: t('period.quarter_n', { n: q }) }))}
+      ...${bind('quarter')}
     />`}
     ${f.kind === 'half' &&
     html`<${SelectField}
       label=${t('dashboard.half')}
-      name="half"
-      value=${String(f.half)}
-      onInput=${setField('half')}
       options=${[1, 2].map((h) => ({ value: String(h), label: t(`period.half_${h}`) }))}
+      ...${bind('half')}
     />`}
-    ${f.kind === 'month' &&
-    html`<${SelectField}
-      label=${t('dashboard.month')}
-      name="month"
-      value=${String(f.month)}
-      onInput=${setField('month')}
-      options=${months}
-    />`}
+    ${f.kind === 'month' && html`<${SelectField} label=${t('dashboard.month')} options=${months} ...${bind('month')} />`}
     ${f.kind === 'range' &&
-    html`<${Field}
-        label=${t('dashboard.from')}
-        name="from"
-        type="date"
-        value=${f.from}
-        onInput=${setField('from')}
-        error=${periodError}
-      />
-      <${Field} label=${t('dashboard.to')} name="to" type="date" value=${f.to} onInput=${setField('to')} />`}`;
+    html`<${Field} label=${t('dashboard.from')} type="date" ...${bind('from')} error=${error} />
+      <${Field} label=${t('dashboard.to')} type="date" ...${bind('to')} />`}`;
 }

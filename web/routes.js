@@ -12,8 +12,10 @@ import { TasksPage, TaskPage } from './pages/tasks.js';
 import { DocumentsPage, DocumentNewPage, DocumentPage } from './pages/documents.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { CalendarPage } from './pages/calendar.js';
-import { DeskPage, WorklistPage, DossierPage } from './pages/dossiers.js';
-import { DossierFormPage, LogbookPage } from './pages/forms.js';
+import { DeskPage } from './pages/desk.js';
+import { WorklistPage } from './pages/worklist.js';
+import { DossierPage } from './pages/dossier.js';
+import { DossierFormPage, LogbookPage } from './pages/slips.js';
 import { LookupPage } from './pages/lookup.js';
 import { ServicePage, ServiceListPage } from './pages/service.js';
 

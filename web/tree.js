@@ -8,22 +8,11 @@
 
 import { html, useState, useEffect, useRef } from './lib.js';
 import { useApp } from './context.js';
-import { get } from './api.js';
+import { get, getAll } from './api.js';
 import { problemText, GeneratedBadge } from './components.js';
 import { formatDate } from './i18n.js';
 
-const PAGE = 1000;
-
-async function loadChildren(parentId, date) {
-  const items = [];
-  let cursor = null;
-  do {
-    const page = await get('/units', { parent: parentId, date, limit: PAGE, cursor });
-    items.push(...((page && page.items) || []));
-    cursor = page && page.next;
-  } while (cursor);
-  return items;
-}
+const loadChildren = (parentId, date) => getAll('/units', { parent: parentId, date });
 
 function domId(prefix, id) {
   return `${prefix}-${String(id).replace(/[^A-Za-z0-9_-]/g, '_')}`;

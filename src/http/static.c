@@ -1,7 +1,7 @@
 /*
  * The browser UI's files. Only the UI's own files are served, from a list
  * made when the server starts: the files of the UI's types at the top of the
- * web folder and in its pages/, i18n/ and vendor/ folders. Whatever else the
+ * web folder and in its pages/, kits/, i18n/ and vendor/ folders. Whatever else the
  * folder holds (package.json, the build scripts, node_modules) is never
  * served, and a path that is not on the list never reaches the file system.
  * A path without an extension is a route of the UI and gets index.html.
@@ -21,7 +21,7 @@
 #define MAX_FILES 4096
 
 /* The folders of the UI whose files are served, below the top. */
-static const char *const served_folders[] = {"pages", "i18n", "vendor", NULL};
+static const char *const served_folders[] = {"pages", "kits", "i18n", "vendor", NULL};
 
 static const struct {
     const char *ext, *type;

@@ -1,11 +1,10 @@
 // Audit page (admin, secretariat): the audit records of GET /api/v1/audit, newest pages
 // appended with "more", each record's before/after shown on demand.
 
-import { html, useState, useEffect } from '../lib.js';
+import { html } from '../lib.js';
 import { useApp } from '../context.js';
-import { get } from '../api.js';
 import { formatInstant } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, useAction } from '../components.js';
+import { PageTitle, ErrorBox, Loading, ShowMore, usePagedList, ListTable } from '../components.js';
 
 const PAGE_SIZE = 100;
 
@@ -31,17 +30,8 @@ function Change({ record }) {
 
 export function AuditPage() {
   const { t } = useApp();
-  const [items, setItems] = useState(null);
-  const [next, setNext] = useState(null);
-  const { busy, err, run: load } = useAction(async (cursor) => {
-    const page = await get('/audit', { limit: PAGE_SIZE, cursor });
-    setItems((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
-    setNext(page.next || null);
-  });
-
-  useEffect(() => {
-    load(null);
-  }, []);
+  const list = usePagedList('/audit', { limit: PAGE_SIZE });
+  const { items, err } = list;
 
   return html`<div>
     <${PageTitle} title=${t('audit.title')}>${t('audit.title')}<//>
@@ -51,36 +41,24 @@ export function AuditPage() {
     ${items &&
     (items.length === 0
       ? html`<p>${t('audit.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="audit">
-            <caption class="sr-only">${t('audit.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('audit.seq')}</th>
-                <th scope="col">${t('audit.at')}</th>
-                <th scope="col">${t('audit.actor')}</th>
-                <th scope="col">${t('audit.action')}</th>
-                <th scope="col">${t('audit.entity')}</th>
-                <th scope="col">${t('audit.change')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${items.map(
-                (r) => html`<tr key=${r.seq}>
-                  <td>${r.seq}</td>
-                  <td>${formatInstant(t, r.at)}</td>
-                  <td>${r.actor || (r.actor_id != null ? `#${r.actor_id}` : t('audit.system'))}</td>
-                  <td><code>${r.action}</code></td>
-                  <td>${r.entity}${r.entity_id != null ? ` #${r.entity_id}` : ''}</td>
-                  <td><${Change} record=${r} /></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
-    ${next &&
-    html`<button type="button" disabled=${busy} onClick=${() => load(next)}>
-      ${t('common.more')}
-    </button>`}
+      : html`<${ListTable}
+          className="audit"
+          caption=${t('audit.title')}
+          columns=${[
+            t('audit.seq'), t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.change'),
+          ]}
+        >
+          ${items.map(
+            (r) => html`<tr key=${r.seq}>
+              <td>${r.seq}</td>
+              <td>${formatInstant(t, r.at)}</td>
+              <td>${r.actor || (r.actor_id != null ? `#${r.actor_id}` : t('audit.system'))}</td>
+              <td><code>${r.action}</code></td>
+              <td>${r.entity}${r.entity_id != null ? ` #${r.entity_id}` : ''}</td>
+              <td><${Change} record=${r} /></td>
+            </tr>`,
+          )}
+        <//>`)}
+    <${ShowMore} list=${list} />
   </div>`;
 }

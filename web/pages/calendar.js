@@ -25,6 +25,10 @@ import {
   errorsFor,
   formProblemText,
   useAction,
+  useForm,
+  useLoaded,
+  ListTable,
+  FormActions,
 } from '../components.js';
 
 export const DAY_KINDS = ['holiday', 'compensation', 'swap_off', 'makeup'];
@@ -292,46 +296,40 @@ function DaysTable({ data }) {
     <p class="hint">${t('calendar.days_hint')}</p>
     ${data.days.length === 0
       ? html`<p>${t('calendar.days_none')}</p>`
-      : html`<div class="table-wrap cal-table-wrap" role="region" tabindex="0" aria-labelledby="cal-list-h">
-          <table class="cal-days">
-            <caption class="sr-only">${t('calendar.days_title', { year: data.year })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('calendar.col_date')}</th>
-                <th scope="col">${t('calendar.col_weekday')}</th>
-                <th scope="col">${t('calendar.col_lunar')}</th>
-                <th scope="col">${t('calendar.col_kind')}</th>
-                <th scope="col">${t('calendar.col_name')}</th>
-                <th scope="col">${t('calendar.source')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${data.days.map(
-                (d) => html`<tr
-                  key=${d.date}
-                  id=${`cal-day-${d.date}`}
-                  tabindex="-1"
-                  data-date=${d.date}
-                  data-kind=${d.kind}
+      : html`<${ListTable}
+          className="cal-days"
+          wrapClass="cal-table-wrap"
+          region="cal-list-h"
+          caption=${t('calendar.days_title', { year: data.year })}
+          columns=${[
+            t('calendar.col_date'), t('calendar.col_weekday'), t('calendar.col_lunar'), t('calendar.col_kind'),
+            t('calendar.col_name'), t('calendar.source'),
+          ]}
+        >
+          ${data.days.map(
+            (d) => html`<tr
+              key=${d.date}
+              id=${`cal-day-${d.date}`}
+              tabindex="-1"
+              data-date=${d.date}
+              data-kind=${d.kind}
+            >
+              <td class="nowrap">
+                <a
+                  href=${`#cal-cell-${d.date}`}
+                  title=${t('calendar.show_in_grid')}
+                  onClick=${(ev) => focusId(ev, `cal-cell-${d.date}`)}
+                  ><time datetime=${d.date}>${formatDate(t, d.date)}</time></a
                 >
-                  <td class="nowrap">
-                    <a
-                      href=${`#cal-cell-${d.date}`}
-                      title=${t('calendar.show_in_grid')}
-                      onClick=${(ev) => focusId(ev, `cal-cell-${d.date}`)}
-                      ><time datetime=${d.date}>${formatDate(t, d.date)}</time></a
-                    >
-                  </td>
-                  <td class="nowrap">${weekdayName(t, d.date)}</td>
-                  <td class="nowrap">${lunarText(t, d.lunar, false)}</td>
-                  <td><span class=${`cal-kind cal-${d.kind}`}>${t(`calendar.kind.${d.kind}`)}</span></td>
-                  <td><div class="cal-name">${d.name}</div></td>
-                  <td><div class="cal-source">${d.source}</div></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`}
+              </td>
+              <td class="nowrap">${weekdayName(t, d.date)}</td>
+              <td class="nowrap">${lunarText(t, d.lunar, false)}</td>
+              <td><span class=${`cal-kind cal-${d.kind}`}>${t(`calendar.kind.${d.kind}`)}</span></td>
+              <td><div class="cal-name">${d.name}</div></td>
+              <td><div class="cal-source">${d.source}</div></td>
+            </tr>`,
+          )}
+        <//>`}
   </section>`;
 }
 
@@ -407,7 +405,7 @@ function ChangesNotice({ saved }) {
 
 function DayRow({ row, n, year, errors, onChange, onRemove }) {
   const { t } = useApp();
-  const set = (k) => (v) => onChange(row.key, k, v);
+  const bind = (k) => ({ name: k, value: row[k], onInput: (v) => onChange(row.key, k, v), error: errors[k] });
   const rowError = errors.row;
   const errId = `cal-row-${row.key}-error`;
   return html`<fieldset
@@ -419,43 +417,23 @@ function DayRow({ row, n, year, errors, onChange, onRemove }) {
     <div class="cal-row-fields">
       <${Field}
         label=${t('calendar.col_date')}
-        name="date"
         type="date"
         min=${isoOf(year, 1, 1)}
         max=${isoOf(year, 12, 31)}
         required
-        value=${row.date}
-        onInput=${set('date')}
-        error=${errors.date}
+        ...${bind('date')}
       />
       <${SelectField}
         label=${t('calendar.col_kind')}
-        name="kind"
         required
-        value=${row.kind}
-        onInput=${set('kind')}
         options=${[
           { value: '', label: t('common.choose') },
           ...DAY_KINDS.map((k) => ({ value: k, label: t(`calendar.kind.${k}`) })),
         ]}
-        error=${errors.kind}
+        ...${bind('kind')}
       />
-      <${Field}
-        label=${t('calendar.col_name')}
-        name="name"
-        required
-        value=${row.name}
-        onInput=${set('name')}
-        error=${errors.name}
-      />
-      <${Field}
-        label=${t('calendar.source')}
-        name="source"
-        required
-        value=${row.source}
-        onInput=${set('source')}
-        error=${errors.source}
-      />
+      <${Field} label=${t('calendar.col_name')} required ...${bind('name')} />
+      <${Field} label=${t('calendar.source')} required ...${bind('source')} />
       <button type="button" class="cal-remove" onClick=${() => onRemove(row.key)}>
         ${t('calendar.remove_row')}<span class="sr-only">${' '}${t('calendar.row', { n })}</span>
       </button>
@@ -584,11 +562,8 @@ function EditForm({ data, saved, onSaved, onSubmitting }) {
 function HoursForm({ data, onSaved }) {
   const { t } = useApp();
   const last = data.hours && data.hours.length ? data.hours[data.hours.length - 1].periods : '';
-  const [form, setForm] = useState({ from: '', periods: last });
   const [done, setDone] = useState('');
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const { values: form, bind, busy, err, submit } = useForm({ from: '', periods: last }, async () => {
     setDone('');
     const h = await post('/calendar/hours', { from: form.from, periods: form.periods.trim() });
     setDone(t('calendar.hours_saved', { date: formatDate(t, h.from), periods: h.periods }));
@@ -601,29 +576,16 @@ function HoursForm({ data, onSaved }) {
     <${Notice} text=${done} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('calendar.hours_from_label')}
-        name="from"
-        type="date"
-        required
-        value=${form.from}
-        onInput=${set('from')}
-        error=${errorsFor(t, err, 'from')}
-      />
+      <${Field} label=${t('calendar.hours_from_label')} type="date" required ...${bind('from')} />
       <${Field}
         label=${t('calendar.hours_periods')}
         hint=${t('calendar.hours_periods_hint')}
-        name="periods"
         required
         autocomplete="off"
         spellcheck=${false}
-        value=${form.periods}
-        onInput=${set('periods')}
-        error=${errorsFor(t, err, 'periods')}
+        ...${bind('periods')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('calendar.hours_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('calendar.hours_submit')} />
     </form>
   </section>`;
 }
@@ -632,11 +594,9 @@ function HoursForm({ data, onSaved }) {
 
 function DueCalculator() {
   const { t } = useApp();
-  const [form, setForm] = useState({ date: today(), time: '08:00', unit: 'days', amount: '', cutoff: '' });
   const [answer, setAnswer] = useState(null);
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { date: today(), time: '08:00', unit: 'days', amount: '', cutoff: '' };
+  const { values: form, set, bind, busy, err, submit } = useForm(initial, async () => {
     setAnswer(null);
     const from = form.date && form.time ? `${form.date} ${form.time}` : `${form.date}${form.time}`;
     const query = { from, cutoff: form.cutoff };
@@ -653,21 +613,12 @@ function DueCalculator() {
       <div class="cal-due-received">
         <${Field}
           label=${t('calendar.due_date')}
-          name="date"
           type="date"
           required
-          value=${form.date}
-          onInput=${set('date')}
+          ...${bind('date')}
           error=${errorsFor(t, err, 'from')}
         />
-        <${Field}
-          label=${t('calendar.due_time')}
-          name="time"
-          type="time"
-          required
-          value=${form.time}
-          onInput=${set('time')}
-        />
+        <${Field} label=${t('calendar.due_time')} type="time" required ...${bind('time')} />
       </div>
       <fieldset class="field cal-due-unit">
         <legend>${t('calendar.due_unit')}</legend>
@@ -690,28 +641,16 @@ function DueCalculator() {
       <${Field}
         label=${t(days ? 'calendar.due_days' : 'calendar.due_hours')}
         hint=${t(days ? 'calendar.due_days_hint' : 'calendar.due_hours_hint')}
-        name="amount"
         type="number"
         min=${days ? '1' : '0'}
         step=${days ? '1' : 'any'}
         inputmode=${days ? 'numeric' : 'decimal'}
         required
-        value=${form.amount}
-        onInput=${set('amount')}
+        ...${bind('amount')}
         error=${[...errorsFor(t, err, 'days'), ...errorsFor(t, err, 'hours')]}
       />
-      <${Field}
-        label=${t('calendar.due_cutoff')}
-        hint=${t('calendar.due_cutoff_hint')}
-        name="cutoff"
-        type="time"
-        value=${form.cutoff}
-        onInput=${set('cutoff')}
-        error=${errorsFor(t, err, 'cutoff')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('calendar.due_submit')}</button>
-      </div>
+      <${Field} label=${t('calendar.due_cutoff')} hint=${t('calendar.due_cutoff_hint')} type="time" ...${bind('cutoff')} />
+      <${FormActions} busy=${busy} label=${t('calendar.due_submit')} />
     </form>
     <div class="cal-due-answer" role="status">
       ${answer &&
@@ -728,27 +667,16 @@ export function CalendarPage({ query }) {
   const { t, me } = useApp();
   const year = yearOf(query);
   const admin = isAdmin(me);
-  const [data, setData] = useState(null);
-  const [err, setErr] = useState(null);
   const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState(null);
+  // read again after a change (version) with the year still shown; another year starts afresh
+  const load = () => inRange(year) && get(`/calendar/${encodeURIComponent(year)}`);
+  const [data, err, setData] = useLoaded(load, [year, version], true);
 
   useEffect(() => {
     setData(null);
     setSaved(null);
   }, [year]);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    if (!inRange(year)) return undefined;
-    get(`/calendar/${encodeURIComponent(year)}`)
-      .then((d) => live && setData(d))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [year, version]);
 
   const onSaved = (answer) => {
     const { changes, ...rest } = answer;

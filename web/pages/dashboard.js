@@ -8,11 +8,11 @@
 
 import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
-import { ChartCanvas, CountLink, TableBox, INK, axis, commonOptions } from '../charts.js';
+import { ChartCanvas, Figure, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
-import { Link, navigate, hrefWith } from '../router.js';
+import { navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText } from '../components.js';
+import { PageTitle, ErrorBox, Loading, Field, SelectField, errorsFor, formProblemText, useLoaded } from '../components.js';
 import {
   STATUSES,
   COMPLETED,
@@ -22,7 +22,7 @@ import {
   formatCount,
   formatRate,
   tasksHref,
-} from '../taskkit.js';
+} from '../kits/tasks.js';
 import { periodText, parsePeriod, periodBounds, minDate, trendDates } from '../period.js';
 import { PeriodFields } from '../pickers.js';
 
@@ -126,16 +126,6 @@ function PeriodPicker({ choice, err }) {
 
 // ---- figures ----
 
-function Figure({ name, value, label, note, href, big }) {
-  return html`<li class=${`figure${big ? ' big' : ''}`} data-figure=${name}>
-    <${Link} href=${href}>
-      <span class="figure-value">${value}</span>
-      <span class="figure-label">${label}</span>
-      ${note && html`<span class="figure-note">${note}</span>`}
-    <//>
-  </li>`;
-}
-
 /** The filters of the tasks counted in a tally, as list filters (see tasksHref). */
 function baseFilters(stats, scope) {
   return {
@@ -147,11 +137,47 @@ function baseFilters(stats, scope) {
   };
 }
 
+/** The list filters of a figure: 'assigned', 'completed', 'due' or a status. */
+function figureFilters(key) {
+  if (key === 'assigned') return {};
+  if (key === 'completed') return { status: COMPLETED };
+  if (key === 'due') return { due: '1' };
+  return { status: key };
+}
+
+/** The words of a figure: 'assigned', 'completed', 'due', a rate or a status. */
+function figureLabel(t, key) {
+  return STATUSES.includes(key) ? t(`status.${key}`) : t(`figure.${key}`);
+}
+
+/**
+ * The columns of a figures table: each count of 'keys' (a figure of figureFilters) linked to
+ * its tasks, the two rates ('completion_rate', 'due_completion_rate') as text.
+ */
+function taskColumns(t, keys) {
+  return keys.map((key) =>
+    key.endsWith('_rate')
+      ? { key, label: t(`figure.${key}_short`), text: (r) => formatRate(t, r[key]) }
+      : { key, label: figureLabel(t, key) },
+  );
+}
+
 function Headline({ stats, scope }) {
   const { t } = useApp();
   const total = stats.total;
   const base = baseFilters(stats, scope);
-  const due = { ...base, due: '1' };
+  const href = (key) => tasksHref({ ...base, ...figureFilters(key) });
+  // a count, or a rate ('value') with what it divides ('note'), linked to the tasks it counts
+  const figure = (key, more) =>
+    html`<${Figure}
+      key=${key}
+      name=${key}
+      value=${formatCount(t, total[key])}
+      label=${figureLabel(t, key)}
+      href=${href(key)}
+      ...${more}
+    />`;
+  const of = (completed, all) => ({ completed: formatCount(t, total[completed]), of: formatCount(t, total[all]) });
   return html`<section aria-labelledby="figures-h">
     <h2 id="figures-h">
       ${t('dashboard.figures_title', {
@@ -163,59 +189,37 @@ function Headline({ stats, scope }) {
     </h2>
     <p class="scope-line">${t('dashboard.scope_line', { scope: scope ? bodyName(t, scope) : t('dashboard.scope_all') })}</p>
     <ul class="figures">
-      <${Figure}
-        big
-        name="assigned"
-        value=${formatCount(t, total.assigned)}
-        label=${t('figure.assigned')}
-        href=${tasksHref(base)}
-      />
-      <${Figure}
-        big
-        name="completed"
-        value=${formatCount(t, total.completed)}
-        label=${t('figure.completed')}
-        href=${tasksHref({ ...base, status: COMPLETED })}
-      />
-      <${Figure}
-        big
-        name="completion_rate"
-        value=${formatRate(t, total.completion_rate)}
-        label=${t('figure.completion_rate')}
-        note=${t('figure.rate_of', { completed: formatCount(t, total.completed), of: formatCount(t, total.assigned) })}
-        href=${tasksHref(base)}
-      />
-      <${Figure}
-        big
-        name="due_completion_rate"
-        value=${formatRate(t, total.due_completion_rate)}
-        label=${t('figure.due_completion_rate')}
-        note=${t('figure.due_rate_of', { completed: formatCount(t, total.completed_due), of: formatCount(t, total.due) })}
-        href=${tasksHref(due)}
-      />
+      ${figure('assigned', { big: true })}
+      ${figure('completed', { big: true })}
+      ${figure('completion_rate', {
+        big: true,
+        value: formatRate(t, total.completion_rate),
+        note: t('figure.rate_of', of('completed', 'assigned')),
+        href: href('assigned'),
+      })}
+      ${figure('due_completion_rate', {
+        big: true,
+        value: formatRate(t, total.due_completion_rate),
+        note: t('figure.due_rate_of', of('completed_due', 'due')),
+        href: href('due'),
+      })}
     </ul>
     <ul class="figures small">
-      ${STATUSES.map(
-        (s) => html`<${Figure}
-          key=${s}
-          name=${s}
-          value=${formatCount(t, total[s])}
-          label=${t(`status.${s}`)}
-          href=${tasksHref({ ...base, status: s })}
-        />`,
-      )}
-      <${Figure}
-        name="due"
-        value=${formatCount(t, total.due)}
-        label=${t('figure.due')}
-        href=${tasksHref(due)}
-      />
+      ${STATUSES.map((s) => figure(s))}
+      ${figure('due')}
     </ul>
   </section>`;
 }
 
 // ---- charts ----
 
+
+/** The columns of the chart's table: the status columns say their status (data-status). */
+function bodyColumns(t) {
+  return taskColumns(t, ['assigned', ...STATUSES, 'completion_rate', 'due_completion_rate']).map((c) =>
+    STATUSES.includes(c.key) ? { ...c, attrs: { 'data-status': c.key } } : c,
+  );
+}
 
 function StatusByBody({ stats, scope }) {
   const { t } = useApp();
@@ -270,37 +274,28 @@ function StatusByBody({ stats, scope }) {
               navigate(tasksHref({ ...base, assigning_body: rows[i].key, status: STATUSES[ds] }))}
           />
           <${TableBox} summary=${t('chart.table')}>
-            <table class="figures-table">
-              <caption class="sr-only">${t('chart.by_body')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('task.assigning_body')}</th>
-                  <th scope="col" class="num">${t('figure.assigned')}</th>
-                  ${STATUSES.map((s) => html`<th scope="col" class="num" key=${s}>${t(`status.${s}`)}</th>`)}
-                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
-                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map((r) => {
-                  const b = { ...base, assigning_body: r.key };
-                  return html`<tr key=${r.key} data-key=${r.key}>
-                    <th scope="row">${bodyName(t, r.key)}</th>
-                    <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(b)} /></td>
-                    ${STATUSES.map(
-                      (s) => html`<td class="num" key=${s} data-status=${s}>
-                        <${CountLink} n=${r[s]} href=${tasksHref({ ...b, status: s })} />
-                      </td>`,
-                    )}
-                    <td class="num">${formatRate(t, r.completion_rate)}</td>
-                    <td class="num">${formatRate(t, r.due_completion_rate)}</td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>
+            <${FiguresTable}
+              caption=${t('chart.by_body')}
+              head=${t('task.assigning_body')}
+              columns=${bodyColumns(t)}
+              rows=${rows}
+              rowKey=${(r) => r.key}
+              rowHead=${(r) => bodyName(t, r.key)}
+              href=${(r, key) => tasksHref({ ...base, assigning_body: r.key, ...figureFilters(key) })}
+            />
           <//>`}
   </section>`;
 }
+
+const UNIT_FIGURES = [
+  'assigned',
+  'completed',
+  'done_late',
+  'overdue',
+  'completion_rate',
+  'due',
+  'due_completion_rate',
+];
 
 const shorten = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -389,38 +384,15 @@ function CompletionByUnit({ stats, scope }) {
             onPick=${(ds, i) => navigate(tasksHref({ ...base, lead_unit: rows[i].unit_id }))}
           />
           <${TableBox} summary=${t('chart.table')}>
-            <table class="figures-table">
-              <caption class="sr-only">${t('chart.by_unit')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('task.lead_unit')}</th>
-                  <th scope="col" class="num">${t('figure.assigned')}</th>
-                  <th scope="col" class="num">${t('figure.completed')}</th>
-                  <th scope="col" class="num">${t('status.done_late')}</th>
-                  <th scope="col" class="num">${t('status.overdue')}</th>
-                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
-                  <th scope="col" class="num">${t('figure.due')}</th>
-                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map((r) => {
-                  const u = { ...base, lead_unit: r.unit_id };
-                  return html`<tr key=${r.unit_id}>
-                    <th scope="row">${r.name} <span class="code">${r.code}</span></th>
-                    <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(u)} /></td>
-                    <td class="num"><${CountLink} n=${r.completed} href=${tasksHref({ ...u, status: COMPLETED })} /></td>
-                    <td class="num"><${CountLink} n=${r.done_late} href=${tasksHref({ ...u, status: 'done_late' })} /></td>
-                    <td class="num"><${CountLink} n=${r.overdue} href=${tasksHref({ ...u, status: 'overdue' })} /></td>
-                    <td class="num">${formatRate(t, r.completion_rate)}</td>
-                    <td class="num">
-                      <${CountLink} n=${r.due} href=${tasksHref({ ...u, due: '1' })} />
-                    </td>
-                    <td class="num">${formatRate(t, r.due_completion_rate)}</td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>
+            <${FiguresTable}
+              caption=${t('chart.by_unit')}
+              head=${t('task.lead_unit')}
+              columns=${taskColumns(t, UNIT_FIGURES)}
+              rows=${rows}
+              rowKey=${(r) => r.unit_id}
+              rowHead=${(r) => html`${r.name} <span class="code">${r.code}</span>`}
+              href=${(r, key) => tasksHref({ ...base, lead_unit: r.unit_id, ...figureFilters(key) })}
+            />
           <//>`}
   </section>`;
 }
@@ -433,32 +405,15 @@ function ByField({ stats, scope }) {
   return html`<section class="panel" aria-labelledby="by-field-h">
     <h2 id="by-field-h">${t('chart.by_field')}</h2>
     <div class="table-wrap">
-      <table class="figures-table">
-        <caption class="sr-only">${t('chart.by_field')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t('task.field')}</th>
-            <th scope="col" class="num">${t('figure.assigned')}</th>
-            <th scope="col" class="num">${t('figure.completed')}</th>
-            <th scope="col" class="num">${t('status.overdue')}</th>
-            <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
-            <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map((r) => {
-            const f = { ...base, field: r.key };
-            return html`<tr key=${r.key}>
-              <th scope="row">${fieldName(t, r.key)}</th>
-              <td class="num"><${CountLink} n=${r.assigned} href=${tasksHref(f)} /></td>
-              <td class="num"><${CountLink} n=${r.completed} href=${tasksHref({ ...f, status: COMPLETED })} /></td>
-              <td class="num"><${CountLink} n=${r.overdue} href=${tasksHref({ ...f, status: 'overdue' })} /></td>
-              <td class="num">${formatRate(t, r.completion_rate)}</td>
-              <td class="num">${formatRate(t, r.due_completion_rate)}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
+      <${FiguresTable}
+        caption=${t('chart.by_field')}
+        head=${t('task.field')}
+        columns=${taskColumns(t, ['assigned', 'completed', 'overdue', 'completion_rate', 'due_completion_rate'])}
+        rows=${rows}
+        rowKey=${(r) => r.key}
+        rowHead=${(r) => fieldName(t, r.key)}
+        href=${(r, key) => tasksHref({ ...base, field: r.key, ...figureFilters(key) })}
+      />
     </div>
   </section>`;
 }
@@ -466,159 +421,101 @@ function ByField({ stats, scope }) {
 /** The completion rates at each month end of the period's year, up to the as-of date. */
 function Trend({ stats, choice }) {
   const { t } = useApp();
-  const [points, setPoints] = useState(null);
-  const [err, setErr] = useState(null);
   const year = choice.fields.kind === 'range' ? +stats.from.slice(0, 4) : choice.fields.year;
-
-  useEffect(() => {
-    let live = true;
-    setPoints(null);
-    setErr(null);
-    const dates = trendDates(year, stats.as_of);
+  const load = () =>
     Promise.all(
-      dates.map((d) =>
+      trendDates(year, stats.as_of).map((d) =>
         get('/tasks/stats', { period: stats.period, as_of: d, assigning_body: choice.scope }).then((s) => ({
           date: d,
           ...s.total,
         })),
       ),
-    )
-      .then((p) => live && setPoints(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [stats, year, choice.scope]);
-
-  const config = useMemo(() => {
-    if (!points) return null;
-    return {
-      type: 'line',
-      data: {
-        labels: points.map((p) => formatDate(t, p.date)),
-        datasets: [
-          {
-            label: t('figure.completion_rate'),
-            data: points.map((p) => Number.parseFloat(p.completion_rate)),
-            borderColor: RATE_COLOUR,
-            backgroundColor: RATE_COLOUR,
-            pointRadius: 4,
-            pointHoverRadius: 6,
-          },
-          {
-            label: t('figure.due_completion_rate'),
-            data: points.map((p) => Number.parseFloat(p.due_completion_rate)),
-            borderColor: DUE_RATE_COLOUR,
-            backgroundColor: DUE_RATE_COLOUR,
-            borderDash: [6, 4],
-            pointStyle: 'rectRot',
-            pointRadius: 5,
-            pointHoverRadius: 7,
-          },
-        ],
-      },
-      options: {
-        ...commonOptions(t),
-        scales: {
-          x: axis(),
-          y: axis({ min: 0, max: 100, ticks: { color: INK, callback: (v) => `${v}%` } }),
-        },
-      },
-    };
-  }, [points, t]);
-
-  const linkOf = (p, dueOnly) => {
-    const f = {
+    );
+  // the tasks of a point: assigned in the period up to its date, with their status on it
+  const linkOf = (p, key) =>
+    tasksHref({
       date: p.date,
       assigned_from: stats.from,
       assigned_to: minDate(stats.to, p.date),
       assigning_body: choice.scope,
-    };
-    return tasksHref(dueOnly ? { ...f, due: '1' } : f);
-  };
-
-  return html`<section class="panel chart-panel" aria-labelledby="trend-h">
-    <h2 id="trend-h">${t('chart.trend', { year })}</h2>
-    <p class="hint">${t('chart.trend_hint')}</p>
-    <${ErrorBox} err=${err} />
-    ${!points && !err && html`<${Loading} />`}
-    ${points &&
-    (points.length === 0
-      ? html`<p>${t('chart.trend_none')}</p>`
-      : html`<${ChartCanvas}
-            config=${config}
-            label=${t('chart.trend_alt', {
-              rows: points
-                .map(
-                  (p) =>
-                    `${formatDate(t, p.date)}: ${formatRate(t, p.completion_rate)} (${p.completed}/${p.assigned}), ${formatRate(
-                      t,
-                      p.due_completion_rate,
-                    )} (${p.completed_due}/${p.due})`,
-                )
-                .join('; '),
-            })}
-            onPick=${(ds, i) => navigate(linkOf(points[i], ds === 1))}
-          />
-          <${TableBox} summary=${t('chart.table')}>
-            <table class="figures-table">
-              <caption class="sr-only">${t('chart.trend', { year })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('chart.month_end')}</th>
-                  <th scope="col" class="num">${t('figure.assigned')}</th>
-                  <th scope="col" class="num">${t('figure.completed')}</th>
-                  <th scope="col" class="num">${t('figure.completion_rate_short')}</th>
-                  <th scope="col" class="num">${t('figure.due')}</th>
-                  <th scope="col" class="num">${t('figure.due_completion_rate_short')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${points.map(
-                  (p) => html`<tr key=${p.date}>
-                    <th scope="row" class="nowrap">${formatDate(t, p.date)}</th>
-                    <td class="num"><${CountLink} n=${p.assigned} href=${linkOf(p, false)} /></td>
-                    <td class="num">
-                      <${CountLink}
-                        n=${p.completed}
-                        href=${tasksHref({
-                          date: p.date,
-                          assigned_from: stats.from,
-                          assigned_to: minDate(stats.to, p.date),
-                          assigning_body: choice.scope,
-                          status: COMPLETED,
-                        })}
-                      />
-                    </td>
-                    <td class="num">${formatRate(t, p.completion_rate)}</td>
-                    <td class="num"><${CountLink} n=${p.due} href=${linkOf(p, true)} /></td>
-                    <td class="num">${formatRate(t, p.due_completion_rate)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          <//>`)}
-  </section>`;
+      ...figureFilters(key),
+    });
+  const config = (points) => ({
+    type: 'line',
+    data: {
+      labels: points.map((p) => formatDate(t, p.date)),
+      datasets: [
+        {
+          label: t('figure.completion_rate'),
+          data: points.map((p) => Number.parseFloat(p.completion_rate)),
+          borderColor: RATE_COLOUR,
+          backgroundColor: RATE_COLOUR,
+          pointRadius: 4,
+          pointHoverRadius: 6,
+        },
+        {
+          label: t('figure.due_completion_rate'),
+          data: points.map((p) => Number.parseFloat(p.due_completion_rate)),
+          borderColor: DUE_RATE_COLOUR,
+          backgroundColor: DUE_RATE_COLOUR,
+          borderDash: [6, 4],
+          pointStyle: 'rectRot',
+          pointRadius: 5,
+          pointHoverRadius: 7,
+        },
+      ],
+    },
+    options: {
+      ...commonOptions(t),
+      scales: {
+        x: axis(),
+        y: axis({ min: 0, max: 100, ticks: { color: INK, callback: (v) => `${v}%` } }),
+      },
+    },
+  });
+  const label = (points) =>
+    t('chart.trend_alt', {
+      rows: points
+        .map(
+          (p) =>
+            `${formatDate(t, p.date)}: ${formatRate(t, p.completion_rate)} (${p.completed}/${p.assigned}), ${formatRate(
+              t,
+              p.due_completion_rate,
+            )} (${p.completed_due}/${p.due})`,
+        )
+        .join('; '),
+    });
+  return html`<${TrendPanel}
+    headingId="trend-h"
+    title=${t('chart.trend', { year })}
+    hint=${t('chart.trend_hint')}
+    none=${t('chart.trend_none')}
+    load=${load}
+    deps=${[stats, year, choice.scope]}
+    config=${config}
+    label=${label}
+    onPick=${(p, ds) => navigate(linkOf(p, ds === 1 ? 'due' : 'assigned'))}
+    table=${(points) => html`<${FiguresTable}
+      caption=${t('chart.trend', { year })}
+      head=${t('chart.month_end')}
+      columns=${taskColumns(t, ['assigned', 'completed', 'completion_rate', 'due', 'due_completion_rate'])}
+      rows=${points}
+      rowKey=${(p) => p.date}
+      rowHead=${(p) => formatDate(t, p.date)}
+      href=${linkOf}
+      nowrap
+    />`}
+  />`;
 }
 
 export function DashboardPage({ query }) {
   const { t } = useApp();
   const qs = query.toString();
   const choice = useMemo(() => choiceOf(query), [qs]);
-  const [stats, setStats] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setStats(null);
-    get('/tasks/stats', { period: choice.period, as_of: choice.asOf, assigning_body: choice.scope })
-      .then((s) => live && setStats(s))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [choice]);
+  const [stats, err] = useLoaded(
+    () => get('/tasks/stats', { period: choice.period, as_of: choice.asOf, assigning_body: choice.scope }),
+    [choice],
+  );
 
   return html`<div>
     <${PageTitle} title=${t('dashboard.title')}>${t('dashboard.title')}<//>

@@ -18,12 +18,18 @@ import {
   SelectField,
   TextAreaField,
   errorsFor,
-  problemText,
   formProblemText,
-  useAction,
+  useForm,
+  useLoaded,
+  usePagedList,
+  PageLinks,
+  ShowMore,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { UnitPicker } from '../pickers.js';
-import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../taskkit.js';
+import { BODIES, fieldOptions, bodyName, documentHref, tasksHref } from '../kits/tasks.js';
 import { TaskTable } from './tasks.js';
 
 const PAGE_SIZE = 50;
@@ -35,26 +41,22 @@ function bodyChoices(t, empty) {
   return [{ value: '', label: empty }, ...BODIES.map((b) => ({ value: b, label: t(`body.${b}`) }))];
 }
 
+/** The values of a form that are not blank, trimmed: what a create request sends. */
+function trimmed(values) {
+  const body = {};
+  for (const [k, v] of Object.entries(values)) if (v.trim()) body[k] = v.trim();
+  return body;
+}
+
 export function DocumentsPage({ query }) {
   const { t, me } = useApp();
   const asked = query.get('q') || '';
   const cursor = query.get('cursor') || '';
   const [q, setQ] = useState(asked);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
+  const list = usePagedList('/documents', { q: asked, limit: PAGE_SIZE }, { cursor });
+  const { items, next, err } = list;
 
   useEffect(() => setQ(asked), [asked]);
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setPage(null);
-    get('/documents', { q: asked, limit: PAGE_SIZE, cursor })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [asked, cursor]);
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -75,56 +77,41 @@ export function DocumentsPage({ query }) {
       html`<${Link} class="button primary" href="/documents/new">${t('documents.add')}<//>`}
     </div>
     <${ErrorBox} err=${err} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${asked ? t('documents.no_results', { q: asked }) : t('documents.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="documents">
-            <caption class="sr-only">${t('documents.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('document.number')}</th>
-                <th scope="col">${t('document.issued_on')}</th>
-                <th scope="col">${t('document.title_label')}</th>
-                <th scope="col">${t('document.issuer')}</th>
-                <th scope="col" class="num">${t('document.tasks')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${page.items.map(
-                (d) => html`<tr key=${d.id}>
-                  <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
-                  <td class="nowrap">${formatDate(t, d.issued_on)}</td>
-                  <td>${d.title}</td>
-                  <td>${d.issuer}</td>
-                  <td class="num">${d.tasks}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
-    ${(cursor || (page && page.next)) &&
-    html`<nav class="pager" aria-label=${t('common.pages')}>
-      ${cursor && html`<${Link} class="button" href=${hrefWith('/documents', { q: asked })}>${t('common.first')}<//>`}
-      ${page &&
-      page.next &&
-      html`<${Link} class="button" rel="next" href=${hrefWith('/documents', { q: asked, cursor: page.next })}>
-        ${t('common.next')}
-      <//>`}
-    </nav>`}
+      : html`<${ListTable}
+          className="documents"
+          caption=${t('documents.title')}
+          columns=${[
+            t('document.number'), t('document.issued_on'), t('document.title_label'), t('document.issuer'),
+            { label: t('document.tasks'), num: true },
+          ]}
+        >
+          ${items.map(
+            (d) => html`<tr key=${d.id}>
+              <td class="nowrap"><${Link} href=${documentHref(d.id)}>${d.number}<//></td>
+              <td class="nowrap">${formatDate(t, d.issued_on)}</td>
+              <td>${d.title}</td>
+              <td>${d.issuer}</td>
+              <td class="num">${d.tasks}</td>
+            </tr>`,
+          )}
+        <//>`)}
+    <${PageLinks}
+      first=${cursor && hrefWith('/documents', { q: asked })}
+      next=${next && hrefWith('/documents', { q: asked, cursor: next })}
+    />
   </div>`;
 }
 
+const EMPTY_DOCUMENT = { number: '', issuer: '', issued_on: '', title: '', assigning_body: '' };
+
 export function DocumentNewPage() {
   const { t } = useApp();
-  const [form, setForm] = useState({ number: '', issuer: '', issued_on: '', title: '', assigning_body: '' });
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
-    const body = {};
-    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
-    const d = await post('/documents', body);
+  const { values, bind, busy, err, submit } = useForm(EMPTY_DOCUMENT, async () => {
+    const d = await post('/documents', trimmed(values));
     navigate(hrefWith(documentHref(d.id), { created: '1' }));
   });
 
@@ -135,53 +122,23 @@ export function DocumentNewPage() {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('document.number')}
-        name="number"
         hint=${t('document.number_hint')}
         autocomplete="off"
         required
-        value=${form.number}
-        onInput=${set('number')}
-        error=${errorsFor(t, err, 'number')}
+        ...${bind('number')}
       />
-      <${Field}
-        label=${t('document.issuer')}
-        name="issuer"
-        required
-        value=${form.issuer}
-        onInput=${set('issuer')}
-        error=${errorsFor(t, err, 'issuer')}
-      />
-      <${Field}
-        label=${t('document.issued_on')}
-        name="issued_on"
-        type="date"
-        required
-        value=${form.issued_on}
-        onInput=${set('issued_on')}
-        error=${errorsFor(t, err, 'issued_on')}
-      />
-      <${TextAreaField}
-        label=${t('document.title_label')}
-        name="title"
-        rows="3"
-        required
-        value=${form.title}
-        onInput=${set('title')}
-        error=${errorsFor(t, err, 'title')}
-      />
+      <${Field} label=${t('document.issuer')} required ...${bind('issuer')} />
+      <${Field} label=${t('document.issued_on')} type="date" required ...${bind('issued_on')} />
+      <${TextAreaField} label=${t('document.title_label')} rows="3" required ...${bind('title')} />
       <${SelectField}
         label=${t('document.assigning_body')}
-        name="assigning_body"
         required
-        value=${form.assigning_body}
-        onInput=${set('assigning_body')}
         options=${bodyChoices(t, t('common.choose'))}
-        error=${errorsFor(t, err, 'assigning_body')}
+        ...${bind('assigning_body')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('documents.add_submit')}</button>
+      <${FormActions} busy=${busy} label=${t('documents.add_submit')}>
         <${Link} href="/documents">${t('common.cancel')}<//>
-      </div>
+      <//>
     </form>
   </div>`;
 }
@@ -190,23 +147,20 @@ const EMPTY_TASK = { title: '', ref: '', field: '', assigning_body: '', assigned
 
 function AddTaskForm({ doc, onAdded }) {
   const { t } = useApp();
-  const [form, setForm] = useState(EMPTY_TASK);
   const [lead, setLead] = useState(null);
   const [coord, setCoord] = useState([]);
   const [notice, setNotice] = useState('');
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
 
   const addCoord = (u) => setCoord((list) => (list.some((x) => x.id === u.id) ? list : [...list, u]));
   const dropCoord = (id) => setCoord((list) => list.filter((x) => x.id !== id));
 
-  const { busy, err, submit } = useAction(async () => {
+  const { values, setValues, bind, busy, err, submit } = useForm(EMPTY_TASK, async () => {
     setNotice('');
-    const body = { document_id: doc.id };
-    for (const [k, v] of Object.entries(form)) if (v.trim()) body[k] = v.trim();
+    const body = { document_id: doc.id, ...trimmed(values) };
     if (lead) body.lead_unit_id = lead.id;
     if (coord.length) body.coordinating_units = coord.map((u) => u.id);
     const task = await post('/tasks', body);
-    setForm(EMPTY_TASK);
+    setValues(EMPTY_TASK);
     setLead(null);
     setCoord([]);
     setNotice(t('document.task_added', { title: task.title }));
@@ -218,24 +172,8 @@ function AddTaskForm({ doc, onAdded }) {
     <${Notice} text=${notice} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${TextAreaField}
-        label=${t('task.title')}
-        name="title"
-        rows="2"
-        required
-        value=${form.title}
-        onInput=${set('title')}
-        error=${errorsFor(t, err, 'title')}
-      />
-      <${Field}
-        label=${t('task.ref_optional')}
-        name="ref"
-        hint=${t('task.ref_hint')}
-        autocomplete="off"
-        value=${form.ref}
-        onInput=${set('ref')}
-        error=${errorsFor(t, err, 'ref')}
-      />
+      <${TextAreaField} label=${t('task.title')} rows="2" required ...${bind('title')} />
+      <${Field} label=${t('task.ref_optional')} hint=${t('task.ref_hint')} autocomplete="off" ...${bind('ref')} />
       <${UnitPicker}
         label=${t('task.lead_unit')}
         value=${lead}
@@ -269,42 +207,28 @@ function AddTaskForm({ doc, onAdded }) {
       </div>
       <${SelectField}
         label=${t('task.field')}
-        name="field"
         required
-        value=${form.field}
-        onInput=${set('field')}
         options=${fieldOptions(t, t('common.choose'))}
-        error=${errorsFor(t, err, 'field')}
+        ...${bind('field')}
       />
       <${SelectField}
         label=${t('task.assigning_body')}
-        name="assigning_body"
-        value=${form.assigning_body}
-        onInput=${set('assigning_body')}
         options=${bodyChoices(t, t('document.body_default', { body: bodyName(t, doc.assigning_body) }))}
-        error=${errorsFor(t, err, 'assigning_body')}
+        ...${bind('assigning_body')}
       />
       <${Field}
         label=${t('task.assigned_on_optional')}
-        name="assigned_on"
         type="date"
         hint=${t('task.assigned_on_hint', { date: formatDate(t, doc.issued_on) })}
-        value=${form.assigned_on}
-        onInput=${set('assigned_on')}
-        error=${errorsFor(t, err, 'assigned_on')}
+        ...${bind('assigned_on')}
       />
       <${Field}
         label=${t('task.deadline_optional')}
-        name="deadline"
         type="date"
         hint=${t('task.deadline_hint')}
-        value=${form.deadline}
-        onInput=${set('deadline')}
-        error=${errorsFor(t, err, 'deadline')}
+        ...${bind('deadline')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('document.add_task_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('document.add_task_submit')} />
     </form>
   </section>`;
 }
@@ -312,48 +236,16 @@ function AddTaskForm({ doc, onAdded }) {
 export function DocumentPage({ params, query }) {
   const { t, me } = useApp();
   const created = query.get('created');
-  const [doc, setDoc] = useState(null);
-  const [err, setErr] = useState(null);
-  const [tasks, setTasks] = useState(null);
-  const [next, setNext] = useState(null);
-  const [tasksErr, setTasksErr] = useState(null);
   const [version, setVersion] = useState(0);
   const date = today();
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/documents/${encodeURIComponent(params.id)}`)
-      .then((d) => live && setDoc(d))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id, version]);
-
-  const loadTasks = async (cursor) => {
-    setTasksErr(null);
-    try {
-      const page = await get('/tasks', { document: params.id, date, limit: TASKS_PAGE, cursor });
-      setTasks((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
-      setNext(page.next || null);
-    } catch (e) {
-      setTasksErr(e);
-    }
-  };
-
-  useEffect(() => {
-    loadTasks(null);
-  }, [params.id, version]);
+  const [doc, err] = useLoaded(() => get(`/documents/${encodeURIComponent(params.id)}`), [params.id, version], true);
+  const list = usePagedList('/tasks', { document: params.id, date, limit: TASKS_PAGE }, { tick: version, keep: true });
+  const tasks = list.items;
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('document.page_title')}>${t('document.page_title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('document.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/documents">${t('documents.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('document.page_title')} err=${err} notFound=${t('document.not_found')}>
+      <${Link} href="/documents">${t('documents.title')}<//>
+    <//>`;
   }
   if (!doc) return html`<${Loading} />`;
 
@@ -379,8 +271,8 @@ export function DocumentPage({ params, query }) {
     </section>
     <section class="panel" aria-labelledby="doc-tasks-h">
       <h2 id="doc-tasks-h">${t('document.tasks_title')}</h2>
-      <${ErrorBox} err=${tasksErr} />
-      ${tasks === null && !tasksErr && html`<${Loading} />`}
+      <${ErrorBox} err=${list.err} />
+      ${tasks === null && !list.err && html`<${Loading} />`}
       ${tasks &&
       (tasks.length === 0
         ? html`<p>${t('document.no_tasks')}</p>`
@@ -393,7 +285,7 @@ export function DocumentPage({ params, query }) {
             <p>
               <${Link} href=${tasksHref({ document: doc.id })}>${t('document.tasks_filter')}<//>
             </p>`)}
-      ${next && html`<button type="button" onClick=${() => loadTasks(next)}>${t('common.more')}</button>`}
+      <${ShowMore} list=${list} />
     </section>
     ${isSecretariat(me) && html`<${AddTaskForm} doc=${doc} onAdded=${() => setVersion((v) => v + 1)} />`}
   </div>`;

@@ -9,8 +9,8 @@ import { html, useState, useEffect, useRef, useId } from '../lib.js';
 import { useApp } from '../context.js';
 import { get, ApiError } from '../api.js';
 import { Link } from '../router.js';
-import { PageTitle, Field, errorsFor, problemText, useAction } from '../components.js';
-import { whenText, instantText, stateText, FINISHED } from '../dossierkit.js';
+import { PageTitle, Field, errorsFor, problemText, useForm, FormActions } from '../components.js';
+import { whenText, instantText, stateText, FINISHED } from '../kits/dossiers.js';
 
 function lookupProblem(t, err) {
   if (!err) return '';
@@ -72,16 +72,13 @@ export function LookupPage({ query }) {
   const { t, me } = useApp();
   const id = useId();
   const fromUrl = { code: query.get('code') || '', secret: query.get('secret') || '' };
-  const [code, setCode] = useState(fromUrl.code);
   const [by, setBy] = useState(fromUrl.secret || !query.get('phone') ? 'secret' : 'phone');
-  const [secret, setSecret] = useState(fromUrl.secret);
-  const [phone, setPhone] = useState('');
   const [result, setResult] = useState(null);
 
-  const { busy, err, run, submit } = useAction(async () => {
+  const { values, bind, busy, err, run, submit } = useForm({ ...fromUrl, phone: '' }, async () => {
     setResult(null);
-    const c = code.trim().toUpperCase();
-    const q = by === 'secret' ? { secret: secret.trim() } : { phone: phone.trim() };
+    const c = values.code.trim().toUpperCase();
+    const q = by === 'secret' ? { secret: values.secret.trim() } : { phone: values.phone.trim() };
     if (!c) {
       // the API cannot be asked without a code: say so under the field
       throw new ApiError(422, { errors: [{ field: 'code', code: 'required', message: '' }] });
@@ -95,7 +92,6 @@ export function LookupPage({ query }) {
   }, []);
 
   const message = lookupProblem(t, err);
-  const secretErrors = errorsFor(t, err, 'secret');
   return html`<div class="lookup">
     <${PageTitle} title=${t('lookup.title')}>${t('lookup.title')}<//>
     <p class="lead">${t('lookup.intro')}</p>
@@ -103,68 +99,49 @@ export function LookupPage({ query }) {
     <form class="form lookup-form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('lookup.code')}
-        name="code"
         hint=${t('lookup.code_hint')}
         autocapitalize="characters"
         autocomplete="off"
         spellcheck=${false}
         required
-        value=${code}
-        onInput=${setCode}
-        error=${errorsFor(t, err, 'code')}
+        ...${bind('code')}
       />
       <fieldset class="field lookup-by">
         <legend>${t('lookup.by')}</legend>
-        <div class="field-check">
-          <input
-            type="radio"
-            id=${`${id}-secret`}
-            name="by"
-            value="secret"
-            checked=${by === 'secret'}
-            onChange=${() => setBy('secret')}
-          />
-          <label for=${`${id}-secret`}>${t('lookup.by_secret')}</label>
-        </div>
-        <div class="field-check">
-          <input
-            type="radio"
-            id=${`${id}-phone`}
-            name="by"
-            value="phone"
-            checked=${by === 'phone'}
-            onChange=${() => setBy('phone')}
-          />
-          <label for=${`${id}-phone`}>${t('lookup.by_phone')}</label>
-        </div>
+        ${['secret', 'phone'].map(
+          (b) => html`<div class="field-check" key=${b}>
+            <input
+              type="radio"
+              id=${`${id}-${b}`}
+              name="by"
+              value=${b}
+              checked=${by === b}
+              onChange=${() => setBy(b)}
+            />
+            <label for=${`${id}-${b}`}>${t(`lookup.by_${b}`)}</label>
+          </div>`,
+        )}
       </fieldset>
       ${by === 'secret'
         ? html`<${Field}
             label=${t('lookup.secret')}
-            name="secret"
             hint=${t('lookup.secret_hint')}
             autocomplete="off"
             autocapitalize="none"
             spellcheck=${false}
             required
-            value=${secret}
-            onInput=${setSecret}
-            error=${secretErrors}
+            ...${bind('secret')}
           />`
         : html`<${Field}
             label=${t('lookup.phone')}
-            name="phone"
             type="tel"
             inputmode="tel"
             autocomplete="tel"
             required
-            value=${phone}
-            onInput=${setPhone}
-            error=${[...errorsFor(t, err, 'phone'), ...secretErrors]}
+            ...${bind('phone')}
+            error=${[...errorsFor(t, err, 'phone'), ...errorsFor(t, err, 'secret')]}
           />`}
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('lookup.submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('lookup.submit')} />
     </form>
     ${result && html`<${Result} r=${result} />`}
     ${!me && html`<p class="lookup-staff"><${Link} href="/">${t('lookup.staff')}<//></p>`}

@@ -10,14 +10,25 @@
 
 import { html, useState, useEffect, useMemo, useId } from '../lib.js';
 import { useApp } from '../context.js';
-import { ChartCanvas, CountLink, TableBox, INK, axis, commonOptions } from '../charts.js';
+import { ChartCanvas, Figure, FiguresTable, TableBox, TrendPanel, INK, axis, commonOptions } from '../charts.js';
 import { get } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
 import { today, formatDate } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, errorsFor, formProblemText, useAction } from '../components.js';
+import {
+  PageTitle,
+  ErrorBox,
+  Loading,
+  ShowMore,
+  errorsFor,
+  formProblemText,
+  useLoaded,
+  usePagedList,
+  ListTable,
+} from '../components.js';
 import { UnitPicker, PeriodFields } from '../pickers.js';
-import { formatCount } from '../taskkit.js';
-import { dossierHref, instantText, whenText, StateBadge, fieldText } from '../dossierkit.js';
+import { formatCount } from '../kits/tasks.js';
+import { dossierHref, instantText, whenText, StateBadge } from '../kits/dossiers.js';
+import { fieldText } from '../kits/procedures.js';
 import { periodText, parsePeriod, periodBounds, monthEnd } from '../period.js';
 
 // Chart colours: each at least 3:1 against white (WCAG 1.4.11); names are in the legend,
@@ -147,7 +158,7 @@ function Picker({ choice, unit, err }) {
       label=${t('service.unit')}
       value=${u}
       onChange=${setU}
-      onClear=${() => setU(null)}
+      clearable
       error=${errorsFor(t, err, 'unit')}
     />
     <div class="actions">
@@ -158,100 +169,63 @@ function Picker({ choice, unit, err }) {
 
 // ---- figures ----
 
-function Figure({ name, value, label, note, href }) {
-  return html`<li class="figure" data-figure=${name}>
-    ${href
-      ? html`<${Link} href=${href}>
-          <span class="figure-value">${value}</span>
-          <span class="figure-label">${label}</span>
-          ${note && html`<span class="figure-note">${note}</span>`}
-        <//>`
-      : html`<div class="figure-static">
-          <span class="figure-value">${value}</span>
-          <span class="figure-label">${label}</span>
-          ${note && html`<span class="figure-note">${note}</span>`}
-        </div>`}
-  </li>`;
-}
-
 function Figures({ stats, unit, unitName }) {
   const { t } = useApp();
   const p = stats.period;
   const href = (name) => listHref(name, figureFilters(name, p), stats, unit);
   const count = (name) => formatCount(t, stats[name]);
+  // a count of the stats linked to its dossiers; 'more' overrides its value, note, link...
+  const figure = (name, more) =>
+    html`<${Figure}
+      key=${name}
+      name=${name}
+      value=${count(name)}
+      label=${t(`service.fig.${name}`)}
+      href=${href(name)}
+      ...${more}
+    />`;
   return html`<section aria-labelledby="sc-figures-h">
     <h2 id="sc-figures-h">
       ${t('service.figures_title', { period: p, from: formatDate(t, stats.from), to: formatDate(t, stats.to) })}
     </h2>
     <p class="scope-line">${t('service.unit_line', { unit: unitName || t('service.unit_all') })}</p>
     <ul class="figures">
-      <${Figure}
-        name="received"
-        value=${count('received')}
-        label=${t('service.fig.received')}
-        note=${t('service.fig.online_note', {
+      ${figure('received', {
+        note: t('service.fig.online_note', {
           n: formatCount(t, stats.received_online),
           share: formatShare(t, stats.online_share),
-        })}
-        href=${href('received')}
-      />
-      <${Figure}
-        name="processed"
-        value=${count('processed')}
-        label=${t('service.fig.processed')}
-        note=${t('service.fig.processed_note', { early: count('early'), on_time: count('on_time'), late: count('late') })}
-        href=${href('processed')}
-      />
-      <${Figure}
-        name="average_working_days"
-        value=${formatTenths(t, stats.average_working_days)}
-        label=${t('service.fig.avg_days')}
-        note=${t('service.fig.avg_days_note')}
-        href=${href('processed')}
-      />
+        }),
+      })}
+      ${figure('processed', {
+        note: t('service.fig.processed_note', {
+          early: count('early'),
+          on_time: count('on_time'),
+          late: count('late'),
+        }),
+      })}
+      ${figure('average_working_days', {
+        value: formatTenths(t, stats.average_working_days),
+        label: t('service.fig.avg_days'),
+        note: t('service.fig.avg_days_note'),
+        href: href('processed'),
+      })}
     </ul>
     <ul class="figures small">
-      ${TIMELINESS.map(
-        (k) => html`<${Figure}
-          key=${k}
-          name=${k}
-          value=${count(k)}
-          label=${t(`service.fig.${k}`)}
-          note=${t('service.fig.rate_note', { rate: formatShare(t, stats[`${k}_rate`]) })}
-          href=${href(k)}
-        />`,
+      ${TIMELINESS.map((k) =>
+        figure(k, { note: t('service.fig.rate_note', { rate: formatShare(t, stats[`${k}_rate`]) }) }),
       )}
-      ${['supplement', 'apology', 'guided', 'refused', 'withdrawn', 'stopped', 'returned'].map(
-        (k) => html`<${Figure} key=${k} name=${k} value=${count(k)} label=${t(`service.fig.${k}`)} href=${href(k)} />`,
-      )}
-      <${Figure}
-        name="carried_over"
-        value=${count('carried_over')}
-        label=${t('service.fig.carried_over')}
-        note=${t('service.fig.carried_over_note', { from: formatDate(t, stats.from) })}
-      />
+      ${['supplement', 'apology', 'guided', 'refused', 'withdrawn', 'stopped', 'returned'].map((k) => figure(k))}
+      ${figure('carried_over', {
+        note: t('service.fig.carried_over_note', { from: formatDate(t, stats.from) }),
+        href: null,
+      })}
     </ul>
     <h2 id="sc-now-h">${t('service.now_title')}</h2>
     <p class="scope-line">${t('service.now_hint')}</p>
     <ul class="figures small" aria-labelledby="sc-now-h">
-      <${Figure}
-        name="within_due"
-        value=${formatCount(t, stats.now.within_due)}
-        label=${t('service.fig.within_due')}
-        href=${href('within_due')}
-      />
-      <${Figure}
-        name="overdue"
-        value=${formatCount(t, stats.now.overdue)}
-        label=${t('service.fig.overdue')}
-        href=${href('overdue')}
-      />
-      <${Figure}
-        name="waiting"
-        value=${formatCount(t, stats.now.waiting_for_papers)}
-        label=${t('service.fig.waiting')}
-        href=${href('waiting')}
-      />
+      ${figure('within_due', { value: formatCount(t, stats.now.within_due) })}
+      ${figure('overdue', { value: formatCount(t, stats.now.overdue) })}
+      ${figure('waiting', { value: formatCount(t, stats.now.waiting_for_papers) })}
     </ul>
   </section>`;
 }
@@ -265,20 +239,7 @@ function Today({ unit }) {
   const { t } = useApp();
   const day = today();
   const period = `${day}..${day}`;
-  const [stats, setStats] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setStats(null);
-    setErr(null);
-    get('/dossiers/stats', { period, unit })
-      .then((s) => live && setStats(s))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [period, unit]);
+  const [stats, err] = useLoaded(() => get('/dossiers/stats', { period, unit }), [period, unit]);
 
   return html`<section class="service-today" aria-labelledby="sc-today-h" data-period=${period}>
     <h2 id="sc-today-h">${t('service.today_title', { date: formatDate(t, day) })}</h2>
@@ -340,29 +301,21 @@ function ByTable({ by, rows, stats, unit }) {
           tabindex="0"
           aria-labelledby=${`sc-by-${by}-h`}
         >
-          <table class="figures-table by-table">
-            <caption class="sr-only">${t(`service.by.${by}`)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t(`service.by.col_${by}`)}</th>
-                <th scope="col" class="num">${t('service.fig.received')}</th>
-                <th scope="col" class="num">${t('service.fig.processed')}</th>
-                <th scope="col" class="num">${t('service.by.col_timely')}</th>
-                <th scope="col" class="num">${t('service.fig.late')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${sorted.map(
-                (row) => html`<tr key=${row.key} data-key=${row.key}>
-                  <th scope="row">${label(row)}</th>
-                  <td class="num" data-col="received"><${CountLink} n=${row.received} href=${href(row, 'received')} /></td>
-                  <td class="num" data-col="processed"><${CountLink} n=${row.processed} href=${href(row, 'processed')} /></td>
-                  <td class="num" data-col="timely">${timelyShare(t, row) || '—'}</td>
-                  <td class="num" data-col="late"><${CountLink} n=${row.late} href=${href(row, 'late')} /></td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
+          <${FiguresTable}
+            caption=${t(`service.by.${by}`)}
+            className="by-table"
+            head=${t(`service.by.col_${by}`)}
+            columns=${[
+              { key: 'received', label: t('service.fig.received') },
+              { key: 'processed', label: t('service.fig.processed') },
+              { key: 'timely', label: t('service.by.col_timely'), text: (row) => timelyShare(t, row) || '—' },
+              { key: 'late', label: t('service.fig.late') },
+            ]}
+            rows=${sorted}
+            rowKey=${(row) => row.key}
+            rowHead=${label}
+            href=${href}
+          />
         </div>`}
   </section>`;
 }
@@ -408,25 +361,18 @@ function TimelinessChart({ stats, unit }) {
             onPick=${(ds, i) => navigate(href(TIMELINESS[i]))}
           />
           <${TableBox} summary=${t('chart.table')}>
-            <table class="figures-table">
-              <caption class="sr-only">${t('service.chart.timeliness')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('service.list.timeliness')}</th>
-                  <th scope="col" class="num">${t('service.chart.count')}</th>
-                  <th scope="col" class="num">${t('service.chart.rate')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${TIMELINESS.map(
-                  (k) => html`<tr key=${k}>
-                    <th scope="row">${t(`service.fig.${k}`)}</th>
-                    <td class="num"><${CountLink} n=${stats[k]} href=${href(k)} /></td>
-                    <td class="num">${formatShare(t, stats[`${k}_rate`])}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
+            <${FiguresTable}
+              caption=${t('service.chart.timeliness')}
+              head=${t('service.list.timeliness')}
+              columns=${[
+                { key: 'count', label: t('service.chart.count'), n: (k) => stats[k] },
+                { key: 'rate', label: t('service.chart.rate'), text: (k) => formatShare(t, stats[`${k}_rate`]) },
+              ]}
+              rows=${TIMELINESS}
+              rowKey=${(k) => k}
+              rowHead=${(k) => t(`service.fig.${k}`)}
+              href=${href}
+            />
           <//>`}
   </section>`;
 }
@@ -458,113 +404,75 @@ function monthsOf(from, to) {
 
 function Trend({ stats, unit }) {
   const { t } = useApp();
-  const [points, setPoints] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setPoints(null);
-    setErr(null);
+  const load = () =>
     Promise.all(
       monthsOf(stats.from, stats.to).map((mo) =>
         get('/dossiers/stats', { period: mo.period, unit }).then((s) => ({ ...mo, received: s.received, processed: s.processed })),
       ),
-    )
-      .then((p) => live && setPoints(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [stats, unit]);
-
+    );
   const monthName = (mo) =>
     new Intl.DateTimeFormat(t.locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
       new Date(Date.UTC(+mo.slice(0, 4), +mo.slice(5, 7) - 1, 1)),
     );
   const hrefOf = (p, name) =>
     hrefWith('/service/list', { figure: name, period: p.period, unit, ...figureFilters(name, p.period) });
-
-  const config = useMemo(() => {
-    if (!points) return null;
-    return {
-      type: 'bar',
-      data: {
-        labels: points.map((p) => monthName(p.month)),
-        datasets: [
-          { label: t('service.fig.received'), data: points.map((p) => p.received), backgroundColor: RECEIVED_COLOUR },
-          { label: t('service.fig.processed'), data: points.map((p) => p.processed), backgroundColor: PROCESSED_COLOUR },
-        ],
-      },
-      options: {
-        ...commonOptions(t),
-        scales: { x: axis(), y: axis({ beginAtZero: true, ticks: { color: INK, precision: 0 } }) },
-      },
-    };
-  }, [points, t]);
-
-  return html`<section class="panel chart-panel" aria-labelledby="sc-trend-h">
-    <h2 id="sc-trend-h">${t('service.chart.trend')}</h2>
-    <p class="hint">${t('service.chart.trend_hint')}</p>
-    <${ErrorBox} err=${err} />
-    ${!points && !err && html`<${Loading} />`}
-    ${points &&
-    (points.length === 0
-      ? html`<p>${t('service.chart.trend_none')}</p>`
-      : html`<${ChartCanvas}
-            config=${config}
-            label=${t('service.chart.trend_alt', {
-              rows: points
-                .map((p) =>
-                  t('service.chart.trend_row', {
-                    month: monthName(p.month),
-                    received: formatCount(t, p.received),
-                    processed: formatCount(t, p.processed),
-                  }),
-                )
-                .join('; '),
-            })}
-            onPick=${(ds, i) => navigate(hrefOf(points[i], ds === 0 ? 'received' : 'processed'))}
-          />
-          <${TableBox} summary=${t('chart.table')}>
-            <table class="figures-table trend-table">
-              <caption class="sr-only">${t('service.chart.trend')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('service.chart.month')}</th>
-                  <th scope="col" class="num">${t('service.fig.received')}</th>
-                  <th scope="col" class="num">${t('service.fig.processed')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${points.map(
-                  (p) => html`<tr key=${p.month} data-month=${p.month}>
-                    <th scope="row" class="nowrap">${monthName(p.month)}</th>
-                    <td class="num"><${CountLink} n=${p.received} href=${hrefOf(p, 'received')} /></td>
-                    <td class="num"><${CountLink} n=${p.processed} href=${hrefOf(p, 'processed')} /></td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          <//>`)}
-  </section>`;
+  const config = (points) => ({
+    type: 'bar',
+    data: {
+      labels: points.map((p) => monthName(p.month)),
+      datasets: [
+        { label: t('service.fig.received'), data: points.map((p) => p.received), backgroundColor: RECEIVED_COLOUR },
+        { label: t('service.fig.processed'), data: points.map((p) => p.processed), backgroundColor: PROCESSED_COLOUR },
+      ],
+    },
+    options: {
+      ...commonOptions(t),
+      scales: { x: axis(), y: axis({ beginAtZero: true, ticks: { color: INK, precision: 0 } }) },
+    },
+  });
+  const label = (points) =>
+    t('service.chart.trend_alt', {
+      rows: points
+        .map((p) =>
+          t('service.chart.trend_row', {
+            month: monthName(p.month),
+            received: formatCount(t, p.received),
+            processed: formatCount(t, p.processed),
+          }),
+        )
+        .join('; '),
+    });
+  return html`<${TrendPanel}
+    headingId="sc-trend-h"
+    title=${t('service.chart.trend')}
+    hint=${t('service.chart.trend_hint')}
+    none=${t('service.chart.trend_none')}
+    load=${load}
+    deps=${[stats, unit]}
+    config=${config}
+    label=${label}
+    onPick=${(p, ds) => navigate(hrefOf(p, ds === 0 ? 'received' : 'processed'))}
+    table=${(points) => html`<${FiguresTable}
+      caption=${t('service.chart.trend')}
+      className="trend-table"
+      head=${t('service.chart.month')}
+      columns=${[
+        { key: 'received', label: t('service.fig.received') }, { key: 'processed', label: t('service.fig.processed') },
+      ]}
+      rows=${points}
+      rowKey=${(p) => p.month}
+      rowHead=${(p) => monthName(p.month)}
+      rowData=${(p) => ({ 'data-month': p.month })}
+      href=${hrefOf}
+      nowrap
+    />`}
+  />`;
 }
 
 /** The unit {id, code, name} of the URL's 'unit' (null when none or unreadable). */
 function useUnit(id) {
-  const [unit, setUnit] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setUnit(null);
-    if (id) {
-      get(`/units/${encodeURIComponent(id)}`)
-        .then((u) => live && setUnit(u))
-        .catch(() => live && setUnit({ id: +id, code: '', name: `#${id}` }));
-    }
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return unit;
+  const load = () => id && get(`/units/${encodeURIComponent(id)}`).catch(() => ({ id: +id, code: '', name: `#${id}` }));
+  return useLoaded(load, [id])[0];
 }
 
 export function ServicePage({ query }) {
@@ -572,28 +480,12 @@ export function ServicePage({ query }) {
   const qs = query.toString();
   const choice = useMemo(() => choiceOf(query), [qs]);
   const unit = useUnit(choice.unit);
-  const [stats, setStats] = useState(null);
-  const [fieldRows, setFieldRows] = useState(null);
-  const [err, setErr] = useState(null);
-
   // The figures come with the rows by unit; the rows by field are a second call.
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setStats(null);
-    setFieldRows(null);
+  const [both, err] = useLoaded(() => {
     const q = { period: choice.period, unit: choice.unit };
-    Promise.all([get('/dossiers/stats', { ...q, by: 'unit' }), get('/dossiers/stats', { ...q, by: 'field' })])
-      .then(([s, f]) => {
-        if (!live) return;
-        setStats(s);
-        setFieldRows(f.rows || []);
-      })
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
+    return Promise.all([get('/dossiers/stats', { ...q, by: 'unit' }), get('/dossiers/stats', { ...q, by: 'field' })]);
   }, [choice]);
+  const [stats, byField] = both || [null, null];
 
   return html`<div>
     <${PageTitle} title=${t('service.title')}>${t('service.title')}<//>
@@ -605,7 +497,7 @@ export function ServicePage({ query }) {
     ${stats &&
     html`<div class="dashboard service-dashboard" data-period=${stats.period}>
       <${Figures} stats=${stats} unit=${choice.unit} unitName=${unit && unit.name} />
-      <${ByTable} by="field" rows=${fieldRows || []} stats=${stats} unit=${choice.unit} />
+      <${ByTable} by="field" rows=${byField.rows || []} stats=${stats} unit=${choice.unit} />
       <${ByTable} by="unit" rows=${stats.rows || []} stats=${stats} unit=${choice.unit} />
       <div class="columns">
         <${TimelinessChart} stats=${stats} unit=${choice.unit} />
@@ -653,32 +545,8 @@ export function ServiceListPage({ query }) {
   const figure = LIST_FIGURES.includes(query.get('figure')) ? query.get('figure') : 'other';
   const period = query.get('period') || PERIOD_FILTERS.map((k) => filters[k]).find(Boolean) || '';
   const unit = useUnit(filters.unit);
-  const [items, setItems] = useState(null);
-  const [next, setNext] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setNext(null);
-    setErr(null);
-    get('/dossiers', { ...filters, limit: PAGE })
-      .then((p) => {
-        if (!live) return;
-        setItems(p.items || []);
-        setNext(p.next || null);
-      })
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [filters]);
-
-  const more = useAction(async () => {
-    const p = await get('/dossiers', { ...filters, limit: PAGE, cursor: next });
-    setItems((xs) => [...xs, ...(p.items || [])]);
-    setNext(p.next || null);
-  });
+  const list = usePagedList('/dossiers', { ...filters, limit: PAGE });
+  const { items, next, err } = list;
 
   const title = t(`service.list.heading.${figure}`, { period });
   return html`<div>
@@ -695,39 +563,28 @@ export function ServiceListPage({ query }) {
       : html`<p class="result-count" role="status">
             ${next ? t('service.list.count_more', { n: items.length }) : t('service.list.count', { n: items.length })}
           </p>
-          <div class="table-wrap">
-            <table class="service-list">
-              <caption class="sr-only">${title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('dossier.code')}</th>
-                  <th scope="col">${t('dossier.state_label')}</th>
-                  <th scope="col">${t('dossier.received')}</th>
-                  <th scope="col">${t('dossier.due')}</th>
-                  <th scope="col">${t('service.list.timeliness')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${items.map(
-                  (x) => html`<tr key=${x.code} data-code=${x.code} data-timeliness=${x.timeliness || ''}>
-                    <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
-                    <td><${StateBadge} state=${x.state} overdue=${isOverdue(x)} /></td>
-                    <td>${instantText(t, x.received_at)}</td>
-                    <td>${whenText(t, x.due_local)}</td>
-                    <td>
-                      ${x.timeliness
-                        ? html`<span class=${`timeliness timeliness-${x.timeliness}`}>${t(`service.fig.${x.timeliness}`)}</span>`
-                        : t('service.list.no_result')}
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>
-          <${ErrorBox} err=${more.err} />
-          ${next &&
-          html`<div class="pager">
-            <button type="button" onClick=${() => more.run()} disabled=${more.busy}>${t('common.more')}</button>
-          </div>`}`)}
+          <${ListTable}
+            className="service-list"
+            caption=${title}
+            columns=${[
+              t('dossier.code'), t('dossier.state_label'), t('dossier.received'), t('dossier.due'),
+              t('service.list.timeliness'),
+            ]}
+          >
+            ${items.map(
+              (x) => html`<tr key=${x.code} data-code=${x.code} data-timeliness=${x.timeliness || ''}>
+                <td><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></td>
+                <td><${StateBadge} state=${x.state} overdue=${isOverdue(x)} /></td>
+                <td>${instantText(t, x.received_at)}</td>
+                <td>${whenText(t, x.due_local)}</td>
+                <td>
+                  ${x.timeliness
+                    ? html`<span class=${`timeliness timeliness-${x.timeliness}`}>${t(`service.fig.${x.timeliness}`)}</span>`
+                    : t('service.list.no_result')}
+                </td>
+              </tr>`,
+            )}
+          <//>
+          <${ShowMore} list=${list} />`)}
   </div>`;
 }

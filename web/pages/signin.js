@@ -2,17 +2,15 @@
 // problem body appear under their fields; 401 (bad credentials) and 429 (too many
 // failures, with Retry-After) appear as one message above the form.
 
-import { html, useState } from '../lib.js';
+import { html } from '../lib.js';
 import { useApp } from '../context.js';
 import { post } from '../api.js';
-import { Field, ErrorBox, PageTitle, errorsFor, problemText, useAction } from '../components.js';
+import { Field, ErrorBox, PageTitle, problemText, useForm, FormActions } from '../components.js';
 
 export function SignInPage({ onSignedIn }) {
   const { t } = useApp();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const { busy, err, submit } = useAction(async () => {
-    const session = await post('/session', { username, password }, { noAuthRedirect: true });
+  const { values, bind, busy, err, submit } = useForm({ username: '', password: '' }, async () => {
+    const session = await post('/session', values, { noAuthRedirect: true });
     onSignedIn(session);
   });
 
@@ -29,28 +27,20 @@ export function SignInPage({ onSignedIn }) {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('signin.username')}
-        name="username"
         autocomplete="username"
         autocapitalize="none"
         spellcheck=${false}
         required
-        value=${username}
-        onInput=${setUsername}
-        error=${errorsFor(t, err, 'username')}
+        ...${bind('username')}
       />
       <${Field}
         label=${t('signin.password')}
-        name="password"
         type="password"
         autocomplete="current-password"
         required
-        value=${password}
-        onInput=${setPassword}
-        error=${errorsFor(t, err, 'password')}
+        ...${bind('password')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('signin.submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('signin.submit')} />
     </form>
   </div>`;
 }

@@ -19,9 +19,15 @@ import {
   SelectField,
   TextAreaField,
   errorsFor,
-  problemText,
   formProblemText,
-  useAction,
+  useFields,
+  useForm,
+  useLoaded,
+  usePagedList,
+  PageLinks,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { UnitPicker, DocumentPicker } from '../pickers.js';
 import {
@@ -36,7 +42,7 @@ import {
   tasksHref,
   taskHref,
   documentHref,
-} from '../taskkit.js';
+} from '../kits/tasks.js';
 
 const PAGE_SIZE = 25;
 
@@ -67,43 +73,14 @@ function anyFilter(f) {
   return FILTERS.some((k) => k !== 'date' && f[k]);
 }
 
-/** Fetches unit 'id' (for the name of a filter); null until known or when absent. */
-function useUnit(id) {
-  const [unit, setUnit] = useState(null);
-  useEffect(() => {
-    let live = true;
-    if (!id) {
-      setUnit(null);
-      return undefined;
-    }
-    setUnit({ id: +id });
-    get(`/units/${encodeURIComponent(id)}`)
-      .then((u) => live && setUnit(u))
-      .catch(() => live && setUnit({ id: +id }));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return [unit, setUnit];
-}
-
-function useDocument(id) {
-  const [doc, setDoc] = useState(null);
-  useEffect(() => {
-    let live = true;
-    if (!id) {
-      setDoc(null);
-      return undefined;
-    }
-    setDoc({ id: +id });
-    get(`/documents/${encodeURIComponent(id)}`)
-      .then((d) => live && setDoc(d))
-      .catch(() => live && setDoc({ id: +id }));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return [doc, setDoc];
+/**
+ * Hook: the unit or document ('path' /units or /documents) 'id' of a filter, for its name:
+ * null while it loads or when there is none, {id} when it cannot be read; and its setter.
+ */
+function useNamed(path, id) {
+  const load = () => id && get(`${path}/${encodeURIComponent(id)}`).catch(() => ({ id: +id }));
+  const [named, , setNamed] = useLoaded(load, [id]);
+  return [named, setNamed];
 }
 
 /** One line that says which tasks the list shows, for arrivals from a dashboard link. */
@@ -142,41 +119,33 @@ function FilterSummary({ f, date, unit, doc }) {
 /** The task rows of a list page: title, document, lead unit, deadline, status, percent. */
 export function TaskTable({ items, date, caption, showDocument = true }) {
   const { t } = useApp();
-  return html`<div class="table-wrap">
-    <table class="tasks">
-      <caption class="sr-only">${caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('task.title')}</th>
-          ${showDocument && html`<th scope="col">${t('task.document')}</th>`}
-          <th scope="col">${t('task.lead_unit')}</th>
-          <th scope="col">${t('task.deadline')}</th>
-          <th scope="col">${t('task.status_on', { date: formatDate(t, date) })}</th>
-          <th scope="col" class="num">${t('task.percent')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (task) => html`<tr key=${task.id}>
-            <td class="task-title">
-              <${Link} href=${taskHref(task.id, date)}>${task.title}<//>
-              ${task.ref && html` <span class="ref">${task.ref}</span>`}
-            </td>
-            ${showDocument &&
-            html`<td>
-              <${Link} href=${documentHref(task.document_id)}>
-                <span class="nowrap">${task.document_number}</span>
-              <//>
-            </td>`}
-            <td><span class="code">${task.lead_unit_code}</span></td>
-            <td class="nowrap">${task.deadline ? formatDate(t, task.deadline) : t('task.no_deadline')}</td>
-            <td><${StatusBadge} status=${task.status} /></td>
-            <td class="num">${t('common.percent', { value: task.percent })}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<${ListTable}
+    className="tasks"
+    caption=${caption}
+    columns=${[
+      t('task.title'), showDocument && t('task.document'), t('task.lead_unit'), t('task.deadline'),
+      t('task.status_on', { date: formatDate(t, date) }), { label: t('task.percent'), num: true },
+    ]}
+  >
+    ${items.map(
+      (task) => html`<tr key=${task.id}>
+        <td class="task-title">
+          <${Link} href=${taskHref(task.id, date)}>${task.title}<//>
+          ${task.ref && html` <span class="ref">${task.ref}</span>`}
+        </td>
+        ${showDocument &&
+        html`<td>
+          <${Link} href=${documentHref(task.document_id)}>
+            <span class="nowrap">${task.document_number}</span>
+          <//>
+        </td>`}
+        <td><span class="code">${task.lead_unit_code}</span></td>
+        <td class="nowrap">${task.deadline ? formatDate(t, task.deadline) : t('task.no_deadline')}</td>
+        <td><${StatusBadge} status=${task.status} /></td>
+        <td class="num">${t('common.percent', { value: task.percent })}</td>
+      </tr>`,
+    )}
+  <//>`;
 }
 
 export function TasksPage({ query }) {
@@ -185,28 +154,13 @@ export function TasksPage({ query }) {
   const f = filtersOf(query);
   const cursor = query.get('cursor') || '';
   const date = f.date || today();
-  const [form, setForm] = useState(f);
-  const [unit, setUnit] = useUnit(f.lead_unit);
-  const [doc, setDoc] = useDocument(f.document);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
+  const [unit, setUnit] = useNamed('/units', f.lead_unit);
+  const [doc, setDoc] = useNamed('/documents', f.document);
+  const { items, next, err } = usePagedList('/tasks', { ...f, date, limit: PAGE_SIZE }, { cursor });
+  const { values: form, setValues: setForm, bind } = useFields(f, err);
 
   // The form follows the URL (links, back and forward).
   useEffect(() => setForm(filtersOf(query)), [qs]);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setPage(null);
-    const { lead_unit, document, ...rest } = f;
-    get('/tasks', { ...rest, date, lead_unit, document, limit: PAGE_SIZE, cursor })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [qs]);
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -219,8 +173,6 @@ export function TasksPage({ query }) {
     );
   };
 
-  const nextHref = page && page.next ? tasksHref({ ...f, cursor: page.next }) : null;
-  const firstHref = cursor ? tasksHref(f) : null;
   const anyText = t('tasks.any');
 
   return html`<div>
@@ -229,92 +181,33 @@ export function TasksPage({ query }) {
       <summary>${t('tasks.filters')}</summary>
       <form class="filters" role="search" aria-label=${t('tasks.filters')} onSubmit=${submit} novalidate>
         <div class="filter-grid">
-          <${SelectField}
-            label=${t('tasks.status')}
-            name="status"
-            value=${form.status}
-            onInput=${set('status')}
-            options=${statusOptions(t)}
-            error=${errorsFor(t, err, 'status')}
-          />
-          <${Field}
-            label=${t('tasks.date')}
-            name="date"
-            type="date"
-            value=${form.date || date}
-            onInput=${set('date')}
-            error=${errorsFor(t, err, 'date')}
-          />
+          <${SelectField} label=${t('tasks.status')} options=${statusOptions(t)} ...${bind('status')} />
+          <${Field} label=${t('tasks.date')} type="date" ...${bind('date')} value=${form.date || date} />
           <${SelectField}
             label=${t('task.assigning_body')}
-            name="assigning_body"
-            value=${form.assigning_body}
-            onInput=${set('assigning_body')}
             options=${bodyOptions(t, anyText)}
-            error=${errorsFor(t, err, 'assigning_body')}
+            ...${bind('assigning_body')}
           />
-          <${SelectField}
-            label=${t('task.field')}
-            name="field"
-            value=${form.field}
-            onInput=${set('field')}
-            options=${fieldOptions(t, anyText)}
-            error=${errorsFor(t, err, 'field')}
-          />
-          <${Field}
-            label=${t('tasks.deadline_from')}
-            name="deadline_from"
-            type="date"
-            value=${form.deadline_from}
-            onInput=${set('deadline_from')}
-            error=${errorsFor(t, err, 'deadline_from')}
-          />
-          <${Field}
-            label=${t('tasks.deadline_to')}
-            name="deadline_to"
-            type="date"
-            value=${form.deadline_to}
-            onInput=${set('deadline_to')}
-            error=${errorsFor(t, err, 'deadline_to')}
-          />
-          <${Field}
-            label=${t('tasks.assigned_from')}
-            name="assigned_from"
-            type="date"
-            value=${form.assigned_from}
-            onInput=${set('assigned_from')}
-            error=${errorsFor(t, err, 'assigned_from')}
-          />
-          <${Field}
-            label=${t('tasks.assigned_to')}
-            name="assigned_to"
-            type="date"
-            value=${form.assigned_to}
-            onInput=${set('assigned_to')}
-            error=${errorsFor(t, err, 'assigned_to')}
-          />
-          <${Field}
-            label=${t('tasks.text')}
-            name="q"
-            type="search"
-            value=${form.q}
-            onInput=${set('q')}
-            error=${errorsFor(t, err, 'q')}
-          />
+          <${SelectField} label=${t('task.field')} options=${fieldOptions(t, anyText)} ...${bind('field')} />
+          <${Field} label=${t('tasks.deadline_from')} type="date" ...${bind('deadline_from')} />
+          <${Field} label=${t('tasks.deadline_to')} type="date" ...${bind('deadline_to')} />
+          <${Field} label=${t('tasks.assigned_from')} type="date" ...${bind('assigned_from')} />
+          <${Field} label=${t('tasks.assigned_to')} type="date" ...${bind('assigned_to')} />
+          <${Field} label=${t('tasks.text')} type="search" ...${bind('q')} />
         </div>
         <div class="filter-grid wide">
           <${UnitPicker}
             label=${t('tasks.lead_unit')}
             value=${unit}
             onChange=${setUnit}
-            onClear=${() => setUnit(null)}
+            clearable
             error=${errorsFor(t, err, 'lead_unit')}
           />
           <${DocumentPicker}
             label=${t('tasks.document')}
             value=${doc}
             onChange=${setDoc}
-            onClear=${() => setDoc(null)}
+            clearable
             error=${errorsFor(t, err, 'document')}
           />
         </div>
@@ -326,19 +219,13 @@ export function TasksPage({ query }) {
     </details>
     <${FilterSummary} f=${f} date=${date} unit=${unit} doc=${doc} />
     <${ErrorBox} err=${err} text=${err ? formProblemText(t, err) : ''} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${t('tasks.none')}</p>`
-      : html`<p class="result-count" role="status">
-            ${t('tasks.count', { count: formatCount(t, page.items.length) })}
-          </p>
-          <${TaskTable} items=${page.items} date=${date} caption=${t('tasks.title')} />`)}
-    ${(nextHref || firstHref) &&
-    html`<nav class="pager" aria-label=${t('common.pages')}>
-      ${firstHref && html`<${Link} class="button" href=${firstHref}>${t('common.first')}<//>`}
-      ${nextHref && html`<${Link} class="button" href=${nextHref} rel="next">${t('common.next')}<//>`}
-    </nav>`}
+      : html`<p class="result-count" role="status">${t('tasks.count', { count: formatCount(t, items.length) })}</p>
+          <${TaskTable} items=${items} date=${date} caption=${t('tasks.title')} />`)}
+    <${PageLinks} first=${cursor && tasksHref(f)} next=${next && tasksHref({ ...f, cursor: next })} />
   </div>`;
 }
 
@@ -356,16 +243,14 @@ function refusalText(t, err) {
 
 function ReportForm({ task, onDone }) {
   const { t } = useApp();
-  const [form, setForm] = useState({ reported_on: today(), percent: String(task.percent || 0), note: '' });
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { reported_on: today(), percent: String(task.percent || 0), note: '' };
+  const { values: form, setValues, bind, busy, err, submit } = useForm(initial, async () => {
     const body = { reported_on: form.reported_on, note: form.note.trim() };
     const percent = Number.parseInt(form.percent, 10);
     // Left out when not a number: the server then names the field.
     if (Number.isFinite(percent) && String(percent) === form.percent.trim()) body.percent = percent;
     await post(`/tasks/${encodeURIComponent(task.id)}/reports`, body);
-    setForm((x) => ({ ...x, note: '' }));
+    setValues((x) => ({ ...x, note: '' }));
     onDone(t('task.reported'));
   });
 
@@ -373,50 +258,27 @@ function ReportForm({ task, onDone }) {
     <h2 id="report-h">${t('task.report_title')}</h2>
     <${ErrorBox} err=${err} text=${err ? refusalText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('task.reported_on')}
-        name="reported_on"
-        type="date"
-        max=${today()}
-        required
-        value=${form.reported_on}
-        onInput=${set('reported_on')}
-        error=${errorsFor(t, err, 'reported_on')}
-      />
+      <${Field} label=${t('task.reported_on')} type="date" max=${today()} required ...${bind('reported_on')} />
       <${Field}
         label=${t('task.percent_label')}
-        name="percent"
         type="number"
         min="0"
         max="100"
         step="1"
         inputmode="numeric"
         required
-        value=${form.percent}
-        onInput=${set('percent')}
-        error=${errorsFor(t, err, 'percent')}
+        ...${bind('percent')}
       />
-      <${TextAreaField}
-        label=${t('task.note')}
-        name="note"
-        rows="3"
-        required
-        value=${form.note}
-        onInput=${set('note')}
-        error=${errorsFor(t, err, 'note')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.report_submit')}</button>
-      </div>
+      <${TextAreaField} label=${t('task.note')} rows="3" required ...${bind('note')} />
+      <${FormActions} busy=${busy} label=${t('task.report_submit')} />
     </form>
   </section>`;
 }
 
 function CompleteForm({ task, onDone }) {
   const { t } = useApp();
-  const [on, setOn] = useState(today());
-  const { busy, err, submit } = useAction(async () => {
-    await post(`/tasks/${encodeURIComponent(task.id)}/complete`, { completed_on: on });
+  const { values, bind, busy, err, submit } = useForm({ completed_on: today() }, async () => {
+    await post(`/tasks/${encodeURIComponent(task.id)}/complete`, values);
     onDone(t('task.completed_done'));
   });
 
@@ -425,36 +287,23 @@ function CompleteForm({ task, onDone }) {
     <p class="hint">${t('task.complete_hint')}</p>
     <${ErrorBox} err=${err} text=${err ? refusalText(t, err) : ''} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('task.completed_on')}
-        name="completed_on"
-        type="date"
-        max=${today()}
-        required
-        value=${on}
-        onInput=${setOn}
-        error=${errorsFor(t, err, 'completed_on')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.complete_submit')}</button>
-      </div>
+      <${Field} label=${t('task.completed_on')} type="date" max=${today()} required ...${bind('completed_on')} />
+      <${FormActions} busy=${busy} label=${t('task.complete_submit')} />
     </form>
   </section>`;
 }
 
 function ExtendForm({ task, onDone }) {
   const { t } = useApp();
-  const [form, setForm] = useState({ deadline: task.deadline || '', reason: '', decided_on: '' });
-  const set = (k) => (v) => setForm((x) => ({ ...x, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { deadline: task.deadline || '', reason: '', decided_on: '' };
+  const { values: form, setValues, bind, busy, err, submit } = useForm(initial, async () => {
     await post(`/tasks/${encodeURIComponent(task.id)}/deadline`, {
       // a cleared date makes the task a standing task: null says so, "" is refused
       deadline: form.deadline || null,
       reason: form.reason.trim(),
       decided_on: form.decided_on || null,
     });
-    setForm((x) => ({ ...x, reason: '', decided_on: '' }));
+    setValues((x) => ({ ...x, reason: '', decided_on: '' }));
     onDone(t('task.extended'));
   });
 
@@ -464,34 +313,18 @@ function ExtendForm({ task, onDone }) {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('task.new_deadline')}
-        name="deadline"
         type="date"
         hint=${t('task.new_deadline_hint')}
-        value=${form.deadline}
-        onInput=${set('deadline')}
-        error=${errorsFor(t, err, 'deadline')}
+        ...${bind('deadline')}
       />
-      <${TextAreaField}
-        label=${t('task.reason')}
-        name="reason"
-        rows="2"
-        required
-        value=${form.reason}
-        onInput=${set('reason')}
-        error=${errorsFor(t, err, 'reason')}
-      />
+      <${TextAreaField} label=${t('task.reason')} rows="2" required ...${bind('reason')} />
       <${Field}
         label=${t('task.decided_on')}
-        name="decided_on"
         type="date"
         hint=${t('task.decided_on_hint')}
-        value=${form.decided_on}
-        onInput=${set('decided_on')}
-        error=${errorsFor(t, err, 'decided_on')}
+        ...${bind('decided_on')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('task.extend_submit')}</button>
-      </div>
+      <${FormActions} busy=${busy} label=${t('task.extend_submit')} />
     </form>
   </section>`;
 }
@@ -517,21 +350,9 @@ function StatusDate({ date, onChange }) {
 export function TaskPage({ params, query }) {
   const { t, me } = useApp();
   const date = query.get('date') || today();
-  const [task, setTask] = useState(null);
-  const [err, setErr] = useState(null);
   const [notice, setNotice] = useState('');
   const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/tasks/${encodeURIComponent(params.id)}`, { date })
-      .then((x) => live && setTask(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id, date, version]);
+  const [task, err] = useLoaded(() => get(`/tasks/${encodeURIComponent(params.id)}`, { date }), [params.id, date, version], true);
 
   const done = (text) => {
     setNotice(text);
@@ -539,13 +360,9 @@ export function TaskPage({ params, query }) {
   };
 
   if (err && !task) {
-    return html`<div>
-      <${PageTitle} title=${t('task.page_title')}>${t('task.page_title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('task.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/tasks">${t('tasks.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('task.page_title')} err=${err} notFound=${t('task.not_found')}>
+      <${Link} href="/tasks">${t('tasks.title')}<//>
+    <//>`;
   }
   if (!task) return html`<${Loading} />`;
 
@@ -610,27 +427,19 @@ export function TaskPage({ params, query }) {
       </section>
       <section class="panel" aria-labelledby="task-deadlines-h">
         <h2 id="task-deadlines-h">${t('task.deadlines')}</h2>
-        <div class="table-wrap">
-          <table class="deadlines">
-            <caption class="sr-only">${t('task.deadlines')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('task.set_on')}</th>
-                <th scope="col">${t('task.deadline')}</th>
-                <th scope="col">${t('task.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${(task.deadlines || []).map(
-                (d, i) => html`<tr key=${i}>
-                  <td class="nowrap">${formatDate(t, d.set_on)}</td>
-                  <td class="nowrap">${d.deadline ? formatDate(t, d.deadline) : t('task.no_deadline')}</td>
-                  <td>${d.reason || (i === 0 ? t('task.first_deadline') : '')}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
+        <${ListTable}
+          className="deadlines"
+          caption=${t('task.deadlines')}
+          columns=${[t('task.set_on'), t('task.deadline'), t('task.reason')]}
+        >
+          ${(task.deadlines || []).map(
+            (d, i) => html`<tr key=${i}>
+              <td class="nowrap">${formatDate(t, d.set_on)}</td>
+              <td class="nowrap">${d.deadline ? formatDate(t, d.deadline) : t('task.no_deadline')}</td>
+              <td>${d.reason || (i === 0 ? t('task.first_deadline') : '')}</td>
+            </tr>`,
+          )}
+        <//>
       </section>
     </div>
     <section class="panel timeline-panel" aria-labelledby="task-reports-h">

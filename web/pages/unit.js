@@ -17,8 +17,11 @@ import {
   GeneratedBadge,
   UNIT_KINDS,
   errorsFor,
-  problemText,
-  useAction,
+  useForm,
+  useLoaded,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 import { unitHref, UnitLine } from './units.js';
 
@@ -78,32 +81,22 @@ function defaultChildKind(kind) {
 
 function RenameForm({ unit, onSaved }) {
   const { t } = useApp();
-  const [name, setName] = useState(unit.name);
   const [done, setDone] = useState('');
-  useEffect(() => setName(unit.name), [unit.id, unit.name]);
-
-  const { busy, err, submit } = useAction(async () => {
+  const { values, setValues, bind, busy, err, submit } = useForm({ name: unit.name }, async () => {
     setDone('');
-    const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: name.trim() });
+    const saved = await patch(`/units/${encodeURIComponent(unit.id)}`, { name: values.name.trim() });
     setDone(t('unit.renamed'));
     onSaved(saved);
   });
+  useEffect(() => setValues({ name: unit.name }), [unit.id, unit.name]);
+
   return html`<section class="panel" aria-labelledby="rename-h">
     <h2 id="rename-h">${t('unit.rename')}</h2>
     <${ErrorBox} err=${err} />
     <${Notice} text=${done} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('unit.name')}
-        name="name"
-        required
-        value=${name}
-        onInput=${setName}
-        error=${errorsFor(t, err, 'name')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
-      </div>
+      <${Field} label=${t('unit.name')} required ...${bind('name')} />
+      <${FormActions} busy=${busy} label=${t('common.save')} />
     </form>
   </section>`;
 }
@@ -117,11 +110,8 @@ function AddChildForm({ unit, date, onAdded }) {
     valid_from: date,
     valid_to: '',
   });
-  const [form, setForm] = useState(blank);
   const [created, setCreated] = useState(null);
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const { values: form, setValues, bind, busy, err, submit } = useForm(blank, async () => {
     setCreated(null);
     const body = {
       code: form.code.trim(),
@@ -133,7 +123,7 @@ function AddChildForm({ unit, date, onAdded }) {
     if (form.valid_to) body.valid_to = form.valid_to;
     const child = await post('/units', body);
     setCreated(child);
-    setForm(blank());
+    setValues(blank());
     onAdded(child);
   });
 
@@ -147,50 +137,16 @@ function AddChildForm({ unit, date, onAdded }) {
       ${t('unit.child_created')}${' '}<${Link} href=${unitHref(created.id, date)}>${created.name}<//>
     </div>`}
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('unit.code')}
-        name="code"
-        required
-        value=${form.code}
-        onInput=${set('code')}
-        error=${errorsFor(t, err, 'code')}
-      />
-      <${Field}
-        label=${t('unit.name')}
-        name="name"
-        required
-        value=${form.name}
-        onInput=${set('name')}
-        error=${errorsFor(t, err, 'name')}
-      />
+      <${Field} label=${t('unit.code')} required ...${bind('code')} />
+      <${Field} label=${t('unit.name')} required ...${bind('name')} />
       <${SelectField}
         label=${t('unit.kind')}
-        name="kind"
-        value=${form.kind}
-        onInput=${set('kind')}
         options=${UNIT_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
-        error=${errorsFor(t, err, 'kind')}
+        ...${bind('kind')}
       />
-      <${Field}
-        label=${t('unit.valid_from')}
-        name="valid_from"
-        type="date"
-        required
-        value=${form.valid_from}
-        onInput=${set('valid_from')}
-        error=${errorsFor(t, err, 'valid_from')}
-      />
-      <${Field}
-        label=${t('unit.valid_to_optional')}
-        name="valid_to"
-        type="date"
-        value=${form.valid_to}
-        onInput=${set('valid_to')}
-        error=${errorsFor(t, err, 'valid_to')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('unit.add_child_submit')}</button>
-      </div>
+      <${Field} label=${t('unit.valid_from')} type="date" required ...${bind('valid_from')} />
+      <${Field} label=${t('unit.valid_to_optional')} type="date" ...${bind('valid_to')} />
+      <${FormActions} busy=${busy} label=${t('unit.add_child_submit')} />
     </form>
   </section>`;
 }
@@ -201,47 +157,27 @@ export function UnitPage({ params, query }) {
   // unit that has ended) and says which in its answer.
   const askedDate = query.get('date');
   const id = params.id;
-  const [unit, setUnit] = useState(null);
-  const [children, setChildren] = useState(null);
-  const [err, setErr] = useState(null);
   const [reload, setReload] = useState(0);
   const isAdmin = me && me.roles.includes('admin');
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    setUnit(null);
-    get(`/units/${encodeURIComponent(id)}`, { date: askedDate })
-      .then((u) => live && setUnit(u))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [id, askedDate]);
+  const loadUnit = () => get(`/units/${encodeURIComponent(id)}`, { date: askedDate });
+  const [unit, unitErr, setUnit] = useLoaded(loadUnit, [id, askedDate]);
 
   const date = askedDate || (unit && unit.date) || treeDate;
 
   const unitId = unit ? unit.id : null;
-  useEffect(() => {
-    if (unitId == null) return undefined;
-    let live = true;
-    setChildren(null);
-    get('/units', { parent: unitId, date, limit: 1000 })
-      .then((page) => live && setChildren(page.items || []))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [unitId, date, reload]);
+  const loadChildren = () =>
+    unitId != null && get('/units', { parent: unitId, date, limit: 1000 }).then((p) => p.items || []);
+  const [children, childrenErr] = useLoaded(loadChildren, [unitId, date, reload]);
+  const err = unitErr || childrenErr;
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('unit.title')}>${t('unit.title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('unit.not_found', { date: formatDate(t, date) }) : problemText(t, err)}
-      </p>
-      <p><${Link} href="/units">${t('unit.back')}<//></p>
-    </div>`;
+    return html`<${LoadFailed}
+      title=${t('unit.title')}
+      err=${err}
+      notFound=${t('unit.not_found', { date: formatDate(t, date) })}
+    >
+      <${Link} href="/units">${t('unit.back')}<//>
+    <//>`;
   }
   if (!unit) return html`<${Loading} />`;
 
@@ -302,37 +238,25 @@ export function UnitPage({ params, query }) {
       <h2 id="unit-links-h">${t('unit.links')}</h2>
       ${links.length === 0
         ? html`<p>${t('unit.no_links')}</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <caption class="sr-only">${t('unit.links')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('unit.parent')}</th>
-                  <th scope="col">${t('unit.from')}</th>
-                  <th scope="col">${t('unit.to')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${links.map(
-                  (l, i) => html`<tr key=${i}>
-                    <td>
-                      ${l.parentId != null
-                        ? html`<${UnitRef}
-                            id=${l.parentId}
-                            name=${l.name}
-                            code=${l.code}
-                            date=${l.from || date}
-                            linkDate=${l.from || date}
-                          />`
-                        : t('unit.none')}
-                    </td>
-                    <td>${formatDate(t, l.from)}</td>
-                    <td>${l.to ? formatDate(t, l.to) : t('unit.still_valid')}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`}
+        : html`<${ListTable} caption=${t('unit.links')} columns=${[t('unit.parent'), t('unit.from'), t('unit.to')]}>
+            ${links.map(
+              (l, i) => html`<tr key=${i}>
+                <td>
+                  ${l.parentId != null
+                    ? html`<${UnitRef}
+                        id=${l.parentId}
+                        name=${l.name}
+                        code=${l.code}
+                        date=${l.from || date}
+                        linkDate=${l.from || date}
+                      />`
+                    : t('unit.none')}
+                </td>
+                <td>${formatDate(t, l.from)}</td>
+                <td>${l.to ? formatDate(t, l.to) : t('unit.still_valid')}</td>
+              </tr>`,
+            )}
+          <//>`}
     </section>
 
     <section class="panel" aria-labelledby="unit-children-h">

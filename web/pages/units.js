@@ -3,9 +3,8 @@
 
 import { html, useState, useEffect } from '../lib.js';
 import { useApp } from '../context.js';
-import { get } from '../api.js';
 import { navigate, Link, hrefWith } from '../router.js';
-import { PageTitle, ErrorBox, GeneratedBadge, Loading, useAction } from '../components.js';
+import { PageTitle, ErrorBox, GeneratedBadge, Loading, ShowMore, usePagedList } from '../components.js';
 import { UnitTree } from '../tree.js';
 
 export function unitHref(id, date) {
@@ -24,31 +23,17 @@ export function UnitLine({ unit, date }) {
 function UnitSearch({ date }) {
   const { t } = useApp();
   const [q, setQ] = useState('');
-  const [asked, setAsked] = useState(null); // the query whose results are shown
-  const [items, setItems] = useState([]);
-  const [next, setNext] = useState(null);
-  const { busy, err, run } = useAction(async (query, cursor) => {
-    const page = await get('/units', { q: query, date, limit: 50, cursor });
-    setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-    setNext(page.next || null);
-    setAsked(query);
-  });
-
-  // A new date re-runs the shown search, since the units in force differ.
-  useEffect(() => {
-    if (asked) run(asked, null);
-  }, [date]);
+  // the search asked (null: none), run again on each search and for a new date, since the
+  // units in force differ
+  const [search, setSearch] = useState({ asked: null, tick: 0 });
+  const { asked, tick } = search;
+  const list = usePagedList(asked && '/units', { q: asked, date, limit: 50 }, { tick });
+  const { items, err } = list;
+  const busy = !!asked && !items && !err;
 
   const submit = (ev) => {
     ev.preventDefault();
-    const query = q.trim();
-    if (!query) {
-      setAsked(null);
-      setItems([]);
-      setNext(null);
-      return;
-    }
-    run(query, null);
+    setSearch((x) => ({ asked: q.trim() || null, tick: x.tick + 1 }));
   };
 
   return html`<section class="panel" aria-labelledby="unit-search-h">
@@ -61,18 +46,16 @@ function UnitSearch({ date }) {
       <button type="submit" disabled=${busy}>${t('common.search')}</button>
     </form>
     <${ErrorBox} err=${err} />
-    ${asked &&
+    ${items &&
     html`<p role="status" class="result-count">
       ${items.length ? t('units.results', { count: items.length, q: asked }) : t('units.no_results', { q: asked })}
     </p>`}
-    ${items.length > 0 &&
+    ${items &&
+    items.length > 0 &&
     html`<ul class="unit-list">
       ${items.map((u) => html`<li key=${u.id}><${UnitLine} unit=${u} date=${date} /></li>`)}
     </ul>`}
-    ${next &&
-    html`<button type="button" disabled=${busy} onClick=${() => run(asked, next)}>
-      ${t('common.more')}
-    </button>`}
+    <${ShowMore} list=${list} />
   </section>`;
 }
 

@@ -3,7 +3,7 @@
 // (PATCH /api/v1/users/ID, admin). Field errors from the problem body appear under the
 // field they name.
 
-import { html, useState, useEffect } from '../lib.js';
+import { html, useState } from '../lib.js';
 import { useApp } from '../context.js';
 import { get, post, patch } from '../api.js';
 import { Link, navigate, hrefWith } from '../router.js';
@@ -17,8 +17,12 @@ import {
   Field,
   RoleChecks,
   errorsFor,
-  problemText,
-  useAction,
+  useForm,
+  useLoaded,
+  usePagedList,
+  ListTable,
+  LoadFailed,
+  FormActions,
 } from '../components.js';
 
 const PAGE_SIZE = 50;
@@ -34,21 +38,13 @@ export function UsersPage({ query }) {
   const [asked, setAsked] = useState('');
   // cursors[i] is the cursor of page i (null for the first page)
   const [cursors, setCursors] = useState([null]);
-  const [page, setPage] = useState(null);
-  const [err, setErr] = useState(null);
   const pageIndex = cursors.length - 1;
   const created = query.get('created');
-
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get('/users', { q: asked, limit: PAGE_SIZE, cursor: cursors[pageIndex] })
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [asked, cursors]);
+  const { items, next, err } = usePagedList(
+    '/users',
+    { q: asked, limit: PAGE_SIZE },
+    { cursor: cursors[pageIndex], tick: cursors, keep: true },
+  );
 
   const submit = (ev) => {
     ev.preventDefault();
@@ -70,35 +66,25 @@ export function UsersPage({ query }) {
       ${isAdmin && html`<${Link} class="button primary" href="/users/new">${t('users.add')}<//>`}
     </div>
     <${ErrorBox} err=${err} />
-    ${!page && !err && html`<${Loading} />`}
-    ${page &&
-    (page.items.length === 0
+    ${!items && !err && html`<${Loading} />`}
+    ${items &&
+    (items.length === 0
       ? html`<p role="status">${t('users.none')}</p>`
-      : html`<div class="table-wrap">
-          <table class="users">
-            <caption class="sr-only">${t('users.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${t('user.username')}</th>
-                <th scope="col">${t('user.full_name')}</th>
-                <th scope="col">${t('user.unit')}</th>
-                <th scope="col">${t('user.roles')}</th>
-                <th scope="col">${t('user.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${page.items.map(
-                (u) => html`<tr key=${u.id}>
-                  <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
-                  <td>${u.full_name}</td>
-                  <td><span class="code">${u.unit_code}</span></td>
-                  <td>${rolesText(t, u.roles)}</td>
-                  <td>${u.disabled ? t('user.disabled') : t('user.active')}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`)}
+      : html`<${ListTable}
+          className="users"
+          caption=${t('users.title')}
+          columns=${[t('user.username'), t('user.full_name'), t('user.unit'), t('user.roles'), t('user.status')]}
+        >
+          ${items.map(
+            (u) => html`<tr key=${u.id}>
+              <td><${Link} href=${`/users/${encodeURIComponent(u.id)}`}>${u.username}<//></td>
+              <td>${u.full_name}</td>
+              <td><span class="code">${u.unit_code}</span></td>
+              <td>${rolesText(t, u.roles)}</td>
+              <td>${u.disabled ? t('user.disabled') : t('user.active')}</td>
+            </tr>`,
+          )}
+        <//>`)}
     <nav class="pager" aria-label=${t('common.pages')}>
       <button
         type="button"
@@ -110,8 +96,8 @@ export function UsersPage({ query }) {
       <span>${t('common.page', { n: pageIndex + 1 })}</span>
       <button
         type="button"
-        disabled=${!page || !page.next}
-        onClick=${() => setCursors((c) => [...c, page.next])}
+        disabled=${!next}
+        onClick=${() => setCursors((c) => [...c, next])}
       >
         ${t('common.next')}
       </button>
@@ -121,11 +107,9 @@ export function UsersPage({ query }) {
 
 export function UserNewPage() {
   const { t } = useApp();
-  const [form, setForm] = useState({ username: '', full_name: '', roles: [], password: '' });
   const [unit, setUnit] = useState(null);
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { username: '', full_name: '', roles: [], password: '' };
+  const { values: form, bind, busy, err, submit } = useForm(initial, async () => {
     const body = {
       username: form.username.trim(),
       full_name: form.full_name.trim(),
@@ -146,57 +130,36 @@ export function UserNewPage() {
     <form class="form" onSubmit=${submit} novalidate>
       <${Field}
         label=${t('user.username')}
-        name="username"
         autocomplete="off"
         autocapitalize="none"
         spellcheck=${false}
         required
-        value=${form.username}
-        onInput=${set('username')}
-        error=${errorsFor(t, err, 'username')}
+        ...${bind('username')}
       />
-      <${Field}
-        label=${t('user.full_name')}
-        name="full_name"
-        autocomplete="off"
-        required
-        value=${form.full_name}
-        onInput=${set('full_name')}
-        error=${errorsFor(t, err, 'full_name')}
-      />
+      <${Field} label=${t('user.full_name')} autocomplete="off" required ...${bind('full_name')} />
       <${UnitPicker} value=${unit} onChange=${setUnit} error=${errorsFor(t, err, 'unit_id')} />
-      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
+      <${RoleChecks} ...${bind('roles')} />
       <${Field}
         label=${t('user.password')}
-        name="password"
         type="password"
         autocomplete="new-password"
         required
         hint=${t('user.password_hint')}
-        value=${form.password}
-        onInput=${set('password')}
-        error=${errorsFor(t, err, 'password')}
+        ...${bind('password')}
       />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('users.add_submit')}</button>
+      <${FormActions} busy=${busy} label=${t('users.add_submit')}>
         <${Link} href="/users">${t('common.cancel')}<//>
-      </div>
+      <//>
     </form>
   </div>`;
 }
 
 function UserEditForm({ user, onSaved }) {
   const { t } = useApp();
-  const [form, setForm] = useState({
-    full_name: user.full_name,
-    roles: user.roles || [],
-    disabled: !!user.disabled,
-  });
   const [unit, setUnit] = useState(null);
   const [done, setDone] = useState('');
-  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
-
-  const { busy, err, submit } = useAction(async () => {
+  const initial = { full_name: user.full_name, roles: user.roles || [], disabled: !!user.disabled };
+  const { values: form, bind, busy, err, submit } = useForm(initial, async () => {
     setDone('');
     const body = { full_name: form.full_name.trim(), roles: form.roles, disabled: form.disabled };
     if (unit) body.unit_id = unit.id;
@@ -211,32 +174,16 @@ function UserEditForm({ user, onSaved }) {
     <${ErrorBox} err=${err} />
     <${Notice} text=${done} />
     <form class="form" onSubmit=${submit} novalidate>
-      <${Field}
-        label=${t('user.full_name')}
-        name="full_name"
-        required
-        value=${form.full_name}
-        onInput=${set('full_name')}
-        error=${errorsFor(t, err, 'full_name')}
-      />
+      <${Field} label=${t('user.full_name')} required ...${bind('full_name')} />
       <${UnitPicker}
         label=${t('user.unit_change')}
         value=${unit}
         onChange=${setUnit}
         error=${errorsFor(t, err, 'unit_id')}
       />
-      <${RoleChecks} value=${form.roles} onInput=${set('roles')} error=${errorsFor(t, err, 'roles')} />
-      <${Field}
-        label=${t('user.disabled_label')}
-        name="disabled"
-        type="checkbox"
-        value=${form.disabled}
-        onInput=${set('disabled')}
-        error=${errorsFor(t, err, 'disabled')}
-      />
-      <div class="actions">
-        <button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button>
-      </div>
+      <${RoleChecks} ...${bind('roles')} />
+      <${Field} label=${t('user.disabled_label')} type="checkbox" ...${bind('disabled')} />
+      <${FormActions} busy=${busy} label=${t('common.save')} />
     </form>
   </section>`;
 }
@@ -244,29 +191,12 @@ function UserEditForm({ user, onSaved }) {
 export function UserPage({ params }) {
   const { t, me } = useApp();
   const isAdmin = me.roles.includes('admin');
-  const [user, setUser] = useState(null);
-  const [err, setErr] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    setUser(null);
-    setErr(null);
-    get(`/users/${encodeURIComponent(params.id)}`)
-      .then((u) => live && setUser(u))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [params.id]);
+  const [user, err, setUser] = useLoaded(() => get(`/users/${encodeURIComponent(params.id)}`), [params.id]);
 
   if (err) {
-    return html`<div>
-      <${PageTitle} title=${t('user.title')}>${t('user.title')}<//>
-      <p class="alert alert-error" role="alert">
-        ${err.status === 404 ? t('user.not_found') : problemText(t, err)}
-      </p>
-      <p><${Link} href="/users">${t('users.title')}<//></p>
-    </div>`;
+    return html`<${LoadFailed} title=${t('user.title')} err=${err} notFound=${t('user.not_found')}>
+      <${Link} href="/users">${t('users.title')}<//>
+    <//>`;
   }
   if (!user) return html`<${Loading} />`;
 

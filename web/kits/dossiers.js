@@ -1,16 +1,16 @@
 // What the one-stop dossier screens share: the states and actions the API names
 // (src/core/dossier.c), who may take each action (the desk that received the dossier, or
-// the unit holding its current step), the desk's outcomes, the printable forms that apply
-// to a dossier, the state badge, local times ("YYYY-MM-DD HH:MM" in the province's zone) in
-// words, how a step stood against its due time (the server's), a procedure's time, fee and
-// papers, the links, and the names of units and procedure versions (with their steps) as far
-// as the caller may read them.
+// the unit holding its current step), the desk's outcomes, the state badge, local times
+// ("YYYY-MM-DD HH:MM" in the province's zone) in words, how a step stood against its due
+// time (the server's), the words of a refused move, the dossier as the API gives it and the
+// names of the units it passed through as far as the caller may read them. The procedures
+// are in procedures.js, the printable forms in ../slips.js.
 
-import { html, useState, useEffect } from './lib.js';
-import { useApp } from './context.js';
-import { get } from './api.js';
-import { formatDate } from './i18n.js';
-import { formProblemText } from './components.js';
+import { html, useState, useEffect } from '../lib.js';
+import { useApp } from '../context.js';
+import { get } from '../api.js';
+import { formatDate } from '../i18n.js';
+import { formProblemText, useLoaded } from '../components.js';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -79,33 +79,8 @@ export function actionsFor(d, me) {
 
 export const dossierHref = (code) => `/dossiers/${encodeURIComponent(code)}`;
 
-/** The page of a printable form (02, 03, 04, 05 of Circular 01/2018/TT-VPCP) of a dossier. */
-export const formHref = (code, form) => `${dossierHref(code)}/forms/${form}`;
-
 /** Whether dossier 'd' was received (it has a due time), not turned away at the desk. */
 export const wasReceived = (d) => !!d && !!d.due_at;
-
-/**
- * The printable forms that apply to dossier 'd', in order: 02 when returned for completion,
- * 03 when refused (at the desk or later), 04 after an apology, 05 for a received one.
- */
-export function formsFor(d) {
-  const out = [];
-  if (d.state === 'incomplete') out.push('02');
-  if (d.state === 'refused') out.push('03');
-  if (d.apologies > 0) out.push('04');
-  if (wasReceived(d)) out.push('05');
-  return out;
-}
-
-/** The log book of the desk (Form 06) for a period. */
-export const logbookHref = (period) => `/desk/logbook?period=${encodeURIComponent(period)}`;
-
-/** The public lookup link of a dossier, as printed in the slip's QR code. */
-export function lookupUrl(code, secret) {
-  const q = new URLSearchParams({ code, secret });
-  return `${window.location.origin}/lookup?${q.toString()}`;
-}
 
 /** A UTC instant (ISO 8601) as local "YYYY-MM-DD HH:MM" in the province's zone. */
 export function localOf(iso) {
@@ -142,13 +117,6 @@ export function whenText(t, local) {
 /** A UTC instant in words, in the province's zone. */
 export const instantText = (t, iso) => whenText(t, localOf(iso));
 
-/** A local "YYYY-MM-DD HH:MM" as the parts the slip writes out (hour, minute, day...). */
-export function slipTime(t, local) {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(local || '');
-  if (!m) return local || '';
-  return t('slip.time', { hour: m[4], minute: m[5], day: m[3], month: m[2], year: m[1] });
-}
-
 /**
  * How a hand-over event met its step's due time, as the server judges it (step_timeliness:
  * 'early', 'on_time' or 'late'); null when the event has no step due time.
@@ -162,57 +130,6 @@ export function currentStepLate(d, now = new Date()) {
   return !!d && d.state === 'processing' && !!d.step_due_at && new Date(d.step_due_at) < now;
 }
 
-/** A procedure's time allowed: working days, or working hours for same-day procedures. */
-export function allowanceText(t, p) {
-  if (p.days > 0) return t('procedure.days', { n: p.days });
-  const hours = p.minutes / 60;
-  return t('procedure.hours', {
-    n: new Intl.NumberFormat(t.locale, { maximumFractionDigits: 2 }).format(hours),
-  });
-}
-
-/** A fee in dong ("free" for 0). */
-export function feeText(t, fee) {
-  if (!fee) return t('procedure.free');
-  return t('procedure.fee_vnd', { amount: new Intl.NumberFormat(t.locale).format(fee) });
-}
-
-/** A procedure's required papers as a list ('papers' separates them with " | "). */
-export function papersOf(p) {
-  return (p && p.papers ? p.papers.split('|') : []).map((s) => s.trim()).filter(Boolean);
-}
-
-const STEP_PLACES = ['desk', 'district', 'commune'];
-
-/** The unit of a process step as the catalogue names it: the desk, a level, or a code. */
-export function stepUnitText(t, unit) {
-  return STEP_PLACES.includes(unit) ? t(`procedure.unit.${unit}`) : unit;
-}
-
-/** The same, marked up: a unit code in the code style, a place in words. */
-export function StepUnit({ unit }) {
-  const { t } = useApp();
-  return STEP_PLACES.includes(unit)
-    ? html`<span>${stepUnitText(t, unit)}</span>`
-    : html`<span class="code">${unit}</span>`;
-}
-
-const FIELD_KEYS = [
-  'civil_status',
-  'certification',
-  'land',
-  'construction',
-  'business',
-  'justice',
-  'labour_social',
-  'transport',
-  'education',
-  'health',
-  'other',
-];
-export const fieldText = (t, f) => (FIELD_KEYS.includes(f) ? t(`procedure.field.${f}`) : f);
-export const levelText = (t, l) =>
-  ['province', 'district', 'commune'].includes(l) ? t(`procedure.level.${l}`) : l;
 export const stateText = (t, s) => (STATES.includes(s) ? t(`dossier.state.${s}`) : s);
 
 /** The state of a dossier as a badge with its words; 'overdue' adds a marked "overdue". */
@@ -247,30 +164,21 @@ export function actionProblemText(t, err) {
   return formProblemText(t, err);
 }
 
-// ---- unit names and procedures, as far as the caller may read them ----
+// ---- the dossier and its units, as far as the caller may read them ----
 
 /**
- * The names of the units a dossier passed through, as far as the caller may read them
- * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
+ * Hook: the dossier 'code' as the API gives it to the caller: [dossier or null, error or
+ * null], read again whenever 'tick' moves (after an action).
  */
-// The dossier 'code' as the API gives it to the caller: [dossier or null, error or null],
-// read again whenever 'tick' moves (after an action).
 export function useDossier(code, tick = 0) {
-  const [d, setD] = useState(null);
-  const [err, setErr] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setErr(null);
-    get(`/dossiers/${encodeURIComponent(code)}`)
-      .then((x) => live && setD(x))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [code, tick]);
+  const [d, err] = useLoaded(() => get(`/dossiers/${encodeURIComponent(code)}`), [code, tick], true);
   return [d, err];
 }
 
+/**
+ * Hook: the names of the units a dossier passed through, as far as the caller may read them
+ * (GET /api/v1/units/ID answers 404 outside one's scope): id → {code, name}.
+ */
 export function useUnits(ids) {
   const { me } = useApp();
   const [units, setUnits] = useState(() => new Map());
@@ -331,61 +239,3 @@ export function unitIdsOf(d) {
   return [d.desk_unit_id, d.step && d.step.unit_id, ...moved];
 }
 
-const procedures = new Map();
-
-/**
- * A procedure version by id (GET /api/v1/procedures/ID, with its steps), fetched once per
- * page load: a dossier keeps the version it was received under, the catalogue may be newer.
- */
-export function procedureOf(id) {
-  if (!procedures.has(id)) {
-    const p = get(`/procedures/${encodeURIComponent(id)}`);
-    procedures.set(id, p);
-    p.catch(() => procedures.delete(id));
-  }
-  return procedures.get(id);
-}
-
-/**
- * Hook: the steps of the procedure version dossier 'd' was received under: undefined while
- * loading, null when the caller may not read it.
- */
-export function useSteps(d) {
-  const [steps, setSteps] = useState(undefined);
-  const procId = d && d.procedure ? d.procedure.id : 0;
-  useEffect(() => {
-    let live = true;
-    setSteps(undefined);
-    if (!procId) return undefined;
-    procedureOf(procId)
-      .then((p) => live && setSteps(p.steps || []))
-      .catch(() => live && setSteps(null));
-    return () => {
-      live = false;
-    };
-  }, [procId]);
-  return steps;
-}
-
-/** Hook: the procedures of 'ids' (id → procedure, those found), null while loading. */
-export function useProcedures(ids) {
-  const [found, setFound] = useState(null);
-  const key = [...new Set(ids.filter(Boolean))].sort((a, b) => a - b).join(',');
-  useEffect(() => {
-    let live = true;
-    setFound(null);
-    const want = key ? key.split(',').map(Number) : [];
-    const map = new Map();
-    Promise.all(
-      want.map((id) =>
-        procedureOf(id)
-          .then((p) => map.set(id, p))
-          .catch(() => {}),
-      ),
-    ).then(() => live && setFound(map));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return found;
-}

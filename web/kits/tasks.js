@@ -2,9 +2,9 @@
 // reform fields (src/core/task.c), their translated options, the status badge, number and
 // rate formatting, and the links into the filtered task list.
 
-import { html } from './lib.js';
-import { useApp } from './context.js';
-import { hrefWith } from './router.js';
+import { html } from '../lib.js';
+import { useApp } from '../context.js';
+import { hrefWith } from '../router.js';
 
 /** A task's status on a date (rf_task_status_name), in the order the committee reads them. */
 export const STATUSES = ['done_on_time', 'done_late', 'in_progress', 'overdue', 'no_deadline'];
@@ -59,24 +59,24 @@ export function fieldOptions(t, any) {
   return [{ value: '', label: any }, ...FIELDS.map((f) => ({ value: f, label: t(`field.${f}`) }))];
 }
 
+/** The names (catalog keys 'prefix.NAME') of a comma list of names, those unknown as they are. */
+function namesOf(t, prefix, list) {
+  return list
+    .split(',')
+    .map((x) => (t.has(`${prefix}.${x}`) ? t(`${prefix}.${x}`) : x))
+    .join(', ');
+}
+
 /** The translated name of an assigning body or a comma list of them. */
 export function bodyName(t, body) {
   if (!body) return '';
-  if (body === CENTRAL) return t('body.central');
-  return body
-    .split(',')
-    .map((b) => (t.has(`body.${b}`) ? t(`body.${b}`) : b))
-    .join(', ');
+  return body === CENTRAL ? t('body.central') : namesOf(t, 'body', body);
 }
 
 /** The translated name of a status or a comma list of them. */
 export function statusName(t, status) {
   if (!status) return '';
-  if (status === COMPLETED) return t('status.completed');
-  return status
-    .split(',')
-    .map((s) => (t.has(`status.${s}`) ? t(`status.${s}`) : s))
-    .join(', ');
+  return status === COMPLETED ? t('status.completed') : namesOf(t, 'status', status);
 }
 
 export function fieldName(t, field) {

@@ -1,33 +1,43 @@
-// The pages of the printable forms (forms.js), each with a Print button and everything but
+// The pages of the printable forms (slips.js), each with a Print button and everything but
 // the form marked .no-print:
 //  - /dossiers/CODE/forms/02, 03, 04, 05 (those who read dossiers): built from
 //    GET /api/v1/dossiers/CODE (Form 05's due times are the server's), the procedure
 //    version's steps and the units' names; a form that does not apply to the dossier says so
-//    (formsFor of dossierkit.js);
+//    (formsFor of slips.js);
 //  - /desk/logbook?period=P (clerks): the desk's log book (Form 06), every dossier taken in
 //    at the clerk's desk in the period whatever came of it (GET /api/v1/dossiers?taken=P&unit=,
 //    all pages), with the procedures' names.
+// Form 01 has no page of its own: the desk shows it once, when it receives the dossier.
 
-import { html, useState, useEffect, useMemo } from '../lib.js';
+import { html, useEffect, useMemo } from '../lib.js';
 import { useApp } from '../context.js';
-import { get } from '../api.js';
+import { getAll } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { today } from '../i18n.js';
-import { PageTitle, ErrorBox, Loading, Field, errorsFor, formProblemText, problemText } from '../components.js';
 import {
-  dossierHref,
-  formHref,
+  PageTitle,
+  ErrorBox,
+  Loading,
+  Field,
+  errorsFor,
+  formProblemText,
+  problemText,
+  useFields,
+  useLoaded,
+} from '../components.js';
+import { dossierHref, useDossier, useUnits, unitIdsOf, stepCodes, unitText } from '../kits/dossiers.js';
+import { useProcedures, useSteps } from '../kits/procedures.js';
+import {
+  GuideSlip,
+  RefusalSlip,
+  ApologySlip,
+  ControlSlip,
+  LogBook,
+  controlRows,
+  lastEvent,
   formsFor,
   logbookHref,
-  useDossier,
-  useProcedures,
-  useSteps,
-  useUnits,
-  unitIdsOf,
-  stepCodes,
-  unitText,
-} from '../dossierkit.js';
-import { GuideSlip, RefusalSlip, ApologySlip, ControlSlip, LogBook, controlRows, lastEvent } from '../forms.js';
+} from '../slips.js';
 import { parsePeriod, periodBounds } from '../period.js';
 
 export const FORMS = ['02', '03', '04', '05'];
@@ -38,23 +48,6 @@ export function PrintButton({ label }) {
   return html`<button type="button" class="primary" data-print onClick=${() => window.print()}>
     ${label || t('forms.print')}
   </button>`;
-}
-
-/** The links from a dossier to the forms that apply to it (the dossier page shows them). */
-export function FormLinks({ d }) {
-  const { t } = useApp();
-  const forms = formsFor(d);
-  if (!forms.length) return null;
-  return html`<nav class="panel form-links" aria-labelledby="dossier-forms-h">
-    <h2 id="dossier-forms-h">${t('forms.links')}</h2>
-    <ul>
-      ${forms.map(
-        (f) => html`<li key=${f}>
-          <${Link} href=${formHref(d.code, f)} data-form=${f}>${t(`forms.${f}.link`)}<//>
-        </li>`,
-      )}
-    </ul>
-  </nav>`;
 }
 
 /** The name of unit 'id' as the head of a form writes it: its name, else the desk in words. */
@@ -125,34 +118,16 @@ export function DossierFormPage({ params }) {
 
 // ---- the log book (Form 06) ----
 
-const LOG_PAGE = 1000;
-
-/** Every dossier taken in at 'unit' in 'period', following the `next` cursors. */
-async function allTaken(period, unit) {
-  const items = [];
-  let cursor = null;
-  do {
-    const p = await get('/dossiers', { taken: period, unit, limit: LOG_PAGE, cursor });
-    items.push(...(p.items || []));
-    cursor = p.next || null;
-  } while (cursor);
-  return items;
-}
-
 function LogbookPicker({ period, bounds, err }) {
   const { t } = useApp();
-  const [from, setFrom] = useState(bounds ? bounds.from : today());
-  const [to, setTo] = useState(bounds ? bounds.to : today());
   const day = today();
+  const { values, setValues, bind } = useFields(bounds || { from: day, to: day }, err);
   useEffect(() => {
-    if (bounds) {
-      setFrom(bounds.from);
-      setTo(bounds.to);
-    }
+    if (bounds) setValues({ from: bounds.from, to: bounds.to });
   }, [bounds && bounds.from, bounds && bounds.to]);
   const submit = (ev) => {
     ev.preventDefault();
-    navigate(logbookHref(`${from}..${to}`));
+    navigate(logbookHref(`${values.from}..${values.to}`));
   };
   return html`<form class="panel logbook-picker no-print" aria-labelledby="logbook-picker-h" onSubmit=${submit} novalidate>
     <h2 id="logbook-picker-h">${t('logbook.choose')}</h2>
@@ -172,15 +147,8 @@ function LogbookPicker({ period, bounds, err }) {
       </ul>
     </nav>
     <div class="filter-grid">
-      <${Field}
-        label=${t('dashboard.from')}
-        name="from"
-        type="date"
-        value=${from}
-        onInput=${setFrom}
-        error=${errorsFor(t, err, 'taken')}
-      />
-      <${Field} label=${t('dashboard.to')} name="to" type="date" value=${to} onInput=${setTo} />
+      <${Field} label=${t('dashboard.from')} type="date" ...${bind('from')} error=${errorsFor(t, err, 'taken')} />
+      <${Field} label=${t('dashboard.to')} type="date" ...${bind('to')} />
     </div>
     <div class="actions">
       <button type="submit">${t('logbook.show')}</button>
@@ -197,19 +165,7 @@ export function LogbookPage({ query }) {
     return f ? periodBounds(f) : null;
   }, [period]);
   const unit = me && me.unit ? me.unit.id : '';
-  const [items, setItems] = useState(null);
-  const [err, setErr] = useState(null);
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setErr(null);
-    allTaken(period, unit)
-      .then((xs) => live && setItems(xs))
-      .catch((e) => live && setErr(e));
-    return () => {
-      live = false;
-    };
-  }, [period, unit]);
+  const [items, err] = useLoaded(() => getAll('/dossiers', { taken: period, unit }), [period, unit]);
   const names = useProcedures(items ? items.map((x) => x.procedure_id) : []);
   const nameMap = useMemo(() => {
     const m = new Map();

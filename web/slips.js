@@ -1,29 +1,83 @@
-// The printable forms of Circular 01/2018/TT-VPCP after the receipt slip (Form 01, in
-// pages/dossiers.js), laid out as the circular lays them out: the agency and the national
-// motto side by side, the place and date line, the title, the body, the signature blocks.
+// The printable forms of Circular 01/2018/TT-VPCP, laid out as the circular lays them out:
+// the agency and the national motto side by side, the place and date line, the title, the
+// body, the signature blocks.
+//  - 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (A5): the receipt and appointment slip,
+//    with a QR code of the public lookup link;
 //  - 02 "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" (A5): a dossier returned for completion;
 //  - 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ" (A5): a dossier refused;
 //  - 04 "Phiếu xin lỗi và hẹn lại ngày trả kết quả" (A4): after an apology;
 //  - 05 "Phiếu kiểm soát quá trình giải quyết hồ sơ" (A4): the hand-overs as a table, each
 //    step's due time and whether it was met, as the server recorded them;
 //  - 06 "Sổ theo dõi hồ sơ" (A4 landscape): the desk's log book.
-// Each is a section with the class "slip" (and "sheet-a4" or "sheet-landscape"): the print
-// rules of style.css print it alone, on its paper size. Every text is a catalog key
-// ("forms.*", the Form 01 keys "slip.*" where the words are the same).
+// Also which of them apply to a dossier, and their links. Each is a section with the class
+// "slip" (and "sheet-a4" or "sheet-landscape"): the print rules of style.css print it alone,
+// on its paper size. Every text is a catalog key ("slip.*" for Form 01 and the words the
+// others share with it, "forms.*").
 
 import { html } from './lib.js';
 import { useApp } from './context.js';
+import { ListTable } from './components.js';
 import { Link } from './router.js';
 import { formatDate } from './i18n.js';
+import { QrCode } from './qr.js';
 import {
   dossierHref,
   localOf,
-  slipTime,
   stateText,
   wasReceived,
   stepTimeliness,
   currentStepLate,
-} from './dossierkit.js';
+} from './kits/dossiers.js';
+import { allowanceText } from './kits/procedures.js';
+
+/** The page of a printable form (02, 03, 04, 05 of Circular 01/2018/TT-VPCP) of a dossier. */
+export const formHref = (code, form) => `${dossierHref(code)}/forms/${form}`;
+
+/**
+ * The printable forms that apply to dossier 'd', in order: 02 when returned for completion,
+ * 03 when refused (at the desk or later), 04 after an apology, 05 for a received one.
+ */
+export function formsFor(d) {
+  const out = [];
+  if (d.state === 'incomplete') out.push('02');
+  if (d.state === 'refused') out.push('03');
+  if (d.apologies > 0) out.push('04');
+  if (wasReceived(d)) out.push('05');
+  return out;
+}
+
+/** The log book of the desk (Form 06) for a period. */
+export const logbookHref = (period) => `/desk/logbook?period=${encodeURIComponent(period)}`;
+
+/** The public lookup link of a dossier, as printed in the slip's QR code. */
+export function lookupUrl(code, secret) {
+  const q = new URLSearchParams({ code, secret });
+  return `${window.location.origin}/lookup?${q.toString()}`;
+}
+
+/** A local "YYYY-MM-DD HH:MM" as the parts the slip writes out (hour, minute, day...). */
+export function slipTime(t, local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(local || '');
+  if (!m) return local || '';
+  return t('slip.time', { hour: m[4], minute: m[5], day: m[3], month: m[2], year: m[1] });
+}
+
+/** The links from a dossier to the forms that apply to it (the dossier page shows them). */
+export function FormLinks({ d }) {
+  const { t } = useApp();
+  const forms = formsFor(d);
+  if (!forms.length) return null;
+  return html`<nav class="panel form-links" aria-labelledby="dossier-forms-h">
+    <h2 id="dossier-forms-h">${t('forms.links')}</h2>
+    <ul>
+      ${forms.map(
+        (f) => html`<li key=${f}>
+          <${Link} href=${formHref(d.code, f)} data-form=${f}>${t(`forms.${f}.link`)}<//>
+        </li>`,
+      )}
+    </ul>
+  </nav>`;
+}
 
 /** The day, month and year of a local "YYYY-MM-DD..." (empty parts when none). */
 function dateParts(local) {
@@ -47,9 +101,10 @@ export function reasonLines(reason) {
 
 /**
  * The head of a form: the agency (and its desk) on the start side, the national name and
- * motto with the place and date line on the end side.
+ * motto with the place and date line on the end side ('dateKey' names the line's words:
+ * Form 01 writes the date without the place).
  */
-export function FormHead({ agency, sub, date }) {
+export function FormHead({ agency, sub, date, dateKey = 'forms.place_date' }) {
   const { t } = useApp();
   return html`<div class="slip-head">
     <div class="slip-agency">
@@ -59,7 +114,7 @@ export function FormHead({ agency, sub, date }) {
     <div class="slip-nation">
       <p class="slip-country">${t('slip.country')}</p>
       <p class="slip-motto">${t('slip.motto')}</p>
-      <p class="slip-date">${t('forms.place_date', { place: t('forms.place'), ...dateParts(date) })}</p>
+      <p class="slip-date">${t(dateKey, { place: t('forms.place'), ...dateParts(date) })}</p>
     </div>
   </div>`;
 }
@@ -89,13 +144,75 @@ function Applicant({ d }) {
   </dl>`;
 }
 
+/** The line "Mã hồ sơ: CODE" under a slip's head. */
+function CodeLine({ code }) {
+  const { t } = useApp();
+  return html`<p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${code}</strong></p>`;
+}
+
+/**
+ * Form 01: the receipt and appointment slip of a dossier just received ('receipt' is the
+ * dossier, the procedure and the papers ticked), by the clerk's desk; the QR code holds the
+ * public lookup link with the slip's secret, which only this answer carries.
+ */
+export function Slip({ receipt }) {
+  const { t, me } = useApp();
+  const { dossier: d, papers, procedure: p } = receipt;
+  const url = lookupUrl(d.code, d.secret);
+  const receivedLocal = localOf(d.received_at);
+  const desk = (me.unit && me.unit.name) || t('procedure.unit.desk');
+  return html`<section class="slip" aria-labelledby="slip-h" data-code=${d.code}>
+    <${FormHead} agency=${desk} sub=${t('slip.desk')} date=${receivedLocal} dateKey="slip.date" />
+    <${CodeLine} code=${d.code} />
+    <h2 id="slip-h" class="slip-title">${t('slip.title')}</h2>
+    <p>${t('slip.received_from', { desk })}</p>
+    <${Applicant} d=${d} />
+    <ol class="slip-items">
+      <li>
+        ${t('slip.papers')}
+        ${papers.length
+          ? html`<ol class="slip-papers">
+              ${papers.map((x, i) => html`<li key=${i}>${x}</li>`)}
+            </ol>`
+          : html` ${t('slip.papers_none')}`}
+      </li>
+      <li>${t('slip.sets')}</li>
+      <li>${t('slip.allowed', { time: allowanceText(t, p) })}</li>
+      <li data-slip="received">${t('slip.received_at', { time: slipTime(t, receivedLocal) })}</li>
+      <li data-slip="appointment">
+        ${t('slip.appointment', { time: slipTime(t, d.appointment_local) })}
+      </li>
+      <li>${t('slip.channel', { channel: t(`dossier.channel.${d.channel}`) })}</li>
+    </ol>
+    <div class="slip-lookup">
+      <${QrCode}
+        text=${url}
+        label=${t('slip.qr_label', { code: d.code })}
+        loadingText=${t('common.loading')}
+        errorText=${t('slip.qr_failed')}
+      />
+      <div class="slip-lookup-text">
+        <p>${t('slip.lookup', { url: `${window.location.origin}/lookup` })}</p>
+        <p>
+          ${t('slip.secret')}: <strong class="slip-secret">${d.secret}</strong>
+        </p>
+        <p class="slip-keep">${t('slip.keep')}</p>
+      </div>
+    </div>
+    <div class="slip-signs">
+      <${Signature} title=${t('slip.applicant_sign')} name=${d.applicant.name} />
+      <${Signature} title=${t('slip.clerk_sign')} name=${me.full_name} />
+    </div>
+  </section>`;
+}
+
 /** Form 02: the papers to add or complete, one numbered item a line of the reason. */
 export function GuideSlip({ d, reason, agency, clerk }) {
   const { t } = useApp();
   const lines = reasonLines(reason);
   return html`<section class="slip form-sheet" aria-labelledby="form-02-h" data-form="02" data-code=${d.code}>
     <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${localOf(d.received_at)} />
-    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <${CodeLine} code=${d.code} />
     <h2 id="form-02-h" class="slip-title">${t('forms.02.title')}</h2>
     <p>${t('slip.received_from', { desk: agency })}</p>
     <${Applicant} d=${d} />
@@ -115,7 +232,7 @@ export function RefusalSlip({ d, reason, agency, by, clerk }) {
   const { t } = useApp();
   return html`<section class="slip form-sheet" aria-labelledby="form-03-h" data-form="03" data-code=${d.code}>
     <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${localOf(d.finished_at || d.received_at)} />
-    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <${CodeLine} code=${d.code} />
     <h2 id="form-03-h" class="slip-title">${t('forms.03.title')}</h2>
     <p>${t('slip.received_from', { desk: agency })}</p>
     <${Applicant} d=${d} />
@@ -137,7 +254,7 @@ export function ApologySlip({ d, ev, agency, desk }) {
   const received = localOf(d.received_at);
   return html`<section class="slip sheet-a4 form-sheet" aria-labelledby="form-04-h" data-form="04" data-code=${d.code}>
     <${FormHead} agency=${agency} date=${localOf(ev.at)} />
-    <p class="slip-code">${t('slip.code')}: <strong class="slip-code-value">${d.code}</strong></p>
+    <${CodeLine} code=${d.code} />
     <h2 id="form-04-h" class="slip-title">${t('forms.04.title')}</h2>
     <p class="form-to">${t('forms.04.to', { name: d.applicant.name })}</p>
     <p>
@@ -296,43 +413,34 @@ export function ControlSlip({ d, steps, rows, agency, unitOf }) {
     <p class="form-center form-note">${t('forms.05.with_slip', { code: d.code })}</p>
     <p>${t('forms.05.handlers', { units: handlers.length ? handlers.join('; ') : '…' })}</p>
     <p>${t('forms.05.partners')}</p>
-    <div class="table-wrap form-table-wrap">
-      <table class="form-table control-table">
-        <caption class="sr-only">${t('forms.05.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t('forms.05.col_step')}</th>
-            <th scope="col">${t('forms.05.col_from')}</th>
-            <th scope="col">${t('forms.05.col_to')}</th>
-            <th scope="col">${t('forms.05.col_time')}</th>
-            <th scope="col">${t('forms.05.col_due')}</th>
-            <th scope="col">${t('forms.05.col_result')}</th>
-            <th scope="col">${t('forms.05.col_signs')}</th>
-            <th scope="col">${t('forms.05.col_note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r, i) => html`<tr key=${i} data-row=${r.kind} data-step=${r.step === undefined ? '' : r.step}>
-              <th scope="row">${what(r)}</th>
-              <td>${r.kind === 'current' ? unitOf(r.from) : party(r.from)}</td>
-              <td>${r.kind === 'current' ? '' : party(r.to)}</td>
-              <td>${r.at ? shortTime(t, r.at) : t('forms.05.in_hand')}</td>
-              <td data-col="due">${r.due ? shortTime(t, r.due) : ''}</td>
-              <td data-col="result" data-timeliness=${r.timeliness || ''}>
-                ${r.timeliness ? t(`forms.timeliness.${r.timeliness}`) : ''}
-              </td>
-              <td class="form-sign-cell">
-                ${r.kind !== 'current' &&
-                html`<span>${t('forms.05.giver')}</span><span class="form-sign-room"></span
-                  ><span>${t('forms.05.taker')}</span><span class="form-sign-room"></span>`}
-              </td>
-              <td>${r.notes.map((n, k) => html`<p key=${k}>${n}</p>`)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <${ListTable}
+      className="form-table control-table"
+      wrapClass="form-table-wrap"
+      caption=${t('forms.05.title')}
+      columns=${[
+        t('forms.05.col_step'), t('forms.05.col_from'), t('forms.05.col_to'), t('forms.05.col_time'),
+        t('forms.05.col_due'), t('forms.05.col_result'), t('forms.05.col_signs'), t('forms.05.col_note'),
+      ]}
+    >
+      ${rows.map(
+        (r, i) => html`<tr key=${i} data-row=${r.kind} data-step=${r.step === undefined ? '' : r.step}>
+          <th scope="row">${what(r)}</th>
+          <td>${r.kind === 'current' ? unitOf(r.from) : party(r.from)}</td>
+          <td>${r.kind === 'current' ? '' : party(r.to)}</td>
+          <td>${r.at ? shortTime(t, r.at) : t('forms.05.in_hand')}</td>
+          <td data-col="due">${r.due ? shortTime(t, r.due) : ''}</td>
+          <td data-col="result" data-timeliness=${r.timeliness || ''}>
+            ${r.timeliness ? t(`forms.timeliness.${r.timeliness}`) : ''}
+          </td>
+          <td class="form-sign-cell">
+            ${r.kind !== 'current' &&
+            html`<span>${t('forms.05.giver')}</span><span class="form-sign-room"></span
+              ><span>${t('forms.05.taker')}</span><span class="form-sign-room"></span>`}
+          </td>
+          <td>${r.notes.map((n, k) => html`<p key=${k}>${n}</p>`)}</td>
+        </tr>`,
+      )}
+    <//>
   </section>`;
 }
 
@@ -356,46 +464,37 @@ export function LogBook({ items, names, agency, from, to, today }) {
     <${FormHead} agency=${agency} sub=${t('slip.desk')} date=${today} />
     <h2 id="form-06-h" class="slip-title">${t('forms.06.title')}</h2>
     <p class="form-center">${t('forms.06.period', { from: formatDate(t, from), to: formatDate(t, to) })}</p>
-    <div class="table-wrap form-table-wrap">
-      <table class="form-table logbook">
-        <caption class="sr-only">${t('forms.06.caption', { from: formatDate(t, from), to: formatDate(t, to) })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">${t('forms.06.col_no')}</th>
-            <th scope="col">${t('forms.06.col_code')}</th>
-            <th scope="col">${t('forms.06.col_procedure')}</th>
-            <th scope="col">${t('forms.06.col_applicant')}</th>
-            <th scope="col">${t('forms.06.col_received')}</th>
-            <th scope="col">${t('forms.06.col_appointment')}</th>
-            <th scope="col">${t('forms.06.col_result')}</th>
-            <th scope="col">${t('forms.06.col_returned')}</th>
-            <th scope="col">${t('forms.06.col_note')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${items.length === 0 &&
-          html`<tr>
-            <td colspan="9">${t('forms.06.none')}</td>
-          </tr>`}
-          ${items.map(
-            (x, i) => html`<tr key=${x.code} data-code=${x.code} data-state=${x.state}>
-              <td class="num">${i + 1}</td>
-              <th scope="row"><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></th>
-              <td>${names.get(x.procedure_id) || `#${x.procedure_id}`}</td>
-              <td>
-                <span class="logbook-name">${x.applicant.name}</span>
-                ${x.applicant.address && html`<br />${x.applicant.address}`}
-                <br />${x.applicant.phone}
-              </td>
-              <td>${shortTime(t, localOf(x.received_at))}</td>
-              <td>${shortTime(t, x.appointment_local)}</td>
-              <td>${shortTime(t, localOf(x.result_at))}</td>
-              <td>${x.state === 'returned' ? shortTime(t, localOf(x.finished_at)) : ''}</td>
-              <td data-col="note">${logbookNote(t, x)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <${ListTable}
+      className="form-table logbook"
+      wrapClass="form-table-wrap"
+      caption=${t('forms.06.caption', { from: formatDate(t, from), to: formatDate(t, to) })}
+      columns=${[
+        t('forms.06.col_no'), t('forms.06.col_code'), t('forms.06.col_procedure'), t('forms.06.col_applicant'),
+        t('forms.06.col_received'), t('forms.06.col_appointment'), t('forms.06.col_result'), t('forms.06.col_returned'),
+        t('forms.06.col_note'),
+      ]}
+    >
+      ${items.length === 0 &&
+      html`<tr>
+        <td colspan="9">${t('forms.06.none')}</td>
+      </tr>`}
+      ${items.map(
+        (x, i) => html`<tr key=${x.code} data-code=${x.code} data-state=${x.state}>
+          <td class="num">${i + 1}</td>
+          <th scope="row"><${Link} href=${dossierHref(x.code)}><span class="nowrap">${x.code}</span><//></th>
+          <td>${names.get(x.procedure_id) || `#${x.procedure_id}`}</td>
+          <td>
+            <span class="logbook-name">${x.applicant.name}</span>
+            ${x.applicant.address && html`<br />${x.applicant.address}`}
+            <br />${x.applicant.phone}
+          </td>
+          <td>${shortTime(t, localOf(x.received_at))}</td>
+          <td>${shortTime(t, x.appointment_local)}</td>
+          <td>${shortTime(t, localOf(x.result_at))}</td>
+          <td>${x.state === 'returned' ? shortTime(t, localOf(x.finished_at)) : ''}</td>
+          <td data-col="note">${logbookNote(t, x)}</td>
+        </tr>`,
+      )}
+    <//>
   </section>`;
 }
