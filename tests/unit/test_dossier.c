@@ -153,7 +153,7 @@ static void test_names(void **state)
     }
 }
 
-/* the 2026 calendar as the product's issue quotes it (9859/VPCP-KGVX, 9441/TB-BNV) */
+/* the 2026 calendar as announced (9859/VPCP-KGVX, 9441/TB-BNV) */
 static struct rf_worktime *calendar_2026(void)
 {
     static const char *const off[] = {"2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18",
@@ -183,7 +183,8 @@ static int64_t at(const char *s)
 
 static void test_timeliness(void **state)
 {
-    /* received Fri 13/02/2026 for 3 working days: due Wed 25/02 17:00 (the issue's case) */
+    /* received Fri 13/02/2026 for 3 working days: due Wed 25/02 17:00 (Decree 61/2018, art. 19;
+       Civil Code arts. 147-148, across the Tết days off) */
     static const struct {
         const char *result;
         enum rf_timeliness expected;

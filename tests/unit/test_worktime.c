@@ -87,7 +87,7 @@ static const struct {
     int cutoff; /* minute of the day, -1 for none */
     const char *due;
 } due_cases[] = {
-    /* the product issue's day deadlines on the 2026 calendar (Civil Code arts. 147-148) */
+    /* deadlines in days on the 2026 calendar (Civil Code arts. 147-148) */
     {"2026-02-13 09:00", 3, 0, -1, "2026-02-25 17:00"}, /* Fri before Tết: Mon 23, Tue 24, Wed 25 */
     {"2026-02-12 09:00", 5, 0, -1, "2026-02-26 17:00"}, /* Thu: Fri 13, then 23..26 */
     {"2026-04-24 09:00", 1, 0, -1, "2026-04-28 17:00"}, /* Mon 27 makes up Hùng Kings */
