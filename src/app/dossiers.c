@@ -324,25 +324,33 @@ static int receipt_where(struct rf_app *app, const struct rf_actor *actor, const
 {
     struct rf_store *s = rf_app_store_get(app);
     int64_t id = 0;
-    int rc = RF_OK;
+    int rc;
 
     if (!s)
         return rf_app_store_error(RF_ESTORE, err);
-    if (!code ||
-        rf_store_procedure_in_force(s, actor->province_id, code, x->job.day, &id) != RF_OK) {
+    rc = code ? rf_store_procedure_in_force(s, actor->province_id, code, x->job.day, &id)
+              : RF_ENOTFOUND;
+    if (rc == RF_ENOTFOUND) {
+        rc = RF_OK; /* a fault of the input, told with the others */
         rf_error_set(err, RF_EINVAL, "procedure_code", "not_found",
                      "no procedure with this code in force today");
         goto out;
     }
-    rc = rf_app_procedure_of(app, s, actor->province_id, id, &x->job.p, &x->spare);
+    if (rc == RF_OK)
+        rc = rf_app_procedure_of(app, s, actor->province_id, id, &x->job.p, &x->spare);
     if (rc != RF_OK || err->n)
         goto out;
-    if (x->job.outcome == RF_DA_RECEIVE &&
-        step_unit(s, actor->province_id, x->job.p, 0, d->desk_unit_id, x->job.day,
-                  &d->step_unit_id) != RF_OK) {
-        rf_error_set(err, RF_EINVAL, "procedure_code", "process",
-                     "the procedure's first step names a unit not in force today");
-        goto out;
+    if (x->job.outcome == RF_DA_RECEIVE) {
+        rc = step_unit(s, actor->province_id, x->job.p, 0, d->desk_unit_id, x->job.day,
+                       &d->step_unit_id);
+        if (rc == RF_ENOTFOUND) {
+            rc = RF_OK;
+            rf_error_set(err, RF_EINVAL, "procedure_code", "process",
+                         "the procedure's first step names a unit not in force today");
+            goto out;
+        }
+        if (rc != RF_OK)
+            goto out;
     }
     rc = desk_of(app, s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
                  x->job.chain, &x->job.nchain);
@@ -608,10 +616,13 @@ static int hand_over(struct move *mv, struct rf_error *err)
     if (rc != RF_OK)
         return rc;
     if (mv->next.next_step >= 0) {
-        if (step_unit(mv->s, d->province_id, mv->p, mv->next.next_step, d->desk_unit_id, mv->day,
-                      &d->step_unit_id) != RF_OK)
+        rc = step_unit(mv->s, d->province_id, mv->p, mv->next.next_step, d->desk_unit_id, mv->day,
+                       &d->step_unit_id);
+        if (rc == RF_ENOTFOUND)
             return rf_error_set(err, RF_ECONFLICT, "action", "process",
                                 "the next step names a unit not in force today");
+        if (rc != RF_OK)
+            return rc;
         mv->e->to_unit_id = d->step_unit_id;
         return RF_OK;
     }
