@@ -25,6 +25,8 @@ struct rf_store;
 #define RF_DATE_LEN 11    /* "YYYY-MM-DD" and a NUL; "" when open-ended */
 #define RF_NAME_BYTES 801 /* 200 code points of UTF-8 and a NUL */
 
+/* ---- connections, transactions and migrations (store.c) ---- */
+
 /*
  * Open a connection to 'url': "sqlite:PATH" or "postgresql://..." (also
  * "postgres://"). SQLite runs in WAL mode with foreign keys on,
@@ -77,7 +79,7 @@ int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) 
  */
 void rf_store_faults_after(int n);
 
-/* ---- provinces: the tenant of every row ---- */
+/* ---- provinces: the tenant of every row (store_units.c) ---- */
 
 struct rf_province {
     int64_t id;
@@ -92,7 +94,7 @@ int rf_store_province_get(struct rf_store *s, const char *code,
                           struct rf_province *out) RF_MUST_CHECK;
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
 
-/* ---- units ---- */
+/* ---- units (store_units.c) ---- */
 
 struct rf_unit {
     int64_t id;
@@ -179,7 +181,7 @@ int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id,
 int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date,
                                  int64_t *count) RF_MUST_CHECK;
 
-/* ---- users ---- */
+/* ---- users (store_users.c) ---- */
 
 #define RF_PASSWORD_HASH_MAX 128
 
@@ -222,7 +224,7 @@ int rf_store_user_get_by_name(struct rf_store *s, const char *username,
 int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
                         void *ctx) RF_MUST_CHECK;
 
-/* ---- sessions and tokens ---- */
+/* ---- sessions and tokens (store_users.c) ---- */
 
 enum rf_session_kind { RF_SESSION_COOKIE = 1, RF_SESSION_BEARER = 2 };
 
@@ -270,7 +272,7 @@ int rf_store_attempts_fail(struct rf_store *s, int64_t province_id, const char *
 int rf_store_attempts_clear(struct rf_store *s, int64_t province_id, const char *kind,
                             const char *key) RF_MUST_CHECK;
 
-/* ---- audit ---- */
+/* ---- audit (store_audit.c) ---- */
 
 /*
  * The key this connection's audit records are MACed with (RF_AUDIT_KEY_BYTES,

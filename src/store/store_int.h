@@ -1,8 +1,10 @@
 /*
  * What the two backends share: a query interface of positional parameters
- * and row cursors, so that the entity code in store.c is written once. SQL
- * text uses '?' placeholders; the PostgreSQL backend rewrites them to $n.
- * Private to src/store/.
+ * and row cursors, so that the SQL of each entity (store_units.c,
+ * store_users.c, store_audit.c, store_tasks.c, store_dossiers.c,
+ * store_calendar.c, store_attempts.c) is written once for both. SQL text uses
+ * '?' placeholders; the PostgreSQL backend rewrites them to $n. Private to
+ * src/store/.
  */
 #ifndef RF_STORE_INT_H
 #define RF_STORE_INT_H
@@ -88,7 +90,7 @@ extern const struct rf_backend rf_backend_pg;
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
 
-/* ---- plumbing shared by the entity files (store.c, store_tasks.c) ---- */
+/* ---- plumbing shared by the entity files (store.c) ---- */
 
 #define NPARAMS(...) ((int)(sizeof((struct rf_param[]){__VA_ARGS__}) / sizeof(struct rf_param)))
 #define PARAMS(...) (struct rf_param[]){__VA_ARGS__}, NPARAMS(__VA_ARGS__)
