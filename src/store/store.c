@@ -35,18 +35,34 @@ int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, i
     return s->be->query(s, sql, p, n, out);
 }
 
-/* Run a statement that returns no rows we need. */
-int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
+int rf_sq_each(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+               rf_sq_row_fn row, void *ctx)
 {
     struct rf_rows *r;
     int rc = rf_sq_query(s, sql, p, n, &r);
 
     if (rc != RF_OK)
         return rc;
+    /* step() gives 1 for a row; 'row' gives 1 for a stop: the two meet only here */
     while ((rc = s->be->step(r)) == 1)
-        ;
+        if ((rc = row(s, r, ctx)) != 0)
+            break;
     s->be->done(r);
-    return rc;
+    return rc > 0 ? RF_OK : rc;
+}
+
+static int ignore_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    (void)s;
+    (void)r;
+    (void)ctx;
+    return 0;
+}
+
+/* Run a statement that returns no rows we need. */
+int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
+{
+    return rf_sq_each(s, sql, p, n, ignore_row, NULL);
 }
 
 /* The first column of the first row as an integer; RF_ENOTFOUND without rows. */

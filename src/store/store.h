@@ -7,6 +7,14 @@
  * Every write function here runs inside the caller's transaction
  * (rf_store_begin .. rf_store_commit): the application layer groups a change
  * and its audit record into one.
+ *
+ * Reads of many rows call a function of the caller's (the rf_*_fn types)
+ * once for each, in order, with the caller's 'ctx'. It returns 0 to go on;
+ * 1 to stop early, which is not an error: the read returns RF_OK (a page is
+ * full); or a negative rf_err to stop, which the read returns. Any other
+ * return is a mistake; it stops as 1 does. A read that fails itself returns
+ * its own rf_err, whatever the function was given before. What the function
+ * is given is valid during the call only.
  */
 #ifndef RF_STORE_H
 #define RF_STORE_H
@@ -162,8 +170,7 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn,
                         void *ctx) RF_MUST_CHECK;
 /*
  * Call 'fn' for each unit matching 'q' in id order, with parent_id, depth
- * and children as on q->date. A non-zero return from 'fn' stops and is
- * returned.
+ * and children as on q->date; 'fn' goes on or stops as above.
  */
 int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn,
                         void *ctx) RF_MUST_CHECK;

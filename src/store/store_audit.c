@@ -87,6 +87,34 @@ int rf_store_audit_key_id(struct rf_store *s, int64_t province_id, char out[RF_A
     return rc == 1 ? RF_OK : rc == 0 ? RF_ENOTFOUND : rc;
 }
 
+struct audit_rows {
+    rf_audit_fn fn;
+    void *ctx;
+};
+
+static int audit_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct audit_rows *x = ctx;
+    const struct rf_backend *be = s->be;
+    struct rf_audit_row row;
+
+    memset(&row, 0, sizeof(row));
+    row.rec.province_id = be->col_int(r, 0);
+    row.rec.seq = be->col_int(r, 1);
+    row.rec.at = be->col_int(r, 2);
+    row.rec.actor_id = be->col_int(r, 3);
+    row.rec.actor = be->col_text(r, 4);
+    row.rec.action = be->col_text(r, 5);
+    row.rec.entity = be->col_text(r, 6);
+    row.rec.entity_id = be->col_text(r, 7);
+    row.rec.before = be->col_null(r, 8) ? NULL : be->col_text(r, 8);
+    row.rec.after = be->col_null(r, 9) ? NULL : be->col_text(r, 9);
+    COPY(row.rec.prev_hash, be->col_text(r, 10));
+    COPY(row.hash, be->col_text(r, 11));
+    row.rec.via = be->col_null(r, 12) ? NULL : be->col_text(r, 12);
+    return x->fn(x->ctx, &row);
+}
+
 int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_audit_fn fn,
                         void *ctx)
 {
@@ -99,41 +127,15 @@ int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_a
         "  AND (CAST(? AS BIGINT) IS NULL OR actor_id = ?)"
         "  AND seq > ?"
         " ORDER BY province_id, seq LIMIT ?";
-    struct rf_rows *r;
-    int rc;
+    struct audit_rows x = {fn, ctx};
 
-    rc =
-        rf_sq_query(s, sql,
-                    PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
-                           P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
-                           P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id), P_OPT_INT(q->actor_id),
-                           P_INT(q->after_seq), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-                    &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        const struct rf_backend *be = s->be;
-        struct rf_audit_row row;
-        memset(&row, 0, sizeof(row));
-        row.rec.province_id = be->col_int(r, 0);
-        row.rec.seq = be->col_int(r, 1);
-        row.rec.at = be->col_int(r, 2);
-        row.rec.actor_id = be->col_int(r, 3);
-        row.rec.actor = be->col_text(r, 4);
-        row.rec.action = be->col_text(r, 5);
-        row.rec.entity = be->col_text(r, 6);
-        row.rec.entity_id = be->col_text(r, 7);
-        row.rec.before = be->col_null(r, 8) ? NULL : be->col_text(r, 8);
-        row.rec.after = be->col_null(r, 9) ? NULL : be->col_text(r, 9);
-        COPY(row.rec.prev_hash, be->col_text(r, 10));
-        COPY(row.hash, be->col_text(r, 11));
-        row.rec.via = be->col_null(r, 12) ? NULL : be->col_text(r, 12);
-        rc = fn(ctx, &row);
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s, sql,
+                      PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
+                             P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
+                             P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id),
+                             P_OPT_INT(q->actor_id), P_INT(q->after_seq),
+                             P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                      audit_row, &x);
 }
 
 int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,

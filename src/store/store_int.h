@@ -104,6 +104,21 @@ int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, i
                 struct rf_rows **out);
 /* Run a statement, ignoring its rows. */
 int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n);
+/*
+ * What rf_sq_each() gives each row to, with its 'ctx': it reads the row's
+ * columns through s->be and returns 0 to go on, 1 to stop early (a page is
+ * full: not an error), or a negative rf_err to stop with that error.
+ */
+typedef int (*rf_sq_row_fn)(struct rf_store *s, struct rf_rows *r, void *ctx);
+/*
+ * Run a statement and give its rows, in order, to 'row'. Returns RF_OK when
+ * the rows ran out or 'row' stopped early (any positive return stops as 1
+ * does), the negative rf_err 'row' stopped with, or the statement's own
+ * failure. The statement is done on return: what its parameters point to may
+ * then be freed. The rule of store.h's row callbacks, in one place.
+ */
+int rf_sq_each(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+               rf_sq_row_fn row, void *ctx);
 /* The first column of the first row; RF_ENOTFOUND without rows. */
 int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                   int64_t *out);

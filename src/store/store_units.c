@@ -265,33 +265,49 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
     return rc;
 }
 
+struct link_rows {
+    rf_unit_link_fn fn;
+    void *ctx;
+};
+
+static int link_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct link_rows *x = ctx;
+    struct rf_unit_link l;
+
+    l.parent_id = s->be->col_int(r, 0);
+    COPY(l.parent_code, s->be->col_text(r, 1));
+    COPY(l.valid_from, s->be->col_text(r, 2));
+    COPY(l.valid_to, s->be->col_text(r, 3));
+    return x->fn(x->ctx, &l);
+}
+
 int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct link_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
-                     " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
-                     " ORDER BY l.valid_from",
-                     PARAMS(P_INT(id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_unit_link l;
-        l.parent_id = s->be->col_int(r, 0);
-        COPY(l.parent_code, s->be->col_text(r, 1));
-        COPY(l.valid_from, s->be->col_text(r, 2));
-        COPY(l.valid_to, s->be->col_text(r, 3));
-        rc = fn(ctx, &l);
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc < 0 || rc > 1 ? rc : RF_OK;
+    return rf_sq_each(s,
+                      "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
+                      " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
+                      " ORDER BY l.valid_from",
+                      PARAMS(P_INT(id)), link_row, &x);
 }
 
 #define MAX_DEPTH 16
+
+struct unit_rows {
+    rf_unit_fn fn;
+    void *ctx;
+};
+
+static int unit_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct unit_rows *x = ctx;
+    struct rf_unit u;
+
+    read_unit(s, r, &u);
+    return x->fn(x->ctx, &u);
+}
 
 int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn, void *ctx)
 {
@@ -314,30 +330,19 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
                           " ORDER BY u.id LIMIT ?";
     char *pattern = rf_sq_like_pattern(q->text_fold);
     const char *d = q->date;
-    struct rf_rows *r;
+    struct unit_rows x = {fn, ctx};
     int rc;
 
-    rc = rf_sq_query(
-        s, sql,
-        PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d), P_TEXT(d), P_TEXT(d),
-               P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d), P_TEXT(d), P_TEXT(d),
-               P_TEXT(d), P_INT(q->skip_root ? 1 : 0), P_TEXT(pattern), P_TEXT(pattern),
-               P_TEXT(pattern), P_OPT_TEXT(q->kind), P_OPT_TEXT(q->kind), P_INT(q->after_id),
-               P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-        &r);
-    if (rc != RF_OK)
-        goto out;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_unit u;
-        read_unit(s, r, &u);
-        rc = fn(ctx, &u);
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-out:
+    rc = rf_sq_each(s, sql,
+                    PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d),
+                           P_TEXT(d), P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH),
+                           P_TEXT(d), P_TEXT(d), P_TEXT(d), P_TEXT(d), P_INT(q->skip_root ? 1 : 0),
+                           P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_OPT_TEXT(q->kind),
+                           P_OPT_TEXT(q->kind), P_INT(q->after_id),
+                           P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                    unit_row, &x);
     free(pattern);
-    return rc == 1 ? RF_OK : rc;
+    return rc;
 }
 
 int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const char *date,

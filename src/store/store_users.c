@@ -110,6 +110,20 @@ int rf_store_user_get_by_name(struct rf_store *s, const char *username, struct r
                     PARAMS(P_TEXT(username)), out);
 }
 
+struct user_rows {
+    rf_user_fn fn;
+    void *ctx;
+};
+
+static int user_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct user_rows *x = ctx;
+    struct rf_user u;
+
+    read_user(s, r, 0, &u);
+    return x->fn(x->ctx, &u);
+}
+
 int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn, void *ctx)
 {
     static const char sql[] =
@@ -127,29 +141,17 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
         "  AND us.id > ?"
         " ORDER BY us.id LIMIT ?";
     char *pattern = rf_sq_like_pattern(q->text_fold);
-    struct rf_rows *r;
+    struct user_rows x = {fn, ctx};
     int rc;
 
-    rc =
-        rf_sq_query(s, sql,
+    rc = rf_sq_each(s, sql,
                     PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
                            P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
                            P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
                            P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-                    &r);
-    if (rc != RF_OK)
-        goto out;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_user u;
-        read_user(s, r, 0, &u);
-        rc = fn(ctx, &u);
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-out:
+                    user_row, &x);
     free(pattern);
-    return rc == 1 ? RF_OK : rc;
+    return rc;
 }
 
 /* ---- sessions ---- */

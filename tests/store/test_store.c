@@ -648,6 +648,100 @@ static int64_t task(struct rf_store *s, struct tree *t, int64_t doc, const char 
     return x.id;
 }
 
+/* A row callback that answers 'rc' at its 'at'th call (0: never) and 0 before. */
+struct stop_at {
+    int at, rc, calls;
+};
+
+static int stop_answer(struct stop_at *x)
+{
+    return ++x->calls == x->at ? x->rc : 0;
+}
+
+static int unit_stop(void *ctx, const struct rf_unit *u)
+{
+    (void)u;
+    return stop_answer(ctx);
+}
+
+static int task_stop(void *ctx, const struct rf_task *t, const struct rf_task_deadline *dl, int n)
+{
+    (void)t;
+    (void)dl;
+    (void)n;
+    return stop_answer(ctx);
+}
+
+static int audit_stop(void *ctx, const struct rf_audit_row *row)
+{
+    (void)row;
+    return stop_answer(ctx);
+}
+
+/*
+ * Every read of many rows keeps one rule for its callback: 0 goes on, 1 stops
+ * early and the read answers RF_OK, a negative rf_err stops and is the answer;
+ * at every row, the first and the last included (a task's last row group is
+ * given after the rows ran out).
+ */
+static void test_row_callbacks_go_on_stop_or_fail(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_unit_query uq;
+    struct rf_task_query tq;
+    struct rf_audit_query aq;
+    struct rf_document d;
+    const int rcs[] = {1, RF_ECONFLICT, RF_ESTORE};
+
+    memset(&uq, 0, sizeof(uq));
+    uq.province_id = t.prov;
+    uq.root_id = t.p;
+    uq.date = "2023-06-30";
+    memset(&d, 0, sizeof(d));
+    d.province_id = t.prov;
+    snprintf(d.number, sizeof(d.number), "01/NQ-CP");
+    snprintf(d.issued_on, sizeof(d.issued_on), "2023-01-06");
+    snprintf(d.title, sizeof(d.title), "Nghị quyết");
+    snprintf(d.assigning_body, sizeof(d.assigning_body), "government");
+    assert_int_equal(rf_store_document_insert(s, &d), RF_OK);
+    task(s, &t, d.id, "Số hóa hồ sơ", t.c1, "digital_government", "2023-12-31", t.s);
+    task(s, &t, d.id, "Rà soát thủ tục", t.s, "procedures", NULL, 0);
+    task(s, &t, d.id, "Sắp xếp bộ máy", t.c2, "apparatus", "2023-06-30", 0);
+    memset(&tq, 0, sizeof(tq));
+    tq.province_id = t.prov;
+    tq.all_units = 1;
+    for (int i = 0; i < 3; i++)
+        audit(s, t.prov, "create", "{}");
+    memset(&aq, 0, sizeof(aq));
+    aq.province_id = t.prov;
+
+    for (int k = 0; k < 3; k++) {
+        int want = rcs[k] == 1 ? RF_OK : rcs[k];
+        for (int at = 1; at <= 5; at++) { /* the five units in force on the day */
+            struct stop_at x = {at, rcs[k], 0};
+            assert_int_equal(rf_store_units_list(s, &uq, unit_stop, &x), want);
+            assert_int_equal(x.calls, at);
+        }
+        for (int at = 1; at <= 3; at++) {
+            struct stop_at x = {at, rcs[k], 0}, y = {at, rcs[k], 0};
+            assert_int_equal(rf_store_tasks_list(s, &tq, task_stop, &x), want);
+            assert_int_equal(x.calls, at);
+            assert_int_equal(rf_store_audit_list(s, &aq, audit_stop, &y), want);
+            assert_int_equal(y.calls, at);
+        }
+    }
+    { /* and without a stop, every row */
+        struct stop_at x = {0, 0, 0}, y = {0, 0, 0}, z = {0, 0, 0};
+        assert_int_equal(rf_store_units_list(s, &uq, unit_stop, &x), RF_OK);
+        assert_int_equal(x.calls, 5);
+        assert_int_equal(rf_store_tasks_list(s, &tq, task_stop, &y), RF_OK);
+        assert_int_equal(y.calls, 3);
+        assert_int_equal(rf_store_audit_list(s, &aq, audit_stop, &z), RF_OK);
+        assert_int_equal(z.calls, 3);
+    }
+}
+
 static void test_tasks(void **state)
 {
     struct rf_store *s = *state;
@@ -1329,6 +1423,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_subtree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_row_callbacks_go_on_stop_or_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers_belong_to_their_received_day, setup,
