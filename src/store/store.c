@@ -10,28 +10,63 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- plumbing ---- */
 
+/*
+ * Fault injection for tests: the statements left to run before every one
+ * fails (-1: off), counted across every connection and thread, so that the
+ * writer's statements count as the caller's do; and the statements started
+ * while it is on, in order (each SQL text is a constant of this folder).
+ */
 static _Atomic int faults_countdown = -1;
+static _Atomic int traced;
+static const char *trace[RF_FAULT_TRACE];
 
 void rf_store_faults_after(int n)
 {
+    faults_countdown = -1;
+    traced = 0;
     faults_countdown = n;
+}
+
+int rf_store_faults_trace(const char **out, int max)
+{
+    int n = traced;
+
+    for (int i = 0; i < n && i < max && i < RF_FAULT_TRACE; i++)
+        out[i] = trace[i];
+    return n;
+}
+
+/* Whether the injected fault fails statement 'sql' of 's', now about to run. */
+static int fault(struct rf_store *s, const char *sql)
+{
+    int left = faults_countdown, at;
+
+    if (left < 0)
+        return 0;
+    at = atomic_fetch_add(&traced, 1);
+    if (at < RF_FAULT_TRACE)
+        trace[at] = sql;
+    while (left > 0 && !atomic_compare_exchange_weak(&faults_countdown, &left, left - 1))
+        ;
+    if (left != 0)
+        return 0;
+    snprintf(s->errmsg, sizeof(s->errmsg), "injected fault");
+    return 1;
 }
 
 /* Every statement goes through here, so that tests can make the Nth one fail. */
 int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                 struct rf_rows **out)
 {
-    if (faults_countdown >= 0 && faults_countdown-- == 0) {
-        faults_countdown = 0;
-        snprintf(s->errmsg, sizeof(s->errmsg), "injected fault");
+    if (fault(s, sql))
         return RF_ESTORE;
-    }
     return s->be->query(s, sql, p, n, out);
 }
 
@@ -151,7 +186,7 @@ const char *rf_store_backend(const struct rf_store *s)
 
 int rf_store_begin(struct rf_store *s)
 {
-    int rc = s->be->begin(s);
+    int rc = fault(s, "BEGIN") ? RF_ESTORE : s->be->begin(s);
 
     if (rc == RF_OK)
         s->in_tx = 1;
@@ -160,7 +195,7 @@ int rf_store_begin(struct rf_store *s)
 
 int rf_store_commit(struct rf_store *s)
 {
-    int rc = s->be->exec_script(s, "COMMIT");
+    int rc = fault(s, "COMMIT") ? RF_ESTORE : s->be->exec_script(s, "COMMIT");
 
     if (rc != RF_OK)
         rf_store_rollback(s);
@@ -178,6 +213,7 @@ int rf_store_flush(struct rf_store *s)
     return s->be->flush ? s->be->flush(s) : RF_EINVAL;
 }
 
+/* Never failed by the injected fault: rolling back is how a failure is undone. */
 void rf_store_rollback(struct rf_store *s)
 {
     if (!s->in_tx)
@@ -205,6 +241,8 @@ static int savepoint_sql(struct rf_store *s, int verb, const char *name)
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
             return RF_EINVAL;
+    if (verb != SP_UNDO && fault(s, verbs[verb]))
+        return RF_ESTORE;
     snprintf(sql, sizeof(sql), "%s %s", verbs[verb], name);
     return s->be->exec_script(s, sql);
 }

@@ -83,9 +83,21 @@ int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) 
 /*
  * Fault injection for tests (SQLite's faultsim): after 'n' more statements
  * every statement of every connection fails with RF_ESTORE; 'n' < 0 turns it
- * off. Process-wide.
+ * off. Process-wide, so that it reaches every thread's connections, the
+ * writer's among them. A transaction's own statements count as statements
+ * (begin, commit, a savepoint and its release); undoing one (rollback, a
+ * savepoint's undo) never fails, being how a failure is cleaned up.
  */
 void rf_store_faults_after(int n);
+#define RF_FAULT_TRACE 256
+/*
+ * The statements started since rf_store_faults_after(n) with 'n' >= 0, run or
+ * failed, in order: how many, and the SQL text of the first 'max' (at most
+ * RF_FAULT_TRACE) into 'out', constants that stay valid. A transaction's own
+ * are "BEGIN", "COMMIT", "SAVEPOINT ..." and "RELEASE SAVEPOINT ...". Read it
+ * once the statements have run.
+ */
+int rf_store_faults_trace(const char **out, int max);
 
 /* ---- provinces: the tenant of every row (store_units.c) ---- */
 
