@@ -544,6 +544,7 @@ struct record_job {
     const struct rf_calendar_day *days;
     int n;
     struct rf_calendar_year *before, *after;
+    struct hours_list *hours; /* for the answer, read with the change (NULL: none) */
 };
 
 static void days_json(const struct rf_calendar_year *y, struct rf_buf *out)
@@ -571,6 +572,9 @@ static int write_year(struct rf_store *s, void *ctx, struct rf_error *err)
         rc = rf_store_calendar_year_put(s, job->app->province.id, &job->rec, job->days, job->n);
     if (rc == RF_OK)
         rc = year_of(s, job->app->province.id, job->rec.year, job->after);
+    /* read now: once the change is committed, nothing may fail its answer */
+    if (rc == RF_OK && job->hours)
+        rc = hours_of(s, job->app->province.id, job->hours);
     if (rc == RF_OK) {
         days_json(job->before, &before);
         days_json(job->after, &after);
@@ -600,7 +604,6 @@ int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int
 {
     struct record_job job;
     struct hours_list *hours = NULL;
-    struct rf_store *s;
     const char *why = NULL;
     int bad = -1, rc;
 
@@ -631,40 +634,34 @@ int rf_app_calendar_record(struct rf_app *app, const struct rf_actor *actor, int
     job.n = n;
     job.before = rf_xmalloc(sizeof(*job.before));
     job.after = rf_xmalloc(sizeof(*job.after));
+    if (out)
+        job.hours = hours = rf_xmalloc(sizeof(*hours));
     rc = rf_app_write(app, write_year, &job, err);
     if (rc == RF_OK && out) {
-        hours = rf_xmalloc(sizeof(*hours));
-        s = rf_app_store_get(app);
-        rc = s ? hours_of(s, app->province.id, hours) : RF_ESTORE;
-        rf_app_store_put(app, s);
-        if (rc != RF_OK) {
-            rc = rf_app_store_error(rc, err);
-        } else {
-            int64_t first = rf_date_to_days((struct rf_date){year, 1, 1}),
-                    last = rf_date_to_days((struct rf_date){year, 12, 31});
-            int k = 0;
-            year_json(job.after, hours, out);
-            out->len--; /* reopen the object */
-            rf_buf_adds(out, ",\"changes\":[");
-            for (int64_t d = first; d <= last; d++) {
-                struct rf_date day = rf_date_from_days(d);
-                int was = worked(job.before, day), now = worked(job.after, day);
-                char date[11];
-                if (was == now)
-                    continue;
-                rf_date_format(day, date);
-                rf_buf_adds(out, k++ ? ",{\"date\":\"" : "{\"date\":\"");
-                rf_buf_adds(out, date);
-                rf_buf_adds(out, was ? "\",\"was\":\"working\",\"now\":\"off\"}"
-                                     : "\",\"was\":\"off\",\"now\":\"working\"}");
-            }
-            rf_buf_addc(out, ']');
-            if (affected_json(app, out, err) != RF_OK) { /* recorded all the same */
-                rf_buf_adds(out, ",\"affected_dossiers\":null");
-                rf_error_init(err);
-            }
-            rf_buf_addc(out, '}');
+        int64_t first = rf_date_to_days((struct rf_date){year, 1, 1}),
+                last = rf_date_to_days((struct rf_date){year, 12, 31});
+        int k = 0;
+        year_json(job.after, hours, out);
+        out->len--; /* reopen the object */
+        rf_buf_adds(out, ",\"changes\":[");
+        for (int64_t d = first; d <= last; d++) {
+            struct rf_date day = rf_date_from_days(d);
+            int was = worked(job.before, day), now = worked(job.after, day);
+            char date[11];
+            if (was == now)
+                continue;
+            rf_date_format(day, date);
+            rf_buf_adds(out, k++ ? ",{\"date\":\"" : "{\"date\":\"");
+            rf_buf_adds(out, date);
+            rf_buf_adds(out, was ? "\",\"was\":\"working\",\"now\":\"off\"}"
+                                 : "\",\"was\":\"off\",\"now\":\"working\"}");
         }
+        rf_buf_addc(out, ']');
+        if (affected_json(app, out, err) != RF_OK) { /* recorded all the same */
+            rf_buf_adds(out, ",\"affected_dossiers\":null");
+            rf_error_init(err);
+        }
+        rf_buf_addc(out, '}');
     }
     free(hours);
     free(job.before);

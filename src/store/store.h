@@ -7,6 +7,14 @@
  * Every write function here runs inside the caller's transaction
  * (rf_store_begin .. rf_store_commit): the application layer groups a change
  * and its audit record into one.
+ *
+ * Reads of many rows call a function of the caller's (the rf_*_fn types)
+ * once for each, in order, with the caller's 'ctx'. It returns 0 to go on;
+ * 1 to stop early, which is not an error: the read returns RF_OK (a page is
+ * full); or a negative rf_err to stop, which the read returns. Any other
+ * return is a mistake; it stops as 1 does. A read that fails itself returns
+ * its own rf_err, whatever the function was given before. What the function
+ * is given is valid during the call only.
  */
 #ifndef RF_STORE_H
 #define RF_STORE_H
@@ -24,6 +32,8 @@ struct rf_store;
 
 #define RF_DATE_LEN 11    /* "YYYY-MM-DD" and a NUL; "" when open-ended */
 #define RF_NAME_BYTES 801 /* 200 code points of UTF-8 and a NUL */
+
+/* ---- connections, transactions and migrations (store.c) ---- */
 
 /*
  * Open a connection to 'url': "sqlite:PATH" or "postgresql://..." (also
@@ -73,11 +83,23 @@ int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) 
 /*
  * Fault injection for tests (SQLite's faultsim): after 'n' more statements
  * every statement of every connection fails with RF_ESTORE; 'n' < 0 turns it
- * off. Process-wide.
+ * off. Process-wide, so that it reaches every thread's connections, the
+ * writer's among them. A transaction's own statements count as statements
+ * (begin, commit, a savepoint and its release); undoing one (rollback, a
+ * savepoint's undo) never fails, being how a failure is cleaned up.
  */
 void rf_store_faults_after(int n);
+#define RF_FAULT_TRACE 256
+/*
+ * The statements started since rf_store_faults_after(n) with 'n' >= 0, run or
+ * failed, in order: how many, and the SQL text of the first 'max' (at most
+ * RF_FAULT_TRACE) into 'out', constants that stay valid. A transaction's own
+ * are "BEGIN", "COMMIT", "SAVEPOINT ..." and "RELEASE SAVEPOINT ...". Read it
+ * once the statements have run.
+ */
+int rf_store_faults_trace(const char **out, int max);
 
-/* ---- provinces: the tenant of every row ---- */
+/* ---- provinces: the tenant of every row (store_units.c) ---- */
 
 struct rf_province {
     int64_t id;
@@ -92,7 +114,7 @@ int rf_store_province_get(struct rf_store *s, const char *code,
                           struct rf_province *out) RF_MUST_CHECK;
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
 
-/* ---- units ---- */
+/* ---- units (store_units.c) ---- */
 
 struct rf_unit {
     int64_t id;
@@ -160,8 +182,7 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn,
                         void *ctx) RF_MUST_CHECK;
 /*
  * Call 'fn' for each unit matching 'q' in id order, with parent_id, depth
- * and children as on q->date. A non-zero return from 'fn' stops and is
- * returned.
+ * and children as on q->date; 'fn' goes on or stops as above.
  */
 int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn,
                         void *ctx) RF_MUST_CHECK;
@@ -179,7 +200,7 @@ int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id,
 int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date,
                                  int64_t *count) RF_MUST_CHECK;
 
-/* ---- users ---- */
+/* ---- users (store_users.c) ---- */
 
 #define RF_PASSWORD_HASH_MAX 128
 
@@ -222,7 +243,7 @@ int rf_store_user_get_by_name(struct rf_store *s, const char *username,
 int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
                         void *ctx) RF_MUST_CHECK;
 
-/* ---- sessions and tokens ---- */
+/* ---- sessions and tokens (store_users.c) ---- */
 
 enum rf_session_kind { RF_SESSION_COOKIE = 1, RF_SESSION_BEARER = 2 };
 
@@ -270,7 +291,7 @@ int rf_store_attempts_fail(struct rf_store *s, int64_t province_id, const char *
 int rf_store_attempts_clear(struct rf_store *s, int64_t province_id, const char *kind,
                             const char *key) RF_MUST_CHECK;
 
-/* ---- audit ---- */
+/* ---- audit (store_audit.c) ---- */
 
 /*
  * The key this connection's audit records are MACed with (RF_AUDIT_KEY_BYTES,

@@ -53,55 +53,59 @@ int rf_store_calendar_year_get(struct rf_store *s, int64_t province_id, int year
     return rc;
 }
 
+struct year_rows {
+    rf_calendar_year_fn fn;
+    void *ctx;
+};
+
+static int year_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct year_rows *x = ctx;
+    struct rf_calendar_year_record y;
+
+    read_year(s, r, &y);
+    return x->fn(x->ctx, &y);
+}
+
 int rf_store_calendar_years(struct rf_store *s, int64_t province_id, int first, int last,
                             rf_calendar_year_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct year_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT year, source, recorded_by, recorded_at FROM calendar_years"
-                     " WHERE province_id = ? AND year BETWEEN ? AND ? ORDER BY year",
-                     PARAMS(P_INT(province_id), P_INT(first), P_INT(last)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_calendar_year_record y;
-        read_year(s, r, &y);
-        if ((rc = fn(ctx, &y)) != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT year, source, recorded_by, recorded_at FROM calendar_years"
+                      " WHERE province_id = ? AND year BETWEEN ? AND ? ORDER BY year",
+                      PARAMS(P_INT(province_id), P_INT(first), P_INT(last)), year_row, &x);
+}
+
+struct day_rows {
+    rf_calendar_day_fn fn;
+    void *ctx;
+};
+
+static int day_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct day_rows *x = ctx;
+    struct rf_calendar_day d;
+
+    memset(&d, 0, sizeof(d));
+    if (rf_date_parse(s->be->col_text(r, 0), &d.date) != RF_OK ||
+        rf_day_kind_parse(s->be->col_text(r, 1), &d.kind) != RF_OK)
+        return RF_ESTORE; /* written by this module only: a bad row is damage */
+    COPY(d.name, s->be->col_text(r, 2));
+    COPY(d.source, s->be->col_text(r, 3));
+    return x->fn(x->ctx, &d);
 }
 
 int rf_store_calendar_days(struct rf_store *s, int64_t province_id, int first, int last,
                            rf_calendar_day_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct day_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT day, kind, name, source FROM calendar_days"
-                     " WHERE province_id = ? AND year BETWEEN ? AND ? ORDER BY day",
-                     PARAMS(P_INT(province_id), P_INT(first), P_INT(last)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_calendar_day d;
-        memset(&d, 0, sizeof(d));
-        if (rf_date_parse(s->be->col_text(r, 0), &d.date) != RF_OK ||
-            rf_day_kind_parse(s->be->col_text(r, 1), &d.kind) != RF_OK) {
-            rc = RF_ESTORE; /* written by this module only: a bad row is damage */
-            break;
-        }
-        COPY(d.name, s->be->col_text(r, 2));
-        COPY(d.source, s->be->col_text(r, 3));
-        if ((rc = fn(ctx, &d)) != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT day, kind, name, source FROM calendar_days"
+                      " WHERE province_id = ? AND year BETWEEN ? AND ? ORDER BY day",
+                      PARAMS(P_INT(province_id), P_INT(first), P_INT(last)), day_row, &x);
 }
 
 int rf_store_calendar_year_put(struct rf_store *s, int64_t province_id,
@@ -134,30 +138,31 @@ int rf_store_calendar_year_put(struct rf_store *s, int64_t province_id,
     return rc == RF_OK ? bump(s, province_id) : rc;
 }
 
+struct hours_rows {
+    rf_hours_fn fn;
+    void *ctx;
+};
+
+static int hours_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct hours_rows *x = ctx;
+    struct rf_hours h;
+
+    memset(&h, 0, sizeof(h));
+    if (rf_date_parse(s->be->col_text(r, 0), &h.from) != RF_OK ||
+        rf_hours_parse(s->be->col_text(r, 1), &h) != RF_OK)
+        return RF_ESTORE;
+    return x->fn(x->ctx, &h, s->be->col_int(r, 2), s->be->col_int(r, 3));
+}
+
 int rf_store_working_hours(struct rf_store *s, int64_t province_id, rf_hours_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct hours_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT valid_from, periods, recorded_by, recorded_at FROM working_hours"
-                     " WHERE province_id = ? ORDER BY valid_from",
-                     PARAMS(P_INT(province_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_hours h;
-        memset(&h, 0, sizeof(h));
-        if (rf_date_parse(s->be->col_text(r, 0), &h.from) != RF_OK ||
-            rf_hours_parse(s->be->col_text(r, 1), &h) != RF_OK) {
-            rc = RF_ESTORE;
-            break;
-        }
-        if ((rc = fn(ctx, &h, s->be->col_int(r, 2), s->be->col_int(r, 3))) != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT valid_from, periods, recorded_by, recorded_at FROM working_hours"
+                      " WHERE province_id = ? ORDER BY valid_from",
+                      PARAMS(P_INT(province_id)), hours_row, &x);
 }
 
 int rf_store_working_hours_put(struct rf_store *s, int64_t province_id, const struct rf_hours *h,

@@ -5,6 +5,7 @@
  * service center's counters.
  */
 #include "store_int.h"
+#include "../common/mem.h"
 #include "../core/text.h"
 
 #include <stdio.h>
@@ -64,26 +65,27 @@ int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p)
     return rc;
 }
 
+static int step_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    struct rf_procedure *p = ctx;
+    struct rf_procedure_step *st;
+
+    if (p->nsteps == RF_PROC_MAX_STEPS)
+        return 1;
+    st = &p->steps[p->nsteps++];
+    COPY(st->name, s->be->col_text(r, 0));
+    COPY(st->unit_ref, s->be->col_text(r, 1));
+    st->minutes = (int)s->be->col_int(r, 2);
+    return 0;
+}
+
 static int read_steps(struct rf_store *s, struct rf_procedure *p)
 {
-    struct rf_rows *r;
-    int rc;
-
-    rc = rf_sq_query(s,
-                     "SELECT name, unit_ref, minutes FROM procedure_steps WHERE procedure_id = ?"
-                     " ORDER BY seq",
-                     PARAMS(P_INT(p->id)), &r);
-    if (rc != RF_OK)
-        return rc;
     p->nsteps = 0;
-    while ((rc = s->be->step(r)) == 1 && p->nsteps < RF_PROC_MAX_STEPS) {
-        struct rf_procedure_step *st = &p->steps[p->nsteps++];
-        COPY(st->name, s->be->col_text(r, 0));
-        COPY(st->unit_ref, s->be->col_text(r, 1));
-        st->minutes = (int)s->be->col_int(r, 2);
-    }
-    s->be->done(r);
-    return rc < 0 ? rc : RF_OK;
+    return rf_sq_each(s,
+                      "SELECT name, unit_ref, minutes FROM procedure_steps WHERE procedure_id = ?"
+                      " ORDER BY seq",
+                      PARAMS(P_INT(p->id)), step_row, p);
 }
 
 /* The first row of 'sql' into 'out' with its steps, RF_ENOTFOUND when none. */
@@ -123,16 +125,29 @@ int rf_store_procedure_in_force(struct rf_store *s, int64_t province_id, const c
                          PARAMS(P_INT(province_id), P_TEXT(code), P_TEXT(date)), id);
 }
 
+struct procedure_rows {
+    rf_procedure_fn fn;
+    void *ctx;
+    struct rf_procedure *p;
+};
+
+static int procedure_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct procedure_rows *x = ctx;
+
+    read_procedure(s, r, x->p);
+    return x->fn(x->ctx, x->p);
+}
+
 int rf_store_procedures_list(struct rf_store *s, const struct rf_procedure_query *q,
                              rf_procedure_fn fn, void *ctx)
 {
     char *pattern = rf_sq_like_pattern(q->text_fold);
-    struct rf_procedure *p;
-    struct rf_rows *r;
+    struct procedure_rows x = {fn, ctx, rf_xmalloc(sizeof(*x.p))};
     int rc;
 
     /* the version in force: the latest that started on or before the day */
-    rc = rf_sq_query(
+    rc = rf_sq_each(
         s,
         "SELECT " PROC_COLS " FROM procedures p WHERE p.province_id = ? AND p.version_from <= ?"
         " AND NOT EXISTS (SELECT 1 FROM procedures n WHERE n.province_id = p.province_id"
@@ -146,26 +161,10 @@ int rf_store_procedures_list(struct rf_store *s, const struct rf_procedure_query
                P_OPT_TEXT(q->field), P_OPT_TEXT(q->level), P_OPT_TEXT(q->level), P_TEXT(pattern),
                P_TEXT(pattern), P_TEXT(pattern), P_INT(q->after_id),
                P_INT(q->limit > 0 ? q->limit : 1000000)),
-        &r);
-    if (rc != RF_OK) {
-        free(pattern);
-        return rc;
-    }
-    p = malloc(sizeof(*p));
-    if (!p) {
-        s->be->done(r);
-        free(pattern);
-        return RF_ESTORE;
-    }
-    while ((rc = s->be->step(r)) == 1) {
-        read_procedure(s, r, p);
-        if ((rc = fn(ctx, p)) != 0)
-            break;
-    }
-    s->be->done(r);
-    free(p);
+        procedure_row, &x);
+    free(x.p);
     free(pattern); /* bound to the statement until it is done */
-    return rc == 1 ? RF_OK : rc;
+    return rc;
 }
 
 /* ---- dossiers ---- */
@@ -356,47 +355,48 @@ int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t 
                          PARAMS(P_INT(dossier_id)), at);
 }
 
+struct event_rows {
+    rf_dossier_event_fn fn;
+    void *ctx;
+    struct rf_dossier_event *e;
+};
+
+static int event_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct event_rows *x = ctx;
+    const struct rf_backend *be = s->be;
+    struct rf_dossier_event *e = x->e;
+
+    memset(e, 0, sizeof(*e));
+    e->id = be->col_int(r, 0);
+    e->dossier_id = be->col_int(r, 1);
+    e->at = be->col_int(r, 2);
+    COPY(e->action, be->col_text(r, 3));
+    COPY(e->from_state, be->col_text(r, 4));
+    COPY(e->to_state, be->col_text(r, 5));
+    e->step = (int)be->col_int(r, 6);
+    e->from_unit_id = be->col_int(r, 7);
+    e->to_unit_id = be->col_int(r, 8);
+    e->actor_id = be->col_int(r, 9);
+    COPY(e->reason, be->col_text(r, 10));
+    e->step_due_at = be->col_int(r, 11);
+    e->step_late = (int)be->col_int(r, 12);
+    return x->fn(x->ctx, e);
+}
+
 int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
                             void *ctx)
 {
-    struct rf_dossier_event *e;
-    struct rf_rows *r;
+    struct event_rows x = {fn, ctx, rf_xmalloc(sizeof(*x.e))};
     int rc;
 
-    rc = rf_sq_query(s,
-                     "SELECT id, dossier_id, at, action, from_state, to_state, step,"
-                     " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late"
-                     " FROM dossier_events WHERE dossier_id = ? ORDER BY id",
-                     PARAMS(P_INT(dossier_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    e = malloc(sizeof(*e));
-    if (!e) {
-        s->be->done(r);
-        return RF_ESTORE;
-    }
-    while ((rc = s->be->step(r)) == 1) {
-        const struct rf_backend *be = s->be;
-        memset(e, 0, sizeof(*e));
-        e->id = be->col_int(r, 0);
-        e->dossier_id = be->col_int(r, 1);
-        e->at = be->col_int(r, 2);
-        COPY(e->action, be->col_text(r, 3));
-        COPY(e->from_state, be->col_text(r, 4));
-        COPY(e->to_state, be->col_text(r, 5));
-        e->step = (int)be->col_int(r, 6);
-        e->from_unit_id = be->col_int(r, 7);
-        e->to_unit_id = be->col_int(r, 8);
-        e->actor_id = be->col_int(r, 9);
-        COPY(e->reason, be->col_text(r, 10));
-        e->step_due_at = be->col_int(r, 11);
-        e->step_late = (int)be->col_int(r, 12);
-        if ((rc = fn(ctx, e)) != 0)
-            break;
-    }
-    s->be->done(r);
-    free(e);
-    return rc == 1 ? RF_OK : rc;
+    rc = rf_sq_each(s,
+                    "SELECT id, dossier_id, at, action, from_state, to_state, step,"
+                    " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late"
+                    " FROM dossier_events WHERE dossier_id = ? ORDER BY id",
+                    PARAMS(P_INT(dossier_id)), event_row, &x);
+    free(x.e);
+    return rc;
 }
 
 int rf_store_dossier_pause_open(struct rf_store *s, int64_t dossier_id, int64_t at)
@@ -415,50 +415,56 @@ int rf_store_dossier_pause_close(struct rf_store *s, int64_t dossier_id, int64_t
                          PARAMS(P_INT(at), P_INT(dossier_id)), &closed);
 }
 
+struct pause_rows {
+    rf_pause_fn fn;
+    void *ctx;
+};
+
+static int pause_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct pause_rows *x = ctx;
+
+    return x->fn(x->ctx, s->be->col_int(r, 0), s->be->col_int(r, 1));
+}
+
 int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct pause_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT from_at, to_at FROM dossier_pauses WHERE dossier_id = ?"
-                     " ORDER BY id",
-                     PARAMS(P_INT(dossier_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1)
-        if ((rc = fn(ctx, s->be->col_int(r, 0), s->be->col_int(r, 1))) != 0)
-            break;
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT from_at, to_at FROM dossier_pauses WHERE dossier_id = ?"
+                      " ORDER BY id",
+                      PARAMS(P_INT(dossier_id)), pause_row, &x);
+}
+
+/* A list of dossiers: each row read into 'd' (one allocation for the list), then to 'fn'. */
+struct dossier_rows {
+    rf_dossier_fn fn;
+    void *ctx;
+    struct rf_dossier *d;
+};
+
+static int dossier_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct dossier_rows *x = ctx;
+    int rc = read_dossier(s, r, x->d);
+
+    return rc != RF_OK ? rc : x->fn(x->ctx, x->d);
 }
 
 int rf_store_dossiers_held(struct rf_store *s, int64_t province_id, int64_t unit, int limit,
                            rf_dossier_fn fn, void *ctx)
 {
-    struct rf_dossier *d;
-    struct rf_rows *r;
+    struct dossier_rows x = {fn, ctx, rf_xmalloc(sizeof(*x.d))};
     int rc;
 
-    rc = rf_sq_query(s,
-                     "SELECT " DOSSIER_COLS " FROM dossiers WHERE province_id = ? AND"
-                     " step_unit_id = ? AND state IN ('processing', 'supplement')"
-                     " ORDER BY due_at, id LIMIT ?",
-                     PARAMS(P_INT(province_id), P_INT(unit), P_INT(limit)), &r);
-    if (rc != RF_OK)
-        return rc;
-    d = malloc(sizeof(*d));
-    if (!d) {
-        s->be->done(r);
-        return RF_ESTORE;
-    }
-    while ((rc = s->be->step(r)) == 1) {
-        if ((rc = read_dossier(s, r, d)) != RF_OK || (rc = fn(ctx, d)) != 0)
-            break;
-    }
-    s->be->done(r);
-    free(d);
-    return rc == 1 ? RF_OK : rc;
+    rc = rf_sq_each(s,
+                    "SELECT " DOSSIER_COLS " FROM dossiers WHERE province_id = ? AND"
+                    " step_unit_id = ? AND state IN ('processing', 'supplement')"
+                    " ORDER BY due_at, id LIMIT ?",
+                    PARAMS(P_INT(province_id), P_INT(unit), P_INT(limit)), dossier_row, &x);
+    free(x.d);
+    return rc;
 }
 
 /* the filters every dossier list shares, after its scope, up to the page's cursor */
@@ -530,8 +536,7 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
                       : s->be == &rf_backend_pg ? dossiers_under_pg
                                                 : dossiers_under;
     struct rf_param p[48];
-    struct rf_dossier *d;
-    struct rf_rows *r;
+    struct dossier_rows x = {fn, ctx, NULL};
     int n = 0, rc;
 
     if (q->root) {
@@ -578,20 +583,10 @@ int rf_store_dossiers_list(struct rf_store *s, const struct rf_dossier_query *q,
     p[n++] = P_INT(q->overdue_at);
     p[n++] = P_INT(q->after_id);
     p[n++] = P_INT(q->limit > 0 ? q->limit : 1000);
-    rc = rf_sq_query(s, sql, p, n, &r);
-    if (rc != RF_OK)
-        return rc;
-    d = malloc(sizeof(*d));
-    if (!d) {
-        s->be->done(r);
-        return RF_ESTORE;
-    }
-    while ((rc = s->be->step(r)) == 1)
-        if ((rc = read_dossier(s, r, d)) != RF_OK || (rc = fn(ctx, d)) != 0)
-            break;
-    s->be->done(r);
-    free(d);
-    return rc == 1 ? RF_OK : rc;
+    x.d = rf_xmalloc(sizeof(*x.d));
+    rc = rf_sq_each(s, sql, p, n, dossier_row, &x);
+    free(x.d);
+    return rc;
 }
 
 /* how many dossiers in one state (and due before an instant) under a root and a scope */
@@ -617,36 +612,39 @@ int rf_store_dossiers_behind(struct rf_store *s, int64_t province_id, int64_t ro
     return rc;
 }
 
+struct due_rows {
+    rf_dossier_due_fn fn;
+    void *ctx;
+};
+
+static int due_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct due_rows *x = ctx;
+    struct rf_dossier_due d;
+
+    memset(&d, 0, sizeof(d));
+    d.id = s->be->col_int(r, 0);
+    COPY(d.code, s->be->col_text(r, 1));
+    d.received_at = s->be->col_int(r, 2);
+    d.due_at = s->be->col_int(r, 3);
+    d.days = (int)s->be->col_int(r, 4);
+    d.minutes = (int)s->be->col_int(r, 5);
+    d.pauses = (int)s->be->col_int(r, 6);
+    return x->fn(x->ctx, &d);
+}
+
 int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dossier_due_fn fn,
                                  void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct due_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT d.id, d.code, d.received_at, d.due_at, p.days, p.minutes,"
-                     " (SELECT COUNT(*) FROM dossier_pauses x WHERE x.dossier_id = d.id)"
-                     " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-                     " WHERE d.province_id = ? AND d.state IN ('processing', 'supplement')"
-                     " ORDER BY d.id",
-                     PARAMS(P_INT(province_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_dossier_due d;
-        memset(&d, 0, sizeof(d));
-        d.id = s->be->col_int(r, 0);
-        COPY(d.code, s->be->col_text(r, 1));
-        d.received_at = s->be->col_int(r, 2);
-        d.due_at = s->be->col_int(r, 3);
-        d.days = (int)s->be->col_int(r, 4);
-        d.minutes = (int)s->be->col_int(r, 5);
-        d.pauses = (int)s->be->col_int(r, 6);
-        if ((rc = fn(ctx, &d)) != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT d.id, d.code, d.received_at, d.due_at, p.days, p.minutes,"
+                      " (SELECT COUNT(*) FROM dossier_pauses x WHERE x.dossier_id = d.id)"
+                      " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+                      " WHERE d.province_id = ? AND d.state IN ('processing', 'supplement')"
+                      " ORDER BY d.id",
+                      PARAMS(P_INT(province_id)), due_row, &x);
 }
 
 /* ---- the service center's counters ---- */
@@ -670,47 +668,60 @@ int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count
                             P_INT(delta)));
 }
 
+struct count_rows {
+    rf_count_fn fn;
+    void *ctx;
+};
+
+static int count_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct count_rows *x = ctx;
+
+    return x->fn(x->ctx, s->be->col_text(r, 0), s->be->col_text(r, 1), s->be->col_text(r, 2),
+                 s->be->col_int(r, 3));
+}
+
 int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit, const char *from,
                             const char *to, rf_count_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct count_rows x = {fn, ctx};
 
-    rc = rf_sq_query(
+    return rf_sq_each(
         s,
         "SELECT field, level, metric, SUM(n) FROM dossier_counts"
         " WHERE province_id = ? AND unit_id = ? AND grain = ? AND span >= ?"
         " AND span <= ? GROUP BY field, level, metric"
         " ORDER BY field, level, metric",
         PARAMS(P_INT(province_id), P_INT(unit), P_TEXT(grain_of(from)), P_TEXT(from), P_TEXT(to)),
-        &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1)
-        if ((rc = fn(ctx, s->be->col_text(r, 0), s->be->col_text(r, 1), s->be->col_text(r, 2),
-                     s->be->col_int(r, 3))) != 0)
-            break;
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+        count_row, &x);
+}
+
+/* A unit chain's ids, into an array of 'max'. */
+struct chain_rows {
+    int64_t *ids;
+    int max, *n;
+};
+
+static int chain_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct chain_rows *x = ctx;
+
+    if (*x->n == x->max)
+        return 1;
+    x->ids[(*x->n)++] = s->be->col_int(r, 0);
+    return 0;
 }
 
 int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
                         int *n)
 {
-    struct rf_rows *r;
-    int rc;
+    struct chain_rows x = {ids, max, n};
 
-    rc = rf_sq_query(s,
-                     "WITH RECURSIVE anc(id, n) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL"
-                     " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
-                     " l.unit_id = anc.id WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                                                                " SELECT id FROM anc ORDER BY n",
-                     PARAMS(P_INT(unit), P_TEXT(date), P_TEXT(date)), &r);
-    if (rc != RF_OK)
-        return rc;
     *n = 0;
-    while ((rc = s->be->step(r)) == 1 && *n < max)
-        ids[(*n)++] = s->be->col_int(r, 0);
-    s->be->done(r);
-    return rc < 0 ? rc : RF_OK;
+    return rf_sq_each(s,
+                      "WITH RECURSIVE anc(id, n) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL"
+                      " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
+                      " l.unit_id = anc.id WHERE " IN_FORCE("l") " AND anc.n < 16)"
+                                                                 " SELECT id FROM anc ORDER BY n",
+                      PARAMS(P_INT(unit), P_TEXT(date), P_TEXT(date)), chain_row, &x);
 }

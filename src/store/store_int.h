@@ -1,8 +1,10 @@
 /*
  * What the two backends share: a query interface of positional parameters
- * and row cursors, so that the entity code in store.c is written once. SQL
- * text uses '?' placeholders; the PostgreSQL backend rewrites them to $n.
- * Private to src/store/.
+ * and row cursors, so that the SQL of each entity (store_units.c,
+ * store_users.c, store_audit.c, store_tasks.c, store_dossiers.c,
+ * store_calendar.c, store_attempts.c) is written once for both. SQL text uses
+ * '?' placeholders; the PostgreSQL backend rewrites them to $n. Private to
+ * src/store/.
  */
 #ifndef RF_STORE_INT_H
 #define RF_STORE_INT_H
@@ -88,7 +90,7 @@ extern const struct rf_backend rf_backend_pg;
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
 
-/* ---- plumbing shared by the entity files (store.c, store_tasks.c) ---- */
+/* ---- plumbing shared by the entity files (store.c) ---- */
 
 #define NPARAMS(...) ((int)(sizeof((struct rf_param[]){__VA_ARGS__}) / sizeof(struct rf_param)))
 #define PARAMS(...) (struct rf_param[]){__VA_ARGS__}, NPARAMS(__VA_ARGS__)
@@ -102,6 +104,21 @@ int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, i
                 struct rf_rows **out);
 /* Run a statement, ignoring its rows. */
 int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n);
+/*
+ * What rf_sq_each() gives each row to, with its 'ctx': it reads the row's
+ * columns through s->be and returns 0 to go on, 1 to stop early (a page is
+ * full: not an error), or a negative rf_err to stop with that error.
+ */
+typedef int (*rf_sq_row_fn)(struct rf_store *s, struct rf_rows *r, void *ctx);
+/*
+ * Run a statement and give its rows, in order, to 'row'. Returns RF_OK when
+ * the rows ran out or 'row' stopped early (any positive return stops as 1
+ * does), the negative rf_err 'row' stopped with, or the statement's own
+ * failure. The statement is done on return: what its parameters point to may
+ * then be freed. The rule of store.h's row callbacks, in one place.
+ */
+int rf_sq_each(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+               rf_sq_row_fn row, void *ctx);
 /* The first column of the first row; RF_ENOTFOUND without rows. */
 int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                   int64_t *out);

@@ -108,33 +108,37 @@ int rf_store_document_find(struct rf_store *s, int64_t province_id, int64_t id, 
         PARAMS(P_INT(province_id), P_INT(id)), out);
 }
 
+struct document_rows {
+    rf_document_fn fn;
+    void *ctx;
+};
+
+static int document_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct document_rows *x = ctx;
+    struct rf_document d;
+
+    read_document(s, r, &d);
+    return x->fn(x->ctx, &d);
+}
+
 int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char *text_fold,
                             int64_t after_id, int limit, rf_document_fn fn, void *ctx)
 {
     char *pattern = rf_sq_like_pattern(text_fold);
-    struct rf_rows *r;
+    struct document_rows x = {fn, ctx};
     int rc;
 
-    rc = rf_sq_query(s,
-                     "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ?"
-                     " AND (CAST(? AS TEXT) IS NULL OR d.title_fold LIKE ? ESCAPE '\\'"
-                     "      OR lower(d.number) LIKE ? ESCAPE '\\')"
-                     " AND d.id > ? ORDER BY d.id LIMIT ?",
-                     PARAMS(P_INT(province_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
-                            P_INT(after_id), P_INT(limit > 0 ? limit : NO_LIMIT)),
-                     &r);
-    if (rc == RF_OK) {
-        while ((rc = s->be->step(r)) == 1) {
-            struct rf_document d;
-            read_document(s, r, &d);
-            rc = fn(ctx, &d);
-            if (rc != 0)
-                break;
-        }
-        s->be->done(r);
-    }
+    rc = rf_sq_each(s,
+                    "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ?"
+                    " AND (CAST(? AS TEXT) IS NULL OR d.title_fold LIKE ? ESCAPE '\\'"
+                    "      OR lower(d.number) LIKE ? ESCAPE '\\')"
+                    " AND d.id > ? ORDER BY d.id LIMIT ?",
+                    PARAMS(P_INT(province_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
+                           P_INT(after_id), P_INT(limit > 0 ? limit : NO_LIMIT)),
+                    document_row, &x);
     free(pattern);
-    return rc == 1 ? RF_OK : rc;
+    return rc;
 }
 
 /* ---- tasks ---- */
@@ -178,39 +182,57 @@ static void read_task(struct rf_store *s, struct rf_rows *r, struct rf_task *t)
     t->percent = (int)be->col_int(r, 15);
 }
 
-/* Walk rows of tasks joined with their deadlines, calling 'fn' once per task. */
-static int each_task(struct rf_store *s, struct rf_rows *r, rf_task_fn fn, void *ctx)
-{
-    struct rf_task *t = rf_xmalloc(sizeof(*t));
-    struct rf_task_deadline *dl = rf_xcalloc(MAX_DEADLINES, sizeof(*dl));
-    int64_t current = 0;
-    int n = 0, rc, found = 0;
+/* Tasks joined with their deadlines, one row per deadline, gathered into one call per task. */
+struct task_rows {
+    rf_task_fn fn;
+    void *ctx;
+    struct rf_task *t; /* the task being gathered, whose id is 'current' (0: none) */
+    struct rf_task_deadline *dl;
+    int64_t current;
+    int n, found;
+};
 
-    while ((rc = s->be->step(r)) == 1) {
-        int64_t id = s->be->col_int(r, 0);
-        if (id != current) {
-            if (current && (rc = fn(ctx, t, dl, n)) != 0)
-                break;
-            read_task(s, r, t);
-            current = id;
-            n = 0;
-            found = 1;
+static int task_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    struct task_rows *x = ctx;
+    int64_t id = s->be->col_int(r, 0);
+    int rc;
+
+    if (id != x->current) {
+        if (x->current && (rc = x->fn(x->ctx, x->t, x->dl, x->n)) != 0) {
+            x->current = 0; /* stopped: the task it was given is the last */
+            return rc;
         }
-        if (!s->be->col_null(r, 16) && n < MAX_DEADLINES) {
-            COPY(dl[n].set_on, s->be->col_text(r, 16));
-            COPY(dl[n].deadline, s->be->col_text(r, 17));
-            COPY(dl[n].reason, s->be->col_text(r, 18));
-            dl[n].set_by = s->be->col_int(r, 19);
-            n++;
-        }
+        read_task(s, r, x->t);
+        x->current = id;
+        x->n = 0;
+        x->found = 1;
     }
-    if (rc == 0 && current)
-        rc = fn(ctx, t, dl, n);
-    free(t);
-    free(dl);
-    if (rc == 0 && !found)
-        return RF_ENOTFOUND;
-    return rc == 1 ? RF_OK : rc;
+    if (!s->be->col_null(r, 16) && x->n < MAX_DEADLINES) {
+        struct rf_task_deadline *d = &x->dl[x->n++];
+        COPY(d->set_on, s->be->col_text(r, 16));
+        COPY(d->deadline, s->be->col_text(r, 17));
+        COPY(d->reason, s->be->col_text(r, 18));
+        d->set_by = s->be->col_int(r, 19);
+    }
+    return 0;
+}
+
+/* Run 'sql' (TASK_COLS ... TASK_ORDER), calling 'fn' once per task; RF_ENOTFOUND without rows. */
+static int each_task(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                     rf_task_fn fn, void *ctx)
+{
+    struct task_rows x = {
+        fn, ctx, rf_xmalloc(sizeof(*x.t)), rf_xcalloc(MAX_DEADLINES, sizeof(*x.dl)), 0, 0, 0};
+    int rc = rf_sq_each(s, sql, p, n, task_row, &x);
+
+    /* the last task's rows ran out with the statement: its call comes after, under the same
+       rule (1 stops, which here is the end anyway) */
+    if (rc == RF_OK && x.current && (rc = fn(ctx, x.t, x.dl, x.n)) > 0)
+        rc = RF_OK;
+    free(x.t);
+    free(x.dl);
+    return rc == RF_OK && !x.found ? RF_ENOTFOUND : rc;
 }
 
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
@@ -266,35 +288,19 @@ int rf_store_task_update(struct rf_store *s, const struct rf_task *t)
 
 int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_task_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
-
-    rc = rf_sq_query(s,
+    return each_task(s,
                      "SELECT " TASK_COLS " FROM tasks t" TASK_JOINS
                      " WHERE t.province_id = ? AND t.id = ?" TASK_ORDER,
-                     PARAMS(P_INT(province_id), P_INT(id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    rc = each_task(s, r, fn, ctx);
-    s->be->done(r);
-    return rc;
+                     PARAMS(P_INT(province_id), P_INT(id)), fn, ctx);
 }
 
 int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char *ref,
                              rf_task_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
-
-    rc = rf_sq_query(s,
+    return each_task(s,
                      "SELECT " TASK_COLS " FROM tasks t" TASK_JOINS
                      " WHERE t.province_id = ? AND t.ref = ?" TASK_ORDER,
-                     PARAMS(P_INT(province_id), P_TEXT(ref)), &r);
-    if (rc != RF_OK)
-        return rc;
-    rc = each_task(s, r, fn, ctx);
-    s->be->done(r);
-    return rc;
+                     PARAMS(P_INT(province_id), P_TEXT(ref)), fn, ctx);
 }
 
 /* the filters every task list shares, after the lead unit's condition */
@@ -339,7 +345,6 @@ int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_ta
     const char *sql = tasks_any_lead;
     char *pattern = rf_sq_like_pattern(q->text_fold);
     struct rf_param p[40];
-    struct rf_rows *r;
     int64_t held = 0;
     int n = 0, rc;
 
@@ -380,15 +385,9 @@ int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_ta
     p[n++] = P_TEXT(pattern);
     p[n++] = P_INT(q->after_id);
     p[n++] = P_INT(q->limit > 0 ? q->limit : NO_LIMIT);
-    rc = rf_sq_query(s, sql, p, n, &r);
-    if (rc == RF_OK) {
-        rc = each_task(s, r, fn, ctx);
-        if (rc == RF_ENOTFOUND)
-            rc = RF_OK; /* an empty list */
-        s->be->done(r);
-    }
+    rc = each_task(s, sql, p, n, fn, ctx);
     free(pattern);
-    return rc;
+    return rc == RF_ENOTFOUND ? RF_OK : rc; /* an empty list */
 }
 
 int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
@@ -407,24 +406,26 @@ int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
     return rc;
 }
 
+struct id_rows {
+    rf_id_fn fn;
+    void *ctx;
+};
+
+static int id_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct id_rows *x = ctx;
+
+    return x->fn(x->ctx, s->be->col_int(r, 0), s->be->col_text(r, 1));
+}
+
 int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct id_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT u.id, u.code FROM task_units tu JOIN units u ON u.id = tu.unit_id"
-                     " WHERE tu.task_id = ? ORDER BY u.code",
-                     PARAMS(P_INT(task_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        rc = fn(ctx, s->be->col_int(r, 0), s->be->col_text(r, 1));
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT u.id, u.code FROM task_units tu JOIN units u ON u.id = tu.unit_id"
+                      " WHERE tu.task_id = ? ORDER BY u.code",
+                      PARAMS(P_INT(task_id)), id_row, &x);
 }
 
 int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *x)
@@ -438,36 +439,38 @@ int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *x)
                          &x->id);
 }
 
+struct report_rows {
+    rf_task_report_fn fn;
+    void *ctx;
+};
+
+static int report_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct report_rows *x = ctx;
+    const struct rf_backend *be = s->be;
+    struct rf_task_report rep;
+
+    memset(&rep, 0, sizeof(rep));
+    rep.id = be->col_int(r, 0);
+    rep.task_id = be->col_int(r, 1);
+    rep.unit_id = be->col_int(r, 2);
+    COPY(rep.unit_code, be->col_text(r, 3));
+    COPY(rep.reported_on, be->col_text(r, 4));
+    rep.percent = (int)be->col_int(r, 5);
+    COPY(rep.note, be->col_text(r, 6));
+    rep.author_id = be->col_int(r, 7);
+    rep.created_at = be->col_int(r, 8);
+    return x->fn(x->ctx, &rep);
+}
+
 int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn, void *ctx)
 {
-    struct rf_rows *r;
-    int rc;
+    struct report_rows x = {fn, ctx};
 
-    rc = rf_sq_query(s,
-                     "SELECT r.id, r.task_id, r.unit_id, u.code, r.reported_on, r.percent,"
-                     " r.note, r.author_id, r.created_at FROM task_reports r"
-                     " JOIN units u ON u.id = r.unit_id WHERE r.task_id = ?"
-                     " ORDER BY r.reported_on, r.id",
-                     PARAMS(P_INT(task_id)), &r);
-    if (rc != RF_OK)
-        return rc;
-    while ((rc = s->be->step(r)) == 1) {
-        struct rf_task_report x;
-        const struct rf_backend *be = s->be;
-        memset(&x, 0, sizeof(x));
-        x.id = be->col_int(r, 0);
-        x.task_id = be->col_int(r, 1);
-        x.unit_id = be->col_int(r, 2);
-        COPY(x.unit_code, be->col_text(r, 3));
-        COPY(x.reported_on, be->col_text(r, 4));
-        x.percent = (int)be->col_int(r, 5);
-        COPY(x.note, be->col_text(r, 6));
-        x.author_id = be->col_int(r, 7);
-        x.created_at = be->col_int(r, 8);
-        rc = fn(ctx, &x);
-        if (rc != 0)
-            break;
-    }
-    s->be->done(r);
-    return rc == 1 ? RF_OK : rc;
+    return rf_sq_each(s,
+                      "SELECT r.id, r.task_id, r.unit_id, u.code, r.reported_on, r.percent,"
+                      " r.note, r.author_id, r.created_at FROM task_reports r"
+                      " JOIN units u ON u.id = r.unit_id WHERE r.task_id = ?"
+                      " ORDER BY r.reported_on, r.id",
+                      PARAMS(P_INT(task_id)), report_row, &x);
 }

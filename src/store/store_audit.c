@@ -1,0 +1,161 @@
+/*
+ * The SQL of the audit chain, for both backends: appending a record takes the
+ * province's head row (audit_head) first, which serialises the province's
+ * writers, and MACs the record under the connection's audit key.
+ */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- audit ---- */
+
+int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
+{
+    struct rf_rows *r;
+    char hash[RF_AUDIT_HASH_HEX];
+    char entity_id[24];
+    int rc;
+
+    /* taking the head's row lock serialises the province's writers (PostgreSQL) */
+    rc = rf_sq_query(s,
+                     "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
+                     " RETURNING seq, hash, key_id",
+                     PARAMS(P_INT(rec->province_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1) {
+        const char *key_id = s->be->col_text(r, 2);
+        rec->seq = s->be->col_int(r, 0);
+        COPY(rec->prev_hash, s->be->col_text(r, 1));
+        /* a process holding another key would fork the chain into two that verify apart */
+        rc = s->audit_keyed && key_id[0] && strcmp(key_id, s->audit_key_id) != 0 ? RF_ECONFLICT
+                                                                                 : RF_OK;
+    } else if (rc == 0) {
+        rc = RF_ENOTFOUND;
+    }
+    s->be->done(r);
+    if (rc != RF_OK)
+        return rc;
+    (void)entity_id;
+    rf_audit_hash(rec, s->audit_keyed ? s->audit_key : NULL, hash);
+    rc = rf_sq_run(s,
+                   "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
+                   " entity_id, before_json, after_json, via, prev_hash, hash)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at),
+                          P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
+                          P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
+                          P_TEXT(rec->after), P_TEXT(rec->via), P_TEXT(rec->prev_hash),
+                          P_TEXT(hash)));
+    if (rc == RF_OK && s->audit_keyed)
+        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ?, key_id = ? WHERE province_id = ?",
+                       PARAMS(P_TEXT(hash), P_TEXT(s->audit_key_id), P_INT(rec->province_id)));
+    else if (rc == RF_OK)
+        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
+                       PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
+    return rc;
+}
+
+void rf_store_set_audit_key(struct rf_store *s, const unsigned char *key)
+{
+    s->audit_keyed = key != NULL;
+    if (key) {
+        memcpy(s->audit_key, key, RF_AUDIT_KEY_BYTES);
+        rf_audit_key_id(key, s->audit_key_id);
+    } else {
+        memset(s->audit_key, 0, sizeof(s->audit_key));
+        s->audit_key_id[0] = '\0';
+    }
+}
+
+int rf_store_audit_key_id(struct rf_store *s, int64_t province_id, char out[RF_AUDIT_KEY_ID_HEX])
+{
+    struct rf_rows *r;
+    int rc;
+
+    out[0] = '\0';
+    rc = rf_sq_query(s, "SELECT key_id FROM audit_head WHERE province_id = ?",
+                     PARAMS(P_INT(province_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1)
+        snprintf(out, RF_AUDIT_KEY_ID_HEX, "%s", s->be->col_text(r, 0));
+    s->be->done(r);
+    return rc == 1 ? RF_OK : rc == 0 ? RF_ENOTFOUND : rc;
+}
+
+struct audit_rows {
+    rf_audit_fn fn;
+    void *ctx;
+};
+
+static int audit_row(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    const struct audit_rows *x = ctx;
+    const struct rf_backend *be = s->be;
+    struct rf_audit_row row;
+
+    memset(&row, 0, sizeof(row));
+    row.rec.province_id = be->col_int(r, 0);
+    row.rec.seq = be->col_int(r, 1);
+    row.rec.at = be->col_int(r, 2);
+    row.rec.actor_id = be->col_int(r, 3);
+    row.rec.actor = be->col_text(r, 4);
+    row.rec.action = be->col_text(r, 5);
+    row.rec.entity = be->col_text(r, 6);
+    row.rec.entity_id = be->col_text(r, 7);
+    row.rec.before = be->col_null(r, 8) ? NULL : be->col_text(r, 8);
+    row.rec.after = be->col_null(r, 9) ? NULL : be->col_text(r, 9);
+    COPY(row.rec.prev_hash, be->col_text(r, 10));
+    COPY(row.hash, be->col_text(r, 11));
+    row.rec.via = be->col_null(r, 12) ? NULL : be->col_text(r, 12);
+    return x->fn(x->ctx, &row);
+}
+
+int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_audit_fn fn,
+                        void *ctx)
+{
+    static const char sql[] =
+        "SELECT province_id, seq, at, actor_id, actor, action, entity, entity_id,"
+        " before_json, after_json, prev_hash, hash, via FROM audit"
+        " WHERE (? = 0 OR province_id = ?)"
+        "  AND (CAST(? AS TEXT) IS NULL OR entity = ?)"
+        "  AND (CAST(? AS TEXT) IS NULL OR entity_id = ?)"
+        "  AND (CAST(? AS BIGINT) IS NULL OR actor_id = ?)"
+        "  AND seq > ?"
+        " ORDER BY province_id, seq LIMIT ?";
+    struct audit_rows x = {fn, ctx};
+
+    return rf_sq_each(s, sql,
+                      PARAMS(P_INT(q->province_id), P_INT(q->province_id), P_OPT_TEXT(q->entity),
+                             P_OPT_TEXT(q->entity), P_OPT_TEXT(q->entity_id),
+                             P_OPT_TEXT(q->entity_id), P_OPT_INT(q->actor_id),
+                             P_OPT_INT(q->actor_id), P_INT(q->after_seq),
+                             P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                      audit_row, &x);
+}
+
+int rf_store_audit_head(struct rf_store *s, int64_t province_id, int64_t *seq,
+                        char hash[RF_AUDIT_HASH_HEX])
+{
+    struct rf_rows *r;
+    int rc;
+
+    rc = rf_sq_query(s, "SELECT seq, hash FROM audit_head WHERE province_id = ?",
+                     PARAMS(P_INT(province_id)), &r);
+    if (rc != RF_OK)
+        return rc;
+    rc = s->be->step(r);
+    if (rc == 1) {
+        *seq = s->be->col_int(r, 0);
+        snprintf(hash, RF_AUDIT_HASH_HEX, "%s", s->be->col_text(r, 1));
+        rc = RF_OK;
+    } else if (rc == 0) {
+        rc = RF_ENOTFOUND;
+    }
+    s->be->done(r);
+    return rc;
+}

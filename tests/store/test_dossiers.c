@@ -1,0 +1,405 @@
+/*
+ * Procedures and dossiers (store_dossiers.c): versions by date, code
+ * sequences, optimistic updates, the timeline, the counters, and the one
+ * scope rule: a dossier belongs to the units above its desk on the day it
+ * was received.
+ */
+#include "rig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int count_metric(void *ctx, const char *field, const char *level, const char *metric,
+                        int64_t n)
+{
+    int64_t *sum = ctx;
+
+    (void)field;
+    (void)level;
+    if (strcmp(metric, "received") == 0)
+        *sum += n;
+    return 0;
+}
+
+static int procedure_seen(void *ctx, const struct rf_procedure *p)
+{
+    char *codes = ctx;
+
+    strcat(codes, p->code);
+    strcat(codes,
+           p->version_from[0] == '2' && strcmp(p->version_from, "2025-07-01") == 0 ? "+" : " ");
+    return 0;
+}
+
+static int count_dossier(void *ctx, const struct rf_dossier *d)
+{
+    (void)d;
+    ++*(int64_t *)ctx;
+    return 0;
+}
+
+/* Birth registration at the commune, in force from 'from' with 'days' working days, into 'p'. */
+static void birth_registration(const struct tree *t, const char *from, int days,
+                               struct rf_procedure *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->province_id = t->prov;
+    snprintf(p->code, sizeof(p->code), "1.001193");
+    snprintf(p->version_from, sizeof(p->version_from), "%s", from);
+    snprintf(p->name, sizeof(p->name), "Đăng ký khai sinh");
+    snprintf(p->field, sizeof(p->field), "civil_status");
+    snprintf(p->level, sizeof(p->level), "commune");
+    p->days = days;
+    snprintf(p->online, sizeof(p->online), "full");
+    p->nsteps = 2;
+    snprintf(p->steps[0].name, sizeof(p->steps[0].name), "Tiếp nhận");
+    snprintf(p->steps[0].unit_ref, sizeof(p->steps[0].unit_ref), "desk");
+    p->steps[0].minutes = 120;
+    snprintf(p->steps[1].name, sizeof(p->steps[1].name), "Ký");
+    snprintf(p->steps[1].unit_ref, sizeof(p->steps[1].unit_ref), "commune");
+    p->steps[1].minutes = 360;
+}
+
+/* The first version of birth registration, stored; its id. */
+static int64_t procedure(struct rf_store *s, const struct tree *t)
+{
+    struct rf_procedure *p = calloc(1, sizeof(*p));
+    int64_t id;
+
+    birth_registration(t, "2023-01-01", 1, p);
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    id = p->id;
+    free(p);
+    return id;
+}
+
+/* A dossier of 'procedure' received at C1's desk on 13 February 2026, into 'd'. */
+static void received_at_c1(const struct tree *t, int64_t procedure, struct rf_dossier *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->province_id = t->prov;
+    snprintf(d->code, sizeof(d->code), "18070-260213-0001");
+    d->procedure_id = procedure;
+    d->desk_unit_id = t->c1;
+    snprintf(d->channel, sizeof(d->channel), "desk");
+    snprintf(d->applicant_name, sizeof(d->applicant_name), "Nguyễn Văn An");
+    snprintf(d->applicant_phone, sizeof(d->applicant_phone), "0912345678");
+    d->state = RF_DS_PROCESSING;
+    d->step_unit_id = t->c1;
+    d->received_at = 1770948000;
+    d->due_at = d->appointment_at = 1771840800;
+    snprintf(d->lookup_hash, sizeof(d->lookup_hash), "%064d", 0);
+    d->version = 1;
+}
+
+/* A procedure's versions by the day they take effect, each with its steps. */
+static void test_procedure_versions(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_procedure *p = calloc(1, sizeof(*p)), *got = calloc(1, sizeof(*got));
+    struct rf_procedure_query q;
+    char codes[128] = "";
+    int64_t id;
+
+    birth_registration(&t, "2023-01-01", 1, p);
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_ECONFLICT);
+    birth_registration(&t, "2025-07-01", 2, p);
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    /* the version in force on a day */
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-06-30", &id), RF_OK);
+    assert_int_equal(rf_store_procedure_get(s, t.prov, id, got), RF_OK);
+    assert_int_equal(got->days, 1);
+    assert_int_equal(got->nsteps, 2);
+    assert_string_equal(got->steps[1].unit_ref, "commune");
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2025-07-01", &id), RF_OK);
+    assert_int_equal(rf_store_procedure_get(s, t.prov, id, got), RF_OK);
+    assert_int_equal(got->days, 2);
+    assert_int_equal(rf_store_procedure_in_force(s, t.prov, "1.001193", "2022-12-31", &id),
+                     RF_ENOTFOUND);
+    memset(&q, 0, sizeof(q));
+    q.province_id = t.prov;
+    q.date = "2026-01-01";
+    q.text_fold = "khai sinh";
+    assert_int_equal(rf_store_procedures_list(s, &q, procedure_seen, codes), RF_OK);
+    assert_string_equal(codes, "1.001193+"); /* one version in force, the later */
+    free(p);
+    free(got);
+}
+
+/* Code sequences per desk and day, the public lookup, optimistic updates, pauses. */
+static void test_dossier_codes_lookup_and_versions(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_dossier d, e;
+    struct rf_attempts misses;
+    char office[RF_NAME_BYTES];
+    int64_t seq;
+
+    /* a sequence per desk and day */
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 2);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-14", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.s, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    /* a dossier, changed only at the version read */
+    received_at_c1(&t, procedure(s, &t), &d);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_ECONFLICT); /* codes are unique */
+    assert_int_equal(rf_store_dossier_by_code(s, "18070-260213-0001", &e), RF_OK);
+    assert_int_equal(e.id, d.id);
+    assert_int_equal(e.state, RF_DS_PROCESSING);
+    /* the public lookup's one read: the address's misses whether or not the code is there */
+    assert_int_equal(
+        rf_store_dossier_lookup(s, t.prov, "10.0.0.1", "18070-260213-0001", &misses, &e, office),
+        RF_OK);
+    assert_int_equal(e.id, d.id);
+    assert_int_equal(misses.failures, 0);
+    assert_int_equal(
+        rf_store_attempts_fail(s, t.prov, RF_ATTEMPT_LOOKUP, "10.0.0.1", 1770948000, 900), RF_OK);
+    assert_int_equal(
+        rf_store_dossier_lookup(s, t.prov, "10.0.0.1", "18070-260213-9999", &misses, &e, office),
+        RF_ENOTFOUND);
+    assert_int_equal(misses.failures, 1);
+    assert_int_equal(misses.window_start, 1770948000);
+    assert_int_equal(
+        rf_store_dossier_lookup(s, t.prov, "10.0.0.2", "18070-260213-0001", &misses, &e, office),
+        RF_OK);
+    assert_int_equal(misses.failures, 0); /* another address */
+    e.state = RF_DS_SUPPLEMENT;
+    assert_int_equal(rf_store_dossier_update(s, &e, 1), RF_OK);
+    assert_int_equal(e.version, 2);
+    d.state = RF_DS_STOPPED;
+    assert_int_equal(rf_store_dossier_update(s, &d, 1), RF_ECONFLICT); /* acted on meanwhile */
+    assert_int_equal(rf_store_dossier_get(s, t.prov, d.id, &e), RF_OK);
+    assert_int_equal(e.state, RF_DS_SUPPLEMENT);
+    /* two pauses in one second */
+    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000100), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000200), RF_ENOTFOUND);
+}
+
+/* The service center's counters, and the units above a desk on a day that they go to. */
+static void test_dossier_counters(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_dossier_count_key k = {t.prov,         t.c1,      "2026-02-13",
+                                     "civil_status", "commune", "received"};
+    int64_t sum = 0, chain[8];
+    int nchain = 0;
+
+    /* counters add up per unit and span; a range reads spans of one length */
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 1), RF_OK);
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 2), RF_OK);
+    k.span = "2026-02";
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 3), RF_OK);
+    k.unit_id = t.s;
+    k.span = "2026-02-13";
+    assert_int_equal(rf_store_dossier_count_add(s, &k, 5), RF_OK);
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, t.c1, "2026-01-01", "2026-12-31", count_metric, &sum),
+        RF_OK);
+    assert_int_equal(sum, 3); /* the days, not the month */
+    sum = 0;
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, t.c1, "2026-01", "2026-03", count_metric, &sum), RF_OK);
+    assert_int_equal(sum, 3);
+    sum = 0;
+    assert_int_equal(
+        rf_store_dossier_counts(s, t.prov, t.s, "2026-02-14", "2026-02-28", count_metric, &sum),
+        RF_OK);
+    assert_int_equal(sum, 0);
+    /* the units above a unit on a day: C1 under D until 2025-07-01, then under P */
+    assert_int_equal(rf_store_unit_chain(s, t.c1, "2024-06-30", chain, 8, &nchain), RF_OK);
+    assert_int_equal(nchain, 3);
+    assert_true(chain[0] == t.c1 && chain[1] == t.d && chain[2] == t.p);
+    assert_int_equal(rf_store_unit_chain(s, t.c1, "2025-07-01", chain, 8, &nchain), RF_OK);
+    assert_int_equal(nchain, 2);
+    assert_true(chain[0] == t.c1 && chain[1] == t.p);
+}
+
+/* The lists behind the figures: received (not turned away at the desk), ended, an event. */
+static void test_dossier_lists_behind_figures(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_dossier d, e;
+    struct rf_dossier_query lq;
+    struct rf_dossier_event ev;
+    int64_t n = 0;
+
+    received_at_c1(&t, procedure(s, &t), &d);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    e = d;
+    snprintf(e.code, sizeof(e.code), "18070-260213-0002");
+    e.state = RF_DS_INCOMPLETE; /* returned for completion: no due time */
+    e.due_at = e.appointment_at = 0;
+    e.finished_at = e.received_at;
+    assert_int_equal(rf_store_dossier_insert(s, &e), RF_OK);
+    memset(&ev, 0, sizeof(ev));
+    ev.dossier_id = d.id;
+    ev.at = 1771000000;
+    snprintf(ev.action, sizeof(ev.action), "ask");
+    snprintf(ev.from_state, sizeof(ev.from_state), "processing");
+    snprintf(ev.to_state, sizeof(ev.to_state), "supplement");
+    assert_int_equal(rf_store_dossier_event_add(s, &ev), RF_OK);
+    memset(&lq, 0, sizeof(lq));
+    lq.province_id = t.prov;
+    lq.received_from = 1770000000;
+    lq.received_to = 1780000000;
+    assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+    assert_int_equal(n, 1); /* the incomplete one was never received */
+    memset(&lq, 0, sizeof(lq));
+    lq.province_id = t.prov;
+    lq.ended_from = 1770000000;
+    lq.ended_to = 1780000000;
+    n = 0;
+    assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+    assert_int_equal(n, 1); /* the incomplete one, ended at the desk */
+    memset(&lq, 0, sizeof(lq));
+    lq.province_id = t.prov;
+    lq.event = "ask";
+    lq.event_from = 1771000000;
+    lq.event_to = 1771000001;
+    n = 0;
+    assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+    assert_int_equal(n, 1);
+    lq.event_from = 1771000001;
+    lq.event_to = 1772000000;
+    n = 0;
+    assert_int_equal(rf_store_dossiers_list(s, &lq, count_dossier, &n), RF_OK);
+    assert_int_equal(n, 0);
+}
+
+/* The codes of the dossiers a list gives, in order, each followed by ' '. */
+static int dossier_code_seen(void *ctx, const struct rf_dossier *d)
+{
+    char *codes = ctx;
+
+    strncat(codes, d->code, 127 - strlen(codes));
+    strncat(codes, " ", 127 - strlen(codes));
+    return 0;
+}
+
+static const char *dossiers_under(struct rf_store *s, int64_t prov, int64_t root, int64_t scope,
+                                  char codes[128])
+{
+    struct rf_dossier_query q;
+
+    memset(&q, 0, sizeof(q));
+    q.province_id = prov;
+    q.root = root;
+    q.scope = scope;
+    codes[0] = '\0';
+    assert_int_equal(rf_store_dossiers_list(s, &q, dossier_code_seen, codes), RF_OK);
+    return codes;
+}
+
+static void dossier_at(struct rf_store *s, int64_t prov, int64_t procedure, const char *code,
+                       int64_t desk, int64_t received_at, enum rf_dossier_state state,
+                       int64_t due_at)
+{
+    struct rf_dossier d;
+
+    memset(&d, 0, sizeof(d));
+    d.province_id = prov;
+    snprintf(d.code, sizeof(d.code), "%s", code);
+    d.procedure_id = procedure;
+    d.desk_unit_id = desk;
+    snprintf(d.channel, sizeof(d.channel), "desk");
+    snprintf(d.applicant_name, sizeof(d.applicant_name), "Nguyễn Văn An");
+    snprintf(d.applicant_phone, sizeof(d.applicant_phone), "0912345678");
+    d.state = state;
+    d.step_unit_id = desk;
+    d.received_at = received_at;
+    d.due_at = d.appointment_at = due_at;
+    snprintf(d.lookup_hash, sizeof(d.lookup_hash), "%064d", 0);
+    d.version = 1;
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+}
+
+/*
+ * The one scope rule in the store: a dossier belongs to the units above its
+ * desk on the day it was received (in the province's time, UTC+7). C1 sat
+ * under D until 30 June 2025, then under P: D keeps C1's dossiers of that
+ * day to its last second, and none from the first second of 1 July on, as
+ * rf_store_unit_within answers for the received day.
+ */
+static void test_dossiers_belong_to_their_received_day(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_procedure *p = calloc(1, sizeof(*p));
+    const int64_t last_second = 1751302799; /* 2025-06-30 23:59:59 at UTC+7 */
+    const int64_t now = 1780000000;         /* 2026-05-28 */
+    char codes[128];
+    int64_t overdue = -1, waiting = -1;
+
+    p->province_id = t.prov;
+    snprintf(p->code, sizeof(p->code), "1.001193");
+    snprintf(p->version_from, sizeof(p->version_from), "2020-01-01");
+    snprintf(p->name, sizeof(p->name), "Đăng ký khai sinh");
+    snprintf(p->field, sizeof(p->field), "civil_status");
+    snprintf(p->level, sizeof(p->level), "commune");
+    p->days = 1;
+    snprintf(p->online, sizeof(p->online), "full");
+    assert_int_equal(rf_store_procedure_insert(s, p), RF_OK);
+    dossier_at(s, t.prov, p->id, "A", t.c1, last_second, RF_DS_PROCESSING, now - 1);
+    dossier_at(s, t.prov, p->id, "B", t.c1, last_second + 1, RF_DS_SUPPLEMENT, now + 1);
+    dossier_at(s, t.prov, p->id, "C", t.d, 1740787200, RF_DS_PROCESSING, now + 1);   /* 2025-03 */
+    dossier_at(s, t.prov, p->id, "D", t.c2, 1609459200, RF_DS_RETURNED, 1609545600); /* 2021 */
+    dossier_at(s, t.prov, p->id, "E", t.s, 1767225600, RF_DS_PROCESSING, now - 1);   /* 2026 */
+    dossier_at(s, t.prov, p->id, "F", t.n, 1767225600, RF_DS_SUPPLEMENT, now + 1);
+
+    assert_string_equal(dossiers_under(s, t.prov, t.d, 0, codes), "A C D ");
+    assert_string_equal(dossiers_under(s, t.prov, t.p, 0, codes), "A B C D E F ");
+    assert_string_equal(dossiers_under(s, t.prov, t.c1, 0, codes), "A B ");
+    assert_string_equal(dossiers_under(s, t.prov, t.n, 0, codes), "F ");
+    assert_string_equal(dossiers_under(s, t.prov, 0, 0, codes), "A B C D E F ");
+    /* a unit asked for by a caller whose scope it was under only for a while: the days of both */
+    assert_string_equal(dossiers_under(s, t.prov, t.c1, t.d, codes), "A ");
+    assert_string_equal(dossiers_under(s, t.prov, t.p, t.d, codes), "A C D ");
+    assert_string_equal(dossiers_under(s, t.prov, t.s, t.d, codes), "");
+    /* as the unit's place on the day, one dossier at a time, reads it */
+    {
+        int yes = -1;
+        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-06-30", &yes), RF_OK);
+        assert_int_equal(yes, 1);
+        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-07-01", &yes), RF_OK);
+        assert_int_equal(yes, 0);
+    }
+    /* the figures of now read the same dossiers */
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.d, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 1 && waiting == 0); /* A; not B, received on 1 July */
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.c1, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 1 && waiting == 1);
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, t.c1, t.d, now, &overdue, &waiting),
+                     RF_OK);
+    assert_true(overdue == 1 && waiting == 0);
+    assert_int_equal(rf_store_dossiers_behind(s, t.prov, 0, 0, now, &overdue, &waiting), RF_OK);
+    assert_true(overdue == 2 && waiting == 2);
+    free(p);
+}
+
+int run_dossiers_tests(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_procedure_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossier_codes_lookup_and_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossier_counters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossier_lists_behind_figures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossiers_belong_to_their_received_day, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests_name("dossiers", tests, NULL, NULL);
+}
