@@ -86,7 +86,6 @@ enum MHD_Result rf_h_calendar_record(struct rf_req *r)
     source = rf_json_str(body, "source", &err);
     list = json_object_get(body, "days");
     if (!json_is_array(list) || json_array_size(list) > RF_CALENDAR_MAX_DAYS) {
-        json_decref(body);
         rf_error_set(&err, RF_EINVAL, "days", "type", "'days' is an array of at most %d days",
                      RF_CALENDAR_MAX_DAYS);
         return rf_reply_body_error(r, &err);
@@ -109,13 +108,10 @@ enum MHD_Result rf_h_calendar_record(struct rf_req *r)
         if (err.n > from) /* the first day at fault is the one named */
             break;
     }
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_calendar_record(r->app, &r->actor, (int)(r->params[0] > 9999 ? 0 : r->params[0]),
                                 source, days, (int)n, &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
@@ -138,12 +134,9 @@ enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     from = rf_json_str(body, "from", &err);
     periods = rf_json_str(body, "periods", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);

@@ -94,12 +94,9 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
     in.channel = rf_json_str_opt(body, "channel", &err); /* absent: desk */
     in.outcome = rf_json_str_opt(body, "outcome", &err); /* absent: receive */
     in.reason = rf_json_str(body, "reason", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_dossier_receive_begin(r->app, &r->actor, &in, rf_req_ready, r, &x, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return rf_req_later(r, receipt_answer, x); /* no thread waits for the disk */
@@ -126,13 +123,10 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
         version = 0;
     reason = rf_json_str(body, "reason", &err);
     appointment = rf_json_str(body, "appointment", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_dossier_act(r->app, &r->actor, r->key, action, (int)version, reason, appointment,
                             &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);

@@ -72,12 +72,9 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     username = rf_json_str(body, "username", &err);
     password = rf_json_str(body, "password", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_signin(r->app, username, password, r->client, &r->actor, token, &retry, &err);
-    json_decref(body);
     if (rc == RF_ELIMIT)
         return too_many(r, &err, retry);
     if (rc != RF_OK)
@@ -118,12 +115,9 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     current = rf_json_str(body, "current_password", &err);
     next = rf_json_str(body, "new_password", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_password_change(r->app, &r->actor, current, next, r->client, &retry, &err);
-    json_decref(body);
     if (rc == RF_ELIMIT)
         return too_many(r, &err, retry);
     if (rc != RF_OK)
@@ -151,14 +145,11 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
     label = rf_json_str(body, "label", &err);
     /* absent or null: the server's default life (--token-days); 0 is no number of days */
     (void)rf_json_int(body, "expires_in_days", 1, INT64_MAX, 0, &days, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     /* past INT_MAX, -1: a count the use case refuses, naming its range */
     rc = rf_app_token_issue(r->app, &r->actor, user_id, label, days > INT_MAX ? -1 : (int)days,
                             token, &x, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_buf_adds(&b, "{\"id\":");

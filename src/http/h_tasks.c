@@ -81,12 +81,9 @@ enum MHD_Result rf_h_document_create(struct rf_req *r)
     in.issued_on = rf_json_str(body, "issued_on", &err);
     in.title = rf_json_str(body, "title", &err);
     in.assigning_body = rf_json_str(body, "assigning_body", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_document_create(r->app, &r->actor, &in, &d, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_app_document_json(&d, &b);
@@ -175,12 +172,9 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
     rf_error_init(&err);
     if (rf_json_body(r, task_fields, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    if (read_task(r, body, "", &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_task(r, body, "", &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_create(r->app, &r->actor, &in, &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
@@ -211,7 +205,6 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
     list = json_object_get(body, "tasks");
     n = json_is_array(list) ? json_array_size(list) : 0;
     if (n == 0 || n > 1000) {
-        json_decref(body);
         rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' is an array of 1 to 1000 tasks");
         return rf_reply_body_error(r, &err);
     }
@@ -234,19 +227,15 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
         }
         if (in[i].document_id && in[i].document_id != r->params[0]) {
             /* another document than the path's is a malformed request (documented 400) */
-            json_decref(body);
             rf_error_set(&err, RF_EINVAL, "document_id", "mismatch",
                          "the tasks belong to the document of the path");
             return rf_reply_bad_input(r, &err);
         }
         in[i].document_id = r->params[0];
     }
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_tasks_create(r->app, &r->actor, in, (int)n, ids, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_buf_adds(&b, "{\"ids\":[");
@@ -390,12 +379,9 @@ enum MHD_Result rf_h_task_update(struct rf_req *r)
     in.title = rf_json_str(body, "title", &err);
     in.field = rf_json_str(body, "field", &err);
     (void)rf_json_id(body, "lead_unit_id", &in.lead_unit_id, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_update(r->app, &r->actor, r->params[0], &in, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);
@@ -420,12 +406,9 @@ enum MHD_Result rf_h_task_report(struct rf_req *r)
     (void)rf_json_int(body, "percent", INT64_MIN, INT64_MAX, -1, &percent, &err);
     if (percent < 0 || percent > 100)
         percent = percent < 0 ? -1 : 101;
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_report(r->app, &r->actor, r->params[0], on, (int)percent, note, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_CREATED, r->params[0]);
@@ -443,12 +426,9 @@ enum MHD_Result rf_h_task_complete(struct rf_req *r)
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
     on = rf_json_str(body, "completed_on", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_complete(r->app, &r->actor, r->params[0], on, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);
@@ -468,12 +448,9 @@ enum MHD_Result rf_h_task_extend(struct rf_req *r)
     deadline = rf_json_str_opt(body, "deadline", &err); /* absent or null: a standing task */
     reason = rf_json_str(body, "reason", &err);
     decided_on = rf_json_str_opt(body, "decided_on", &err); /* absent or null: today */
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, decided_on, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);

@@ -135,20 +135,22 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
 }
 
 /* Read a unit body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */
-static int read_unit_input(struct rf_req *r, const char *const *allowed, json_t **body,
-                           struct rf_unit_input *in, struct rf_error *err)
+static int read_unit_input(struct rf_req *r, const char *const *allowed, struct rf_unit_input *in,
+                           struct rf_error *err)
 {
+    json_t *body;
+
     memset(in, 0, sizeof(*in));
     in->generated = -1;
-    if (rf_json_body(r, allowed, body, err) != RF_OK)
+    if (rf_json_body(r, allowed, &body, err) != RF_OK)
         return RF_EINVAL;
-    in->code = rf_json_str(*body, "code", err);
-    in->name = rf_json_str(*body, "name", err);
-    in->kind = rf_json_str(*body, "kind", err);
-    (void)rf_json_id(*body, "parent_id", &in->parent_id, err);
-    in->valid_from = rf_json_str(*body, "valid_from", err);
-    in->valid_to = rf_json_str_opt(*body, "valid_to", err); /* absent or null: open-ended */
-    in->generated = rf_json_bool(*body, "generated", err);
+    in->code = rf_json_str(body, "code", err);
+    in->name = rf_json_str(body, "name", err);
+    in->kind = rf_json_str(body, "kind", err);
+    (void)rf_json_id(body, "parent_id", &in->parent_id, err);
+    in->valid_from = rf_json_str(body, "valid_from", err);
+    in->valid_to = rf_json_str_opt(body, "valid_to", err); /* absent or null: open-ended */
+    in->generated = rf_json_bool(body, "generated", err);
     return err->n ? RF_EINVAL : RF_OK;
 }
 
@@ -159,16 +161,12 @@ enum MHD_Result rf_h_unit_create(struct rf_req *r)
     struct rf_unit_input in;
     struct rf_unit u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_unit_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_create(r->app, &r->actor, &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_CREATED, &u);
@@ -180,16 +178,12 @@ enum MHD_Result rf_h_unit_update(struct rf_req *r)
     struct rf_unit_input in;
     struct rf_unit u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_unit_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_update(r->app, &r->actor, r->params[0], &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);
@@ -210,12 +204,9 @@ enum MHD_Result rf_h_unit_move(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     (void)rf_json_id(body, "parent_id", &parent, &err);
     from = rf_json_str(body, "from", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_move(r->app, &r->actor, r->params[0], parent, from, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);
@@ -236,12 +227,9 @@ enum MHD_Result rf_h_unit_end(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     date = rf_json_str(body, "date", &err);
     (void)rf_json_id(body, "successor_id", &successor, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_end(r->app, &r->actor, r->params[0], date, successor, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);

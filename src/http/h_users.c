@@ -67,19 +67,22 @@ enum MHD_Result rf_h_user_get(struct rf_req *r)
     return reply_user(r, MHD_HTTP_OK, &u);
 }
 
-static int read_user_input(struct rf_req *r, const char *const *allowed, json_t **body,
-                           struct rf_user_input *in, struct rf_error *err)
+/* Read a user body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */
+static int read_user_input(struct rf_req *r, const char *const *allowed, struct rf_user_input *in,
+                           struct rf_error *err)
 {
+    json_t *body;
+
     memset(in, 0, sizeof(*in));
     in->disabled = -1;
-    if (rf_json_body(r, allowed, body, err) != RF_OK)
+    if (rf_json_body(r, allowed, &body, err) != RF_OK)
         return RF_EINVAL;
-    in->username = rf_json_str(*body, "username", err);
-    in->full_name = rf_json_str(*body, "full_name", err);
-    (void)rf_json_id(*body, "unit_id", &in->unit_id, err);
-    in->roles = rf_json_str_list(r, *body, "roles", err);
-    in->password = rf_json_str(*body, "password", err);
-    in->disabled = rf_json_bool(*body, "disabled", err);
+    in->username = rf_json_str(body, "username", err);
+    in->full_name = rf_json_str(body, "full_name", err);
+    (void)rf_json_id(body, "unit_id", &in->unit_id, err);
+    in->roles = rf_json_str_list(r, body, "roles", err);
+    in->password = rf_json_str(body, "password", err);
+    in->disabled = rf_json_bool(body, "disabled", err);
     return err->n ? RF_EINVAL : RF_OK;
 }
 
@@ -90,16 +93,12 @@ enum MHD_Result rf_h_user_create(struct rf_req *r)
     struct rf_user_input in;
     struct rf_user u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_user_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_user_create(r->app, &r->actor, &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_user(r, MHD_HTTP_CREATED, &u);
@@ -112,16 +111,12 @@ enum MHD_Result rf_h_user_update(struct rf_req *r)
     struct rf_user_input in;
     struct rf_user u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_user_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_user_update(r->app, &r->actor, r->params[0], &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_user(r, MHD_HTTP_OK, &u);

@@ -48,6 +48,7 @@ struct rf_req {
     const char *method;
     const char *path;
     struct rf_buf body;
+    json_t *json; /* the body as read by rf_json_body: the request's, freed with it */
     int too_big;
     int framing_bad; /* answered at its head (conflicting framing): the rest is ignored */
     int64_t params[RF_MAX_PATH_PARAMS]; /* the {id} segments of the path */
@@ -164,10 +165,12 @@ void rf_kept_clear(void);
 
 /*
  * The request body as a JSON object with only the keys in 'allowed' (NULL
- * terminated). RF_EINVAL with the reason (malformed, too deep, unknown
+ * terminated) into '*out'. RF_EMEDIA for a body that is not
+ * application/json, RF_EINVAL with the reason (malformed, too deep, unknown
  * field, an integer beyond int64 named by its member) in 'err'; the caller
- * answers with rf_reply_body_error(). '*out' is released by the caller with
- * json_decref().
+ * answers with rf_reply_body_error(). The object belongs to the request and
+ * is freed with it (rf_req_cleanup), so '*out' and the strings read from it
+ * stay valid until the answer is given; the handler frees nothing.
  */
 int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, struct rf_error *err);
 /*

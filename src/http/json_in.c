@@ -154,10 +154,11 @@ int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, str
         return too_big(text, r->body.len, allowed, err);
     if (!root)
         return malformed(&jerr, err);
-    if (check_members(root, allowed, err) != RF_OK) {
-        json_decref(root);
+    /* the request's from here on, whatever the members hold: rf_req_cleanup() frees it */
+    json_decref(r->json);
+    r->json = root;
+    if (check_members(root, allowed, err) != RF_OK)
         return RF_EINVAL;
-    }
     *out = root;
     return RF_OK;
 }

@@ -31,6 +31,12 @@ struct rf_server {
     struct rf_static_files files;
 };
 
+/*
+ * Free what request 'r' owns: its body, the JSON read from it and its arena.
+ * The struct itself is the caller's. Accepts NULL; 'r' may be cleaned again.
+ */
+void rf_req_cleanup(struct rf_req *r);
+
 /* The server's settings while it serves (set before it listens, cleared once it stopped). */
 extern const struct rf_http_config *rf_http_serving;
 
