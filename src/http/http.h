@@ -199,6 +199,32 @@ int rf_json_int(json_t *obj, const char *key, int64_t min, int64_t max, int64_t 
  * 1. RF_EINVAL naming 'key' in 'err' for 0, a negative number or another type.
  */
 int rf_json_id(json_t *obj, const char *key, int64_t *out, struct rf_error *err);
+/*
+ * An array member of objects, each read into a C struct of its own: what
+ * rf_json_objects() reads and how.
+ */
+struct rf_json_objects {
+    const char *key;           /* the member: "days" */
+    const char *item;          /* one item, in messages: "day" */
+    const char *const *fields; /* the members an item may have, NULL terminated */
+    size_t max;                /* items at most */
+    size_t size;               /* bytes of the struct an item is read into */
+    /* Read 'item' (an object of known members) into 'out'; its faults go to 'err'. */
+    void (*read)(json_t *item, void *out, struct rf_error *err);
+};
+
+/*
+ * The member spec->key of 'obj', an array of at most spec->max objects, read
+ * into an array of '*n' structs of spec->size bytes in the request's arena
+ * ('*out', zeroed before spec->read fills each; valid until the request
+ * ends). An item's faults are named by its place ("days[2].date"), and the
+ * first item at fault is the only one named. RF_EINVAL in 'err' for a member
+ * that is absent, null or not such an array (named by spec->key), an item
+ * that is not an object, an unknown member of an item ("unknown_field") or
+ * a value spec->read refuses.
+ */
+int rf_json_objects(struct rf_req *r, json_t *obj, const struct rf_json_objects *spec, void **out,
+                    size_t *n, struct rf_error *err) RF_MUST_CHECK;
 /* A boolean member as 1 or 0, -1 when absent. */
 int rf_json_bool(json_t *obj, const char *key, struct rf_error *err);
 /* An array of strings joined by '|' into the request's arena, NULL when absent. */
