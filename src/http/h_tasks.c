@@ -5,9 +5,6 @@
 
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_document(void *ctx, const struct rf_document *d)
 {
     struct rf_page *p = ctx;
@@ -32,16 +29,14 @@ enum MHD_Result rf_h_documents_list(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, cursor;
+    int64_t cursor;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
-    if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, (int)limit + 1,
+    if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, o.limit + 1,
                               add_document, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
@@ -303,7 +298,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     struct rf_error err;
     struct rf_page o;
     struct rf_buf b = RF_BUF_INIT;
-    int64_t limit, cursor, document, lead, version = -1;
+    int64_t cursor, document, lead, version = -1;
     enum MHD_Result ret;
     char key[1024];
 
@@ -315,7 +310,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
         version = -1;
     if (rf_kept_send(r, key, version, &ret))
         return ret;
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     (void)rf_query_int(r, "document", 1, INT64_MAX, 0, &document, &err);
     (void)rf_query_int(r, "lead_unit", 1, INT64_MAX, 0, &lead, &err);
@@ -340,9 +335,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     q.deadline_to = rf_query(r, "deadline_to");
     q.text = rf_query(r, "q");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     if (rf_app_tasks_list(r->app, &r->actor, &q, add_task, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);

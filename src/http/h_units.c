@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_unit(void *ctx, const struct rf_unit *u)
 {
     struct rf_page *p = ctx;
@@ -34,12 +31,12 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     struct rf_unit_list_query q;
     struct rf_page o;
     struct rf_error err;
-    int64_t limit, root, parent, depth, cursor;
+    int64_t root, parent, depth, cursor;
     int rc;
 
     rf_error_init(&err);
     memset(&q, 0, sizeof(q));
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "root", 1, INT64_MAX, 0, &root, &err);
     (void)rf_query_int(r, "parent", 1, INT64_MAX, 0, &parent, &err);
     (void)rf_query_int(r, "depth", 1, 16, 0, &depth, &err);
@@ -53,9 +50,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     q.text = rf_query(r, "q");
     q.kind = rf_query(r, "kind");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);

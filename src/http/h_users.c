@@ -6,9 +6,6 @@
 
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_user(void *ctx, const struct rf_user *u)
 {
     struct rf_page *p = ctx;
@@ -32,11 +29,11 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     struct rf_user_list_query q;
     struct rf_page o;
     struct rf_error err;
-    int64_t limit, unit, cursor;
+    int64_t unit, cursor;
     int rc;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
@@ -45,9 +42,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     q.unit_id = unit;
     q.text = rf_query(r, "q");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     rc = rf_app_users_list(r->app, &r->actor, &q, add_user, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);

@@ -127,11 +127,28 @@ struct rf_page {
     int64_t last_key; /* the cursor of the last item written */
 };
 
+/* Items on a page of a list: ?limit= from 1 to the most, the default when absent. */
+#define RF_LIST_DEFAULT_LIMIT 100
+#define RF_LIST_MAX_LIMIT 1000
+
+/*
+ * Start 'p' as an empty page of the size asked for by the "limit" query
+ * parameter. RF_EINVAL naming "limit" in 'err' when it is not a whole number
+ * from 1 to RF_LIST_MAX_LIMIT; 'p' is then a page of the default size. Its
+ * items are released by rf_page_finish() or rf_reply_page().
+ */
+int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err);
+
 /*
  * Make room for one more item keyed 'key': returns 1 (stop) when the page is
  * full, else 0 after adding the separator; the caller then writes the item.
  */
 int rf_page_next(struct rf_page *p, int64_t key);
+/*
+ * A page a use case wrote into p->items itself: 'n' items, and 'last' the key
+ * past which the next page starts (0: this is the last page).
+ */
+void rf_page_written(struct rf_page *p, int n, int64_t last);
 /* Write {"items":[...],"next":...} to 'out' and release the page. */
 void rf_page_finish(struct rf_page *p, struct rf_buf *out);
 /* Answer 200 with the page, as rf_page_finish() writes it. */
