@@ -79,5 +79,5 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }

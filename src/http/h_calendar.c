@@ -20,7 +20,7 @@ enum MHD_Result rf_h_calendar_year(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /*
@@ -88,7 +88,7 @@ enum MHD_Result rf_h_calendar_record(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* POST /calendar/hours {"from": "YYYY-MM-DD", "periods": "07:00-11:30,13:30-17:00"} */
@@ -113,7 +113,7 @@ enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 /* GET /calendar/due?from=YYYY-MM-DD HH:MM&days=N|hours=N[&cutoff=HH:MM] */
@@ -155,5 +155,5 @@ enum MHD_Result rf_h_calendar_due(struct rf_req *r)
     rf_buf_adds(&b, ",\"due\":");
     rf_buf_add_json_str(&b, due);
     rf_buf_addc(&b, '}');
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }

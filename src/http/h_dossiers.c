@@ -30,7 +30,7 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r)
         return rf_reply_read_error(r, &err);
     }
     rf_page_written(&o, n, last);
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_procedure_get(struct rf_req *r)
@@ -43,7 +43,7 @@ enum MHD_Result rf_h_procedure_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* The receipt is on disk (or failed): its answer. */
@@ -57,7 +57,7 @@ static enum MHD_Result receipt_answer(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
@@ -119,7 +119,7 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossier_get(struct rf_req *r)
@@ -132,7 +132,7 @@ enum MHD_Result rf_h_dossier_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
@@ -169,7 +169,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
         return rf_reply_read_error(r, &err);
     }
     rf_page_written(&o, n, last);
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_worklist(struct rf_req *r)
@@ -187,7 +187,7 @@ enum MHD_Result rf_h_worklist(struct rf_req *r)
         return rf_reply_read_error(r, &err);
     }
     rf_page_written(&o, n, last);
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
@@ -204,7 +204,7 @@ enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossier_lookup(struct rf_req *r)
@@ -225,5 +225,5 @@ enum MHD_Result rf_h_dossier_lookup(struct rf_req *r)
         }
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }

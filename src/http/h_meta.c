@@ -20,7 +20,7 @@ enum MHD_Result rf_h_healthz(struct rf_req *r)
     rf_buf_adds(&b, ",\"schema\":");
     rf_buf_addi(&b, schema);
     rf_buf_addc(&b, '}');
-    return rf_reply_json(r, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &b);
+    return rf_reply_json_take(r, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &b);
 }
 
 enum MHD_Result rf_h_openapi(struct rf_req *r)
@@ -28,5 +28,5 @@ enum MHD_Result rf_h_openapi(struct rf_req *r)
     struct rf_buf b = RF_BUF_INIT;
 
     rf_buf_add(&b, rf_openapi_json, rf_openapi_json_len);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }

@@ -37,9 +37,9 @@ static enum MHD_Result session_answer(struct rf_req *r, unsigned status, const c
     }
     rf_buf_addc(&b, '}');
     if (cookie)
-        return rf_reply_with(r, status, "application/json", &b, "Set-Cookie", cookie,
-                             RF_HEADERS_END);
-    return rf_reply_json(r, status, &b);
+        return rf_reply_with_take(r, status, "application/json", &b, "Set-Cookie", cookie,
+                                  RF_HEADERS_END);
+    return rf_reply_json_take(r, status, &b);
 }
 
 /* 429 with Retry-After: too many failed attempts for the account or the address. */
@@ -53,8 +53,8 @@ static enum MHD_Result too_many(struct rf_req *r, const struct rf_error *err, in
                     "\"detail\":");
     rf_buf_add_json_str(&b, err->item[0].message);
     rf_buf_adds(&b, ",\"errors\":[]}");
-    return rf_reply_with(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
-                         "Retry-After", seconds, RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
+                              "Retry-After", seconds, RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_session_create(struct rf_req *r)
@@ -97,8 +97,8 @@ enum MHD_Result rf_h_session_delete(struct rf_req *r)
         rf_error_set(&err, RF_ESTORE, NULL, "unavailable", "cannot end the session");
         return rf_reply_error(r, &err);
     }
-    return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
+                              rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_session_password(struct rf_req *r)
@@ -122,8 +122,8 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
         return too_many(r, &err, retry);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
-    return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
+                              rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_token_create(struct rf_req *r)
@@ -166,5 +166,5 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
         rf_buf_adds(&b, "null");
     }
     rf_buf_addc(&b, '}');
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }

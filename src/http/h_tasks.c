@@ -41,7 +41,7 @@ enum MHD_Result rf_h_documents_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_document_get(struct rf_req *r)
@@ -54,7 +54,7 @@ enum MHD_Result rf_h_document_get(struct rf_req *r)
     if (rf_app_document_get(r->app, &r->actor, r->params[0], &d, &err) != RF_OK)
         return rf_reply_error(r, &err);
     rf_app_document_json(&d, &b);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_document_create(struct rf_req *r)
@@ -82,7 +82,7 @@ enum MHD_Result rf_h_document_create(struct rf_req *r)
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_app_document_json(&d, &b);
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 static const char *const task_fields[] = {
@@ -153,7 +153,7 @@ static enum MHD_Result reply_task(struct rf_req *r, unsigned status, int64_t id)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_task_create(struct rf_req *r)
@@ -174,7 +174,7 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 /* POST /documents/{id}/tasks {"tasks":[...]}: all the document's tasks in one transaction. */
@@ -240,7 +240,7 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
         rf_buf_addi(&b, ids[i]);
     }
     rf_buf_adds(&b, "]}");
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 struct list_key {
@@ -341,7 +341,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
         return rf_reply_read_error(r, &err);
     }
     rf_page_finish(&o, &b);
-    return rf_kept_reply(r, key, version, &b);
+    return rf_kept_reply_take(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_task_get(struct rf_req *r)
@@ -354,7 +354,7 @@ enum MHD_Result rf_h_task_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_task_update(struct rf_req *r)
@@ -463,7 +463,7 @@ enum MHD_Result rf_h_task_stats(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 struct reminders_out {
@@ -532,5 +532,5 @@ enum MHD_Result rf_h_task_reminders(struct rf_req *r)
     rf_buf_add(&out, rf_buf_str(&o.b), o.b.len);
     rf_buf_adds(&out, "]}");
     rf_buf_cleanup(&o.b);
-    return rf_reply_json(r, MHD_HTTP_OK, &out);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &out);
 }

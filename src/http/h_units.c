@@ -23,7 +23,7 @@ static enum MHD_Result reply_unit(struct rf_req *r, unsigned status, const struc
     struct rf_buf b = RF_BUF_INIT;
 
     rf_app_unit_json(u, &b);
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_units_list(struct rf_req *r)
@@ -56,7 +56,7 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 /*
@@ -111,7 +111,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     rf_buf_add(&b, rf_buf_str(&o.items), o.items.len);
     rf_buf_adds(&b, "]}");
     rf_buf_cleanup(&o.items);
-    return rf_kept_reply(r, key, version, &b);
+    return rf_kept_reply_take(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_unit_get(struct rf_req *r)
@@ -126,7 +126,7 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* Read a unit body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */

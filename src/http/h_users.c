@@ -21,7 +21,7 @@ static enum MHD_Result reply_user(struct rf_req *r, unsigned status, const struc
     struct rf_buf b = RF_BUF_INIT;
 
     rf_app_user_json(u, &b);
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_users_list(struct rf_req *r)
@@ -48,7 +48,7 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_user_get(struct rf_req *r)

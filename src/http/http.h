@@ -83,20 +83,34 @@ void rf_req_ready(void *r);
 
 /* ---- reply.c ---- */
 
-/* Answer 'status' with 'body' (taken; may be NULL for no body) of type 'type'. */
-enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body);
-enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body);
-/* Answer with extra header pairs: name, value, ..., RF_HEADERS_END. */
+/*
+ * Every answer returns what libmicrohttpd's access handler returns: MHD_YES
+ * once the answer is queued, MHD_NO when it could not be (out of memory; the
+ * connection is then closed) or when the client of a change answered later
+ * has left (r->gone). The functions named _take take the caller's buffer
+ * 'body' whatever they return: it is left empty, and the caller frees
+ * nothing.
+ */
+
+/* Answer 'status' with 'body' (taken; NULL or empty for no body) of type 'type'. */
+enum MHD_Result rf_reply_take(struct rf_req *r, unsigned status, const char *type,
+                              struct rf_buf *body);
+/* Answer 'status' with the JSON 'body' (taken). */
+enum MHD_Result rf_reply_json_take(struct rf_req *r, unsigned status, struct rf_buf *body);
+/*
+ * Answer as rf_reply_take() with extra header pairs: name, value, ...,
+ * RF_HEADERS_END. The names and values are copied.
+ */
 #define RF_HEADERS_END ((const char *)NULL)
-enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
-                              struct rf_buf *body, ...);
-/* Add the headers every answer carries (security; no-store under /api/). */
+enum MHD_Result rf_reply_with_take(struct rf_req *r, unsigned status, const char *type,
+                                   struct rf_buf *body, ...);
+/* Add the headers every answer carries (security; no-store under /api/) to 'resp'. */
 void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp);
-/* A problem+json answer for 'err', its status mapped from err->code. */
+/* A problem+json answer for 'err' (may be NULL: 503), its status mapped from err->code. */
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err);
-/* A problem+json answer with a status of our choosing (400 for malformed input). */
+/* A problem+json answer for 'err' with a status of our choosing (400 for malformed input). */
 enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err);
-/* A problem answer with one extra header (NULL for none). */
+/* A problem answer with one extra header 'header': 'value' (NULL for none; copied). */
 enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const struct rf_error *err,
                                       const char *header, const char *value);
 /* Malformed input (query parameters): 415 for a body that is not JSON, else 400. */
@@ -113,8 +127,9 @@ enum MHD_Result rf_reply_body_error(struct rf_req *r, const struct rf_error *err
  * RF_EINVAL is a bad request (400); other errors map as rf_reply_error().
  */
 enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err);
-/* The HTTP status for an enum rf_err. */
+/* The HTTP status for an enum rf_err: RF_OK is 200, an unknown code 503. */
 unsigned rf_http_status(int code);
+
 /*
  * A page of a list being written: items go into 'items', and the store is
  * asked for one row past the page so that seeing it means a next page.
@@ -135,10 +150,9 @@ struct rf_page {
  * Start 'p' as an empty page of the size asked for by the "limit" query
  * parameter. RF_EINVAL naming "limit" in 'err' when it is not a whole number
  * from 1 to RF_LIST_MAX_LIMIT; 'p' is then a page of the default size. Its
- * items are released by rf_page_finish() or rf_reply_page().
+ * items are released by rf_page_finish() or rf_reply_page_take().
  */
 int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err);
-
 /*
  * Make room for one more item keyed 'key': returns 1 (stop) when the page is
  * full, else 0 after adding the separator; the caller then writes the item.
@@ -149,10 +163,10 @@ int rf_page_next(struct rf_page *p, int64_t key);
  * past which the next page starts (0: this is the last page).
  */
 void rf_page_written(struct rf_page *p, int n, int64_t last);
-/* Write {"items":[...],"next":...} to 'out' and release the page. */
+/* Write {"items":[...],"next":...} to 'out' and release the page's items. */
 void rf_page_finish(struct rf_page *p, struct rf_buf *out);
-/* Answer 200 with the page, as rf_page_finish() writes it. */
-enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
+/* Answer 200 with the page as rf_page_finish() writes it; its items are taken. */
+enum MHD_Result rf_reply_page_take(struct rf_req *r, struct rf_page *p);
 
 /* ---- cache.c: answers kept ready to send until their data changes ---- */
 
@@ -162,9 +176,12 @@ enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
  * caller has checked the session, the role and the scope first.
  */
 int rf_kept_send(struct rf_req *r, const char *key, int64_t version, enum MHD_Result *ret);
-/* Answer 200 with the JSON 'body' (taken) and keep it for 'key' at 'version' (< 0: not kept). */
-enum MHD_Result rf_kept_reply(struct rf_req *r, const char *key, int64_t version,
-                              struct rf_buf *body);
+/*
+ * Answer 200 with the JSON 'body' (taken) and keep it for 'key' (copied) at
+ * 'version' (< 0, or 'key' NULL: not kept).
+ */
+enum MHD_Result rf_kept_reply_take(struct rf_req *r, const char *key, int64_t version,
+                                   struct rf_buf *body);
 /* Drop every kept answer (at shutdown). */
 void rf_kept_clear(void);
 
