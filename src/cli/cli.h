@@ -9,6 +9,12 @@
 
 #define RF_DEFAULT_DB "sqlite:var/reform.db"
 
+/*
+ * The subcommands, each in its cmd_<name>.c, called with the arguments after
+ * "reform" (argv[0] is the subcommand's name). Each answers --help, prints
+ * its own errors, and returns the process's exit status: 0, 1 when it failed,
+ * 2 for a usage error.
+ */
 int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_migrate(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);

@@ -69,15 +69,19 @@ struct rf_req {
 
 typedef enum MHD_Result (*rf_handler)(struct rf_req *r);
 
+/* The states of a change answered later (r->later_state). */
+enum { RF_LATER_WAITING = 1, RF_LATER_READY };
+
 /*
  * A change that finishes on another thread (the database's writer) need not
  * hold a server thread while it waits for the disk: the handler queues it
  * with rf_req_ready as its callback and returns rf_req_later(r, answer, ctx).
  * The connection is suspended until rf_req_ready(r) is called, and then
- * 'answer' (r->later_ctx == ctx) replies on one of the server's threads; if
- * the change was ready before, 'answer' replies at once.
+ * 'answer' (r->later_ctx == ctx) replies on one of the server's threads;
+ * rf_req_later then returns MHD_YES. If the change was ready before,
+ * 'answer' replies at once and rf_req_later returns what it returns. 'ctx'
+ * stays the caller's: 'answer' frees it.
  */
-enum { RF_LATER_WAITING = 1, RF_LATER_READY };
 enum MHD_Result rf_req_later(struct rf_req *r, rf_handler answer, void *ctx);
 void rf_req_ready(void *r);
 
@@ -275,6 +279,14 @@ int rf_query_int(struct rf_req *r, const char *name, int64_t min, int64_t max, i
 
 /* ---- handlers, one file per module ---- */
 
+/*
+ * The handlers, each the route of server.c's table that names it, in
+ * h_<module>.c. A handler reads the request (its path parameters, query and
+ * JSON body, all the request's: it frees none of them), calls one use case
+ * and answers through reply.c, returning what that returns (MHD_YES once an
+ * answer is queued). The session, for a route that needs one, is checked
+ * before the handler runs.
+ */
 enum MHD_Result rf_h_healthz(struct rf_req *r);
 enum MHD_Result rf_h_openapi(struct rf_req *r);
 enum MHD_Result rf_h_session_create(struct rf_req *r);
