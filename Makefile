@@ -2,6 +2,8 @@
 #   make        build build/reform
 #   make run    install what is missing, build, serve the demo province on :8080
 #   make test   install what is missing and run every test (see scripts/test.sh)
+#   make lint   the checks of the C sources alone: scripts/checksrc.sh (STYLE's rules
+#               a machine can hold), clang-format and cppcheck
 
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
@@ -27,6 +29,11 @@ run: deps
 
 test:
 	scripts/test.sh
+
+lint:
+	scripts/checksrc.sh
+	clang-format --dry-run -Werror src/*/*.c src/*/*.h tests/unit/*.c tests/store/*.c fuzz/*.c fuzz/*.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance --std=c11 -I src src fuzz
 
 asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRF_SANITIZE=ON >/dev/null

@@ -305,8 +305,7 @@ void rf_fuzz_req_cleanup(struct rf_fuzz_req *q)
     free(q->conn.content_type);
     pthread_mutex_destroy(&q->conn.lock);
     pthread_cond_destroy(&q->conn.resumed_cond);
-    rf_buf_cleanup(&q->r.body);
-    rf_arena_cleanup(&q->r.arena);
+    rf_req_cleanup(&q->r);
     memset(q, 0, sizeof(*q));
 }
 

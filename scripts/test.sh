@@ -8,7 +8,8 @@
 #      the sanitizer build
 #   6. browser tests in headless chromium
 #   7. the fuzz harnesses, 30 s each from their seeds (scripts/fuzz.sh, build-fuzz)
-#   8. format and static checks of the C code, lint of the OpenAPI document
+#   8. make lint (scripts/checksrc.sh, format and static checks of the C code),
+#      lint of the OpenAPI document
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +64,7 @@ if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   step "browser tests" node --test tests/browser/
 fi
 step "fuzz harnesses (30 s each)" scripts/fuzz.sh --seconds 30
-step "C format and static checks" sh -c 'clang-format --dry-run -Werror src/*/*.c src/*/*.h tests/unit/*.c tests/store/*.c fuzz/*.c fuzz/*.h && cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance --std=c11 -I src src fuzz'
+step "C source checks (make lint)" make lint
 step "OpenAPI lint" web/node_modules/.bin/redocly lint docs/openapi.yaml --config docs/redocly.yaml
 
 echo "$passed passed, $failed failed"

@@ -72,6 +72,16 @@ const char *rf_app_backend(const struct rf_app *app);
 int rf_app_data_version(struct rf_app *app, int64_t *out) RF_MUST_CHECK;
 /* The province's units_version: it changes with every change to the tree. */
 int rf_app_units_version(struct rf_app *app, int64_t *out) RF_MUST_CHECK;
+/*
+ * Whether the database answers, for health checks: RF_OK with its schema
+ * version in '*schema', else RF_ESTORE with '*schema' 0. No actor, no audit.
+ */
+int rf_app_health(struct rf_app *app, int *schema) RF_MUST_CHECK;
+/*
+ * Whether the database answers, for health checks: RF_OK with its schema
+ * version in '*schema', else RF_ESTORE with '*schema' 0. No actor, no audit.
+ */
+int rf_app_health(struct rf_app *app, int *schema) RF_MUST_CHECK;
 
 /* A store connection from the pool, returned by rf_app_store_put(). */
 struct rf_store *rf_app_store_get(struct rf_app *app);

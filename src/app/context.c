@@ -76,3 +76,16 @@ void rf_app_set_token_days(struct rf_app *app, int days)
     if (days >= 1 && days <= RF_TOKEN_MAX_DAYS)
         app->token_days = days;
 }
+
+int rf_app_health(struct rf_app *app, int *schema)
+{
+    struct rf_store *s = rf_app_store_get(app);
+    int rc = s ? rf_store_schema_version(s, schema) : RF_ESTORE;
+
+    rf_app_store_put(app, s);
+    if (rc != RF_OK) {
+        *schema = 0;
+        return RF_ESTORE;
+    }
+    return RF_OK;
+}

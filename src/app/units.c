@@ -943,3 +943,30 @@ out:
     rf_app_store_put(app, s);
     return rc;
 }
+
+int rf_app_unit_by_code(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                        const char *date_in, struct rf_unit *out, struct rf_error *err)
+{
+    struct rf_store *s;
+    char date[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_READ, err);
+    if (rc == RF_OK)
+        rc = pick_date(app, date_in, "date", date, err);
+    if (rc == RF_OK && (!code || !*code))
+        rc = rf_error_set(err, RF_EINVAL, "code", "required", "a unit's code is required");
+    if (rc != RF_OK)
+        return rc;
+    s = rf_app_store_get(app);
+    if (!s)
+        return rf_app_store_error(RF_ESTORE, err);
+    /* a code names one unit for good: the date only says as of when it is read */
+    rc = rf_store_unit_get_by_code(s, actor->province_id, code, date, out);
+    if (rc == RF_OK)
+        rc = load_visible(app, s, actor, out->id, date, out, err);
+    else
+        rc = rf_app_store_error(rc, err);
+    rf_app_store_put(app, s);
+    return rc;
+}

@@ -40,6 +40,16 @@ int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
  */
 int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                         const char *date, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The unit with code 'code' into '*out', read as of 'date' (NULL: today), or
+ * as of its last day when it ended before or its first when it began after,
+ * as rf_app_unit_get() reads a unit: a code names one unit for good.
+ * RF_ENOTFOUND when no unit has the code or it is outside the actor's scope
+ * on that day (alike), RF_EINVAL naming "code" or "date", RF_EFORBIDDEN
+ * without a role that reads units.
+ */
+int rf_app_unit_by_code(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                        const char *date, struct rf_unit *out, struct rf_error *err) RF_MUST_CHECK;
 /* A unit with its periods in the tree appended as "links" to its JSON in 'out'. */
 int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id, const char *date,
                     struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;

@@ -16,7 +16,10 @@ static void help(FILE *out)
                  "                     [--out DIR] [--db URL]\n\n"
                  "Print, for each lead unit, its overdue tasks and those due within N working\n"
                  "days on the legal calendar (default 5). With --out, write one file\n"
-                 "DIR/remind-CODE.txt per unit instead.\n");
+                 "DIR/remind-CODE.txt per unit instead.\n\n"
+                 "--unit CODE keeps the tasks led under that unit on --date. A code names one\n"
+                 "unit for good: it is looked up as of today, and a unit that has ended (a\n"
+                 "district dissolved on 1 July 2025) is still found, as of its last day.\n");
 }
 
 struct digest {
@@ -118,20 +121,9 @@ int rf_cmd_remind(int argc, char **argv)
         return 1;
     rf_error_init(&err);
     rf_app_system_actor(app, &system);
-    if (unit_code) {
-        struct rf_store *s = rf_app_store_get(app);
-        struct rf_unit u;
-        char today[RF_DATE_LEN];
-        rf_app_today(app, today);
-        if (!s || rf_store_unit_get_by_code(s, system.province_id, unit_code, date ? date : today,
-                                            &u) != RF_OK) {
-            fprintf(stderr, "reform: no unit with code %s\n", unit_code);
-            rf_app_store_put(app, s);
-            rf_app_close(&app);
-            return 1;
-        }
-        unit_id = u.id;
-        rf_app_store_put(app, s);
+    if (unit_code && rf_cli_unit(app, &system, unit_code, &unit_id) != RF_OK) {
+        rf_app_close(&app);
+        return 1;
     }
     rc = rf_app_task_reminders(app, &system, date, (int)within, unit_id, due_by, line, &d, &err);
     if (d.out && d.out != stdout)

@@ -16,7 +16,11 @@ static void help(FILE *out)
                  "YYYY-H1, YYYY-H2, YYYY-9M (January to September), YYYY-MM or\n"
                  "YYYY-MM-DD..YYYY-MM-DD. Statuses are judged on --as-of (default: the period's\n"
                  "last day, or today if earlier). XLSX goes to --out FILE, one sheet per\n"
-                 "breakdown.\n");
+                 "breakdown.\n\n"
+                 "--unit CODE reports on the units under that unit. A code names one unit for\n"
+                 "good: it is looked up as of today, and a unit that has ended (a district\n"
+                 "dissolved on 1 July 2025) is still found, as of its last day; the report's\n"
+                 "figures are those of the units under it on --as-of.\n");
 }
 
 int rf_cmd_report(int argc, char **argv)
@@ -73,19 +77,9 @@ int rf_cmd_report(int argc, char **argv)
         return 1;
     rf_error_init(&err);
     rf_app_system_actor(app, &system);
-    if (unit_code) {
-        struct rf_store *s = rf_app_store_get(app);
-        struct rf_unit u;
-        char today[RF_DATE_LEN];
-        rf_app_today(app, today);
-        rc = s ? rf_store_unit_get_by_code(s, system.province_id, unit_code, today, &u) : RF_ESTORE;
-        rf_app_store_put(app, s);
-        if (rc != RF_OK) {
-            fprintf(stderr, "reform: no unit with code %s\n", unit_code);
-            rf_app_close(&app);
-            return 1;
-        }
-        unit_id = u.id;
+    if (unit_code && rf_cli_unit(app, &system, unit_code, &unit_id) != RF_OK) {
+        rf_app_close(&app);
+        return 1;
     }
     rc = rf_app_report(app, &system, period, as_of, unit_id, format, path, &out, &err);
     if (rc != RF_OK) {

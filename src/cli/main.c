@@ -106,6 +106,23 @@ struct rf_app *rf_cli_open(const char *db, int allow_empty)
     return app;
 }
 
+int rf_cli_unit(struct rf_app *app, const struct rf_actor *actor, const char *code, int64_t *id)
+{
+    struct rf_error err;
+    struct rf_unit u;
+    int rc;
+
+    rf_error_init(&err);
+    /* as of today: a code names one unit for good, and one that ended is read on its last day */
+    rc = rf_app_unit_by_code(app, actor, code, NULL, &u, &err);
+    if (rc == RF_ENOTFOUND)
+        fprintf(stderr, "reform: no unit with code %s\n", code);
+    else if (rc != RF_OK)
+        rf_cli_print_error(&err);
+    *id = rc == RF_OK ? u.id : 0;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -21,7 +21,9 @@ struct rf_csv {
     int nfields;
 };
 
+/* Start reading 'text' (borrowed: it must outlive the reader), past a byte-order mark. */
 void rf_csv_init(struct rf_csv *c, const char *text);
+/* Free what the reader holds (the last record's fields); accepts NULL. */
 void rf_csv_cleanup(struct rf_csv *c);
 /*
  * Read the next record into c->field[0..c->nfields-1], valid until the next

@@ -7,6 +7,11 @@
 
 #include <stddef.h>
 
+/*
+ * malloc, calloc, realloc, strdup and strndup (at most 'n' bytes of 's', and
+ * a NUL) that never return NULL: out of memory, they print the size and
+ * abort. A request of 0 bytes gets a block of 1. The caller frees with free().
+ */
 void *rf_xmalloc(size_t n);
 void *rf_xcalloc(size_t n, size_t size);
 void *rf_xrealloc(void *p, size_t n);
@@ -20,6 +25,7 @@ struct rf_arena {
     struct rf_arena_chunk *head;
 };
 
+/* Start 'a' empty: nothing is allocated before the first rf_arena_alloc(). */
 void rf_arena_init(struct rf_arena *a);
 /* Free every chunk; the arena stays usable. Accepts NULL. */
 void rf_arena_cleanup(struct rf_arena *a);

@@ -25,7 +25,10 @@
 #define RF_SIGNIN_MAX_PER_ACCOUNT 5
 #define RF_SIGNIN_MAX_PER_ADDRESS 20
 
-/* RF_OK when 'name' is 3..64 of [a-z0-9._-] starting with a letter or digit. */
+/*
+ * RF_OK when 'name' is 3..64 of [a-z0-9._-] starting with a letter or digit,
+ * else RF_EINVAL naming 'field' in 'err'.
+ */
 int rf_username_check(const char *name, const char *field, struct rf_error *err) RF_MUST_CHECK;
 
 /*

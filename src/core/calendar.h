@@ -33,7 +33,11 @@ struct rf_calendar_day {
     char source[RF_DAY_SOURCE_BYTES]; /* the law or announcement it comes from */
 };
 
-/* "holiday", "compensation", "swap_off", "makeup". */
+/*
+ * The API names of the kinds ("holiday", "compensation", "swap_off",
+ * "makeup"), and back: a name is static text, "?" for a value out of range; a
+ * parse is RF_OK with '*out', or RF_EINVAL for an unknown name or NULL.
+ */
 const char *rf_day_kind_name(enum rf_day_kind kind);
 int rf_day_kind_parse(const char *name, enum rf_day_kind *out) RF_MUST_CHECK;
 

@@ -39,10 +39,13 @@ void rf_date_format(struct rf_date d, char out[11]);
  */
 int rf_date_check(const char *text, const char *field, int required, char out[11],
                   struct rf_error *err);
+/* Days in 'month' (1-12) of 'year' in the proleptic Gregorian calendar; 0 for another month. */
 int rf_date_days_in_month(int year, int month);
-/* Days since 1970-01-01 (negative before). */
+/* Days since 1970-01-01 (negative before), and the date of such a count. */
 int64_t rf_date_to_days(struct rf_date d);
 struct rf_date rf_date_from_days(int64_t days);
+
+/* -1, 0 or 1 as 'a' is before, the same day as, or after 'b'. */
 int rf_date_cmp(struct rf_date a, struct rf_date b);
 /* Day of the week: 1 Monday .. 7 Sunday (ISO 8601). */
 int rf_date_weekday(struct rf_date d);

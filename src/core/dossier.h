@@ -55,10 +55,16 @@ struct rf_dossier_move {
     int next_step;    /* the step after the move: -1 none, else its index */
 };
 
+/*
+ * The API's names of states and actions ("processing", "hand_over"), and
+ * back: a name is static text, "?" for a value out of range; a parse is
+ * RF_OK with '*out', or RF_EINVAL for an unknown name ('*out' unchanged).
+ */
 const char *rf_dossier_state_name(enum rf_dossier_state s);
 int rf_dossier_state_parse(const char *name, enum rf_dossier_state *out) RF_MUST_CHECK;
 const char *rf_dossier_action_name(enum rf_dossier_action a);
 int rf_dossier_action_parse(const char *name, enum rf_dossier_action *out) RF_MUST_CHECK;
+
 /* Whether the dossier is finished (refused, returned, withdrawn, stopped) or never received. */
 int rf_dossier_closed(enum rf_dossier_state s);
 /*

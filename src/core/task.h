@@ -51,6 +51,7 @@ struct rf_task_facts {
  */
 int rf_task_body_known(const char *name);
 int rf_task_field_known(const char *name);
+
 /* The known names in order, NULL-terminated, for listing and messages. */
 extern const char *const rf_task_bodies[];
 extern const char *const rf_task_fields[];
@@ -90,6 +91,7 @@ struct rf_task_tally {
     int64_t completed_due; /* completed among those due */
 };
 
+/* Start 't' at zero in every count. */
 void rf_task_tally_init(struct rf_task_tally *t);
 /* Count 't' as it stands on 'on' (tasks not yet assigned are not counted). */
 void rf_task_tally_add(struct rf_task_tally *tally, const struct rf_task_facts *t,

@@ -31,6 +31,7 @@ enum rf_unit_kind {
 
 /* Kind from its API name ("district"); RF_EINVAL for an unknown name. */
 int rf_unit_kind_parse(const char *name, enum rf_unit_kind *out) RF_MUST_CHECK;
+/* The API name of 'kind' (static text), "unknown" for a value out of range. */
 const char *rf_unit_kind_name(enum rf_unit_kind kind);
 /* 1 for the province, 2 for departments and district-level, 3 for communes. */
 int rf_unit_kind_level(enum rf_unit_kind kind);

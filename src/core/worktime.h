@@ -60,6 +60,7 @@ int rf_worktime_last_year(const struct rf_worktime *w);
 /* The local instant of 'epoch' (seconds, UTC), and back. */
 int64_t rf_worktime_local(int64_t epoch);
 int64_t rf_worktime_epoch(int64_t local);
+
 /* Parse "YYYY-MM-DD HH:MM" (local) into local minutes; RF_EINVAL when malformed. */
 int rf_worktime_parse(const char *s, int64_t *out) RF_MUST_CHECK;
 /* Write "YYYY-MM-DD HH:MM" and a NUL. */

@@ -127,8 +127,8 @@ static void keep(const char *key, int64_t version, struct MHD_Response *resp, si
     pthread_mutex_unlock(&kept_lock);
 }
 
-enum MHD_Result rf_kept_reply(struct rf_req *r, const char *key, int64_t version,
-                              struct rf_buf *body)
+enum MHD_Result rf_kept_reply_take(struct rf_req *r, const char *key, int64_t version,
+                                   struct rf_buf *body)
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;

@@ -61,11 +61,11 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
     struct rf_audit_filter f;
     struct rf_page o;
     struct rf_error err;
-    int64_t limit, cursor;
+    int64_t cursor;
     int rc;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, 1000, 100, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
@@ -73,13 +73,11 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
     f.entity = rf_query(r, "entity");
     f.entity_id = rf_query(r, "entity_id");
     f.after_seq = cursor;
-    f.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    f.limit = o.limit + 1;
     rc = rf_app_audit_list(r->app, &r->actor, &f, add_record, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }

@@ -20,29 +20,21 @@ enum MHD_Result rf_h_calendar_year(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /*
- * Read one day of an announcement into 'd'; its faults go to 'err' named by
- * the bare member ("date"), once each: a wrong JSON type (answered 400) is
- * not also reported as a missing or malformed value (422).
+ * Read one day of an announcement (an object of known members) into 'out', a
+ * struct rf_calendar_day; its faults go to 'err' named by the bare member
+ * ("date"), once each: a wrong JSON type (answered 400) is not also reported
+ * as a missing or malformed value (422).
  */
-static void read_day(json_t *item, struct rf_calendar_day *d, struct rf_error *err)
+static void read_day(json_t *item, void *out, struct rf_error *err)
 {
-    static const char *const day_fields[] = {"date", "kind", "name", "source", NULL};
-    const char *key, *text;
-    json_t *value;
+    struct rf_calendar_day *d = out;
+    const char *text;
     int before;
 
-    json_object_foreach(item, key, value)
-    {
-        int known = 0;
-        for (const char *const *f = day_fields; *f; f++)
-            known |= strcmp(*f, key) == 0;
-        if (!known)
-            rf_error_set(err, RF_EINVAL, key, "unknown_field", "unknown field '%s'", key);
-    }
     before = err->n;
     text = rf_json_str(item, "date", err);
     if (err->n == before && (!text || rf_date_parse(text, &d->date) != RF_OK))
@@ -68,59 +60,35 @@ static void read_day(json_t *item, struct rf_calendar_day *d, struct rf_error *e
         snprintf(d->source, sizeof(d->source), "%s", text);
 }
 
+static const char *const day_fields[] = {"date", "kind", "name", "source", NULL};
+static const struct rf_json_objects announced_days = {
+    "days", "day", day_fields, RF_CALENDAR_MAX_DAYS, sizeof(struct rf_calendar_day), read_day,
+};
+
 /* PUT /calendar/{year} {"source": "...", "days": [{"date","kind","name","source"}...]} */
 enum MHD_Result rf_h_calendar_record(struct rf_req *r)
 {
     static const char *const allowed[] = {"source", "days", NULL};
-    struct rf_calendar_day *days;
     struct rf_error err;
     struct rf_buf b = RF_BUF_INIT;
-    json_t *body, *list, *item;
+    json_t *body;
     const char *source;
-    size_t i, n;
-    int rc;
+    void *days;
+    size_t n;
 
     rf_error_init(&err);
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
     source = rf_json_str(body, "source", &err);
-    list = json_object_get(body, "days");
-    if (!json_is_array(list) || json_array_size(list) > RF_CALENDAR_MAX_DAYS) {
-        json_decref(body);
-        rf_error_set(&err, RF_EINVAL, "days", "type", "'days' is an array of at most %d days",
-                     RF_CALENDAR_MAX_DAYS);
+    /* the days' faults are answered together with the source's */
+    if (rf_json_objects(r, body, &announced_days, &days, &n, &err) != RF_OK || err.n)
         return rf_reply_body_error(r, &err);
-    }
-    n = json_array_size(list);
-    days = rf_arena_alloc(&r->arena, sizeof(*days) * (n ? n : 1));
-    memset(days, 0, sizeof(*days) * (n ? n : 1));
-    json_array_foreach(list, i, item)
-    {
-        char prefix[32];
-        int from = err.n;
-        if (!json_is_object(item)) {
-            snprintf(prefix, sizeof(prefix), "days[%zu]", i);
-            rf_error_set(&err, RF_EINVAL, prefix, "type", "each day is an object");
-            break;
-        }
-        snprintf(prefix, sizeof(prefix), "days[%zu].", i);
-        read_day(item, &days[i], &err);
-        rf_json_prefix(&err, from, prefix);
-        if (err.n > from) /* the first day at fault is the one named */
-            break;
-    }
-    if (err.n) {
-        json_decref(body);
-        return rf_reply_body_error(r, &err);
-    }
-    rc = rf_app_calendar_record(r->app, &r->actor, (int)(r->params[0] > 9999 ? 0 : r->params[0]),
-                                source, days, (int)n, &b, &err);
-    json_decref(body);
-    if (rc != RF_OK) {
+    if (rf_app_calendar_record(r->app, &r->actor, (int)(r->params[0] > 9999 ? 0 : r->params[0]),
+                               source, days, (int)n, &b, &err) != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* POST /calendar/hours {"from": "YYYY-MM-DD", "periods": "07:00-11:30,13:30-17:00"} */
@@ -138,17 +106,14 @@ enum MHD_Result rf_h_calendar_hours(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     from = rf_json_str(body, "from", &err);
     periods = rf_json_str(body, "periods", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_working_hours_set(r->app, &r->actor, from, periods, &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 /* GET /calendar/due?from=YYYY-MM-DD HH:MM&days=N|hours=N[&cutoff=HH:MM] */
@@ -190,5 +155,5 @@ enum MHD_Result rf_h_calendar_due(struct rf_req *r)
     rf_buf_adds(&b, ",\"due\":");
     rf_buf_add_json_str(&b, due);
     rf_buf_addc(&b, '}');
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }

@@ -11,38 +11,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
-/* A page the app wrote into o->items, with the id past which the next one starts (0: none). */
-static enum MHD_Result reply_page(struct rf_req *r, struct rf_page *o, int n, int64_t last)
-{
-    o->n = n;
-    o->more = last != 0;
-    o->last_key = last;
-    return rf_reply_page(r, o);
-}
-
 enum MHD_Result rf_h_procedures_list(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, cursor, last = 0;
+    int64_t cursor, last = 0;
     int n = 0;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
-    memset(&o, 0, sizeof(o));
     if (rf_app_procedures_json(r->app, &r->actor, rf_query(r, "date"), rf_query(r, "q"),
-                               rf_query(r, "field"), rf_query(r, "level"), cursor, (int)limit,
+                               rf_query(r, "field"), rf_query(r, "level"), cursor, o.limit,
                                &o.items, &n, &last, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_page(r, &o, n, last);
+    rf_page_written(&o, n, last);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_procedure_get(struct rf_req *r)
@@ -55,7 +43,7 @@ enum MHD_Result rf_h_procedure_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* The receipt is on disk (or failed): its answer. */
@@ -69,7 +57,7 @@ static enum MHD_Result receipt_answer(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
@@ -94,12 +82,9 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
     in.channel = rf_json_str_opt(body, "channel", &err); /* absent: desk */
     in.outcome = rf_json_str_opt(body, "outcome", &err); /* absent: receive */
     in.reason = rf_json_str(body, "reason", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_dossier_receive_begin(r->app, &r->actor, &in, rf_req_ready, r, &x, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return rf_req_later(r, receipt_answer, x); /* no thread waits for the disk */
@@ -126,18 +111,15 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
         version = 0;
     reason = rf_json_str(body, "reason", &err);
     appointment = rf_json_str(body, "appointment", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_dossier_act(r->app, &r->actor, r->key, action, (int)version, reason, appointment,
                             &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossier_get(struct rf_req *r)
@@ -150,7 +132,7 @@ enum MHD_Result rf_h_dossier_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
@@ -158,11 +140,11 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     struct rf_dossier_filter f;
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, cursor, unit, overdue, last = 0;
+    int64_t cursor, unit, overdue, last = 0;
     int n = 0;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
     (void)rf_query_int(r, "overdue", 0, 1, 0, &overdue, &err);
@@ -181,32 +163,31 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     f.level = rf_query(r, "level");
     f.overdue = rf_query(r, "overdue") ? (int)overdue : -1;
     f.unit = unit;
-    memset(&o, 0, sizeof(o));
-    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, (int)limit, &o.items, &n, &last,
-                             &err) != RF_OK) {
+    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, o.limit, &o.items, &n, &last, &err) !=
+        RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_page(r, &o, n, last);
+    rf_page_written(&o, n, last);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_worklist(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, last = 0;
+    int64_t last = 0;
     int n = 0;
 
     rf_error_init(&err);
-    if (rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err) != RF_OK)
+    if (rf_page_init(r, &o, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
-    memset(&o, 0, sizeof(o));
-    if (rf_app_worklist_json(r->app, &r->actor, 0, (int)limit, &o.items, &n, &last, &err) !=
-        RF_OK) {
+    if (rf_app_worklist_json(r->app, &r->actor, 0, o.limit, &o.items, &n, &last, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return reply_page(r, &o, n, last);
+    rf_page_written(&o, n, last);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
@@ -223,7 +204,7 @@ enum MHD_Result rf_h_dossier_stats(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_dossier_lookup(struct rf_req *r)
@@ -244,5 +225,5 @@ enum MHD_Result rf_h_dossier_lookup(struct rf_req *r)
         }
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }

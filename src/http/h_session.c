@@ -37,9 +37,9 @@ static enum MHD_Result session_answer(struct rf_req *r, unsigned status, const c
     }
     rf_buf_addc(&b, '}');
     if (cookie)
-        return rf_reply_with(r, status, "application/json", &b, "Set-Cookie", cookie,
-                             RF_HEADERS_END);
-    return rf_reply_json(r, status, &b);
+        return rf_reply_with_take(r, status, "application/json", &b, "Set-Cookie", cookie,
+                                  RF_HEADERS_END);
+    return rf_reply_json_take(r, status, &b);
 }
 
 /* 429 with Retry-After: too many failed attempts for the account or the address. */
@@ -53,8 +53,8 @@ static enum MHD_Result too_many(struct rf_req *r, const struct rf_error *err, in
                     "\"detail\":");
     rf_buf_add_json_str(&b, err->item[0].message);
     rf_buf_adds(&b, ",\"errors\":[]}");
-    return rf_reply_with(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
-                         "Retry-After", seconds, RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_TOO_MANY_REQUESTS, "application/problem+json", &b,
+                              "Retry-After", seconds, RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_session_create(struct rf_req *r)
@@ -72,12 +72,9 @@ enum MHD_Result rf_h_session_create(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     username = rf_json_str(body, "username", &err);
     password = rf_json_str(body, "password", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_signin(r->app, username, password, r->client, &r->actor, token, &retry, &err);
-    json_decref(body);
     if (rc == RF_ELIMIT)
         return too_many(r, &err, retry);
     if (rc != RF_OK)
@@ -98,8 +95,8 @@ enum MHD_Result rf_h_session_delete(struct rf_req *r)
     rf_error_init(&err);
     if (rf_app_signout(r->app, &r->actor, &err) != RF_OK)
         return rf_reply_error(r, &err);
-    return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
+                              rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_session_password(struct rf_req *r)
@@ -116,18 +113,15 @@ enum MHD_Result rf_h_session_password(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     current = rf_json_str(body, "current_password", &err);
     next = rf_json_str(body, "new_password", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_password_change(r->app, &r->actor, current, next, r->client, &retry, &err);
-    json_decref(body);
     if (rc == RF_ELIMIT)
         return too_many(r, &err, retry);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
-    return rf_reply_with(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
-                         rf_session_cookie(r, NULL), RF_HEADERS_END);
+    return rf_reply_with_take(r, MHD_HTTP_NO_CONTENT, NULL, NULL, "Set-Cookie",
+                              rf_session_cookie(r, NULL), RF_HEADERS_END);
 }
 
 enum MHD_Result rf_h_token_create(struct rf_req *r)
@@ -149,14 +143,11 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
     label = rf_json_str(body, "label", &err);
     /* absent or null: the server's default life (--token-days); 0 is no number of days */
     (void)rf_json_int(body, "expires_in_days", 1, INT64_MAX, 0, &days, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     /* past INT_MAX, -1: a count the use case refuses, naming its range */
     rc = rf_app_token_issue(r->app, &r->actor, user_id, label, days > INT_MAX ? -1 : (int)days,
                             token, &x, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_buf_adds(&b, "{\"id\":");
@@ -173,5 +164,5 @@ enum MHD_Result rf_h_token_create(struct rf_req *r)
         rf_buf_adds(&b, "null");
     }
     rf_buf_addc(&b, '}');
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }

@@ -5,9 +5,6 @@
 
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_document(void *ctx, const struct rf_document *d)
 {
     struct rf_page *p = ctx;
@@ -32,21 +29,19 @@ enum MHD_Result rf_h_documents_list(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t limit, cursor;
+    int64_t cursor;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
-    if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, (int)limit + 1,
+    if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, o.limit + 1,
                               add_document, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_document_get(struct rf_req *r)
@@ -59,7 +54,7 @@ enum MHD_Result rf_h_document_get(struct rf_req *r)
     if (rf_app_document_get(r->app, &r->actor, r->params[0], &d, &err) != RF_OK)
         return rf_reply_error(r, &err);
     rf_app_document_json(&d, &b);
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_document_create(struct rf_req *r)
@@ -81,16 +76,13 @@ enum MHD_Result rf_h_document_create(struct rf_req *r)
     in.issued_on = rf_json_str(body, "issued_on", &err);
     in.title = rf_json_str(body, "title", &err);
     in.assigning_body = rf_json_str(body, "assigning_body", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_document_create(r->app, &r->actor, &in, &d, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_app_document_json(&d, &b);
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 static const char *const task_fields[] = {
@@ -161,7 +153,7 @@ static enum MHD_Result reply_task(struct rf_req *r, unsigned status, int64_t id)
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_task_create(struct rf_req *r)
@@ -175,17 +167,14 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
     rf_error_init(&err);
     if (rf_json_body(r, task_fields, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    if (read_task(r, body, "", &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_task(r, body, "", &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_create(r->app, &r->actor, &in, &b, &err);
-    json_decref(body);
     if (rc != RF_OK) {
         rf_buf_cleanup(&b);
         return rf_reply_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 /* POST /documents/{id}/tasks {"tasks":[...]}: all the document's tasks in one transaction. */
@@ -211,7 +200,6 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
     list = json_object_get(body, "tasks");
     n = json_is_array(list) ? json_array_size(list) : 0;
     if (n == 0 || n > 1000) {
-        json_decref(body);
         rf_error_set(&err, RF_EINVAL, "tasks", "type", "'tasks' is an array of 1 to 1000 tasks");
         return rf_reply_body_error(r, &err);
     }
@@ -234,19 +222,15 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
         }
         if (in[i].document_id && in[i].document_id != r->params[0]) {
             /* another document than the path's is a malformed request (documented 400) */
-            json_decref(body);
             rf_error_set(&err, RF_EINVAL, "document_id", "mismatch",
                          "the tasks belong to the document of the path");
             return rf_reply_bad_input(r, &err);
         }
         in[i].document_id = r->params[0];
     }
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_tasks_create(r->app, &r->actor, in, (int)n, ids, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     rf_buf_adds(&b, "{\"ids\":[");
@@ -256,7 +240,7 @@ enum MHD_Result rf_h_document_tasks_create(struct rf_req *r)
         rf_buf_addi(&b, ids[i]);
     }
     rf_buf_adds(&b, "]}");
-    return rf_reply_json(r, MHD_HTTP_CREATED, &b);
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
 }
 
 struct list_key {
@@ -314,7 +298,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     struct rf_error err;
     struct rf_page o;
     struct rf_buf b = RF_BUF_INIT;
-    int64_t limit, cursor, document, lead, version = -1;
+    int64_t cursor, document, lead, version = -1;
     enum MHD_Result ret;
     char key[1024];
 
@@ -326,7 +310,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
         version = -1;
     if (rf_kept_send(r, key, version, &ret))
         return ret;
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     (void)rf_query_int(r, "document", 1, INT64_MAX, 0, &document, &err);
     (void)rf_query_int(r, "lead_unit", 1, INT64_MAX, 0, &lead, &err);
@@ -351,15 +335,13 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
     q.deadline_to = rf_query(r, "deadline_to");
     q.text = rf_query(r, "q");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     if (rf_app_tasks_list(r->app, &r->actor, &q, add_task, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
     rf_page_finish(&o, &b);
-    return rf_kept_reply(r, key, version, &b);
+    return rf_kept_reply_take(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_task_get(struct rf_req *r)
@@ -372,7 +354,7 @@ enum MHD_Result rf_h_task_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 enum MHD_Result rf_h_task_update(struct rf_req *r)
@@ -390,12 +372,9 @@ enum MHD_Result rf_h_task_update(struct rf_req *r)
     in.title = rf_json_str(body, "title", &err);
     in.field = rf_json_str(body, "field", &err);
     (void)rf_json_id(body, "lead_unit_id", &in.lead_unit_id, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_update(r->app, &r->actor, r->params[0], &in, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);
@@ -420,12 +399,9 @@ enum MHD_Result rf_h_task_report(struct rf_req *r)
     (void)rf_json_int(body, "percent", INT64_MIN, INT64_MAX, -1, &percent, &err);
     if (percent < 0 || percent > 100)
         percent = percent < 0 ? -1 : 101;
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_report(r->app, &r->actor, r->params[0], on, (int)percent, note, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_CREATED, r->params[0]);
@@ -443,12 +419,9 @@ enum MHD_Result rf_h_task_complete(struct rf_req *r)
     if (rf_json_body(r, allowed, &body, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
     on = rf_json_str(body, "completed_on", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_complete(r->app, &r->actor, r->params[0], on, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);
@@ -468,12 +441,9 @@ enum MHD_Result rf_h_task_extend(struct rf_req *r)
     deadline = rf_json_str_opt(body, "deadline", &err); /* absent or null: a standing task */
     reason = rf_json_str(body, "reason", &err);
     decided_on = rf_json_str_opt(body, "decided_on", &err); /* absent or null: today */
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_task_extend(r->app, &r->actor, r->params[0], deadline, reason, decided_on, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_task(r, MHD_HTTP_OK, r->params[0]);
@@ -493,7 +463,7 @@ enum MHD_Result rf_h_task_stats(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 struct reminders_out {
@@ -562,5 +532,5 @@ enum MHD_Result rf_h_task_reminders(struct rf_req *r)
     rf_buf_add(&out, rf_buf_str(&o.b), o.b.len);
     rf_buf_adds(&out, "]}");
     rf_buf_cleanup(&o.b);
-    return rf_reply_json(r, MHD_HTTP_OK, &out);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &out);
 }

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_unit(void *ctx, const struct rf_unit *u)
 {
     struct rf_page *p = ctx;
@@ -26,7 +23,7 @@ static enum MHD_Result reply_unit(struct rf_req *r, unsigned status, const struc
     struct rf_buf b = RF_BUF_INIT;
 
     rf_app_unit_json(u, &b);
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_units_list(struct rf_req *r)
@@ -34,12 +31,12 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     struct rf_unit_list_query q;
     struct rf_page o;
     struct rf_error err;
-    int64_t limit, root, parent, depth, cursor;
+    int64_t root, parent, depth, cursor;
     int rc;
 
     rf_error_init(&err);
     memset(&q, 0, sizeof(q));
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "root", 1, INT64_MAX, 0, &root, &err);
     (void)rf_query_int(r, "parent", 1, INT64_MAX, 0, &parent, &err);
     (void)rf_query_int(r, "depth", 1, 16, 0, &depth, &err);
@@ -53,15 +50,13 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
     q.text = rf_query(r, "q");
     q.kind = rf_query(r, "kind");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     rc = rf_app_units_list(r->app, &r->actor, &q, add_unit, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 /*
@@ -116,7 +111,7 @@ enum MHD_Result rf_h_unit_tree(struct rf_req *r)
     rf_buf_add(&b, rf_buf_str(&o.items), o.items.len);
     rf_buf_adds(&b, "]}");
     rf_buf_cleanup(&o.items);
-    return rf_kept_reply(r, key, version, &b);
+    return rf_kept_reply_take(r, key, version, &b);
 }
 
 enum MHD_Result rf_h_unit_get(struct rf_req *r)
@@ -131,24 +126,26 @@ enum MHD_Result rf_h_unit_get(struct rf_req *r)
         rf_buf_cleanup(&b);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_json(r, MHD_HTTP_OK, &b);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
 }
 
 /* Read a unit body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */
-static int read_unit_input(struct rf_req *r, const char *const *allowed, json_t **body,
-                           struct rf_unit_input *in, struct rf_error *err)
+static int read_unit_input(struct rf_req *r, const char *const *allowed, struct rf_unit_input *in,
+                           struct rf_error *err)
 {
+    json_t *body;
+
     memset(in, 0, sizeof(*in));
     in->generated = -1;
-    if (rf_json_body(r, allowed, body, err) != RF_OK)
+    if (rf_json_body(r, allowed, &body, err) != RF_OK)
         return RF_EINVAL;
-    in->code = rf_json_str(*body, "code", err);
-    in->name = rf_json_str(*body, "name", err);
-    in->kind = rf_json_str(*body, "kind", err);
-    (void)rf_json_id(*body, "parent_id", &in->parent_id, err);
-    in->valid_from = rf_json_str(*body, "valid_from", err);
-    in->valid_to = rf_json_str_opt(*body, "valid_to", err); /* absent or null: open-ended */
-    in->generated = rf_json_bool(*body, "generated", err);
+    in->code = rf_json_str(body, "code", err);
+    in->name = rf_json_str(body, "name", err);
+    in->kind = rf_json_str(body, "kind", err);
+    (void)rf_json_id(body, "parent_id", &in->parent_id, err);
+    in->valid_from = rf_json_str(body, "valid_from", err);
+    in->valid_to = rf_json_str_opt(body, "valid_to", err); /* absent or null: open-ended */
+    in->generated = rf_json_bool(body, "generated", err);
     return err->n ? RF_EINVAL : RF_OK;
 }
 
@@ -159,16 +156,12 @@ enum MHD_Result rf_h_unit_create(struct rf_req *r)
     struct rf_unit_input in;
     struct rf_unit u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_unit_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_create(r->app, &r->actor, &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_CREATED, &u);
@@ -180,16 +173,12 @@ enum MHD_Result rf_h_unit_update(struct rf_req *r)
     struct rf_unit_input in;
     struct rf_unit u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_unit_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_unit_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_update(r->app, &r->actor, r->params[0], &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);
@@ -210,12 +199,9 @@ enum MHD_Result rf_h_unit_move(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     (void)rf_json_id(body, "parent_id", &parent, &err);
     from = rf_json_str(body, "from", &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_move(r->app, &r->actor, r->params[0], parent, from, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);
@@ -236,12 +222,9 @@ enum MHD_Result rf_h_unit_end(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     date = rf_json_str(body, "date", &err);
     (void)rf_json_id(body, "successor_id", &successor, &err);
-    if (err.n) {
-        json_decref(body);
+    if (err.n)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_unit_end(r->app, &r->actor, r->params[0], date, successor, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_unit(r, MHD_HTTP_OK, &u);

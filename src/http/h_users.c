@@ -6,9 +6,6 @@
 
 #include <string.h>
 
-#define DEFAULT_LIMIT 100
-#define MAX_LIMIT 1000
-
 static int add_user(void *ctx, const struct rf_user *u)
 {
     struct rf_page *p = ctx;
@@ -24,7 +21,7 @@ static enum MHD_Result reply_user(struct rf_req *r, unsigned status, const struc
     struct rf_buf b = RF_BUF_INIT;
 
     rf_app_user_json(u, &b);
-    return rf_reply_json(r, status, &b);
+    return rf_reply_json_take(r, status, &b);
 }
 
 enum MHD_Result rf_h_users_list(struct rf_req *r)
@@ -32,11 +29,11 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     struct rf_user_list_query q;
     struct rf_page o;
     struct rf_error err;
-    int64_t limit, unit, cursor;
+    int64_t unit, cursor;
     int rc;
 
     rf_error_init(&err);
-    (void)rf_query_int(r, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, &limit, &err);
+    (void)rf_page_init(r, &o, &err);
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
     (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
@@ -45,15 +42,13 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     q.unit_id = unit;
     q.text = rf_query(r, "q");
     q.after_id = cursor;
-    q.limit = (int)limit + 1;
-    memset(&o, 0, sizeof(o));
-    o.limit = (int)limit;
+    q.limit = o.limit + 1;
     rc = rf_app_users_list(r->app, &r->actor, &q, add_user, &o, &err);
     if (rc != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    return rf_reply_page(r, &o);
+    return rf_reply_page_take(r, &o);
 }
 
 enum MHD_Result rf_h_user_get(struct rf_req *r)
@@ -67,19 +62,22 @@ enum MHD_Result rf_h_user_get(struct rf_req *r)
     return reply_user(r, MHD_HTTP_OK, &u);
 }
 
-static int read_user_input(struct rf_req *r, const char *const *allowed, json_t **body,
-                           struct rf_user_input *in, struct rf_error *err)
+/* Read a user body into 'in'; RF_EINVAL with the reason in 'err' (rf_reply_body_error). */
+static int read_user_input(struct rf_req *r, const char *const *allowed, struct rf_user_input *in,
+                           struct rf_error *err)
 {
+    json_t *body;
+
     memset(in, 0, sizeof(*in));
     in->disabled = -1;
-    if (rf_json_body(r, allowed, body, err) != RF_OK)
+    if (rf_json_body(r, allowed, &body, err) != RF_OK)
         return RF_EINVAL;
-    in->username = rf_json_str(*body, "username", err);
-    in->full_name = rf_json_str(*body, "full_name", err);
-    (void)rf_json_id(*body, "unit_id", &in->unit_id, err);
-    in->roles = rf_json_str_list(r, *body, "roles", err);
-    in->password = rf_json_str(*body, "password", err);
-    in->disabled = rf_json_bool(*body, "disabled", err);
+    in->username = rf_json_str(body, "username", err);
+    in->full_name = rf_json_str(body, "full_name", err);
+    (void)rf_json_id(body, "unit_id", &in->unit_id, err);
+    in->roles = rf_json_str_list(r, body, "roles", err);
+    in->password = rf_json_str(body, "password", err);
+    in->disabled = rf_json_bool(body, "disabled", err);
     return err->n ? RF_EINVAL : RF_OK;
 }
 
@@ -90,16 +88,12 @@ enum MHD_Result rf_h_user_create(struct rf_req *r)
     struct rf_user_input in;
     struct rf_user u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_user_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_user_create(r->app, &r->actor, &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_user(r, MHD_HTTP_CREATED, &u);
@@ -112,16 +106,12 @@ enum MHD_Result rf_h_user_update(struct rf_req *r)
     struct rf_user_input in;
     struct rf_user u;
     struct rf_error err;
-    json_t *body = NULL;
     int rc;
 
     rf_error_init(&err);
-    if (read_user_input(r, allowed, &body, &in, &err) != RF_OK) {
-        json_decref(body);
+    if (read_user_input(r, allowed, &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    }
     rc = rf_app_user_update(r->app, &r->actor, r->params[0], &in, &u, &err);
-    json_decref(body);
     if (rc != RF_OK)
         return rf_reply_error(r, &err);
     return reply_user(r, MHD_HTTP_OK, &u);

@@ -48,6 +48,7 @@ struct rf_req {
     const char *method;
     const char *path;
     struct rf_buf body;
+    json_t *json; /* the body as read by rf_json_body: the request's, freed with it */
     int too_big;
     int framing_bad; /* answered at its head (conflicting framing): the rest is ignored */
     int64_t params[RF_MAX_PATH_PARAMS]; /* the {id} segments of the path */
@@ -68,34 +69,52 @@ struct rf_req {
 
 typedef enum MHD_Result (*rf_handler)(struct rf_req *r);
 
+/* The states of a change answered later (r->later_state). */
+enum { RF_LATER_WAITING = 1, RF_LATER_READY };
+
 /*
  * A change that finishes on another thread (the database's writer) need not
  * hold a server thread while it waits for the disk: the handler queues it
  * with rf_req_ready as its callback and returns rf_req_later(r, answer, ctx).
  * The connection is suspended until rf_req_ready(r) is called, and then
- * 'answer' (r->later_ctx == ctx) replies on one of the server's threads; if
- * the change was ready before, 'answer' replies at once.
+ * 'answer' (r->later_ctx == ctx) replies on one of the server's threads;
+ * rf_req_later then returns MHD_YES. If the change was ready before,
+ * 'answer' replies at once and rf_req_later returns what it returns. 'ctx'
+ * stays the caller's: 'answer' frees it.
  */
-enum { RF_LATER_WAITING = 1, RF_LATER_READY };
 enum MHD_Result rf_req_later(struct rf_req *r, rf_handler answer, void *ctx);
 void rf_req_ready(void *r);
 
 /* ---- reply.c ---- */
 
-/* Answer 'status' with 'body' (taken; may be NULL for no body) of type 'type'. */
-enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body);
-enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body);
-/* Answer with extra header pairs: name, value, ..., RF_HEADERS_END. */
+/*
+ * Every answer returns what libmicrohttpd's access handler returns: MHD_YES
+ * once the answer is queued, MHD_NO when it could not be (out of memory; the
+ * connection is then closed) or when the client of a change answered later
+ * has left (r->gone). The functions named _take take the caller's buffer
+ * 'body' whatever they return: it is left empty, and the caller frees
+ * nothing.
+ */
+
+/* Answer 'status' with 'body' (taken; NULL or empty for no body) of type 'type'. */
+enum MHD_Result rf_reply_take(struct rf_req *r, unsigned status, const char *type,
+                              struct rf_buf *body);
+/* Answer 'status' with the JSON 'body' (taken). */
+enum MHD_Result rf_reply_json_take(struct rf_req *r, unsigned status, struct rf_buf *body);
+/*
+ * Answer as rf_reply_take() with extra header pairs: name, value, ...,
+ * RF_HEADERS_END. The names and values are copied.
+ */
 #define RF_HEADERS_END ((const char *)NULL)
-enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
-                              struct rf_buf *body, ...);
-/* Add the headers every answer carries (security; no-store under /api/). */
+enum MHD_Result rf_reply_with_take(struct rf_req *r, unsigned status, const char *type,
+                                   struct rf_buf *body, ...);
+/* Add the headers every answer carries (security; no-store under /api/) to 'resp'. */
 void rf_reply_headers(struct rf_req *r, struct MHD_Response *resp);
-/* A problem+json answer for 'err', its status mapped from err->code. */
+/* A problem+json answer for 'err' (may be NULL: 503), its status mapped from err->code. */
 enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err);
-/* A problem+json answer with a status of our choosing (400 for malformed input). */
+/* A problem+json answer for 'err' with a status of our choosing (400 for malformed input). */
 enum MHD_Result rf_reply_problem(struct rf_req *r, unsigned status, const struct rf_error *err);
-/* A problem answer with one extra header (NULL for none). */
+/* A problem answer with one extra header 'header': 'value' (NULL for none; copied). */
 enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const struct rf_error *err,
                                       const char *header, const char *value);
 /* Malformed input (query parameters): 415 for a body that is not JSON, else 400. */
@@ -112,8 +131,9 @@ enum MHD_Result rf_reply_body_error(struct rf_req *r, const struct rf_error *err
  * RF_EINVAL is a bad request (400); other errors map as rf_reply_error().
  */
 enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err);
-/* The HTTP status for an enum rf_err. */
+/* The HTTP status for an enum rf_err: RF_OK is 200, an unknown code 503. */
 unsigned rf_http_status(int code);
+
 /*
  * A page of a list being written: items go into 'items', and the store is
  * asked for one row past the page so that seeing it means a next page.
@@ -126,15 +146,31 @@ struct rf_page {
     int64_t last_key; /* the cursor of the last item written */
 };
 
+/* Items on a page of a list: ?limit= from 1 to the most, the default when absent. */
+#define RF_LIST_DEFAULT_LIMIT 100
+#define RF_LIST_MAX_LIMIT 1000
+
+/*
+ * Start 'p' as an empty page of the size asked for by the "limit" query
+ * parameter. RF_EINVAL naming "limit" in 'err' when it is not a whole number
+ * from 1 to RF_LIST_MAX_LIMIT; 'p' is then a page of the default size. Its
+ * items are released by rf_page_finish() or rf_reply_page_take().
+ */
+int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err);
 /*
  * Make room for one more item keyed 'key': returns 1 (stop) when the page is
  * full, else 0 after adding the separator; the caller then writes the item.
  */
 int rf_page_next(struct rf_page *p, int64_t key);
-/* Write {"items":[...],"next":...} to 'out' and release the page. */
+/*
+ * A page a use case wrote into p->items itself: 'n' items, and 'last' the key
+ * past which the next page starts (0: this is the last page).
+ */
+void rf_page_written(struct rf_page *p, int n, int64_t last);
+/* Write {"items":[...],"next":...} to 'out' and release the page's items. */
 void rf_page_finish(struct rf_page *p, struct rf_buf *out);
-/* Answer 200 with the page, as rf_page_finish() writes it. */
-enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
+/* Answer 200 with the page as rf_page_finish() writes it; its items are taken. */
+enum MHD_Result rf_reply_page_take(struct rf_req *r, struct rf_page *p);
 
 /* ---- cache.c: answers kept ready to send until their data changes ---- */
 
@@ -144,9 +180,12 @@ enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p);
  * caller has checked the session, the role and the scope first.
  */
 int rf_kept_send(struct rf_req *r, const char *key, int64_t version, enum MHD_Result *ret);
-/* Answer 200 with the JSON 'body' (taken) and keep it for 'key' at 'version' (< 0: not kept). */
-enum MHD_Result rf_kept_reply(struct rf_req *r, const char *key, int64_t version,
-                              struct rf_buf *body);
+/*
+ * Answer 200 with the JSON 'body' (taken) and keep it for 'key' (copied) at
+ * 'version' (< 0, or 'key' NULL: not kept).
+ */
+enum MHD_Result rf_kept_reply_take(struct rf_req *r, const char *key, int64_t version,
+                                   struct rf_buf *body);
 /* Drop every kept answer (at shutdown). */
 void rf_kept_clear(void);
 
@@ -164,10 +203,12 @@ void rf_kept_clear(void);
 
 /*
  * The request body as a JSON object with only the keys in 'allowed' (NULL
- * terminated). RF_EINVAL with the reason (malformed, too deep, unknown
+ * terminated) into '*out'. RF_EMEDIA for a body that is not
+ * application/json, RF_EINVAL with the reason (malformed, too deep, unknown
  * field, an integer beyond int64 named by its member) in 'err'; the caller
- * answers with rf_reply_body_error(). '*out' is released by the caller with
- * json_decref().
+ * answers with rf_reply_body_error(). The object belongs to the request and
+ * is freed with it (rf_req_cleanup), so '*out' and the strings read from it
+ * stay valid until the answer is given; the handler frees nothing.
  */
 int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, struct rf_error *err);
 /*
@@ -196,6 +237,32 @@ int rf_json_int(json_t *obj, const char *key, int64_t min, int64_t max, int64_t 
  * 1. RF_EINVAL naming 'key' in 'err' for 0, a negative number or another type.
  */
 int rf_json_id(json_t *obj, const char *key, int64_t *out, struct rf_error *err);
+/*
+ * An array member of objects, each read into a C struct of its own: what
+ * rf_json_objects() reads and how.
+ */
+struct rf_json_objects {
+    const char *key;           /* the member: "days" */
+    const char *item;          /* one item, in messages: "day" */
+    const char *const *fields; /* the members an item may have, NULL terminated */
+    size_t max;                /* items at most */
+    size_t size;               /* bytes of the struct an item is read into */
+    /* Read 'item' (an object of known members) into 'out'; its faults go to 'err'. */
+    void (*read)(json_t *item, void *out, struct rf_error *err);
+};
+
+/*
+ * The member spec->key of 'obj', an array of at most spec->max objects, read
+ * into an array of '*n' structs of spec->size bytes in the request's arena
+ * ('*out', zeroed before spec->read fills each; valid until the request
+ * ends). An item's faults are named by its place ("days[2].date"), and the
+ * first item at fault is the only one named. RF_EINVAL in 'err' for a member
+ * that is absent, null or not such an array (named by spec->key), an item
+ * that is not an object, an unknown member of an item ("unknown_field") or
+ * a value spec->read refuses.
+ */
+int rf_json_objects(struct rf_req *r, json_t *obj, const struct rf_json_objects *spec, void **out,
+                    size_t *n, struct rf_error *err) RF_MUST_CHECK;
 /* A boolean member as 1 or 0, -1 when absent. */
 int rf_json_bool(json_t *obj, const char *key, struct rf_error *err);
 /* An array of strings joined by '|' into the request's arena, NULL when absent. */
@@ -212,6 +279,14 @@ int rf_query_int(struct rf_req *r, const char *name, int64_t min, int64_t max, i
 
 /* ---- handlers, one file per module ---- */
 
+/*
+ * The handlers, each the route of server.c's table that names it, in
+ * h_<module>.c. A handler reads the request (its path parameters, query and
+ * JSON body, all the request's: it frees none of them), calls one use case
+ * and answers through reply.c, returning what that returns (MHD_YES once an
+ * answer is queued). The session, for a route that needs one, is checked
+ * before the handler runs.
+ */
 enum MHD_Result rf_h_healthz(struct rf_req *r);
 enum MHD_Result rf_h_openapi(struct rf_req *r);
 enum MHD_Result rf_h_session_create(struct rf_req *r);

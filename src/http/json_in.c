@@ -154,10 +154,11 @@ int rf_json_body(struct rf_req *r, const char *const *allowed, json_t **out, str
         return too_big(text, r->body.len, allowed, err);
     if (!root)
         return malformed(&jerr, err);
-    if (check_members(root, allowed, err) != RF_OK) {
-        json_decref(root);
+    /* the request's from here on, whatever the members hold: rf_req_cleanup() frees it */
+    json_decref(r->json);
+    r->json = root;
+    if (check_members(root, allowed, err) != RF_OK)
         return RF_EINVAL;
-    }
     *out = root;
     return RF_OK;
 }
@@ -285,6 +286,60 @@ const char *rf_json_str_list(struct rf_req *r, json_t *obj, const char *key, str
     joined = rf_arena_strdup(&r->arena, rf_buf_str(&b));
     rf_buf_cleanup(&b);
     return joined;
+}
+
+/* RF_EINVAL naming each member of 'item' not in 'fields'. */
+static void unknown_members(json_t *item, const char *const *fields, struct rf_error *err)
+{
+    const char *key;
+    json_t *value;
+
+    json_object_foreach(item, key, value)
+    {
+        int known = 0;
+        for (const char *const *f = fields; *f && !known; f++)
+            known = strcmp(*f, key) == 0;
+        if (!known)
+            rf_error_set(err, RF_EINVAL, key, "unknown_field", "unknown field '%s'", key);
+    }
+}
+
+int rf_json_objects(struct rf_req *r, json_t *obj, const struct rf_json_objects *spec, void **out,
+                    size_t *n, struct rf_error *err)
+{
+    json_t *list = json_object_get(obj, spec->key), *item;
+    size_t i, count;
+    char *items;
+    int from = err->n;
+
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(list) || json_array_size(list) > spec->max)
+        return rf_error_set(err, RF_EINVAL, spec->key, "type", "'%s' is an array of at most %zu %s",
+                            spec->key, spec->max, spec->key);
+    count = json_array_size(list);
+    items = rf_arena_alloc(&r->arena, spec->size * (count ? count : 1));
+    memset(items, 0, spec->size * (count ? count : 1));
+    json_array_foreach(list, i, item)
+    {
+        char prefix[sizeof(err->item[0].field)];
+        if (!json_is_object(item)) {
+            snprintf(prefix, sizeof(prefix), "%s[%zu]", spec->key, i);
+            rf_error_set(err, RF_EINVAL, prefix, "type", "each %s is an object", spec->item);
+            break;
+        }
+        unknown_members(item, spec->fields, err);
+        spec->read(item, items + i * spec->size, err);
+        snprintf(prefix, sizeof(prefix), "%s[%zu].", spec->key, i);
+        rf_json_prefix(err, from, prefix);
+        if (err->n > from) /* the first item at fault is the one named */
+            break;
+    }
+    if (err->n > from)
+        return RF_EINVAL;
+    *out = items;
+    *n = count;
+    return RF_OK;
 }
 
 const char *rf_query(struct rf_req *r, const char *name)

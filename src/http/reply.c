@@ -91,8 +91,8 @@ static enum MHD_Result reply_v(struct rf_req *r, unsigned status, const char *ty
     return ret;
 }
 
-enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *type,
-                              struct rf_buf *body, ...)
+enum MHD_Result rf_reply_with_take(struct rf_req *r, unsigned status, const char *type,
+                                   struct rf_buf *body, ...)
 {
     enum MHD_Result ret;
     va_list ap;
@@ -103,14 +103,15 @@ enum MHD_Result rf_reply_with(struct rf_req *r, unsigned status, const char *typ
     return ret;
 }
 
-enum MHD_Result rf_reply(struct rf_req *r, unsigned status, const char *type, struct rf_buf *body)
+enum MHD_Result rf_reply_take(struct rf_req *r, unsigned status, const char *type,
+                              struct rf_buf *body)
 {
-    return rf_reply_with(r, status, type, body, RF_HEADERS_END);
+    return rf_reply_with_take(r, status, type, body, RF_HEADERS_END);
 }
 
-enum MHD_Result rf_reply_json(struct rf_req *r, unsigned status, struct rf_buf *body)
+enum MHD_Result rf_reply_json_take(struct rf_req *r, unsigned status, struct rf_buf *body)
 {
-    return rf_reply(r, status, "application/json", body);
+    return rf_reply_take(r, status, "application/json", body);
 }
 
 static const char *title_of(unsigned status)
@@ -180,9 +181,9 @@ enum MHD_Result rf_reply_problem_with(struct rf_req *r, unsigned status, const s
     }
     rf_buf_adds(&b, "]}");
     if (header)
-        return rf_reply_with(r, status, "application/problem+json", &b, header, value,
-                             RF_HEADERS_END);
-    return rf_reply(r, status, "application/problem+json", &b);
+        return rf_reply_with_take(r, status, "application/problem+json", &b, header, value,
+                                  RF_HEADERS_END);
+    return rf_reply_take(r, status, "application/problem+json", &b);
 }
 
 struct MHD_Response *rf_reply_bare_problem(unsigned status, const char *detail, int hsts)
@@ -238,6 +239,23 @@ enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
     return rf_reply_problem(r, rf_http_status(code), err);
 }
 
+int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err)
+{
+    int64_t limit;
+    int rc = rf_query_int(r, "limit", 1, RF_LIST_MAX_LIMIT, RF_LIST_DEFAULT_LIMIT, &limit, err);
+
+    memset(p, 0, sizeof(*p));
+    p->limit = rc == RF_OK ? (int)limit : RF_LIST_DEFAULT_LIMIT;
+    return rc;
+}
+
+void rf_page_written(struct rf_page *p, int n, int64_t last)
+{
+    p->n = n;
+    p->more = last != 0;
+    p->last_key = last;
+}
+
 int rf_page_next(struct rf_page *p, int64_t key)
 {
     if (p->limit && p->n == p->limit) {
@@ -266,10 +284,10 @@ void rf_page_finish(struct rf_page *p, struct rf_buf *out)
     rf_buf_cleanup(&p->items);
 }
 
-enum MHD_Result rf_reply_page(struct rf_req *r, struct rf_page *p)
+enum MHD_Result rf_reply_page_take(struct rf_req *r, struct rf_page *p)
 {
     struct rf_buf out = RF_BUF_INIT;
 
     rf_page_finish(p, &out);
-    return rf_reply_json(r, MHD_HTTP_OK, &out);
+    return rf_reply_json_take(r, MHD_HTTP_OK, &out);
 }

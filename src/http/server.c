@@ -352,6 +352,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return dispatch(r);
 }
 
+void rf_req_cleanup(struct rf_req *r)
+{
+    if (!r)
+        return;
+    rf_buf_cleanup(&r->body);
+    json_decref(r->json);
+    r->json = NULL;
+    rf_arena_cleanup(&r->arena);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -374,8 +384,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         rf_log_info("%s %s %s %u %.1fms %s", r->client[0] ? r->client : "-", r->method, r->path,
                     r->status, (double)(now_us() - r->started_us) / 1000.0,
                     r->authed ? r->actor.username : "-");
-    rf_buf_cleanup(&r->body);
-    rf_arena_cleanup(&r->arena);
+    rf_req_cleanup(r);
     free(r);
     *con_cls = NULL;
 }

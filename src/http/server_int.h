@@ -31,6 +31,12 @@ struct rf_server {
     struct rf_static_files files;
 };
 
+/*
+ * Free what request 'r' owns: its body, the JSON read from it and its arena.
+ * The struct itself is the caller's. Accepts NULL; 'r' may be cleaned again.
+ */
+void rf_req_cleanup(struct rf_req *r);
+
 /* The server's settings while it serves (set before it listens, cleared once it stopped). */
 extern const struct rf_http_config *rf_http_serving;
 
@@ -48,6 +54,7 @@ struct MHD_Response *rf_reply_bare_problem(unsigned status, const char *detail, 
 
 /* List the UI's files under 'root' (see static.c for which). */
 void rf_static_load(const char *root, struct rf_static_files *list);
+/* Free the list's names and leave it empty. */
 void rf_static_cleanup(struct rf_static_files *list);
 /* Answer a GET of a UI file (a path outside the API). */
 enum MHD_Result rf_serve_static(struct rf_req *r);
@@ -63,11 +70,17 @@ struct rf_conns;
  */
 struct rf_conns *rf_conns_new(int per_address, int head_seconds, const struct rf_cidr *trusted,
                               int n);
+/* Stop the thread and free '*c', setting it to NULL; accepts NULL and a NULL '*c'. */
 void rf_conns_free(struct rf_conns **c);
-/* libmicrohttpd's accept policy and connection notification, with the rf_conns as 'cls'. */
+/*
+ * libmicrohttpd's accept policy (MHD_NO refuses a connection over its
+ * address's limit) and connection notification (counts a connection while it
+ * is open), with the rf_conns as 'cls'.
+ */
 enum MHD_Result rf_conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
 void rf_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                      enum MHD_ConnectionNotificationCode code);
+
 /* A request head has arrived on 'conn': its deadline no longer applies. */
 void rf_conns_head_done(struct rf_conns *c, struct MHD_Connection *conn);
 
