@@ -83,10 +83,6 @@ int rf_app_health(struct rf_app *app, int *schema) RF_MUST_CHECK;
  */
 int rf_app_health(struct rf_app *app, int *schema) RF_MUST_CHECK;
 
-/* A store connection from the pool, returned by rf_app_store_put(). */
-struct rf_store *rf_app_store_get(struct rf_app *app);
-void rf_app_store_put(struct rf_app *app, struct rf_store *s);
-
 /* The system actor, for CLI commands: province-wide, every role. */
 void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out);
 
@@ -95,12 +91,6 @@ void rf_app_system_actor(const struct rf_app *app, struct rf_actor *out);
 /* RF_OK when 'actor' has a role allowing 'action', else RF_EFORBIDDEN. */
 int rf_app_allow(const struct rf_actor *actor, enum rf_action action,
                  struct rf_error *err) RF_MUST_CHECK;
-/*
- * RF_OK when unit 'unit_id' is within the actor's scope on 'date', else
- * RF_ENOTFOUND (outside the scope answers exactly as absent).
- */
-int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t unit_id,
-                       const char *date, struct rf_error *err) RF_MUST_CHECK;
 
 /*
  * Each module's use cases are declared in its own header, beside its files;

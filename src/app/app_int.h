@@ -80,6 +80,26 @@ int rf_app_audit_key_load(const char *dir, unsigned char key[RF_AUDIT_KEY_BYTES]
 int rf_app_anchor_keys_load(const char *dir, unsigned char *secret, unsigned char *public,
                             int create, int *created, struct rf_error *err) RF_MUST_CHECK;
 
+/* ---- the connections, the scope and the audit record, for the use cases alone ---- */
+
+/* A store connection from the pool (NULL when none can be opened, logged). */
+struct rf_store *rf_app_store_get(struct rf_app *app);
+/* Give connection 's' back (NULL: nothing), its open transaction rolled back. */
+void rf_app_store_put(struct rf_app *app, struct rf_store *s);
+/*
+ * RF_OK when unit 'unit_id' is within the actor's scope on 'date', else
+ * RF_ENOTFOUND (outside the scope answers exactly as absent).
+ */
+int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t unit_id,
+                       const char *date, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Append an audit record for 'actor' inside the caller's transaction.
+ * 'before' and 'after' are JSON text or NULL.
+ */
+int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                 const char *action, const char *entity, int64_t entity_id, const char *before,
+                 const char *after) RF_MUST_CHECK;
+
 /* ---- audit records (audit.c) ---- */
 
 /*
@@ -126,6 +146,7 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
  */
 struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
                                         struct rf_error *err, void (*ready)(void *), void *arg);
+/* The result of a change begun (RF_OK, or its error, details in the 'err' given to begin). */
 int rf_app_write_end(struct rf_write_job *job);
 
 /* ---- the pool of connections (pool.c) ---- */
@@ -134,6 +155,7 @@ int rf_app_write_end(struct rf_write_job *job);
 void rf_app_pool_exempt(void);
 /* Count a connection opened by rf_app_open as lent to this thread, or no longer. */
 void rf_app_pool_lend(struct rf_app *app);
+/* The same, given back without going to the pool (rf_app_open's failure). */
 void rf_app_pool_unlend(struct rf_app *app);
 /* Close the idle connections at the end (rf_app_close). */
 void rf_app_pool_close(struct rf_app *app);

@@ -7,14 +7,6 @@
 
 #include "app.h"
 
-/*
- * Append an audit record for 'actor' inside the caller's transaction.
- * 'before' and 'after' are JSON text or NULL.
- */
-int rf_app_audit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
-                 const char *action, const char *entity, int64_t entity_id, const char *before,
-                 const char *after) RF_MUST_CHECK;
-
 struct rf_audit_filter {
     const char *entity;
     const char *entity_id;

@@ -30,6 +30,7 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
  */
 int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_kind kind,
                         struct rf_actor *actor) RF_MUST_CHECK;
+/* End the actor's session, audited. RF_OK, or RF_ESTORE when it could not be written. */
 int rf_app_signout(struct rf_app *app, const struct rf_actor *actor,
                    struct rf_error *err) RF_MUST_CHECK;
 /*

@@ -26,6 +26,11 @@ struct rf_calendar_year {
     int n;
 };
 
+/*
+ * Year 'year' of the calendar into 'out': the announcement recorded, else
+ * the one shipped, else the Labour Code's proposal, with its days off and
+ * worked. RF_EINVAL for a year outside the tables' span.
+ */
 int rf_app_calendar_year(struct rf_app *app, int year, struct rf_calendar_year *out,
                          struct rf_error *err) RF_MUST_CHECK;
 /* The year as JSON: its basis, days, working hours and count of working days. Public. */

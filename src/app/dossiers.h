@@ -50,6 +50,10 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
                                  const struct rf_dossier_input *in, void (*ready)(void *),
                                  void *arg, struct rf_receipt **out,
                                  struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The end of a receipt begun: RF_OK with the dossier as JSON in 'out' (may
+ * be NULL), or the change's error in 'err'; frees 'x'.
+ */
 int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out,
                                struct rf_error *err) RF_MUST_CHECK;
 /*

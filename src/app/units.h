@@ -31,6 +31,12 @@ struct rf_unit_list_query {
 /* JSON of a unit, as the API and the audit show it. */
 void rf_app_unit_json(const struct rf_unit *u, struct rf_buf *out);
 
+/*
+ * The units of the actor's scope matching 'q' (in force on its date, under
+ * its root, by text or kind), by id after 'after_id', each through 'fn' (its
+ * return as the store's row callbacks': 1 stops); RF_EINVAL naming a bad
+ * filter, RF_ENOTFOUND for a root outside the scope.
+ */
 int rf_app_units_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_unit_list_query *q, rf_unit_fn fn, void *ctx,
                       struct rf_error *err) RF_MUST_CHECK;
@@ -53,12 +59,29 @@ int rf_app_unit_by_code(struct rf_app *app, const struct rf_actor *actor, const 
 /* A unit with its periods in the tree appended as "links" to its JSON in 'out'. */
 int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id, const char *date,
                     struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Create a unit from 'in' (code, name, kind, parent, validity), checked
+ * against the rules of the tree on its first day (core/unit.c): 'out' gets
+ * it as written. RF_EINVAL with every fault, RF_ENOTFOUND for a parent
+ * outside the scope, RF_ECONFLICT for a code taken, RF_EFORBIDDEN without
+ * the admin's role.
+ */
 int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
                        const struct rf_unit_input *in, struct rf_unit *out,
                        struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Change the name, code or flags of unit 'id' ('in': NULL or zero members
+ * unchanged); 'out' gets it as written. Errors as rf_app_unit_create's, and
+ * RF_ENOTFOUND for a unit outside the scope.
+ */
 int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                        const struct rf_unit_input *in, struct rf_unit *out,
                        struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Move unit 'id' under 'parent_id' from day 'from' on, its earlier place
+ * kept as history; never under itself or its own units. 'out' gets the
+ * unit. RF_EINVAL, RF_ENOTFOUND, RF_ECONFLICT as rf_app_unit_create's.
+ */
 int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                      int64_t parent_id, const char *from, struct rf_unit *out,
                      struct rf_error *err) RF_MUST_CHECK;

@@ -468,6 +468,7 @@ static void test_faults_leave_nothing_half_written(void **state)
     struct fixture r;
     struct rf_store *s;
     struct rf_dossier d;
+    struct rf_error err;
     (void)state;
 
     memset(&r, 0, sizeof(r));
@@ -476,11 +477,12 @@ static void test_faults_leave_nothing_half_written(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         assert_true(under_faults(&r, &cases[i]) > 3);
     /* what the successes wrote, once each */
-    s = rf_app_store_get(r.app);
+    rf_error_init(&err);
+    assert_int_equal(rf_store_open(db_url, &s, &err), RF_OK);
     assert_int_equal(rf_store_dossier_by_code(s, r.code, &d), RF_OK);
     assert_int_equal(d.state, RF_DS_RETURNED);
     assert_int_equal(d.version, 4);
-    rf_app_store_put(r.app, s);
+    rf_store_close(&s);
     reader_close(&r.reader);
     fixture_close(&r);
 }
