@@ -19,6 +19,7 @@
 
 #include "../common/buf.h"
 #include "../common/err.h"
+#include "../common/page.h"
 #include "../core/access.h"
 #include "../store/store.h"
 

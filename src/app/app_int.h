@@ -237,28 +237,6 @@ int rf_app_check_text(const char *text, const char *field, int max, char **out,
 /* The index of an assigning body by name in rf_task_bodies, or -1. */
 int rf_app_body_index(const char *name);
 
-/* ---- lists written a page at a time ---- */
-
-/* A page of a list being written: the store is asked for one row past it. */
-struct rf_app_page {
-    struct rf_buf *items;
-    int n, limit, more;
-    int64_t last;
-};
-
-/* Room for the item 'id': 1 (stop) when the page is full, else 0 after the separator. */
-static inline int rf_app_page_next(struct rf_app_page *pg, int64_t id)
-{
-    if (pg->n == pg->limit) {
-        pg->more = 1; /* a row past the page: there is a next one */
-        return 1;
-    }
-    if (pg->n++)
-        rf_buf_addc(pg->items, ',');
-    pg->last = id;
-    return 0;
-}
-
 /* ---- the procedures' catalogue (procedures.c) ---- */
 
 /* The fields of a procedure and the levels of government that handle one, NULL-terminated. */

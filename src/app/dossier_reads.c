@@ -274,8 +274,7 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
 }
 
 struct held {
-    struct rf_buf *items;
-    int n;
+    struct rf_page *page;
     int64_t now;
     const struct rf_worktime *w;
 };
@@ -284,44 +283,44 @@ static int add_held(void *ctx, const struct rf_dossier *d)
 {
     struct held *h = ctx;
 
-    if (h->n++)
-        rf_buf_addc(h->items, ',');
-    rf_buf_adds(h->items, "{\"code\":");
-    rf_buf_add_json_str(h->items, d->code);
-    rf_buf_adds(h->items, ",\"state\":");
-    rf_buf_add_json_str(h->items, rf_dossier_state_name(d->state));
-    rf_buf_adds(h->items, ",\"step\":");
-    rf_buf_addi(h->items, d->step);
-    rf_app_json_instant(h->items, "due_at", d->due_at);
-    rf_app_json_local_time(h->items, "due_local", d->due_at);
-    rf_buf_adds(h->items, ",\"overdue\":");
-    rf_buf_adds(h->items, d->state == RF_DS_PROCESSING && d->due_at < h->now ? "true" : "false");
-    rf_buf_adds(h->items, ",\"working_minutes_left\":");
+    struct rf_buf *items = &h->page->items;
+
+    if (rf_page_next(h->page, d->id))
+        return 1;
+    rf_buf_adds(items, "{\"code\":");
+    rf_buf_add_json_str(items, d->code);
+    rf_buf_adds(items, ",\"state\":");
+    rf_buf_add_json_str(items, rf_dossier_state_name(d->state));
+    rf_buf_adds(items, ",\"step\":");
+    rf_buf_addi(items, d->step);
+    rf_app_json_instant(items, "due_at", d->due_at);
+    rf_app_json_local_time(items, "due_local", d->due_at);
+    rf_buf_adds(items, ",\"overdue\":");
+    rf_buf_adds(items, d->state == RF_DS_PROCESSING && d->due_at < h->now ? "true" : "false");
+    rf_buf_adds(items, ",\"working_minutes_left\":");
     {
         /* working time from now to the due time, negative past it; none while paused */
         int64_t now = rf_worktime_local(h->now), due = rf_worktime_local(d->due_at), left = 0;
         if (d->state != RF_DS_PROCESSING || !d->due_at ||
             rf_worktime_between(h->w, now < due ? now : due, now < due ? due : now, NULL, 0,
                                 &left) != RF_OK)
-            rf_buf_adds(h->items, "null");
+            rf_buf_adds(items, "null");
         else
-            rf_buf_addi(h->items, now < due ? left : -left);
+            rf_buf_addi(items, now < due ? left : -left);
     }
-    rf_buf_adds(h->items, ",\"version\":");
-    rf_buf_addi(h->items, d->version);
-    rf_buf_addc(h->items, '}');
+    rf_buf_adds(items, ",\"version\":");
+    rf_buf_addi(items, d->version);
+    rf_buf_addc(items, '}');
     return 0;
 }
 
-int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
-                         int limit, struct rf_buf *items, int *n, int64_t *last_id,
+int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, struct rf_page *page,
                          struct rf_error *err)
 {
-    struct held h = {items, 0, rf_app_now(app), NULL};
+    struct held h = {page, rf_app_now(app), NULL};
     struct rf_store *s;
     int rc;
 
-    (void)after_id;
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
         return rc;
@@ -334,50 +333,49 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64
         return rf_app_store_error(RF_ESTORE, err);
     }
     /* by due time: the overdue ones, due earliest, come first */
-    rc = rf_store_dossiers_held(s, actor->province_id, actor->unit_id, limit, add_held, &h);
+    rc = rf_store_dossiers_held(s, actor->province_id, actor->unit_id, page->limit, add_held, &h);
     rf_app_store_put(app, s);
     rf_app_worktime_put(app, h.w);
-    *n = h.n;
-    *last_id = 0;
+    page->more = 0; /* one page, the most urgent: no cursor */
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
 static int add_listed(void *ctx, const struct rf_dossier *d)
 {
-    struct rf_app_page *l = ctx;
+    struct rf_page *l = ctx;
 
-    if (rf_app_page_next(l, d->id))
+    if (rf_page_next(l, d->id))
         return 1;
-    rf_buf_adds(l->items, "{\"code\":");
-    rf_buf_add_json_str(l->items, d->code);
-    rf_buf_adds(l->items, ",\"state\":");
-    rf_buf_add_json_str(l->items, rf_dossier_state_name(d->state));
-    rf_buf_adds(l->items, ",\"procedure_id\":");
-    rf_buf_addi(l->items, d->procedure_id);
-    rf_buf_adds(l->items, ",\"desk_unit_id\":");
-    rf_buf_addi(l->items, d->desk_unit_id);
-    rf_app_json_instant(l->items, "received_at", d->received_at);
-    rf_app_json_instant(l->items, "due_at", d->due_at);
-    rf_app_json_local_time(l->items, "due_local", d->due_at);
-    rf_app_json_local_time(l->items, "appointment_local", d->appointment_at);
-    rf_app_json_instant(l->items, "result_at", d->result_at);
-    rf_app_json_instant(l->items, "finished_at", d->finished_at);
-    rf_buf_adds(l->items, ",\"timeliness\":");
+    rf_buf_adds(&l->items, "{\"code\":");
+    rf_buf_add_json_str(&l->items, d->code);
+    rf_buf_adds(&l->items, ",\"state\":");
+    rf_buf_add_json_str(&l->items, rf_dossier_state_name(d->state));
+    rf_buf_adds(&l->items, ",\"procedure_id\":");
+    rf_buf_addi(&l->items, d->procedure_id);
+    rf_buf_adds(&l->items, ",\"desk_unit_id\":");
+    rf_buf_addi(&l->items, d->desk_unit_id);
+    rf_app_json_instant(&l->items, "received_at", d->received_at);
+    rf_app_json_instant(&l->items, "due_at", d->due_at);
+    rf_app_json_local_time(&l->items, "due_local", d->due_at);
+    rf_app_json_local_time(&l->items, "appointment_local", d->appointment_at);
+    rf_app_json_instant(&l->items, "result_at", d->result_at);
+    rf_app_json_instant(&l->items, "finished_at", d->finished_at);
+    rf_buf_adds(&l->items, ",\"timeliness\":");
     if (d->timeliness[0])
-        rf_buf_add_json_str(l->items, d->timeliness);
+        rf_buf_add_json_str(&l->items, d->timeliness);
     else
-        rf_buf_adds(l->items, "null");
-    rf_buf_adds(l->items, ",\"apologies\":");
-    rf_buf_addi(l->items, d->apologies);
-    rf_buf_adds(l->items, ",\"channel\":");
-    rf_buf_add_json_str(l->items, d->channel);
-    rf_buf_adds(l->items, ",\"applicant\":{\"name\":");
-    rf_buf_add_json_str(l->items, d->applicant_name);
-    rf_buf_adds(l->items, ",\"phone\":");
-    rf_buf_add_json_str(l->items, d->applicant_phone);
-    rf_buf_adds(l->items, ",\"address\":");
-    rf_buf_add_json_str(l->items, d->applicant_address);
-    rf_buf_adds(l->items, "}}");
+        rf_buf_adds(&l->items, "null");
+    rf_buf_adds(&l->items, ",\"apologies\":");
+    rf_buf_addi(&l->items, d->apologies);
+    rf_buf_adds(&l->items, ",\"channel\":");
+    rf_buf_add_json_str(&l->items, d->channel);
+    rf_buf_adds(&l->items, ",\"applicant\":{\"name\":");
+    rf_buf_add_json_str(&l->items, d->applicant_name);
+    rf_buf_adds(&l->items, ",\"phone\":");
+    rf_buf_add_json_str(&l->items, d->applicant_phone);
+    rf_buf_adds(&l->items, ",\"address\":");
+    rf_buf_add_json_str(&l->items, d->applicant_address);
+    rf_buf_adds(&l->items, "}}");
     return 0;
 }
 
@@ -413,15 +411,14 @@ static int check_names(const char *list, const char *const *names, int n, const 
 }
 
 int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
-                         const struct rf_dossier_filter *f, int64_t after_id, int limit,
-                         struct rf_buf *items, int *n, int64_t *last_id, struct rf_error *err)
+                         const struct rf_dossier_filter *f, int64_t after_id, struct rf_page *page,
+                         struct rf_error *err)
 {
     static const char *const state_list[] = {"processing", "supplement", "ready",
                                              "notified",   "returned",   "refused",
                                              "withdrawn",  "stopped",    "incomplete"};
     static const char *const timeliness_list[] = {"early", "on_time", "late"};
     struct rf_dossier_query q;
-    struct rf_app_page l = {items, 0, limit, 0, 0};
     struct rf_store *s;
     char today[RF_DATE_LEN];
     int rc;
@@ -471,16 +468,14 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     q.due_mode = f->overdue > 0 ? 1 : f->overdue == 0 ? -1 : 0;
     q.overdue_at = rf_app_now(app);
     q.after_id = after_id;
-    q.limit = limit + 1;
+    q.limit = page->limit + 1; /* one past the page: a next one */
     RF_APP_STORE(app, s, err);
     rf_app_today(app, today);
     if (f->unit && rf_app_scope_check(s, actor, f->unit, today, err) != RF_OK) {
         rf_app_store_put(app, s);
         return rf_error_code(err, RF_ENOTFOUND);
     }
-    rc = rf_store_dossiers_list(s, &q, add_listed, &l);
+    rc = rf_store_dossiers_list(s, &q, add_listed, page);
     rf_app_store_put(app, s);
-    *n = l.n;
-    *last_id = l.more && rc >= 0 ? l.last : 0;
     return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
 }

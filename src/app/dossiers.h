@@ -16,8 +16,7 @@ int rf_app_procedures_import(struct rf_app *app, const struct rf_actor *actor, c
 /* The procedures in force on 'date' (NULL: today) matching 'text', 'field', 'level', as a page. */
 int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, const char *date,
                            const char *text, const char *field, const char *level, int64_t after_id,
-                           int limit, struct rf_buf *items, int *n, int64_t *last_id,
-                           struct rf_error *err) RF_MUST_CHECK;
+                           struct rf_page *page, struct rf_error *err) RF_MUST_CHECK;
 /* Procedure version 'id' as JSON, with its steps; RF_ENOTFOUND when there is none. */
 int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                           struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
@@ -101,12 +100,10 @@ struct rf_dossier_filter {
  * figure of the report counts (received in a period, early in a period...).
  */
 int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
-                         const struct rf_dossier_filter *f, int64_t after_id, int limit,
-                         struct rf_buf *items, int *n, int64_t *last_id,
-                         struct rf_error *err) RF_MUST_CHECK;
+                         const struct rf_dossier_filter *f, int64_t after_id,
+                         struct rf_page *page, struct rf_error *err) RF_MUST_CHECK;
 /* The steps held by the actor's unit, overdue first, then by due time, as a page. */
-int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, int64_t after_id,
-                         int limit, struct rf_buf *items, int *n, int64_t *last_id,
+int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, struct rf_page *page,
                          struct rf_error *err) RF_MUST_CHECK;
 /* ---- dossier_figures.c ---- */
 

@@ -281,21 +281,19 @@ static void procedure_json(const struct rf_procedure *p, int with_steps, struct 
 
 static int add_procedure(void *ctx, const struct rf_procedure *p)
 {
-    struct rf_app_page *pg = ctx;
+    struct rf_page *pg = ctx;
 
-    if (rf_app_page_next(pg, p->id))
+    if (rf_page_next(pg, p->id))
         return 1;
-    procedure_json(p, 0, pg->items);
+    procedure_json(p, 0, &pg->items);
     return 0;
 }
 
 int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, const char *date,
                            const char *text, const char *field, const char *level, int64_t after_id,
-                           int limit, struct rf_buf *items, int *n, int64_t *last_id,
-                           struct rf_error *err)
+                           struct rf_page *page, struct rf_error *err)
 {
     struct rf_procedure_query q;
-    struct rf_app_page pg = {items, 0, limit, 0, 0};
     char day[RF_DATE_LEN];
     char *fold = NULL;
     struct rf_store *s;
@@ -325,13 +323,11 @@ int rf_app_procedures_json(struct rf_app *app, const struct rf_actor *actor, con
     q.field = field;
     q.level = level;
     q.after_id = after_id;
-    q.limit = limit + 1;
+    q.limit = page->limit + 1; /* one past the page: a next one */
     s = rf_app_store_get(app);
-    rc = s ? rf_store_procedures_list(s, &q, add_procedure, &pg) : RF_ESTORE;
+    rc = s ? rf_store_procedures_list(s, &q, add_procedure, page) : RF_ESTORE;
     rf_app_store_put(app, s);
     free(fold);
-    *n = pg.n;
-    *last_id = pg.more && rc >= 0 ? pg.last : 0;
     return rc < 0 ? rf_app_store_error(rc, err) : RF_OK;
 }
 

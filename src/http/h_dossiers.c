@@ -15,8 +15,7 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t cursor, last = 0;
-    int n = 0;
+    int64_t cursor;
 
     rf_error_init(&err);
     (void)rf_page_init(r, &o, &err);
@@ -24,12 +23,11 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r)
     if (err.n)
         return rf_reply_bad_input(r, &err);
     if (rf_app_procedures_json(r->app, &r->actor, rf_query(r, "date"), rf_query(r, "q"),
-                               rf_query(r, "field"), rf_query(r, "level"), cursor, o.limit,
-                               &o.items, &n, &last, &err) != RF_OK) {
+                               rf_query(r, "field"), rf_query(r, "level"), cursor, &o,
+                               &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    rf_page_written(&o, n, last);
     return rf_reply_page_take(r, &o);
 }
 
@@ -140,8 +138,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     struct rf_dossier_filter f;
     struct rf_error err;
     struct rf_page o;
-    int64_t cursor, unit, overdue, last = 0;
-    int n = 0;
+    int64_t cursor, unit, overdue;
 
     rf_error_init(&err);
     (void)rf_page_init(r, &o, &err);
@@ -163,12 +160,10 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     f.level = rf_query(r, "level");
     f.overdue = rf_query(r, "overdue") ? (int)overdue : -1;
     f.unit = unit;
-    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, o.limit, &o.items, &n, &last, &err) !=
-        RF_OK) {
+    if (rf_app_dossiers_json(r->app, &r->actor, &f, cursor, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    rf_page_written(&o, n, last);
     return rf_reply_page_take(r, &o);
 }
 
@@ -176,17 +171,14 @@ enum MHD_Result rf_h_worklist(struct rf_req *r)
 {
     struct rf_error err;
     struct rf_page o;
-    int64_t last = 0;
-    int n = 0;
 
     rf_error_init(&err);
     if (rf_page_init(r, &o, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
-    if (rf_app_worklist_json(r->app, &r->actor, 0, o.limit, &o.items, &n, &last, &err) != RF_OK) {
+    if (rf_app_worklist_json(r->app, &r->actor, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);
         return rf_reply_read_error(r, &err);
     }
-    rf_page_written(&o, n, last);
     return rf_reply_page_take(r, &o);
 }
 

@@ -14,6 +14,7 @@
 #include "../app/app.h"
 #include "../common/buf.h"
 #include "../common/mem.h"
+#include "../common/page.h"
 
 struct rf_http_config {
     const char *listen;          /* "HOST:PORT"; port 0 picks a free one */
@@ -134,17 +135,6 @@ enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err
 /* The HTTP status for an enum rf_err: RF_OK is 200, an unknown code 503. */
 unsigned rf_http_status(int code);
 
-/*
- * A page of a list being written: items go into 'items', and the store is
- * asked for one row past the page so that seeing it means a next page.
- */
-struct rf_page {
-    struct rf_buf items;
-    int n;
-    int limit; /* 0: no limit */
-    int more;
-    int64_t last_key; /* the cursor of the last item written */
-};
 
 /* Items on a page of a list: ?limit= from 1 to the most, the default when absent. */
 #define RF_LIST_DEFAULT_LIMIT 100
@@ -157,16 +147,6 @@ struct rf_page {
  * items are released by rf_page_finish() or rf_reply_page_take().
  */
 int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err);
-/*
- * Make room for one more item keyed 'key': returns 1 (stop) when the page is
- * full, else 0 after adding the separator; the caller then writes the item.
- */
-int rf_page_next(struct rf_page *p, int64_t key);
-/*
- * A page a use case wrote into p->items itself: 'n' items, and 'last' the key
- * past which the next page starts (0: this is the last page).
- */
-void rf_page_written(struct rf_page *p, int n, int64_t last);
 /* Write {"items":[...],"next":...} to 'out' and release the page's items. */
 void rf_page_finish(struct rf_page *p, struct rf_buf *out);
 /* Answer 200 with the page as rf_page_finish() writes it; its items are taken. */

@@ -249,25 +249,6 @@ int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err)
     return rc;
 }
 
-void rf_page_written(struct rf_page *p, int n, int64_t last)
-{
-    p->n = n;
-    p->more = last != 0;
-    p->last_key = last;
-}
-
-int rf_page_next(struct rf_page *p, int64_t key)
-{
-    if (p->limit && p->n == p->limit) {
-        p->more = 1;
-        return 1;
-    }
-    if (p->n++)
-        rf_buf_addc(&p->items, ',');
-    p->last_key = key;
-    return 0;
-}
-
 void rf_page_finish(struct rf_page *p, struct rf_buf *out)
 {
     rf_buf_adds(out, "{\"items\":[");
