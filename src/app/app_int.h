@@ -172,14 +172,11 @@ int rf_app_count_add(struct rf_app *app, struct rf_store *s, const struct rf_dos
 /* Read the province ('code' or the first) and its root unit into 'app'. */
 int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *code);
 
-/* Get a connection or fail with RF_ESTORE in 'err'. */
-#define RF_APP_STORE(app, s, err)                                                                  \
-    do {                                                                                           \
-        (s) = rf_app_store_get(app);                                                               \
-        if (!(s))                                                                                  \
-            return rf_error_set((err), RF_ESTORE, NULL, "unavailable",                             \
-                                "the database is unavailable");                                    \
-    } while (0)
+/*
+ * A connection into '*s': RF_OK, or RF_ESTORE with "the database is
+ * unavailable" in 'err' when none can be had.
+ */
+int rf_app_store_take(struct rf_app *app, struct rf_store **s, struct rf_error *err) RF_MUST_CHECK;
 
 /*
  * The date on which to judge whether unit 'unit_id' (a user's) is in an

@@ -72,7 +72,8 @@ int rf_app_audit_list(struct rf_app *app, const struct rf_actor *actor,
     rc = rf_app_allow(actor, RF_ACT_AUDIT_READ, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     memset(&q, 0, sizeof(q));
     q.province_id = actor->province_id;
     q.entity = f->entity;
@@ -293,7 +294,8 @@ int rf_app_audit_verify(struct rf_app *app, const struct rf_audit_checkpoints *c
         read_anchors(&v, cp, public);
     }
     memset(&q, 0, sizeof(q));
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     if (app->has_province && rf_store_audit_key_id(s, app->province.id, stored) == RF_OK) {
         rf_audit_key_id(app->audit_key, mine);
         if (stored[0] && strcmp(stored, mine) != 0)
@@ -340,7 +342,8 @@ int rf_app_audit_anchor(struct rf_app *app, const char *keys_dir, struct rf_anch
                                  err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     out->province_id = app->province.id;
     out->at = rf_app_now(app);
     rc = rf_store_audit_head(s, app->province.id, &out->seq, out->hash);

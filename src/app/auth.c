@@ -215,7 +215,9 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
         dummy_hash[0] = '\0';
     pthread_mutex_unlock(&app->lock);
 
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+
+        return RF_ESTORE;
     rc = check_attempts(app, s, username, address, now, retry_after, err);
     if (rc != RF_OK) {
         rf_app_store_put(app, s);
@@ -337,7 +339,8 @@ int rf_app_password_change(struct rf_app *app, const struct rf_actor *actor, con
     if (!current || !*current)
         return rf_error_set(err, RF_EINVAL, "current_password", "required",
                             "the current password is required");
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_store_user_get(s, actor->province_id, actor->user_id, &u);
     if (rc != RF_OK) {
         rc = rf_app_store_error(rc, err);
@@ -395,7 +398,8 @@ int rf_app_token_issue(struct rf_app *app, const struct rf_actor *actor, int64_t
         rf_error_set(err, RF_EINVAL, "user_id", "required", "the token's user is required");
     if (err->n)
         return RF_EINVAL;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_store_user_get(s, actor->province_id, user_id, &u);
     /* as the user's own page judges it: a user of an ended unit, on its last day */
     if (rc == RF_OK)

@@ -122,7 +122,8 @@ int rf_app_calendar_year(struct rf_app *app, int year, struct rf_calendar_year *
 
     if (check_year(year, err) != RF_OK)
         return RF_EINVAL;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = year_of(s, app->province.id, year, out);
     rf_app_store_put(app, s);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
@@ -444,7 +445,8 @@ int rf_app_calendar_json(struct rf_app *app, int year, struct rf_buf *out, struc
 
     if (check_year(year, err) != RF_OK)
         return RF_EINVAL;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     y = rf_xmalloc(sizeof(*y));
     hours = rf_xmalloc(sizeof(*hours));
     rc = year_of(s, app->province.id, year, y);

@@ -113,7 +113,8 @@ int rf_app_document_get(struct rf_app *app, const struct rf_actor *actor, int64_
 
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_store_document_get(s, actor->province_id, id, out);
     rf_app_store_put(app, s);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);

@@ -309,7 +309,8 @@ int rf_app_dossier_stats_json(struct rf_app *app, const struct rf_actor *actor, 
         return rf_error_set(err, RF_EINVAL, "by", "enum", "field, level or unit");
     rf_date_format(pd.from, from);
     rf_date_format(pd.to, to);
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     if (!unit && !rf_access_province_wide(actor->roles))
         unit = actor->scope_unit_id;
     if (unit && rf_app_scope_check(s, actor, unit, to, err) != RF_OK) {

@@ -178,7 +178,8 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = load_visible(app, s, actor, code, &d, &p, &spare);
     if (rc == RF_OK) {
         int64_t step_due = 0;
@@ -230,7 +231,8 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     if ((!secret || !*secret) == (!phone || !*phone))
         return rf_error_set(err, RF_EINVAL, "secret", "required",
                             "give the secret on the slip or the applicant's phone number");
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_store_dossier_lookup(s, app->province.id, address, code ? code : "", &misses, &d,
                                  office);
     wait =
@@ -469,7 +471,8 @@ int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
     q.overdue_at = rf_app_now(app);
     q.after_id = after_id;
     q.limit = page->limit + 1; /* one past the page: a next one */
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rf_app_today(app, today);
     if (f->unit && rf_app_scope_check(s, actor, f->unit, today, err) != RF_OK) {
         rf_app_store_put(app, s);

@@ -100,8 +100,8 @@ struct rf_dossier_filter {
  * figure of the report counts (received in a period, early in a period...).
  */
 int rf_app_dossiers_json(struct rf_app *app, const struct rf_actor *actor,
-                         const struct rf_dossier_filter *f, int64_t after_id,
-                         struct rf_page *page, struct rf_error *err) RF_MUST_CHECK;
+                         const struct rf_dossier_filter *f, int64_t after_id, struct rf_page *page,
+                         struct rf_error *err) RF_MUST_CHECK;
 /* The steps held by the actor's unit, overdue first, then by due time, as a page. */
 int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, struct rf_page *page,
                          struct rf_error *err) RF_MUST_CHECK;

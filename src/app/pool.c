@@ -90,3 +90,10 @@ void rf_app_pool_close(struct rf_app *app)
     free(app->pool);
     app->pool = NULL;
 }
+
+int rf_app_store_take(struct rf_app *app, struct rf_store **s, struct rf_error *err)
+{
+    *s = rf_app_store_get(app);
+    return *s ? RF_OK
+              : rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
+}

@@ -341,7 +341,8 @@ int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int6
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     p = rf_xmalloc(sizeof(*p));
     rc = rf_store_procedure_get(s, actor->province_id, id, p);
     rf_app_store_put(app, s);

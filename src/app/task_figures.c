@@ -249,7 +249,8 @@ int rf_app_task_stats(struct rf_app *app, const struct rf_actor *actor, const ch
     } else {
         snprintf(on, sizeof(on), "%s", strcmp(to, today) < 0 ? to : today);
     }
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_app_scope_check(s, actor, root, on, err);
     if (rc != RF_OK) {
         rf_app_store_put(app, s);
@@ -394,7 +395,8 @@ int rf_app_task_reminders(struct rf_app *app, const struct rf_actor *actor, cons
     q.all_units = rf_access_province_wide(actor->roles);
     q.lead_unit_id = unit_id;
     q.deadline_to = due_by;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     if (unit_id)
         rc = rf_app_scope_check(s, actor, unit_id, on, err);
     if (rc == RF_OK && (rc = rf_store_tasks_list(s, &q, keep_reminder, &r)) != RF_OK)

@@ -643,7 +643,8 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     }
     if (rf_date_parse(date, &on) != RF_OK)
         return RF_EINVAL;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     l = rf_xmalloc(sizeof(*l));
     rc = load_task(s, actor, id, l, NULL, err);
     if (rc != RF_OK)
@@ -713,7 +714,8 @@ int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     l = rf_xmalloc(sizeof(*l));
     rc = load_task(s, actor, id, l, NULL, err);
     if (rc != RF_OK)
@@ -797,7 +799,8 @@ int rf_app_task_report(struct rf_app *app, const struct rf_actor *actor, int64_t
     rc = rf_app_allow(actor, RF_ACT_TASK_REPORT, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     l = rf_xmalloc(sizeof(*l));
     rc = load_task(s, actor, id, l, &unit, err);
     if (rc != RF_OK)
@@ -840,7 +843,8 @@ int rf_app_task_complete(struct rf_app *app, const struct rf_actor *actor, int64
     rc = rf_app_allow(actor, RF_ACT_TASK_REPORT, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     l = rf_xmalloc(sizeof(*l));
     rc = load_task(s, actor, id, l, &unit, err);
     if (rc != RF_OK)
@@ -880,7 +884,8 @@ int rf_app_task_extend(struct rf_app *app, const struct rf_actor *actor, int64_t
     rc = rf_app_allow(actor, RF_ACT_TASK_WRITE, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     l = rf_xmalloc(sizeof(*l));
     rc = load_task(s, actor, id, l, NULL, err);
     if (rc != RF_OK)

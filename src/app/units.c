@@ -173,7 +173,8 @@ int rf_app_unit_visible(struct rf_app *app, const struct rf_actor *actor, int64_
         rc = pick_date(app, date_in, "date", date, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = rf_store_unit_get(s, actor->province_id, id, date, &u);
     if (rc == RF_OK && !rf_app_unit_in_force(&u, date))
         rc = RF_ENOTFOUND;
@@ -220,7 +221,8 @@ int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
         rc = pick_date(app, date_in, "date", date, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = load_visible(app, s, actor, id, date, &u, err);
     if (rc == RF_OK) {
         rf_app_unit_json(&u, out);
@@ -432,7 +434,8 @@ int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rf_app_today(app, date);
     rc = load_visible(app, s, actor, id, date, &before, err);
     if (rc != RF_OK)
@@ -492,7 +495,8 @@ int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t i
     rc = pick_date(app, from_in, "from", from, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     snprintf(date, sizeof(date), "%s", from);
     rc = load_visible(app, s, actor, id, date, &before, err);
     if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
@@ -554,7 +558,8 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
     rc = pick_date(app, date_in, "date", date, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     snprintf(seen, sizeof(seen), "%s", date);
     rc = load_visible(app, s, actor, id, seen, &before, err);
     if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
@@ -888,7 +893,8 @@ int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor_in, con
     rc = rf_app_allow(&actor, RF_ACT_UNIT_WRITE, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rf_csv_init(&c, csv);
     rc = rf_csv_next(&c);
     if (rc != 1 || c.nfields != NCOLS) {

@@ -116,7 +116,8 @@ int rf_app_user_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     rc = rf_app_allow(actor, RF_ACT_USER_READ, err);
     if (rc != RF_OK)
         return rc;
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = load_visible(app, s, actor, id, out, err);
     rf_app_store_put(app, s);
     return rc;
@@ -243,7 +244,8 @@ int rf_app_user_create(struct rf_app *app, const struct rf_actor *actor,
     u.province_id = actor->province_id;
     if (rf_username_check(in->username, "username", err) == RF_OK)
         snprintf(u.username, sizeof(u.username), "%s", in->username);
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = apply(app, s, actor, in, &u, 1, err);
     if (rc != RF_OK || err->n) {
         rc = rc ? rc : RF_EINVAL;
@@ -274,7 +276,8 @@ int rf_app_user_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (in->username)
         return rf_error_set(err, RF_EINVAL, "username", "immutable",
                             "a user name never changes: the audit trail names people by it");
-    RF_APP_STORE(app, s, err);
+    if (rf_app_store_take(app, &s, err) != RF_OK)
+        return RF_ESTORE;
     rc = load_visible(app, s, actor, id, &before, err);
     if (rc != RF_OK)
         goto out;
