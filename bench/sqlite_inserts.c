@@ -4,17 +4,32 @@
  * with), into a table shaped like a small task row. Prints rows per second.
  *   sqlite_inserts PATH [ROWS]
  */
+#include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+/* The count in 'text' (decimal, nothing after it, within int), or -1 when it is none. */
+static int count_of(const char *text)
+{
+    char *rest;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &rest, 10);
+    if (errno || rest == text || *rest || v < INT_MIN || v > INT_MAX)
+        return -1;
+    return (int)v;
+}
 
 int main(int argc, char **argv)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     struct timespec t0, t1;
-    int rows = argc > 2 ? atoi(argv[2]) : 20000;
+    int rows = argc > 2 ? count_of(argv[2]) : 20000;
     double secs;
 
     if (argc < 2 || rows <= 0) {

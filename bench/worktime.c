@@ -9,6 +9,8 @@
  *
  *   build/bench_worktime [N] [ROUNDS]     (defaults 2,000,000 and 5)
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,9 +95,22 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The count in 'text' (decimal, nothing after it, within int), or -1 when it is none. */
+static int count_of(const char *text)
+{
+    char *rest;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &rest, 10);
+    if (errno || rest == text || *rest || v < INT_MIN || v > INT_MAX)
+        return -1;
+    return (int)v;
+}
+
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 2000000, rounds = argc > 2 ? atoi(argv[2]) : 5;
+    int n = argc > 1 ? count_of(argv[1]) : 2000000, rounds = argc > 2 ? count_of(argv[2]) : 5;
     struct rf_calendar_day *days = calloc((LAST - FIRST + 1) * RF_CALENDAR_MAX_DAYS, sizeof(*days));
     struct input *in = calloc((size_t)n, sizeof(*in));
     double fast[16], slow[16], t;
@@ -153,8 +168,8 @@ int main(int argc, char **argv)
                slow[r] / 1e6);
     }
     if (sum_fast != sum_slow) {
-        fprintf(stderr, "the two disagree: checksums %llu and %llu\n",
-                (unsigned long long)sum_fast, (unsigned long long)sum_slow);
+        fprintf(stderr, "the two disagree: checksums %llu and %llu\n", (unsigned long long)sum_fast,
+                (unsigned long long)sum_slow);
         return 1;
     }
     qsort(fast, (size_t)rounds, sizeof(double), cmp);

@@ -57,6 +57,10 @@ int rf_store_schema_version(struct rf_store *s, int *version) RF_MUST_CHECK;
 
 /* A write transaction (BEGIN IMMEDIATE on SQLite). */
 int rf_store_begin(struct rf_store *s) RF_MUST_CHECK;
+/*
+ * Commit the open transaction. RF_ESTORE when the commit fails, and the
+ * transaction is then rolled back: none is open on return either way.
+ */
 int rf_store_commit(struct rf_store *s) RF_MUST_CHECK;
 /* Roll back if a transaction is open; safe to call when none is. */
 void rf_store_rollback(struct rf_store *s);
@@ -108,10 +112,15 @@ struct rf_province {
     int64_t units_version; /* bumped by every unit change, for response caches */
 };
 
+/*
+ * Insert 'p' (id set; its units version starts at 0) and the head of its
+ * audit chain: seq 0 and the genesis hash. RF_ECONFLICT when the code is taken.
+ */
 int rf_store_province_insert(struct rf_store *s, struct rf_province *p) RF_MUST_CHECK;
 /* The province with 'code', or the first one when 'code' is NULL. RF_ENOTFOUND if none. */
 int rf_store_province_get(struct rf_store *s, const char *code,
                           struct rf_province *out) RF_MUST_CHECK;
+/* The province's units version into '*out'. RF_ENOTFOUND if there is no such province. */
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
 
 /* ---- units (store_units.c) ---- */
@@ -169,6 +178,7 @@ int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u) RF_MUST_CH
 /* The unit 'id' with its parent on 'date'. RF_ENOTFOUND if absent. */
 int rf_store_unit_get(struct rf_store *s, int64_t province_id, int64_t id, const char *date,
                       struct rf_unit *out) RF_MUST_CHECK;
+/* The unit with 'code' in the province, as rf_store_unit_get(). */
 int rf_store_unit_get_by_code(struct rf_store *s, int64_t province_id, const char *code,
                               const char *date, struct rf_unit *out) RF_MUST_CHECK;
 /*
@@ -235,6 +245,7 @@ typedef int (*rf_user_fn)(void *ctx, const struct rf_user *u);
 int rf_store_user_insert(struct rf_store *s, struct rf_user *u) RF_MUST_CHECK;
 /* Update full name, unit, roles, disabled and password of user u->id. */
 int rf_store_user_update(struct rf_store *s, const struct rf_user *u) RF_MUST_CHECK;
+/* The user 'id' of the province, with its unit's code. RF_ENOTFOUND if absent. */
 int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id,
                       struct rf_user *out) RF_MUST_CHECK;
 /* By user name across provinces (sign-in names are unique per deployment). */
@@ -260,11 +271,17 @@ struct rf_session {
     int64_t ended_at;   /* 0 while alive */
 };
 
+/*
+ * Insert 'sess' as a live session (id set; ended_at is not read, and an
+ * expires_at of 0 is stored as none). RF_ECONFLICT when the token hash is taken.
+ */
 int rf_store_session_insert(struct rf_store *s, struct rf_session *sess) RF_MUST_CHECK;
 /* The live or ended session whose token hashes to 'token_hash', with its user. */
 int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_session *out,
                           struct rf_user *user) RF_MUST_CHECK;
+/* Set session 'id''s last_seen_at to 'now', ended or not; RF_OK also when there is none. */
 int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
+/* End session 'id' at 'now' if it is live; an ended or absent one is left alone, RF_OK. */
 int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
 /* End every live session of 'user_id' of the kinds in 'kinds' (a mask). */
 int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds,
@@ -326,6 +343,11 @@ struct rf_audit_query {
 
 typedef int (*rf_audit_fn)(void *ctx, const struct rf_audit_row *row);
 
+/*
+ * Call 'fn' for each record matching 'q' (zero or NULL members do not filter;
+ * after_seq holds in every province), by province then seq, at most q->limit
+ * (0: no limit); 'fn' goes on or stops as above.
+ */
 int rf_store_audit_list(struct rf_store *s, const struct rf_audit_query *q, rf_audit_fn fn,
                         void *ctx) RF_MUST_CHECK;
 /* The head of a province's chain: last seq and its hash. */
@@ -416,8 +438,10 @@ typedef int (*rf_id_fn)(void *ctx, int64_t id, const char *code);
 
 /* Insert 'd' (id set). RF_ECONFLICT when the number is taken in the province. */
 int rf_store_document_insert(struct rf_store *s, struct rf_document *d) RF_MUST_CHECK;
+/* The document 'id' with its tasks counted in out->tasks. RF_ENOTFOUND if absent. */
 int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
                           struct rf_document *out) RF_MUST_CHECK;
+/* The document with 'number', as rf_store_document_get(). */
 int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, const char *number,
                                     struct rf_document *out) RF_MUST_CHECK;
 /*
@@ -454,6 +478,11 @@ int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
                                const struct rf_task_deadline *d, int64_t now) RF_MUST_CHECK;
 /* The coordinating units of a task: id and code. */
 int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx) RF_MUST_CHECK;
+/*
+ * Insert report 'r' of unit r->unit_id on task r->task_id (id set; the unit
+ * code is not read). RF_ECONFLICT when the task or the unit does not exist,
+ * RF_ESTORE for a percent outside 0..100.
+ */
 int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *r) RF_MUST_CHECK;
 /* Reports of a task, oldest first. */
 int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn,
@@ -529,6 +558,7 @@ struct rf_procedure {
 
 /* Insert a version with its steps; RF_ECONFLICT when the code has a version from that day. */
 int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p) RF_MUST_CHECK;
+/* The version 'id' with its steps in order. RF_ENOTFOUND if absent. */
 int rf_store_procedure_get(struct rf_store *s, int64_t province_id, int64_t id,
                            struct rf_procedure *out) RF_MUST_CHECK;
 /* The id of the version of 'code' in force on 'date'; RF_ENOTFOUND when none. */
@@ -574,9 +604,18 @@ struct rf_dossier {
 /* The next number of 'desk_unit_id''s sequence on 'day' (from 1). */
 int rf_store_dossier_next_seq(struct rf_store *s, int64_t desk_unit_id, const char *day,
                               int64_t *seq) RF_MUST_CHECK;
+/*
+ * Insert 'd' as it stands, its version included (id set). RF_ECONFLICT when
+ * the code is taken or its procedure or a unit does not exist.
+ */
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CHECK;
+/*
+ * The dossier 'id' of the province. RF_ENOTFOUND if absent, RF_ESTORE when
+ * the row's state is none that this module writes (a damaged row).
+ */
 int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
                          struct rf_dossier *out) RF_MUST_CHECK;
+/* The dossier with 'code' in any province (codes are unique), as rf_store_dossier_get(). */
 int rf_store_dossier_by_code(struct rf_store *s, const char *code,
                              struct rf_dossier *out) RF_MUST_CHECK;
 /*
@@ -601,10 +640,16 @@ struct rf_dossier_event {
     int64_t step_due_at; /* the step's own due time, 0 for none */
     int step_late;       /* the step was handed over after it */
 };
+/*
+ * Append 'e' to the timeline of dossier e->dossier_id (id set); a zero unit,
+ * actor or step_due_at is stored as none. RF_ECONFLICT when the dossier or the
+ * actor does not exist.
+ */
 int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e) RF_MUST_CHECK;
 /* When the dossier's current step began: its receipt or the last hand-over, 0 for none. */
 int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t *at) RF_MUST_CHECK;
 typedef int (*rf_dossier_event_fn)(void *ctx, const struct rf_dossier_event *e);
+/* The events of 'dossier_id' in the order they were added. */
 int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
                             void *ctx) RF_MUST_CHECK;
 /* Pauses: one opens at 'at' and closes at a later 'at'; the list in order, 'to' 0 while open. */
@@ -672,6 +717,11 @@ struct rf_dossier_count_key {
     int64_t province_id, unit_id;
     const char *span, *field, *level, *metric;
 };
+/*
+ * Add 'delta' (negative to take away) to the counter of 'k', which starts at
+ * 0; the span's length tells a month from a day. RF_ECONFLICT when the
+ * province or the unit does not exist.
+ */
 int rf_store_dossier_count_add(struct rf_store *s, const struct rf_dossier_count_key *k,
                                int64_t delta) RF_MUST_CHECK;
 typedef int (*rf_count_fn)(void *ctx, const char *field, const char *level, const char *metric,

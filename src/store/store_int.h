@@ -87,7 +87,19 @@ struct rf_store {
 extern const struct rf_backend rf_backend_sqlite;
 extern const struct rf_backend rf_backend_pg;
 
+/*
+ * Open the SQLite file 'path' (created when missing) as 's''s connection, with
+ * the settings of rf_store_open(): sets s->conn and s->be, whose close() frees
+ * the connection. RF_ESTORE, with 'err' set and 's' untouched, when the file
+ * cannot be opened or set up.
+ */
 int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
+/*
+ * Connect to PostgreSQL with libpq's 'conninfo' as 's''s connection, in UTC
+ * and with notices below warnings silenced (a failure of these settings is not
+ * reported): sets s->conn and s->be, whose close() frees the connection.
+ * RF_ESTORE, with 'err' set and 's' untouched, when the connection fails.
+ */
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
 
 /* ---- plumbing shared by the entity files (store.c) ---- */
@@ -122,6 +134,7 @@ int rf_sq_each(struct rf_store *s, const char *sql, const struct rf_param *p, in
 /* The first column of the first row; RF_ENOTFOUND without rows. */
 int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                   int64_t *out);
+/* Copy 'src' (NULL: "") into 'dst' of 'size' bytes, cut to fit; COPY() passes sizeof(dst). */
 void rf_sq_copy(char *dst, size_t size, const char *src);
 /* LIKE pattern "%text%" with LIKE's own characters escaped, or NULL; caller frees. */
 char *rf_sq_like_pattern(const char *text);

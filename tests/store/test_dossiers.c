@@ -22,13 +22,15 @@ static int count_metric(void *ctx, const char *field, const char *level, const c
     return 0;
 }
 
+#define CODES_BYTES 128
+
 static int procedure_seen(void *ctx, const struct rf_procedure *p)
 {
     char *codes = ctx;
+    size_t used = strlen(codes);
 
-    strcat(codes, p->code);
-    strcat(codes,
-           p->version_from[0] == '2' && strcmp(p->version_from, "2025-07-01") == 0 ? "+" : " ");
+    snprintf(codes + used, CODES_BYTES - used, "%s%s", p->code,
+             p->version_from[0] == '2' && strcmp(p->version_from, "2025-07-01") == 0 ? "+" : " ");
     return 0;
 }
 
@@ -100,7 +102,7 @@ static void test_procedure_versions(void **state)
     struct tree t = small_tree(s);
     struct rf_procedure *p = calloc(1, sizeof(*p)), *got = calloc(1, sizeof(*got));
     struct rf_procedure_query q;
-    char codes[128] = "";
+    char codes[CODES_BYTES] = "";
     int64_t id;
 
     birth_registration(&t, "2023-01-01", 1, p);

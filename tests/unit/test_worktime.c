@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static struct rf_calendar_day day_of(const char *date, enum rf_day_kind kind, co
     memset(&d, 0, sizeof(d));
     assert_int_equal(rf_date_parse(date, &d.date), RF_OK);
     d.kind = kind;
-    strcpy(d.name, name);
+    snprintf(d.name, sizeof(d.name), "%s", name);
     return d;
 }
 
