@@ -135,7 +135,6 @@ enum MHD_Result rf_reply_read_error(struct rf_req *r, const struct rf_error *err
 /* The HTTP status for an enum rf_err: RF_OK is 200, an unknown code 503. */
 unsigned rf_http_status(int code);
 
-
 /* Items on a page of a list: ?limit= from 1 to the most, the default when absent. */
 #define RF_LIST_DEFAULT_LIMIT 100
 #define RF_LIST_MAX_LIMIT 1000
