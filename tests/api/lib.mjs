@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { checkAnswer } from './contract.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = process.env.REFORM_BIN || join(root, 'build/reform');
@@ -79,7 +80,9 @@ export async function startServer({ demo = true, args = [], db: shared = null } 
   };
 }
 
-// A client that keeps the session cookie and CSRF token like the web UI does.
+// A client that keeps the session cookie and CSRF token like the web UI does,
+// and holds every answer to the API document the server serves: an answer it
+// does not describe (status, content type or body) throws a ContractError.
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.bearer = null; }
 
@@ -100,7 +103,9 @@ export class Client {
       const value = setCookie.split(';')[0];
       this.cookie = value === 'reform_session=' ? null : value;
     }
-    return { status: res.status, headers: res.headers, json, text };
+    const answer = { status: res.status, headers: res.headers, json, text };
+    await checkAnswer(this.base, method, path, answer);
+    return answer;
   }
 
   get(path, o) { return this.request('GET', path, o); }
