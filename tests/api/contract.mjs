@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const requireWeb = createRequire(join(root, 'web/package.json'));
-const Ajv2020 = requireWeb('ajv/dist/2020').default;
+const Ajv2020 = (() => {
+  try {
+    return requireWeb('ajv/dist/2020').default;
+  } catch {
+    throw new Error('ajv is missing from web/node_modules: run "npm ci --prefix web" (scripts/deps.sh test does)');
+  }
+})();
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
