@@ -5,10 +5,11 @@
 #   3. start a throwaway PostgreSQL (own folder and port, removed afterwards)
 #   4. unit and storage conformance tests (CTest) on both backends, both builds
 #   5. API tests against the real binary, on SQLite and on PostgreSQL, and on
-#      the sanitizer build
-#   6. browser tests in headless chromium
-#   7. the fuzz harnesses, 30 s each from their seeds (scripts/fuzz.sh, build-fuzz)
-#   8. make lint (scripts/checksrc.sh, format and static checks of the C code),
+#      the sanitizer build, each answer held to the OpenAPI document
+#   6. static checks of the web UI (catalogs, stylesheet), without a browser
+#   7. browser tests in headless chromium
+#   8. the fuzz harnesses, 30 s each from their seeds (scripts/fuzz.sh, build-fuzz)
+#   9. make lint (scripts/checksrc.sh, format and static checks of the C code),
 #      lint of the OpenAPI document
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
@@ -60,6 +61,7 @@ step "unit and store tests (sanitizers)" ctest --test-dir build-asan --output-on
 step "API tests on SQLite" node --test tests/api/
 step "API tests on PostgreSQL" env REFORM_TEST_PG_URL="$pgurl" node --test tests/api/
 step "API tests on SQLite (sanitizers)" env REFORM_BIN=build-asan/reform node --test tests/api/
+step "web UI static checks" node --test tests/static/
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   step "browser tests" node --test tests/browser/
 fi

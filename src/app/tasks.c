@@ -583,7 +583,10 @@ static int report_json(void *ctx, const struct rf_task_report *r)
     rf_buf_adds(out, ",\"note\":");
     rf_buf_add_json_str(out, r->note);
     rf_buf_adds(out, ",\"author_id\":");
-    rf_buf_addi(out, r->author_id);
+    if (r->author_id > 0)
+        rf_buf_addi(out, r->author_id);
+    else /* imported: the system, not a user, wrote it */
+        rf_buf_adds(out, "null");
     rf_buf_addc(out, '}');
     return 0;
 }

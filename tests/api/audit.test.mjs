@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, signedIn, assertProblem, cloneDatabase, reformCli, bin } from './lib.mjs';
+import { startServer, Client, signedIn, assertProblem, cloneDatabase, reformCli, bin } from './lib.mjs';
 
 const TAMPER = join(dirname(fileURLToPath(import.meta.url)), 'tamper.py');
 
@@ -105,9 +105,7 @@ describe('GET /api/v1/audit', () => {
       assertProblem(assert, d, 403);
       assert.ok(!d.text.includes('"hash"'));
     }
-    const anon = await fetch(srv.base + '/api/v1/audit');
-    assert.equal(anon.status, 401);
-    assert.match(anon.headers.get('content-type'), /^application\/problem\+json/);
+    assertProblem(assert, await new Client(srv.base).get('/api/v1/audit'), 401);
   });
 });
 

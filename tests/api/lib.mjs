@@ -1,67 +1,30 @@
-// The API test rig: starts the real `reform` binary on a free port with a
-// throwaway database (SQLite file, or a new PostgreSQL database when
-// REFORM_TEST_PG_URL is set), and talks to it over HTTP like a browser or an
-// integration would.
+// The API test rig: starts the real `reform` binary through the suites' one
+// launcher (tests/lib/server.mjs) on a throwaway database (SQLite file, or a
+// new PostgreSQL database when REFORM_TEST_PG_URL is set), and talks to it
+// over HTTP like a browser or an integration would.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { bin, freshDatabase, startReform } from '../lib/server.mjs';
+import { checkAnswer } from './contract.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const bin = process.env.REFORM_BIN || join(root, 'build/reform');
-
-// A fresh database URL and a function running SQL on it directly (for tests
-// that age sessions or tamper with the audit trail behind the server's back).
-export function freshDatabase() {
-  const pg = process.env.REFORM_TEST_PG_URL;
-  if (pg) {
-    const name = 'api_' + randomBytes(6).toString('hex');
-    execFileSync('psql', [pg, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name}`]);
-    const u = new URL(pg);
-    u.pathname = '/' + name;
-    const url = u.toString();
-    return {
-      url,
-      sql: (q) => execFileSync('psql', [url, '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', q]).toString().trim(),
-      drop: () => execFileSync('psql', [pg, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'reform-api-'));
-  const file = join(dir, 'reform.db');
-  return {
-    url: 'sqlite:' + file,
-    sql: (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q]).toString().trim(),
-    drop: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+export { bin, freshDatabase };
 
 // Start `reform serve --demo` on a fresh database; resolves when it listens.
 // With 'db' (another server's), a second process on the same database, which
 // its stop() leaves in place.
 export async function startServer({ demo = true, args = [], db: shared = null } = {}) {
   const db = shared || freshDatabase();
-  const argv = ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--web', join(root, 'web'), ...args];
-  if (demo) argv.push('--demo', '--demo-dossiers', '0'); // the dossiers' own tests make theirs
-  const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const base = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('server did not start:\n' + log)), 30000);
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(log);
-      if (m) { clearTimeout(timer); ok(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${log}`)); });
-  });
-  child.stdout.resume();
-  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  return {
-    base,
+  const srv = await startReform({
     db,
-    child,
-    log: () => log,
+    keepDb: !!shared,
+    // the dossiers' own tests make theirs
+    args: [...args, ...(demo ? ['--demo', '--demo-dossiers', '0'] : [])],
+  });
+  return {
+    ...srv,
     // run another reform command on the same database
     cli: (...a) => {
       try {
@@ -70,16 +33,12 @@ export async function startServer({ demo = true, args = [], db: shared = null } 
         return { code: e.status, out: (e.stdout || '').toString() + (e.stderr || '').toString() };
       }
     },
-    async stop() {
-      child.kill('SIGTERM');
-      const r = await exited;
-      if (!shared) db.drop();
-      return r;
-    },
   };
 }
 
-// A client that keeps the session cookie and CSRF token like the web UI does.
+// A client that keeps the session cookie and CSRF token like the web UI does,
+// and holds every answer to the API document the server serves: an answer it
+// does not describe (status, content type or body) throws a ContractError.
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.bearer = null; }
 
@@ -100,7 +59,9 @@ export class Client {
       const value = setCookie.split(';')[0];
       this.cookie = value === 'reform_session=' ? null : value;
     }
-    return { status: res.status, headers: res.headers, json, text };
+    const answer = { status: res.status, headers: res.headers, json, text };
+    await checkAnswer(this.base, method, path, answer);
+    return answer;
   }
 
   get(path, o) { return this.request('GET', path, o); }

@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { createConnection } from 'node:net';
 import { spawn } from 'node:child_process';
 import { startServer, signedIn, assertProblem, Client, demoPassword, bin } from './lib.mjs';
+import { checkAnswer } from './contract.mjs';
 
 // The request log is written once an answer is sent: wait for a line to arrive.
 async function logShows(srv, re) {
@@ -18,7 +19,8 @@ async function logShows(srv, re) {
 }
 
 // One HTTP request from a chosen local address (127.0.0.0/8 is all ours), with
-// optional extra headers: resolves {status, headers, json, text}.
+// optional extra headers: resolves {status, headers, json, text}, an answer the
+// API document describes (as the shared client's are).
 function from(base, localAddress, method, path, { body, headers = {} } = {}) {
   const u = new URL(base + path);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -35,7 +37,8 @@ function from(base, localAddress, method, path, { body, headers = {} } = {}) {
         let json = null;
         try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
         const headers = { ...res.headers, get: (n) => res.headers[n.toLowerCase()] ?? null };
-        ok({ status: res.statusCode, headers, json, text });
+        const answer = { status: res.statusCode, headers, json, text };
+        checkAnswer(base, method, path, answer).then(() => ok(answer), fail);
       });
     });
     req.on('error', fail);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn } from './lib.mjs';
+import { startServer, Client, signedIn } from './lib.mjs';
 
 test('the server starts on the demo province and answers health', async () => {
   const srv = await startServer();
   try {
-    const h = await fetch(srv.base + '/healthz').then((r) => r.json());
+    const h = (await new Client(srv.base).get('/healthz')).json;
     assert.equal(h.status, 'ok');
     const admin = await signedIn(srv.base, 'admin');
     const r = await admin.get('/api/v1/units?date=2023-06-30&kind=district&limit=1000');

@@ -372,8 +372,18 @@ describe('focal points report and complete for their own units', () => {
     assert.equal(rep.reported_on, '2023-03-15');
     assert.equal(rep.percent, 40);
     assert.equal(rep.note, 'Đã rà soát 40% thủ tục');
+    assert.equal(rep.author_id, (await stp.get('/api/v1/session')).json.user.id);
     const l = await stp.get(`/api/v1/tasks?document=${doc.id}`);
     assert.equal(l.json.items.find((t) => t.id === own.id).percent, 40);
+  });
+
+  test('a report imported from a file, which no user signs, has author_id null', async () => {
+    const imported = Number(srv.db.sql('SELECT MIN(task_id) FROM task_reports WHERE author_id = 0'));
+    assert.ok(imported > 0, 'the demo province imports progress reports');
+    const g = await sec.get(`/api/v1/tasks/${imported}`);
+    assert.equal(g.status, 200, g.text);
+    assert.ok(g.json.reports.length > 0);
+    for (const rep of g.json.reports) assert.equal(rep.author_id, null);
   });
 
   test('a report with bad input is 422 naming the field, and writes nothing', async () => {

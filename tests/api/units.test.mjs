@@ -3,7 +3,7 @@
 // nothing written.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, signedIn, assertProblem, dbState, openSql } from './lib.mjs';
+import { startServer, Client, signedIn, assertProblem, dbState, openSql } from './lib.mjs';
 
 const OLD = 'date=2023-06-30';
 
@@ -421,7 +421,7 @@ describe('units', () => {
     const t = await admin.get(`/api/v1/units/${id['42']}/tree`);
     for (let n = 1; n <= 3; n++) assert.ok(t.json.items.some((x) => x.code === 'CONC-' + n));
     assert.equal((await admin.get(`/api/v1/units/${id['42']}/tree?${OLD}`)).json.items.length, old);
-    const h = await fetch(srv.base + '/healthz');
+    const h = await new Client(srv.base).get('/healthz');
     assert.equal(h.status, 200);
   });
 });

@@ -156,8 +156,7 @@ describe('users', () => {
   test('PATCH of the user name, bad roles, unknown user: refused, nothing written', async () => {
     const id = uid['nguyen.van.a'];
     const p = (b, x = id) => () => admin.patch(`/api/v1/users/${x}`, b);
-    const r = await refused(p({ username: 'someone.else' }), 400, 'username');
-    assert.ok(r.status >= 400 && r.status < 500);
+    await refused(p({ username: 'someone.else' }), 400, 'username');
     await refused(p({ roles: [] }), 422, 'roles');
     await refused(p({ roles: ['emperor'] }), 422, 'roles');
     await refused(p({ full_name: '' }), 422, 'full_name');

@@ -1,28 +1,23 @@
-// The rig of a browser test file (not a test file itself): starts `reform serve --demo`
-// on a free port with a throwaway database (REFORM_TEST_DB, an empty postgresql:// URL,
-// or else a SQLite file in a temporary folder), launches Debian's chromium through
-// playwright-core, records script errors and Content-Security-Policy refusals of every
-// page, and runs axe, failing on any violation of impact "serious" or "critical".
-// Same conventions as shell.test.mjs (REFORM_BIN, CHROMIUM_BIN).
+// The rig of the browser test files (not a test file itself): starts `reform serve --demo`
+// through the suites' one launcher (tests/lib/server.mjs: REFORM_BIN) on a throwaway
+// database (REFORM_TEST_DB, an empty postgresql:// URL, or else a SQLite file in a
+// temporary folder), launches Debian's chromium (or CHROMIUM_BIN) through playwright-core,
+// records script errors and Content-Security-Policy refusals of every page, and runs axe,
+// failing on any violation of impact "serious" or "critical".
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtemp, rm, readFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
+import { join } from 'node:path';
+import { root as repoRoot, webDir, freshDatabase, namedDatabase, startReform } from '../lib/server.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '..', '..');
-export const webDir = join(repoRoot, 'web');
+export { repoRoot, webDir };
 const requireWeb = createRequire(join(webDir, 'package.json'));
 const { chromium } = requireWeb('playwright-core');
 const axeModule = requireWeb('@axe-core/playwright');
 const AxeBuilder = axeModule.default || axeModule.AxeBuilder || axeModule;
 
-const REFORM_BIN = process.env.REFORM_BIN || join(repoRoot, 'build', 'reform');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -50,18 +45,6 @@ export async function demoUser(username) {
   throw new Error(`no demo user ${username} in data/demo/users.csv`);
 }
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
-
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Polls 'fn' until it returns a truthy value or 'ms' pass; returns that value. */
@@ -85,65 +68,37 @@ export async function eventually(fn, what, ms = 15000) {
  * 'problems' collects script errors and CSP refusals of every page of 'context'.
  */
 export async function startRig({ viewport = { width: 1280, height: 900 } } = {}) {
-  await access(REFORM_BIN).catch(() => {
-    throw new Error(`${REFORM_BIN} is missing: run "make" first (or set REFORM_BIN)`);
-  });
   await access(join(webDir, 'vendor', 'chart.js', 'chart.js')).catch(() => {
     throw new Error('web/vendor is missing: run "npm ci --prefix web && node web/scripts/vendor.mjs"');
   });
   const tmp = await mkdtemp(join(tmpdir(), 'reform-browser-'));
-  const db = process.env.REFORM_TEST_DB || `sqlite:${join(tmp, 'reform.db')}`;
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  let serverLog = '';
-  const server = spawn(
-    REFORM_BIN,
-    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--demo-dossiers', '2000', '--web', webDir],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  server.stdout.on('data', (d) => (serverLog += d));
-  server.stderr.on('data', (d) => (serverLog += d));
-  let exited = null;
-  server.on('exit', (code, signal) => (exited = { code, signal }));
-  const problems = [];
-  let context = null;
-
+  // The browser starts while the server loads the demo province.
+  const serving = startReform({
+    db: process.env.REFORM_TEST_DB ? namedDatabase(process.env.REFORM_TEST_DB) : freshDatabase({ pg: null }),
+    args: ['--demo', '--demo-dossiers', '2000'],
+    grace: 5000,
+  });
+  const launching = chromium.launchPersistentContext(join(tmp, 'chromium'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const [server, browser] = await Promise.allSettled([serving, launching]);
+  const context = browser.status === 'fulfilled' ? browser.value : null;
   const stop = async () => {
     if (context) await context.close().catch(() => {});
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill('SIGTERM');
-      await Promise.race([new Promise((ok) => server.once('exit', ok)), sleep(5000)]);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    }
+    if (server.status === 'fulfilled') await server.value.stop();
     await rm(tmp, { recursive: true, force: true });
   };
-
-  try {
-    // The browser starts while the server loads the demo province.
-    const launching = chromium.launchPersistentContext(join(tmp, 'chromium'), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport,
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-    });
-    await eventually(
-      async () => {
-        if (exited) throw new Error(`reform serve exited (${JSON.stringify(exited)})`);
-        const res = await fetch(`${baseUrl}/healthz`);
-        return res.ok;
-      },
-      'GET /healthz',
-      60000,
-    ).catch((err) => {
-      throw new Error(`${err.message}\nserver output:\n${serverLog}`);
-    });
-    context = await launching;
-  } catch (err) {
+  if (server.status === 'rejected' || browser.status === 'rejected') {
     await stop();
-    throw err;
+    throw server.status === 'rejected' ? server.reason : browser.reason;
   }
+  const baseUrl = server.value.base;
+  const problems = [];
   context.setDefaultTimeout(15000);
   const watch = (page) => {
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
@@ -157,7 +112,7 @@ export async function startRig({ viewport = { width: 1280, height: 900 } } = {})
   };
   context.on('page', watch);
   for (const page of context.pages()) watch(page);
-  return { baseUrl, context, problems, stop, log: () => serverLog };
+  return { baseUrl, context, problems, stop, log: server.value.log };
 }
 
 /** Runs axe on the page; fails on any serious or critical violation. */

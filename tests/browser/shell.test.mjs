@@ -1,9 +1,7 @@
-// Browser test of the web shell against the real server.
-//
-// Starts `reform serve --demo` on a free port with a throwaway database (REFORM_TEST_DB, a
-// postgresql:// URL, or else a SQLite file in a temporary folder), drives Debian's
-// chromium through playwright-core, and runs axe on every page it visits, failing on any
-// violation of impact "serious" or "critical".
+// Browser test of the web shell against the real server, through the rig (rig.mjs):
+// `reform serve --demo` on a throwaway database, Debian's chromium through
+// playwright-core, and axe on every page it visits, failing on any violation of impact
+// "serious" or "critical".
 //
 // Run from the repository root:  node --test tests/browser/
 // Needs: build/reform (or REFORM_BIN), npm ci --prefix web, node web/scripts/vendor.mjs,
@@ -11,186 +9,25 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtemp, rm, readFile, access } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
+import { startRig, catalogs, demoUser, eventually, checkAxe, heading, waitHeading, signIn } from './rig.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
-const webDir = join(repoRoot, 'web');
-const requireWeb = createRequire(join(webDir, 'package.json'));
-const { chromium } = requireWeb('playwright-core');
-const axeModule = requireWeb('@axe-core/playwright');
-const AxeBuilder = axeModule.default || axeModule.AxeBuilder || axeModule;
-
-const REFORM_BIN = process.env.REFORM_BIN || join(repoRoot, 'build', 'reform');
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TREE_DATE = '2023-06-30';
 
-const catalogs = {
-  vi: JSON.parse(await readFile(join(webDir, 'i18n', 'vi.json'), 'utf8')),
-  en: JSON.parse(await readFile(join(webDir, 'i18n', 'en.json'), 'utf8')),
-};
-
-// Demo sign-ins: data/demo/users.csv (username,full_name,unit_code,roles,password).
-async function demoUser(username) {
-  const text = await readFile(join(repoRoot, 'data', 'demo', 'users.csv'), 'utf8');
-  for (const line of text.split(/\r?\n/).slice(1)) {
-    const cols = line.split(',');
-    if (cols[0] === username) return { username, fullName: cols[1], unitCode: cols[2], password: cols[4] };
-  }
-  throw new Error(`no demo user ${username} in data/demo/users.csv`);
-}
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-/** Polls 'fn' until it returns a truthy value or 'ms' pass; returns that value. */
-async function eventually(fn, what, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await sleep(100);
-  }
-}
-
-let server;
-let serverLog = '';
+let rig;
 let baseUrl;
-let tmp;
 let context;
-const pageProblems = [];
+// Script errors and Content-Security-Policy refusals fail the test; failed requests do
+// not (the shell asks GET /api/v1/session while signed out and gets 401 on purpose).
+let pageProblems;
 
 before(async () => {
-  await access(REFORM_BIN).catch(() => {
-    throw new Error(`${REFORM_BIN} is missing: run "make" first (or set REFORM_BIN)`);
-  });
-  await access(join(webDir, 'vendor', 'preact', 'preact.js')).catch(() => {
-    throw new Error('web/vendor is missing: run "npm ci --prefix web && node web/scripts/vendor.mjs"');
-  });
-  tmp = await mkdtemp(join(tmpdir(), 'reform-browser-'));
-  const db = process.env.REFORM_TEST_DB || `sqlite:${join(tmp, 'reform.db')}`;
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(
-    REFORM_BIN,
-    ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--demo', '--demo-dossiers', '2000', '--web', webDir],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  server.stdout.on('data', (d) => (serverLog += d));
-  server.stderr.on('data', (d) => (serverLog += d));
-  let exited = null;
-  server.on('exit', (code, signal) => (exited = { code, signal }));
-  await eventually(
-    async () => {
-      if (exited) throw new Error(`reform serve exited (${JSON.stringify(exited)}):\n${serverLog}`);
-      const res = await fetch(`${baseUrl}/healthz`);
-      return res.ok;
-    },
-    'GET /healthz',
-    60000,
-  ).catch((err) => {
-    throw new Error(`${err.message}\nserver output:\n${serverLog}`);
-  });
-
-  context = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  context.setDefaultTimeout(15000);
-  context.on('page', watchPage);
-  for (const page of context.pages()) watchPage(page);
+  rig = await startRig();
+  ({ baseUrl, context, problems: pageProblems } = rig);
 });
 
 after(async () => {
-  if (context) await context.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await Promise.race([new Promise((ok) => server.once('exit', ok)), sleep(5000)]);
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-  }
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  if (rig) await rig.stop();
 });
-
-// Script errors and Content-Security-Policy refusals fail the test; failed requests do
-// not (the shell asks GET /api/v1/session while signed out and gets 401 on purpose).
-function watchPage(page) {
-  page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    const text = msg.text();
-    if (msg.type() === 'error' && !text.startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${text}`);
-    }
-    if (/Content Security Policy|Refused to/i.test(text)) pageProblems.push(`csp: ${text}`);
-  });
-}
-
-async function checkAxe(page, name) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map(
-    (v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
-  );
-  assert.deepEqual(report, [], `axe on the ${name} page:\n${report.join('\n')}`);
-}
-
-async function heading(page) {
-  const h1 = page.locator('main h1');
-  await h1.waitFor();
-  return (await h1.innerText()).trim();
-}
-
-async function waitHeading(page, text) {
-  let seen = null;
-  await eventually(async () => (seen = await heading(page)) === text, `the heading "${text}"`).catch(
-    (err) => {
-      throw new Error(`${err.message}; the page shows "${seen}" at ${page.url()}`);
-    },
-  );
-}
-
-async function signIn(page, user, L) {
-  await page.getByLabel(L['signin.username'], { exact: true }).fill(user.username);
-  await page.getByLabel(L['signin.password'], { exact: true }).fill(user.password);
-  await page.locator('main').getByRole('button', { name: L['signin.submit'] }).click();
-  await page.locator('.who-name').getByText(user.fullName).waitFor();
-}
 
 async function attr(locator, name) {
   return locator.getAttribute(name);

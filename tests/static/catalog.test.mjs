@@ -3,7 +3,7 @@
 // keep to the layout and Content-Security-Policy rules (logical properties only, no
 // inline scripts or styles).
 //
-// Run from the repository root:  node --test tests/browser/
+// Run from the repository root:  node --test tests/static/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
