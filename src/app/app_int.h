@@ -178,6 +178,8 @@ int rf_app_reload_province(struct rf_app *app, struct rf_store *s, const char *c
  */
 int rf_app_store_take(struct rf_app *app, struct rf_store **s, struct rf_error *err) RF_MUST_CHECK;
 
+/* ---- reading units as of a date (units.c) ---- */
+
 /*
  * The date on which to judge whether unit 'unit_id' (a user's) is in an
  * actor's scope: today, or the unit's last day when it has ended.
@@ -188,6 +190,16 @@ void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t prov
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date);
 /* When 'u' ended on or before 'date', set 'date' to its last day in force. */
 void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN]);
+
+/* ---- what the unit files share (units.c, unit_imports.c) ---- */
+
+/* The unit as its audit record keeps it, as JSON (caller frees). */
+char *rf_app_unit_audit_json(const struct rf_unit *u);
+/* A unit's name, normalised into '*name_out' (caller frees); RF_EINVAL naming "name". */
+int rf_app_unit_check_name(const char *name, char **name_out, struct rf_error *err);
+/* The kind rules of 'u' over its whole validity; RF_EINVAL naming the two fields given. */
+int rf_app_unit_check_period(const struct rf_unit *u, const char *kind_field, const char *end_field,
+                             struct rf_error *err);
 
 /* Release the working-time tables at shutdown (calendar.c). */
 void rf_app_worktime_drop(struct rf_app *app);
@@ -250,7 +262,7 @@ int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province
 /* Free the versions kept in memory (rf_app_close). */
 void rf_app_procedures_forget(struct rf_app *app);
 
-/* ---- what the dossier files share (dossiers.c, dossier_reads.c) ---- */
+/* ---- what the dossier files share (dossiers.c, dossier_json.c, dossier_reads.c) ---- */
 
 /* The province's local day of instant 'epoch'. */
 void rf_app_dossier_day(int64_t epoch, char out[RF_DATE_LEN]);

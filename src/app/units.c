@@ -5,7 +5,6 @@
  * which live in core/unit.c.
  */
 #include "app_int.h"
-#include "../common/csv.h"
 #include "../common/mem.h"
 #include "../core/text.h"
 
@@ -47,7 +46,7 @@ void rf_app_unit_json(const struct rf_unit *u, struct rf_buf *out)
 }
 
 /* The audit view of a unit: what it is, not where a query saw it. */
-static char *unit_audit_json(const struct rf_unit *u)
+char *rf_app_unit_audit_json(const struct rf_unit *u)
 {
     struct rf_buf b = RF_BUF_INIT;
     struct rf_unit copy = *u;
@@ -74,6 +73,16 @@ static int pick_date(struct rf_app *app, const char *date, const char *field, ch
                             RF_DATE_MAX_YEAR);
     rf_date_format(d, out);
     return RF_OK;
+}
+
+void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id,
+                            int64_t unit_id, char date[RF_DATE_LEN])
+{
+    struct rf_unit u;
+
+    rf_app_today(app, date);
+    if (rf_store_unit_get(s, province_id, unit_id, date, &u) == RF_OK)
+        rf_app_unit_last_day_if_ended(&u, date);
 }
 
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date)
@@ -240,7 +249,7 @@ int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
 }
 
 /* Check name (normalised into 'name_out', caller frees) and kind of 'in'. */
-static int check_name(const char *name, char **name_out, struct rf_error *err)
+int rf_app_unit_check_name(const char *name, char **name_out, struct rf_error *err)
 {
     if (!name || !*name)
         return rf_error_set(err, RF_EINVAL, "name", "required", "a name is required");
@@ -293,8 +302,8 @@ static int check_parent(struct rf_store *s, const struct rf_actor *actor, int64_
 }
 
 /* The unit's kind rules over its whole validity. */
-static int check_period(const struct rf_unit *u, const char *kind_field, const char *end_field,
-                        struct rf_error *err)
+int rf_app_unit_check_period(const struct rf_unit *u, const char *kind_field, const char *end_field,
+                             struct rf_error *err)
 {
     struct rf_date from, to;
 
@@ -310,13 +319,13 @@ static int check_period(const struct rf_unit *u, const char *kind_field, const c
 static int save_in(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
                    const char *action, const struct rf_unit *before, struct rf_unit *u)
 {
-    char *b = unit_audit_json(before), *a = NULL;
+    char *b = rf_app_unit_audit_json(before), *a = NULL;
     int rc;
 
     u->updated_at = rf_app_now(app);
     rc = rf_store_unit_update(s, u);
     if (rc == RF_OK) {
-        a = unit_audit_json(u);
+        a = rf_app_unit_audit_json(u);
         rc = rf_app_audit(app, s, actor, action, "unit", u->id, b, a);
     }
     free(a);
@@ -367,7 +376,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
                      "a code has 1 to %d letters, digits, '.', '_' or '-'", RF_UNIT_CODE_MAX);
     else
         snprintf(u.code, sizeof(u.code), "%s", in->code);
-    if (check_name(in->name, &name, err) == RF_OK)
+    if (rf_app_unit_check_name(in->name, &name, err) == RF_OK)
         snprintf(u.name, sizeof(u.name), "%s", name);
     if (!in->kind || !*in->kind)
         rf_error_set(err, RF_EINVAL, "kind", "required", "a kind is required");
@@ -396,7 +405,7 @@ int rf_app_unit_create(struct rf_app *app, const struct rf_actor *actor,
         rc = RF_EINVAL;
         goto out;
     }
-    rc = check_period(&u, "kind", "valid_to", err);
+    rc = rf_app_unit_check_period(&u, "kind", "valid_to", err);
     if (rc != RF_OK)
         goto out;
     s = rf_app_store_get(app);
@@ -441,13 +450,13 @@ int rf_app_unit_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (rc != RF_OK)
         goto out;
     u = before;
-    if (in->name && check_name(in->name, &name, err) == RF_OK)
+    if (in->name && rf_app_unit_check_name(in->name, &name, err) == RF_OK)
         snprintf(u.name, sizeof(u.name), "%s", name);
     if (in->kind) {
         if (rf_unit_kind_parse(in->kind, &u.kind) != RF_OK)
             rf_error_set(err, RF_EINVAL, "kind", "enum", "unknown unit kind '%s'", in->kind);
         else if (rf_unit_kind_change_check(before.kind, u.kind, "kind", err) == RF_OK)
-            check_period(&u, "kind", "kind", err);
+            rf_app_unit_check_period(&u, "kind", "kind", err);
     }
     if (in->generated >= 0)
         u.generated = in->generated > 0;
@@ -631,7 +640,7 @@ static int write_unit_change(struct rf_store *s, void *ctx, struct rf_error *err
             return rf_error_set(err, RF_ECONFLICT, "code", "taken", "the code %s is taken",
                                 c->u->code);
         if (rc == RF_OK) {
-            after = unit_audit_json(c->u);
+            after = rf_app_unit_audit_json(c->u);
             rc = rf_app_audit(c->app, s, c->actor, "create", "unit", c->u->id, NULL, after);
             free(after);
         }
@@ -661,293 +670,6 @@ static int write_unit_change(struct rf_store *s, void *ctx, struct rf_error *err
     if (rc == RF_OK)
         rc = save_in(c->app, s, c->actor, c->action, c->before, c->u);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
-}
-
-/* ---- import ---- */
-
-enum {
-    COL_CODE,
-    COL_NAME,
-    COL_KIND,
-    COL_PARENT,
-    COL_FROM,
-    COL_TO,
-    COL_SUCCESSOR,
-    COL_GENERATED,
-    NCOLS
-};
-
-static const char *const import_header[NCOLS] = {
-    "code", "name", "kind", "parent_code", "valid_from", "valid_to", "successor_code", "generated",
-};
-
-static int line_error(struct rf_error *err, int line, const char *field, const char *rule,
-                      const char *what)
-{
-    return rf_error_set(err, RF_EINVAL, field, rule, "line %d: %s", line, what);
-}
-
-/* Import one CSV row inside the open transaction. */
-/* The row's own fields into 'u' (and its first day into 'from'), or a fault naming its line. */
-static int row_unit(struct rf_app *app, const struct rf_actor *actor, const struct rf_csv *c,
-                    struct rf_unit *u, struct rf_date *from, struct rf_error *err)
-{
-    char *const *f = c->field;
-    struct rf_date to;
-    char *name = NULL;
-
-    memset(u, 0, sizeof(*u));
-    if (rf_unit_code_check(f[COL_CODE]) != RF_OK)
-        return line_error(err, c->line, "code", "format", "bad unit code");
-    if (check_name(f[COL_NAME], &name, NULL) != RF_OK)
-        return line_error(err, c->line, "name", "text", "bad or missing name");
-    snprintf(u->code, sizeof(u->code), "%s", f[COL_CODE]);
-    snprintf(u->name, sizeof(u->name), "%s", name);
-    free(name);
-    if (rf_unit_kind_parse(f[COL_KIND], &u->kind) != RF_OK)
-        return line_error(err, c->line, "kind", "enum", "unknown unit kind");
-    if (rf_date_parse(f[COL_FROM], from) != RF_OK)
-        return line_error(err, c->line, "valid_from", "date", "valid_from is not YYYY-MM-DD");
-    snprintf(u->valid_from, sizeof(u->valid_from), "%s", f[COL_FROM]);
-    if (f[COL_TO][0]) {
-        if (rf_date_parse(f[COL_TO], &to) != RF_OK || strcmp(f[COL_TO], f[COL_FROM]) <= 0)
-            return line_error(err, c->line, "valid_to", "date",
-                              "valid_to is not a YYYY-MM-DD after valid_from");
-        snprintf(u->valid_to, sizeof(u->valid_to), "%s", f[COL_TO]);
-    }
-    if (strcmp(f[COL_GENERATED], "0") != 0 && strcmp(f[COL_GENERATED], "1") != 0 &&
-        f[COL_GENERATED][0])
-        return line_error(err, c->line, "generated", "enum", "generated is 0 or 1");
-    u->generated = f[COL_GENERATED][0] == '1';
-    u->province_id = actor->province_id;
-    u->created_at = u->updated_at = rf_app_now(app);
-    return RF_OK;
-}
-
-/* The province's own row, the first: the province and its root unit, which the actor then acts in.
- */
-static int import_province(struct rf_app *app, struct rf_store *s, struct rf_actor *actor,
-                           const struct rf_csv *c, struct rf_unit *u, struct rf_error *err)
-{
-    struct rf_province p;
-    int rc;
-
-    if (c->field[COL_PARENT][0])
-        return line_error(err, c->line, "parent_code", "root_has_no_parent",
-                          "a province has no parent");
-    if (app->has_province)
-        return line_error(err, c->line, "code", "province_exists",
-                          "the database already holds its province");
-    memset(&p, 0, sizeof(p));
-    snprintf(p.code, sizeof(p.code), "%s", u->code);
-    snprintf(p.name, sizeof(p.name), "%s", u->name);
-    rc = rf_store_province_insert(s, &p);
-    if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
-    u->province_id = actor->province_id = p.id;
-    rc = rf_store_unit_insert(s, u);
-    if (rc == RF_OK)
-        rc = rf_app_reload_province(app, s, p.code);
-    actor->unit_id = actor->scope_unit_id = app->root_unit_id;
-    return rc;
-}
-
-/*
- * A code seen again: the same unit (same name and kind) under another
- * parent for another period, its own period widened to cover both. As a
- * move does (rf_app_unit_move), never under itself or its own units.
- */
-static int import_again(struct rf_store *s, const struct rf_actor *actor, const struct rf_csv *c,
-                        struct rf_unit *u, struct rf_unit *existing, const struct rf_unit *parent,
-                        struct rf_error *err)
-{
-    int cycle = 0, rc;
-
-    if (strcmp(existing->name, u->name) != 0 || existing->kind != u->kind)
-        return line_error(err, c->line, "code", "taken",
-                          "the code was used on an earlier line for another name or kind");
-    rc = rf_store_unit_within(s, existing->id, parent->id, u->valid_from, &cycle);
-    if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
-    if (cycle)
-        return line_error(err, c->line, "parent_code", "cycle",
-                          "a unit cannot be under itself or its own units");
-    if (strcmp(u->valid_from, existing->valid_from) < 0)
-        snprintf(existing->valid_from, sizeof(existing->valid_from), "%s", u->valid_from);
-    if (!u->valid_to[0] || (existing->valid_to[0] && strcmp(u->valid_to, existing->valid_to) > 0))
-        snprintf(existing->valid_to, sizeof(existing->valid_to), "%s", u->valid_to);
-    existing->updated_at = u->updated_at;
-    rc = rf_store_unit_update(s, existing);
-    if (rc == RF_OK)
-        rc = rf_store_unit_move(s, actor->province_id, existing->id, parent->id, u->valid_from);
-    u->id = existing->id;
-    u->parent_id = parent->id;
-    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
-}
-
-/* Whether a unit may stand under 'parent' for its period; a fault naming the line otherwise. */
-static int import_fits(const struct rf_csv *c, const struct rf_unit *u,
-                       const struct rf_unit *parent, struct rf_date from, struct rf_error *err)
-{
-    struct rf_error why;
-
-    rf_error_init(&why);
-    if (check_period(u, "kind", "valid_to", &why) == RF_OK &&
-        rf_unit_parent_check(u->kind, parent->kind, from, "parent_code", &why) == RF_OK &&
-        parent->valid_to[0] && (!u->valid_to[0] || strcmp(u->valid_to, parent->valid_to) > 0))
-        rf_error_set(&why, RF_EINVAL, "valid_to", "outlives_parent",
-                     "the parent ends on %s: the row's period must end by then", parent->valid_to);
-    return why.n
-               ? line_error(err, c->line, why.item[0].field, why.item[0].code, why.item[0].message)
-               : RF_OK;
-}
-
-/* One row of a units import: the province, a new unit, or a code seen again; then its record. */
-static int import_row(struct rf_app *app, struct rf_store *s, struct rf_actor *actor,
-                      struct rf_csv *c, struct rf_error *err)
-{
-    struct rf_unit u, parent, existing;
-    struct rf_date from;
-    char *after;
-    int rc = row_unit(app, actor, c, &u, &from, err);
-
-    if (rc != RF_OK)
-        return rc;
-    if (u.kind == RF_UNIT_PROVINCE) {
-        rc = import_province(app, s, actor, c, &u, err);
-    } else if (!app->has_province) {
-        return line_error(err, c->line, "kind", "province_first",
-                          "the province's own row comes first");
-    } else {
-        rc = rf_store_unit_get_by_code(s, actor->province_id, c->field[COL_PARENT], u.valid_from,
-                                       &parent);
-        if (rc == RF_ENOTFOUND)
-            return line_error(err, c->line, "parent_code", "not_found",
-                              "no unit with that parent code on an earlier line");
-        if (rc == RF_OK)
-            rc = import_fits(c, &u, &parent, from, err);
-        if (rc == RF_OK)
-            rc = rf_store_unit_get_by_code(s, actor->province_id, u.code, u.valid_from, &existing);
-        if (rc == RF_ENOTFOUND) {
-            u.parent_id = parent.id;
-            rc = rf_store_unit_insert(s, &u);
-        } else if (rc == RF_OK) {
-            rc = import_again(s, actor, c, &u, &existing, &parent, err);
-        }
-    }
-    if (rc != RF_OK && err->n) /* a fault of the row, told with its line */
-        return rc;
-    if (rc == RF_ECONFLICT)
-        return line_error(err, c->line, "code", "taken", "the code is taken");
-    if (rc != RF_OK)
-        return rf_app_store_error(rc, err);
-    after = unit_audit_json(&u);
-    rc = rf_app_audit(app, s, actor, "import", "unit", u.id, NULL, after);
-    free(after);
-    return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
-}
-
-/* Second pass: successors may name units of later lines. */
-static int import_successors(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
-                             const char *csv, struct rf_error *err)
-{
-    struct rf_csv c;
-    int rc = RF_OK;
-
-    rf_csv_init(&c, csv);
-    (void)rf_csv_next(&c); /* header */
-    while (rc == RF_OK && rf_csv_next(&c) == 1) {
-        struct rf_unit u, succ;
-        if (c.nfields != NCOLS || !c.field[COL_SUCCESSOR][0])
-            continue;
-        rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_CODE], c.field[COL_FROM],
-                                       &u);
-        if (rc == RF_OK)
-            rc = rf_store_unit_get_by_code(s, actor->province_id, c.field[COL_SUCCESSOR],
-                                           c.field[COL_FROM], &succ);
-        if (rc == RF_ENOTFOUND) {
-            rc = line_error(err, c.line, "successor_code", "not_found",
-                            "no unit with the successor's code");
-            break;
-        }
-        if (rc == RF_OK && u.successor_id != succ.id) {
-            u.successor_id = succ.id;
-            u.updated_at = rf_app_now(app);
-            rc = rf_store_unit_update(s, &u);
-        }
-        if (rc != RF_OK)
-            rc = rf_app_store_error(rc, err);
-    }
-    rf_csv_cleanup(&c);
-    return rc;
-}
-
-int rf_app_units_import(struct rf_app *app, const struct rf_actor *actor_in, const char *csv,
-                        int *count, struct rf_error *err)
-{
-    struct rf_actor actor = *actor_in;
-    struct rf_store *s;
-    struct rf_csv c;
-    int rc, rows = 0, had_province = app->has_province;
-
-    rc = rf_app_allow(&actor, RF_ACT_UNIT_WRITE, err);
-    if (rc != RF_OK)
-        return rc;
-    if (rf_app_store_take(app, &s, err) != RF_OK)
-        return RF_ESTORE;
-    rf_csv_init(&c, csv);
-    rc = rf_csv_next(&c);
-    if (rc != 1 || c.nfields != NCOLS) {
-        rc = rf_error_set(err, RF_EINVAL, "file", "header",
-                          "line 1: the header must be %s,%s,%s,"
-                          "%s,%s,%s,%s,%s",
-                          import_header[0], import_header[1], import_header[2], import_header[3],
-                          import_header[4], import_header[5], import_header[6], import_header[7]);
-        goto out;
-    }
-    for (int i = 0; i < NCOLS; i++) {
-        if (strcmp(c.field[i], import_header[i]) != 0) {
-            rc = rf_error_set(err, RF_EINVAL, "file", "header", "line 1: column %d must be '%s'",
-                              i + 1, import_header[i]);
-            goto out;
-        }
-    }
-    rc = rf_store_begin(s);
-    if (rc != RF_OK) {
-        rc = rf_app_store_error(rc, err);
-        goto out;
-    }
-    while ((rc = rf_csv_next(&c)) == 1) {
-        if (c.nfields == 1 && !c.field[0][0])
-            continue;
-        if (c.nfields != NCOLS) {
-            rc = line_error(err, c.line, "file", "columns", "expected 8 columns");
-            break;
-        }
-        rc = import_row(app, s, &actor, &c, err);
-        if (rc != RF_OK)
-            break;
-        rows++;
-    }
-    if (rc < 0 && !err->n)
-        rc = line_error(err, c.next_line, "file", "csv", "malformed CSV (an unclosed quote?)");
-    if (rc == 0)
-        rc = import_successors(app, s, &actor, csv, err);
-    if (rc == RF_OK)
-        rc = rf_store_commit(s);
-    if (rc != RF_OK) {
-        rf_store_rollback(s);
-        if (!had_province)
-            app->has_province = 0;
-        else
-            (void)rf_app_reload_province(app, s, app->province.code);
-    }
-    if (count)
-        *count = rows;
-out:
-    rf_csv_cleanup(&c);
-    rf_app_store_put(app, s);
-    return rc;
 }
 
 int rf_app_unit_by_code(struct rf_app *app, const struct rf_actor *actor, const char *code,

@@ -47,16 +47,6 @@ static char *user_audit_json(const struct rf_user *u)
     return rf_buf_detach(&b, NULL);
 }
 
-void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t province_id,
-                            int64_t unit_id, char date[RF_DATE_LEN])
-{
-    struct rf_unit u;
-
-    rf_app_today(app, date);
-    if (rf_store_unit_get(s, province_id, unit_id, date, &u) == RF_OK)
-        rf_app_unit_last_day_if_ended(&u, date);
-}
-
 int rf_app_users_list(struct rf_app *app, const struct rf_actor *actor,
                       const struct rf_user_list_query *q, rf_user_fn fn, void *ctx,
                       struct rf_error *err)
