@@ -487,28 +487,52 @@ static int check_within_validity(const struct rf_unit *u, const char *date, cons
     return RF_OK;
 }
 
+/*
+ * The start of a change to unit 'id' on a day the caller names in 'field':
+ * the actor's right, the day ('date_in', required: 'required' says so) into
+ * 'date', a store, and the unit as 'actor' sees it on that day into
+ * '*before'. On RF_OK '*s' is held for the caller to put back; otherwise
+ * nothing is.
+ */
+static int begin_unit_change(struct rf_app *app, const struct rf_actor *actor, int64_t id,
+                             const char *date_in, const char *field, const char *required,
+                             char date[RF_DATE_LEN], struct rf_store **s, struct rf_unit *before,
+                             struct rf_error *err)
+{
+    char seen[RF_DATE_LEN];
+    int rc;
+
+    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    if (rc != RF_OK)
+        return rc;
+    if (!date_in || !*date_in)
+        return rf_error_set(err, RF_EINVAL, field, "required", "%s", required);
+    rc = pick_date(app, date_in, field, date, err);
+    if (rc != RF_OK)
+        return rc;
+    if (rf_app_store_take(app, s, err) != RF_OK)
+        return RF_ESTORE;
+    snprintf(seen, sizeof(seen), "%s", date);
+    rc = load_visible(app, *s, actor, id, seen, before, err);
+    if (rc != RF_OK)
+        rf_app_store_put(app, *s);
+    return rc;
+}
+
 int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t id,
                      int64_t parent_id, const char *from_in, struct rf_unit *out,
                      struct rf_error *err)
 {
     struct rf_store *s;
     struct rf_unit before, u;
-    char from[RF_DATE_LEN], date[RF_DATE_LEN];
+    char from[RF_DATE_LEN];
     int rc, cycle = 0;
 
-    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    rc = begin_unit_change(app, actor, id, from_in, "from", "the first day is required", from, &s,
+                           &before, err);
     if (rc != RF_OK)
         return rc;
-    if (!from_in || !*from_in)
-        return rf_error_set(err, RF_EINVAL, "from", "required", "the first day is required");
-    rc = pick_date(app, from_in, "from", from, err);
-    if (rc != RF_OK)
-        return rc;
-    if (rf_app_store_take(app, &s, err) != RF_OK)
-        return RF_ESTORE;
-    snprintf(date, sizeof(date), "%s", from);
-    rc = load_visible(app, s, actor, id, date, &before, err);
-    if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
+    if (before.kind == RF_UNIT_PROVINCE)
         rc = rf_error_set(err, RF_EINVAL, "parent_id", "root_has_no_parent",
                           "the province has no parent");
     if (rc == RF_OK && strcmp(from, before.valid_from) != 0)
@@ -556,22 +580,14 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
     struct rf_unit before, u, successor;
     struct rf_unit_query q;
     struct children *kids = NULL;
-    char date[RF_DATE_LEN], seen[RF_DATE_LEN];
+    char date[RF_DATE_LEN];
     int rc, inside = 0;
 
-    rc = rf_app_allow(actor, RF_ACT_UNIT_WRITE, err);
+    rc = begin_unit_change(app, actor, id, date_in, "date", "the end date is required", date, &s,
+                           &before, err);
     if (rc != RF_OK)
         return rc;
-    if (!date_in || !*date_in)
-        return rf_error_set(err, RF_EINVAL, "date", "required", "the end date is required");
-    rc = pick_date(app, date_in, "date", date, err);
-    if (rc != RF_OK)
-        return rc;
-    if (rf_app_store_take(app, &s, err) != RF_OK)
-        return RF_ESTORE;
-    snprintf(seen, sizeof(seen), "%s", date);
-    rc = load_visible(app, s, actor, id, seen, &before, err);
-    if (rc == RF_OK && before.kind == RF_UNIT_PROVINCE)
+    if (before.kind == RF_UNIT_PROVINCE)
         rc = rf_error_set(err, RF_EINVAL, "date", "province", "the province does not end");
     if (rc == RF_OK)
         rc = check_within_validity(&before, date, "date", err);

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,40 +148,21 @@ static int anchor(struct rf_app *app, const char *keys, const char *out_path)
 
 int rf_cmd_audit(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"keys", required_argument, NULL, 'k'},
-        {"checkpoints", required_argument, NULL, 'c'},
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    const char *db = NULL, *file = NULL, *keys, *verb;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_KEYS("keys"),
+        RF_CLI_OPT_TEXT("checkpoints", &file),
+        RF_CLI_OPT_TEXT("out", &file),
+        RF_CLI_OPT_END,
     };
     struct rf_app *app;
-    const char *db = NULL, *file = NULL, *keys, *verb;
     char default_file[4200];
-    int c, rc;
+    int args, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'k':
-            rf_cli_keys(optarg);
-            break;
-        case 'c':
-        case 'o':
-            file = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
-        }
-    }
-    verb = argc - optind == 1 ? argv[optind] : "";
+    if ((rc = rf_cli_options(argc, argv, opts, usage, 1, &args)) >= 0)
+        return rc;
+    verb = argv[args];
     if (strcmp(verb, "verify") != 0 && strcmp(verb, "anchor") != 0) {
         usage(stderr);
         return 2;

@@ -3,48 +3,35 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: reform backup PATH [--db URL]\n\n"
+                 "Copy a SQLite database to PATH while it stays in use. For PostgreSQL\n"
+                 "use pg_dump.\n");
+}
 
 int rf_cmd_backup(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    const char *db = NULL, *path;
+    const struct rf_cli_option opts[] = {RF_CLI_OPT_TEXT("db", &db), RF_CLI_OPT_END};
     struct rf_store *s = NULL;
     struct rf_error err;
-    const char *db = NULL;
-    int c, rc;
+    int args, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            printf("usage: reform backup PATH [--db URL]\n\n"
-                   "Copy a SQLite database to PATH while it stays in use. For PostgreSQL\n"
-                   "use pg_dump.\n");
-            return 0;
-        default:
-            return 2;
-        }
-    }
-    if (argc - optind != 1) {
-        fprintf(stderr, "usage: reform backup PATH [--db URL]\n");
-        return 2;
-    }
+    if ((rc = rf_cli_options(argc, argv, opts, help, 1, &args)) >= 0)
+        return rc;
+    path = argv[args];
     rf_error_init(&err);
     rc = rf_store_open(rf_cli_db(db), &s, &err);
     if (rc == RF_OK)
-        rc = rf_store_backup(s, argv[optind], &err);
+        rc = rf_store_backup(s, path, &err);
     rf_store_close(&s);
     if (rc != RF_OK) {
         rf_cli_print_error(&err);
         return 1;
     }
-    printf("backed up to %s\n", argv[optind]);
+    printf("backed up to %s\n", path);
     return 0;
 }

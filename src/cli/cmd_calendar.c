@@ -10,7 +10,6 @@
 #include "../core/lunar.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,51 +67,28 @@ static int holidays(int argc, char **argv, const char *db)
             rf_date_format(y->days[i].date, date);
             printf("%s\t%s\t%s\n", date, rf_day_kind_name(y->days[i].kind), y->days[i].name);
         }
-    } else {
-        rf_cli_print_error(&err);
     }
     free(y);
-    rf_app_close(&app);
-    return rc == RF_OK ? 0 : 1;
+    return rf_cli_finish(&app, rc, &err);
 }
 
 static int due(int argc, char **argv, const char *db)
 {
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'},  {"days", required_argument, NULL, 'D'},
-        {"hours", required_argument, NULL, 'H'}, {"cutoff", required_argument, NULL, 'c'},
-        {"db", required_argument, NULL, 'd'},    {NULL, 0, NULL, 0},
-    };
     const char *from = NULL, *days = NULL, *hours = NULL, *cutoff = NULL;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("from", &from),   RF_CLI_OPT_TEXT("days", &days),
+        RF_CLI_OPT_TEXT("hours", &hours), RF_CLI_OPT_TEXT("cutoff", &cutoff),
+        RF_CLI_OPT_TEXT("db", &db),       RF_CLI_OPT_END,
+    };
     struct rf_error err;
     struct rf_app *app;
     char when[17];
-    int c, rc;
+    int args, rc;
 
-    optind = 0; /* the sub-subcommand's own options, from argv[0] on */
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            from = optarg;
-            break;
-        case 'D':
-            days = optarg;
-            break;
-        case 'H':
-            hours = optarg;
-            break;
-        case 'c':
-            cutoff = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc || !from || !days == !hours) {
+    /* the sub-subcommand's own options, from argv[1] on */
+    if ((rc = rf_cli_options(argc, argv, opts, help, 0, &args)) >= 0)
+        return rc;
+    if (!from || !days == !hours) {
         help(stderr);
         return 2;
     }
@@ -123,10 +99,7 @@ static int due(int argc, char **argv, const char *db)
     rc = rf_app_calendar_due(app, from, days, hours, cutoff, when, &err);
     if (rc == RF_OK)
         printf("%s\n", when);
-    else
-        rf_cli_print_error(&err);
-    rf_app_close(&app);
-    return rc == RF_OK ? 0 : 1;
+    return rf_cli_finish(&app, rc, &err);
 }
 
 static int to_lunar(int argc, char **argv)
@@ -203,47 +176,40 @@ static char *read_file(const char *path)
 
 static int record(int argc, char **argv, const char *db)
 {
-    static const struct option opts[] = {
-        {"source", required_argument, NULL, 's'},
-        {"db", required_argument, NULL, 'd'},
-        {NULL, 0, NULL, 0},
+    const char *source = NULL, *why, *path;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("source", &source),
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_END,
     };
     struct rf_calendar_day *days;
     struct rf_actor system;
     struct rf_error err;
     struct rf_buf out = RF_BUF_INIT;
     struct rf_app *app;
-    const char *source = NULL, *why;
     char *text, *end;
     long year;
-    int c, n = 0, rc = RF_OK, bad_line;
+    int args, n = 0, rc = RF_OK, bad_line;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 's') {
-            source = optarg;
-        } else if (c == 'd') {
-            db = optarg;
-        } else {
-            help(stderr);
-            return 2;
-        }
-    }
-    if (argc - optind != 2 || !source) {
+    if ((rc = rf_cli_options(argc, argv, opts, help, 2, &args)) >= 0)
+        return rc;
+    rc = RF_OK;
+    if (!source) {
         help(stderr);
         return 2;
     }
-    year = strtol(argv[optind], &end, 10);
-    if (*end || end == argv[optind]) {
+    path = argv[args + 1];
+    year = strtol(argv[args], &end, 10);
+    if (*end || end == argv[args]) {
         fprintf(stderr, "reform: YEAR is a number, like 2026\n");
         return 2;
     }
-    text = read_file(argv[optind + 1]);
+    text = read_file(path);
     if (!text)
         return 1;
     days = rf_xcalloc(RF_CALENDAR_MAX_DAYS, sizeof(*days));
     if (rf_calendar_csv_read(text, days, RF_CALENDAR_MAX_DAYS, &n, &bad_line, &why) != RF_OK) {
-        fprintf(stderr, "reform: %s, line %d: %s\n", argv[optind + 1], bad_line, why);
+        fprintf(stderr, "reform: %s, line %d: %s\n", path, bad_line, why);
         rc = RF_EINVAL;
     }
     free(text);

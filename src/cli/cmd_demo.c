@@ -4,9 +4,7 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void help(FILE *out)
@@ -21,58 +19,29 @@ static void help(FILE *out)
 
 int rf_cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"count", required_argument, NULL, 'n'},
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    const char *db = NULL;
+    int count = 300000, args, rc;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_NUMBER("count", &count, 1, 50000000, "is 1 to 50000000"),
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_END,
     };
     struct rf_error err;
     struct rf_app *app;
-    const char *db = NULL;
-    long count = 300000;
-    char *end;
-    int c, rc;
 
     if (argc < 2 || strcmp(argv[1], "dossiers") != 0) {
-        help(argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout
-                                                                                         : stderr);
-        return argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? 0 : 2;
+        int asked = rf_cli_wants_help(argc, argv);
+        help(asked ? stdout : stderr);
+        return asked ? 0 : 2;
     }
-    optind = 0;
-    while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            count = strtol(optarg, &end, 10);
-            if (*end || count < 1 || count > 50000000) {
-                fprintf(stderr, "reform: --count is 1 to 50000000\n");
-                return 2;
-            }
-            break;
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc - 1) {
-        help(stderr);
-        return 2;
-    }
+    if ((rc = rf_cli_options(argc - 1, argv + 1, opts, help, 0, &args)) >= 0)
+        return rc;
     app = rf_cli_open(rf_cli_db(db), 0);
     if (!app)
         return 1;
     rf_error_init(&err);
-    rc = rf_app_demo_dossiers(app, (int)count, &err);
+    rc = rf_app_demo_dossiers(app, count, &err);
     if (rc == RF_OK)
-        printf("%ld dossiers generated\n", count);
-    else
-        rf_cli_print_error(&err);
-    rf_app_close(&app);
-    return rc == RF_OK ? 0 : 1;
+        printf("%d dossiers generated\n", count);
+    return rf_cli_finish(&app, rc, &err);
 }

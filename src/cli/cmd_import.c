@@ -5,7 +5,6 @@
 #include "../common/buf.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,36 +50,17 @@ static int read_file(const char *path, struct rf_buf *out)
 
 int rf_cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    const char *db = NULL, *kind;
+    const struct rf_cli_option opts[] = {RF_CLI_OPT_TEXT("db", &db), RF_CLI_OPT_END};
     struct rf_buf text = RF_BUF_INIT;
     struct rf_actor system;
     struct rf_error err;
     struct rf_app *app;
-    const char *db = NULL, *kind;
-    int c, rc, count = 0;
+    int args, rc, count = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (argc - optind != 2) {
-        help(stderr);
-        return 2;
-    }
-    kind = argv[optind];
+    if ((rc = rf_cli_options(argc, argv, opts, help, 2, &args)) >= 0)
+        return rc;
+    kind = argv[args];
     if (strcmp(kind, "units") != 0 && strcmp(kind, "documents") != 0 &&
         strcmp(kind, "tasks") != 0 && strcmp(kind, "progress") != 0 &&
         strcmp(kind, "procedures") != 0) {
@@ -89,7 +69,7 @@ int rf_cmd_import(int argc, char **argv)
                 kind);
         return 2;
     }
-    if (read_file(argv[optind + 1], &text) != 0)
+    if (read_file(argv[args + 1], &text) != 0)
         return 1;
     app = rf_cli_open(rf_cli_db(db), 1);
     if (!app) {
@@ -112,9 +92,6 @@ int rf_cmd_import(int argc, char **argv)
         rc = rf_app_progress_import(app, &system, rf_buf_str(&text), &count, &err);
     if (rc == RF_OK)
         printf("%d rows imported\n", count);
-    else
-        rf_cli_print_error(&err);
     rf_buf_cleanup(&text);
-    rf_app_close(&app);
-    return rc == RF_OK ? 0 : 1;
+    return rf_cli_finish(&app, rc, &err);
 }

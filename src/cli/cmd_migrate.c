@@ -3,35 +3,25 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: reform migrate [--db URL]\n\n"
+                 "Apply every schema migration the database lacks, each in its own\n"
+                 "transaction. 'serve' does this too on start.\n");
+}
 
 int rf_cmd_migrate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *db = NULL;
+    const struct rf_cli_option opts[] = {RF_CLI_OPT_TEXT("db", &db), RF_CLI_OPT_END};
     struct rf_store *s = NULL;
     struct rf_error err;
-    int c, applied = 0, version = 0;
+    int args, rc, applied = 0, version = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            printf("usage: reform migrate [--db URL]\n\n"
-                   "Apply every schema migration the database lacks, each in its own\n"
-                   "transaction. 'serve' does this too on start.\n");
-            return 0;
-        default:
-            return 2;
-        }
-    }
+    if ((rc = rf_cli_options(argc, argv, opts, help, 0, &args)) >= 0)
+        return rc;
     rf_error_init(&err);
     if (rf_store_open(rf_cli_db(db), &s, &err) != RF_OK ||
         rf_store_migrate(s, &applied, &err) != RF_OK) {

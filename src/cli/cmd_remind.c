@@ -5,9 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void help(FILE *out)
@@ -63,69 +61,31 @@ static int line(void *ctx, const struct rf_unit *lead, const struct rf_task *t, 
 
 int rf_cmd_remind(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"date", required_argument, NULL, 'D'},
-        {"within", required_argument, NULL, 'w'},
-        {"unit", required_argument, NULL, 'u'},
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct digest d;
+    const char *db = NULL, *date = NULL, *unit_code = NULL;
+    int within = 5, args, rc;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_TEXT("date", &date),
+        RF_CLI_OPT_NUMBER("within", &within, 0, 366, "is 0 to 366 working days"),
+        RF_CLI_OPT_TEXT("unit", &unit_code),
+        RF_CLI_OPT_TEXT("out", &d.dir),
+        RF_CLI_OPT_END,
+    };
     struct rf_actor system;
     struct rf_error err;
     struct rf_app *app;
-    const char *db = NULL, *date = NULL, *unit_code = NULL;
-    char due_by[RF_DATE_LEN], *end;
-    int64_t unit_id = 0;
-    long within = 5;
-    int c, rc;
+    char due_by[RF_DATE_LEN];
+    int64_t unit_id;
 
     memset(&d, 0, sizeof(d));
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'D':
-            date = optarg;
-            break;
-        case 'w':
-            within = strtol(optarg, &end, 10);
-            if (*end || within < 0 || within > 366) {
-                fprintf(stderr, "reform: --within is 0 to 366 working days\n");
-                return 2;
-            }
-            break;
-        case 'u':
-            unit_code = optarg;
-            break;
-        case 'o':
-            d.dir = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        help(stderr);
-        return 2;
-    }
-    app = rf_cli_open(rf_cli_db(db), 0);
+    if ((rc = rf_cli_options(argc, argv, opts, help, 0, &args)) >= 0)
+        return rc;
+    app = rf_cli_open_at_unit(rf_cli_db(db), &system, unit_code, &unit_id);
     if (!app)
         return 1;
     rf_error_init(&err);
-    rf_app_system_actor(app, &system);
-    if (unit_code && rf_cli_unit(app, &system, unit_code, &unit_id) != RF_OK) {
-        rf_app_close(&app);
-        return 1;
-    }
-    rc = rf_app_task_reminders(app, &system, date, (int)within, unit_id, due_by, line, &d, &err);
+    rc = rf_app_task_reminders(app, &system, date, within, unit_id, due_by, line, &d, &err);
     if (d.out && d.out != stdout)
         fclose(d.out);
     if (rc != RF_OK)

@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,62 +24,34 @@ static void help(FILE *out)
 
 int rf_cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"period", required_argument, NULL, 'p'},
-        {"unit", required_argument, NULL, 'u'},   {"as-of", required_argument, NULL, 'a'},
-        {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     const char *db = NULL, *period = NULL, *unit_code = NULL, *as_of = NULL, *format = "text",
                *path = NULL;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_TEXT("period", &period),
+        RF_CLI_OPT_TEXT("unit", &unit_code),
+        RF_CLI_OPT_TEXT("as-of", &as_of),
+        RF_CLI_OPT_TEXT("format", &format),
+        RF_CLI_OPT_TEXT("out", &path),
+        RF_CLI_OPT_END,
+    };
     struct rf_buf out = RF_BUF_INIT;
     struct rf_actor system;
     struct rf_error err;
     struct rf_app *app;
-    int64_t unit_id = 0;
-    int c, rc;
+    int64_t unit_id;
+    int args, rc;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'p':
-            period = optarg;
-            break;
-        case 'u':
-            unit_code = optarg;
-            break;
-        case 'a':
-            as_of = optarg;
-            break;
-        case 'f':
-            format = optarg;
-            break;
-        case 'o':
-            path = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (optind < argc || !period) {
+    if ((rc = rf_cli_options(argc, argv, opts, help, 0, &args)) >= 0)
+        return rc;
+    if (!period) {
         help(stderr);
         return 2;
     }
-    app = rf_cli_open(rf_cli_db(db), 0);
+    app = rf_cli_open_at_unit(rf_cli_db(db), &system, unit_code, &unit_id);
     if (!app)
         return 1;
     rf_error_init(&err);
-    rf_app_system_actor(app, &system);
-    if (unit_code && rf_cli_unit(app, &system, unit_code, &unit_id) != RF_OK) {
-        rf_app_close(&app);
-        return 1;
-    }
     rc = rf_app_report(app, &system, period, as_of, unit_id, format, path, &out, &err);
     if (rc != RF_OK) {
         rf_cli_print_error(&err);

@@ -6,7 +6,6 @@
 #include "../common/netaddr.h"
 #include "../http/http.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,119 +65,46 @@ static void print_signins(void)
     fflush(stdout);
 }
 
-/* 'text' as a whole number in [min, max] into '*out'; else a message and -1. */
-static int number(const char *text, long min, long max, const char *option, int *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-
-    if (!*text || *end || v < min || v > max) {
-        fprintf(stderr, "reform: %s is a whole number from %ld to %ld\n", option, min, max);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 int rf_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"listen", required_argument, NULL, 'l'},
-        {"demo", no_argument, NULL, 'D'},
-        {"demo-dossiers", required_argument, NULL, 'n'},
-        {"web", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'},
-        {"cookie-secure", no_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"trusted-proxy", required_argument, NULL, 'P'},
-        {"conns-per-address", required_argument, NULL, 'A'},
-        {"max-conns", required_argument, NULL, 'M'},
-        {"head-timeout", required_argument, NULL, 'H'},
-        {"keys", required_argument, NULL, 'k'},
-        {"token-days", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct rf_http_config cfg = {"127.0.0.1:8080", "web", 0, 0, 0, 0, NULL, 0, 0, 0};
     const char *db = NULL;
+    int demo = 0, demo_dossiers = 300000, token_days = RF_TOKEN_DEFAULT_DAYS, args, rc;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_TEXT("listen", &cfg.listen),
+        RF_CLI_OPT_FLAG("demo", &demo),
+        RF_CLI_OPT_NUMBER("demo-dossiers", &demo_dossiers, 0, 50000000, "is 0 to 50000000"),
+        RF_CLI_OPT_TEXT("web", &cfg.web_root),
+        RF_CLI_OPT_NUMBER("threads", &cfg.threads, 0, 1024, NULL),
+        RF_CLI_OPT_FLAG("cookie-secure", &cfg.cookie_secure),
+        RF_CLI_OPT_FLAG("quiet", &cfg.quiet),
+        RF_CLI_OPT_TEXT("trusted-proxy", &cfg.trusted_proxies),
+        RF_CLI_OPT_NUMBER("conns-per-address", &cfg.conns_per_address, 1, 1000000, NULL),
+        RF_CLI_OPT_NUMBER("max-conns", &cfg.max_conns, 16, 1000000, NULL),
+        RF_CLI_OPT_NUMBER("head-timeout", &cfg.head_seconds, 1, 3600, NULL),
+        RF_CLI_OPT_KEYS("keys"),
+        RF_CLI_OPT_NUMBER("token-days", &token_days, 1, RF_TOKEN_MAX_DAYS, NULL),
+        RF_CLI_OPT_END,
+    };
     struct rf_app *app;
     struct rf_error err;
-    char *end;
-    long demo_dossiers = 300000;
-    int demo = 0, c, rc, token_days = RF_TOKEN_DEFAULT_DAYS;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'l':
-            cfg.listen = optarg;
-            break;
-        case 'D':
-            demo = 1;
-            break;
-        case 'n':
-            demo_dossiers = strtol(optarg, &end, 10);
-            if (*end || demo_dossiers < 0 || demo_dossiers > 50000000) {
-                fprintf(stderr, "reform: --demo-dossiers is 0 to 50000000\n");
-                return 2;
-            }
-            break;
-        case 'w':
-            cfg.web_root = optarg;
-            break;
-        case 't':
-            cfg.threads = (int)strtol(optarg, NULL, 10);
-            break;
-        case 's':
-            cfg.cookie_secure = 1;
-            break;
-        case 'q':
-            cfg.quiet = 1;
-            break;
-        case 'k':
-            rf_cli_keys(optarg);
-            break;
-        case 'T':
-            if (number(optarg, 1, RF_TOKEN_MAX_DAYS, "--token-days", &token_days) != 0)
-                return 2;
-            break;
-        case 'P': {
-            struct rf_cidr ranges[32];
-            int n;
-            rf_error_init(&err);
-            if (rf_cidr_parse_list(optarg, ranges, 32, &n, "--trusted-proxy", &err) != RF_OK) {
-                fprintf(stderr, "reform: --trusted-proxy: %s\n", err.item[0].message);
-                return 2;
-            }
-            cfg.trusted_proxies = optarg;
-            break;
-        }
-        case 'A':
-            if (number(optarg, 1, 1000000, "--conns-per-address", &cfg.conns_per_address) != 0)
-                return 2;
-            break;
-        case 'M':
-            if (number(optarg, 16, 1000000, "--max-conns", &cfg.max_conns) != 0)
-                return 2;
-            break;
-        case 'H':
-            if (number(optarg, 1, 3600, "--head-timeout", &cfg.head_seconds) != 0)
-                return 2;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
+    if ((rc = rf_cli_options(argc, argv, opts, help, -1, &args)) >= 0)
+        return rc;
+    if (args < argc) {
+        fprintf(stderr, "reform: serve takes no argument '%s'\n", argv[args]);
+        return 2;
+    }
+    if (cfg.trusted_proxies) {
+        struct rf_cidr ranges[32];
+        int n;
+        rf_error_init(&err);
+        if (rf_cidr_parse_list(cfg.trusted_proxies, ranges, 32, &n, "--trusted-proxy", &err) !=
+            RF_OK) {
+            fprintf(stderr, "reform: --trusted-proxy: %s\n", err.item[0].message);
             return 2;
         }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "reform: serve takes no argument '%s'\n", argv[optind]);
-        return 2;
     }
     if (access(cfg.web_root, R_OK) != 0)
         rf_log_warn("the web UI folder '%s' is missing: only the API is served", cfg.web_root);
@@ -190,8 +116,8 @@ int rf_cmd_serve(int argc, char **argv)
         rf_log_info("loading the demo province");
         if (rf_app_demo_load(app, &err) != RF_OK ||
             (demo_dossiers > 0 &&
-             (rf_log_info("generating a year of %ld demo dossiers", demo_dossiers),
-              rf_app_demo_dossiers(app, (int)demo_dossiers, &err)) != RF_OK)) {
+             (rf_log_info("generating a year of %d demo dossiers", demo_dossiers),
+              rf_app_demo_dossiers(app, demo_dossiers, &err)) != RF_OK)) {
             rf_cli_print_error(&err);
             rf_app_close(&app);
             return 1;

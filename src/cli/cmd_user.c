@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,23 +18,22 @@ static void help(FILE *out)
 
 int rf_cmd_user(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"name", required_argument, NULL, 'n'},
-        {"unit", required_argument, NULL, 'u'},
-        {"roles", required_argument, NULL, 'r'},
-        {"password", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct rf_user_input in;
+    const char *db = NULL;
+    const struct rf_cli_option opts[] = {
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_TEXT("name", &in.full_name),
+        RF_CLI_OPT_TEXT("unit", &in.unit_code),
+        RF_CLI_OPT_TEXT("roles", &in.roles),
+        RF_CLI_OPT_TEXT("password", &in.password),
+        RF_CLI_OPT_END,
+    };
     struct rf_actor system;
     struct rf_user u;
     struct rf_error err;
     struct rf_app *app;
-    const char *db = NULL;
     char password[300];
-    int c, rc;
+    int args, rc;
 
     memset(&in, 0, sizeof(in));
     in.disabled = -1;
@@ -43,38 +41,9 @@ int rf_cmd_user(int argc, char **argv)
         help(rf_cli_wants_help(argc, argv) ? stdout : stderr);
         return rf_cli_wants_help(argc, argv) ? 0 : 2;
     }
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'n':
-            in.full_name = optarg;
-            break;
-        case 'u':
-            in.unit_code = optarg;
-            break;
-        case 'r':
-            in.roles = optarg;
-            break;
-        case 'p':
-            in.password = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return 0;
-        default:
-            help(stderr);
-            return 2;
-        }
-    }
-    if (optind != argc - 1) {
-        help(stderr);
-        return 2;
-    }
-    in.username = argv[optind];
+    if ((rc = rf_cli_options(argc - 1, argv + 1, opts, help, 1, &args)) >= 0)
+        return rc;
+    in.username = argv[1 + args];
     if (!in.unit_code) {
         fprintf(stderr, "reform: --unit CODE is required\n");
         return 2;
@@ -95,8 +64,5 @@ int rf_cmd_user(int argc, char **argv)
     rc = rf_app_user_create(app, &system, &in, &u, &err);
     if (rc == RF_OK)
         printf("user %s added (id %lld)\n", u.username, (long long)u.id);
-    else
-        rf_cli_print_error(&err);
-    rf_app_close(&app);
-    return rc == RF_OK ? 0 : 1;
+    return rf_cli_finish(&app, rc, &err);
 }

@@ -106,21 +106,33 @@ struct rf_app *rf_cli_open(const char *db, int allow_empty)
     return app;
 }
 
-int rf_cli_unit(struct rf_app *app, const struct rf_actor *actor, const char *code, int64_t *id)
+struct rf_app *rf_cli_open_at_unit(const char *db, struct rf_actor *system, const char *code,
+                                   int64_t *unit_id)
 {
+    struct rf_app *app = rf_cli_open(db, 0);
     struct rf_error err;
     struct rf_unit u;
     int rc;
 
+    *unit_id = 0;
+    if (!app)
+        return NULL;
+    rf_app_system_actor(app, system);
+    if (!code)
+        return app;
     rf_error_init(&err);
     /* as of today: a code names one unit for good, and one that ended is read on its last day */
-    rc = rf_app_unit_by_code(app, actor, code, NULL, &u, &err);
+    rc = rf_app_unit_by_code(app, system, code, NULL, &u, &err);
+    if (rc == RF_OK) {
+        *unit_id = u.id;
+        return app;
+    }
     if (rc == RF_ENOTFOUND)
         fprintf(stderr, "reform: no unit with code %s\n", code);
-    else if (rc != RF_OK)
+    else
         rf_cli_print_error(&err);
-    *id = rc == RF_OK ? u.id : 0;
-    return rc;
+    rf_app_close(&app);
+    return NULL;
 }
 
 int main(int argc, char **argv)

@@ -65,8 +65,7 @@ enum MHD_Result rf_h_audit_list(struct rf_req *r)
     int rc;
 
     rf_error_init(&err);
-    (void)rf_page_init(r, &o, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
     memset(&f, 0, sizeof(f));

@@ -18,8 +18,7 @@ enum MHD_Result rf_h_procedures_list(struct rf_req *r)
     int64_t cursor;
 
     rf_error_init(&err);
-    (void)rf_page_init(r, &o, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
     if (rf_app_procedures_json(r->app, &r->actor, rf_query(r, "date"), rf_query(r, "q"),
@@ -141,8 +140,7 @@ enum MHD_Result rf_h_dossiers_list(struct rf_req *r)
     int64_t cursor, unit, overdue;
 
     rf_error_init(&err);
-    (void)rf_page_init(r, &o, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
     (void)rf_query_int(r, "overdue", 0, 1, 0, &overdue, &err);
     if (err.n)
@@ -173,7 +171,7 @@ enum MHD_Result rf_h_worklist(struct rf_req *r)
     struct rf_page o;
 
     rf_error_init(&err);
-    if (rf_page_init(r, &o, &err) != RF_OK)
+    if (rf_page_init(r, &o, NULL, &err) != RF_OK)
         return rf_reply_bad_input(r, &err);
     if (rf_app_worklist_json(r->app, &r->actor, &o, &err) != RF_OK) {
         rf_buf_cleanup(&o.items);

@@ -32,8 +32,7 @@ enum MHD_Result rf_h_documents_list(struct rf_req *r)
     int64_t cursor;
 
     rf_error_init(&err);
-    (void)rf_page_init(r, &o, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
     if (rf_app_documents_list(r->app, &r->actor, rf_query(r, "q"), cursor, o.limit + 1,
@@ -310,8 +309,7 @@ enum MHD_Result rf_h_tasks_list(struct rf_req *r)
         version = -1;
     if (rf_kept_send(r, key, version, &ret))
         return ret;
-    (void)rf_page_init(r, &o, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     (void)rf_query_int(r, "document", 1, INT64_MAX, 0, &document, &err);
     (void)rf_query_int(r, "lead_unit", 1, INT64_MAX, 0, &lead, &err);
     if (err.n)

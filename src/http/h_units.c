@@ -36,11 +36,10 @@ enum MHD_Result rf_h_units_list(struct rf_req *r)
 
     rf_error_init(&err);
     memset(&q, 0, sizeof(q));
-    (void)rf_page_init(r, &o, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     (void)rf_query_int(r, "root", 1, INT64_MAX, 0, &root, &err);
     (void)rf_query_int(r, "parent", 1, INT64_MAX, 0, &parent, &err);
     (void)rf_query_int(r, "depth", 1, 16, 0, &depth, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
     q.date = rf_query(r, "date");

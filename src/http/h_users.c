@@ -33,9 +33,8 @@ enum MHD_Result rf_h_users_list(struct rf_req *r)
     int rc;
 
     rf_error_init(&err);
-    (void)rf_page_init(r, &o, &err);
+    (void)rf_page_init(r, &o, &cursor, &err);
     (void)rf_query_int(r, "unit", 1, INT64_MAX, 0, &unit, &err);
-    (void)rf_query_int(r, "cursor", 1, INT64_MAX, 0, &cursor, &err);
     if (err.n)
         return rf_reply_bad_input(r, &err);
     memset(&q, 0, sizeof(q));

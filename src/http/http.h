@@ -141,11 +141,13 @@ unsigned rf_http_status(int code);
 
 /*
  * Start 'p' as an empty page of the size asked for by the "limit" query
- * parameter. RF_EINVAL naming "limit" in 'err' when it is not a whole number
- * from 1 to RF_LIST_MAX_LIMIT; 'p' is then a page of the default size. Its
- * items are released by rf_page_finish() or rf_reply_page_take().
+ * parameter and, when 'cursor' is not NULL, read the "cursor" parameter into
+ * it (the key the page starts after; 0 for the first page). RF_EINVAL naming
+ * "limit" or "cursor" in 'err' when one is not a whole number in its range
+ * (1 to RF_LIST_MAX_LIMIT; at least 1); 'p' is then a page of the default
+ * size. Its items are released by rf_page_finish() or rf_reply_page_take().
  */
-int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err);
+int rf_page_init(struct rf_req *r, struct rf_page *p, int64_t *cursor, struct rf_error *err);
 /* Write {"items":[...],"next":...} to 'out' and release the page's items. */
 void rf_page_finish(struct rf_page *p, struct rf_buf *out);
 /* Answer 200 with the page as rf_page_finish() writes it; its items are taken. */

@@ -239,13 +239,15 @@ enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
     return rf_reply_problem(r, rf_http_status(code), err);
 }
 
-int rf_page_init(struct rf_req *r, struct rf_page *p, struct rf_error *err)
+int rf_page_init(struct rf_req *r, struct rf_page *p, int64_t *cursor, struct rf_error *err)
 {
     int64_t limit;
     int rc = rf_query_int(r, "limit", 1, RF_LIST_MAX_LIMIT, RF_LIST_DEFAULT_LIMIT, &limit, err);
 
     memset(p, 0, sizeof(*p));
     p->limit = rc == RF_OK ? (int)limit : RF_LIST_DEFAULT_LIMIT;
+    if (cursor && rf_query_int(r, "cursor", 1, INT64_MAX, 0, cursor, err) != RF_OK)
+        rc = RF_EINVAL;
     return rc;
 }
 

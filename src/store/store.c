@@ -100,9 +100,8 @@ int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int
     return rf_sq_each(s, sql, p, n, ignore_row, NULL);
 }
 
-/* The first column of the first row as an integer; RF_ENOTFOUND without rows. */
-int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                  int64_t *out)
+int rf_sq_first(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                rf_sq_row_fn row, void *ctx)
 {
     struct rf_rows *r;
     int rc = rf_sq_query(s, sql, p, n, &r);
@@ -111,13 +110,26 @@ int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p,
         return rc;
     rc = s->be->step(r);
     if (rc == 1) {
-        *out = s->be->col_int(r, 0);
-        rc = RF_OK;
+        rc = row(s, r, ctx);
+        if (rc > 0)
+            rc = RF_OK;
     } else if (rc == 0) {
         rc = RF_ENOTFOUND;
     }
     s->be->done(r);
     return rc;
+}
+
+static int first_int(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    *(int64_t *)ctx = s->be->col_int(r, 0);
+    return 0;
+}
+
+int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                  int64_t *out)
+{
+    return rf_sq_first(s, sql, p, n, first_int, out);
 }
 
 void rf_sq_copy(char *dst, size_t size, const char *src)

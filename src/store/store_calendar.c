@@ -21,36 +21,25 @@ static int bump(struct rf_store *s, int64_t province_id)
                      PARAMS(P_INT(province_id)));
 }
 
-static void read_year(struct rf_store *s, struct rf_rows *r, struct rf_calendar_year_record *y)
+static int read_year(struct rf_store *s, struct rf_rows *r, void *out)
 {
+    struct rf_calendar_year_record *y = out;
+
     memset(y, 0, sizeof(*y));
     y->year = (int)s->be->col_int(r, 0);
     COPY(y->source, s->be->col_text(r, 1));
     y->recorded_by = s->be->col_int(r, 2);
     y->recorded_at = s->be->col_int(r, 3);
+    return 0;
 }
 
 int rf_store_calendar_year_get(struct rf_store *s, int64_t province_id, int year,
                                struct rf_calendar_year_record *out)
 {
-    struct rf_rows *r;
-    int rc;
-
-    rc = rf_sq_query(s,
-                     "SELECT year, source, recorded_by, recorded_at FROM calendar_years"
-                     " WHERE province_id = ? AND year = ?",
-                     PARAMS(P_INT(province_id), P_INT(year)), &r);
-    if (rc != RF_OK)
-        return rc;
-    rc = s->be->step(r);
-    if (rc == 1) {
-        read_year(s, r, out);
-        rc = RF_OK;
-    } else if (rc == 0) {
-        rc = RF_ENOTFOUND;
-    }
-    s->be->done(r);
-    return rc;
+    return rf_sq_first(s,
+                       "SELECT year, source, recorded_by, recorded_at FROM calendar_years"
+                       " WHERE province_id = ? AND year = ?",
+                       PARAMS(P_INT(province_id), P_INT(year)), read_year, out);
 }
 
 struct year_rows {

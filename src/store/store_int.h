@@ -131,6 +131,13 @@ typedef int (*rf_sq_row_fn)(struct rf_store *s, struct rf_rows *r, void *ctx);
  */
 int rf_sq_each(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                rf_sq_row_fn row, void *ctx);
+/*
+ * Run a statement and give its first row to 'row' (its positive return is
+ * RF_OK, its negative one the result). RF_ENOTFOUND without rows; the
+ * statement is done on return.
+ */
+int rf_sq_first(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                rf_sq_row_fn row, void *ctx);
 /* The first column of the first row; RF_ENOTFOUND without rows. */
 int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                   int64_t *out);

@@ -23,9 +23,10 @@
     "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
     " d.created_at, d.updated_at, -1"
 
-static void read_document(struct rf_store *s, struct rf_rows *r, struct rf_document *d)
+static int read_document(struct rf_store *s, struct rf_rows *r, void *out)
 {
     const struct rf_backend *be = s->be;
+    struct rf_document *d = out;
 
     memset(d, 0, sizeof(*d));
     d->id = be->col_int(r, 0);
@@ -38,6 +39,7 @@ static void read_document(struct rf_store *s, struct rf_rows *r, struct rf_docum
     d->created_at = be->col_int(r, 7);
     d->updated_at = be->col_int(r, 8);
     d->tasks = be->col_int(r, 9);
+    return 0;
 }
 
 int rf_store_document_insert(struct rf_store *s, struct rf_document *d)
@@ -60,52 +62,33 @@ int rf_store_document_insert(struct rf_store *s, struct rf_document *d)
     return rc;
 }
 
-static int document_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                        struct rf_document *out)
-{
-    struct rf_rows *r;
-    int rc = rf_sq_query(s, sql, p, n, &r);
-
-    if (rc != RF_OK)
-        return rc;
-    rc = s->be->step(r);
-    if (rc == 1) {
-        read_document(s, r, out);
-        rc = RF_OK;
-    } else if (rc == 0) {
-        rc = RF_ENOTFOUND;
-    }
-    s->be->done(r);
-    return rc;
-}
-
 int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
                           struct rf_document *out)
 {
-    return document_one(s,
-                        "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.id = ?",
-                        PARAMS(P_INT(province_id), P_INT(id)), out);
+    return rf_sq_first(s,
+                       "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.id = ?",
+                       PARAMS(P_INT(province_id), P_INT(id)), read_document, out);
 }
 
 int rf_store_document_get_by_number(struct rf_store *s, int64_t province_id, const char *number,
                                     struct rf_document *out)
 {
-    return document_one(
+    return rf_sq_first(
         s, "SELECT " DOC_COLS " FROM documents d WHERE d.province_id = ? AND d.number = ?",
-        PARAMS(P_INT(province_id), P_TEXT(number)), out);
+        PARAMS(P_INT(province_id), P_TEXT(number)), read_document, out);
 }
 
 int rf_store_document_find(struct rf_store *s, int64_t province_id, int64_t id, const char *number,
                            struct rf_document *out)
 {
     if (number)
-        return document_one(s,
-                            "SELECT " DOC_COLS_LIGHT
-                            " FROM documents d WHERE d.province_id = ? AND d.number = ?",
-                            PARAMS(P_INT(province_id), P_TEXT(number)), out);
-    return document_one(
+        return rf_sq_first(s,
+                           "SELECT " DOC_COLS_LIGHT
+                           " FROM documents d WHERE d.province_id = ? AND d.number = ?",
+                           PARAMS(P_INT(province_id), P_TEXT(number)), read_document, out);
+    return rf_sq_first(
         s, "SELECT " DOC_COLS_LIGHT " FROM documents d WHERE d.province_id = ? AND d.id = ?",
-        PARAMS(P_INT(province_id), P_INT(id)), out);
+        PARAMS(P_INT(province_id), P_INT(id)), read_document, out);
 }
 
 struct document_rows {

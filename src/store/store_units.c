@@ -76,8 +76,9 @@ static int bump_units(struct rf_store *s, int64_t province_id)
 #define UNIT_CHILDREN_AT                                                                           \
     "(SELECT COUNT(*) FROM unit_links c WHERE c.parent_id = u.id AND " IN_FORCE("c") ")"
 
-static void read_unit(struct rf_store *s, struct rf_rows *r, struct rf_unit *u)
+static int read_unit(struct rf_store *s, struct rf_rows *r, void *out)
 {
+    struct rf_unit *u = out;
     const struct rf_backend *be = s->be;
 
     memset(u, 0, sizeof(*u));
@@ -96,6 +97,7 @@ static void read_unit(struct rf_store *s, struct rf_rows *r, struct rf_unit *u)
     u->parent_id = be->col_int(r, 11);
     u->depth = (int)be->col_int(r, 12);
     u->children = be->col_int(r, 13);
+    return 0;
 }
 
 int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
@@ -173,24 +175,10 @@ int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u)
 static int unit_get(struct rf_store *s, const char *sql, const struct rf_param *key,
                     const char *date, struct rf_unit *out, int64_t province_id)
 {
-    struct rf_rows *r;
-    int rc;
-
-    rc = rf_sq_query(
+    return rf_sq_first(
         s, sql,
         PARAMS(P_TEXT(date), P_TEXT(date), P_TEXT(date), P_TEXT(date), P_INT(province_id), *key),
-        &r);
-    if (rc != RF_OK)
-        return rc;
-    rc = s->be->step(r);
-    if (rc == 1) {
-        read_unit(s, r, out);
-        rc = RF_OK;
-    } else if (rc == 0) {
-        rc = RF_ENOTFOUND;
-    }
-    s->be->done(r);
-    return rc;
+        read_unit, out);
 }
 
 int rf_store_unit_get(struct rf_store *s, int64_t province_id, int64_t id, const char *date,

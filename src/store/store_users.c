@@ -75,23 +75,16 @@ int rf_store_user_update(struct rf_store *s, const struct rf_user *u)
     return rc;
 }
 
+static int first_user(struct rf_store *s, struct rf_rows *r, void *out)
+{
+    read_user(s, r, 0, out);
+    return 0;
+}
+
 static int user_get(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                     struct rf_user *out)
 {
-    struct rf_rows *r;
-    int rc = rf_sq_query(s, sql, p, n, &r);
-
-    if (rc != RF_OK)
-        return rc;
-    rc = s->be->step(r);
-    if (rc == 1) {
-        read_user(s, r, 0, out);
-        rc = RF_OK;
-    } else if (rc == 0) {
-        rc = RF_ENOTFOUND;
-    }
-    s->be->done(r);
-    return rc;
+    return rf_sq_first(s, sql, p, n, first_user, out);
 }
 
 int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id, struct rf_user *out)

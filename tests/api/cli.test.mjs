@@ -2,7 +2,7 @@
 // imports that take every row or none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,42 @@ test('an import with one bad row writes nothing', () => {
   assert.deepEqual([count(), head()], before);
   const bad = srv.cli('import', 'nonsense', file);
   assert.equal(bad.code, 2);
+});
+
+test('every command reads its options one way: help on standard output, a wrong option or number is a usage error naming it, and nothing is opened', () => {
+  const never = join(dir, 'never.db');
+  const run = (...a) => spawnSync(bin, [...a, '--db', `sqlite:${never}`], { encoding: 'utf8', input: '' });
+  const commands = [['serve'], ['migrate'], ['user', 'add'], ['import'], ['audit'], ['backup'],
+    ['remind'], ['report'], ['calendar', 'due'], ['calendar', 'record'], ['demo', 'dossiers']];
+  for (const cmd of commands) {
+    const help = run(...cmd, '--help');
+    assert.equal(help.status, 0, cmd.join(' '));
+    assert.match(help.stdout, new RegExp(`^usage: reform ${cmd[0]}`), cmd.join(' '));
+    assert.equal(help.stderr, '', cmd.join(' '));
+    const wrong = run(...cmd, '--bogus');
+    assert.equal(wrong.status, 2, cmd.join(' '));
+    assert.match(wrong.stderr, /unrecognized option '--bogus'/, cmd.join(' '));
+    assert.match(wrong.stderr, new RegExp(`usage: reform ${cmd[0]}`), cmd.join(' '));
+    assert.equal(wrong.stdout, '', cmd.join(' '));
+  }
+  const numbers = [
+    [['serve', '--max-conns', '3'], /^reform: --max-conns is a whole number from 16 to 1000000$/m],
+    [['serve', '--threads', 'many'], /^reform: --threads is a whole number from 0 to 1024$/m],
+    [['serve', '--head-timeout', '1x'], /^reform: --head-timeout is a whole number from 1 to 3600$/m],
+    [['serve', '--token-days', '0'], /^reform: --token-days is a whole number from 1 to /m],
+    [['serve', '--demo-dossiers', '-1'], /^reform: --demo-dossiers is 0 to 50000000$/m],
+    [['remind', '--within', '367'], /^reform: --within is 0 to 366 working days$/m],
+    [['demo', 'dossiers', '--count', ''], /^reform: --count is 1 to 50000000$/m],
+  ];
+  for (const [args, message] of numbers) {
+    const r = run(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+  }
+  const missing = spawnSync(bin, ['report', '--db', `sqlite:${never}`, '--period'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /option '--period' requires an argument/);
+  assert.equal(existsSync(never), false);
 });
 
 test('a database that cannot be opened makes no audit key', () => {
