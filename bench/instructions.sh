@@ -25,7 +25,9 @@ web=$PWD/web
 echo "building $rev..."
 git worktree add -q --detach "$work/src" "$rev"
 trap 'git worktree remove --force "$work/src" 2>/dev/null; [ -z "$pg" ] || scripts/pg.sh stop "$work/pg"; kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
-cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+# built as this checkout's build/ is (make build: RelWithDebInfo unless BUILD_TYPE says otherwise)
+type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt)
+cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE="${type:-RelWithDebInfo}" >/dev/null
 cmake --build "$work/build" -j "$(nproc)" --target reform >/dev/null
 
 port=$((30000 + RANDOM % 10000))

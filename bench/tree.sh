@@ -22,7 +22,7 @@ awk 'BEGIN {
   }
 }' > "$work/units.csv"
 build/reform import units "$work/units.csv" --db "$db" >/dev/null
-echo "bench-admin-password" | build/reform user add bench --name "Bench Admin" --unit 42 \
+echo "tree-reader-secret-7d2f" | build/reform user add bench --name "Bench Admin" --unit 42 \
   --roles admin --db "$db" >/dev/null
 
 port=$((30000 + RANDOM % 10000))
@@ -30,7 +30,7 @@ build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web 2>"$wor
 echo $! > "$work/reform.pid"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"bench-admin-password"}' \
+  -d '{"username":"bench","password":"tree-reader-secret-7d2f"}' \
   "http://127.0.0.1:$port/api/v1/session" | sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' | tr -d '\r')
 url="http://127.0.0.1:$port/api/v1/units/1/tree?date=2024-06-30"
 curl -sf -H "Cookie: $cookie" "$url" > "$work/tree.json"
