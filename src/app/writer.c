@@ -7,9 +7,12 @@
  * commit does not wait for the disk: a second thread, the flusher, flushes
  * the log for every batch committed since its last flush at once and only
  * then answers their changes, while the writer goes on with the next batch.
- * Nobody hears "done" before their change is on disk. PostgreSQL runs each
- * change in its own transaction on the caller's connection: the server does
- * its own group commit.
+ * Nobody hears "done" before their change is on disk. PostgreSQL goes the
+ * same way: a batch there is one transaction of one round trip per
+ * statement, committed without waiting, and the flusher's synchronous commit
+ * on its own connection waits for the server's log (rf_store_flush_later).
+ * Where the writer cannot start, a change runs in a transaction of its own
+ * on the caller's connection.
  */
 #include "app_int.h"
 #include "../common/log.h"
@@ -132,7 +135,7 @@ static void job_done(struct rf_write_job *j)
  */
 static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int begun)
 {
-    int rc = begun ? RF_OK : rf_store_begin(app->wstore);
+    int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore);
 
     for (int i = 0; i < n; i++) {
         struct rf_write_job *j = jobs[i];
@@ -365,7 +368,7 @@ struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void
     job->ready = ready;
     job->ready_arg = arg;
     sem_init(&job->done, 0, 0);
-    if (strcmp(app->backend, "sqlite") == 0 && writer_start(app) == RF_OK) {
+    if (writer_start(app) == RF_OK) {
         pthread_mutex_lock(&app->wlock);
         if (app->wtail)
             app->wtail->next = job;
@@ -376,11 +379,11 @@ struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void
         pthread_mutex_unlock(&app->wlock);
         return job;
     }
-    /* PostgreSQL: here and now, in a transaction of its own */
+    /* no writer: here and now, in a transaction of its own */
     s = rf_app_store_get(app);
     if (!s)
         job->rc = rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
-    else if ((job->rc = rf_store_begin(s)) != RF_OK)
+    else if ((job->rc = rf_store_begin_changes(s)) != RF_OK)
         job->rc = rf_app_store_error(job->rc, err);
     else if ((job->rc = fn(s, ctx, err)) == RF_OK && (job->rc = rf_store_commit(s)) != RF_OK)
         job->rc = rf_app_store_error(job->rc, err);

@@ -509,12 +509,13 @@ int rf_http_serve(struct rf_app *app, const struct rf_http_config *cfg)
     srv.daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
             MHD_ALLOW_SUSPEND_RESUME,
-        0, rf_conns_accept, srv.conns, on_request, &srv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)srv.cfg.max_conns, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
-        rf_conns_notify, srv.conns, MHD_OPTION_EXTERNAL_LOGGER, library_log, NULL, MHD_OPTION_END);
+        0, rf_conns_accept, srv.conns, on_request, &srv,
+        /* first, so that the library's messages about the other options come through it too */
+        MHD_OPTION_EXTERNAL_LOGGER, library_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv.cfg.max_conns,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        &srv, MHD_OPTION_NOTIFY_CONNECTION, rf_conns_notify, srv.conns, MHD_OPTION_END);
     if (!srv.daemon) {
         rf_http_serving = NULL;
         rf_log_error("cannot listen on %s", cfg->listen);

@@ -58,6 +58,16 @@ int rf_store_schema_version(struct rf_store *s, int *version) RF_MUST_CHECK;
 /* A write transaction (BEGIN IMMEDIATE on SQLite). */
 int rf_store_begin(struct rf_store *s) RF_MUST_CHECK;
 /*
+ * A write transaction for changes that append to the audit chain, as the
+ * writer runs them, several to a transaction. Where transactions lock rows
+ * (PostgreSQL) it first locks every province's audit head, in one order:
+ * two such transactions then wait for each other there, holding nothing else
+ * yet, instead of each holding a row the other needs next (a desk's
+ * sequence, a counter) and both waiting until the database refuses one.
+ * Elsewhere as rf_store_begin.
+ */
+int rf_store_begin_changes(struct rf_store *s) RF_MUST_CHECK;
+/*
  * Commit the open transaction. RF_ESTORE when the commit fails, and the
  * transaction is then rolled back: none is open on return either way.
  */
@@ -71,8 +81,10 @@ void rf_store_savepoint_undo(struct rf_store *s, const char *name);
 int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHECK;
 
 /*
- * Commits on 's' that reach the disk afterwards, many at once (SQLite only,
- * RF_EINVAL elsewhere). After rf_store_flush_later() a commit on 's' is
+ * Commits on 's' that reach the disk afterwards, many at once (SQLite in WAL
+ * mode, where the log is flushed apart; PostgreSQL, where a synchronous
+ * commit on a second connection flushes the server's log for every commit
+ * before it; RF_EINVAL elsewhere). After rf_store_flush_later() a commit on 's' is
  * written to the log but not waited for; rf_store_flush(), called from another
  * thread while 's' goes on with the next change, returns RF_OK once every
  * commit made before the call is on disk. Readers may see a change before it

@@ -10,6 +10,18 @@
 
 /* ---- audit ---- */
 
+int rf_store_begin_changes(struct rf_store *s)
+{
+    int rc = rf_store_begin(s);
+
+    if (rc == RF_OK && s->be->row_locks)
+        rc = rf_sq_run(s, "SELECT province_id FROM audit_head ORDER BY province_id FOR UPDATE",
+                       NULL, 0);
+    if (rc != RF_OK)
+        rf_store_rollback(s);
+    return rc;
+}
+
 int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
 {
     struct rf_rows *r;

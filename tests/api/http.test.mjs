@@ -180,6 +180,8 @@ describe('http', () => {
     assert.equal(signal, null);
     assert.match(srv.log(), /stopping on signal 15/);
     assert.match(srv.log(), /\bstopped\b/);
+    // a start and a stop of a well-configured server warn of nothing
+    assert.doesNotMatch(srv.log(), / (warn|error) /);
     await assert.rejects(fetch(srv.base + '/healthz'));
   });
 });

@@ -101,6 +101,41 @@ describe('durable receipt', () => {
     }
   });
 
+  test('two servers on one database take receipts at three desks at once: all answered, each code once, the chain whole', async () => {
+    // Each server's writer runs the receipts that arrive together in one transaction. Two such
+    // transactions hold desks' sequence rows and the audit chain's head at once; taken in
+    // different orders they would wait on each other until the database refused one of them.
+    const args = ['--threads', '4', '--conns-per-address', '1000'];
+    const a = await startServer({ args });
+    let b;
+    try {
+      b = await startServer({ demo: false, db: a.db, args });
+      const desks = [
+        ['clerk.hcc', 'province'],
+        ['clerk.huongson', 'district'],
+        ['focal.thanhsen', 'commune'],
+      ];
+      const sends = [];
+      for (const srv of [a, b]) {
+        for (const [user, level] of desks) {
+          const code = a.db.sql(`SELECT code FROM procedures WHERE level = '${level}' ORDER BY id LIMIT 1`);
+          const clerk = await signedIn(srv.base, user);
+          for (let i = 0; i < 100; i++) sends.push(clerk.post('/api/v1/dossiers', body(code)));
+        }
+      }
+      const all = await Promise.all(sends);
+      for (const r of all) assert.equal(r.status, 201, r.text);
+      const codes = all.map((r) => r.json.code);
+      assert.equal(new Set(codes).size, codes.length);
+      assert.equal(Number(a.db.sql(`SELECT COUNT(*) FROM dossiers WHERE code IN (${codes.map((c) => `'${c}'`).join(',')})`)), codes.length);
+      const verify = a.cli('audit', 'verify');
+      assert.equal(verify.code, 0, verify.out);
+    } finally {
+      if (b) await b.stop();
+      await a.stop();
+    }
+  });
+
   test('a receipt whose log cannot reach the disk is not answered as received', { skip: pg && 'SQLite only: PostgreSQL keeps its own log' }, async () => {
     const srv = await startServer();
     try {

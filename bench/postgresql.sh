@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Benchmarks of Reform on PostgreSQL, each beside a reference measured in the same run, on a
+# throwaway server of its own (scripts/pg.sh: its own data folder and port, fsync on):
+#   1. durable receipts (POST /api/v1/dossiers) by 64 clients beside pgbench's single-row
+#      INSERT at 64 clients (and at 1), each answered once committed;
+#   2. durable task creation (POST /api/v1/tasks) by 64 clients beside the same pgbench rate;
+#   3. the citizen's lookup by code and phone beside nginx serving a static file of the same size;
+#   4. the service center's yearly figures: median latency at one client.
+# Each write round counts the rows before and after, and every round is refused on a non-2xx
+# answer or a socket error.
+#   bench/postgresql.sh [DOSSIERS] [SECONDS]      (defaults 20,000 and 8)
+# Needs wrk, nginx, PostgreSQL's server and pgbench (installed from Debian when missing) and
+# build/reform.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-20000}
+secs=${2:-8}
+. bench/lib.sh
+bench_tools
+command -v pgbench >/dev/null || {
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+}
+command -v pgbench >/dev/null || PATH=$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+port=$((30000 + RANDOM % 10000))
+pgport=$((port + 2))
+server=$(scripts/pg.sh start "$work/pg" "$pgport")
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT
+base=${server%/postgres}
+psql -q "$server" -c "CREATE DATABASE reform" -c "CREATE DATABASE raw"
+db=$base/reform
+q() { psql "$db" -At -c "$1"; }
+
+wait_up() { for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
+serve() {
+  build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web "$@" >"$work/serve.out" 2>>"$work/reform.log" &
+  echo $! > "$work/reform.pid"
+  wait_up
+}
+signin() { # signin USER: "cookie csrf"
+  local body
+  body=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"demo-$1\"}" "http://127.0.0.1:$port/api/v1/session")
+  echo "$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')" \
+    "$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
+}
+
+echo "PostgreSQL $(psql "$server" -At -c 'SHOW server_version'), fsync on, synchronous_commit on"
+echo "the demo province and $count dossiers..."
+start=$(date +%s)
+serve --demo --demo-dossiers "$count"
+echo "  $(( $(date +%s) - start )) s"
+
+# the reference: one row per transaction, as a receipt is one change per request
+psql -q "$base/raw" -c "CREATE TABLE rows (id bigserial PRIMARY KEY, body text NOT NULL)"
+echo "INSERT INTO rows (body) VALUES ('Nguyễn Văn Đo 0912345678 received at the desk');" > "$work/insert.sql"
+pgbench_tps() { # pgbench_tps CLIENTS
+  pgbench -n -c "$1" -j 2 -T "$secs" -f "$work/insert.sql" "$base/raw" 2>/dev/null |
+    awk '/^tps/ {print $3; exit}'
+}
+
+# 1. receipts
+read -r cookie csrf <<<"$(signin clerk.hcc)"
+code=$(q "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
+cat > "$work/receive.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"procedure_code":"$code","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+LUA
+echo "receipt: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
+c_runs=() p_runs=() p1=""
+for round in 1 2 3; do
+  before=$(q 'SELECT COUNT(*) FROM dossiers')
+  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "http://127.0.0.1:$port/api/v1/dossiers")")
+  after=$(q 'SELECT COUNT(*) FROM dossiers')
+  p_runs+=("$(pgbench_tps 64)")
+  echo "  round $round: reform ${c_runs[-1]} receipts/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps"
+done
+p1=$(pgbench_tps 1)
+c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
+echo "  medians: reform $c receipts/s, pgbench $p tps at 64 clients ($p1 at 1): $(ratio "$c" "$p") of pgbench"
+
+# 2. task creation
+read -r cookie csrf <<<"$(signin secretariat)"
+document=$(q "SELECT id FROM documents ORDER BY id LIMIT 1")
+unit=$(q "SELECT id FROM units WHERE code = 'S05'")
+cat > "$work/create.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"document_id":$document,"title":"Nhiệm vụ đo tải","lead_unit_id":$unit,"field":"procedures","deadline":"2026-12-31"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+LUA
+echo "task creation: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
+c_runs=() p_runs=()
+for round in 1 2 3; do
+  before=$(q 'SELECT COUNT(*) FROM tasks')
+  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/tasks")")
+  after=$(q 'SELECT COUNT(*) FROM tasks')
+  p_runs+=("$(pgbench_tps 64)")
+  echo "  round $round: reform ${c_runs[-1]} tasks/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps"
+done
+c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
+echo "  medians: reform $c tasks/s, pgbench $p tps: $(ratio "$c" "$p") of pgbench"
+
+# 3. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
+q "SELECT code || '|' || applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
+cat > "$work/lookup.lua" <<LUA
+local list = {}
+for line in io.lines("$work/pairs.txt") do
+  local code, phone = line:match("([^|]+)|([^|]+)")
+  list[#list + 1] = "/api/v1/public/dossiers/" .. code .. "?phone=" .. phone
+end
+local i = 0
+function request() i = i + 1; return wrk.format("GET", list[(i % #list) + 1]) end
+LUA
+first=$(head -1 "$work/pairs.txt")
+curl -sf "http://127.0.0.1:$port/api/v1/public/dossiers/${first%|*}?phone=${first#*|}" > "$work/answer.json"
+size=$(stat -c %s "$work/answer.json")
+nport=$((port + 1))
+nginx_file answer.json "$size" "$nport"
+echo "lookup: by code and phone ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds"
+r_runs=() n_runs=()
+for round in 1 2 3; do
+  r_runs+=("$(rate -t2 -c32 -d"${secs}s" -s "$work/lookup.lua" "http://127.0.0.1:$port")")
+  n_runs+=("$(rate -t2 -c32 -d"${secs}s" "http://127.0.0.1:$nport/answer.json")")
+  echo "  round $round: reform ${r_runs[-1]} req/s, nginx ${n_runs[-1]} req/s"
+done
+r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
+echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
+
+# 4. the yearly figures
+read -r cookie csrf <<<"$(signin secretariat)"
+wrk -t1 -c1 -d"${secs}s" --latency -H "Cookie: $cookie" \
+  "http://127.0.0.1:$port/api/v1/dossiers/stats?period=2025-07-01..2026-06-30" > "$work/report.out"
+echo "figures of 2025-07-01..2026-06-30 ($(q 'SELECT COUNT(*) FROM dossiers') dossiers):" \
+  "median latency $(awk '/ 50%/ {print $2}' "$work/report.out") (wrk -c1, ${secs}s)"
+echo "server errors logged: $(grep -c ' error ' "$work/reform.log" || true)"
