@@ -1,5 +1,5 @@
 /*
- * reform backup PATH: an online copy of a SQLite database.
+ * reform backup PATH: an online copy of the database, restored by reform restore.
  */
 #include "cli.h"
 
@@ -8,8 +8,12 @@
 static void help(FILE *out)
 {
     fprintf(out, "usage: reform backup PATH [--db URL]\n\n"
-                 "Copy a SQLite database to PATH while it stays in use. For PostgreSQL\n"
-                 "use pg_dump.\n");
+                 "Copy the database to PATH while it stays in use, as one consistent snapshot:\n"
+                 "a SQLite database file, or for PostgreSQL an archive of pg_dump's custom\n"
+                 "format (pg_dump must be on the PATH; give a password through ~/.pgpass or\n"
+                 "PGPASSWORD, not the URL, which pg_dump's command line shows). 'reform\n"
+                 "restore' puts it back. Keep the keys folder with it: the audit chain verifies\n"
+                 "only with its key.\n");
 }
 
 int rf_cmd_backup(int argc, char **argv)

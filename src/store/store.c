@@ -284,6 +284,20 @@ int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)
     return s->be->backup(s, path, err);
 }
 
+int rf_store_restore(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    int64_t tables = 0;
+
+    if (rf_sq_one_int(s, s->be->count_tables, NULL, 0, &tables) != RF_OK)
+        return rf_error_set(err, RF_ESTORE, "db", "unavailable", "cannot read the database: %s",
+                            s->errmsg);
+    if (tables > 0)
+        return rf_error_set(err, RF_ECONFLICT, "db", "not_empty",
+                            "the database holds %lld tables: restore into an empty one",
+                            (long long)tables);
+    return s->be->restore(s, path, err);
+}
+
 /* ---- migrations ---- */
 
 int rf_store_schema_version(struct rf_store *s, int *version)

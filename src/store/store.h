@@ -93,8 +93,20 @@ int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHE
 int rf_store_flush_later(struct rf_store *s) RF_MUST_CHECK;
 int rf_store_flush(struct rf_store *s) RF_MUST_CHECK;
 
-/* Copy a SQLite database to 'path' while it stays in use. RF_EINVAL on PostgreSQL. */
+/*
+ * Copy the database to 'path' while it stays in use, as one consistent
+ * snapshot: on SQLite a database file (the online backup), on PostgreSQL an
+ * archive of pg_dump's custom format. RF_EIO naming "path" when it cannot be
+ * written (pg_dump's own message goes to standard error).
+ */
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Restore a copy made by rf_store_backup into the database 's' is open on,
+ * all of it or nothing. The database must be empty (no schema yet):
+ * RF_ECONFLICT naming "db" otherwise, and nothing is written. RF_EIO naming
+ * "path" when the copy cannot be read or restored.
+ */
+int rf_store_restore(struct rf_store *s, const char *path, struct rf_error *err) RF_MUST_CHECK;
 
 /*
  * Fault injection for tests (SQLite's faultsim): after 'n' more statements

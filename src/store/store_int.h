@@ -67,6 +67,10 @@ struct rf_backend {
     int (*begin)(struct rf_store *s);
     void (*close)(struct rf_store *s);
     int (*backup)(struct rf_store *s, const char *path, struct rf_error *err);
+    /* into an empty database, checked by rf_store_restore */
+    int (*restore)(struct rf_store *s, const char *path, struct rf_error *err);
+    /* the number of tables the database holds: 0 when empty */
+    const char *count_tables;
     /* commits written now, flushed by flush() (from any thread); NULL where unsupported */
     int (*flush_later)(struct rf_store *s);
     int (*flush)(struct rf_store *s);

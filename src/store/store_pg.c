@@ -9,10 +9,15 @@
 #include "../common/log.h"
 #include "../common/mem.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 #define STMT_CACHE 128
 
@@ -241,13 +246,55 @@ static int pg_begin(struct rf_store *s)
     return pg_exec_script(s, "BEGIN");
 }
 
+/*
+ * Run a PostgreSQL client program with 'argv' (its own messages go to standard
+ * error) and wait for it: 0 when it succeeded, else its exit status or -1.
+ */
+static int run_client(char *const argv[])
+{
+    pid_t pid;
+    int status;
+
+    if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+        return -1;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* pg_dump's custom format: one snapshot, compressed, restored by pg_restore. */
 static int pg_backup(struct rf_store *s, const char *path, struct rf_error *err)
 {
-    (void)s;
-    return rf_error_set(err, RF_EINVAL, "db", "unsupported",
-                        "backup of postgresql to %s: use pg_dump, which keeps the server's "
-                        "consistency guarantees",
-                        path);
+    struct pg_conn *c = s->conn;
+    char *argv[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+                    (char *)path, "--dbname",        c->conninfo,  NULL};
+    int status = run_client(argv);
+
+    if (status != 0)
+        return rf_error_set(err, RF_EIO, "path", "backup",
+                            status < 0 ? "cannot run pg_dump to write %s"
+                                       : "pg_dump could not write %s (see its message above)",
+                            path);
+    return RF_OK;
+}
+
+/* pg_restore in one transaction: a failure leaves the database as it was, empty. */
+static int pg_restore(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    struct pg_conn *c = s->conn;
+    char *argv[] = {"pg_restore",      "--single-transaction",
+                    "--exit-on-error", "--no-owner",
+                    "--dbname",        c->conninfo,
+                    (char *)path,      NULL};
+    int status = run_client(argv);
+
+    if (status != 0)
+        return rf_error_set(err, RF_EIO, "path", "restore",
+                            status < 0 ? "cannot run pg_restore to read %s"
+                                       : "pg_restore could not restore %s (see its message above)",
+                            path);
+    return RF_OK;
 }
 
 /*
@@ -288,7 +335,10 @@ static int pg_flush(struct rf_store *s)
     int rc = RF_OK;
 
     if (!c->flush)
-        return RF_OK; /* every commit waited for the disk itself */
+        return RF_EINVAL; /* nothing is flushed apart */
+    /* a connection lost before (the server restarted, an administrator ended it) comes back */
+    if (PQstatus(c->flush) != CONNECTION_OK)
+        PQreset(c->flush);
     /* an id makes the statement's transaction write its commit record, and wait for it */
     res = PQexec(c->flush, "SELECT txid_current()");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -311,6 +361,8 @@ const struct rf_backend rf_backend_pg = {
     .begin = pg_begin,
     .close = pg_close,
     .backup = pg_backup,
+    .restore = pg_restore,
+    .count_tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
     .flush_later = pg_flush_later,
     .flush = pg_flush,
     .row_locks = 1,

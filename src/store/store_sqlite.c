@@ -277,6 +277,34 @@ out:
     return rc;
 }
 
+static int sq_restore(struct rf_store *s, const char *path, struct rf_error *err)
+{
+    struct sqlite_conn *c = s->conn;
+    sqlite3 *src = NULL;
+    sqlite3_backup *b;
+    int rc = RF_OK;
+
+    if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_exec(src, "SELECT COUNT(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = rf_error_set(err, RF_EIO, "path", "open", "cannot read %s: %s", path,
+                          src ? sqlite3_errmsg(src) : "out of memory");
+        goto out;
+    }
+    b = sqlite3_backup_init(c->db, "main", src, "main");
+    if (!b) {
+        rc = rf_error_set(err, RF_EIO, "path", "restore", "cannot restore %s: %s", path,
+                          sqlite3_errmsg(c->db));
+        goto out;
+    }
+    sqlite3_backup_step(b, -1);
+    if (sqlite3_backup_finish(b) != SQLITE_OK)
+        rc = rf_error_set(err, RF_EIO, "path", "restore", "restoring %s failed: %s", path,
+                          sqlite3_errmsg(c->db));
+out:
+    sqlite3_close(src);
+    return rc;
+}
+
 /* Only the log file's descriptor is touched: the connection may be busy in another thread. */
 static int sq_flush(struct rf_store *s)
 {
@@ -351,6 +379,8 @@ const struct rf_backend rf_backend_sqlite = {
     .begin = sq_begin,
     .close = sq_close,
     .backup = sq_backup,
+    .restore = sq_restore,
+    .count_tables = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
     .flush_later = sq_flush_later,
     .flush = sq_flush,
     .id_column = "INTEGER PRIMARY KEY",

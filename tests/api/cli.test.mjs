@@ -104,7 +104,7 @@ test('every command reads its options one way: help on standard output, a wrong 
   const never = join(dir, 'never.db');
   const run = (...a) => spawnSync(bin, [...a, '--db', `sqlite:${never}`], { encoding: 'utf8', input: '' });
   const commands = [['serve'], ['migrate'], ['user', 'add'], ['import'], ['audit'], ['backup'],
-    ['remind'], ['report'], ['calendar', 'due'], ['calendar', 'record'], ['demo', 'dossiers']];
+    ['restore'], ['remind'], ['report'], ['calendar', 'due'], ['calendar', 'record'], ['demo', 'dossiers']];
   for (const cmd of commands) {
     const help = run(...cmd, '--help');
     assert.equal(help.status, 0, cmd.join(' '));

@@ -7,6 +7,7 @@
  * test_<entity>.c, the application under injected faults in test_faults.c.
  */
 #include "rig.h"
+#include <libpq-fe.h>
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -166,21 +167,49 @@ static void *flush_apart(void *arg)
     return NULL;
 }
 
-/* Commits flushed apart: from another thread, and never "flushed" when the log is gone. */
+/*
+ * The PostgreSQL server's pid of the flusher's connection: the one whose last
+ * statement was the flush's.
+ */
+static int flusher_pid(char pid[16])
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+    PGresult *res =
+        PQexec(pg, "SELECT pid FROM pg_stat_activity"
+                   " WHERE query = 'SELECT txid_current()' AND datname = current_database()");
+    int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+
+    if (ok)
+        snprintf(pid, 16, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(pg);
+    return ok;
+}
+
+static void end_backend(const char *pid)
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+    const char *values[1] = {pid};
+
+    PQclear(
+        PQexecParams(pg, "SELECT pg_terminate_backend($1::int)", 1, NULL, values, NULL, NULL, 0));
+    PQfinish(pg);
+}
+
+/*
+ * Commits flushed apart: from another thread, seen by another connection, and
+ * never "flushed" when the flush cannot be made (SQLite: the log file is gone;
+ * PostgreSQL: the flusher's connection was ended).
+ */
 static void test_flush_later(void **state)
 {
     struct rf_store *s = *state, *other = NULL;
     struct flush_arg f = {s, -1};
     struct rf_error err;
     struct rf_province p;
-    char wal[600];
+    char wal[600], pid[16];
     pthread_t t;
 
-    if (strcmp(backend, "sqlite") != 0) {
-        assert_int_equal(rf_store_flush_later(s), RF_EINVAL);
-        assert_int_equal(rf_store_flush(s), RF_EINVAL);
-        return;
-    }
     assert_int_equal(rf_store_flush(s), RF_EINVAL); /* nothing to flush apart yet */
     assert_int_equal(rf_store_flush_later(s), RF_OK);
     assert_int_equal(rf_store_flush_later(s), RF_OK); /* once is enough */
@@ -194,10 +223,17 @@ static void test_flush_later(void **state)
     assert_int_equal(rf_store_open(db_url, &other, &err), RF_OK);
     assert_int_equal(rf_store_province_get(other, "42", &p), RF_OK);
     rf_store_close(&other);
-    /* a log that is no longer the database's cannot make a commit durable */
-    snprintf(wal, sizeof(wal), "%s-wal", db_url + 7);
-    assert_int_equal(unlink(wal), 0);
+    if (strcmp(backend, "sqlite") == 0) {
+        /* a log that is no longer the database's cannot make a commit durable */
+        snprintf(wal, sizeof(wal), "%s-wal", db_url + 7);
+        assert_int_equal(unlink(wal), 0);
+    } else {
+        assert_true(flusher_pid(pid));
+        end_backend(pid);
+    }
     assert_int_equal(rf_store_flush(s), RF_ESTORE);
+    if (strcmp(backend, "sqlite") != 0)
+        assert_int_equal(rf_store_flush(s), RF_OK); /* and the next flush connects again */
 }
 
 /*
