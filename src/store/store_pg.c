@@ -124,6 +124,38 @@ static char *rewrite(const char *sql)
     return rf_buf_detach(&b, NULL);
 }
 
+/*
+ * A connection lost (the server restarted, an administrator ended it, a
+ * standby took over) is made again before it is used outside a transaction:
+ * the statements it had prepared and its settings went with the old session.
+ * Inside a transaction the loss fails the transaction, which is undone.
+ */
+static int revive(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    if (PQstatus(c->pg) == CONNECTION_OK || s->in_tx)
+        return RF_OK;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return RF_ESTORE;
+    rf_log_info("postgresql: connected again after the connection was lost");
+    memset(c->cache, 0, sizeof(c->cache));
+    c->next_slot = 0;
+    PQclear(PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
+    if (c->flush)
+        PQclear(PQexec(c->pg, "SET synchronous_commit = off"));
+    return RF_OK;
+}
+
+/* Outside a transaction, the connection was found lost by the statement that just failed. */
+static int lost(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return !s->in_tx && PQstatus(c->pg) != CONNECTION_OK;
+}
+
 #define MAX_PARAMS 64 /* parameters of one statement */
 
 /* The name of the prepared statement for 'sql', preparing it on first use. */
@@ -177,9 +209,8 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
         rf_log_error("a statement of %d parameters, more than %d", n, MAX_PARAMS);
         return RF_ESTORE;
     }
-    rc = prepared(s, sql, name);
-    if (rc != RF_OK)
-        return rc;
+    if (revive(s) != RF_OK)
+        return RF_ESTORE;
     for (int i = 0; i < n; i++) {
         switch (p[i].type) {
         case RF_P_NULL:
@@ -194,11 +225,20 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
             break;
         }
     }
-    res = PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = fail_res(s, res);
-        PQclear(res);
-        return rc;
+    for (int attempt = 0;; attempt++) {
+        rc = prepared(s, sql, name);
+        res = rc == RF_OK ? PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0) : NULL;
+        if (res &&
+            (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK))
+            break;
+        if (res) {
+            rc = fail_res(s, res);
+            PQclear(res);
+        }
+        /* a read outside a transaction, on a connection found lost, is asked again once; a
+           write is not, for it may have been done before the answer was lost */
+        if (attempt > 0 || !lost(s) || strncmp(sql, "SELECT ", 7) != 0 || revive(s) != RF_OK)
+            return rc;
     }
     r = rf_xmalloc(sizeof(*r));
     r->store = s;
@@ -243,6 +283,13 @@ static void pg_done(struct rf_rows *r)
 
 static int pg_begin(struct rf_store *s)
 {
+    if (revive(s) != RF_OK)
+        return RF_ESTORE;
+    if (pg_exec_script(s, "BEGIN") == RF_OK)
+        return RF_OK;
+    /* nothing was begun: on a connection found lost, again */
+    if (!lost(s) || revive(s) != RF_OK)
+        return RF_ESTORE;
     return pg_exec_script(s, "BEGIN");
 }
 

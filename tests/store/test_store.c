@@ -237,6 +237,31 @@ static void test_flush_later(void **state)
 }
 
 /*
+ * A connection the server ended (a restart, a failover) is made again before
+ * its next transaction or read, with its statements prepared anew.
+ */
+static void test_lost_connection_comes_back(void **state)
+{
+    struct rf_store *s = *state;
+    struct rf_province p;
+    PGconn *pg;
+
+    if (strcmp(backend, "sqlite") == 0)
+        skip();
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "42");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK); /* its statement prepared */
+    pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+    PQclear(PQexec(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+    PQfinish(pg);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+}
+
+/*
  * A connection opened while another holds the file's lock waits for it (the
  * busy timeout comes before any other setting) instead of failing with
  * "database is locked": under load a server opens connections while the
@@ -283,6 +308,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_row_callbacks_go_on_stop_or_fail, setup, teardown),
         cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lost_connection_comes_back, setup, teardown),
     };
     int failed;
 
