@@ -202,16 +202,21 @@ int rf_store_begin(struct rf_store *s)
 
     if (rc == RF_OK)
         s->in_tx = 1;
+    memset(&s->head, 0, sizeof(s->head));
+    s->savepoints = 0;
     return rc;
 }
 
 int rf_store_commit(struct rf_store *s)
 {
-    int rc = fault(s, "COMMIT") ? RF_ESTORE : s->be->exec_script(s, "COMMIT");
+    int rc = rf_sq_audit_head_write(s);
 
+    if (rc == RF_OK)
+        rc = fault(s, "COMMIT") ? RF_ESTORE : s->be->exec_script(s, "COMMIT");
     if (rc != RF_OK)
         rf_store_rollback(s);
     s->in_tx = 0;
+    memset(&s->head, 0, sizeof(s->head));
     return rc;
 }
 
@@ -233,6 +238,8 @@ void rf_store_rollback(struct rf_store *s)
     if (s->be->exec_script(s, "ROLLBACK") != RF_OK)
         rf_log_error("rollback failed: %s", s->errmsg);
     s->in_tx = 0;
+    memset(&s->head, 0, sizeof(s->head));
+    s->savepoints = 0;
 }
 
 enum { SP_OPEN, SP_RELEASE, SP_UNDO };
@@ -259,24 +266,39 @@ static int savepoint_sql(struct rf_store *s, int verb, const char *name)
     return s->be->exec_script(s, sql);
 }
 
+/* The audit head goes back with what a savepoint undoes. */
 int rf_store_savepoint(struct rf_store *s, const char *name)
 {
-    return savepoint_sql(s, SP_OPEN, name);
+    int rc;
+
+    if (s->savepoints == RF_SAVEPOINTS_MAX)
+        return RF_EINVAL;
+    rc = savepoint_sql(s, SP_OPEN, name);
+    if (rc == RF_OK)
+        s->head_at[s->savepoints++] = s->head;
+    return rc;
 }
 
 void rf_store_savepoint_undo(struct rf_store *s, const char *name)
 {
     char sql[96];
 
+    if (s->savepoints > 0)
+        s->head = s->head_at[--s->savepoints];
     if (savepoint_sql(s, SP_UNDO, name) == RF_OK) {
-        snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s", name); /* checked by the undo */
-        (void)!s->be->exec_script(s, sql);
+        snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s", name);
+        if (s->be->exec_script(s, sql) != RF_OK)
+            rf_log_error("a savepoint rolled back to could not be released: %s", s->errmsg);
     }
 }
 
 int rf_store_savepoint_release(struct rf_store *s, const char *name)
 {
-    return savepoint_sql(s, SP_RELEASE, name);
+    int rc = savepoint_sql(s, SP_RELEASE, name);
+
+    if (rc == RF_OK && s->savepoints > 0)
+        s->savepoints--;
+    return rc;
 }
 
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)

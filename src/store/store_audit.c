@@ -1,7 +1,9 @@
 /*
- * The SQL of the audit chain, for both backends: appending a record takes the
- * province's head row (audit_head) first, which serialises the province's
- * writers, and MACs the record under the connection's audit key.
+ * The SQL of the audit chain, for both backends: a transaction's first record
+ * reads the province's head row (audit_head), locking it where rows are locked,
+ * which serialises the province's writers; each record is MACed under the
+ * connection's audit key and chained to the one before it in memory; the head
+ * is written once, before the commit.
  */
 #include "store_int.h"
 
@@ -22,25 +24,25 @@ int rf_store_begin_changes(struct rf_store *s)
     return rc;
 }
 
-int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
+/* The province's head into s->head, locked where rows are; RF_ECONFLICT for another key's. */
+static int head_read(struct rf_store *s, int64_t province_id)
 {
+    static const char plain[] = "SELECT seq, hash, key_id FROM audit_head WHERE province_id = ?";
+    static const char locked[] =
+        "SELECT seq, hash, key_id FROM audit_head WHERE province_id = ? FOR UPDATE";
     struct rf_rows *r;
-    char hash[RF_AUDIT_HASH_HEX];
-    char entity_id[24];
     int rc;
 
-    /* taking the head's row lock serialises the province's writers (PostgreSQL) */
-    rc = rf_sq_query(s,
-                     "UPDATE audit_head SET seq = seq + 1 WHERE province_id = ?"
-                     " RETURNING seq, hash, key_id",
-                     PARAMS(P_INT(rec->province_id)), &r);
+    rc = rf_sq_query(s, s->be->row_locks ? locked : plain, PARAMS(P_INT(province_id)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
     if (rc == 1) {
         const char *key_id = s->be->col_text(r, 2);
-        rec->seq = s->be->col_int(r, 0);
-        COPY(rec->prev_hash, s->be->col_text(r, 1));
+        s->head.province_id = province_id;
+        s->head.seq = s->be->col_int(r, 0);
+        COPY(s->head.hash, s->be->col_text(r, 1));
+        s->head.dirty = 0;
         /* a process holding another key would fork the chain into two that verify apart */
         rc = s->audit_keyed && key_id[0] && strcmp(key_id, s->audit_key_id) != 0 ? RF_ECONFLICT
                                                                                  : RF_OK;
@@ -49,8 +51,51 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     }
     s->be->done(r);
     if (rc != RF_OK)
-        return rc;
-    (void)entity_id;
+        memset(&s->head, 0, sizeof(s->head));
+    return rc;
+}
+
+int rf_sq_audit_head_write(struct rf_store *s)
+{
+    int rc;
+
+    if (!s->head.dirty)
+        return RF_OK;
+    if (s->audit_keyed)
+        rc = rf_sq_run(s,
+                       "UPDATE audit_head SET seq = ?, hash = ?, key_id = ? WHERE province_id = ?",
+                       PARAMS(P_INT(s->head.seq), P_TEXT(s->head.hash), P_TEXT(s->audit_key_id),
+                              P_INT(s->head.province_id)));
+    else
+        rc =
+            rf_sq_run(s, "UPDATE audit_head SET seq = ?, hash = ? WHERE province_id = ?",
+                      PARAMS(P_INT(s->head.seq), P_TEXT(s->head.hash), P_INT(s->head.province_id)));
+    if (rc == RF_OK)
+        s->head.dirty = 0;
+    return rc;
+}
+
+/*
+ * One statement a record: the head is read once a transaction (locking the
+ * row where rows are locked, as SQLite's write transaction locks the file),
+ * moved in memory, and written once before the commit.
+ */
+int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
+{
+    struct rf_audit_head before = s->head;
+    char hash[RF_AUDIT_HASH_HEX];
+    int rc = RF_OK;
+
+    if (s->head.province_id != rec->province_id) {
+        /* another province's head, moved by this transaction, is written before it is left */
+        rc = rf_sq_audit_head_write(s);
+        if (rc == RF_OK)
+            rc = head_read(s, rec->province_id);
+        if (rc != RF_OK)
+            return rc;
+    }
+    rec->seq = s->head.seq + 1;
+    COPY(rec->prev_hash, s->head.hash);
     rf_audit_hash(rec, s->audit_keyed ? s->audit_key : NULL, hash);
     rc = rf_sq_run(s,
                    "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
@@ -61,13 +106,15 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
                           P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
                           P_TEXT(rec->after), P_TEXT(rec->via), P_TEXT(rec->prev_hash),
                           P_TEXT(hash)));
-    if (rc == RF_OK && s->audit_keyed)
-        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ?, key_id = ? WHERE province_id = ?",
-                       PARAMS(P_TEXT(hash), P_TEXT(s->audit_key_id), P_INT(rec->province_id)));
-    else if (rc == RF_OK)
-        rc = rf_sq_run(s, "UPDATE audit_head SET hash = ? WHERE province_id = ?",
-                       PARAMS(P_TEXT(hash), P_INT(rec->province_id)));
-    return rc;
+    if (rc != RF_OK) {
+        s->head = before.province_id == rec->province_id ? before : s->head;
+        return rc;
+    }
+    s->head.seq = rec->seq;
+    COPY(s->head.hash, hash);
+    s->head.dirty = 1;
+    /* outside a transaction nothing writes the head later */
+    return s->in_tx ? RF_OK : rf_sq_audit_head_write(s);
 }
 
 void rf_store_set_audit_key(struct rf_store *s, const unsigned char *key)

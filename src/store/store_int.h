@@ -80,10 +80,27 @@ struct rf_backend {
     const char *id_column;
 };
 
+/*
+ * The audit chain's head of one province as the open transaction has moved
+ * it: read (and, where rows are locked, locked) at the transaction's first
+ * record, advanced in memory by each record, written once before the commit.
+ */
+struct rf_audit_head {
+    int64_t province_id; /* 0: none read yet */
+    int64_t seq;
+    char hash[RF_AUDIT_HASH_HEX];
+    int dirty; /* records appended since it was read or written */
+};
+
+#define RF_SAVEPOINTS_MAX 4
+
 struct rf_store {
     const struct rf_backend *be;
     void *conn;
     int in_tx;
+    struct rf_audit_head head;
+    struct rf_audit_head head_at[RF_SAVEPOINTS_MAX]; /* as each open savepoint found it */
+    int savepoints;
     char errmsg[256]; /* the backend's last message, for logs */
     int audit_keyed;  /* audit records get the MAC under audit_key */
     unsigned char audit_key[RF_AUDIT_KEY_BYTES];
@@ -107,6 +124,12 @@ int rf_sqlite_open(struct rf_store *s, const char *path, struct rf_error *err);
  * RF_ESTORE, with 'err' set and 's' untouched, when the connection fails.
  */
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
+
+/*
+ * Write the transaction's audit head, when records moved it (store_audit.c);
+ * rf_store_commit calls it before committing.
+ */
+int rf_sq_audit_head_write(struct rf_store *s);
 
 /* ---- plumbing shared by the entity files (store.c) ---- */
 

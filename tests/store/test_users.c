@@ -176,16 +176,27 @@ static void test_audit_chain(void **state)
     audit(s, prov, "update", "{}");
     rf_store_rollback(s);
     audit(s, prov, "delete", NULL);
+    /* several records in one transaction, one of them in a savepoint undone: the head moves
+       with each record kept and is written once, at the commit */
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    audit(s, prov, "update", "{\"n\":1}");
+    assert_int_equal(rf_store_savepoint(s, "change"), RF_OK);
+    audit(s, prov, "update", "{\"n\":2}");
+    rf_store_savepoint_undo(s, "change");
+    assert_int_equal(rf_store_savepoint(s, "change"), RF_OK);
+    audit(s, prov, "update", "{\"n\":3}");
+    assert_int_equal(rf_store_savepoint_release(s, "change"), RF_OK);
+    assert_int_equal(rf_store_commit(s), RF_OK);
 
     memset(&q, 0, sizeof(q));
     q.province_id = prov;
     memset(&c, 0, sizeof(c));
     snprintf(c.prev, sizeof(c.prev), "%s", RF_AUDIT_GENESIS);
     assert_int_equal(rf_store_audit_list(s, &q, walk, &c), RF_OK);
-    assert_int_equal(c.n, 3);
+    assert_int_equal(c.n, 5);
     assert_false(c.broken);
     assert_int_equal(rf_store_audit_head(s, prov, &seq, head), RF_OK);
-    assert_int_equal(seq, 3);
+    assert_int_equal(seq, 5);
     assert_string_equal(head, c.prev);
     /* filters */
     q.entity = "task";
