@@ -47,3 +47,31 @@ rate() {
 
 median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
 ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
+
+# lookup_rounds PORT WHAT: the citizen's lookup by code and phone, from the "CODE|PHONE" lines of
+# $work/pairs.txt, beside nginx (on PORT + 1) serving a file of the answer's size: 3 rounds of
+# wrk -t2 -c32 -d${secs}s each, alternating, then the medians and their ratio
+lookup_rounds() {
+  local port=$1 what=$2 first size r n r_runs=() n_runs=()
+  cat > "$work/lookup.lua" <<LUA
+local list = {}
+for line in io.lines("$work/pairs.txt") do
+  local code, phone = line:match("([^|]+)|([^|]+)")
+  list[#list + 1] = "/api/v1/public/dossiers/" .. code .. "?phone=" .. phone
+end
+local i = 0
+function request() i = i + 1; return wrk.format("GET", list[(i % #list) + 1]) end
+LUA
+  first=$(head -1 "$work/pairs.txt")
+  curl -sf "http://127.0.0.1:$port/api/v1/public/dossiers/${first%|*}?phone=${first#*|}" > "$work/answer.json"
+  size=$(stat -c %s "$work/answer.json")
+  nginx_file answer.json "$size" $((port + 1))
+  echo "lookup: by code and phone $what ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds"
+  for round in 1 2 3; do
+    r_runs+=("$(rate -t2 -c32 -d"${secs}s" -s "$work/lookup.lua" "http://127.0.0.1:$port")")
+    n_runs+=("$(rate -t2 -c32 -d"${secs}s" "http://127.0.0.1:$((port + 1))/answer.json")")
+    echo "  round $round: reform ${r_runs[-1]} req/s, nginx ${n_runs[-1]} req/s"
+  done
+  r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
+  echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
+}

@@ -108,29 +108,7 @@ echo "  medians: reform $c tasks/s, pgbench $p tps: $(ratio "$c" "$p") of pgbenc
 
 # 3. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
 q "SELECT code || '|' || applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"
-cat > "$work/lookup.lua" <<LUA
-local list = {}
-for line in io.lines("$work/pairs.txt") do
-  local code, phone = line:match("([^|]+)|([^|]+)")
-  list[#list + 1] = "/api/v1/public/dossiers/" .. code .. "?phone=" .. phone
-end
-local i = 0
-function request() i = i + 1; return wrk.format("GET", list[(i % #list) + 1]) end
-LUA
-first=$(head -1 "$work/pairs.txt")
-curl -sf "http://127.0.0.1:$port/api/v1/public/dossiers/${first%|*}?phone=${first#*|}" > "$work/answer.json"
-size=$(stat -c %s "$work/answer.json")
-nport=$((port + 1))
-nginx_file answer.json "$size" "$nport"
-echo "lookup: by code and phone ($size bytes); wrk -t2 -c32 -d${secs}s, 3 rounds"
-r_runs=() n_runs=()
-for round in 1 2 3; do
-  r_runs+=("$(rate -t2 -c32 -d"${secs}s" -s "$work/lookup.lua" "http://127.0.0.1:$port")")
-  n_runs+=("$(rate -t2 -c32 -d"${secs}s" "http://127.0.0.1:$nport/answer.json")")
-  echo "  round $round: reform ${r_runs[-1]} req/s, nginx ${n_runs[-1]} req/s"
-done
-r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
-echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
+lookup_rounds "$port" "among $(q 'SELECT COUNT(*) FROM dossiers') dossiers"
 
 # 4. the yearly figures
 read -r cookie csrf <<<"$(signin secretariat)"

@@ -59,8 +59,7 @@ microhttpd.h: http
 # RULE|FILE|SUBJECT (* for any)|reason
 EXCEPTIONS='
 store-call|src/cli/cmd_migrate.c|*|reform migrate is a store operation: it applies the schema migrations and prints the schema version, and needs nothing else (opening the application would also load the province and check or make the audit key)
-store-call|src/cli/cmd_backup.c|*|reform backup is a store operation: an online copy of the database (the SQLite backup interface, or pg_dump), with no rule, role or audit record of the province involved
-store-call|src/cli/cmd_restore.c|*|reform restore is a store operation: a copy made by reform backup written whole into an empty database, before any application could open it
+store-call|src/cli/cmd_backup.c|*|reform backup and reform restore are store operations: an online copy of the database (the SQLite backup interface, or pg_dump) and its restore into an empty database, with no rule, role or audit record of the province involved
 internal|fuzz/rig.h|http/server_int.h|the fuzz rig stands in for the server around the real handlers: it builds the struct rf_server they read and calls rf_route_match and rf_req_cleanup, which only server_int.h declares
 '
 

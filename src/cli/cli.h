@@ -23,7 +23,7 @@ int rf_cmd_user(int argc, char **argv);
 int rf_cmd_import(int argc, char **argv);
 int rf_cmd_audit(int argc, char **argv);
 int rf_cmd_backup(int argc, char **argv);
-int rf_cmd_restore(int argc, char **argv);
+int rf_cmd_restore(int argc, char **argv); /* in cmd_backup.c, beside backup */
 int rf_cmd_remind(int argc, char **argv);
 int rf_cmd_report(int argc, char **argv);
 int rf_cmd_calendar(int argc, char **argv);
