@@ -58,13 +58,7 @@ lookup_rounds "$port" "among $count dossiers"
 
 # 2. durable receipt by 64 clients
 code=$(sqlite3 "$file" "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
-cat > "$work/receive.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"procedure_code":"$code","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "$cookie"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-LUA
+post_lua receive '{"procedure_code":"'"$code"'","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}' "$cookie" "$csrf"
 cc -O2 -o "$work/sqlite_inserts" bench/sqlite_inserts.c -lsqlite3
 echo "receipt: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: single-row inserts"
 c_runs=() s_runs=()

@@ -75,3 +75,15 @@ LUA
   r=$(median "${r_runs[@]}"); n=$(median "${n_runs[@]}")
   echo "  medians: reform $r req/s, nginx $n req/s: $(ratio "$r" "$n") of nginx"
 }
+
+# post_lua NAME BODY COOKIE CSRF: $work/NAME.lua, a wrk script that POSTs the JSON BODY as a
+# signed-in user (the session cookie and its CSRF token)
+post_lua() {
+  cat > "$work/$1.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$2'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$3"
+wrk.headers["X-CSRF-Token"] = "$4"
+LUA
+}

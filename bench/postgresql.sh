@@ -60,51 +60,35 @@ pgbench_tps() { # pgbench_tps CLIENTS
     awk '/^tps/ {print $3; exit}'
 }
 
+# write_rounds NOUN TABLE LUA PATH: 3 rounds of 64 clients POSTing by $work/LUA.lua to PATH,
+# each counting the rows TABLE gained, alternating with pgbench at 64 clients; then the medians
+write_rounds() {
+  local noun=$1 table=$2 lua=$3 path=$4 before after c p c_runs=() p_runs=()
+  echo "$noun: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
+  for round in 1 2 3; do
+    before=$(q "SELECT COUNT(*) FROM $table")
+    c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/$lua.lua" "http://127.0.0.1:$port$path")")
+    after=$(q "SELECT COUNT(*) FROM $table")
+    p_runs+=("$(pgbench_tps 64)")
+    echo "  round $round: reform ${c_runs[-1]}/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps"
+  done
+  c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
+  echo "  medians: reform $c/s, pgbench $p tps at 64 clients: $(ratio "$c" "$p") of pgbench"
+}
+
 # 1. receipts
 read -r cookie csrf <<<"$(signin clerk.hcc)"
 code=$(q "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1")
-cat > "$work/receive.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"procedure_code":"$code","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "$cookie"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-LUA
-echo "receipt: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
-c_runs=() p_runs=() p1=""
-for round in 1 2 3; do
-  before=$(q 'SELECT COUNT(*) FROM dossiers')
-  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "http://127.0.0.1:$port/api/v1/dossiers")")
-  after=$(q 'SELECT COUNT(*) FROM dossiers')
-  p_runs+=("$(pgbench_tps 64)")
-  echo "  round $round: reform ${c_runs[-1]} receipts/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps"
-done
-p1=$(pgbench_tps 1)
-c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
-echo "  medians: reform $c receipts/s, pgbench $p tps at 64 clients ($p1 at 1): $(ratio "$c" "$p") of pgbench"
+post_lua receive '{"procedure_code":"'"$code"'","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}' "$cookie" "$csrf"
+write_rounds receipts dossiers receive /api/v1/dossiers
+echo "  pgbench at 1 client: $(pgbench_tps 1) tps"
 
 # 2. task creation
 read -r cookie csrf <<<"$(signin secretariat)"
 document=$(q "SELECT id FROM documents ORDER BY id LIMIT 1")
 unit=$(q "SELECT id FROM units WHERE code = 'S05'")
-cat > "$work/create.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"document_id":$document,"title":"Nhiệm vụ đo tải","lead_unit_id":$unit,"field":"procedures","deadline":"2026-12-31"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "$cookie"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-LUA
-echo "task creation: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
-c_runs=() p_runs=()
-for round in 1 2 3; do
-  before=$(q 'SELECT COUNT(*) FROM tasks')
-  c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/create.lua" "http://127.0.0.1:$port/api/v1/tasks")")
-  after=$(q 'SELECT COUNT(*) FROM tasks')
-  p_runs+=("$(pgbench_tps 64)")
-  echo "  round $round: reform ${c_runs[-1]} tasks/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps"
-done
-c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
-echo "  medians: reform $c tasks/s, pgbench $p tps: $(ratio "$c" "$p") of pgbench"
+post_lua create '{"document_id":'"$document"',"title":"Nhiệm vụ đo tải","lead_unit_id":'"$unit"',"field":"procedures","deadline":"2026-12-31"}' "$cookie" "$csrf"
+write_rounds "task creation" tasks create /api/v1/tasks
 
 # 3. lookup: 1,000 dossiers drawn at random, each by its code and the applicant's phone
 q "SELECT code || '|' || applicant_phone FROM dossiers ORDER BY random() LIMIT 1000" > "$work/pairs.txt"

@@ -85,13 +85,7 @@ echo "  built afresh each time: ${f_runs[*]} req/s, median $f: $(ratio "$f" "$n"
 # durable creation: 64 clients; every answer waits for its commit to reach the disk
 document=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/documents?q=01%2FNQ-CP&limit=1" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-cat > "$work/create.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"document_id":$document,"title":"Nhiệm vụ đo tải","lead_unit_id":$unit,"field":"procedures","deadline":"2026-12-31"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "$cookie"
-wrk.headers["X-CSRF-Token"] = "$csrf"
-LUA
+post_lua create '{"document_id":'"$document"',"title":"Nhiệm vụ đo tải","lead_unit_id":'"$unit"',"field":"procedures","deadline":"2026-12-31"}' "$cookie" "$csrf"
 cc -O2 -o "$work/sqlite_inserts" bench/sqlite_inserts.c -lsqlite3
 echo "creation: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: single-row inserts"
 c_runs=() s_runs=()
