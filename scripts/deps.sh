@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Reform needs on Debian 12, only when something is missing.
 #   scripts/deps.sh run    packages to build and run the server
-#   scripts/deps.sh test   also PostgreSQL, Chromium, clang with libFuzzer and the npm test tools
+#   scripts/deps.sh test   also PostgreSQL, nginx, Chromium, clang with libFuzzer and the npm test tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-run}
@@ -12,7 +12,7 @@ packages=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-d
 if [ "$profile" = test ]; then
   # clang with libFuzzer's runtime (libclang_rt.fuzzer: libclang-rt-14-dev, which clang-14
   # does not pull in) and llvm-symbolizer (llvm) for the fuzz harnesses
-  packages+=(sqlite3 postgresql chromium curl clang-format cppcheck unzip clang libclang-rt-14-dev
+  packages+=(sqlite3 postgresql nginx openssl chromium curl clang-format cppcheck unzip clang libclang-rt-14-dev
              llvm)
 fi
 

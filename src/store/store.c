@@ -325,13 +325,9 @@ int rf_store_restore(struct rf_store *s, const char *path, struct rf_error *err)
 int rf_store_schema_version(struct rf_store *s, int *version)
 {
     int64_t v = 0;
-    int rc;
+    int rc =
+        rf_sq_one_int(s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0, &v);
 
-    rc = s->be->exec_script(s, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                               " version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
-    if (rc != RF_OK)
-        return rc;
-    rc = rf_sq_one_int(s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0, &v);
     *version = (int)v;
     return rc;
 }
@@ -350,11 +346,14 @@ static char *expand(const char *sql, const char *id_column)
     return rf_buf_detach(&b, NULL);
 }
 
-int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err)
+static int migrate_locked(struct rf_store *s, int *applied, struct rf_error *err)
 {
     int version, count = 0, rc;
 
-    rc = rf_store_schema_version(s, &version);
+    rc = s->be->exec_script(s, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               " version INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+    if (rc == RF_OK)
+        rc = rf_store_schema_version(s, &version);
     if (rc != RF_OK)
         return rf_error_set(err, rc, "db", "migrate", "cannot read the schema version: %s",
                             s->errmsg);
@@ -398,4 +397,18 @@ int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err)
     if (applied)
         *applied = count;
     return RF_OK;
+}
+
+int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err)
+{
+    int rc;
+
+    if (s->be->schema_lock && s->be->exec_script(s, s->be->schema_lock) != RF_OK)
+        return rf_error_set(err, RF_ESTORE, "db", "migrate", "cannot lock the schema: %s",
+                            s->errmsg);
+    rc = migrate_locked(s, applied, err);
+    /* a lock not given back (a connection lost) went with the session */
+    if (s->be->schema_lock)
+        (void)s->be->exec_script(s, s->be->schema_unlock);
+    return rc;
 }

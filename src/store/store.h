@@ -49,10 +49,11 @@ const char *rf_store_backend(const struct rf_store *s);
 
 /*
  * Apply every migration not yet applied, each in its own transaction, in
- * order. '*applied' gets how many ran (may be NULL).
+ * order. '*applied' gets how many ran (may be NULL). Processes migrating one
+ * database at once apply each migration once, in turn.
  */
 int rf_store_migrate(struct rf_store *s, int *applied, struct rf_error *err) RF_MUST_CHECK;
-/* Highest applied migration, 0 for an empty database. */
+/* Highest applied migration of a database migrated before (RF_ESTORE otherwise). */
 int rf_store_schema_version(struct rf_store *s, int *version) RF_MUST_CHECK;
 
 /* A write transaction (BEGIN IMMEDIATE on SQLite). */

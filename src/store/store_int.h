@@ -76,6 +76,9 @@ struct rf_backend {
     int (*flush)(struct rf_store *s);
     /* transactions lock the rows they write, not the whole database (PostgreSQL) */
     int row_locks;
+    /* taken and given back around the migrations, so that processes starting together on
+     * one database apply each once; NULL where a transaction already serialises them */
+    const char *schema_lock, *schema_unlock;
     /* replaces "{{id}}" in migrations: an auto-numbered primary key */
     const char *id_column;
 };

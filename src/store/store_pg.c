@@ -410,6 +410,9 @@ const struct rf_backend rf_backend_pg = {
     .backup = pg_backup,
     .restore = pg_restore,
     .count_tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+    /* a session lock of the whole database (the key spells "reform"), gone with the session */
+    .schema_lock = "SELECT pg_advisory_lock(125779054686829)",
+    .schema_unlock = "SELECT pg_advisory_unlock(125779054686829)",
     .flush_later = pg_flush_later,
     .flush = pg_flush,
     .row_locks = 1,

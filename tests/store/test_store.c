@@ -30,6 +30,55 @@ static void test_migrate_is_idempotent(void **state)
     assert_string_equal(rf_store_backend(s), backend);
 }
 
+/* Several processes starting on one new database at once: each migration once, none fails. */
+struct migrate_arg {
+    struct rf_store *s;
+    int rc, applied;
+};
+
+static void *migrate_one(void *p)
+{
+    struct migrate_arg *m = p;
+    struct rf_error err;
+
+    rf_error_init(&err);
+    m->rc = rf_store_migrate(m->s, &m->applied, &err);
+    return NULL;
+}
+
+static void test_migrate_at_once(void **state)
+{
+    struct migrate_arg m[4];
+    pthread_t t[4];
+    struct rf_store *alone = NULL;
+    struct rf_error err;
+    int all = 0, sum = 0;
+
+    (void)state;
+    rf_error_init(&err);
+    fresh_db();
+    assert_int_equal(rf_store_open(db_url, &alone, &err), RF_OK);
+    assert_int_equal(rf_store_migrate(alone, &all, &err), RF_OK);
+    teardown((void **)&alone);
+    fresh_db();
+    for (int i = 0; i < 4; i++) {
+        m[i].s = NULL;
+        m[i].applied = 0;
+        assert_int_equal(rf_store_open(db_url, &m[i].s, &err), RF_OK);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, migrate_one, &m[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(m[i].rc, RF_OK);
+        sum += m[i].applied;
+    }
+    assert_int_equal(sum, all);
+    for (int i = 1; i < 4; i++)
+        rf_store_close(&m[i].s);
+    teardown((void **)&m[0].s);
+}
+
 static void test_open_rejects_unknown_scheme(void **state)
 {
     struct rf_store *other = NULL;
@@ -303,6 +352,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_is_idempotent, setup, teardown),
+        cmocka_unit_test(test_migrate_at_once),
         cmocka_unit_test_setup_teardown(test_open_rejects_unknown_scheme, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_row_callbacks_go_on_stop_or_fail, setup, teardown),
