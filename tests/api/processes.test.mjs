@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, signedIn, assertProblem, Client, demoPassword } from './lib.mjs';
-import { root } from '../lib/server.mjs';
+import { root, bin } from '../lib/server.mjs';
 import { checkAnswer } from './contract.mjs';
 
 const NGINX = '/usr/sbin/nginx';
@@ -272,6 +272,36 @@ describe('three processes behind nginx', () => {
     }
     // another client's address is not held back by it
     assert.equal((await miss(70, '127.0.32.2')).status, 404);
+  });
+
+  test('the systemd unit\'s command line starts a process that serves the same database', async () => {
+    const unit = readFileSync(join(root, 'deploy/systemd/reform@.service'), 'utf8');
+    const exec = unit.match(/^ExecStart=(.*)$/m)[1];
+    const port = await freePort();
+    const argv = exec.replaceAll('/opt/reform/build/reform', bin).replaceAll('/opt/reform/web', join(root, 'web'))
+      .replaceAll('/var/lib/reform/keys', join(root, 'var/keys')).replaceAll('%i', String(port)).split(' ');
+    assert.equal(argv[0], bin, 'the unit runs the binary built in /opt/reform');
+    const child = spawn(argv[0], argv.slice(1), { cwd: root, env: { ...process.env, REFORM_DB: procs[0].db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+    let log = '';
+    child.stderr.on('data', (c) => { log += c; });
+    try {
+      for (let i = 0; !/listening on/.test(log); i++) {
+        assert.ok(i < 300 && child.exitCode === null, `the unit's process did not start:\n${log}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      const base = `http://127.0.0.1:${port}`;
+      const sec = await signedIn(base, 'secretariat');
+      assert.equal((await sec.get('/api/v1/session')).json.user.username, 'secretariat');
+      // --cookie-secure: the cookie goes over TLS only, as nginx serves it
+      const r = await fetch(base + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'secretariat', password: demoPassword('secretariat') }) });
+      assert.equal(r.status, 201);
+      assert.match(r.headers.get('set-cookie'), /; Secure/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.deepEqual(await exited, { code: 0, signal: null }, log);
   });
 
   test('receipts spread over the three: each answered once, every desk\'s numbers unbroken, the chain whole', async () => {
