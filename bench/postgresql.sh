@@ -5,7 +5,9 @@
 #      INSERT at 64 clients (and at 1), each answered once committed;
 #   2. durable task creation (POST /api/v1/tasks) by 64 clients beside the same pgbench rate;
 #   3. the citizen's lookup by code and phone beside nginx serving a static file of the same size;
-#   4. the service center's yearly figures: median latency at one client.
+#   4. the service center's yearly figures: median latency at one client;
+#   5. three processes against one on the same machine and database, each behind nginx with
+#      deploy/nginx/reform.conf (TLS): the lookup and durable receipts at 64 clients.
 # Each write round counts the rows before and after, and every round is refused on a non-2xx
 # answer or a socket error.
 #   bench/postgresql.sh [DOSSIERS] [SECONDS]      (defaults 20,000 and 8)
@@ -100,4 +102,56 @@ wrk -t1 -c1 -d"${secs}s" --latency -H "Cookie: $cookie" \
   "http://127.0.0.1:$port/api/v1/dossiers/stats?period=2025-07-01..2026-06-30" > "$work/report.out"
 echo "figures of 2025-07-01..2026-06-30 ($(q 'SELECT COUNT(*) FROM dossiers') dossiers):" \
   "median latency $(awk '/ 50%/ {print $2}' "$work/report.out") (wrk -c1, ${secs}s)"
+
+# 5. three processes against one, behind nginx as deployed (deploy/nginx/reform.conf, its site
+# lines set: TLS on PORT, the processes' ports); the first process is the one measured above
+more() { # more PORT: another process on the same database
+  build/reform serve --db "$db" --listen 127.0.0.1:$1 --quiet --web web --trusted-proxy 127.0.0.1/32 \
+    >/dev/null 2>>"$work/reform.log" &
+  echo $! > "$work/reform-$1.pid"
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.2; done; exit 1
+}
+proxy() { # proxy NAME PORT UPSTREAM-PORT...: nginx NAME on PORT (TLS) before the processes
+  local name=$1 tls=$2 dir=$work/$1; shift 2
+  mkdir -p "$dir"
+  [ -f "$work/cert.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
+  awk -v ups="$*" -v tls="$tls" -v work="$work" '
+    / # site$/ && /server 127/ { if (!done) { n = split(ups, u, " "); for (i = 1; i <= n; i++)
+                                   print "    server 127.0.0.1:" u[i] "; # site"; done = 1 }; next }
+    / # site$/ && /listen 80;/ { print "    listen 127.0.0.1:" tls + 1 "; # site"; next }
+    / # site$/ && /listen 443/ { print "    listen 127.0.0.1:" tls " ssl http2; # site"; next }
+    / # site$/ && /ssl_certificate_key/ { print "    ssl_certificate_key " work "/key.pem; # site"; next }
+    / # site$/ && /ssl_certificate / { print "    ssl_certificate " work "/cert.pem; # site"; next }
+    / # site$/ { print "unknown site line: " $0 > "/dev/stderr"; exit 1 }
+    { print }' deploy/nginx/reform.conf > "$dir/reform.conf"
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $dir/nginx.pid;
+error_log $dir/nginx.err;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path $dir; proxy_temp_path $dir; include $dir/reform.conf; }
+CONF
+  /usr/sbin/nginx -c "$dir/nginx.conf" -e "$dir/nginx.err"
+  cp "$dir/nginx.pid" "$work/nginx-$name.pid"
+  sleep 0.3
+}
+kill "$(cat "$work/reform.pid")"; wait "$(cat "$work/reform.pid")" 2>/dev/null || true
+more "$port"; more $((port + 3)); more $((port + 4))
+proxy one $((port + 10)) "$port"
+proxy three $((port + 20)) "$port" $((port + 3)) $((port + 4))
+read -r cookie csrf <<<"$(signin clerk.hcc)"
+post_lua receive '{"procedure_code":"'"$code"'","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}' "$cookie" "$csrf"
+echo "three processes against one, each behind nginx (TLS), wrk -t2 -d${secs}s, 3 rounds alternating"
+l1=() l3=() w1=() w3=()
+for round in 1 2 3; do
+  l1+=("$(rate -t2 -c64 -d"${secs}s" -s "$work/lookup.lua" "https://127.0.0.1:$((port + 10))")")
+  l3+=("$(rate -t2 -c64 -d"${secs}s" -s "$work/lookup.lua" "https://127.0.0.1:$((port + 20))")")
+  w1+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "https://127.0.0.1:$((port + 10))/api/v1/dossiers")")
+  w3+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/receive.lua" "https://127.0.0.1:$((port + 20))/api/v1/dossiers")")
+  echo "  round $round: lookup ${l1[-1]} against ${l3[-1]} req/s, receipts ${w1[-1]} against ${w3[-1]}/s"
+done
+l1=$(median "${l1[@]}"); l3=$(median "${l3[@]}"); w1=$(median "${w1[@]}"); w3=$(median "${w3[@]}")
+echo "  medians: lookup one $l1, three $l3 req/s ($(ratio "$l3" "$l1") of one);" \
+  "receipts one $w1, three $w3/s ($(ratio "$w3" "$w1") of one)"
 echo "server errors logged: $(grep -c ' error ' "$work/reform.log" || true)"
