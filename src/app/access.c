@@ -42,6 +42,9 @@ int rf_app_store_error(int rc, struct rf_error *err)
         return rf_error_set(err, rc, NULL, "not_found", "not found");
     case RF_ECONFLICT:
         return rf_error_set(err, rc, NULL, "conflict", "the change conflicts with stored data");
+    case RF_EFULL:
+        return rf_error_set(err, rc, NULL, "disk_full",
+                            "the database's disk is full: nothing was changed, try again later");
     default:
         return rf_error_set(err, RF_ESTORE, NULL, "storage", "the database failed");
     }

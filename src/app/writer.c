@@ -176,10 +176,11 @@ static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n,
         rf_store_rollback(app->wstore);
     app->wcounts->n = app->wcounts->first = 0;
     if (rc != RF_OK) {
-        rf_log_error("a batch of %d changes failed to commit", n);
+        rf_log_error("a batch of %d changes failed to commit%s", n,
+                     rc == RF_EFULL ? ": the database's disk is full" : "");
         for (int i = 0; i < n; i++)
             if (batch[i]->rc == RF_OK)
-                batch[i]->rc = rf_app_store_error(RF_ESTORE, batch[i]->err);
+                batch[i]->rc = rf_app_store_error(rc == RF_EFULL ? rc : RF_ESTORE, batch[i]->err);
     }
     /* the failed need no flush: answered now, the others kept at the front */
     for (int i = 0; i < n; i++) {

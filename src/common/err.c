@@ -64,6 +64,8 @@ const char *rf_err_str(int code)
         return "too large";
     case RF_EMEDIA:
         return "unsupported media type";
+    case RF_EFULL:
+        return "disk full";
     }
     return "unknown error";
 }

@@ -23,6 +23,7 @@ enum rf_err {
     RF_ELIMIT = -8,     /* too many attempts */
     RF_ETOOBIG = -9,    /* request body over the limit */
     RF_EMEDIA = -10,    /* request body of a type not understood */
+    RF_EFULL = -11,     /* the database's disk is full: nothing written, try again later */
 };
 
 #define RF_ERROR_MAX_ITEMS 8

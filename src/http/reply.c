@@ -236,6 +236,8 @@ enum MHD_Result rf_reply_error(struct rf_req *r, const struct rf_error *err)
 {
     int code = err && err->n ? err->code : RF_ESTORE;
 
+    if (code == RF_EFULL) /* space comes back when an operator makes it: a minute is a guess */
+        return rf_reply_problem_with(r, MHD_HTTP_SERVICE_UNAVAILABLE, err, "Retry-After", "60");
     return rf_reply_problem(r, rf_http_status(code), err);
 }
 

@@ -235,7 +235,8 @@ void rf_store_rollback(struct rf_store *s)
 {
     if (!s->in_tx)
         return;
-    if (s->be->exec_script(s, "ROLLBACK") != RF_OK)
+    /* a commit that failed for want of disk was rolled back by SQLite itself */
+    if (s->be->tx_open(s) && s->be->exec_script(s, "ROLLBACK") != RF_OK)
         rf_log_error("rollback failed: %s", s->errmsg);
     s->in_tx = 0;
     memset(&s->head, 0, sizeof(s->head));

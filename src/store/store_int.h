@@ -65,6 +65,8 @@ struct rf_backend {
     int (*col_null)(struct rf_rows *r, int col);
     void (*done)(struct rf_rows *r);
     int (*begin)(struct rf_store *s);
+    /* 1 while the connection is in a transaction, even a failed one */
+    int (*tx_open)(struct rf_store *s);
     void (*close)(struct rf_store *s);
     int (*backup)(struct rf_store *s, const char *path, struct rf_error *err);
     /* into an empty database, checked by rf_store_restore */

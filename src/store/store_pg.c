@@ -48,7 +48,7 @@ static int fail_res(struct rf_store *s, PGresult *res)
     if (state && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0))
         return RF_ECONFLICT;
     rf_log_error("postgresql: %s", s->errmsg);
-    return RF_ESTORE;
+    return state && strcmp(state, "53100") == 0 ? RF_EFULL : RF_ESTORE; /* disk_full */
 }
 
 int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err)
@@ -281,6 +281,13 @@ static void pg_done(struct rf_rows *r)
     free(r);
 }
 
+static int pg_tx_open(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
 static int pg_begin(struct rf_store *s)
 {
     if (revive(s) != RF_OK)
@@ -406,6 +413,7 @@ const struct rf_backend rf_backend_pg = {
     .col_null = pg_col_null,
     .done = pg_done,
     .begin = pg_begin,
+    .tx_open = pg_tx_open,
     .close = pg_close,
     .backup = pg_backup,
     .restore = pg_restore,

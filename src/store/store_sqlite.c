@@ -48,7 +48,7 @@ static int fail(struct rf_store *s, sqlite3 *db)
     if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_TRIGGER)
         return RF_ECONFLICT;
     rf_log_error("sqlite: %s", s->errmsg);
-    return RF_ESTORE;
+    return (ext & 0xff) == SQLITE_FULL ? RF_EFULL : RF_ESTORE;
 }
 
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -123,6 +123,8 @@ static int sq_exec_script(struct rf_store *s, const char *sql)
     if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "unknown error");
         sqlite3_free(msg);
+        if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_FULL)
+            return RF_EFULL;
         return strstr(s->errmsg, "UNIQUE constraint") ? RF_ECONFLICT : RF_ESTORE;
     }
     return RF_OK;
@@ -248,6 +250,13 @@ static int sq_col_null(struct rf_rows *r, int col)
 static int sq_begin(struct rf_store *s)
 {
     return sq_exec_script(s, "BEGIN IMMEDIATE");
+}
+
+static int sq_tx_open(struct rf_store *s)
+{
+    struct sqlite_conn *c = s->conn;
+
+    return !sqlite3_get_autocommit(c->db);
 }
 
 static int sq_backup(struct rf_store *s, const char *path, struct rf_error *err)
@@ -377,6 +386,7 @@ const struct rf_backend rf_backend_sqlite = {
     .col_null = sq_col_null,
     .done = sq_done,
     .begin = sq_begin,
+    .tx_open = sq_tx_open,
     .close = sq_close,
     .backup = sq_backup,
     .restore = sq_restore,
