@@ -136,6 +136,7 @@ static void job_done(struct rf_write_job *j)
 static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int begun)
 {
     int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore);
+    int kept = 0; /* the last change's savepoint, released as the next one opens */
 
     for (int i = 0; i < n; i++) {
         struct rf_write_job *j = jobs[i];
@@ -143,20 +144,25 @@ static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int b
             j->rc = rf_app_store_error(rc, j->err);
             continue;
         }
-        if (rf_store_savepoint(app->wstore, "change") != RF_OK) {
-            j->rc = rf_app_store_error(RF_ESTORE, j->err);
+        if ((kept ? rf_store_savepoint_renew(app->wstore, "change")
+                  : rf_store_savepoint(app->wstore, "change")) != RF_OK) {
+            /* a savepoint that cannot be released or made leaves the transaction in doubt */
+            rc = RF_ESTORE;
+            j->rc = rf_app_store_error(rc, j->err);
             continue;
         }
+        kept = 0;
         j->rc = j->fn(app->wstore, j->ctx, j->err);
-        if (j->rc == RF_OK && rf_store_savepoint_release(app->wstore, "change") != RF_OK)
-            j->rc = rf_app_store_error(RF_ESTORE, j->err);
         if (j->rc != RF_OK) {
             rf_store_savepoint_undo(app->wstore, "change");
             app->wcounts->n = app->wcounts->first; /* its deltas go with it */
         } else {
             counts_keep(app->wcounts);
+            kept = 1;
         }
     }
+    if (rc == RF_OK && kept && rf_store_savepoint_release(app->wstore, "change") != RF_OK)
+        rc = RF_ESTORE;
     return rc;
 }
 

@@ -302,6 +302,27 @@ int rf_store_savepoint_release(struct rf_store *s, const char *name)
     return rc;
 }
 
+int rf_store_savepoint_renew(struct rf_store *s, const char *name)
+{
+    char sql[160];
+    int rc;
+
+    if (s->be == &rf_backend_sqlite) { /* no round trips: two prepared statements */
+        rc = rf_store_savepoint_release(s, name);
+        return rc == RF_OK ? rf_store_savepoint(s, name) : rc;
+    }
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return RF_EINVAL;
+    if (fault(s, "RELEASE SAVEPOINT") || fault(s, "SAVEPOINT"))
+        return RF_ESTORE;
+    snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s; SAVEPOINT %s", name, name);
+    rc = s->be->exec_script(s, sql);
+    if (rc == RF_OK && s->savepoints > 0)
+        s->head_at[s->savepoints - 1] = s->head; /* one released, one opened */
+    return rc;
+}
+
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)
 {
     return s->be->backup(s, path, err);

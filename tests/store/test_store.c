@@ -7,6 +7,7 @@
  * test_<entity>.c, the application under injected faults in test_faults.c.
  */
 #include "rig.h"
+#include "../../src/app/app_int.h"
 #include <libpq-fe.h>
 
 #include <pthread.h>
@@ -77,6 +78,76 @@ static void test_migrate_at_once(void **state)
     for (int i = 1; i < 4; i++)
         rf_store_close(&m[i].s);
     teardown((void **)&m[0].s);
+}
+
+/*
+ * The writer runs the changes that wait together in one transaction, each in
+ * a savepoint of its own: a change that fails, whether first, between others
+ * or last, takes only its own rows with it.
+ */
+struct batch_job {
+    struct rf_app *app;
+    int i, slow;
+    int rc;
+};
+
+static int batch_change(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct batch_job *j = ctx;
+    char code[16];
+
+    snprintf(code, sizeof(code), "B%02d", j->i);
+    province(s, code);
+    if (j->slow) /* the others queue meanwhile, and run together after it */
+        usleep(200 * 1000);
+    if (j->i % 3 == 0)
+        return rf_error_set(err, RF_EINVAL, "test", "refused", "change %d fails", j->i);
+    return RF_OK;
+}
+
+static void *batch_write(void *p)
+{
+    struct batch_job *j = p;
+    struct rf_error err;
+
+    rf_error_init(&err);
+    j->rc = rf_app_write(j->app, batch_change, j, &err);
+    return NULL;
+}
+
+static void test_writer_undoes_a_failed_change_alone(void **state)
+{
+    struct rf_store *s = *state;
+    struct rf_app_config cfg = {db_url, 4, NULL, NULL};
+    struct rf_app *app = NULL;
+    struct batch_job jobs[10];
+    pthread_t t[10];
+    struct rf_province p;
+    struct rf_error err;
+    char keys[] = "/tmp/reform-keys-XXXXXX", code[16];
+
+    assert_non_null(mkdtemp(keys));
+    cfg.keys_dir = keys;
+    rf_error_init(&err);
+    assert_int_equal(rf_app_open(&cfg, 1, &app, &err), RF_OK);
+    for (int i = 0; i < 10; i++) {
+        jobs[i] = (struct batch_job){app, i + 1, i == 0, -1};
+        assert_int_equal(pthread_create(&t[i], NULL, batch_write, &jobs[i]), 0);
+        if (i == 0)
+            usleep(50 * 1000); /* the slow one first */
+    }
+    for (int i = 0; i < 10; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 10; i++) {
+        snprintf(code, sizeof(code), "B%02d", jobs[i].i);
+        assert_int_equal(jobs[i].rc, jobs[i].i % 3 == 0 ? RF_EINVAL : RF_OK);
+        assert_int_equal(rf_store_province_get(s, code, &p),
+                         jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
+    }
+    rf_app_close(&app);
+    snprintf(code, sizeof(code), "%s/audit.key", keys);
+    unlink(code);
+    rmdir(keys);
 }
 
 static void test_open_rejects_unknown_scheme(void **state)
@@ -353,6 +424,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_is_idempotent, setup, teardown),
         cmocka_unit_test(test_migrate_at_once),
+        cmocka_unit_test_setup_teardown(test_writer_undoes_a_failed_change_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_rejects_unknown_scheme, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_row_callbacks_go_on_stop_or_fail, setup, teardown),
