@@ -80,6 +80,7 @@ void rf_store_rollback(struct rf_store *s);
 int rf_store_savepoint(struct rf_store *s, const char *name) RF_MUST_CHECK;
 void rf_store_savepoint_undo(struct rf_store *s, const char *name);
 int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHECK;
+
 /*
  * Release savepoint 'name' and open it again at once, as one round trip where
  * each statement costs one: what one change of a batch kept, the next starts.
