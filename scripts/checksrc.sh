@@ -60,7 +60,7 @@ microhttpd.h: http
 EXCEPTIONS='
 store-call|src/cli/cmd_migrate.c|*|reform migrate is a store operation: it applies the schema migrations and prints the schema version, and needs nothing else (opening the application would also load the province and check or make the audit key)
 store-call|src/cli/cmd_backup.c|*|reform backup and reform restore are store operations: an online copy of the database (the SQLite backup interface, or pg_dump) and its restore into an empty database, with no rule, role or audit record of the province involved
-internal|tests/store/test_store.c|app/app_int.h|the store suite holds the writer (app/writer.c) to undoing a failed change alone within its batch, with changes of its own that fail on purpose: rf_app_write, which runs them, is declared only in app_int.h
+internal|tests/store/test_store.c|../../src/app/app_int.h|the store suite holds the writer (app/writer.c) to undoing a failed change alone within its batch, with changes of its own that fail on purpose: rf_app_write, which runs them, is declared only in app_int.h
 internal|fuzz/rig.h|http/server_int.h|the fuzz rig stands in for the server around the real handlers: it builds the struct rf_server they read and calls rf_route_match and rf_req_cleanup, which only server_int.h declares
 '
 
