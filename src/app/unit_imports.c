@@ -113,7 +113,8 @@ static int import_again(struct rf_store *s, const struct rf_actor *actor, const 
     if (strcmp(existing->name, u->name) != 0 || existing->kind != u->kind)
         return line_error(err, c->line, "code", "taken",
                           "the code was used on an earlier line for another name or kind");
-    rc = rf_store_unit_within(s, existing->id, parent->id, u->valid_from, &cycle);
+    rc = rf_store_unit_within(s, actor->province_id, existing->id, parent->id, u->valid_from,
+                              &cycle);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (cycle)
