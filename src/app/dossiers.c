@@ -197,6 +197,27 @@ static int desk_of(struct rf_app *app, struct rf_store *s, int64_t province_id, 
     return RF_OK;
 }
 
+/* numbers tried for one receipt, at most: each taken one is another province's dossier */
+#define CODE_TRIES 10000
+
+int rf_app_dossier_insert_numbered(struct rf_store *s, struct rf_dossier *d, const char *desk_code)
+{
+    struct rf_date day = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
+    char date[RF_DATE_LEN];
+    int64_t seq;
+    int rc = RF_ECONFLICT;
+
+    rf_date_format(day, date);
+    for (int tries = 0; rc == RF_ECONFLICT && tries < CODE_TRIES; tries++) {
+        rc = rf_store_dossier_next_seq(s, d->province_id, d->desk_unit_id, date, &seq);
+        if (rc == RF_OK && rf_dossier_code(desk_code, day, seq, d->code) != RF_OK)
+            return RF_EINVAL;
+        if (rc == RF_OK)
+            rc = rf_store_dossier_insert(s, d);
+    }
+    return rc;
+}
+
 struct receive_job {
     struct rf_app *app;
     const struct rf_actor *actor;
@@ -215,18 +236,12 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     struct receive_job *job = ctx;
     struct rf_dossier *d = job->d;
     struct rf_dossier_event e;
-    int64_t seq;
     int rc;
 
-    rc = rf_store_dossier_next_seq(s, d->province_id, d->desk_unit_id, job->day, &seq);
-    if (rc == RF_OK) {
-        struct rf_date day = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
-        if (rf_dossier_code(job->desk_code, day, seq, d->code) != RF_OK)
-            return rf_error_set(err, RF_EINVAL, "desk", "code",
-                                "the desk's unit code %s cannot make a dossier code",
-                                job->desk_code);
-        rc = rf_store_dossier_insert(s, d);
-    }
+    rc = rf_app_dossier_insert_numbered(s, d, job->desk_code);
+    if (rc == RF_EINVAL)
+        return rf_error_set(err, RF_EINVAL, "desk", "code",
+                            "the desk's unit code %s cannot make a dossier code", job->desk_code);
     memset(&e, 0, sizeof(e));
     e.dossier_id = d->id;
     e.at = d->received_at;

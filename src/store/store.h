@@ -662,7 +662,9 @@ int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t d
                               const char *day, int64_t *seq) RF_MUST_CHECK;
 /*
  * Insert 'd' as it stands, its version included (id set). RF_ECONFLICT when
- * the code is taken or its procedure or a unit does not exist.
+ * the code is taken, writing nothing and leaving the transaction usable (a
+ * code is one across the database: another province's desk of the same unit
+ * code may hold it), or when its procedure or a unit does not exist.
  */
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CHECK;
 /*

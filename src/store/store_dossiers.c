@@ -241,13 +241,13 @@ int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t d
 
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
 {
-    return rf_sq_one_int(
+    int rc = rf_sq_one_int(
         s,
         "INSERT INTO dossiers (province_id, code, procedure_id, desk_unit_id, channel,"
         " applicant_name, applicant_phone, applicant_address, state, step, step_unit_id,"
         " received_at, due_at, appointment_at, result_at, finished_at, timeliness, apologies,"
         " lookup_hash, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
         PARAMS(P_INT(d->province_id), P_TEXT(d->code), P_INT(d->procedure_id),
                P_INT(d->desk_unit_id), P_TEXT(d->channel), P_TEXT(d->applicant_name),
                P_TEXT(d->applicant_phone), P_TEXT(d->applicant_address),
@@ -257,6 +257,9 @@ int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
                P_INT(d->apologies), P_TEXT(d->lookup_hash), P_INT(d->version), P_INT(d->created_at),
                P_INT(d->updated_at)),
         &d->id);
+
+    /* a code taken writes nothing and leaves the transaction as it was */
+    return rc == RF_ENOTFOUND ? RF_ECONFLICT : rc;
 }
 
 int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,

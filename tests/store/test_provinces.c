@@ -365,6 +365,33 @@ static void test_dossiers(void **state)
     assert_int_equal(seq, 2);
 }
 
+/*
+ * A dossier code is one across the database: a code another province holds is
+ * refused as taken, and the transaction goes on (the receipt takes the next
+ * number, rf_app_dossier_insert_numbered).
+ */
+static void test_dossier_codes(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree a = small_tree(s);
+    struct other b = province_b(s);
+    struct rf_dossier d, got;
+    int64_t seq = 0;
+
+    assert_int_equal(rf_store_dossier_get(s, b.prov, b.dossier, &d), RF_OK);
+    d.province_id = a.prov;
+    d.desk_unit_id = d.step_unit_id = a.c1;
+    d.procedure_id = b.procedure; /* not read: the code is what is refused */
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_ECONFLICT);
+    assert_int_equal(rf_store_dossier_next_seq(s, a.prov, a.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, a.prov, d.code, &got), RF_ENOTFOUND);
+    assert_int_equal(rf_store_dossier_by_code(s, b.prov, d.code, &got), RF_OK);
+    assert_int_equal(got.id, b.dossier);
+}
+
 /* Failed attempts: a province clears its own spent counters, never another's. */
 static void test_attempts(void **state)
 {
@@ -431,6 +458,7 @@ int run_provinces_tests(void)
         cmocka_unit_test_setup_teardown(test_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dossier_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writers, setup, teardown),
     };
