@@ -32,6 +32,7 @@ struct rf_app {
     pthread_cond_t pool_ready;
     int has_province;
     struct rf_province province;
+    char asked[RF_UNIT_CODE_MAX + 1]; /* the province named at opening, "" for the first */
     int64_t root_unit_id;
     unsigned char audit_key[RF_AUDIT_KEY_BYTES]; /* MACs the audit chain (keys.c) */
     int token_days;                              /* a bearer token's life when none is asked */
