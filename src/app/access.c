@@ -25,7 +25,7 @@ int rf_app_scope_check(struct rf_store *s, const struct rf_actor *actor, int64_t
 
     if (unit_id == actor->scope_unit_id)
         return RF_OK;
-    rc = rf_store_unit_within(s, actor->scope_unit_id, unit_id, date, &yes);
+    rc = rf_store_unit_within(s, actor->province_id, actor->scope_unit_id, unit_id, date, &yes);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (!yes)

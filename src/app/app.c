@@ -51,6 +51,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
         return rf_error_set(err, RF_EIO, NULL, "crypto", "cannot initialise libsodium");
     app = rf_xcalloc(1, sizeof(*app));
     app->db_url = rf_xstrdup(cfg->db_url);
+    snprintf(app->asked, sizeof(app->asked), "%s", cfg->province_code ? cfg->province_code : "");
     app->token_days = RF_TOKEN_DEFAULT_DAYS;
     /* kept open as they are used, so none is opened and closed per request; four per core
        at most, as many as the server has threads, each keeping its own page cache of the
@@ -92,11 +93,15 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     if (rc == RF_ENOTFOUND && allow_empty) {
         rc = RF_OK;
     } else if (rc == RF_ENOTFOUND) {
-        rc = rf_error_set(err, RF_ENOTFOUND, "db", "empty",
-                          cfg->province_code ? "the database holds no province '%s'"
-                                             : "the database holds no province%s: load the demo "
-                                               "(--demo) or import units first",
-                          cfg->province_code ? cfg->province_code : "");
+        rc = cfg->province_code
+                 ? rf_error_set(err, RF_ENOTFOUND, "db", "empty",
+                                "the database holds no province %s: import its units with "
+                                "--province %s, or load the demo under it (serve --demo "
+                                "--province %s)",
+                                cfg->province_code, cfg->province_code, cfg->province_code)
+                 : rf_error_set(err, RF_ENOTFOUND, "db", "empty",
+                                "the database holds no province: load the demo (--demo) or "
+                                "import units first");
     } else if (rc != RF_OK) {
         rf_error_set(err, rc, "db", "read", "cannot read the province");
     }

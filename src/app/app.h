@@ -30,7 +30,7 @@ struct rf_app;
 struct rf_app_config {
     const char *db_url;        /* "sqlite:PATH" or "postgresql://..." */
     int pool_size;             /* connections kept open; one per server thread */
-    const char *province_code; /* NULL: the database's first province */
+    const char *province_code; /* the province served; NULL: the database's first */
     const char *keys_dir;      /* the secrets kept outside the database; NULL: RF_DEFAULT_KEYS */
 };
 
@@ -49,8 +49,10 @@ struct rf_actor {
 
 /*
  * Open the database, migrate it if it is empty or behind, and find the
- * province. With 'allow_empty', a database without a province opens too
- * (for imports and the demo loader). Returns RF_OK and '*out'.
+ * province (cfg->province_code, or the first). With 'allow_empty', a
+ * database without that province opens too, for the imports and the demo
+ * loader to make it (beside any other province it holds). Returns RF_OK and
+ * '*out'.
  */
 int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app **out,
                 struct rf_error *err) RF_MUST_CHECK;

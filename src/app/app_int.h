@@ -32,6 +32,7 @@ struct rf_app {
     pthread_cond_t pool_ready;
     int has_province;
     struct rf_province province;
+    char asked[RF_UNIT_CODE_MAX + 1]; /* the province named at opening, "" for the first */
     int64_t root_unit_id;
     unsigned char audit_key[RF_AUDIT_KEY_BYTES]; /* MACs the audit chain (keys.c) */
     int token_days;                              /* a bearer token's life when none is asked */
@@ -275,6 +276,15 @@ void rf_app_dossier_day(int64_t epoch, char out[RF_DATE_LEN]);
  */
 int rf_app_dossier_in_scope(struct rf_store *s, const struct rf_actor *actor,
                             const struct rf_dossier *d) RF_MUST_CHECK;
+/*
+ * Give dossier 'd' its code and insert it: the next number of its desk's
+ * sequence on the day it was received, whose unit code is 'desk_code'; when
+ * another province's desk of the same unit code holds that code already (a
+ * code is one across the database), the number after it. RF_EINVAL when the
+ * desk's code cannot make a dossier code; else as rf_store_dossier_insert.
+ */
+int rf_app_dossier_insert_numbered(struct rf_store *s, struct rf_dossier *d,
+                                   const char *desk_code) RF_MUST_CHECK;
 /* A phone number as its digits, '+' kept; RF_EINVAL unless 8 to 15 digits. */
 int rf_app_phone_digits(const char *in, char out[RF_PHONE_MAX + 1]) RF_MUST_CHECK;
 /*

@@ -91,6 +91,7 @@ struct verify {
     int64_t *seen; /* the provinces walked */
     int nseen;
     struct rf_audit_report *report;
+    int64_t only; /* the one province walked (its checkpoints alone read), 0 for every one */
     int64_t province;
     int64_t expect_seq;
     int keyed_seen; /* a keyed record was seen in this chain: no plain one may follow */
@@ -260,7 +261,7 @@ static void read_anchors(struct verify *v, const struct rf_audit_checkpoints *cp
             else if (rc == RF_EAUTH)
                 problem(v->report, 0, 0,
                         "checkpoint line %d is not signed by the checkpoint key (forged)", n);
-            else {
+            else if (!v->only || a.province_id == v->only) {
                 v->anchors = rf_xrealloc(v->anchors, (size_t)(v->nanchors + 1) * sizeof(a));
                 v->anchors[v->nanchors++] = a;
             }
@@ -284,6 +285,7 @@ int rf_app_audit_verify(struct rf_app *app, const struct rf_audit_checkpoints *c
     v.app = app;
     v.report = report;
     v.province = -1;
+    v.only = app->asked[0] && app->has_province ? app->province.id : 0;
     if (cp && cp->text) {
         unsigned char public[RF_ANCHOR_PUBLIC_BYTES];
         int created;
@@ -294,6 +296,7 @@ int rf_app_audit_verify(struct rf_app *app, const struct rf_audit_checkpoints *c
         read_anchors(&v, cp, public);
     }
     memset(&q, 0, sizeof(q));
+    q.province_id = v.only;
     if (rf_app_store_take(app, &s, err) != RF_OK)
         return RF_ESTORE;
     if (app->has_province && rf_store_audit_key_id(s, app->province.id, stored) == RF_OK) {

@@ -45,8 +45,11 @@ struct rf_audit_checkpoints {
 /*
  * Check every province's chain from its first record to its head, each
  * record's MAC under the app's audit key, and every checkpoint in 'cp' (may
- * be NULL): each problem found is reported, not only the first. RF_ENOTFOUND
- * when checkpoints are given without their signer's public key.
+ * be NULL): each problem found is reported, not only the first. An app
+ * opened for a province named (rf_app_config's province_code) checks that
+ * province's chain and checkpoints alone: provinces that keep audit keys of
+ * their own are checked one by one, each with its key. RF_ENOTFOUND when
+ * checkpoints are given without their signer's public key.
  */
 int rf_app_audit_verify(struct rf_app *app, const struct rf_audit_checkpoints *cp,
                         struct rf_audit_report *report, struct rf_error *err) RF_MUST_CHECK;

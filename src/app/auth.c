@@ -223,7 +223,7 @@ int rf_app_signin(struct rf_app *app, const char *username, const char *password
         rf_app_store_put(app, s);
         return rc;
     }
-    rc = rf_store_user_get_by_name(s, username, &u);
+    rc = rf_store_user_get_by_name(s, app->province.id, username, &u);
     rf_app_store_put(app, s);
     if (rc != RF_OK && rc != RF_ENOTFOUND)
         return rf_app_store_error(rc, err);
@@ -261,7 +261,7 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
     s = rf_app_store_get(app);
     if (!s)
         return RF_ESTORE;
-    rc = rf_store_session_find(s, hash, &x, &u);
+    rc = rf_store_session_find(s, app->province.id, hash, &x, &u);
     if (rc == RF_ENOTFOUND) {
         rc = RF_EAUTH;
     } else if (rc == RF_OK) {
@@ -274,7 +274,7 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
             rc = RF_EAUTH;
     }
     if (rc == RF_OK && now - x.last_seen_at >= TOUCH_EVERY)
-        rc = rf_store_session_touch(s, x.id, now);
+        rc = rf_store_session_touch(s, x.province_id, x.id, now);
     if (rc == RF_OK)
         actor_from(app, &u, &x, actor);
     rf_app_store_put(app, s);
@@ -289,7 +289,8 @@ struct signout_job {
 static int write_signout(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct signout_job *job = ctx;
-    int rc = rf_store_session_end(s, job->actor->session_id, rf_app_now(job->app));
+    int rc = rf_store_session_end(s, job->actor->province_id, job->actor->session_id,
+                                  rf_app_now(job->app));
 
     if (rc == RF_OK)
         rc = rf_app_audit(job->app, s, job->actor, "signout", "session", job->actor->session_id,
@@ -317,8 +318,8 @@ static int write_password(struct rf_store *s, void *ctx, struct rf_error *err)
     int rc = rf_store_user_update(s, job->u);
 
     if (rc == RF_OK)
-        rc = rf_store_sessions_end_user(s, job->u->id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
-                                        job->u->updated_at);
+        rc = rf_store_sessions_end_user(s, job->u->province_id, job->u->id,
+                                        RF_SESSION_COOKIE | RF_SESSION_BEARER, job->u->updated_at);
     if (rc == RF_OK)
         rc = rf_app_audit(job->app, s, job->actor, "password", "user", job->u->id, NULL, NULL);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);

@@ -466,6 +466,7 @@ int rf_app_calendar_json(struct rf_app *app, int year, struct rf_buf *out, struc
 
 struct affected {
     struct rf_store *s;
+    int64_t province_id;
     const struct rf_worktime *w;
     struct rf_buf *out;
     int count;
@@ -480,7 +481,8 @@ static int check_due(void *ctx, const struct rf_dossier_due *d)
     char was[17], now[17];
 
     ps.n = 0;
-    if (d->pauses && rf_store_dossier_pauses(a->s, d->id, rf_app_keep_pause, &ps) != RF_OK)
+    if (d->pauses &&
+        rf_store_dossier_pauses(a->s, a->province_id, d->id, rf_app_keep_pause, &ps) != RF_OK)
         return RF_ESTORE;
     if (rf_worktime_due(a->w, rf_worktime_local(d->received_at), &allow, -1, ps.p, ps.n, &due) !=
             RF_OK ||
@@ -519,6 +521,7 @@ static int affected_json(struct rf_app *app, struct rf_buf *out, struct rf_error
     if (!a.w)
         return rf_error_code(err, RF_ESTORE);
     a.s = rf_app_store_get(app);
+    a.province_id = app->province.id;
     a.out = &items;
     rc = a.s ? rf_store_dossiers_unfinished(a.s, app->province.id, check_due, &a) : RF_ESTORE;
     rf_app_store_put(app, a.s);

@@ -30,7 +30,7 @@ static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_
                         const char *code, struct rf_dossier *d, const struct rf_procedure **p,
                         struct rf_procedure **spare)
 {
-    int rc = rf_store_dossier_by_code(s, code, d);
+    int rc = rf_store_dossier_by_code(s, actor->province_id, code, d);
 
     if (rc == RF_OK)
         rc = rf_app_dossier_in_scope(s, actor, d);
@@ -101,7 +101,7 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
         rf_app_json_instant(out, "step_due_at", step_due);
         rf_app_json_local_time(out, "step_due_local", step_due);
         rf_buf_adds(out, ",\"events\":[");
-        rc = rf_store_dossier_events(s, d.id, event_json, out);
+        rc = rf_store_dossier_events(s, d.province_id, d.id, event_json, out);
         rf_buf_adds(out, "]}");
     }
     rf_app_store_put(app, s);

@@ -75,7 +75,7 @@ static int count_move(struct rf_app *app, struct rf_store *s, const struct rf_do
 
     rf_app_dossier_day(at, day);
     rf_app_dossier_day(d->received_at, received);
-    rc = rf_store_unit_chain(s, d->desk_unit_id, received, chain, 16, &n);
+    rc = rf_store_unit_chain(s, d->province_id, d->desk_unit_id, received, chain, 16, &n);
     return rc == RF_OK ? count_fact(app, s, d, p, chain, n, day, f) : rc;
 }
 
@@ -180,7 +180,7 @@ static int desk_of(struct rf_app *app, struct rf_store *s, int64_t province_id, 
     memset(&fresh, 0, sizeof(fresh));
     rc = rf_store_unit_get(s, province_id, unit, day, &u);
     if (rc == RF_OK)
-        rc = rf_store_unit_chain(s, unit, day, fresh.chain, 16, &fresh.n);
+        rc = rf_store_unit_chain(s, province_id, unit, day, fresh.chain, 16, &fresh.n);
     if (rc != RF_OK)
         return rc;
     fresh.province_id = province_id;
@@ -195,6 +195,27 @@ static int desk_of(struct rf_app *app, struct rf_store *s, int64_t province_id, 
     *k = fresh;
     pthread_mutex_unlock(&app->desks_lock);
     return RF_OK;
+}
+
+/* numbers tried for one receipt, at most: each taken one is another province's dossier */
+#define CODE_TRIES 10000
+
+int rf_app_dossier_insert_numbered(struct rf_store *s, struct rf_dossier *d, const char *desk_code)
+{
+    struct rf_date day = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
+    char date[RF_DATE_LEN];
+    int64_t seq;
+    int rc = RF_ECONFLICT;
+
+    rf_date_format(day, date);
+    for (int tries = 0; rc == RF_ECONFLICT && tries < CODE_TRIES; tries++) {
+        rc = rf_store_dossier_next_seq(s, d->province_id, d->desk_unit_id, date, &seq);
+        if (rc == RF_OK && rf_dossier_code(desk_code, day, seq, d->code) != RF_OK)
+            return RF_EINVAL;
+        if (rc == RF_OK)
+            rc = rf_store_dossier_insert(s, d);
+    }
+    return rc;
 }
 
 struct receive_job {
@@ -215,18 +236,12 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     struct receive_job *job = ctx;
     struct rf_dossier *d = job->d;
     struct rf_dossier_event e;
-    int64_t seq;
     int rc;
 
-    rc = rf_store_dossier_next_seq(s, d->desk_unit_id, job->day, &seq);
-    if (rc == RF_OK) {
-        struct rf_date day = rf_date_of_instant(d->received_at, RF_PROVINCE_UTC_OFFSET);
-        if (rf_dossier_code(job->desk_code, day, seq, d->code) != RF_OK)
-            return rf_error_set(err, RF_EINVAL, "desk", "code",
-                                "the desk's unit code %s cannot make a dossier code",
-                                job->desk_code);
-        rc = rf_store_dossier_insert(s, d);
-    }
+    rc = rf_app_dossier_insert_numbered(s, d, job->desk_code);
+    if (rc == RF_EINVAL)
+        return rf_error_set(err, RF_EINVAL, "desk", "code",
+                            "the desk's unit code %s cannot make a dossier code", job->desk_code);
     memset(&e, 0, sizeof(e));
     e.dossier_id = d->id;
     e.at = d->received_at;
@@ -238,7 +253,7 @@ static int write_receipt(struct rf_store *s, void *ctx, struct rf_error *err)
     e.to_unit_id = d->step_unit_id;
     e.actor_id = job->actor->user_id;
     if (rc == RF_OK)
-        rc = rf_store_dossier_event_add(s, &e);
+        rc = rf_store_dossier_event_add(s, d->province_id, &e);
     if (rc == RF_OK) {
         struct rf_dossier_fact f = {
             job->outcome, RF_DS_NEW, d->state, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
@@ -468,7 +483,7 @@ static int step_due(struct rf_store *s, const struct rf_worktime *w, const struc
 {
     struct rf_allowance a = {0, p->steps[d->step].minutes};
     int64_t began = 0, due;
-    int rc = rf_store_dossier_step_began(s, d->id, &began);
+    int rc = rf_store_dossier_step_began(s, d->province_id, d->id, &began);
 
     *out = 0;
     if (rc == RF_OK && began && a.minutes > 0 &&
@@ -489,7 +504,7 @@ int rf_app_dossier_step_due(struct rf_app *app, struct rf_store *s, const struct
     if (!w)
         return RF_OK; /* no calendar: no step due time, the rest stands */
     ps = rf_xcalloc(1, sizeof(*ps));
-    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, ps);
+    rc = rf_store_dossier_pauses(s, d->province_id, d->id, rf_app_keep_pause, ps);
     if (rc == RF_OK)
         rc = step_due(s, w, ps, d, p, out);
     rf_app_worktime_put(app, w);
@@ -571,7 +586,7 @@ static int apologise(struct move *mv, struct rf_error *err)
 static int ask(struct move *mv, struct rf_error *err)
 {
     (void)err;
-    return rf_store_dossier_pause_open(mv->s, mv->d->id, mv->now);
+    return rf_store_dossier_pause_open(mv->s, mv->d->province_id, mv->d->id, mv->now);
 }
 
 /* The papers taken in: the due time moves by the working time the dossier waited. */
@@ -580,7 +595,7 @@ static int supplied(struct move *mv, struct rf_error *err)
     struct rf_dossier *d = mv->d;
     struct rf_allowance a = {mv->p->days, mv->p->minutes};
     int64_t due;
-    int rc = rf_store_dossier_pause_close(mv->s, d->id, mv->now);
+    int rc = rf_store_dossier_pause_close(mv->s, d->province_id, d->id, mv->now);
 
     (void)err;
     if (rc != RF_OK)
@@ -648,7 +663,7 @@ static int finish(struct move *mv, struct rf_error *err)
 
     (void)err;
     if (d->state == RF_DS_SUPPLEMENT)
-        rc = rf_store_dossier_pause_close(mv->s, d->id, mv->now);
+        rc = rf_store_dossier_pause_close(mv->s, d->province_id, d->id, mv->now);
     d->finished_at = mv->now;
     d->step_unit_id = 0;
     return rc;
@@ -681,7 +696,7 @@ static int may_move(struct move *mv, struct rf_error *err)
 {
     struct act_job *job = mv->job;
     struct rf_dossier *d = mv->d;
-    int rc = rf_store_dossier_by_code(mv->s, job->code, d);
+    int rc = rf_store_dossier_by_code(mv->s, job->actor->province_id, job->code, d);
 
     if (rc == RF_OK)
         rc = rf_app_dossier_in_scope(mv->s, job->actor, d);
@@ -749,7 +764,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     if (!mv.w)
         return rf_error_code(err, RF_ESTORE);
     mv.ps = rf_xcalloc(1, sizeof(*mv.ps));
-    rc = rf_store_dossier_pauses(s, d->id, rf_app_keep_pause, mv.ps);
+    rc = rf_store_dossier_pauses(s, d->province_id, d->id, rf_app_keep_pause, mv.ps);
     if (rc == RF_OK && actions[job->action])
         rc = actions[job->action](&mv, err);
     if (rc == RF_OK)
@@ -771,7 +786,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         return rf_error_set(err, RF_ECONFLICT, "version", "stale",
                             "somebody acted on the dossier at the same moment");
     if (rc == RF_OK)
-        rc = rf_store_dossier_event_add(s, &e);
+        rc = rf_store_dossier_event_add(s, d->province_id, &e);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     body = rf_app_audit_json("{s:s,s:s,s:i}", "action", e.action, "state", e.to_state, "version",

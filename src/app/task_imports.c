@@ -208,7 +208,8 @@ static int task_row(struct rf_app *app, struct rf_store *s, const struct rf_acto
         else if (strcmp(ext.set_on, t->assigned_on) <= 0)
             rc = rf_error_set(err, RF_EINVAL, "extended_on", "before_assignment",
                               "an extension comes after the assignment");
-        else if ((rc = rf_store_task_deadline_add(s, t->id, &ext, t->created_at)) != RF_OK)
+        else if ((rc = rf_store_task_deadline_add(s, t->province_id, t->id, &ext, t->created_at)) !=
+                 RF_OK)
             rc = rf_app_store_error(rc, err);
         snprintf(t->deadline, sizeof(t->deadline), "%s", ext.deadline);
     }
@@ -273,7 +274,7 @@ static int progress_row(struct rf_app *app, struct rf_store *s, const struct rf_
         snprintf(r.note, sizeof(r.note), "%s", note);
         r.author_id = actor->user_id;
         r.created_at = rf_app_now(app);
-        rc = rf_store_task_report_add(s, &r);
+        rc = rf_store_task_report_add(s, actor->province_id, &r);
         snprintf(after, sizeof(after),
                  "{\"task_id\":%lld,\"unit_id\":%lld,\"reported_on\":\"%s\",\"percent\":%d}",
                  (long long)r.task_id, (long long)r.unit_id, r.reported_on, r.percent);

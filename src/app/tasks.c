@@ -136,7 +136,9 @@ static int coord_in_scope(void *ctx, int64_t id, const char *code)
     int yes = 0;
 
     (void)code;
-    if (rf_store_unit_within_ever(c->s, c->actor->scope_unit_id, id, &yes) == RF_OK && yes) {
+    if (rf_store_unit_within_ever(c->s, c->actor->province_id, c->actor->scope_unit_id, id, &yes) ==
+            RF_OK &&
+        yes) {
         c->match = id;
         return 1;
     }
@@ -156,9 +158,11 @@ static int64_t seen_through(struct rf_store *s, const struct rf_actor *actor,
 
     if (rf_access_province_wide(actor->roles))
         return t->lead_unit_id;
-    if (rf_store_unit_within_ever(s, actor->scope_unit_id, t->lead_unit_id, &yes) == RF_OK && yes)
+    if (rf_store_unit_within_ever(s, actor->province_id, actor->scope_unit_id, t->lead_unit_id,
+                                  &yes) == RF_OK &&
+        yes)
         return t->lead_unit_id;
-    if (rf_store_task_units(s, t->id, coord_in_scope, &c) != RF_OK)
+    if (rf_store_task_units(s, actor->province_id, t->id, coord_in_scope, &c) != RF_OK)
         return 0;
     return c.match;
 }
@@ -653,10 +657,10 @@ int rf_app_task_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
     if (rc != RF_OK)
         goto out;
     detail_json(&l->t, l->dl, l->n, on, out);
-    rc = rf_store_task_units(s, id, units_json, out);
+    rc = rf_store_task_units(s, actor->province_id, id, units_json, out);
     rf_buf_adds(out, "],\"reports\":[");
     if (rc == RF_OK)
-        rc = rf_store_task_reports(s, id, report_json, out);
+        rc = rf_store_task_reports(s, actor->province_id, id, report_json, out);
     rf_buf_adds(out, "]}");
     if (rc != RF_OK)
         rc = rf_app_store_error(rc, err);
@@ -682,7 +686,8 @@ static int write_task_change(struct rf_store *s, void *ctx, struct rf_error *err
     int rc = rf_store_task_update(s, c->t);
 
     if (rc == RF_OK && c->extension) {
-        rc = rf_store_task_deadline_add(s, c->t->id, c->extension, c->t->updated_at);
+        rc = rf_store_task_deadline_add(s, c->t->province_id, c->t->id, c->extension,
+                                        c->t->updated_at);
         snprintf(c->t->deadline, sizeof(c->t->deadline), "%s", c->extension->deadline);
     }
     if (rc == RF_OK) {
@@ -777,7 +782,7 @@ static int insert_report(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct report_job *job = ctx;
     char after[160];
-    int rc = rf_store_task_report_add(s, job->r);
+    int rc = rf_store_task_report_add(s, job->actor->province_id, job->r);
 
     if (rc == RF_OK) {
         snprintf(after, sizeof(after),

@@ -71,7 +71,10 @@ static int row_unit(struct rf_app *app, const struct rf_actor *actor, const stru
     return RF_OK;
 }
 
-/* The province's own row, the first: the province and its root unit, which the actor then acts in.
+/*
+ * The province's own row, the first: the province and its root unit, which the actor then acts in.
+ * A database may hold several provinces: one opened for a province it lacks (--province) gets
+ * that one, and no other.
  */
 static int import_province(struct rf_app *app, struct rf_store *s, struct rf_actor *actor,
                            const struct rf_csv *c, struct rf_unit *u, struct rf_error *err)
@@ -83,8 +86,14 @@ static int import_province(struct rf_app *app, struct rf_store *s, struct rf_act
         return line_error(err, c->line, "parent_code", "root_has_no_parent",
                           "a province has no parent");
     if (app->has_province)
-        return line_error(err, c->line, "code", "province_exists",
-                          "the database already holds its province");
+        return rf_error_set(err, RF_EINVAL, "code", "province_exists",
+                            "line %d: the database already holds province %s: another is "
+                            "imported with --province and its code",
+                            c->line, app->province.code);
+    if (app->asked[0] && strcmp(u->code, app->asked) != 0)
+        return rf_error_set(err, RF_EINVAL, "code", "other_province",
+                            "line %d: the province's row is %s, not %s as asked", c->line, u->code,
+                            app->asked);
     memset(&p, 0, sizeof(p));
     snprintf(p.code, sizeof(p.code), "%s", u->code);
     snprintf(p.name, sizeof(p.name), "%s", u->name);
@@ -113,7 +122,8 @@ static int import_again(struct rf_store *s, const struct rf_actor *actor, const 
     if (strcmp(existing->name, u->name) != 0 || existing->kind != u->kind)
         return line_error(err, c->line, "code", "taken",
                           "the code was used on an earlier line for another name or kind");
-    rc = rf_store_unit_within(s, existing->id, parent->id, u->valid_from, &cycle);
+    rc = rf_store_unit_within(s, actor->province_id, existing->id, parent->id, u->valid_from,
+                              &cycle);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (cycle)

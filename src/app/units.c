@@ -239,7 +239,7 @@ int rf_app_unit_get(struct rf_app *app, const struct rf_actor *actor, int64_t id
         rf_buf_adds(out, ",\"date\":");
         rf_buf_add_json_str(out, date);
         rf_buf_adds(out, ",\"links\":[");
-        rc = rf_store_unit_links(s, id, link_json, &j);
+        rc = rf_store_unit_links(s, actor->province_id, id, link_json, &j);
         rf_buf_adds(out, "]}");
         if (rc != RF_OK)
             rc = rf_app_store_error(rc, err);
@@ -540,7 +540,8 @@ int rf_app_unit_move(struct rf_app *app, const struct rf_actor *actor, int64_t i
     if (rc == RF_OK)
         rc =
             check_parent(s, actor, parent_id, before.kind, from, before.valid_to, "parent_id", err);
-    if (rc == RF_OK && rf_store_unit_within(s, id, parent_id, from, &cycle) == RF_OK && cycle)
+    if (rc == RF_OK &&
+        rf_store_unit_within(s, actor->province_id, id, parent_id, from, &cycle) == RF_OK && cycle)
         rc = rf_error_set(err, RF_EINVAL, "parent_id", "cycle",
                           "a unit cannot move under itself or its own units");
     if (rc != RF_OK)
@@ -598,8 +599,9 @@ int rf_app_unit_end(struct rf_app *app, const struct rf_actor *actor, int64_t id
         if (rc == RF_OK && rf_app_scope_check(s, actor, successor_id, date, NULL) != RF_OK)
             rc = RF_ENOTFOUND;
         if (rc == RF_OK &&
-            (successor_id == id ||
-             (rf_store_unit_within(s, id, successor_id, date, &inside) == RF_OK && inside)))
+            (successor_id == id || (rf_store_unit_within(s, actor->province_id, id, successor_id,
+                                                         date, &inside) == RF_OK &&
+                                    inside)))
             rc = rf_error_set(err, RF_EINVAL, "successor_id", "cycle",
                               "a unit's successor lies outside it");
         else if (rc == RF_ENOTFOUND)
@@ -678,7 +680,7 @@ static int write_unit_change(struct rf_store *s, void *ctx, struct rf_error *err
             rc = rf_store_unit_move(s, province, child.id, c->u->successor_id, c->date);
     }
     if (rc == RF_OK && strcmp(c->action, "end") == 0) {
-        rc = rf_store_unit_children_after(s, c->u->id, c->date, &left);
+        rc = rf_store_unit_children_after(s, province, c->u->id, c->date, &left);
         if (rc == RF_OK && left > 0)
             return rf_error_set(err, RF_EINVAL, "date", "children_later",
                                 "units are placed under it after %s: move them first", c->date);

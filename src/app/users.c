@@ -89,7 +89,7 @@ static int load_visible(struct rf_app *app, struct rf_store *s, const struct rf_
     if (rf_access_province_wide(actor->roles))
         return RF_OK;
     /* as the list: users of units that are or were in the actor's subtree */
-    rc = rf_store_unit_within_ever(s, actor->scope_unit_id, u->unit_id, &yes);
+    rc = rf_store_unit_within_ever(s, actor->province_id, actor->scope_unit_id, u->unit_id, &yes);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
     if (!yes)
@@ -201,8 +201,9 @@ static int write_user_change(struct rf_store *s, void *ctx, struct rf_error *err
         rc = rf_store_user_update(s, c->u);
         /* disabling an account or setting its password ends its sessions */
         if (rc == RF_OK && ((c->u->disabled && !c->before->disabled) || c->password_set))
-            rc = rf_store_sessions_end_user(s, c->u->id, RF_SESSION_COOKIE | RF_SESSION_BEARER,
-                                            c->u->updated_at);
+            rc =
+                rf_store_sessions_end_user(s, c->u->province_id, c->u->id,
+                                           RF_SESSION_COOKIE | RF_SESSION_BEARER, c->u->updated_at);
     }
     if (rc == RF_OK)
         rc = rf_store_user_get(s, c->u->province_id, c->u->id, c->u);

@@ -135,7 +135,7 @@ static void job_done(struct rf_write_job *j)
  */
 static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int begun)
 {
-    int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore);
+    int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore, app->province.id);
     int kept = 0; /* the last change's savepoint, released as the next one opens */
 
     for (int i = 0; i < n; i++) {
@@ -390,7 +390,7 @@ struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void
     s = rf_app_store_get(app);
     if (!s)
         job->rc = rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
-    else if ((job->rc = rf_store_begin_changes(s)) != RF_OK)
+    else if ((job->rc = rf_store_begin_changes(s, app->province.id)) != RF_OK)
         job->rc = rf_app_store_error(job->rc, err);
     else if ((job->rc = fn(s, ctx, err)) == RF_OK && (job->rc = rf_store_commit(s)) != RF_OK)
         job->rc = rf_app_store_error(job->rc, err);

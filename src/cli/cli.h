@@ -36,7 +36,16 @@ const char *rf_cli_db(const char *given);
  * or the one given before, or $REFORM_KEYS, or RF_DEFAULT_KEYS.
  */
 const char *rf_cli_keys(const char *given);
-/* Open the application on 'db' (keys from rf_cli_keys) or print why not and return NULL. */
+/*
+ * The province a command acts on: 'given' (a command's --province, remembered
+ * for rf_cli_open), or the one given before, or $REFORM_PROVINCE, or NULL for
+ * the database's first province.
+ */
+const char *rf_cli_province(const char *given);
+/*
+ * Open the application on 'db' for the province of rf_cli_province (keys
+ * from rf_cli_keys) or print why not and return NULL.
+ */
 struct rf_app *rf_cli_open(const char *db, int allow_empty);
 /*
  * Open the application on 'db' for the system actor ('*system'), and when
@@ -49,10 +58,11 @@ struct rf_app *rf_cli_open_at_unit(const char *db, struct rf_actor *system, cons
                                    int64_t *unit_id);
 /* What an option of a subcommand reads into. */
 enum rf_cli_kind {
-    RF_CLI_TEXT,   /* 'to' is a const char **: the value as given */
-    RF_CLI_FLAG,   /* 'to' is an int *, set to 1; the option takes no value */
-    RF_CLI_NUMBER, /* 'to' is an int *: a whole number from 'min' to 'max' */
-    RF_CLI_KEYS,   /* the keys folder, handed to rf_cli_keys; 'to' is unused */
+    RF_CLI_TEXT,     /* 'to' is a const char **: the value as given */
+    RF_CLI_FLAG,     /* 'to' is an int *, set to 1; the option takes no value */
+    RF_CLI_NUMBER,   /* 'to' is an int *: a whole number from 'min' to 'max' */
+    RF_CLI_KEYS,     /* the keys folder, handed to rf_cli_keys; 'to' is unused */
+    RF_CLI_PROVINCE, /* the province's code, handed to rf_cli_province; 'to' is unused */
 };
 
 /* One option: --name, its kind and where its value goes. */
@@ -82,6 +92,10 @@ struct rf_cli_option {
     {                                                                                              \
         (name), RF_CLI_KEYS, NULL, 0, 0, NULL                                                      \
     }
+#define RF_CLI_OPT_PROVINCE(name)                                                                  \
+    {                                                                                              \
+        (name), RF_CLI_PROVINCE, NULL, 0, 0, NULL                                                  \
+    }
 #define RF_CLI_OPT_END                                                                             \
     {                                                                                              \
         NULL, RF_CLI_TEXT, NULL, 0, 0, NULL                                                        \
@@ -96,7 +110,8 @@ struct rf_cli_option {
  * moves them to the end). Else returns the exit status: 0 once help(stdout)
  * is printed for --help; 2 for an unknown option, a missing value (getopt_long
  * says which) or another count of arguments than 'want' (each then followed
- * by help(stderr)), or a number out of range (a "reform: --name ..." line).
+ * by help(stderr)), or a number out of range or a province code that is no
+ * unit code (a "reform: --name ..." line).
  */
 int rf_cli_options(int argc, char **argv, const struct rf_cli_option *opts, void (*help)(FILE *),
                    int want, int *args) RF_MUST_CHECK;

@@ -19,17 +19,22 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: reform audit verify [--db URL] [--keys DIR] [--checkpoints FILE]\n"
-            "       reform audit anchor [--db URL] [--keys DIR] [--out FILE]\n\n"
+            "usage: reform audit verify [--db URL] [--province CODE] [--keys DIR]\n"
+            "                           [--checkpoints FILE]\n"
+            "       reform audit anchor [--db URL] [--province CODE] [--keys DIR] [--out FILE]\n\n"
             "verify  checks each province's audit chain record by record with the audit\n"
             "        key (DIR/audit.key), and against every signed checkpoint in FILE\n"
             "        (default DIR/checkpoints, when it exists; signer DIR/anchor.pub).\n"
             "        Exits 0 when everything holds, 1 naming every record that was\n"
-            "        altered, deleted, inserted or reordered.\n"
-            "anchor  signs a checkpoint of the chain's head with DIR/anchor.key (made on\n"
-            "        first use, with DIR/anchor.pub), prints it and appends it to FILE\n"
-            "        (default DIR/checkpoints). Keep FILE where the database's owner\n"
-            "        cannot rewrite it, or print the line for the records office.\n\n"
+            "        altered, deleted, inserted or reordered. With --province, that\n"
+            "        province's chain and checkpoints alone (a province whose processes\n"
+            "        keep a keys folder of their own is checked with that folder).\n"
+            "anchor  signs a checkpoint of the head of the province's chain (--province,\n"
+            "        default $REFORM_PROVINCE, else the database's first) with\n"
+            "        DIR/anchor.key (made on first use, with DIR/anchor.pub), prints it and\n"
+            "        appends it to FILE (default DIR/checkpoints). Keep FILE where the\n"
+            "        database's owner cannot rewrite it, or print the line for the records\n"
+            "        office.\n\n"
             "  --keys DIR  the keys folder (default $REFORM_KEYS or %s)\n",
             RF_DEFAULT_KEYS);
 }
@@ -150,11 +155,9 @@ int rf_cmd_audit(int argc, char **argv)
 {
     const char *db = NULL, *file = NULL, *keys, *verb;
     const struct rf_cli_option opts[] = {
-        RF_CLI_OPT_TEXT("db", &db),
-        RF_CLI_OPT_KEYS("keys"),
-        RF_CLI_OPT_TEXT("checkpoints", &file),
-        RF_CLI_OPT_TEXT("out", &file),
-        RF_CLI_OPT_END,
+        RF_CLI_OPT_TEXT("db", &db),    RF_CLI_OPT_PROVINCE("province"),
+        RF_CLI_OPT_KEYS("keys"),       RF_CLI_OPT_TEXT("checkpoints", &file),
+        RF_CLI_OPT_TEXT("out", &file), RF_CLI_OPT_END,
     };
     struct rf_app *app;
     char default_file[4200];
@@ -169,7 +172,7 @@ int rf_cmd_audit(int argc, char **argv)
     }
     keys = rf_cli_keys(NULL);
     snprintf(default_file, sizeof(default_file), "%s/checkpoints", keys);
-    app = rf_cli_open(rf_cli_db(db), 1);
+    app = rf_cli_open(rf_cli_db(db), rf_cli_province(NULL) == NULL);
     if (!app)
         return 1;
     if (strcmp(verb, "verify") == 0)

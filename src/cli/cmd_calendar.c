@@ -16,12 +16,13 @@
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: reform calendar holidays YEAR [--db URL]\n"
+    fprintf(out, "usage: reform calendar holidays YEAR [--db URL] [--province CODE]\n"
                  "       reform calendar due --from 'YYYY-MM-DD HH:MM' (--days N | --hours N)\n"
-                 "                           [--cutoff HH:MM] [--db URL]\n"
+                 "                           [--cutoff HH:MM] [--db URL] [--province CODE]\n"
                  "       reform calendar to-lunar DATE...\n"
                  "       reform calendar to-solar LUNARDATE...\n"
-                 "       reform calendar record YEAR FILE --source TEXT [--db URL]\n\n"
+                 "       reform calendar record YEAR FILE --source TEXT [--db URL]\n"
+                 "                              [--province CODE]\n\n"
                  "holidays  each weekday off and each rest day worked in YEAR, one per line:\n"
                  "          YYYY-MM-DD<TAB>kind<TAB>name (kind: holiday, compensation, swap_off,\n"
                  "          makeup); the year as recorded, else as shipped, else the Labour\n"
@@ -34,7 +35,9 @@ static void help(FILE *out)
                  "          (YYYY-MM-DD, with L after a leap month: 2023-02L-01)\n"
                  "to-solar  the Gregorian date of each lunar date, one per line\n"
                  "record    record YEAR's announcement from a CSV file with the columns\n"
-                 "          date,kind,name,source; --source names the announcement\n");
+                 "          date,kind,name,source; --source names the announcement\n\n"
+                 "--province CODE: the province whose calendar is read or recorded, of those\n"
+                 "the database holds (default $REFORM_PROVINCE, else the first).\n");
 }
 
 static int holidays(int argc, char **argv, const char *db)
@@ -55,7 +58,8 @@ static int holidays(int argc, char **argv, const char *db)
         fprintf(stderr, "reform: YEAR is a number, like 2026\n");
         return 2;
     }
-    app = rf_cli_open(rf_cli_db(db), 1); /* without a province: as shipped or proposed */
+    /* without a province: as shipped or proposed; a province named must be there */
+    app = rf_cli_open(rf_cli_db(db), rf_cli_province(NULL) == NULL);
     if (!app)
         return 1;
     rf_error_init(&err);
@@ -76,9 +80,13 @@ static int due(int argc, char **argv, const char *db)
 {
     const char *from = NULL, *days = NULL, *hours = NULL, *cutoff = NULL;
     const struct rf_cli_option opts[] = {
-        RF_CLI_OPT_TEXT("from", &from),   RF_CLI_OPT_TEXT("days", &days),
-        RF_CLI_OPT_TEXT("hours", &hours), RF_CLI_OPT_TEXT("cutoff", &cutoff),
-        RF_CLI_OPT_TEXT("db", &db),       RF_CLI_OPT_END,
+        RF_CLI_OPT_TEXT("from", &from),
+        RF_CLI_OPT_TEXT("days", &days),
+        RF_CLI_OPT_TEXT("hours", &hours),
+        RF_CLI_OPT_TEXT("cutoff", &cutoff),
+        RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
+        RF_CLI_OPT_END,
     };
     struct rf_error err;
     struct rf_app *app;
@@ -92,7 +100,7 @@ static int due(int argc, char **argv, const char *db)
         help(stderr);
         return 2;
     }
-    app = rf_cli_open(rf_cli_db(db), 1);
+    app = rf_cli_open(rf_cli_db(db), rf_cli_province(NULL) == NULL);
     if (!app)
         return 1;
     rf_error_init(&err);
@@ -180,6 +188,7 @@ static int record(int argc, char **argv, const char *db)
     const struct rf_cli_option opts[] = {
         RF_CLI_OPT_TEXT("source", &source),
         RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
         RF_CLI_OPT_END,
     };
     struct rf_calendar_day *days;
@@ -238,7 +247,7 @@ int rf_cmd_calendar(int argc, char **argv)
         help(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    /* holidays YEAR [--db URL]: a plain pair of arguments, the --db anywhere */
+    /* holidays YEAR [--db URL] [--province CODE]: plain arguments, the options anywhere */
     if (strcmp(argv[1], "holidays") == 0) {
         char *rest[2];
         int n = 0;
@@ -247,6 +256,8 @@ int rf_cmd_calendar(int argc, char **argv)
                 db = argv[++i];
             else if (strncmp(argv[i], "--db=", 5) == 0)
                 db = argv[i] + 5;
+            else if (strcmp(argv[i], "--province") == 0 && i + 1 < argc)
+                rf_cli_province(argv[++i]);
             else if (n < 2)
                 rest[n++] = argv[i];
             else

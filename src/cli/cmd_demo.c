@@ -9,12 +9,14 @@
 
 static void help(FILE *out)
 {
-    fprintf(out, "usage: reform demo dossiers [--count N] [--db URL]\n\n"
+    fprintf(out, "usage: reform demo dossiers [--count N] [--db URL] [--province CODE]\n\n"
                  "Add N dossiers (default 300,000) received from 1 July 2025 to 30 June 2026\n"
                  "at the demo province's desks, each taken through its procedure's steps on\n"
                  "the working calendar, with their timelines and the service center's\n"
                  "counters. The same N gives the same dossiers. Load the demo first\n"
-                 "(reform serve --demo).\n");
+                 "(reform serve --demo, with --province for a demo under another code).\n\n"
+                 "  --province CODE  the province, of those the database holds (default\n"
+                 "                   $REFORM_PROVINCE, else the first)\n");
 }
 
 int rf_cmd_demo(int argc, char **argv)
@@ -24,6 +26,7 @@ int rf_cmd_demo(int argc, char **argv)
     const struct rf_cli_option opts[] = {
         RF_CLI_OPT_NUMBER("count", &count, 1, 50000000, "is 1 to 50000000"),
         RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
         RF_CLI_OPT_END,
     };
     struct rf_error err;

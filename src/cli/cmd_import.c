@@ -11,14 +11,18 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: reform import units|documents|tasks|progress|procedures FILE.csv [--db URL]\n\n"
+            "usage: reform import units|documents|tasks|progress|procedures FILE.csv [--db URL]\n"
+            "                    [--province CODE]\n\n"
             "Import rows in one transaction: every row or none. The units' header is\n"
             "code,name,kind,parent_code,valid_from,valid_to,successor_code,generated\n"
             "A code seen again places the same unit under another parent for another period.\n"
-            "Into an empty database the province's own row comes first. The procedures'\n"
+            "Into an empty database the province's own row comes first; so it does into a\n"
+            "database of other provinces, with --province and its code. The procedures'\n"
             "header is code,version_from,name,field,level,days,hours,fee,online,papers,\n"
             "steps,source, the steps written name|unit|allowance;... (0.25d, 2h) adding\n"
-            "up to the total; see data/demo/ for every kind.\n");
+            "up to the total; see data/demo/ for every kind.\n\n"
+            "  --province CODE  the province, of those the database holds or the one the\n"
+            "                   units make (default $REFORM_PROVINCE, else the first)\n");
 }
 
 static int read_file(const char *path, struct rf_buf *out)
@@ -51,7 +55,8 @@ static int read_file(const char *path, struct rf_buf *out)
 int rf_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *kind;
-    const struct rf_cli_option opts[] = {RF_CLI_OPT_TEXT("db", &db), RF_CLI_OPT_END};
+    const struct rf_cli_option opts[] = {RF_CLI_OPT_TEXT("db", &db),
+                                         RF_CLI_OPT_PROVINCE("province"), RF_CLI_OPT_END};
     struct rf_buf text = RF_BUF_INIT;
     struct rf_actor system;
     struct rf_error err;

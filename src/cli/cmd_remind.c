@@ -11,13 +11,15 @@
 static void help(FILE *out)
 {
     fprintf(out, "usage: reform remind [--date YYYY-MM-DD] [--within N] [--unit CODE]\n"
-                 "                     [--out DIR] [--db URL]\n\n"
+                 "                     [--out DIR] [--db URL] [--province CODE]\n\n"
                  "Print, for each lead unit, its overdue tasks and those due within N working\n"
                  "days on the legal calendar (default 5). With --out, write one file\n"
                  "DIR/remind-CODE.txt per unit instead.\n\n"
                  "--unit CODE keeps the tasks led under that unit on --date. A code names one\n"
                  "unit for good: it is looked up as of today, and a unit that has ended (a\n"
-                 "district dissolved on 1 July 2025) is still found, as of its last day.\n");
+                 "district dissolved on 1 July 2025) is still found, as of its last day.\n\n"
+                 "  --province CODE  the province, of those the database holds (default\n"
+                 "                   $REFORM_PROVINCE, else the first)\n");
 }
 
 struct digest {
@@ -66,6 +68,7 @@ int rf_cmd_remind(int argc, char **argv)
     int within = 5, args, rc;
     const struct rf_cli_option opts[] = {
         RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
         RF_CLI_OPT_TEXT("date", &date),
         RF_CLI_OPT_NUMBER("within", &within, 0, 366, "is 0 to 366 working days"),
         RF_CLI_OPT_TEXT("unit", &unit_code),

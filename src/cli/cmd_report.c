@@ -10,7 +10,8 @@
 static void help(FILE *out)
 {
     fprintf(out, "usage: reform report --period P [--unit CODE] [--as-of YYYY-MM-DD]\n"
-                 "                     [--format text|json|xlsx] [--out FILE] [--db URL]\n\n"
+                 "                     [--format text|json|xlsx] [--out FILE] [--db URL]\n"
+                 "                     [--province CODE]\n\n"
                  "The tasks section of the steering committee's report. P is YYYY, YYYY-Qn,\n"
                  "YYYY-H1, YYYY-H2, YYYY-9M (January to September), YYYY-MM or\n"
                  "YYYY-MM-DD..YYYY-MM-DD. Statuses are judged on --as-of (default: the period's\n"
@@ -19,7 +20,9 @@ static void help(FILE *out)
                  "--unit CODE reports on the units under that unit. A code names one unit for\n"
                  "good: it is looked up as of today, and a unit that has ended (a district\n"
                  "dissolved on 1 July 2025) is still found, as of its last day; the report's\n"
-                 "figures are those of the units under it on --as-of.\n");
+                 "figures are those of the units under it on --as-of.\n\n"
+                 "  --province CODE  the province, of those the database holds (default\n"
+                 "                   $REFORM_PROVINCE, else the first)\n");
 }
 
 int rf_cmd_report(int argc, char **argv)
@@ -27,13 +30,10 @@ int rf_cmd_report(int argc, char **argv)
     const char *db = NULL, *period = NULL, *unit_code = NULL, *as_of = NULL, *format = "text",
                *path = NULL;
     const struct rf_cli_option opts[] = {
-        RF_CLI_OPT_TEXT("db", &db),
-        RF_CLI_OPT_TEXT("period", &period),
-        RF_CLI_OPT_TEXT("unit", &unit_code),
-        RF_CLI_OPT_TEXT("as-of", &as_of),
-        RF_CLI_OPT_TEXT("format", &format),
-        RF_CLI_OPT_TEXT("out", &path),
-        RF_CLI_OPT_END,
+        RF_CLI_OPT_TEXT("db", &db),         RF_CLI_OPT_PROVINCE("province"),
+        RF_CLI_OPT_TEXT("period", &period), RF_CLI_OPT_TEXT("unit", &unit_code),
+        RF_CLI_OPT_TEXT("as-of", &as_of),   RF_CLI_OPT_TEXT("format", &format),
+        RF_CLI_OPT_TEXT("out", &path),      RF_CLI_OPT_END,
     };
     struct rf_buf out = RF_BUF_INIT;
     struct rf_actor system;

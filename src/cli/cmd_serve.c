@@ -13,53 +13,60 @@
 
 static void help(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: reform serve [--db URL] [--listen HOST:PORT] [--demo [--demo-dossiers N]]\n"
-        "                    [--web DIR] [--threads N] [--cookie-secure] [--quiet] [--keys DIR]\n"
-        "                    [--trusted-proxy CIDR[,CIDR]] [--conns-per-address N]\n"
-        "                    [--max-conns N] [--head-timeout S] [--token-days N]\n\n"
-        "Serve the JSON API under /api/v1 and the web UI.\n\n"
-        "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
-        "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
-        "  --demo            load the demo province into an empty database first and\n"
-        "                    print its sign-ins\n"
-        "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
-        "                    300000; 0 for none)\n"
-        "  --web DIR         folder of the web UI (default: web)\n"
-        "  --threads N       server threads (default: 4 per core; a change other than\n"
-        "                    a receipt holds one while it waits for its flush)\n"
-        "  --cookie-secure   mark the session cookie Secure and send HSTS (when served\n"
-        "                    over TLS)\n"
-        "  --quiet           no request log\n"
-        "  --token-days N    the life of a bearer token issued without one (default 90)\n"
-        "  --keys DIR        the keys kept outside the database (default $REFORM_KEYS or\n"
-        "                    %s; the audit key is made there on first start)\n"
-        "  --trusted-proxy CIDR[,CIDR]\n"
-        "                    proxies whose X-Forwarded-For names the client (the\n"
-        "                    rightmost address they did not add); attempt limits and\n"
-        "                    the log then count clients, not the proxy\n"
-        "  --conns-per-address N\n"
-        "                    connections at once from one address (default 128;\n"
-        "                    trusted proxies are not counted)\n"
-        "  --max-conns N     connections at once in all (default 8192)\n"
-        "  --head-timeout S  seconds a new connection has to send its request line and\n"
-        "                    headers (default 10)\n",
-        RF_DEFAULT_DB, RF_DEFAULT_KEYS);
+    fprintf(out,
+            "usage: reform serve [--db URL] [--province CODE] [--listen HOST:PORT]\n"
+            "                    [--demo [--demo-dossiers N]] [--web DIR] [--threads N]\n"
+            "                    [--cookie-secure] [--quiet] [--keys DIR]\n"
+            "                    [--trusted-proxy CIDR[,CIDR]] [--conns-per-address N]\n"
+            "                    [--max-conns N] [--head-timeout S] [--token-days N]\n\n"
+            "Serve the JSON API under /api/v1 and the web UI, for one province.\n\n"
+            "  --db URL          sqlite:PATH (default %s) or postgresql://...\n"
+            "  --province CODE   the province served, of those the database holds (default\n"
+            "                    $REFORM_PROVINCE, else the first); its users alone sign in\n"
+            "  --listen H:P      address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+            "  --demo            load the demo province first if the database lacks it, and\n"
+            "                    print its sign-ins; with --province CODE other than 42, the\n"
+            "                    demo's data as province CODE, its sign-ins ending in .CODE\n"
+            "  --demo-dossiers N with --demo: a year of N one-stop dossiers (default\n"
+            "                    300000; 0 for none)\n"
+            "  --web DIR         folder of the web UI (default: web)\n"
+            "  --threads N       server threads (default: 4 per core; a change other than\n"
+            "                    a receipt holds one while it waits for its flush)\n"
+            "  --cookie-secure   mark the session cookie Secure and send HSTS (when served\n"
+            "                    over TLS)\n"
+            "  --quiet           no request log\n"
+            "  --token-days N    the life of a bearer token issued without one (default 90)\n"
+            "  --keys DIR        the keys kept outside the database (default $REFORM_KEYS or\n"
+            "                    %s; the audit key is made there on first start)\n"
+            "  --trusted-proxy CIDR[,CIDR]\n"
+            "                    proxies whose X-Forwarded-For names the client (the\n"
+            "                    rightmost address they did not add); attempt limits and\n"
+            "                    the log then count clients, not the proxy\n"
+            "  --conns-per-address N\n"
+            "                    connections at once from one address (default 128;\n"
+            "                    trusted proxies are not counted)\n"
+            "  --max-conns N     connections at once in all (default 8192)\n"
+            "  --head-timeout S  seconds a new connection has to send its request line and\n"
+            "                    headers (default 10)\n",
+            RF_DEFAULT_DB, RF_DEFAULT_KEYS);
 }
 
-static void print_signins(void)
+static void print_signins(const struct rf_app *app)
 {
     const char *p = rf_app_demo_users_csv();
     const char *line = strchr(p, '\n');
 
-    printf("Demo sign-ins (user name / password / roles):\n");
+    printf("Demo sign-ins of province %s (user name / password / roles):\n",
+           rf_app_province(app)->code);
     while (line && line[1]) {
         char user[80], name[200], unit[64], roles[80], password[80];
+        char signin[RF_USERNAME_MAX + 1];
         line++;
         if (sscanf(line, "%79[^,],%199[^,],%63[^,],%79[^,],%79[^\r\n]", user, name, unit, roles,
-                   password) == 5)
-            printf("  %-18s %-22s %s\n", user, password, roles);
+                   password) == 5) {
+            rf_app_demo_username(app, user, signin);
+            printf("  %-18s demo-%-17s %s\n", signin, signin, roles);
+        }
         line = strchr(line, '\n');
     }
     fflush(stdout);
@@ -72,6 +79,7 @@ int rf_cmd_serve(int argc, char **argv)
     int demo = 0, demo_dossiers = 300000, token_days = RF_TOKEN_DEFAULT_DAYS, args, rc;
     const struct rf_cli_option opts[] = {
         RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
         RF_CLI_OPT_TEXT("listen", &cfg.listen),
         RF_CLI_OPT_FLAG("demo", &demo),
         RF_CLI_OPT_NUMBER("demo-dossiers", &demo_dossiers, 0, 50000000, "is 0 to 50000000"),
@@ -125,7 +133,7 @@ int rf_cmd_serve(int argc, char **argv)
     }
     rf_app_set_token_days(app, token_days);
     if (demo)
-        print_signins();
+        print_signins(app);
     rc = rf_http_serve(app, &cfg);
     rf_app_close(&app);
     return rc == RF_OK ? 0 : 1;

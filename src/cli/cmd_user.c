@@ -10,10 +10,13 @@
 static void help(FILE *out)
 {
     fprintf(out, "usage: reform user add USERNAME --name NAME --unit CODE --roles ROLES\n"
-                 "                       [--password PASSWORD] [--db URL]\n\n"
-                 "Add a user. ROLES are joined by '|' or ',': admin, leader, secretariat,\n"
-                 "focal, clerk, officer, inspector. Without --password, the first line of\n"
-                 "standard input is the password (at least 10 characters).\n");
+                 "                       [--password PASSWORD] [--db URL] [--province CODE]\n\n"
+                 "Add a user of a province, who signs in where that province is served. ROLES\n"
+                 "are joined by '|' or ',': admin, leader, secretariat, focal, clerk, officer,\n"
+                 "inspector. Without --password, the first line of standard input is the\n"
+                 "password (at least 10 characters). A user name is one across the database.\n\n"
+                 "  --province CODE  the province, of those the database holds (default\n"
+                 "                   $REFORM_PROVINCE, else the first)\n");
 }
 
 int rf_cmd_user(int argc, char **argv)
@@ -22,6 +25,7 @@ int rf_cmd_user(int argc, char **argv)
     const char *db = NULL;
     const struct rf_cli_option opts[] = {
         RF_CLI_OPT_TEXT("db", &db),
+        RF_CLI_OPT_PROVINCE("province"),
         RF_CLI_OPT_TEXT("name", &in.full_name),
         RF_CLI_OPT_TEXT("unit", &in.unit_code),
         RF_CLI_OPT_TEXT("roles", &in.roles),

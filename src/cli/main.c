@@ -42,7 +42,9 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
             "\nEvery command takes --db URL: sqlite:PATH (default %s) or\n"
-            "postgresql://USER@HOST:PORT/NAME; $REFORM_DB sets the default.\n"
+            "postgresql://USER@HOST:PORT/NAME; $REFORM_DB sets the default. A database\n"
+            "may hold several provinces: the commands that act on one take --province\n"
+            "CODE ($REFORM_PROVINCE; default: the database's first province).\n"
             "'reform COMMAND --help' tells more.\n",
             RF_DEFAULT_DB);
 }
@@ -93,9 +95,21 @@ const char *rf_cli_keys(const char *given)
     return env && *env ? env : RF_DEFAULT_KEYS;
 }
 
+const char *rf_cli_province(const char *given)
+{
+    static const char *chosen;
+    const char *env = getenv("REFORM_PROVINCE");
+
+    if (given)
+        chosen = given;
+    if (chosen)
+        return chosen;
+    return env && *env ? env : NULL;
+}
+
 struct rf_app *rf_cli_open(const char *db, int allow_empty)
 {
-    struct rf_app_config cfg = {db, 16, NULL, rf_cli_keys(NULL)};
+    struct rf_app_config cfg = {db, 16, rf_cli_province(NULL), rf_cli_keys(NULL)};
     struct rf_app *app = NULL;
     struct rf_error err;
 

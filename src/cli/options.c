@@ -4,6 +4,7 @@
  * the getopt_long loop, --help and the usage errors for all of them.
  */
 #include "cli.h"
+#include "../core/unit.h"
 
 #include <assert.h>
 #include <getopt.h>
@@ -70,6 +71,13 @@ int rf_cli_options(int argc, char **argv, const struct rf_cli_option *opts, void
             break;
         case RF_CLI_KEYS:
             rf_cli_keys(optarg);
+            break;
+        case RF_CLI_PROVINCE:
+            if (rf_unit_code_check(optarg) != RF_OK) {
+                fprintf(stderr, "reform: --%s is a province's unit code, such as 42\n", o->name);
+                return 2;
+            }
+            rf_cli_province(optarg);
             break;
         }
     }

@@ -59,15 +59,16 @@ int rf_store_schema_version(struct rf_store *s, int *version) RF_MUST_CHECK;
 /* A write transaction (BEGIN IMMEDIATE on SQLite). */
 int rf_store_begin(struct rf_store *s) RF_MUST_CHECK;
 /*
- * A write transaction for changes that append to the audit chain, as the
- * writer runs them, several to a transaction. Where transactions lock rows
- * (PostgreSQL) it first locks every province's audit head, in one order:
- * two such transactions then wait for each other there, holding nothing else
- * yet, instead of each holding a row the other needs next (a desk's
- * sequence, a counter) and both waiting until the database refuses one.
- * Elsewhere as rf_store_begin.
+ * A write transaction for changes of province 'province_id' that append to
+ * its audit chain, as the writer runs them, several to a transaction. Where
+ * transactions lock rows (PostgreSQL) it first locks the province's audit
+ * head: two such transactions of the province then wait for each other
+ * there, holding nothing else yet, instead of each holding a row the other
+ * needs next (a desk's sequence, a counter) and both waiting until the
+ * database refuses one. Another province's writers are not held up (0 locks
+ * nothing: a province not made yet). Elsewhere as rf_store_begin.
  */
-int rf_store_begin_changes(struct rf_store *s) RF_MUST_CHECK;
+int rf_store_begin_changes(struct rf_store *s, int64_t province_id) RF_MUST_CHECK;
 /*
  * Commit the open transaction. RF_ESTORE when the commit fails, and the
  * transaction is then rolled back: none is open on return either way.
@@ -198,7 +199,8 @@ typedef int (*rf_unit_link_fn)(void *ctx, const struct rf_unit_link *l);
 
 /*
  * Insert 'u' (id is set) and, when u->parent_id is set, its link to that
- * parent over the unit's whole validity. RF_ECONFLICT when the code is taken.
+ * parent over the unit's whole validity. RF_ECONFLICT when the code is taken;
+ * RF_ENOTFOUND when the parent is not a unit of u->province_id.
  */
 int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u) RF_MUST_CHECK;
 /*
@@ -214,12 +216,13 @@ int rf_store_unit_get_by_code(struct rf_store *s, int64_t province_id, const cha
                               const char *date, struct rf_unit *out) RF_MUST_CHECK;
 /*
  * Place unit 'id' under 'parent_id' from 'from' on, until its current
- * period there ends: the period covering 'from' is split.
+ * period there ends: the period covering 'from' is split. RF_ENOTFOUND,
+ * and nothing moves, unless both are units of the province.
  */
 int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int64_t parent_id,
                        const char *from) RF_MUST_CHECK;
-/* Call 'fn' for each period of unit 'id' in the tree, oldest first. */
-int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn,
+/* Call 'fn' for each period of unit 'id' of the province in the tree, oldest first. */
+int rf_store_unit_links(struct rf_store *s, int64_t province_id, int64_t id, rf_unit_link_fn fn,
                         void *ctx) RF_MUST_CHECK;
 /*
  * Call 'fn' for each unit matching 'q' in id order, with parent_id, depth
@@ -228,18 +231,20 @@ int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn,
 int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_unit_fn fn,
                         void *ctx) RF_MUST_CHECK;
 /*
- * Whether unit 'id' is 'root_id' or below it on 'date': '*yes' is 1 or 0.
+ * Whether the province's unit 'id' is 'root_id' or below it on 'date'
+ * through the province's links: '*yes' is 1 or 0 (0 for another province's).
  */
-int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const char *date,
-                         int *yes) RF_MUST_CHECK;
+int rf_store_unit_within(struct rf_store *s, int64_t province_id, int64_t root_id, int64_t id,
+                         const char *date, int *yes) RF_MUST_CHECK;
 /*
- * Whether unit 'id' is 'root_id' or was below it on any date: '*yes' is 1 or 0.
+ * Whether the province's unit 'id' is 'root_id' or was below it on any date
+ * through the province's links: '*yes' is 1 or 0 (0 for another province's).
  */
-int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id,
+int rf_store_unit_within_ever(struct rf_store *s, int64_t province_id, int64_t root_id, int64_t id,
                               int *yes) RF_MUST_CHECK;
-/* Units under 'id' on any date on or after 'date', into '*count'. */
-int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date,
-                                 int64_t *count) RF_MUST_CHECK;
+/* Units of the province under 'id' on any date on or after 'date', into '*count'. */
+int rf_store_unit_children_after(struct rf_store *s, int64_t province_id, int64_t id,
+                                 const char *date, int64_t *count) RF_MUST_CHECK;
 
 /* ---- users (store_users.c) ---- */
 
@@ -279,8 +284,12 @@ int rf_store_user_update(struct rf_store *s, const struct rf_user *u) RF_MUST_CH
 /* The user 'id' of the province, with its unit's code. RF_ENOTFOUND if absent. */
 int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id,
                       struct rf_user *out) RF_MUST_CHECK;
-/* By user name across provinces (sign-in names are unique per deployment). */
-int rf_store_user_get_by_name(struct rf_store *s, const char *username,
+/*
+ * The user of the province signing in as 'username', as rf_store_user_get():
+ * a user of another province is none (sign-in names are unique per
+ * deployment, but a province's process signs in only its own users).
+ */
+int rf_store_user_get_by_name(struct rf_store *s, int64_t province_id, const char *username,
                               struct rf_user *out) RF_MUST_CHECK;
 int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_user_fn fn,
                         void *ctx) RF_MUST_CHECK;
@@ -307,16 +316,27 @@ struct rf_session {
  * expires_at of 0 is stored as none). RF_ECONFLICT when the token hash is taken.
  */
 int rf_store_session_insert(struct rf_store *s, struct rf_session *sess) RF_MUST_CHECK;
-/* The live or ended session whose token hashes to 'token_hash', with its user. */
-int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_session *out,
-                          struct rf_user *user) RF_MUST_CHECK;
-/* Set session 'id''s last_seen_at to 'now', ended or not; RF_OK also when there is none. */
-int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
-/* End session 'id' at 'now' if it is live; an ended or absent one is left alone, RF_OK. */
-int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now) RF_MUST_CHECK;
-/* End every live session of 'user_id' of the kinds in 'kinds' (a mask). */
-int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds,
-                               int64_t now) RF_MUST_CHECK;
+/*
+ * The live or ended session of the province whose token hashes to
+ * 'token_hash', with its user; RF_ENOTFOUND for another province's.
+ */
+int rf_store_session_find(struct rf_store *s, int64_t province_id, const char *token_hash,
+                          struct rf_session *out, struct rf_user *user) RF_MUST_CHECK;
+/*
+ * Set session 'id''s last_seen_at to 'now', ended or not; RF_OK also when the
+ * province has none.
+ */
+int rf_store_session_touch(struct rf_store *s, int64_t province_id, int64_t id,
+                           int64_t now) RF_MUST_CHECK;
+/*
+ * End session 'id' of the province at 'now' if it is live; an ended or absent
+ * one is left alone, RF_OK.
+ */
+int rf_store_session_end(struct rf_store *s, int64_t province_id, int64_t id,
+                         int64_t now) RF_MUST_CHECK;
+/* End every live session of the province's user 'user_id' of the kinds in 'kinds' (a mask). */
+int rf_store_sessions_end_user(struct rf_store *s, int64_t province_id, int64_t user_id,
+                               unsigned kinds, int64_t now) RF_MUST_CHECK;
 
 /* ---- failed attempts (store_attempts.c) ---- */
 
@@ -330,8 +350,9 @@ int rf_store_attempts_get(struct rf_store *s, int64_t province_id, const char *k
                           const char *key, struct rf_attempts *out) RF_MUST_CHECK;
 /*
  * Count one failure at 'now' for ('kind', 'key'): a counter whose window of
- * 'window' seconds ended starts a new one. Counters whose window ended are
- * removed on the way, so the table holds only live ones.
+ * 'window' seconds ended starts a new one. The province's counters whose
+ * window ended are removed on the way, so it holds only live ones (another
+ * province's are its own to remove).
  */
 int rf_store_attempts_fail(struct rf_store *s, int64_t province_id, const char *kind,
                            const char *key, int64_t now, int64_t window) RF_MUST_CHECK;
@@ -504,20 +525,27 @@ int rf_store_task_get_by_ref(struct rf_store *s, int64_t province_id, const char
 /* Tasks matching 'q' in id order, each with its deadline history. */
 int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_task_fn fn,
                         void *ctx) RF_MUST_CHECK;
-/* Record a deadline set on 'd->set_on' (an extension) and make it the task's latest. */
-int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
-                               const struct rf_task_deadline *d, int64_t now) RF_MUST_CHECK;
-/* The coordinating units of a task: id and code. */
-int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx) RF_MUST_CHECK;
 /*
- * Insert report 'r' of unit r->unit_id on task r->task_id (id set; the unit
- * code is not read). RF_ECONFLICT when the task or the unit does not exist,
- * RF_ESTORE for a percent outside 0..100.
+ * Record a deadline set on 'd->set_on' (an extension) and make it the latest
+ * of the province's task 'task_id'. RF_ENOTFOUND, writing nothing, when the
+ * province has no such task.
  */
-int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *r) RF_MUST_CHECK;
-/* Reports of a task, oldest first. */
-int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn,
-                          void *ctx) RF_MUST_CHECK;
+int rf_store_task_deadline_add(struct rf_store *s, int64_t province_id, int64_t task_id,
+                               const struct rf_task_deadline *d, int64_t now) RF_MUST_CHECK;
+/* The coordinating units of the province's task 'task_id': id and code (none for another's). */
+int rf_store_task_units(struct rf_store *s, int64_t province_id, int64_t task_id, rf_id_fn fn,
+                        void *ctx) RF_MUST_CHECK;
+/*
+ * Insert report 'r' of unit r->unit_id on task r->task_id, both of the
+ * province (id set; the unit code is not read). RF_ENOTFOUND, writing
+ * nothing, when either is not the province's; RF_ESTORE for a percent
+ * outside 0..100.
+ */
+int rf_store_task_report_add(struct rf_store *s, int64_t province_id,
+                             struct rf_task_report *r) RF_MUST_CHECK;
+/* Reports of the province's task 'task_id', oldest first (none for another's). */
+int rf_store_task_reports(struct rf_store *s, int64_t province_id, int64_t task_id,
+                          rf_task_report_fn fn, void *ctx) RF_MUST_CHECK;
 
 /* ---- the working calendar (store_calendar.c) ---- */
 
@@ -632,12 +660,17 @@ struct rf_dossier {
     int64_t created_at, updated_at;
 };
 
-/* The next number of 'desk_unit_id''s sequence on 'day' (from 1). */
-int rf_store_dossier_next_seq(struct rf_store *s, int64_t desk_unit_id, const char *day,
-                              int64_t *seq) RF_MUST_CHECK;
+/*
+ * The next number of the sequence on 'day' (from 1) of the province's desk
+ * 'desk_unit_id'. RF_ENOTFOUND, counting nothing, for another province's.
+ */
+int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t desk_unit_id,
+                              const char *day, int64_t *seq) RF_MUST_CHECK;
 /*
  * Insert 'd' as it stands, its version included (id set). RF_ECONFLICT when
- * the code is taken or its procedure or a unit does not exist.
+ * the code is taken, writing nothing and leaving the transaction usable (a
+ * code is one across the database: another province's desk of the same unit
+ * code may hold it), or when its procedure or a unit does not exist.
  */
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CHECK;
 /*
@@ -646,19 +679,23 @@ int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CH
  */
 int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
                          struct rf_dossier *out) RF_MUST_CHECK;
-/* The dossier with 'code' in any province (codes are unique), as rf_store_dossier_get(). */
-int rf_store_dossier_by_code(struct rf_store *s, const char *code,
+/* The dossier with 'code' in the province, as rf_store_dossier_get(). */
+int rf_store_dossier_by_code(struct rf_store *s, int64_t province_id, const char *code,
                              struct rf_dossier *out) RF_MUST_CHECK;
 /*
  * The public lookup's one read: the failed lookups counted for 'address'
- * (RF_ATTEMPT_LOOKUP; zeros when none) into '*misses', and the dossier
- * 'code' with the name of the unit that holds its step ("" for none).
- * RF_ENOTFOUND, with '*misses' filled, when there is no such dossier.
+ * (RF_ATTEMPT_LOOKUP; zeros when none) into '*misses', and the province's
+ * dossier 'code' with the name of the unit that holds its step ("" for
+ * none). RF_ENOTFOUND, with '*misses' filled, when the province has no such
+ * dossier.
  */
 int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char *address,
                             const char *code, struct rf_attempts *misses, struct rf_dossier *out,
                             char office[RF_NAME_BYTES]) RF_MUST_CHECK;
-/* Write 'd' when its row is still at 'version' (then d->version moves on), else RF_ECONFLICT. */
+/*
+ * Write 'd' when the row of d->id in d->province_id is still at 'version'
+ * (then d->version moves on), else RF_ECONFLICT.
+ */
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version) RF_MUST_CHECK;
 
 struct rf_dossier_event {
@@ -672,23 +709,33 @@ struct rf_dossier_event {
     int step_late;       /* the step was handed over after it */
 };
 /*
- * Append 'e' to the timeline of dossier e->dossier_id (id set); a zero unit,
- * actor or step_due_at is stored as none. RF_ECONFLICT when the dossier or the
- * actor does not exist.
+ * Append 'e' to the timeline of the province's dossier e->dossier_id (id
+ * set); a zero unit, actor or step_due_at is stored as none. RF_ENOTFOUND,
+ * writing nothing, when the province has no such dossier; RF_ECONFLICT when
+ * the actor does not exist. The functions below on a dossier's timeline and
+ * pauses reach them through the dossier, and find none of another province's.
  */
-int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e) RF_MUST_CHECK;
+int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id,
+                               struct rf_dossier_event *e) RF_MUST_CHECK;
 /* When the dossier's current step began: its receipt or the last hand-over, 0 for none. */
-int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t *at) RF_MUST_CHECK;
+int rf_store_dossier_step_began(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                int64_t *at) RF_MUST_CHECK;
 typedef int (*rf_dossier_event_fn)(void *ctx, const struct rf_dossier_event *e);
 /* The events of 'dossier_id' in the order they were added. */
-int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
-                            void *ctx) RF_MUST_CHECK;
-/* Pauses: one opens at 'at' and closes at a later 'at'; the list in order, 'to' 0 while open. */
-int rf_store_dossier_pause_open(struct rf_store *s, int64_t dossier_id, int64_t at) RF_MUST_CHECK;
-int rf_store_dossier_pause_close(struct rf_store *s, int64_t dossier_id, int64_t at) RF_MUST_CHECK;
+int rf_store_dossier_events(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                            rf_dossier_event_fn fn, void *ctx) RF_MUST_CHECK;
+/*
+ * Pauses: one opens at 'at' and closes at a later 'at' (RF_ENOTFOUND when
+ * none is open, or for another province's dossier); the list in order, 'to'
+ * 0 while open.
+ */
+int rf_store_dossier_pause_open(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                int64_t at) RF_MUST_CHECK;
+int rf_store_dossier_pause_close(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                 int64_t at) RF_MUST_CHECK;
 typedef int (*rf_pause_fn)(void *ctx, int64_t from, int64_t to);
-int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn fn,
-                            void *ctx) RF_MUST_CHECK;
+int rf_store_dossier_pauses(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                            rf_pause_fn fn, void *ctx) RF_MUST_CHECK;
 
 typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
 
@@ -763,8 +810,11 @@ typedef int (*rf_count_fn)(void *ctx, const char *field, const char *level, cons
  */
 int rf_store_dossier_counts(struct rf_store *s, int64_t province_id, int64_t unit, const char *from,
                             const char *to, rf_count_fn fn, void *ctx) RF_MUST_CHECK;
-/* 'unit' and the units above it on 'date', into ids[0..*n-1], the unit first. */
-int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
-                        int *n) RF_MUST_CHECK;
+/*
+ * The province's 'unit' and the units above it on 'date', into
+ * ids[0..*n-1], the unit first; none (*n 0) for another province's unit.
+ */
+int rf_store_unit_chain(struct rf_store *s, int64_t province_id, int64_t unit, const char *date,
+                        int64_t *ids, int max, int *n) RF_MUST_CHECK;
 
 #endif

@@ -35,7 +35,8 @@ int rf_store_attempts_fail(struct rf_store *s, int64_t province_id, const char *
 {
     int rc;
 
-    rc = rf_sq_run(s, "DELETE FROM attempts WHERE window_start <= ?", PARAMS(P_INT(now - window)));
+    rc = rf_sq_run(s, "DELETE FROM attempts WHERE province_id = ? AND window_start <= ?",
+                   PARAMS(P_INT(province_id), P_INT(now - window)));
     if (rc != RF_OK)
         return rc;
     /* one statement, so that two processes counting at once both count */

@@ -12,13 +12,13 @@
 
 /* ---- audit ---- */
 
-int rf_store_begin_changes(struct rf_store *s)
+int rf_store_begin_changes(struct rf_store *s, int64_t province_id)
 {
     int rc = rf_store_begin(s);
 
     if (rc == RF_OK && s->be->row_locks)
-        rc = rf_sq_run(s, "SELECT province_id FROM audit_head ORDER BY province_id FOR UPDATE",
-                       NULL, 0);
+        rc = rf_sq_run(s, "SELECT province_id FROM audit_head WHERE province_id = ? FOR UPDATE",
+                       PARAMS(P_INT(province_id)));
     if (rc != RF_OK)
         rf_store_rollback(s);
     return rc;

@@ -82,10 +82,12 @@ static int step_row(struct rf_store *s, struct rf_rows *r, void *ctx)
 static int read_steps(struct rf_store *s, struct rf_procedure *p)
 {
     p->nsteps = 0;
+    /* a procedure's steps are reached through the procedure, which is the province's */
     return rf_sq_each(s,
-                      "SELECT name, unit_ref, minutes FROM procedure_steps WHERE procedure_id = ?"
-                      " ORDER BY seq",
-                      PARAMS(P_INT(p->id)), step_row, p);
+                      "SELECT ps.name, ps.unit_ref, ps.minutes FROM procedures p"
+                      " JOIN procedure_steps ps ON ps.procedure_id = p.id"
+                      " WHERE p.province_id = ? AND p.id = ? ORDER BY ps.seq",
+                      PARAMS(P_INT(p->province_id), P_INT(p->id)), step_row, p);
 }
 
 /* The first row of 'sql' into 'out' with its steps, RF_ENOTFOUND when none. */
@@ -224,25 +226,28 @@ static int one_dossier(struct rf_store *s, const char *sql, const struct rf_para
     return rc;
 }
 
-int rf_store_dossier_next_seq(struct rf_store *s, int64_t desk_unit_id, const char *day,
-                              int64_t *seq)
+int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t desk_unit_id,
+                              const char *day, int64_t *seq)
 {
+    /* a desk's sequence is reached through the desk, which is the province's */
     return rf_sq_one_int(s,
-                         "INSERT INTO dossier_sequences (desk_unit_id, day, last) VALUES (?, ?, 1)"
+                         "INSERT INTO dossier_sequences (desk_unit_id, day, last)"
+                         " SELECT u.id, CAST(? AS TEXT), 1 FROM units u"
+                         " WHERE u.province_id = ? AND u.id = ?"
                          " ON CONFLICT (desk_unit_id, day) DO UPDATE SET"
                          " last = dossier_sequences.last + 1 RETURNING last",
-                         PARAMS(P_INT(desk_unit_id), P_TEXT(day)), seq);
+                         PARAMS(P_TEXT(day), P_INT(province_id), P_INT(desk_unit_id)), seq);
 }
 
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
 {
-    return rf_sq_one_int(
+    int rc = rf_sq_one_int(
         s,
         "INSERT INTO dossiers (province_id, code, procedure_id, desk_unit_id, channel,"
         " applicant_name, applicant_phone, applicant_address, state, step, step_unit_id,"
         " received_at, due_at, appointment_at, result_at, finished_at, timeliness, apologies,"
         " lookup_hash, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
         PARAMS(P_INT(d->province_id), P_TEXT(d->code), P_INT(d->procedure_id),
                P_INT(d->desk_unit_id), P_TEXT(d->channel), P_TEXT(d->applicant_name),
                P_TEXT(d->applicant_phone), P_TEXT(d->applicant_address),
@@ -252,6 +257,9 @@ int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
                P_INT(d->apologies), P_TEXT(d->lookup_hash), P_INT(d->version), P_INT(d->created_at),
                P_INT(d->updated_at)),
         &d->id);
+
+    /* a code taken writes nothing and leaves the transaction as it was */
+    return rc == RF_ENOTFOUND ? RF_ECONFLICT : rc;
 }
 
 int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
@@ -261,10 +269,12 @@ int rf_store_dossier_get(struct rf_store *s, int64_t province_id, int64_t id,
                        PARAMS(P_INT(province_id), P_INT(id)), out);
 }
 
-int rf_store_dossier_by_code(struct rf_store *s, const char *code, struct rf_dossier *out)
+int rf_store_dossier_by_code(struct rf_store *s, int64_t province_id, const char *code,
+                             struct rf_dossier *out)
 {
-    return one_dossier(s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?",
-                       PARAMS(P_TEXT(code)), out);
+    return one_dossier(s,
+                       "SELECT " DOSSIER_COLS " FROM dossiers WHERE province_id = ? AND code = ?",
+                       PARAMS(P_INT(province_id), P_TEXT(code)), out);
 }
 
 int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char *address,
@@ -286,11 +296,11 @@ int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char 
                      " d.lookup_hash, d.version, d.created_at, d.updated_at, COALESCE(u.name, ''),"
                      " a.window_start, a.failures"
                      " FROM (SELECT 1 AS one) o"
-                     " LEFT JOIN dossiers d ON d.code = ?"
-                     " LEFT JOIN units u ON u.id = d.step_unit_id"
+                     " LEFT JOIN dossiers d ON d.province_id = ? AND d.code = ?"
+                     " LEFT JOIN units u ON u.province_id = d.province_id AND u.id = d.step_unit_id"
                      " LEFT JOIN attempts a ON a.province_id = ? AND a.kind = ? AND a.key = ?",
-                     PARAMS(P_TEXT(code), P_INT(province_id), P_TEXT(RF_ATTEMPT_LOOKUP),
-                            P_TEXT(address ? address : "")),
+                     PARAMS(P_INT(province_id), P_TEXT(code), P_INT(province_id),
+                            P_TEXT(RF_ATTEMPT_LOOKUP), P_TEXT(address ? address : "")),
                      &r);
     if (rc != RF_OK)
         return rc;
@@ -320,11 +330,12 @@ int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int versio
         s,
         "UPDATE dossiers SET state = ?, step = ?, step_unit_id = ?, due_at = ?,"
         " appointment_at = ?, result_at = ?, finished_at = ?, timeliness = ?, apologies = ?,"
-        " version = version + 1, updated_at = ? WHERE id = ? AND version = ? RETURNING version",
+        " version = version + 1, updated_at = ? WHERE province_id = ? AND id = ? AND version = ?"
+        " RETURNING version",
         PARAMS(P_TEXT(rf_dossier_state_name(d->state)), P_INT(d->step), P_OPT_INT(d->step_unit_id),
                P_INT(d->due_at), P_INT(d->appointment_at), P_OPT_INT(d->result_at),
                P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness), P_INT(d->apologies),
-               P_INT(d->updated_at), P_INT(d->id), P_INT(version)),
+               P_INT(d->updated_at), P_INT(d->province_id), P_INT(d->id), P_INT(version)),
         &found);
     if (rc == RF_ENOTFOUND)
         return RF_ECONFLICT; /* somebody acted first */
@@ -333,26 +344,34 @@ int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int versio
     return rc;
 }
 
-int rf_store_dossier_event_add(struct rf_store *s, struct rf_dossier_event *e)
+/* a dossier's timeline and pauses are reached through the dossier, which is the province's */
+#define DOSSIER_OF_PROVINCE "(SELECT d.id FROM dossiers d WHERE d.province_id = ? AND d.id = ?)"
+
+int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id, struct rf_dossier_event *e)
 {
     return rf_sq_one_int(
         s,
         "INSERT INTO dossier_events (dossier_id, at, action, from_state, to_state, step,"
         " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        PARAMS(P_INT(e->dossier_id), P_INT(e->at), P_TEXT(e->action), P_TEXT(e->from_state),
-               P_TEXT(e->to_state), P_INT(e->step), P_OPT_INT(e->from_unit_id),
-               P_OPT_INT(e->to_unit_id), P_OPT_INT(e->actor_id), P_TEXT(e->reason),
-               P_OPT_INT(e->step_due_at), P_INT(e->step_late)),
+        " SELECT d.id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+        " CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+        " CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER) FROM dossiers d"
+        " WHERE d.province_id = ? AND d.id = ? RETURNING id",
+        PARAMS(P_INT(e->at), P_TEXT(e->action), P_TEXT(e->from_state), P_TEXT(e->to_state),
+               P_INT(e->step), P_OPT_INT(e->from_unit_id), P_OPT_INT(e->to_unit_id),
+               P_OPT_INT(e->actor_id), P_TEXT(e->reason), P_OPT_INT(e->step_due_at),
+               P_INT(e->step_late), P_INT(province_id), P_INT(e->dossier_id)),
         &e->id);
 }
 
-int rf_store_dossier_step_began(struct rf_store *s, int64_t dossier_id, int64_t *at)
+int rf_store_dossier_step_began(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                int64_t *at)
 {
     return rf_sq_one_int(s,
-                         "SELECT COALESCE(MAX(at), 0) FROM dossier_events WHERE dossier_id = ?"
+                         "SELECT COALESCE(MAX(at), 0) FROM dossier_events"
+                         " WHERE dossier_id = " DOSSIER_OF_PROVINCE
                          " AND action IN ('receive', 'hand_over')",
-                         PARAMS(P_INT(dossier_id)), at);
+                         PARAMS(P_INT(province_id), P_INT(dossier_id)), at);
 }
 
 struct event_rows {
@@ -384,8 +403,8 @@ static int event_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return x->fn(x->ctx, e);
 }
 
-int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_event_fn fn,
-                            void *ctx)
+int rf_store_dossier_events(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                            rf_dossier_event_fn fn, void *ctx)
 {
     struct event_rows x = {fn, ctx, rf_xmalloc(sizeof(*x.e))};
     int rc;
@@ -393,26 +412,34 @@ int rf_store_dossier_events(struct rf_store *s, int64_t dossier_id, rf_dossier_e
     rc = rf_sq_each(s,
                     "SELECT id, dossier_id, at, action, from_state, to_state, step,"
                     " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late"
-                    " FROM dossier_events WHERE dossier_id = ? ORDER BY id",
-                    PARAMS(P_INT(dossier_id)), event_row, &x);
+                    " FROM dossier_events WHERE dossier_id = " DOSSIER_OF_PROVINCE " ORDER BY id",
+                    PARAMS(P_INT(province_id), P_INT(dossier_id)), event_row, &x);
     free(x.e);
     return rc;
 }
 
-int rf_store_dossier_pause_open(struct rf_store *s, int64_t dossier_id, int64_t at)
+int rf_store_dossier_pause_open(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                int64_t at)
 {
-    return rf_sq_run(s, "INSERT INTO dossier_pauses (dossier_id, from_at) VALUES (?, ?)",
-                     PARAMS(P_INT(dossier_id), P_INT(at)));
+    int64_t id = 0;
+
+    return rf_sq_one_int(s,
+                         "INSERT INTO dossier_pauses (dossier_id, from_at)"
+                         " SELECT d.id, CAST(? AS BIGINT) FROM dossiers d"
+                         " WHERE d.province_id = ? AND d.id = ? RETURNING id",
+                         PARAMS(P_INT(at), P_INT(province_id), P_INT(dossier_id)), &id);
 }
 
-int rf_store_dossier_pause_close(struct rf_store *s, int64_t dossier_id, int64_t at)
+int rf_store_dossier_pause_close(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                                 int64_t at)
 {
     int64_t closed = 0;
 
-    return rf_sq_one_int(s,
-                         "UPDATE dossier_pauses SET to_at = ? WHERE dossier_id = ? AND to_at IS"
-                         " NULL RETURNING from_at",
-                         PARAMS(P_INT(at), P_INT(dossier_id)), &closed);
+    return rf_sq_one_int(
+        s,
+        "UPDATE dossier_pauses SET to_at = ? WHERE dossier_id = " DOSSIER_OF_PROVINCE
+        " AND to_at IS NULL RETURNING from_at",
+        PARAMS(P_INT(at), P_INT(province_id), P_INT(dossier_id)), &closed);
 }
 
 struct pause_rows {
@@ -427,14 +454,15 @@ static int pause_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return x->fn(x->ctx, s->be->col_int(r, 0), s->be->col_int(r, 1));
 }
 
-int rf_store_dossier_pauses(struct rf_store *s, int64_t dossier_id, rf_pause_fn fn, void *ctx)
+int rf_store_dossier_pauses(struct rf_store *s, int64_t province_id, int64_t dossier_id,
+                            rf_pause_fn fn, void *ctx)
 {
     struct pause_rows x = {fn, ctx};
 
     return rf_sq_each(s,
-                      "SELECT from_at, to_at FROM dossier_pauses WHERE dossier_id = ?"
-                      " ORDER BY id",
-                      PARAMS(P_INT(dossier_id)), pause_row, &x);
+                      "SELECT from_at, to_at FROM dossier_pauses"
+                      " WHERE dossier_id = " DOSSIER_OF_PROVINCE " ORDER BY id",
+                      PARAMS(P_INT(province_id), P_INT(dossier_id)), pause_row, &x);
 }
 
 /* A list of dossiers: each row read into 'd' (one allocation for the list), then to 'fn'. */
@@ -641,7 +669,8 @@ int rf_store_dossiers_unfinished(struct rf_store *s, int64_t province_id, rf_dos
     return rf_sq_each(s,
                       "SELECT d.id, d.code, d.received_at, d.due_at, p.days, p.minutes,"
                       " (SELECT COUNT(*) FROM dossier_pauses x WHERE x.dossier_id = d.id)"
-                      " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+                      " FROM dossiers d JOIN procedures p ON p.province_id = d.province_id"
+                      "  AND p.id = d.procedure_id"
                       " WHERE d.province_id = ? AND d.state IN ('processing', 'supplement')"
                       " ORDER BY d.id",
                       PARAMS(P_INT(province_id)), due_row, &x);
@@ -712,16 +741,20 @@ static int chain_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return 0;
 }
 
-int rf_store_unit_chain(struct rf_store *s, int64_t unit, const char *date, int64_t *ids, int max,
-                        int *n)
+int rf_store_unit_chain(struct rf_store *s, int64_t province_id, int64_t unit, const char *date,
+                        int64_t *ids, int max, int *n)
 {
     struct chain_rows x = {ids, max, n};
 
     *n = 0;
-    return rf_sq_each(s,
-                      "WITH RECURSIVE anc(id, n) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL"
-                      " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
-                      " l.unit_id = anc.id WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                                                                 " SELECT id FROM anc ORDER BY n",
-                      PARAMS(P_INT(unit), P_TEXT(date), P_TEXT(date)), chain_row, &x);
+    return rf_sq_each(
+        s,
+        "WITH RECURSIVE anc(id, n) AS (SELECT u.id, 0 FROM units u"
+        " WHERE u.province_id = ? AND u.id = ? UNION ALL"
+        " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON"
+        " l.unit_id = anc.id WHERE l.province_id = ? AND " IN_FORCE(
+            "l") " AND anc.n < 16)"
+                 " SELECT id FROM anc ORDER BY n",
+        PARAMS(P_INT(province_id), P_INT(unit), P_INT(province_id), P_TEXT(date), P_TEXT(date)),
+        chain_row, &x);
 }

@@ -180,11 +180,16 @@ void rf_sq_copy(char *dst, size_t size, const char *src);
 /* LIKE pattern "%text%" with LIKE's own characters escaped, or NULL; caller frees. */
 char *rf_sq_like_pattern(const char *text);
 
-/* A recursive CTE 'name': the units that are or were under the unit bound as (province, id). */
+/*
+ * A recursive CTE 'name': the units that are or were under the unit bound as (province, id),
+ * through the links of that province alone (each row carries it, so no other is bound).
+ */
 #define EVER_UNDER(name)                                                                           \
-    name "(id, depth) AS (SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"        \
-         " UNION SELECT l.unit_id, " name ".depth + 1 FROM unit_links l JOIN " name                \
-         " ON l.parent_id = " name ".id WHERE " name ".depth < 16)"
+    name "(id, province_id, depth) AS (SELECT u.id, u.province_id, 0 FROM units u"                 \
+         " WHERE u.province_id = ? AND u.id = ?"                                                   \
+         " UNION SELECT l.unit_id, l.province_id, " name ".depth + 1 FROM unit_links l JOIN " name \
+         " ON l.province_id = " name ".province_id AND l.parent_id = " name ".id"                  \
+         " WHERE " name ".depth < 16)"
 
 /* A numeric constant of C written into SQL text. */
 #define SQL_STR_(x) #x
@@ -216,18 +221,19 @@ char *rf_sq_like_pattern(const char *text);
  * are made once per statement (MATERIALIZED), not once for each record they judge. A record
  * belongs to the root when its unit is under it on the record's own day: an instant such as a
  * dossier's received_at falls in [from_at, to_at) of its unit's row (UNDER_AT, or a join that
- * reads each row's period as a range of an index on (unit, instant)). Units of other provinces
- * are never linked under the root.
+ * reads each row's period as a range of an index on (unit, instant)). Only the province's own
+ * links are followed (each row carries the province: no other is bound).
  */
 #define UNDER_ON_DAYS(name)                                                                        \
-    name "_days(id, from_day, to_day, depth) AS ("                                                 \
-         " SELECT u.id, CAST('0001-01-01' AS TEXT), CAST('9999-12-31' AS TEXT), 0 FROM units u"    \
-         "  WHERE u.province_id = ? AND u.id = ?"                                                  \
+    name "_days(id, province_id, from_day, to_day, depth) AS ("                                    \
+         " SELECT u.id, u.province_id, CAST('0001-01-01' AS TEXT), CAST('9999-12-31' AS TEXT), 0"  \
+         "  FROM units u WHERE u.province_id = ? AND u.id = ?"                                     \
          " UNION ALL"                                                                              \
-         " SELECT l.unit_id,"                                                                      \
+         " SELECT l.unit_id, l.province_id,"                                                       \
          "  CASE WHEN l.valid_from > p.from_day THEN l.valid_from ELSE p.from_day END,"            \
          "  CASE WHEN l.valid_to < p.to_day THEN l.valid_to ELSE p.to_day END, p.depth + 1"        \
-         "  FROM unit_links l JOIN " name "_days p ON l.parent_id = p.id"                          \
+         "  FROM unit_links l JOIN " name "_days p"                                                \
+         "  ON l.province_id = p.province_id AND l.parent_id = p.id"                               \
          "  WHERE p.depth < 16 AND l.valid_from < p.to_day"                                        \
          "  AND (l.valid_to IS NULL OR l.valid_to > p.from_day)), " name                           \
          "(id, from_at, to_at) AS MATERIALIZED (SELECT id, " SQL_DAY_START(                        \

@@ -18,7 +18,9 @@
 /* the last column counts the document's tasks: a read for people, not for lookups */
 #define DOC_COLS                                                                                   \
     "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
-    " d.created_at, d.updated_at, (SELECT COUNT(*) FROM tasks t WHERE t.document_id = d.id)"
+    " d.created_at, d.updated_at, (SELECT COUNT(*) FROM tasks t WHERE t.province_id = "            \
+    "d.province_id"                                                                                \
+    " AND t.document_id = d.id)"
 #define DOC_COLS_LIGHT                                                                             \
     "d.id, d.province_id, d.number, d.issuer, d.issued_on, d.title, d.assigning_body,"             \
     " d.created_at, d.updated_at, -1"
@@ -137,7 +139,8 @@ int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char 
     " dl.set_on, dl.deadline, dl.reason, dl.set_by"
 
 #define TASK_JOINS                                                                                 \
-    " JOIN documents doc ON doc.id = t.document_id JOIN units lu ON lu.id = t.lead_unit_id"        \
+    " JOIN documents doc ON doc.province_id = t.province_id AND doc.id = t.document_id"            \
+    " JOIN units lu ON lu.province_id = t.province_id AND lu.id = t.lead_unit_id"                  \
     " LEFT JOIN task_deadlines dl ON dl.task_id = t.id"
 
 #define TASK_ORDER " ORDER BY t.id, dl.set_on, dl.id"
@@ -334,8 +337,9 @@ int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_ta
     p[n++] = P_INT(q->province_id);
     p[n++] = P_INT(q->all_units ? 0 : q->scope_root_id);
     if (q->lead_unit_id) {
-        rc = rf_sq_one_int(s, "SELECT COUNT(*) FROM unit_links WHERE parent_id = ?",
-                           PARAMS(P_INT(q->lead_unit_id)), &held);
+        rc = rf_sq_one_int(
+            s, "SELECT COUNT(*) FROM unit_links WHERE province_id = ? AND parent_id = ?",
+            PARAMS(P_INT(q->province_id), P_INT(q->lead_unit_id)), &held);
         if (rc != RF_OK) {
             free(pattern);
             return rc;
@@ -373,19 +377,23 @@ int rf_store_tasks_list(struct rf_store *s, const struct rf_task_query *q, rf_ta
     return rc == RF_ENOTFOUND ? RF_OK : rc; /* an empty list */
 }
 
-int rf_store_task_deadline_add(struct rf_store *s, int64_t task_id,
+int rf_store_task_deadline_add(struct rf_store *s, int64_t province_id, int64_t task_id,
                                const struct rf_task_deadline *d, int64_t now)
 {
+    int64_t found = 0;
     int rc;
 
-    rc = rf_sq_run(s,
-                   "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
-                   " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                   PARAMS(P_INT(task_id), P_TEXT(d->set_on), P_OPT_TEXT(d->deadline),
-                          P_TEXT(d->reason), P_INT(d->set_by), P_INT(now)));
+    rc = rf_sq_one_int(
+        s,
+        "UPDATE tasks SET deadline = ?, updated_at = ? WHERE province_id = ?"
+        " AND id = ? RETURNING id",
+        PARAMS(P_OPT_TEXT(d->deadline), P_INT(now), P_INT(province_id), P_INT(task_id)), &found);
     if (rc == RF_OK)
-        rc = rf_sq_run(s, "UPDATE tasks SET deadline = ?, updated_at = ? WHERE id = ?",
-                       PARAMS(P_OPT_TEXT(d->deadline), P_INT(now), P_INT(task_id)));
+        rc = rf_sq_run(s,
+                       "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       PARAMS(P_INT(task_id), P_TEXT(d->set_on), P_OPT_TEXT(d->deadline),
+                              P_TEXT(d->reason), P_INT(d->set_by), P_INT(now)));
     return rc;
 }
 
@@ -401,24 +409,31 @@ static int id_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return x->fn(x->ctx, s->be->col_int(r, 0), s->be->col_text(r, 1));
 }
 
-int rf_store_task_units(struct rf_store *s, int64_t task_id, rf_id_fn fn, void *ctx)
+int rf_store_task_units(struct rf_store *s, int64_t province_id, int64_t task_id, rf_id_fn fn,
+                        void *ctx)
 {
     struct id_rows x = {fn, ctx};
 
+    /* a task's rows are reached through the task, which is the province's */
     return rf_sq_each(s,
-                      "SELECT u.id, u.code FROM task_units tu JOIN units u ON u.id = tu.unit_id"
-                      " WHERE tu.task_id = ? ORDER BY u.code",
-                      PARAMS(P_INT(task_id)), id_row, &x);
+                      "SELECT u.id, u.code FROM tasks t JOIN task_units tu ON tu.task_id = t.id"
+                      " JOIN units u ON u.province_id = t.province_id AND u.id = tu.unit_id"
+                      " WHERE t.province_id = ? AND t.id = ? ORDER BY u.code",
+                      PARAMS(P_INT(province_id), P_INT(task_id)), id_row, &x);
 }
 
-int rf_store_task_report_add(struct rf_store *s, struct rf_task_report *x)
+int rf_store_task_report_add(struct rf_store *s, int64_t province_id, struct rf_task_report *x)
 {
     return rf_sq_one_int(s,
                          "INSERT INTO task_reports (task_id, unit_id, reported_on, percent, note,"
-                         " author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                         PARAMS(P_INT(x->task_id), P_INT(x->unit_id), P_TEXT(x->reported_on),
-                                P_INT(x->percent), P_TEXT(x->note), P_INT(x->author_id),
-                                P_INT(x->created_at)),
+                         " author_id, created_at) SELECT t.id, u.id, CAST(? AS TEXT),"
+                         " CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT),"
+                         " CAST(? AS BIGINT) FROM tasks t JOIN units u"
+                         " ON u.province_id = t.province_id AND u.id = ?"
+                         " WHERE t.province_id = ? AND t.id = ? RETURNING id",
+                         PARAMS(P_TEXT(x->reported_on), P_INT(x->percent), P_TEXT(x->note),
+                                P_INT(x->author_id), P_INT(x->created_at), P_INT(x->unit_id),
+                                P_INT(province_id), P_INT(x->task_id)),
                          &x->id);
 }
 
@@ -446,14 +461,16 @@ static int report_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return x->fn(x->ctx, &rep);
 }
 
-int rf_store_task_reports(struct rf_store *s, int64_t task_id, rf_task_report_fn fn, void *ctx)
+int rf_store_task_reports(struct rf_store *s, int64_t province_id, int64_t task_id,
+                          rf_task_report_fn fn, void *ctx)
 {
     struct report_rows x = {fn, ctx};
 
     return rf_sq_each(s,
                       "SELECT r.id, r.task_id, r.unit_id, u.code, r.reported_on, r.percent,"
-                      " r.note, r.author_id, r.created_at FROM task_reports r"
-                      " JOIN units u ON u.id = r.unit_id WHERE r.task_id = ?"
-                      " ORDER BY r.reported_on, r.id",
-                      PARAMS(P_INT(task_id)), report_row, &x);
+                      " r.note, r.author_id, r.created_at FROM tasks t"
+                      " JOIN task_reports r ON r.task_id = t.id"
+                      " JOIN units u ON u.province_id = t.province_id AND u.id = r.unit_id"
+                      " WHERE t.province_id = ? AND t.id = ? ORDER BY r.reported_on, r.id",
+                      PARAMS(P_INT(province_id), P_INT(task_id)), report_row, &x);
 }

@@ -71,10 +71,11 @@ static int bump_units(struct rf_store *s, int64_t province_id)
 
 /* parent, depth and children of a unit row, for queries with one date */
 #define UNIT_PARENT_AT                                                                             \
-    "COALESCE((SELECT l.parent_id FROM unit_links l WHERE l.unit_id = u.id AND " IN_FORCE(         \
-        "l") "), 0)"
+    "COALESCE((SELECT l.parent_id FROM unit_links l WHERE l.province_id = u.province_id"           \
+    " AND l.unit_id = u.id AND " IN_FORCE("l") "), 0)"
 #define UNIT_CHILDREN_AT                                                                           \
-    "(SELECT COUNT(*) FROM unit_links c WHERE c.parent_id = u.id AND " IN_FORCE("c") ")"
+    "(SELECT COUNT(*) FROM unit_links c WHERE c.province_id = u.province_id"                       \
+    " AND c.parent_id = u.id AND " IN_FORCE("c") ")"
 
 static int read_unit(struct rf_store *s, struct rf_rows *r, void *out)
 {
@@ -103,6 +104,7 @@ static int read_unit(struct rf_store *s, struct rf_rows *r, void *out)
 int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
 {
     char *fold = NULL;
+    int64_t link_id = 0;
     int rc;
 
     if (rf_text_fold(u->name, &fold) != RF_OK)
@@ -117,13 +119,15 @@ int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
                               P_INT(u->generated), P_INT(u->created_at), P_INT(u->updated_at)),
                        &u->id);
     free(fold);
-    if (rc == RF_OK && u->parent_id)
-        rc = rf_sq_run(
+    if (rc == RF_OK && u->parent_id) /* a parent of another province is none */
+        rc = rf_sq_one_int(
             s,
             "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
-            " VALUES (?, ?, ?, ?, ?)",
-            PARAMS(P_INT(u->province_id), P_INT(u->id), P_INT(u->parent_id), P_TEXT(u->valid_from),
-                   P_OPT_TEXT(u->valid_to)));
+            " SELECT p.province_id, CAST(? AS BIGINT), p.id, CAST(? AS TEXT), CAST(? AS TEXT)"
+            " FROM units p WHERE p.province_id = ? AND p.id = ? RETURNING id",
+            PARAMS(P_INT(u->id), P_TEXT(u->valid_from), P_OPT_TEXT(u->valid_to),
+                   P_INT(u->province_id), P_INT(u->parent_id)),
+            &link_id);
     if (rc == RF_OK)
         rc = bump_units(s, u->province_id);
     return rc;
@@ -151,21 +155,27 @@ int rf_store_unit_update(struct rf_store *s, const struct rf_unit *u)
         return rc;
     /* clip the unit's periods in the tree to its validity */
     rc = rf_sq_run(s,
-                   "DELETE FROM unit_links WHERE unit_id = ? AND valid_to IS NOT NULL"
-                   " AND valid_to <= ?",
-                   PARAMS(P_INT(u->id), P_TEXT(u->valid_from)));
+                   "DELETE FROM unit_links WHERE province_id = ? AND unit_id = ?"
+                   " AND valid_to IS NOT NULL AND valid_to <= ?",
+                   PARAMS(P_INT(u->province_id), P_INT(u->id), P_TEXT(u->valid_from)));
     if (rc == RF_OK)
         rc = rf_sq_run(s,
-                       "UPDATE unit_links SET valid_from = ? WHERE unit_id = ? AND valid_from < ?",
-                       PARAMS(P_TEXT(u->valid_from), P_INT(u->id), P_TEXT(u->valid_from)));
+                       "UPDATE unit_links SET valid_from = ? WHERE province_id = ? AND unit_id = ?"
+                       " AND valid_from < ?",
+                       PARAMS(P_TEXT(u->valid_from), P_INT(u->province_id), P_INT(u->id),
+                              P_TEXT(u->valid_from)));
     if (rc == RF_OK && u->valid_to[0]) {
-        rc = rf_sq_run(s, "DELETE FROM unit_links WHERE unit_id = ? AND valid_from >= ?",
-                       PARAMS(P_INT(u->id), P_TEXT(u->valid_to)));
+        rc = rf_sq_run(s,
+                       "DELETE FROM unit_links WHERE province_id = ? AND unit_id = ?"
+                       " AND valid_from >= ?",
+                       PARAMS(P_INT(u->province_id), P_INT(u->id), P_TEXT(u->valid_to)));
         if (rc == RF_OK)
-            rc = rf_sq_run(s,
-                           "UPDATE unit_links SET valid_to = ? WHERE unit_id = ?"
-                           " AND (valid_to IS NULL OR valid_to > ?)",
-                           PARAMS(P_TEXT(u->valid_to), P_INT(u->id), P_TEXT(u->valid_to)));
+            rc =
+                rf_sq_run(s,
+                          "UPDATE unit_links SET valid_to = ? WHERE province_id = ? AND unit_id = ?"
+                          " AND (valid_to IS NULL OR valid_to > ?)",
+                          PARAMS(P_TEXT(u->valid_to), P_INT(u->province_id), P_INT(u->id),
+                                 P_TEXT(u->valid_to)));
     }
     if (rc == RF_OK)
         rc = bump_units(s, u->province_id);
@@ -205,14 +215,21 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
                        const char *from)
 {
     struct rf_rows *r;
-    int64_t link_id = 0;
+    int64_t link_id = 0, both = 0;
     char link_from[RF_DATE_LEN] = "", link_to[RF_DATE_LEN] = "";
     int rc;
 
+    /* the unit and its new parent both of the province, or nothing moves */
+    rc = rf_sq_one_int(s, "SELECT COUNT(*) FROM units WHERE province_id = ? AND id IN (?, ?)",
+                       PARAMS(P_INT(province_id), P_INT(id), P_INT(parent_id)), &both);
+    if (rc != RF_OK)
+        return rc;
+    if (both != 2)
+        return RF_ENOTFOUND;
     rc = rf_sq_query(s,
                      "SELECT l.id, l.valid_from, l.valid_to FROM unit_links l"
-                     " WHERE l.unit_id = ? AND " IN_FORCE("l"),
-                     PARAMS(P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
+                     " WHERE l.province_id = ? AND l.unit_id = ? AND " IN_FORCE("l"),
+                     PARAMS(P_INT(province_id), P_INT(id), P_TEXT(from), P_TEXT(from)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -227,11 +244,11 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
         return rc;
 
     if (link_id && strcmp(link_from, from) == 0) {
-        rc = rf_sq_run(s, "UPDATE unit_links SET parent_id = ? WHERE id = ?",
-                       PARAMS(P_INT(parent_id), P_INT(link_id)));
+        rc = rf_sq_run(s, "UPDATE unit_links SET parent_id = ? WHERE province_id = ? AND id = ?",
+                       PARAMS(P_INT(parent_id), P_INT(province_id), P_INT(link_id)));
     } else if (link_id) {
-        rc = rf_sq_run(s, "UPDATE unit_links SET valid_to = ? WHERE id = ?",
-                       PARAMS(P_TEXT(from), P_INT(link_id)));
+        rc = rf_sq_run(s, "UPDATE unit_links SET valid_to = ? WHERE province_id = ? AND id = ?",
+                       PARAMS(P_TEXT(from), P_INT(province_id), P_INT(link_id)));
         if (rc == RF_OK)
             rc = rf_sq_run(s,
                            "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from,"
@@ -243,10 +260,11 @@ int rf_store_unit_move(struct rf_store *s, int64_t province_id, int64_t id, int6
         rc = rf_sq_run(
             s,
             "INSERT INTO unit_links (province_id, unit_id, parent_id, valid_from, valid_to)"
-            " SELECT ?, u.id, ?, ?, COALESCE((SELECT MIN(n.valid_from) FROM unit_links n"
-            "  WHERE n.unit_id = u.id AND n.valid_from > ?), u.valid_to)"
-            " FROM units u WHERE u.id = ?",
-            PARAMS(P_INT(province_id), P_INT(parent_id), P_TEXT(from), P_TEXT(from), P_INT(id)));
+            " SELECT u.province_id, u.id, ?, ?, COALESCE((SELECT MIN(n.valid_from)"
+            "  FROM unit_links n WHERE n.province_id = u.province_id AND n.unit_id = u.id"
+            "  AND n.valid_from > ?), u.valid_to)"
+            " FROM units u WHERE u.province_id = ? AND u.id = ?",
+            PARAMS(P_INT(parent_id), P_TEXT(from), P_TEXT(from), P_INT(province_id), P_INT(id)));
     }
     if (rc == RF_OK)
         rc = bump_units(s, province_id);
@@ -270,15 +288,16 @@ static int link_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return x->fn(x->ctx, &l);
 }
 
-int rf_store_unit_links(struct rf_store *s, int64_t id, rf_unit_link_fn fn, void *ctx)
+int rf_store_unit_links(struct rf_store *s, int64_t province_id, int64_t id, rf_unit_link_fn fn,
+                        void *ctx)
 {
     struct link_rows x = {fn, ctx};
 
     return rf_sq_each(s,
                       "SELECT l.parent_id, p.code, l.valid_from, l.valid_to FROM unit_links l"
-                      " JOIN units p ON p.id = l.parent_id WHERE l.unit_id = ?"
-                      " ORDER BY l.valid_from",
-                      PARAMS(P_INT(id)), link_row, &x);
+                      " JOIN units p ON p.province_id = l.province_id AND p.id = l.parent_id"
+                      " WHERE l.province_id = ? AND l.unit_id = ? ORDER BY l.valid_from",
+                      PARAMS(P_INT(province_id), P_INT(id)), link_row, &x);
 }
 
 #define MAX_DEPTH 16
@@ -305,11 +324,11 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
         "  WHERE u.province_id = ? AND u.id = ? AND " IN_FORCE(
             "u") " UNION ALL"
                  " SELECT l.unit_id, l.parent_id, sub.depth + 1 FROM unit_links l"
-                 "  JOIN sub ON l.parent_id = sub.id WHERE " IN_FORCE(
+                 "  JOIN sub ON l.parent_id = sub.id WHERE l.province_id = ? AND " IN_FORCE(
                      "l") " AND sub.depth < ?)"
                           " SELECT " UNIT_COLS ", CASE WHEN sub.depth = 0 THEN " UNIT_PARENT_AT
                           "  ELSE sub.parent_id END, sub.depth, " UNIT_CHILDREN_AT
-                          " FROM sub JOIN units u ON u.id = sub.id"
+                          " FROM sub JOIN units u ON u.province_id = ? AND u.id = sub.id"
                           " WHERE sub.depth >= ?"
                           "  AND (CAST(? AS TEXT) IS NULL OR u.name_fold LIKE ? ESCAPE '\\'"
                           "       OR lower(u.code) LIKE ? ESCAPE '\\')"
@@ -323,8 +342,9 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
 
     rc = rf_sq_each(s, sql,
                     PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_TEXT(d), P_TEXT(d),
-                           P_TEXT(d), P_TEXT(d), P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH),
-                           P_TEXT(d), P_TEXT(d), P_TEXT(d), P_TEXT(d), P_INT(q->skip_root ? 1 : 0),
+                           P_INT(q->province_id), P_TEXT(d), P_TEXT(d),
+                           P_INT(q->max_depth > 0 ? q->max_depth : MAX_DEPTH), P_TEXT(d), P_TEXT(d),
+                           P_TEXT(d), P_TEXT(d), P_INT(q->province_id), P_INT(q->skip_root ? 1 : 0),
                            P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern), P_OPT_TEXT(q->kind),
                            P_OPT_TEXT(q->kind), P_INT(q->after_id),
                            P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
@@ -333,8 +353,8 @@ int rf_store_units_list(struct rf_store *s, const struct rf_unit_query *q, rf_un
     return rc;
 }
 
-int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const char *date,
-                         int *yes)
+int rf_store_unit_within(struct rf_store *s, int64_t province_id, int64_t root_id, int64_t id,
+                         const char *date, int *yes)
 {
     int64_t n = 0;
     int rc;
@@ -342,17 +362,20 @@ int rf_store_unit_within(struct rf_store *s, int64_t root_id, int64_t id, const 
     rc = rf_sq_one_int(
         s,
         "WITH RECURSIVE anc(id, n) AS ("
-        " SELECT CAST(? AS BIGINT), 0"
+        " SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"
         " UNION ALL"
         " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
-        "  WHERE " IN_FORCE("l") " AND anc.n < 16)"
-                                 " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
-        PARAMS(P_INT(id), P_TEXT(date), P_TEXT(date), P_INT(root_id)), &n);
+        "  WHERE l.province_id = ? AND " IN_FORCE("l") " AND anc.n < 16)"
+                                                       " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
+        PARAMS(P_INT(province_id), P_INT(id), P_INT(province_id), P_TEXT(date), P_TEXT(date),
+               P_INT(root_id)),
+        &n);
     *yes = rc == RF_OK && n > 0;
     return rc;
 }
 
-int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id, int *yes)
+int rf_store_unit_within_ever(struct rf_store *s, int64_t province_id, int64_t root_id, int64_t id,
+                              int *yes)
 {
     int64_t n = 0;
     int rc;
@@ -360,20 +383,21 @@ int rf_store_unit_within_ever(struct rf_store *s, int64_t root_id, int64_t id, i
     rc = rf_sq_one_int(
         s,
         "WITH RECURSIVE anc(id, n) AS ("
-        " SELECT CAST(? AS BIGINT), 0"
+        " SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"
         " UNION"
         " SELECT l.parent_id, anc.n + 1 FROM unit_links l JOIN anc ON l.unit_id = anc.id"
-        "  WHERE anc.n < 16)"
+        "  WHERE l.province_id = ? AND anc.n < 16)"
         " SELECT COUNT(*) FROM anc WHERE anc.id = ?",
-        PARAMS(P_INT(id), P_INT(root_id)), &n);
+        PARAMS(P_INT(province_id), P_INT(id), P_INT(province_id), P_INT(root_id)), &n);
     *yes = rc == RF_OK && n > 0;
     return rc;
 }
 
-int rf_store_unit_children_after(struct rf_store *s, int64_t id, const char *date, int64_t *count)
+int rf_store_unit_children_after(struct rf_store *s, int64_t province_id, int64_t id,
+                                 const char *date, int64_t *count)
 {
     return rf_sq_one_int(s,
-                         "SELECT COUNT(*) FROM unit_links WHERE parent_id = ?"
+                         "SELECT COUNT(*) FROM unit_links WHERE province_id = ? AND parent_id = ?"
                          " AND (valid_to IS NULL OR valid_to > ?)",
-                         PARAMS(P_INT(id), P_TEXT(date)), count);
+                         PARAMS(P_INT(province_id), P_INT(id), P_TEXT(date)), count);
 }

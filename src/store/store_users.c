@@ -90,17 +90,20 @@ static int user_get(struct rf_store *s, const char *sql, const struct rf_param *
 int rf_store_user_get(struct rf_store *s, int64_t province_id, int64_t id, struct rf_user *out)
 {
     return user_get(s,
-                    "SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
-                    " WHERE us.province_id = ? AND us.id = ?",
+                    "SELECT " USER_COLS
+                    " FROM users us JOIN units un ON un.province_id = us.province_id"
+                    " AND un.id = us.unit_id WHERE us.province_id = ? AND us.id = ?",
                     PARAMS(P_INT(province_id), P_INT(id)), out);
 }
 
-int rf_store_user_get_by_name(struct rf_store *s, const char *username, struct rf_user *out)
+int rf_store_user_get_by_name(struct rf_store *s, int64_t province_id, const char *username,
+                              struct rf_user *out)
 {
     return user_get(s,
-                    "SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
-                    " WHERE us.username = ?",
-                    PARAMS(P_TEXT(username)), out);
+                    "SELECT " USER_COLS
+                    " FROM users us JOIN units un ON un.province_id = us.province_id"
+                    " AND un.id = us.unit_id WHERE us.province_id = ? AND us.username = ?",
+                    PARAMS(P_INT(province_id), P_TEXT(username)), out);
 }
 
 struct user_rows {
@@ -124,9 +127,9 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
         " SELECT u.id, 0 FROM units u WHERE u.province_id = ? AND u.id = ?"
         " UNION"
         " SELECT l.unit_id, sub.depth + 1 FROM unit_links l JOIN sub ON l.parent_id = sub.id"
-        "  WHERE sub.depth < 16)"
-        " SELECT " USER_COLS " FROM users us JOIN units un ON un.id = us.unit_id"
-        " WHERE us.province_id = ?"
+        "  WHERE l.province_id = ? AND sub.depth < 16)"
+        " SELECT " USER_COLS " FROM users us JOIN units un ON un.province_id = us.province_id"
+        " AND un.id = us.unit_id WHERE us.province_id = ?"
         "  AND (? = 1 OR us.unit_id IN (SELECT id FROM sub))"
         "  AND (CAST(? AS BIGINT) IS NULL OR us.unit_id = ?)"
         "  AND (CAST(? AS TEXT) IS NULL OR us.full_name_fold LIKE ? ESCAPE '\\'"
@@ -137,12 +140,13 @@ int rf_store_users_list(struct rf_store *s, const struct rf_user_query *q, rf_us
     struct user_rows x = {fn, ctx};
     int rc;
 
-    rc = rf_sq_each(s, sql,
-                    PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
-                           P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
-                           P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
-                           P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
-                    user_row, &x);
+    rc =
+        rf_sq_each(s, sql,
+                   PARAMS(P_INT(q->province_id), P_INT(q->root_id), P_INT(q->province_id),
+                          P_INT(q->province_id), P_INT(q->all_units ? 1 : 0), P_OPT_INT(q->unit_id),
+                          P_OPT_INT(q->unit_id), P_TEXT(pattern), P_TEXT(pattern), P_TEXT(pattern),
+                          P_INT(q->after_id), P_INT(q->limit > 0 ? q->limit : NO_LIMIT)),
+                   user_row, &x);
     free(pattern);
     return rc;
 }
@@ -162,8 +166,8 @@ int rf_store_session_insert(struct rf_store *s, struct rf_session *x)
         &x->id);
 }
 
-int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_session *out,
-                          struct rf_user *user)
+int rf_store_session_find(struct rf_store *s, int64_t province_id, const char *token_hash,
+                          struct rf_session *out, struct rf_user *user)
 {
     struct rf_rows *r;
     int rc;
@@ -171,9 +175,11 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
     rc = rf_sq_query(s,
                      "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
                      " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
-                     " FROM sessions x JOIN users us ON us.id = x.user_id"
-                     " JOIN units un ON un.id = us.unit_id WHERE x.token_hash = ?",
-                     PARAMS(P_TEXT(token_hash)), &r);
+                     " FROM sessions x"
+                     " JOIN users us ON us.province_id = x.province_id AND us.id = x.user_id"
+                     " JOIN units un ON un.province_id = us.province_id AND un.id = us.unit_id"
+                     " WHERE x.province_id = ? AND x.token_hash = ?",
+                     PARAMS(P_INT(province_id), P_TEXT(token_hash)), &r);
     if (rc != RF_OK)
         return rc;
     rc = s->be->step(r);
@@ -200,31 +206,34 @@ int rf_store_session_find(struct rf_store *s, const char *token_hash, struct rf_
     return rc;
 }
 
-int rf_store_session_touch(struct rf_store *s, int64_t id, int64_t now)
+int rf_store_session_touch(struct rf_store *s, int64_t province_id, int64_t id, int64_t now)
 {
-    return rf_sq_run(s, "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-                     PARAMS(P_INT(now), P_INT(id)));
+    return rf_sq_run(s, "UPDATE sessions SET last_seen_at = ? WHERE province_id = ? AND id = ?",
+                     PARAMS(P_INT(now), P_INT(province_id), P_INT(id)));
 }
 
-int rf_store_session_end(struct rf_store *s, int64_t id, int64_t now)
+int rf_store_session_end(struct rf_store *s, int64_t province_id, int64_t id, int64_t now)
 {
-    return rf_sq_run(s, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-                     PARAMS(P_INT(now), P_INT(id)));
+    return rf_sq_run(s,
+                     "UPDATE sessions SET ended_at = ? WHERE province_id = ? AND id = ?"
+                     " AND ended_at IS NULL",
+                     PARAMS(P_INT(now), P_INT(province_id), P_INT(id)));
 }
 
-int rf_store_sessions_end_user(struct rf_store *s, int64_t user_id, unsigned kinds, int64_t now)
+int rf_store_sessions_end_user(struct rf_store *s, int64_t province_id, int64_t user_id,
+                               unsigned kinds, int64_t now)
 {
     int rc = RF_OK;
 
     if (kinds & RF_SESSION_COOKIE)
         rc = rf_sq_run(s,
-                       "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 1"
-                       " AND ended_at IS NULL",
-                       PARAMS(P_INT(now), P_INT(user_id)));
+                       "UPDATE sessions SET ended_at = ? WHERE province_id = ? AND user_id = ?"
+                       " AND kind = 1 AND ended_at IS NULL",
+                       PARAMS(P_INT(now), P_INT(province_id), P_INT(user_id)));
     if (rc == RF_OK && (kinds & RF_SESSION_BEARER))
         rc = rf_sq_run(s,
-                       "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND kind = 2"
-                       " AND ended_at IS NULL",
-                       PARAMS(P_INT(now), P_INT(user_id)));
+                       "UPDATE sessions SET ended_at = ? WHERE province_id = ? AND user_id = ?"
+                       " AND kind = 2 AND ended_at IS NULL",
+                       PARAMS(P_INT(now), P_INT(province_id), P_INT(user_id)));
     return rc;
 }

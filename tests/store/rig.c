@@ -6,6 +6,7 @@
 #include "rig.h"
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,40 @@ int teardown(void **state)
         unlink(path);
     }
     return 0;
+}
+
+static int first_number(void *ctx, int ncols, char **values, char **names)
+{
+    (void)names;
+    if (ncols > 0 && values[0] && *(int64_t *)ctx == 0)
+        *(int64_t *)ctx = strtoll(values[0], NULL, 10);
+    return 0;
+}
+
+int64_t raw_sql(const char *sql)
+{
+    int64_t n = 0;
+
+    if (strcmp(backend, "sqlite") == 0) {
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(db_url + strlen("sqlite:"), &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 10000);
+        assert_int_equal(sqlite3_exec(db, sql, first_number, &n, NULL), SQLITE_OK);
+        sqlite3_close(db);
+    } else {
+        PGconn *pg = PQconnectdb(db_url);
+        PGresult *res;
+        assert_int_equal(PQstatus(pg), CONNECTION_OK);
+        res = PQexec(pg, sql);
+        assert_true(PQresultStatus(res) == PGRES_TUPLES_OK ||
+                    PQresultStatus(res) == PGRES_COMMAND_OK);
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 && PQnfields(res) > 0 &&
+            !PQgetisnull(res, 0, 0))
+            n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        PQclear(res);
+        PQfinish(pg);
+    }
+    return n;
 }
 
 int64_t province(struct rf_store *s, const char *code)

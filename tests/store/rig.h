@@ -25,6 +25,13 @@ int setup(void **state);
 /* Close '*state' and remove the test's SQLite files. */
 int teardown(void **state);
 
+/*
+ * Run 'sql' on the running test's database over a connection of its own,
+ * behind the store's back (rows the store never writes), and answer the
+ * first column of its first row as a number (0 when it has none).
+ */
+int64_t raw_sql(const char *sql);
+
 /* A province with 'code' and its audit chain's head; its id. */
 int64_t province(struct rf_store *s, const char *code);
 /* A unit under 'parent' (0: none) from 'from' to 'to' (NULL: open); its id. */
@@ -64,5 +71,6 @@ int run_tasks_tests(void);
 int run_calendar_tests(void);
 int run_dossiers_tests(void);
 int run_faults_tests(void);
+int run_provinces_tests(void);
 
 #endif

@@ -142,19 +142,19 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     int64_t seq;
 
     /* a sequence per desk and day */
-    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
     assert_int_equal(seq, 1);
-    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
     assert_int_equal(seq, 2);
-    assert_int_equal(rf_store_dossier_next_seq(s, t.c1, "2026-02-14", &seq), RF_OK);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-14", &seq), RF_OK);
     assert_int_equal(seq, 1);
-    assert_int_equal(rf_store_dossier_next_seq(s, t.s, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.s, "2026-02-13", &seq), RF_OK);
     assert_int_equal(seq, 1);
     /* a dossier, changed only at the version read */
     received_at_c1(&t, procedure(s, &t), &d);
     assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
     assert_int_equal(rf_store_dossier_insert(s, &d), RF_ECONFLICT); /* codes are unique */
-    assert_int_equal(rf_store_dossier_by_code(s, "18070-260213-0001", &e), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, t.prov, "18070-260213-0001", &e), RF_OK);
     assert_int_equal(e.id, d.id);
     assert_int_equal(e.state, RF_DS_PROCESSING);
     /* the public lookup's one read: the address's misses whether or not the code is there */
@@ -182,11 +182,11 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     assert_int_equal(rf_store_dossier_get(s, t.prov, d.id, &e), RF_OK);
     assert_int_equal(e.state, RF_DS_SUPPLEMENT);
     /* two pauses in one second */
-    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
-    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000000), RF_OK);
-    assert_int_equal(rf_store_dossier_pause_open(s, d.id, 1771000000), RF_OK);
-    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000100), RF_OK);
-    assert_int_equal(rf_store_dossier_pause_close(s, d.id, 1771000200), RF_ENOTFOUND);
+    assert_int_equal(rf_store_dossier_pause_open(s, t.prov, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_open(s, t.prov, d.id, 1771000000), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000100), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000200), RF_ENOTFOUND);
 }
 
 /* The service center's counters, and the units above a desk on a day that they go to. */
@@ -221,10 +221,10 @@ static void test_dossier_counters(void **state)
         RF_OK);
     assert_int_equal(sum, 0);
     /* the units above a unit on a day: C1 under D until 2025-07-01, then under P */
-    assert_int_equal(rf_store_unit_chain(s, t.c1, "2024-06-30", chain, 8, &nchain), RF_OK);
+    assert_int_equal(rf_store_unit_chain(s, t.prov, t.c1, "2024-06-30", chain, 8, &nchain), RF_OK);
     assert_int_equal(nchain, 3);
     assert_true(chain[0] == t.c1 && chain[1] == t.d && chain[2] == t.p);
-    assert_int_equal(rf_store_unit_chain(s, t.c1, "2025-07-01", chain, 8, &nchain), RF_OK);
+    assert_int_equal(rf_store_unit_chain(s, t.prov, t.c1, "2025-07-01", chain, 8, &nchain), RF_OK);
     assert_int_equal(nchain, 2);
     assert_true(chain[0] == t.c1 && chain[1] == t.p);
 }
@@ -253,7 +253,7 @@ static void test_dossier_lists_behind_figures(void **state)
     snprintf(ev.action, sizeof(ev.action), "ask");
     snprintf(ev.from_state, sizeof(ev.from_state), "processing");
     snprintf(ev.to_state, sizeof(ev.to_state), "supplement");
-    assert_int_equal(rf_store_dossier_event_add(s, &ev), RF_OK);
+    assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), RF_OK);
     memset(&lq, 0, sizeof(lq));
     lq.province_id = t.prov;
     lq.received_from = 1770000000;
@@ -374,9 +374,9 @@ static void test_dossiers_belong_to_their_received_day(void **state)
     /* as the unit's place on the day, one dossier at a time, reads it */
     {
         int yes = -1;
-        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-06-30", &yes), RF_OK);
+        assert_int_equal(rf_store_unit_within(s, t.prov, t.d, t.c1, "2025-06-30", &yes), RF_OK);
         assert_int_equal(yes, 1);
-        assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-07-01", &yes), RF_OK);
+        assert_int_equal(rf_store_unit_within(s, t.prov, t.d, t.c1, "2025-07-01", &yes), RF_OK);
         assert_int_equal(yes, 0);
     }
     /* the figures of now read the same dossiers */

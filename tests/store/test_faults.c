@@ -479,7 +479,7 @@ static void test_faults_leave_nothing_half_written(void **state)
     /* what the successes wrote, once each */
     rf_error_init(&err);
     assert_int_equal(rf_store_open(db_url, &s, &err), RF_OK);
-    assert_int_equal(rf_store_dossier_by_code(s, r.code, &d), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, r.sys.province_id, r.code, &d), RF_OK);
     assert_int_equal(d.state, RF_DS_RETURNED);
     assert_int_equal(d.version, 4);
     rf_store_close(&s);

@@ -451,5 +451,6 @@ int main(int argc, char **argv)
     failed += run_calendar_tests();
     failed += run_dossiers_tests();
     failed += run_faults_tests();
+    failed += run_provinces_tests();
     return failed ? 1 : 0;
 }

@@ -108,7 +108,7 @@ static void test_tasks(void **state)
     snprintf(ext.deadline, sizeof(ext.deadline), "2023-09-30");
     snprintf(ext.reason, sizeof(ext.reason), "chờ hướng dẫn của Bộ");
     ext.set_by = 1;
-    assert_int_equal(rf_store_task_deadline_add(s, c, &ext, 100), RF_OK);
+    assert_int_equal(rf_store_task_deadline_add(s, t.prov, c, &ext, 100), RF_OK);
     memset(&seen, 0, sizeof(seen));
     assert_int_equal(rf_store_task_get(s, t.prov, c, collect_task, &seen), RF_OK);
     assert_int_equal(seen.n, 1);

@@ -127,25 +127,25 @@ static void test_move_splits_periods(void **state)
     struct tree t = small_tree(s);
     int links = 0, within = 0;
 
-    assert_int_equal(rf_store_unit_links(s, t.c1, count_link, &links), RF_OK);
+    assert_int_equal(rf_store_unit_links(s, t.prov, t.c1, count_link, &links), RF_OK);
     assert_int_equal(links, 2);
-    assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2024-01-01", &within), RF_OK);
+    assert_int_equal(rf_store_unit_within(s, t.prov, t.d, t.c1, "2024-01-01", &within), RF_OK);
     assert_true(within);
-    assert_int_equal(rf_store_unit_within(s, t.d, t.c1, "2025-07-01", &within), RF_OK);
+    assert_int_equal(rf_store_unit_within(s, t.prov, t.d, t.c1, "2025-07-01", &within), RF_OK);
     assert_false(within);
-    assert_int_equal(rf_store_unit_within(s, t.p, t.c1, "2025-07-01", &within), RF_OK);
+    assert_int_equal(rf_store_unit_within(s, t.prov, t.p, t.c1, "2025-07-01", &within), RF_OK);
     assert_true(within);
-    assert_int_equal(rf_store_unit_within(s, t.s, t.c1, "2024-01-01", &within), RF_OK);
+    assert_int_equal(rf_store_unit_within(s, t.prov, t.s, t.c1, "2024-01-01", &within), RF_OK);
     assert_false(within);
     /* on any date: C1 was under D, never under S */
-    assert_int_equal(rf_store_unit_within_ever(s, t.d, t.c1, &within), RF_OK);
+    assert_int_equal(rf_store_unit_within_ever(s, t.prov, t.d, t.c1, &within), RF_OK);
     assert_true(within);
-    assert_int_equal(rf_store_unit_within_ever(s, t.s, t.c1, &within), RF_OK);
+    assert_int_equal(rf_store_unit_within_ever(s, t.prov, t.s, t.c1, &within), RF_OK);
     assert_false(within);
     /* moving on the first day of a period replaces its parent, adds no period */
     assert_int_equal(rf_store_unit_move(s, t.prov, t.c1, t.s, "2025-07-01"), RF_OK);
     links = 0;
-    assert_int_equal(rf_store_unit_links(s, t.c1, count_link, &links), RF_OK);
+    assert_int_equal(rf_store_unit_links(s, t.prov, t.c1, count_link, &links), RF_OK);
     assert_int_equal(links, 2);
 }
 
@@ -164,9 +164,9 @@ static void test_ending_clips_periods(void **state)
     assert_int_equal(u.parent_id, 0);
     assert_int_equal(rf_store_unit_get(s, t.prov, t.s, "2023-12-31", &u), RF_OK);
     assert_int_equal(u.parent_id, t.p);
-    assert_int_equal(rf_store_unit_children_after(s, t.d, "2025-07-01", &later), RF_OK);
+    assert_int_equal(rf_store_unit_children_after(s, t.prov, t.d, "2025-07-01", &later), RF_OK);
     assert_int_equal(later, 0);
-    assert_int_equal(rf_store_unit_children_after(s, t.d, "2025-06-30", &later), RF_OK);
+    assert_int_equal(rf_store_unit_children_after(s, t.prov, t.d, "2025-06-30", &later), RF_OK);
     assert_int_equal(later, 2);
     assert_int_equal(rf_store_units_version(s, t.prov, &version_after), RF_OK);
     assert_true(version_after > version_before);

@@ -40,11 +40,11 @@ static void test_users(void **state)
     int64_t id = user(s, t.prov, t.c1, "focal.c1", RF_ROLE_FOCAL);
 
     user(s, t.prov, t.s, "focal.s", RF_ROLE_FOCAL);
-    assert_int_equal(rf_store_user_get_by_name(s, "focal.c1", &u), RF_OK);
+    assert_int_equal(rf_store_user_get_by_name(s, t.prov, "focal.c1", &u), RF_OK);
     assert_int_equal(u.id, id);
     assert_string_equal(u.unit_code, "18070");
     assert_int_equal(u.roles, RF_ROLE_FOCAL);
-    assert_int_equal(rf_store_user_get_by_name(s, "nobody", &u), RF_ENOTFOUND);
+    assert_int_equal(rf_store_user_get_by_name(s, t.prov, "nobody", &u), RF_ENOTFOUND);
     memset(&dup, 0, sizeof(dup));
     dup.province_id = t.prov;
     dup.unit_id = t.s;
@@ -90,20 +90,20 @@ static void test_sessions(void **state)
     snprintf(x.csrf, sizeof(x.csrf), "csrf");
     x.created_at = x.last_seen_at = 1000;
     assert_int_equal(rf_store_session_insert(s, &x), RF_OK);
-    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(rf_store_session_find(s, t.prov, x.token_hash, &got, &u), RF_OK);
     assert_int_equal(got.user_id, uid);
     assert_int_equal(got.ended_at, 0);
     assert_string_equal(u.username, "someone");
-    assert_int_equal(rf_store_session_touch(s, x.id, 2000), RF_OK);
-    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(rf_store_session_touch(s, t.prov, x.id, 2000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, t.prov, x.token_hash, &got, &u), RF_OK);
     assert_int_equal(got.last_seen_at, 2000);
-    assert_int_equal(rf_store_sessions_end_user(s, uid, RF_SESSION_BEARER, 3000), RF_OK);
-    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(rf_store_sessions_end_user(s, t.prov, uid, RF_SESSION_BEARER, 3000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, t.prov, x.token_hash, &got, &u), RF_OK);
     assert_int_equal(got.ended_at, 0); /* only bearer tokens ended */
-    assert_int_equal(rf_store_sessions_end_user(s, uid, RF_SESSION_COOKIE, 3000), RF_OK);
-    assert_int_equal(rf_store_session_find(s, x.token_hash, &got, &u), RF_OK);
+    assert_int_equal(rf_store_sessions_end_user(s, t.prov, uid, RF_SESSION_COOKIE, 3000), RF_OK);
+    assert_int_equal(rf_store_session_find(s, t.prov, x.token_hash, &got, &u), RF_OK);
     assert_int_equal(got.ended_at, 3000);
-    assert_int_equal(rf_store_session_find(s, "nope", &got, &u), RF_ENOTFOUND);
+    assert_int_equal(rf_store_session_find(s, t.prov, "nope", &got, &u), RF_ENOTFOUND);
 }
 
 struct chain {
