@@ -227,11 +227,11 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
     }
     for (int attempt = 0;; attempt++) {
         rc = prepared(s, sql, name);
-        res = rc == RF_OK ? PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0) : NULL;
-        if (res &&
-            (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK))
-            break;
-        if (res) {
+        if (rc == RF_OK) {
+            res = PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0);
+            if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+                break;
+            /* no result at all (NULL) when it could not be sent: on a connection known lost */
             rc = fail_res(s, res);
             PQclear(res);
         }

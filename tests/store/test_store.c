@@ -236,15 +236,26 @@ static void test_flush_later(void **state)
         assert_int_equal(rf_store_flush(s), RF_OK); /* and the next flush connects again */
 }
 
+/* The server ends every other connection to the test's database. */
+static void end_connections(void)
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+
+    PQclear(PQexec(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+    PQfinish(pg);
+}
+
 /*
  * A connection the server ended (a restart, a failover) is made again before
- * its next transaction or read, with its statements prepared anew.
+ * its next transaction or read, with its statements prepared anew. Lost
+ * inside a transaction, every statement fails, those it had prepared too,
+ * until the transaction is rolled back.
  */
 static void test_lost_connection_comes_back(void **state)
 {
     struct rf_store *s = *state;
     struct rf_province p;
-    PGconn *pg;
 
     if (strcmp(backend, "sqlite") == 0)
         skip();
@@ -252,13 +263,18 @@ static void test_lost_connection_comes_back(void **state)
     province(s, "42");
     assert_int_equal(rf_store_commit(s), RF_OK);
     assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK); /* its statement prepared */
-    pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
-    PQclear(PQexec(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
-    PQfinish(pg);
+    end_connections();
     assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
     assert_int_equal(rf_store_begin(s), RF_OK);
     assert_int_equal(rf_store_commit(s), RF_OK);
+
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
+    end_connections();
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_ESTORE); /* the loss found */
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_ESTORE); /* not even sent */
+    rf_store_rollback(s);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
 }
 
 /*
