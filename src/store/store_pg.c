@@ -23,8 +23,9 @@ extern char **environ;
 
 struct pg_conn {
     PGconn *pg;
-    char *conninfo; /* to open 'flush' */
-    PGconn *flush;  /* after flush_later: the connection whose commits flush the log */
+    char *conninfo;          /* to open 'flush' */
+    PGconn *flush;           /* after flush_later: the connection whose commits flush the log */
+    char flush_warning[256]; /* the warning the last flush got, "" for none */
     struct {
         const char *sql; /* the caller's text; the key */
     } cache[STMT_CACHE];
@@ -345,6 +346,22 @@ static int pg_restore(struct rf_store *s, const char *path, struct rf_error *err
 }
 
 /*
+ * A warning during the flush is the server's word that its commit stopped
+ * waiting for the standby (an administrator cancelled the wait, or
+ * statement_timeout did): the commit is done here, perhaps not there.
+ */
+static void flush_notice(void *arg, const PGresult *res)
+{
+    struct pg_conn *c = arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+    if (severity && strcmp(severity, "WARNING") == 0) {
+        snprintf(c->flush_warning, sizeof(c->flush_warning), "%s", PQresultErrorMessage(res));
+        c->flush_warning[strcspn(c->flush_warning, "\n")] = '\0';
+    }
+}
+
+/*
  * The writer's batches commit without waiting for the log to reach the disk
  * (synchronous_commit off on this connection), and the flusher makes them
  * durable together: a transaction that commits synchronously on a second
@@ -371,10 +388,18 @@ static int pg_flush_later(struct rf_store *s)
         c->flush = NULL;
         return RF_ESTORE;
     }
+    PQsetNoticeReceiver(c->flush, flush_notice, c); /* kept by PQreset */
     return RF_OK;
 }
 
-/* Called by the flusher while the writer goes on: it touches only the flush connection. */
+/*
+ * Called by the flusher while the writer goes on: it touches only the flush
+ * connection. A commit waits for the disk and the standby only when its
+ * transaction wrote to the log before its commit record; an id alone (as
+ * txid_current() takes) does not, and such a commit is answered at once. A
+ * transactional message in the log is the least such a write can be, and
+ * needs neither a table nor a lock.
+ */
 static int pg_flush(struct rf_store *s)
 {
     struct pg_conn *c = s->conn;
@@ -386,10 +411,13 @@ static int pg_flush(struct rf_store *s)
     /* a connection lost before (the server restarted, an administrator ended it) comes back */
     if (PQstatus(c->flush) != CONNECTION_OK)
         PQreset(c->flush);
-    /* an id makes the statement's transaction write its commit record, and wait for it */
-    res = PQexec(c->flush, "SELECT txid_current()");
+    c->flush_warning[0] = '\0';
+    res = PQexec(c->flush, "SELECT pg_logical_emit_message(true, 'reform', 'flush')");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rf_log_error("postgresql: the log's flush: %s", PQresultErrorMessage(res));
+        rc = RF_ESTORE;
+    } else if (c->flush_warning[0]) {
+        rf_log_error("postgresql: the log's flush: %s", c->flush_warning);
         rc = RF_ESTORE;
     }
     PQclear(res);

@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,12 +159,14 @@ static void *commit_later(void *db)
 struct flush_arg {
     struct rf_store *s;
     int rc;
+    _Atomic int done;
 };
 
 static void *flush_apart(void *arg)
 {
     struct flush_arg *f = arg;
     f->rc = rf_store_flush(f->s);
+    atomic_store(&f->done, 1);
     return NULL;
 }
 
@@ -175,8 +178,8 @@ static int flusher_pid(char pid[16])
 {
     PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
     PGresult *res =
-        PQexec(pg, "SELECT pid FROM pg_stat_activity"
-                   " WHERE query = 'SELECT txid_current()' AND datname = current_database()");
+        PQexec(pg, "SELECT pid FROM pg_stat_activity WHERE query LIKE"
+                   " 'SELECT pg_logical_emit_message(%' AND datname = current_database()");
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
 
     if (ok)
@@ -204,7 +207,7 @@ static void end_backend(const char *pid)
 static void test_flush_later(void **state)
 {
     struct rf_store *s = *state, *other = NULL;
-    struct flush_arg f = {s, -1};
+    struct flush_arg f = {s, -1, 0};
     struct rf_error err;
     struct rf_province p;
     char wal[600], pid[16];
@@ -234,6 +237,160 @@ static void test_flush_later(void **state)
     assert_int_equal(rf_store_flush(s), RF_ESTORE);
     if (strcmp(backend, "sqlite") != 0)
         assert_int_equal(rf_store_flush(s), RF_OK); /* and the next flush connects again */
+}
+
+/*
+ * What the tests of a synchronous standby ask the server itself, as its
+ * superuser: its settings, who waits for the standby, a cancel.
+ */
+static PGconn *superuser(void)
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    return pg;
+}
+
+/* The first value of 'sql' on 'pg' as an integer ("t": 1, "f": 0). */
+static long ask(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    long v = 0;
+
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    if (PQntuples(res) > 0) {
+        const char *text = PQgetvalue(res, 0, 0);
+        v = strcmp(text, "t") == 0 ? 1 : strtol(text, NULL, 10);
+    }
+    PQclear(res);
+    return v;
+}
+
+/* The pid of a connection to this database, other than 'probe''s, waiting for the standby; 0. */
+static long waiter(PGconn *pg, PGconn *probe)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'"
+             " AND datname = current_database() AND pid <> %d",
+             PQbackendPID(probe));
+    return ask(pg, sql);
+}
+
+/* The connection 'probe' waits for the standby: a commit of its own is seen waiting. */
+static void probe_waits(PGconn *pg, PGconn *probe)
+{
+    char sql[160];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep' AND pid = %d",
+             PQbackendPID(probe));
+    for (;;) {
+        PGresult *res;
+        /* its own transaction: the commit waits for the standby when the setting is in force */
+        assert_int_equal(
+            PQsendQuery(probe, "SELECT pg_logical_emit_message(true, 'rf_test', 'probe')"), 1);
+        for (;;) {
+            assert_int_equal(PQconsumeInput(probe), 1);
+            if (!PQisBusy(probe))
+                break;
+            if (ask(pg, sql) == 1)
+                return;
+            usleep(1000);
+        }
+        while ((res = PQgetResult(probe)) != NULL) /* not yet in force: again */
+            PQclear(res);
+    }
+}
+
+/* Whether the flush of 'f', started, was seen waiting for the standby before it returned. */
+static long flush_waits(PGconn *pg, PGconn *probe, struct flush_arg *f)
+{
+    long pid;
+
+    while ((pid = waiter(pg, probe)) == 0 && !atomic_load(&f->done))
+        usleep(1000);
+    return pid;
+}
+
+static pthread_t flushing;
+static int flushing_started;
+
+/* The server's setting back as it was, and a flush still waiting on it released and joined. */
+static int teardown_standby(void **state)
+{
+    PGconn *pg;
+
+    if (strcmp(backend, "sqlite") == 0)
+        return teardown(state);
+    pg = superuser();
+    PQclear(PQexec(pg, "ALTER SYSTEM RESET synchronous_standby_names"));
+    PQclear(PQexec(pg, "SELECT pg_reload_conf()"));
+    PQfinish(pg);
+    if (flushing_started)
+        pthread_join(flushing, NULL);
+    flushing_started = 0;
+    return teardown(state);
+}
+
+/*
+ * With a synchronous standby named, a flush returns once the standby has the
+ * commits: here it never will (the standby named does not exist), so the flush
+ * must be seen waiting. A wait cancelled (by an administrator, or
+ * statement_timeout) commits without the standby: no flush. The setting taken
+ * away, the wait ends.
+ */
+static void test_flush_waits_for_the_standby(void **state)
+{
+    struct rf_store *s = *state;
+    struct flush_arg f = {s, -1, 0};
+    PGconn *pg, *probe;
+    PGresult *res;
+    char sql[96];
+    long pid;
+
+    if (strcmp(backend, "sqlite") == 0)
+        skip();
+    pg = superuser();
+    /* a setting given on the server's command line cannot be changed here */
+    if (ask(pg, "SELECT COUNT(*) FROM pg_settings WHERE name = 'synchronous_standby_names'"
+                " AND source IN ('default', 'configuration file')") != 1) {
+        PQfinish(pg);
+        skip();
+    }
+    probe = superuser();
+    assert_int_equal(rf_store_flush_later(s), RF_OK);
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "42");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    PQclear(PQexec(pg, "ALTER SYSTEM SET synchronous_standby_names = 'rf_test_nobody'"));
+    ask(pg, "SELECT 1 FROM (SELECT pg_reload_conf()) r");
+    probe_waits(pg, probe);
+
+    assert_int_equal(pthread_create(&flushing, NULL, flush_apart, &f), 0);
+    flushing_started = 1;
+    pid = flush_waits(pg, probe, &f);
+    assert_true(pid > 0);
+    snprintf(sql, sizeof(sql), "SELECT 1 FROM (SELECT pg_cancel_backend(%ld)) c", pid);
+    ask(pg, sql);
+    pthread_join(flushing, NULL);
+    flushing_started = 0;
+    assert_int_equal(f.rc, RF_ESTORE);
+
+    atomic_store(&f.done, 0);
+    assert_int_equal(pthread_create(&flushing, NULL, flush_apart, &f), 0);
+    flushing_started = 1;
+    assert_true(flush_waits(pg, probe, &f) > 0);
+    PQclear(PQexec(pg, "ALTER SYSTEM RESET synchronous_standby_names"));
+    ask(pg, "SELECT 1 FROM (SELECT pg_reload_conf()) r");
+    pthread_join(flushing, NULL);
+    flushing_started = 0;
+    assert_int_equal(f.rc, RF_OK);
+    while ((res = PQgetResult(probe)) != NULL)
+        PQclear(res);
+    PQfinish(probe);
+    PQfinish(pg);
 }
 
 /* The server ends every other connection to the test's database. */
@@ -325,6 +482,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_comes_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_waits_for_the_standby, setup, teardown_standby),
     };
     int failed;
 
