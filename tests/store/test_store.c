@@ -158,6 +158,7 @@ static void *commit_later(void *db)
 
 struct flush_arg {
     struct rf_store *s;
+    unsigned reconnections; /* the store's count before the commits */
     int rc;
     _Atomic int done;
 };
@@ -165,7 +166,7 @@ struct flush_arg {
 static void *flush_apart(void *arg)
 {
     struct flush_arg *f = arg;
-    f->rc = rf_store_flush(f->s);
+    f->rc = rf_store_flush(f->s, f->reconnections);
     atomic_store(&f->done, 1);
     return NULL;
 }
@@ -202,20 +203,23 @@ static void end_backend(const char *pid)
 /*
  * Commits flushed apart: from another thread, seen by another connection, and
  * never "flushed" when the flush cannot be made (SQLite: the log file is gone;
- * PostgreSQL: the flusher's connection was ended).
+ * PostgreSQL: the flusher's connection was ended), nor by a flush on a
+ * connection made again after them, which may have reached another server.
  */
 static void test_flush_later(void **state)
 {
     struct rf_store *s = *state, *other = NULL;
-    struct flush_arg f = {s, -1, 0};
+    struct flush_arg f = {s, 0, -1, 0};
     struct rf_error err;
     struct rf_province p;
     char wal[600], pid[16];
     pthread_t t;
+    unsigned before;
 
-    assert_int_equal(rf_store_flush(s), RF_EINVAL); /* nothing to flush apart yet */
+    assert_int_equal(rf_store_flush(s, 0), RF_EINVAL); /* nothing to flush apart yet */
     assert_int_equal(rf_store_flush_later(s), RF_OK);
     assert_int_equal(rf_store_flush_later(s), RF_OK); /* once is enough */
+    before = f.reconnections = rf_store_reconnections(s);
     assert_int_equal(rf_store_begin(s), RF_OK);
     province(s, "42");
     assert_int_equal(rf_store_commit(s), RF_OK);
@@ -234,9 +238,18 @@ static void test_flush_later(void **state)
         assert_true(flusher_pid(pid));
         end_backend(pid);
     }
-    assert_int_equal(rf_store_flush(s), RF_ESTORE);
-    if (strcmp(backend, "sqlite") != 0)
-        assert_int_equal(rf_store_flush(s), RF_OK); /* and the next flush connects again */
+    assert_int_equal(rf_store_flush(s, before), RF_ESTORE);
+    if (strcmp(backend, "sqlite") == 0)
+        return;
+    /* the next flush connects again, and cannot vouch for the commits made before */
+    assert_int_equal(rf_store_flush(s, before), RF_ESTORE);
+    assert_int_equal(rf_store_reconnections(s), before + 1);
+    /* for those made after, it can */
+    before = rf_store_reconnections(s);
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "43");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_flush(s, before), RF_OK);
 }
 
 /*
@@ -344,7 +357,7 @@ static int teardown_standby(void **state)
 static void test_flush_waits_for_the_standby(void **state)
 {
     struct rf_store *s = *state;
-    struct flush_arg f = {s, -1, 0};
+    struct flush_arg f = {s, 0, -1, 0};
     PGconn *pg, *probe;
     PGresult *res;
     char sql[96];
@@ -361,6 +374,7 @@ static void test_flush_waits_for_the_standby(void **state)
     }
     probe = superuser();
     assert_int_equal(rf_store_flush_later(s), RF_OK);
+    f.reconnections = rf_store_reconnections(s);
     assert_int_equal(rf_store_begin(s), RF_OK);
     province(s, "42");
     assert_int_equal(rf_store_commit(s), RF_OK);
