@@ -10,7 +10,7 @@
 #      deploy/nginx/reform.conf (TLS): the lookup and durable receipts at 64 clients.
 # Each write round counts the rows before and after, and every round is refused on a non-2xx
 # answer or a socket error.
-#   bench/postgresql.sh [DOSSIERS] [SECONDS]      (defaults 20,000 and 8)
+#   bench/postgresql.sh [DOSSIERS] [SECONDS]      (defaults 20,000 and 8; BENCH_PORT=N for the ports from N)
 # Needs wrk, nginx, PostgreSQL's server and pgbench (installed from Debian when missing) and
 # build/reform.
 set -euo pipefail
@@ -25,7 +25,7 @@ command -v pgbench >/dev/null || {
 }
 command -v pgbench >/dev/null || PATH=$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-port=$((30000 + RANDOM % 10000))
+port=${BENCH_PORT:-$((30000 + RANDOM % 10000))} # reform, nginx on the next; PostgreSQL on the one after
 pgport=$((port + 2))
 server=$(scripts/pg.sh start "$work/pg" "$pgport")
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT

@@ -119,6 +119,7 @@ struct rf_write_job {
     sem_t done; /* posted when the change is on disk or undone, unless 'ready' is called */
     void (*ready)(void *);
     void *ready_arg;
+    unsigned reconnections; /* of the writer's store before its batch began (rf_store_flush) */
     struct rf_write_job *next;
 };
 
@@ -169,8 +170,10 @@ static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int b
 /*
  * The batch's counters and commit; then its changes wait for the flusher,
  * or, where the log is flushed by the commit itself, are answered now.
+ * 'reconnections' is the store's count before the batch began.
  */
-static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n, int rc)
+static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n, int rc,
+                         unsigned reconnections)
 {
     int flushed_apart, ok = 0;
 
@@ -190,6 +193,7 @@ static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n,
     }
     /* the failed need no flush: answered now, the others kept at the front */
     for (int i = 0; i < n; i++) {
+        batch[i]->reconnections = reconnections;
         if (batch[i]->rc == RF_OK)
             batch[ok++] = batch[i];
         else
@@ -227,6 +231,7 @@ static void *writer_main(void *arg)
     struct rf_app *app = arg;
     struct rf_write_job *batch[BATCH_MAX];
     int n = 0, rc = RF_OK;
+    unsigned reconnections = 0;
 
     pthread_setname_np(pthread_self(), "reform-writer"); /* as top and perf show it */
     rf_app_pool_exempt(); /* the threads that wait for a connection may be waiting on it */
@@ -254,11 +259,15 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&app->wlock);
 
         if (commit) {
-            commit_batch(app, batch, n, rc);
+            commit_batch(app, batch, n, rc, reconnections);
             n = 0;
             rc = RF_OK;
             continue;
         }
+        /* read as the batch begins, before its connection is made again if it must be: the
+           flush vouches for the batch only if neither of the store's connections was since */
+        if (n == 0)
+            reconnections = rf_store_reconnections(app->wstore);
         rc = run_jobs(app, batch + n, m, n > 0 && rc == RF_OK);
         n += m;
     }
@@ -284,7 +293,8 @@ static void *flusher_main(void *arg)
         pthread_mutex_unlock(&app->wlock);
         if (!list)
             break;
-        rc = rf_store_flush(app->wstore);
+        /* the first job's batch is the oldest, and began with the lowest count */
+        rc = rf_store_flush(app->wstore, list->reconnections);
         if (rc != RF_OK)
             rf_log_error("the log's flush failed: changes committed but not known to be on disk");
         for (; list; list = next) {

@@ -225,9 +225,27 @@ int rf_store_flush_later(struct rf_store *s)
     return s->be->flush_later ? s->be->flush_later(s) : RF_EINVAL;
 }
 
-int rf_store_flush(struct rf_store *s)
+unsigned rf_store_reconnections(struct rf_store *s)
 {
-    return s->be->flush ? s->be->flush(s) : RF_EINVAL;
+    return s->be->reconnections ? s->be->reconnections(s) : 0;
+}
+
+/*
+ * A connection made again may have reached another server than the one the
+ * commits went to (a standby promoted, the same server restarted without the
+ * commits it had not flushed), and a flush there proves nothing of them: the
+ * count is read after the flush, so that one made again during it counts too.
+ */
+int rf_store_flush(struct rf_store *s, unsigned reconnections)
+{
+    int rc = s->be->flush ? s->be->flush(s) : RF_EINVAL;
+
+    if (rc == RF_OK && rf_store_reconnections(s) != reconnections) {
+        rf_log_error("the log's flush cannot vouch for commits made before a connection was made"
+                     " again");
+        rc = RF_ESTORE;
+    }
+    return rc;
 }
 
 /* Never failed by the injected fault: rolling back is how a failure is undone. */

@@ -91,15 +91,26 @@ int rf_store_savepoint_renew(struct rf_store *s, const char *name) RF_MUST_CHECK
 /*
  * Commits on 's' that reach the disk afterwards, many at once (SQLite in WAL
  * mode, where the log is flushed apart; PostgreSQL, where a synchronous
- * commit on a second connection flushes the server's log for every commit
- * before it; RF_EINVAL elsewhere). After rf_store_flush_later() a commit on 's' is
- * written to the log but not waited for; rf_store_flush(), called from another
- * thread while 's' goes on with the next change, returns RF_OK once every
- * commit made before the call is on disk. Readers may see a change before it
- * is flushed: whoever waits for "done" must wait for the flush.
+ * commit on a second connection flushes the server's log, and waits for the
+ * synchronous standby, for every commit before it; RF_EINVAL elsewhere).
+ * After rf_store_flush_later() a commit on 's' is written to the log but not
+ * waited for; rf_store_flush(), called from another thread while 's' goes on
+ * with the next change, returns RF_OK once every commit made before the call
+ * is on disk, provided neither connection was made again since
+ * rf_store_reconnections(s) answered 'reconnections' (read before those
+ * commits): RF_ESTORE otherwise, as when the flush fails. Readers may see a
+ * change before it is flushed: whoever waits for "done" must wait for the
+ * flush.
  */
 int rf_store_flush_later(struct rf_store *s) RF_MUST_CHECK;
-int rf_store_flush(struct rf_store *s) RF_MUST_CHECK;
+int rf_store_flush(struct rf_store *s, unsigned reconnections) RF_MUST_CHECK;
+
+/*
+ * How many times a lost connection of 's' (PostgreSQL: its own or the flush's)
+ * was made again: it may then have reached another server. Always 0 on SQLite.
+ * Safe to call from any thread.
+ */
+unsigned rf_store_reconnections(struct rf_store *s);
 
 /*
  * Copy the database to 'path' while it stays in use, as one consistent

@@ -76,6 +76,8 @@ struct rf_backend {
     /* commits written now, flushed by flush() (from any thread); NULL where unsupported */
     int (*flush_later)(struct rf_store *s);
     int (*flush)(struct rf_store *s);
+    /* times the connection or the flush's was made again after a loss; NULL where never */
+    unsigned (*reconnections)(struct rf_store *s);
     /* transactions lock the rows they write, not the whole database (PostgreSQL) */
     int row_locks;
     /* taken and given back around the migrations, so that processes starting together on

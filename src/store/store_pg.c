@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,10 @@ extern char **environ;
 
 struct pg_conn {
     PGconn *pg;
-    char *conninfo; /* to open 'flush' */
-    PGconn *flush;  /* after flush_later: the connection whose commits flush the log */
+    char *conninfo;          /* to open 'flush' */
+    PGconn *flush;           /* after flush_later: the connection whose commits flush the log */
+    char flush_warning[256]; /* the warning the last flush got, "" for none */
+    _Atomic unsigned reconnections; /* of 'pg' and 'flush': each may have reached another server */
     struct {
         const char *sql; /* the caller's text; the key */
     } cache[STMT_CACHE];
@@ -140,6 +143,7 @@ static int revive(struct rf_store *s)
     if (PQstatus(c->pg) != CONNECTION_OK)
         return RF_ESTORE;
     rf_log_info("postgresql: connected again after the connection was lost");
+    atomic_fetch_add(&c->reconnections, 1);
     memset(c->cache, 0, sizeof(c->cache));
     c->next_slot = 0;
     PQclear(PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
@@ -227,11 +231,11 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
     }
     for (int attempt = 0;; attempt++) {
         rc = prepared(s, sql, name);
-        res = rc == RF_OK ? PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0) : NULL;
-        if (res &&
-            (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK))
-            break;
-        if (res) {
+        if (rc == RF_OK) {
+            res = PQexecPrepared(c->pg, name, n, values, NULL, NULL, 0);
+            if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+                break;
+            /* no result at all (NULL) when it could not be sent: on a connection known lost */
             rc = fail_res(s, res);
             PQclear(res);
         }
@@ -352,6 +356,22 @@ static int pg_restore(struct rf_store *s, const char *path, struct rf_error *err
 }
 
 /*
+ * A warning during the flush is the server's word that its commit stopped
+ * waiting for the standby (an administrator cancelled the wait, or
+ * statement_timeout did): the commit is done here, perhaps not there.
+ */
+static void flush_notice(void *arg, const PGresult *res)
+{
+    struct pg_conn *c = arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+    if (severity && strcmp(severity, "WARNING") == 0) {
+        snprintf(c->flush_warning, sizeof(c->flush_warning), "%s", PQresultErrorMessage(res));
+        c->flush_warning[strcspn(c->flush_warning, "\n")] = '\0';
+    }
+}
+
+/*
  * The writer's batches commit without waiting for the log to reach the disk
  * (synchronous_commit off on this connection), and the flusher makes them
  * durable together: a transaction that commits synchronously on a second
@@ -378,10 +398,18 @@ static int pg_flush_later(struct rf_store *s)
         c->flush = NULL;
         return RF_ESTORE;
     }
+    PQsetNoticeReceiver(c->flush, flush_notice, c); /* kept by PQreset */
     return RF_OK;
 }
 
-/* Called by the flusher while the writer goes on: it touches only the flush connection. */
+/*
+ * Called by the flusher while the writer goes on: it touches only the flush
+ * connection. A commit waits for the disk and the standby only when its
+ * transaction wrote to the log before its commit record; an id alone (as
+ * txid_current() takes) does not, and such a commit is answered at once. A
+ * transactional message in the log is the least such a write can be, and
+ * needs neither a table nor a lock.
+ */
 static int pg_flush(struct rf_store *s)
 {
     struct pg_conn *c = s->conn;
@@ -391,16 +419,29 @@ static int pg_flush(struct rf_store *s)
     if (!c->flush)
         return RF_EINVAL; /* nothing is flushed apart */
     /* a connection lost before (the server restarted, an administrator ended it) comes back */
-    if (PQstatus(c->flush) != CONNECTION_OK)
+    if (PQstatus(c->flush) != CONNECTION_OK) {
         PQreset(c->flush);
-    /* an id makes the statement's transaction write its commit record, and wait for it */
-    res = PQexec(c->flush, "SELECT txid_current()");
+        if (PQstatus(c->flush) == CONNECTION_OK)
+            atomic_fetch_add(&c->reconnections, 1);
+    }
+    c->flush_warning[0] = '\0';
+    res = PQexec(c->flush, "SELECT pg_logical_emit_message(true, 'reform', 'flush')");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rf_log_error("postgresql: the log's flush: %s", PQresultErrorMessage(res));
+        rc = RF_ESTORE;
+    } else if (c->flush_warning[0]) {
+        rf_log_error("postgresql: the log's flush: %s", c->flush_warning);
         rc = RF_ESTORE;
     }
     PQclear(res);
     return rc;
+}
+
+static unsigned pg_reconnections(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return atomic_load(&c->reconnections);
 }
 
 const struct rf_backend rf_backend_pg = {
@@ -423,6 +464,7 @@ const struct rf_backend rf_backend_pg = {
     .schema_unlock = "SELECT pg_advisory_unlock(125779054686829)",
     .flush_later = pg_flush_later,
     .flush = pg_flush,
+    .reconnections = pg_reconnections,
     .row_locks = 1,
     .id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 };

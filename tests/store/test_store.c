@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,13 +278,16 @@ static void *commit_later(void *db)
 
 struct flush_arg {
     struct rf_store *s;
+    unsigned reconnections; /* the store's count before the commits */
     int rc;
+    _Atomic int done;
 };
 
 static void *flush_apart(void *arg)
 {
     struct flush_arg *f = arg;
-    f->rc = rf_store_flush(f->s);
+    f->rc = rf_store_flush(f->s, f->reconnections);
+    atomic_store(&f->done, 1);
     return NULL;
 }
 
@@ -295,8 +299,8 @@ static int flusher_pid(char pid[16])
 {
     PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
     PGresult *res =
-        PQexec(pg, "SELECT pid FROM pg_stat_activity"
-                   " WHERE query = 'SELECT txid_current()' AND datname = current_database()");
+        PQexec(pg, "SELECT pid FROM pg_stat_activity WHERE query LIKE"
+                   " 'SELECT pg_logical_emit_message(%' AND datname = current_database()");
     int ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
 
     if (ok)
@@ -319,20 +323,23 @@ static void end_backend(const char *pid)
 /*
  * Commits flushed apart: from another thread, seen by another connection, and
  * never "flushed" when the flush cannot be made (SQLite: the log file is gone;
- * PostgreSQL: the flusher's connection was ended).
+ * PostgreSQL: the flusher's connection was ended), nor by a flush on a
+ * connection made again after them, which may have reached another server.
  */
 static void test_flush_later(void **state)
 {
     struct rf_store *s = *state, *other = NULL;
-    struct flush_arg f = {s, -1};
+    struct flush_arg f = {s, 0, -1, 0};
     struct rf_error err;
     struct rf_province p;
     char wal[600], pid[16];
     pthread_t t;
+    unsigned before;
 
-    assert_int_equal(rf_store_flush(s), RF_EINVAL); /* nothing to flush apart yet */
+    assert_int_equal(rf_store_flush(s, 0), RF_EINVAL); /* nothing to flush apart yet */
     assert_int_equal(rf_store_flush_later(s), RF_OK);
     assert_int_equal(rf_store_flush_later(s), RF_OK); /* once is enough */
+    before = f.reconnections = rf_store_reconnections(s);
     assert_int_equal(rf_store_begin(s), RF_OK);
     province(s, "42");
     assert_int_equal(rf_store_commit(s), RF_OK);
@@ -351,20 +358,195 @@ static void test_flush_later(void **state)
         assert_true(flusher_pid(pid));
         end_backend(pid);
     }
-    assert_int_equal(rf_store_flush(s), RF_ESTORE);
-    if (strcmp(backend, "sqlite") != 0)
-        assert_int_equal(rf_store_flush(s), RF_OK); /* and the next flush connects again */
+    assert_int_equal(rf_store_flush(s, before), RF_ESTORE);
+    if (strcmp(backend, "sqlite") == 0)
+        return;
+    /* the next flush connects again, and cannot vouch for the commits made before */
+    assert_int_equal(rf_store_flush(s, before), RF_ESTORE);
+    assert_int_equal(rf_store_reconnections(s), before + 1);
+    /* for those made after, it can */
+    before = rf_store_reconnections(s);
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "43");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_flush(s, before), RF_OK);
+}
+
+/*
+ * What the tests of a synchronous standby ask the server itself, as its
+ * superuser: its settings, who waits for the standby, a cancel.
+ */
+static PGconn *superuser(void)
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    return pg;
+}
+
+/* The first value of 'sql' on 'pg' as an integer ("t": 1, "f": 0). */
+static long ask(PGconn *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg, sql);
+    long v = 0;
+
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    if (PQntuples(res) > 0) {
+        const char *text = PQgetvalue(res, 0, 0);
+        v = strcmp(text, "t") == 0 ? 1 : strtol(text, NULL, 10);
+    }
+    PQclear(res);
+    return v;
+}
+
+/* The pid of a connection to this database, other than 'probe''s, waiting for the standby; 0. */
+static long waiter(PGconn *pg, PGconn *probe)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'"
+             " AND datname = current_database() AND pid <> %d",
+             PQbackendPID(probe));
+    return ask(pg, sql);
+}
+
+/* The connection 'probe' waits for the standby: a commit of its own is seen waiting. */
+static void probe_waits(PGconn *pg, PGconn *probe)
+{
+    char sql[160];
+
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep' AND pid = %d",
+             PQbackendPID(probe));
+    for (;;) {
+        PGresult *res;
+        /* its own transaction: the commit waits for the standby when the setting is in force */
+        assert_int_equal(
+            PQsendQuery(probe, "SELECT pg_logical_emit_message(true, 'rf_test', 'probe')"), 1);
+        for (;;) {
+            assert_int_equal(PQconsumeInput(probe), 1);
+            if (!PQisBusy(probe))
+                break;
+            if (ask(pg, sql) == 1)
+                return;
+            usleep(1000);
+        }
+        while ((res = PQgetResult(probe)) != NULL) /* not yet in force: again */
+            PQclear(res);
+    }
+}
+
+/* Whether the flush of 'f', started, was seen waiting for the standby before it returned. */
+static long flush_waits(PGconn *pg, PGconn *probe, struct flush_arg *f)
+{
+    long pid;
+
+    while ((pid = waiter(pg, probe)) == 0 && !atomic_load(&f->done))
+        usleep(1000);
+    return pid;
+}
+
+static pthread_t flushing;
+static int flushing_started;
+
+/* The server's setting back as it was, and a flush still waiting on it released and joined. */
+static int teardown_standby(void **state)
+{
+    PGconn *pg;
+
+    if (strcmp(backend, "sqlite") == 0)
+        return teardown(state);
+    pg = superuser();
+    PQclear(PQexec(pg, "ALTER SYSTEM RESET synchronous_standby_names"));
+    PQclear(PQexec(pg, "SELECT pg_reload_conf()"));
+    PQfinish(pg);
+    if (flushing_started)
+        pthread_join(flushing, NULL);
+    flushing_started = 0;
+    return teardown(state);
+}
+
+/*
+ * With a synchronous standby named, a flush returns once the standby has the
+ * commits: here it never will (the standby named does not exist), so the flush
+ * must be seen waiting. A wait cancelled (by an administrator, or
+ * statement_timeout) commits without the standby: no flush. The setting taken
+ * away, the wait ends.
+ */
+static void test_flush_waits_for_the_standby(void **state)
+{
+    struct rf_store *s = *state;
+    struct flush_arg f = {s, 0, -1, 0};
+    PGconn *pg, *probe;
+    PGresult *res;
+    char sql[96];
+    long pid;
+
+    if (strcmp(backend, "sqlite") == 0)
+        skip();
+    pg = superuser();
+    /* a setting given on the server's command line cannot be changed here */
+    if (ask(pg, "SELECT COUNT(*) FROM pg_settings WHERE name = 'synchronous_standby_names'"
+                " AND source IN ('default', 'configuration file')") != 1) {
+        PQfinish(pg);
+        skip();
+    }
+    probe = superuser();
+    assert_int_equal(rf_store_flush_later(s), RF_OK);
+    f.reconnections = rf_store_reconnections(s);
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    province(s, "42");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    PQclear(PQexec(pg, "ALTER SYSTEM SET synchronous_standby_names = 'rf_test_nobody'"));
+    ask(pg, "SELECT 1 FROM (SELECT pg_reload_conf()) r");
+    probe_waits(pg, probe);
+
+    assert_int_equal(pthread_create(&flushing, NULL, flush_apart, &f), 0);
+    flushing_started = 1;
+    pid = flush_waits(pg, probe, &f);
+    assert_true(pid > 0);
+    snprintf(sql, sizeof(sql), "SELECT 1 FROM (SELECT pg_cancel_backend(%ld)) c", pid);
+    ask(pg, sql);
+    pthread_join(flushing, NULL);
+    flushing_started = 0;
+    assert_int_equal(f.rc, RF_ESTORE);
+
+    atomic_store(&f.done, 0);
+    assert_int_equal(pthread_create(&flushing, NULL, flush_apart, &f), 0);
+    flushing_started = 1;
+    assert_true(flush_waits(pg, probe, &f) > 0);
+    PQclear(PQexec(pg, "ALTER SYSTEM RESET synchronous_standby_names"));
+    ask(pg, "SELECT 1 FROM (SELECT pg_reload_conf()) r");
+    pthread_join(flushing, NULL);
+    flushing_started = 0;
+    assert_int_equal(f.rc, RF_OK);
+    while ((res = PQgetResult(probe)) != NULL)
+        PQclear(res);
+    PQfinish(probe);
+    PQfinish(pg);
+}
+
+/* The server ends every other connection to the test's database. */
+static void end_connections(void)
+{
+    PGconn *pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
+
+    PQclear(PQexec(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+    PQfinish(pg);
 }
 
 /*
  * A connection the server ended (a restart, a failover) is made again before
- * its next transaction or read, with its statements prepared anew.
+ * its next transaction or read, with its statements prepared anew. Lost
+ * inside a transaction, every statement fails, those it had prepared too,
+ * until the transaction is rolled back.
  */
 static void test_lost_connection_comes_back(void **state)
 {
     struct rf_store *s = *state;
     struct rf_province p;
-    PGconn *pg;
 
     if (strcmp(backend, "sqlite") == 0)
         skip();
@@ -372,13 +554,18 @@ static void test_lost_connection_comes_back(void **state)
     province(s, "42");
     assert_int_equal(rf_store_commit(s), RF_OK);
     assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK); /* its statement prepared */
-    pg = PQconnectdb(getenv("RF_TEST_PG_URL"));
-    PQclear(PQexec(pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                       " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
-    PQfinish(pg);
+    end_connections();
     assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
     assert_int_equal(rf_store_begin(s), RF_OK);
     assert_int_equal(rf_store_commit(s), RF_OK);
+
+    assert_int_equal(rf_store_begin(s), RF_OK);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
+    end_connections();
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_ESTORE); /* the loss found */
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_ESTORE); /* not even sent */
+    rf_store_rollback(s);
+    assert_int_equal(rf_store_province_get(s, "42", &p), RF_OK);
 }
 
 /*
@@ -431,6 +618,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection_comes_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_waits_for_the_standby, setup, teardown_standby),
     };
     int failed;
 
