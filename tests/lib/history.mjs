@@ -182,13 +182,14 @@ const WEIGHTS = [
   [3, 'unitTree'], [2, 'unitList'], [1, 'unitDetail'],
   // users (admin) and sessions
   [2, 'userCreate'], [1, 'userChange'], [1, 'userRefused'], [1, 'userList'], [1, 'signInWrong'],
+  [0.5, 'signOut'], [0.5, 'passwordChange'],
   // documents and tasks (secretariat, focal points)
   [2, 'documentCreate'], [4, 'taskCreate'], [1, 'taskBulk'], [1, 'taskPatch'], [4, 'taskReport'], [3, 'taskComplete'],
   [2, 'taskDeadline'], [2, 'taskRefused'], [5, 'taskList'], [2, 'taskDetail'], [3, 'taskStats'], [1, 'taskReminders'],
   [1, 'documentList'],
   // one-stop dossiers (clerks, officers, the citizen)
   [8, 'dossierReceive'], [14, 'dossierMove'], [2, 'dossierRefused'], [3, 'dossierRead'], [2, 'publicLookup'],
-  [2, 'worklist'], [2, 'dossierList'], [2, 'serviceFigures'],
+  [2, 'worklist'], [2, 'dossierList'], [2, 'serviceFigures'], [1, 'procedureRead'],
   // the working calendar (admin, anyone)
   [1, 'calendarRecord'], [1, 'calendarHours'], [1, 'calendarRead'], [1, 'dueTime'],
   // tokens and the audit trail
@@ -509,6 +510,28 @@ export class History {
     return { label: 'session.wrong', clients: this.anon, method: 'POST', path: '/api/v1/session', body: { username: p.username, password: 'not the password 0000' }, refused: true };
   }
 
+  // a spare user signs out; the next operation of theirs signs in again
+  signOut() {
+    const p = this.rnd.pick(this.signedIn((x) => x.spare));
+    if (!p) return null;
+    return { label: 'session.signout', as: p.username, method: 'DELETE', path: '/api/v1/session', then: () => { p.clients = null; } };
+  }
+
+  // a spare user changes their password, which ends their sessions; now and then with a wrong
+  // current one, which counts as a failed sign-in
+  passwordChange() {
+    const p = this.rnd.pick(this.signedIn((x) => x.spare));
+    if (!p) return null;
+    const wrong = this.wrongSignIns < 3 && this.rnd.chance(0.2);
+    if (wrong) this.wrongSignIns++;
+    const next = this.password();
+    return {
+      label: wrong ? 'session.password.wrong' : 'session.password', as: p.username, method: 'PUT', path: '/api/v1/session/password',
+      body: { current_password: wrong ? 'not the password 0000' : p.password, new_password: this.rnd.chance(0.1) ? 'password123' : next },
+      then: () => { p.password = next; p.clients = null; },
+    };
+  }
+
   // ---- units ----
 
   unitCreate() {
@@ -559,7 +582,9 @@ export class History {
 
   unitMove() {
     const day = today();
-    const u = this.rnd.pick(this.mine((x) => x.kind === 'department' && !x.valid_to));
+    // mostly one of the history's own departments; now and then one of the demo's, the
+    // provincial service center among them, whose receipts then count under its new parent
+    const u = this.rnd.chance(0.15) ? this.rnd.pick(this.unitsOn(day, ['department'])) : this.rnd.pick(this.mine((x) => x.kind === 'department' && !x.valid_to));
     if (!u) return null;
     const parent = this.rnd.pick([this.root(), ...this.unitsOn(day, ['department']).filter((x) => x.id !== u.id)]);
     const from = this.date(maxDay(u.valid_from, parent.valid_from), addDays(maxDay(u.valid_from, day), 30));
@@ -923,6 +948,18 @@ export class History {
       label: outcome ? `dossiers.${outcome}` : 'dossiers.receive', as: clerk.username, method: 'POST', path: '/api/v1/dossiers', body, timed: true,
       then: (j, answers) => this.learnDossier({ ...j }, answers.map((a) => a.json.secret ?? null)),
     };
+  }
+
+  procedureRead() {
+    const who = this.reader((p) => ['admin', 'leader', 'secretariat', 'clerk', 'officer'].some((r) => p.can(r)));
+    if (this.rnd.chance(0.4)) return { label: 'procedures.detail', as: who.username, method: 'GET', path: `/api/v1/procedures/${this.rnd.pick(this.procedures).id}` };
+    const q = new URLSearchParams();
+    if (this.rnd.chance(0.5)) q.set('q', this.rnd.pick(['dang ky', 'chứng thực', 'ho kinh doanh', 'giay phep', 'khai sinh']));
+    if (this.rnd.chance(0.4)) q.set('field', this.rnd.pick(['civil_status', 'certification', 'land', 'business', 'health', 'other']));
+    if (this.rnd.chance(0.4)) q.set('level', this.rnd.pick(['province', 'district', 'commune']));
+    if (this.rnd.chance(0.3)) q.set('date', this.date('2023-01-01', addDays(today(), 30)));
+    q.set('limit', String(this.rnd.range(1, 40)));
+    return this.pages('procedures.list', who.username, `/api/v1/procedures?${q}`);
   }
 
   openDossiers() { return [...this.dossiers.values()].filter((d) => MOVES[d.state]); }
