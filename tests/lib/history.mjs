@@ -17,8 +17,10 @@ import { Client, demoPassword } from '../api/lib.mjs';
 
 // ---- the seeded choices ----
 
-// A seed from a number or a text (FNV-1a of its characters), never 0.
+// A seed from a number, or a text of digits as that number ("42" is 42), or any other text
+// (FNV-1a of its characters); never 0.
 export function seedOf(value) {
+  if (typeof value === 'string' && /^[0-9]{1,15}$/.test(value)) value = Number(value);
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value >>> 0 || 1;
   let h = 0x811c9dc5;
   for (const ch of String(value)) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
@@ -485,7 +487,7 @@ export class History {
     if (idle) { this.pending.push(this.signIn(idle)); return null; }
     if (this.pending.length) return null;
     const p = new Person({ username: `${roles[0]}.h${this.uniq()}`, password: this.password(), id: null, unit_id: unitId, roles: [roles[0]] });
-    this.pending.push(this.userCreateOp(p), this.signIn(p));
+    this.pending.push(this.userCreateOp(p, true));
     return null;
   }
 
@@ -678,16 +680,19 @@ export class History {
     if (!roles.length) roles.push('focal');
     const p = new Person({ username: `${roles[0]}.h${this.uniq()}`, password: this.password(), id: null, unit_id: unit.id, roles });
     p.spare = true;
-    if (this.rnd.chance(0.5)) this.pending.push(this.signIn(p));
-    return this.userCreateOp(p);
+    return this.userCreateOp(p, this.rnd.chance(0.5));
   }
 
-  userCreateOp(p) {
+  // the creation of 'p' and, once it is made, when 'signIn', their sign-in
+  userCreateOp(p, signIn) {
     this.people.set(p.username, p);
     return {
       label: 'users.create', as: 'admin', method: 'POST', path: '/api/v1/users',
       body: { username: p.username, full_name: this.person(), unit_id: p.unit_id, roles: p.roles, password: p.password },
-      then: (j) => { p.id = j.id; },
+      then: (j) => {
+        p.id = j.id;
+        if (signIn) this.pending.push(this.signIn(p));
+      },
     };
   }
 
