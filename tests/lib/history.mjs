@@ -196,6 +196,9 @@ const WEIGHTS = [
   [1, 'calendarRecord'], [1, 'calendarHours'], [1, 'calendarRead'], [1, 'dueTime'],
   // tokens and the audit trail
   [0.3, 'tokenCreate'], [1, 'bearerRead'], [2, 'auditRead'],
+  // requests every module refuses alike: a role that may not (403), a body or query that is
+  // not what the API reads (400), a code, name or number that is taken (409)
+  [0.5, 'forbidden'], [0.5, 'malformed'], [0.5, 'conflict'],
 ];
 
 const FIELDS = ['direction', 'institutions', 'procedures', 'apparatus', 'civil_service', 'public_finance', 'digital_government'];
@@ -1131,6 +1134,49 @@ export class History {
       return { label: 'audit.entity', as: who, method: 'GET', path: `/api/v1/audit?entity=${entity}&entity_id=${encodeURIComponent(id)}` };
     }
     return this.pages('audit.list', who, `/api/v1/audit?limit=${this.rnd.range(1, 200)}`, 1);
+  }
+
+  // ---- what every module refuses ----
+
+  forbidden() {
+    const root = this.root();
+    const year = Number(today().slice(0, 4)) + 1;
+    const [as, method, path, body] = this.rnd.pick([
+      ['secretariat', 'POST', '/api/v1/units', { code: `F${this.uniq()}`, name: 'Sở không quyền', kind: 'department', parent_id: root.id, valid_from: today() }],
+      ['focal.stp', 'POST', '/api/v1/documents', { number: `F${this.uniq()}/KH`, issuer: 'X', issued_on: '2023-01-01', title: 'Không quyền', assigning_body: 'government' }],
+      ['clerk.hcc', 'PUT', `/api/v1/calendar/${year}`, { source: 'Không quyền', days: [] }],
+      ['officer.stnmt', 'POST', '/api/v1/users', { username: `forbidden.h${this.uniq()}`, full_name: 'Không quyền', unit_id: root.id, roles: ['admin'], password: this.password() }],
+      ['inspector', 'POST', '/api/v1/tasks', { document_id: this.rnd.pick(this.documents).id, title: 'Không quyền', lead_unit_id: this.unitByCode('S03').id, field: 'apparatus' }],
+      ['focal.sonkim1', 'POST', '/api/v1/tokens', { user_id: this.people.get('admin').id, label: 'Không quyền' }],
+      ['focal.tranphu', 'GET', '/api/v1/audit?limit=5', undefined],
+    ]);
+    return { label: 'forbidden', as, method, path, body, refused: true };
+  }
+
+  conflict() {
+    const root = this.root();
+    const unit = this.rnd.pick([...this.units.values()]);
+    const person = this.rnd.pick([...this.people.values()].filter((p) => p.id));
+    const doc = this.rnd.pick(this.documents);
+    const [as, path, body] = this.rnd.pick([
+      ['admin', '/api/v1/units', { code: unit.code, name: 'Trùng mã', kind: 'department', parent_id: root.id, valid_from: today() }],
+      ['admin', '/api/v1/users', { username: person.username, full_name: 'Trùng tên', unit_id: root.id, roles: ['focal'], password: this.password() }],
+      ['secretariat', '/api/v1/documents', { number: doc.number, issuer: 'Trùng số', issued_on: doc.issued_on, title: 'Trùng số', assigning_body: 'chairman' }],
+    ]);
+    return { label: 'conflict', as, method: 'POST', path, body, refused: true };
+  }
+
+  malformed() {
+    const [as, method, path, body] = this.rnd.pick([
+      ['admin', 'POST', '/api/v1/units', { code: `M${this.uniq()}`, name: 'Thừa trường', kind: 'department', parent_id: this.root().id, valid_from: today(), colour: 'red' }],
+      ['secretariat', 'POST', '/api/v1/tasks', { document_id: this.rnd.pick(this.documents).id, title: 42, lead_unit_id: this.unitByCode('S03').id, field: 'apparatus' }],
+      ['clerk.hcc', 'POST', '/api/v1/dossiers', { procedure_code: 7, applicant_name: 'A', applicant_phone: '0912345678' }],
+      ['admin', 'PATCH', `/api/v1/users/${this.rnd.pick([...this.people.values()].filter((p) => p.id)).id}`, { disabled: 'yes' }],
+      ['secretariat', 'GET', `/api/v1/tasks?status=late&limit=5`, undefined],
+      ['secretariat', 'GET', `/api/v1/dossiers/stats?period=${today().slice(0, 4)}&by=colour`, undefined],
+      [null, 'GET', '/api/v1/calendar/due?from=tomorrow&days=1', undefined],
+    ]);
+    return { label: 'malformed', as, method, path, body, refused: true, timed: true };
   }
 }
 
