@@ -11,8 +11,8 @@
 // figures, the whole audit trail and every list are read on both and compared.
 //
 // A later module adds its writes and reads as methods of History named in
-// WEIGHTS (an operation is described in `op` below) and, where it has figures,
-// their reads to finalReads().
+// WEIGHTS (what an operation holds is told above History.send) and, where it
+// has figures, their reads to finalReads().
 import { Client, demoPassword } from '../api/lib.mjs';
 
 // ---- the seeded choices ----
@@ -242,7 +242,7 @@ export class History {
     this.documents = []; // {id, number, issued_on}
     this.tasks = new Map(); // id -> {id, lead_unit_id, coordinating, assigned_on, deadline, completed_on, changed_on}
     this.procedures = []; // {code, level, steps}
-    this.dossiers = new Map(); // code -> {code, state, version, step, desk, clerk, phone, secrets, due_local}
+    this.dossiers = new Map(); // code -> {code, state, version, step, desk, procedure, phone, secrets, due_local}
     this.calendars = new Map(); // year -> its answer
     this.anon = bases.map((b) => new Client(b));
     this.bearer = null; // [Client, Client] acting with a token
@@ -270,8 +270,15 @@ export class History {
       body: [0, 1].map((s) => at(op.body, s)),
     };
     if (op.timed) await this.minuteGuard();
-    const answers = await Promise.all([0, 1].map((s) =>
-      clients[s].request(request.method, request.path[s], request.body[s] === undefined ? {} : { body: request.body[s] })));
+    let answers;
+    try {
+      answers = await Promise.all([0, 1].map((s) =>
+        clients[s].request(request.method, request.path[s], request.body[s] === undefined ? {} : { body: request.body[s] })));
+    } catch (e) { // an answer the API document does not describe, or no answer
+      e.message = `at step ${this.step} of the history of seed ${this.seed} (${op.label}: ${request.method} ` +
+        `${request.path[0]}): ${e.message}\nagain: REFORM_HISTORY_SEED=${this.seed}`;
+      throw e;
+    }
     this.counts[op.label] = (this.counts[op.label] || 0) + 1;
     this.statuses[answers[0].status] = (this.statuses[answers[0].status] || 0) + 1;
     const diffs = [];
