@@ -341,11 +341,40 @@ struct tasks_job {
     int64_t *ids;
 };
 
+/*
+ * The first of the job's references that is taken, in the province or by an
+ * earlier task of the job, as RF_ECONFLICT naming it. Asked before the first
+ * insert: a task inserted and then undone still takes its id on PostgreSQL
+ * (not on SQLite), so a refused batch would leave the backends' ids apart.
+ */
+static int refs_taken(struct rf_store *s, const struct tasks_job *job, struct rf_error *err)
+{
+    for (int i = 0; i < job->n; i++) {
+        const char *ref = job->tasks[i].ref;
+        int taken = 0, rc;
+        char f[48];
+
+        if (!*ref)
+            continue;
+        for (int j = 0; j < i && !taken; j++)
+            taken = strcmp(job->tasks[j].ref, ref) == 0;
+        rc = taken ? RF_OK : rf_store_task_ref_taken(s, job->actor->province_id, ref, &taken);
+        if (rc != RF_OK)
+            return rf_app_store_error(rc, err);
+        if (taken)
+            return rf_error_set(err, RF_ECONFLICT, at(f, job->n, i, "ref"), "taken",
+                                "the reference %s is taken", ref);
+    }
+    return RF_OK;
+}
+
 static int insert_tasks(struct rf_store *s, void *ctx, struct rf_error *err)
 {
     struct tasks_job *job = ctx;
-    int rc = RF_OK;
+    int rc = refs_taken(s, job, err);
 
+    if (rc != RF_OK)
+        return rc;
     for (int i = 0; rc == RF_OK && i < job->n; i++) {
         struct rf_task *t = &job->tasks[i];
         char *after;

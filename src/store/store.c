@@ -132,6 +132,15 @@ int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p,
     return rf_sq_first(s, sql, p, n, first_int, out);
 }
 
+int rf_sq_exists(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int *found)
+{
+    int64_t first;
+    int rc = rf_sq_one_int(s, sql, p, n, &first);
+
+    *found = rc == RF_OK;
+    return rc == RF_ENOTFOUND ? RF_OK : rc;
+}
+
 void rf_sq_copy(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src ? src : "");

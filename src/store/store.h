@@ -210,7 +210,8 @@ typedef int (*rf_unit_link_fn)(void *ctx, const struct rf_unit_link *l);
 
 /*
  * Insert 'u' (id is set) and, when u->parent_id is set, its link to that
- * parent over the unit's whole validity. RF_ECONFLICT when the code is taken;
+ * parent over the unit's whole validity. RF_ECONFLICT when the code is taken,
+ * found before anything is inserted: a refused unit takes no id on either backend;
  * RF_ENOTFOUND when the parent is not a unit of u->province_id.
  */
 int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u) RF_MUST_CHECK;
@@ -288,7 +289,7 @@ struct rf_user_query {
 
 typedef int (*rf_user_fn)(void *ctx, const struct rf_user *u);
 
-/* Insert 'u' (id set). RF_ECONFLICT when the user name is taken. */
+/* Insert 'u' (id set). RF_ECONFLICT when the user name is taken (found first: no id taken). */
 int rf_store_user_insert(struct rf_store *s, struct rf_user *u) RF_MUST_CHECK;
 /* Update full name, unit, roles, disabled and password of user u->id. */
 int rf_store_user_update(struct rf_store *s, const struct rf_user *u) RF_MUST_CHECK;
@@ -499,7 +500,10 @@ typedef int (*rf_document_fn)(void *ctx, const struct rf_document *d);
 typedef int (*rf_task_report_fn)(void *ctx, const struct rf_task_report *r);
 typedef int (*rf_id_fn)(void *ctx, int64_t id, const char *code);
 
-/* Insert 'd' (id set). RF_ECONFLICT when the number is taken in the province. */
+/*
+ * Insert 'd' (id set). RF_ECONFLICT when the number is taken in the province,
+ * found before the insert (no id taken).
+ */
 int rf_store_document_insert(struct rf_store *s, struct rf_document *d) RF_MUST_CHECK;
 /* The document 'id' with its tasks counted in out->tasks. RF_ENOTFOUND if absent. */
 int rf_store_document_get(struct rf_store *s, int64_t province_id, int64_t id,
@@ -521,10 +525,13 @@ int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char 
 /*
  * Insert 't' (id set) with its first deadline (t->deadline, set on
  * t->assigned_on by 'set_by') and its coordinating units. RF_ECONFLICT when
- * its ref is taken.
+ * its ref is taken, found before anything is inserted (no id taken).
  */
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
                          int ncoordinating, int64_t set_by) RF_MUST_CHECK;
+/* Whether the reference 'ref' (NULL or "": none) is taken in the province: '*taken' 1 or 0. */
+int rf_store_task_ref_taken(struct rf_store *s, int64_t province_id, const char *ref,
+                            int *taken) RF_MUST_CHECK;
 /* Update title, field, lead unit and completion of task t->id. */
 int rf_store_task_update(struct rf_store *s, const struct rf_task *t) RF_MUST_CHECK;
 /* The task 'id' with its deadline history, through 'fn'. RF_ENOTFOUND if absent. */

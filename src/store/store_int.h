@@ -177,6 +177,15 @@ int rf_sq_first(struct rf_store *s, const char *sql, const struct rf_param *p, i
 /* The first column of the first row; RF_ENOTFOUND without rows. */
 int rf_sq_one_int(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                   int64_t *out);
+/*
+ * Whether the statement gives a row: RF_OK with '*found' 1 or 0. An insert
+ * asks it of its unique key first and answers RF_ECONFLICT without
+ * inserting: on PostgreSQL an insert that fails still takes its id from the
+ * sequence, so a refused request would move the next id there but not on
+ * SQLite (whose next id is the largest plus one), and the same history would
+ * give the two backends different ids.
+ */
+int rf_sq_exists(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int *found);
 /* Copy 'src' (NULL: "") into 'dst' of 'size' bytes, cut to fit; COPY() passes sizeof(dst). */
 void rf_sq_copy(char *dst, size_t size, const char *src);
 /* LIKE pattern "%text%" with LIKE's own characters escaped, or NULL; caller frees. */

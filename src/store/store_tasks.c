@@ -47,8 +47,12 @@ static int read_document(struct rf_store *s, struct rf_rows *r, void *out)
 int rf_store_document_insert(struct rf_store *s, struct rf_document *d)
 {
     char *fold = NULL;
-    int rc;
+    int taken = 0;
+    int rc = rf_sq_exists(s, "SELECT 1 FROM documents WHERE province_id = ? AND number = ?",
+                          PARAMS(P_INT(d->province_id), P_TEXT(d->number)), &taken);
 
+    if (rc != RF_OK || taken)
+        return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(d->title, &fold) != RF_OK)
         return RF_EINVAL;
     rc =
@@ -225,8 +229,11 @@ int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *c
                          int ncoordinating, int64_t set_by)
 {
     char *fold = NULL;
-    int rc;
+    int taken = 0;
+    int rc = rf_store_task_ref_taken(s, t->province_id, t->ref, &taken);
 
+    if (rc != RF_OK || taken)
+        return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(t->title, &fold) != RF_OK)
         return RF_EINVAL;
     rc = rf_sq_one_int(
@@ -250,6 +257,15 @@ int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *c
         rc = rf_sq_run(s, "INSERT INTO task_units (task_id, unit_id) VALUES (?, ?)",
                        PARAMS(P_INT(t->id), P_INT(coordinating[i])));
     return rc;
+}
+
+int rf_store_task_ref_taken(struct rf_store *s, int64_t province_id, const char *ref, int *taken)
+{
+    *taken = 0;
+    if (!ref || !*ref)
+        return RF_OK;
+    return rf_sq_exists(s, "SELECT 1 FROM tasks WHERE province_id = ? AND ref = ?",
+                        PARAMS(P_INT(province_id), P_TEXT(ref)), taken);
 }
 
 int rf_store_task_update(struct rf_store *s, const struct rf_task *t)

@@ -105,8 +105,12 @@ int rf_store_unit_insert(struct rf_store *s, struct rf_unit *u)
 {
     char *fold = NULL;
     int64_t link_id = 0;
-    int rc;
+    int taken = 0;
+    int rc = rf_sq_exists(s, "SELECT 1 FROM units WHERE province_id = ? AND code = ?",
+                          PARAMS(P_INT(u->province_id), P_TEXT(u->code)), &taken);
 
+    if (rc != RF_OK || taken)
+        return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(u->name, &fold) != RF_OK)
         return RF_EINVAL;
     rc = rf_sq_one_int(s,

@@ -37,8 +37,12 @@ static void read_user(struct rf_store *s, struct rf_rows *r, int at, struct rf_u
 int rf_store_user_insert(struct rf_store *s, struct rf_user *u)
 {
     char *fold = NULL;
-    int rc;
+    int taken = 0;
+    int rc = rf_sq_exists(s, "SELECT 1 FROM users WHERE username = ?", PARAMS(P_TEXT(u->username)),
+                          &taken);
 
+    if (rc != RF_OK || taken)
+        return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(u->full_name, &fold) != RF_OK)
         return RF_EINVAL;
     rc = rf_sq_one_int(

@@ -606,6 +606,94 @@ static void test_open_waits_for_a_lock(void **state)
     unlink(path);
 }
 
+/*
+ * An insert refused for a taken key takes no id: the next row gets the id
+ * after the last one on both backends. A PostgreSQL insert that fails still
+ * takes its sequence's next value (SQLite's next id is the largest plus
+ * one), so the same history would give the two backends different ids
+ * (found by tests/api/history.test.mjs).
+ */
+static void test_refused_insert_takes_no_id(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    struct rf_user a;
+    struct rf_document d;
+    struct rf_task k;
+    int64_t first, doc;
+    int taken = -1;
+
+    /* a unit whose code is taken */
+    first = unit(s, t.prov, "S03", "Sở Tư pháp", RF_UNIT_DEPARTMENT, t.p, "2020-01-01", NULL);
+    {
+        struct rf_unit u;
+        memset(&u, 0, sizeof(u));
+        u.province_id = t.prov;
+        u.parent_id = t.p;
+        u.kind = RF_UNIT_DEPARTMENT;
+        snprintf(u.code, sizeof(u.code), "S03");
+        snprintf(u.name, sizeof(u.name), "Trùng mã");
+        snprintf(u.valid_from, sizeof(u.valid_from), "2020-01-01");
+        assert_int_equal(rf_store_unit_insert(s, &u), RF_ECONFLICT);
+    }
+    assert_int_equal(
+        unit(s, t.prov, "S04", "Sở Tài chính", RF_UNIT_DEPARTMENT, t.p, "2020-01-01", NULL),
+        first + 1);
+
+    /* a user whose name is taken */
+    memset(&a, 0, sizeof(a));
+    a.province_id = t.prov;
+    a.unit_id = t.s;
+    a.roles = RF_ROLE_FOCAL;
+    snprintf(a.username, sizeof(a.username), "focal.s02");
+    snprintf(a.full_name, sizeof(a.full_name), "Lê Văn Hùng");
+    snprintf(a.password_hash, sizeof(a.password_hash), "$argon2id$not-a-real-hash");
+    assert_int_equal(rf_store_user_insert(s, &a), RF_OK);
+    first = a.id;
+    assert_int_equal(rf_store_user_insert(s, &a), RF_ECONFLICT);
+    snprintf(a.username, sizeof(a.username), "focal.s03");
+    assert_int_equal(rf_store_user_insert(s, &a), RF_OK);
+    assert_int_equal(a.id, first + 1);
+
+    /* a document whose number is taken */
+    memset(&d, 0, sizeof(d));
+    d.province_id = t.prov;
+    snprintf(d.number, sizeof(d.number), "01/NQ-CP");
+    snprintf(d.issuer, sizeof(d.issuer), "Chính phủ");
+    snprintf(d.issued_on, sizeof(d.issued_on), "2023-01-06");
+    snprintf(d.title, sizeof(d.title), "Nghị quyết 01");
+    snprintf(d.assigning_body, sizeof(d.assigning_body), "government");
+    assert_int_equal(rf_store_document_insert(s, &d), RF_OK);
+    doc = d.id;
+    assert_int_equal(rf_store_document_insert(s, &d), RF_ECONFLICT);
+    snprintf(d.number, sizeof(d.number), "02/NQ-CP");
+    assert_int_equal(rf_store_document_insert(s, &d), RF_OK);
+    assert_int_equal(d.id, doc + 1);
+
+    /* a task whose reference is taken */
+    memset(&k, 0, sizeof(k));
+    k.province_id = t.prov;
+    k.document_id = doc;
+    k.lead_unit_id = t.s;
+    snprintf(k.ref, sizeof(k.ref), "CP-2023-001");
+    snprintf(k.title, sizeof(k.title), "Rà soát thủ tục");
+    snprintf(k.assigning_body, sizeof(k.assigning_body), "government");
+    snprintf(k.field, sizeof(k.field), "procedures");
+    snprintf(k.assigned_on, sizeof(k.assigned_on), "2023-01-10");
+    assert_int_equal(rf_store_task_insert(s, &k, NULL, 0, 1), RF_OK);
+    first = k.id;
+    assert_int_equal(rf_store_task_ref_taken(s, t.prov, "CP-2023-001", &taken), RF_OK);
+    assert_int_equal(taken, 1);
+    assert_int_equal(rf_store_task_insert(s, &k, NULL, 0, 1), RF_ECONFLICT);
+    snprintf(k.ref, sizeof(k.ref), "CP-2023-002");
+    assert_int_equal(rf_store_task_ref_taken(s, t.prov, "CP-2023-002", &taken), RF_OK);
+    assert_int_equal(taken, 0);
+    assert_int_equal(rf_store_task_ref_taken(s, t.prov, "", &taken), RF_OK);
+    assert_int_equal(taken, 0);
+    assert_int_equal(rf_store_task_insert(s, &k, NULL, 0, 1), RF_OK);
+    assert_int_equal(k.id, first + 1);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +702,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_writer_undoes_a_failed_change_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_rejects_unknown_scheme, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_insert_takes_no_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_row_callbacks_go_on_stop_or_fail, setup, teardown),
         cmocka_unit_test(test_open_waits_for_a_lock),
         cmocka_unit_test_setup_teardown(test_flush_later, setup, teardown),
