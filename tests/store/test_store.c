@@ -125,7 +125,7 @@ static void test_writer_undoes_a_failed_change_alone(void **state)
     pthread_t t[10];
     struct rf_province p;
     struct rf_error err;
-    char keys[] = "/tmp/reform-keys-XXXXXX", code[16];
+    char keys[] = "/tmp/reform-keys-XXXXXX", code[16], path[64];
 
     assert_non_null(mkdtemp(keys));
     cfg.keys_dir = keys;
@@ -146,8 +146,8 @@ static void test_writer_undoes_a_failed_change_alone(void **state)
                          jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
     }
     rf_app_close(&app);
-    snprintf(code, sizeof(code), "%s/audit.key", keys);
-    unlink(code);
+    snprintf(path, sizeof(path), "%s/audit.key", keys);
+    unlink(path);
     rmdir(keys);
 }
 
