@@ -24,11 +24,10 @@ file=${BENCH_DB:-$work/bench.db}
 db=sqlite:$file
 port=$((30000 + RANDOM % 10000))
 
-wait_up() { for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
 serve() {
   build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web "$@" >"$work/serve.out" 2>>"$work/reform.log" &
   echo $! > "$work/reform.pid"
-  wait_up
+  wait_up "$port" 300
 }
 
 # the demo province, then the dossiers

@@ -25,14 +25,6 @@ trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5
 port=${BENCH_PORT:-$((30000 + RANDOM % 10000))} # reform; PostgreSQL on the next two
 now() { date +%s.%N; }
 ms() { python3 -c 'import sys; print(f"{(float(sys.argv[2]) - float(sys.argv[1])) * 1000:.0f}")' "$1" "$2"; }
-wait_up() { for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
-signin() { # signin USER: "cookie csrf"
-  local body
-  body=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"demo-$1\"}" "http://127.0.0.1:$port/api/v1/session")
-  echo "$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')" \
-    "$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
-}
 
 echo "PostgreSQL $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1 | cut -d/ -f5), a primary with" \
   "one synchronous standby on this machine, fsync on; Reform on both hosts' URL"

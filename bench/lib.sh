@@ -38,6 +38,52 @@ CONF
     { echo "nginx does not serve the file" >&2; exit 1; }
 }
 
+# wait_up [PORT] [TRIES]: until the server on PORT (default $port) answers /healthz, TRIES
+# times 0.2 s at most (default 600); exits the script otherwise
+wait_up() {
+  for _ in $(seq "${2:-600}"); do curl -sf "http://127.0.0.1:${1:-$port}/healthz" >/dev/null && return; sleep 0.2; done
+  exit 1
+}
+
+# signin USER: "cookie csrf" of the demo USER signed in on $port
+signin() {
+  local body
+  body=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"demo-$1\"}" "http://127.0.0.1:$port/api/v1/session")
+  echo "$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')" \
+    "$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
+}
+
+# reform_proxy NAME PORT UPSTREAM-PORT...: nginx NAME with deploy/nginx/reform.conf, its "site"
+# lines set: TLS on PORT (with $work/cert.pem, made once for 127.0.0.1), plain HTTP on PORT + 1,
+# the processes on the UPSTREAM-PORTs; its folder is $work/NAME
+reform_proxy() {
+  local name=$1 tls=$2 dir=$work/$1; shift 2
+  mkdir -p "$dir"
+  [ -f "$work/cert.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  awk -v ups="$*" -v tls="$tls" -v work="$work" '
+    / # site$/ && /server 127/ { if (!done) { n = split(ups, u, " "); for (i = 1; i <= n; i++)
+                                   print "    server 127.0.0.1:" u[i] "; # site"; done = 1 }; next }
+    / # site$/ && /listen 80;/ { print "    listen 127.0.0.1:" tls + 1 "; # site"; next }
+    / # site$/ && /listen 443/ { print "    listen 127.0.0.1:" tls " ssl http2; # site"; next }
+    / # site$/ && /ssl_certificate_key/ { print "    ssl_certificate_key " work "/key.pem; # site"; next }
+    / # site$/ && /ssl_certificate / { print "    ssl_certificate " work "/cert.pem; # site"; next }
+    / # site$/ { print "unknown site line: " $0 > "/dev/stderr"; exit 1 }
+    { print }' deploy/nginx/reform.conf > "$dir/reform.conf"
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $dir/nginx.pid;
+error_log $dir/nginx.err;
+events { worker_connections 1024; }
+http { access_log off; client_body_temp_path $dir; proxy_temp_path $dir; include $dir/reform.conf; }
+CONF
+  /usr/sbin/nginx -c "$dir/nginx.conf" -e "$dir/nginx.err"
+  cp "$dir/nginx.pid" "$work/nginx-$name.pid"
+  sleep 0.3
+}
+
 # rate WRK-ARGS...: requests per second; a run with non-2xx answers or socket errors is refused
 rate() {
   wrk "$@" > "$work/wrk.out"

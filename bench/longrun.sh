@@ -14,14 +14,6 @@ bench_tools
 port=$((30000 + RANDOM % 10000))
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT
 
-wait_up() { for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
-signin() { # signin USER: "cookie csrf"
-  local body
-  body=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"demo-$1\"}" "http://127.0.0.1:$port/api/v1/session")
-  echo "$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')" \
-    "$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
-}
 
 # mixed.lua: of every 10 requests, 4 lookups of dossiers received during the run, 2 receipts,
 # 2 moves (the desk hands over what it received), 1 list of the desk's dossiers and 1 yearly

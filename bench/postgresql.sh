@@ -34,18 +34,10 @@ psql -q "$server" -c "CREATE DATABASE reform" -c "CREATE DATABASE raw"
 db=$base/reform
 q() { psql "$db" -At -c "$1"; }
 
-wait_up() { for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done; exit 1; }
 serve() {
   build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web "$@" >"$work/serve.out" 2>>"$work/reform.log" &
   echo $! > "$work/reform.pid"
   wait_up
-}
-signin() { # signin USER: "cookie csrf"
-  local body
-  body=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"demo-$1\"}" "http://127.0.0.1:$port/api/v1/session")
-  echo "$(sed -n 's/^Set-Cookie: \(reform_session=[^;]*\).*/\1/ip' "$work/headers" | tr -d '\r')" \
-    "$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')"
 }
 
 echo "PostgreSQL $(psql "$server" -At -c 'SHOW server_version'), fsync on, synchronous_commit on"
@@ -109,37 +101,12 @@ more() { # more PORT: another process on the same database
   build/reform serve --db "$db" --listen 127.0.0.1:$1 --quiet --web web --trusted-proxy 127.0.0.1/32 \
     >/dev/null 2>>"$work/reform.log" &
   echo $! > "$work/reform-$1.pid"
-  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.2; done; exit 1
-}
-proxy() { # proxy NAME PORT UPSTREAM-PORT...: nginx NAME on PORT (TLS) before the processes
-  local name=$1 tls=$2 dir=$work/$1; shift 2
-  mkdir -p "$dir"
-  [ -f "$work/cert.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
-  awk -v ups="$*" -v tls="$tls" -v work="$work" '
-    / # site$/ && /server 127/ { if (!done) { n = split(ups, u, " "); for (i = 1; i <= n; i++)
-                                   print "    server 127.0.0.1:" u[i] "; # site"; done = 1 }; next }
-    / # site$/ && /listen 80;/ { print "    listen 127.0.0.1:" tls + 1 "; # site"; next }
-    / # site$/ && /listen 443/ { print "    listen 127.0.0.1:" tls " ssl http2; # site"; next }
-    / # site$/ && /ssl_certificate_key/ { print "    ssl_certificate_key " work "/key.pem; # site"; next }
-    / # site$/ && /ssl_certificate / { print "    ssl_certificate " work "/cert.pem; # site"; next }
-    / # site$/ { print "unknown site line: " $0 > "/dev/stderr"; exit 1 }
-    { print }' deploy/nginx/reform.conf > "$dir/reform.conf"
-  cat > "$dir/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $dir/nginx.pid;
-error_log $dir/nginx.err;
-events { worker_connections 1024; }
-http { access_log off; client_body_temp_path $dir; proxy_temp_path $dir; include $dir/reform.conf; }
-CONF
-  /usr/sbin/nginx -c "$dir/nginx.conf" -e "$dir/nginx.err"
-  cp "$dir/nginx.pid" "$work/nginx-$name.pid"
-  sleep 0.3
+  wait_up "$1" 300
 }
 kill "$(cat "$work/reform.pid")"; wait "$(cat "$work/reform.pid")" 2>/dev/null || true
 more "$port"; more $((port + 3)); more $((port + 4))
-proxy one $((port + 10)) "$port"
-proxy three $((port + 20)) "$port" $((port + 3)) $((port + 4))
+reform_proxy one $((port + 10)) "$port"
+reform_proxy three $((port + 20)) "$port" $((port + 3)) $((port + 4))
 read -r cookie csrf <<<"$(signin clerk.hcc)"
 post_lua receive '{"procedure_code":"'"$code"'","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}' "$cookie" "$csrf"
 echo "three processes against one, each behind nginx (TLS), wrk -t2 -d${secs}s, 3 rounds alternating"

@@ -57,26 +57,7 @@ for i in 1 2 3; do
 done
 echo "reform: three processes on ${ports[*]}"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
-  -out "$work/cert.pem" -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-awk -v ups="${ports[*]}" -v tls="$tls" -v work="$work" '
-  / # site$/ && /server 127/ { if (!done) { n = split(ups, u, " "); for (i = 1; i <= n; i++)
-                                 print "    server 127.0.0.1:" u[i] "; # site"; done = 1 }; next }
-  / # site$/ && /listen 80;/ { print "    listen 127.0.0.1:" tls + 1 "; # site"; next }
-  / # site$/ && /listen 443/ { print "    listen 127.0.0.1:" tls " ssl http2; # site"; next }
-  / # site$/ && /ssl_certificate_key/ { print "    ssl_certificate_key " work "/key.pem; # site"; next }
-  / # site$/ && /ssl_certificate / { print "    ssl_certificate " work "/cert.pem; # site"; next }
-  / # site$/ { print "unknown site line: " $0 > "/dev/stderr"; exit 1 }
-  { print }' deploy/nginx/reform.conf > "$work/reform.conf"
-cat > "$work/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $work/nginx.pid;
-error_log $work/nginx.err;
-events { worker_connections 1024; }
-http { access_log off; client_body_temp_path $work; proxy_temp_path $work; include $work/reform.conf; }
-CONF
-/usr/sbin/nginx -c "$work/nginx.conf" -e "$work/nginx.err"
-sleep 0.3
+reform_proxy edge "$tls" "${ports[@]}"
 edge="https://127.0.0.1:$tls"
 echo "nginx: $edge (TLS, certificate $work/cert.pem), http://127.0.0.1:$((tls + 1)) redirects"
 
