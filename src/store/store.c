@@ -272,6 +272,15 @@ void rf_store_rollback(struct rf_store *s)
 
 enum { SP_OPEN, SP_RELEASE, SP_UNDO };
 
+/* A savepoint's name goes into SQL as it is: lower-case letters and '_' only. */
+static int savepoint_name_ok(const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+            return 0;
+    return 1;
+}
+
 /*
  * Savepoint names are identifiers of our own code, never input. The writer's
  * "change", one per request, opens and is released by statements SQLite
@@ -285,9 +294,8 @@ static int savepoint_sql(struct rf_store *s, int verb, const char *name)
 
     if (verb != SP_UNDO && s->be == &rf_backend_sqlite && strcmp(name, "change") == 0)
         return rf_sq_run(s, change[verb], NULL, 0);
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-            return RF_EINVAL;
+    if (!savepoint_name_ok(name))
+        return RF_EINVAL;
     if (verb != SP_UNDO && fault(s, verbs[verb]))
         return RF_ESTORE;
     snprintf(sql, sizeof(sql), "%s %s", verbs[verb], name);
@@ -338,9 +346,8 @@ int rf_store_savepoint_renew(struct rf_store *s, const char *name)
         rc = rf_store_savepoint_release(s, name);
         return rc == RF_OK ? rf_store_savepoint(s, name) : rc;
     }
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-            return RF_EINVAL;
+    if (!savepoint_name_ok(name))
+        return RF_EINVAL;
     if (fault(s, "RELEASE SAVEPOINT") || fault(s, "SAVEPOINT"))
         return RF_ESTORE;
     snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s; SAVEPOINT %s", name, name);

@@ -38,17 +38,23 @@ struct rf_rows {
     int slot; /* cache slot, or -1 for a statement of its own */
 };
 
+/* The rf_err of SQLite's extended result code 'ext' of a failure. */
+static int sq_err(int ext)
+{
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
+        ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_TRIGGER)
+        return RF_ECONFLICT;
+    return (ext & 0xff) == SQLITE_FULL ? RF_EFULL : RF_ESTORE;
+}
+
 static int fail(struct rf_store *s, sqlite3 *db)
 {
-    int ext = sqlite3_extended_errcode(db);
+    int rc = sq_err(sqlite3_extended_errcode(db));
 
     snprintf(s->errmsg, sizeof(s->errmsg), "%s", sqlite3_errmsg(db));
-    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-        return RF_ECONFLICT;
-    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_TRIGGER)
-        return RF_ECONFLICT;
-    rf_log_error("sqlite: %s", s->errmsg);
-    return (ext & 0xff) == SQLITE_FULL ? RF_EFULL : RF_ESTORE;
+    if (rc != RF_ECONFLICT)
+        rf_log_error("sqlite: %s", s->errmsg);
+    return rc;
 }
 
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -123,9 +129,7 @@ static int sq_exec_script(struct rf_store *s, const char *sql)
     if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "unknown error");
         sqlite3_free(msg);
-        if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_FULL)
-            return RF_EFULL;
-        return strstr(s->errmsg, "UNIQUE constraint") ? RF_ECONFLICT : RF_ESTORE;
+        return sq_err(sqlite3_extended_errcode(c->db));
     }
     return RF_OK;
 }
