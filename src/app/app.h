@@ -45,6 +45,9 @@ struct rf_actor {
     int via_cookie; /* needs the CSRF token on changes */
     char username[65];
     char csrf[65];
+    /* the province's counters as the request's session was read (known 0: not read): what the
+       process keeps in memory is current for the request while they stand */
+    struct rf_versions versions;
 };
 
 /*

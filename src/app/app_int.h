@@ -12,8 +12,17 @@
 
 #define RF_APP_KEPT_PROCEDURES 256
 #define RF_APP_KEPT_DESKS 64
+#define RF_APP_KEPT_IN_FORCE 256
 
 /* A desk's unit code and the units above it on a day, while the units' version stands. */
+/* Which version of a procedure is in force on a day, while the province's procedures_version
+ * stands. */
+struct rf_app_in_force {
+    int64_t province_id, version, id; /* id 0: none in force */
+    char code[RF_PROC_CODE_MAX + 1];
+    char day[RF_DATE_LEN];
+};
+
 struct rf_app_kept_desk {
     int64_t province_id, unit, version;
     char day[RF_DATE_LEN];
@@ -47,8 +56,10 @@ struct rf_app {
     pthread_cond_t fready;
     struct rf_write_job *fqueue, *ftail;
     pthread_t fthread;
-    int frunning, fstop, fbusy;      /* fbusy: a flush under way */
-    struct rf_write_counts *wcounts; /* the batch's counter deltas, the writer's own */
+    int frunning, fstop, fbusy;         /* fbusy: a flush under way */
+    struct rf_write_counts *wcounts;    /* the batch's counter deltas, the writer's own */
+    struct rf_write_counts *wcounts_at; /* as they stood when deferred writes began */
+    int wdefers;                        /* the writer's store defers writes */
     /* the procedure versions read (procedures.c): a version never changes once written */
     pthread_mutex_t kept_lock;
     struct {
@@ -56,6 +67,7 @@ struct rf_app {
         struct rf_procedure *p;
     } kept[RF_APP_KEPT_PROCEDURES];
     int nkept;
+    struct rf_app_in_force in_force[RF_APP_KEPT_IN_FORCE]; /* under kept_lock */
     /* the desks of recent receipts (dossiers.c), each while the units' version stands */
     pthread_mutex_t desks_lock;
     struct rf_app_kept_desk desks[RF_APP_KEPT_DESKS];
@@ -131,11 +143,20 @@ int rf_app_attempts_fail(struct rf_store *s, int64_t province_id, const char *ki
 typedef int (*rf_write_fn)(struct rf_store *s, void *ctx, struct rf_error *err);
 
 /*
- * Run 'fn' durably: on SQLite, together with the changes of concurrent
- * requests in one transaction committed with one flush; on PostgreSQL, in a
- * transaction of its own. Returns when the change is on disk or undone.
+ * Run 'fn' durably, together with the changes of concurrent requests in one
+ * transaction committed with one flush of the log. Returns when the change is
+ * on disk or undone.
  */
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
+/*
+ * The same for a change that may run with its writes deferred (PostgreSQL:
+ * sent without waiting for their answers, rf_store_defer_begin): it reads
+ * everything it checks before its first write, so that it fails, when it
+ * fails, before writing; and it may run twice, its first run undone (when
+ * a deferred write of its batch fails), so that it keeps nothing of a run
+ * but what a second run sets again.
+ */
+int rf_app_write_deferrable(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err);
 
 /*
  * The same in two halves, for a caller that does other work meanwhile:
@@ -145,8 +166,10 @@ int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error 
  * its result and frees what begin took ('ready' NULL: end waits for the
  * change). 'ctx' and 'err' live until then.
  */
+#define RF_WRITE_DEFERRABLE 1 /* flags: as rf_app_write_deferrable */
 struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
-                                        struct rf_error *err, void (*ready)(void *), void *arg);
+                                        unsigned flags, struct rf_error *err, void (*ready)(void *),
+                                        void *arg);
 /* The result of a change begun (RF_OK, or its error, details in the 'err' given to begin). */
 int rf_app_write_end(struct rf_write_job *job);
 
@@ -260,6 +283,14 @@ extern const char *const rf_app_procedure_levels[];
  */
 int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
                         const struct rf_procedure **out, struct rf_procedure **spare) RF_MUST_CHECK;
+/*
+ * The id of the province's version of procedure 'code' in force on 'day'
+ * into '*id': kept in memory while the counters 'v' (the request's) stand,
+ * read from 's' otherwise. RF_ENOTFOUND when none is in force.
+ */
+int rf_app_procedure_in_force(struct rf_app *app, struct rf_store *s, int64_t province_id,
+                              const char *code, const char *day, const struct rf_versions *v,
+                              int64_t *id) RF_MUST_CHECK;
 /* Free the versions kept in memory (rf_app_close). */
 void rf_app_procedures_forget(struct rf_app *app);
 

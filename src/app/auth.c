@@ -59,6 +59,7 @@ static void actor_from(struct rf_app *app, const struct rf_user *u, const struct
     a->via_cookie = x->kind == RF_SESSION_COOKIE;
     snprintf(a->username, sizeof(a->username), "%s", u->username);
     snprintf(a->csrf, sizeof(a->csrf), "%s", x->csrf);
+    a->versions = x->versions;
 }
 
 static int start_session(struct rf_app *app, struct rf_store *s, const struct rf_user *u,

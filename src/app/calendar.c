@@ -262,26 +262,45 @@ static void release(struct rf_app *app, struct rf_worktime_ref *r)
 
 const struct rf_worktime *rf_app_worktime_get(struct rf_app *app, struct rf_error *err)
 {
+    return rf_app_worktime_at(app, NULL, err);
+}
+
+const struct rf_worktime *rf_app_worktime_at(struct rf_app *app, const struct rf_versions *v,
+                                             struct rf_error *err)
+{
     struct rf_worktime_ref *r;
     struct rf_worktime *w = NULL;
-    struct rf_store *s = rf_app_store_get(app);
+    struct rf_store *s = NULL;
     int64_t version = 0;
-    int rc;
+    int rc = RF_OK;
 
-    if (!s) {
+    if (v && v->known) {
+        version = v->calendar;
+    } else if ((s = rf_app_store_get(app)) != NULL) {
+        rc = rf_store_calendar_version(s, app->province.id, &version);
+        if (rc == RF_ENOTFOUND) /* a database without a province yet: nothing recorded */
+            rc = RF_OK;
+    } else {
         rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
         return NULL;
     }
-    rc = rf_store_calendar_version(s, app->province.id, &version);
-    if (rc == RF_ENOTFOUND) /* a database without a province yet: nothing recorded */
-        rc = RF_OK;
-    pthread_mutex_lock(&app->wt_lock);
-    r = app->wt; /* the current tables come first; stale ones follow until released */
-    if (rc == RF_OK && r && !r->stale && r->version == version) {
-        r->refs++;
+    for (;;) {
+        pthread_mutex_lock(&app->wt_lock);
+        r = app->wt; /* the current tables come first; stale ones follow until released */
+        if (rc == RF_OK && r && !r->stale && r->version == version) {
+            r->refs++;
+            pthread_mutex_unlock(&app->wt_lock);
+            rf_app_store_put(app, s);
+            return r->w;
+        }
+        if (s || rc != RF_OK)
+            break;
+        /* to build them: a connection, never waited for under the lock */
         pthread_mutex_unlock(&app->wt_lock);
-        rf_app_store_put(app, s);
-        return r->w;
+        if (!(s = rf_app_store_get(app))) {
+            rf_error_set(err, RF_ESTORE, NULL, "unavailable", "the database is unavailable");
+            return NULL;
+        }
     }
     if (rc == RF_OK)
         rc = build(s, app->province.id, &w);

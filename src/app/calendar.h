@@ -66,6 +66,9 @@ int rf_app_calendar_due(struct rf_app *app, const char *from, const char *days, 
  * calendar; hold them until rf_app_worktime_put().
  */
 const struct rf_worktime *rf_app_worktime_get(struct rf_app *app, struct rf_error *err);
+/* The same, current as of 'v' (the request's counters; NULL or unknown: read now). */
+const struct rf_worktime *rf_app_worktime_at(struct rf_app *app, const struct rf_versions *v,
+                                             struct rf_error *err);
 void rf_app_worktime_put(struct rf_app *app, const struct rf_worktime *w);
 
 #endif

@@ -236,7 +236,7 @@ int rf_app_worklist_json(struct rf_app *app, const struct rf_actor *actor, struc
     rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
     if (rc != RF_OK)
         return rc;
-    h.w = rf_app_worktime_get(app, err);
+    h.w = rf_app_worktime_at(app, &actor->versions, err);
     if (!h.w)
         return rf_error_code(err, RF_ESTORE);
     s = rf_app_store_get(app);

@@ -157,13 +157,14 @@ int rf_app_phone_digits(const char *in, char out[RF_PHONE_MAX + 1])
  * the province's units_version (moved by every change of the tree, from any
  * process) stands: a receipt then reads one number instead of the tree.
  */
-static int desk_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t unit,
-                   const char *day, char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
+static int desk_of(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                   int64_t province_id, int64_t unit, const char *day,
+                   char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
 {
     struct rf_app_kept_desk *k = &app->desks[(uint64_t)unit % RF_APP_KEPT_DESKS], fresh;
     struct rf_unit u;
-    int64_t version;
-    int rc = rf_store_units_version(s, province_id, &version);
+    int64_t version = v->units;
+    int rc = v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
 
     if (rc != RF_OK)
         return rc;
@@ -343,7 +344,8 @@ static int receipt_where(struct rf_app *app, const struct rf_actor *actor, const
 
     if (!s)
         return rf_app_store_error(RF_ESTORE, err);
-    rc = code ? rf_store_procedure_in_force(s, actor->province_id, code, x->job.day, &id)
+    rc = code ? rf_app_procedure_in_force(app, s, actor->province_id, code, x->job.day,
+                                          &actor->versions, &id)
               : RF_ENOTFOUND;
     if (rc == RF_ENOTFOUND) {
         rc = RF_OK; /* a fault of the input, told with the others */
@@ -367,19 +369,19 @@ static int receipt_where(struct rf_app *app, const struct rf_actor *actor, const
         if (rc != RF_OK)
             goto out;
     }
-    rc = desk_of(app, s, actor->province_id, d->desk_unit_id, x->job.day, x->job.desk_code,
-                 x->job.chain, &x->job.nchain);
+    rc = desk_of(app, s, &actor->versions, actor->province_id, d->desk_unit_id, x->job.day,
+                 x->job.desk_code, x->job.chain, &x->job.nchain);
 out:
     rf_app_store_put(app, s);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
 /* The due time of 'd', received whole, on the working calendar (Decree 61/2018, art. 19(1)(a)). */
-static int receipt_due(struct rf_app *app, const struct rf_procedure *p, struct rf_dossier *d,
-                       struct rf_error *err)
+static int receipt_due(struct rf_app *app, const struct rf_actor *actor,
+                       const struct rf_procedure *p, struct rf_dossier *d, struct rf_error *err)
 {
     struct rf_allowance a = {p->days, p->minutes};
-    const struct rf_worktime *w = rf_app_worktime_get(app, err);
+    const struct rf_worktime *w = rf_app_worktime_at(app, &actor->versions, err);
     int64_t due;
     int rc;
 
@@ -425,7 +427,7 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
     d->state = m.to;
     d->step = m.next_step;
     if (x->job.outcome == RF_DA_RECEIVE)
-        rc = receipt_due(app, x->job.p, d, err);
+        rc = receipt_due(app, actor, x->job.p, d, err);
     else /* returned for completion or refused at the desk (art. 19(1)(b)-(c)): recorded for the
             log book, with no clock; its secret is never shown, there being nothing to follow */
         d->finished_at = d->received_at;
@@ -437,7 +439,8 @@ int rf_app_dossier_receive_begin(struct rf_app *app, const struct rf_actor *acto
     x->job.app = app;
     x->job.actor = &x->actor;
     rf_error_init(&x->err);
-    x->write = rf_app_write_begin(app, write_receipt, &x->job, &x->err, ready, arg);
+    x->write =
+        rf_app_write_begin(app, write_receipt, &x->job, RF_WRITE_DEFERRABLE, &x->err, ready, arg);
     *out = x;
     x = NULL;
 out:
@@ -760,7 +763,7 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     mv.fact = (struct rf_dossier_fact){
         job->action, d->state, mv.next.to, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
 
-    mv.w = rf_app_worktime_get(job->app, err);
+    mv.w = rf_app_worktime_at(job->app, &job->actor->versions, err);
     if (!mv.w)
         return rf_error_code(err, RF_ESTORE);
     mv.ps = rf_xcalloc(1, sizeof(*mv.ps));

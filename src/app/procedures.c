@@ -391,6 +391,48 @@ int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province
     return RF_OK;
 }
 
+static unsigned in_force_slot(int64_t province_id, const char *code, const char *day)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)province_id; /* FNV-1a */
+
+    for (const char *p = code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = day; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % RF_APP_KEPT_IN_FORCE;
+}
+
+int rf_app_procedure_in_force(struct rf_app *app, struct rf_store *s, int64_t province_id,
+                              const char *code, const char *day, const struct rf_versions *v,
+                              int64_t *id)
+{
+    struct rf_app_in_force *k = &app->in_force[in_force_slot(province_id, code, day)];
+    int rc;
+
+    if (!v || !v->known || strlen(code) >= sizeof(k->code) || strlen(day) >= sizeof(k->day))
+        return rf_store_procedure_in_force(s, province_id, code, day, id);
+    pthread_mutex_lock(&app->kept_lock);
+    if (k->province_id == province_id && k->version == v->procedures &&
+        strcmp(k->code, code) == 0 && strcmp(k->day, day) == 0) {
+        *id = k->id;
+        pthread_mutex_unlock(&app->kept_lock);
+        return *id ? RF_OK : RF_ENOTFOUND;
+    }
+    pthread_mutex_unlock(&app->kept_lock);
+    *id = 0;
+    rc = rf_store_procedure_in_force(s, province_id, code, day, id);
+    if (rc != RF_OK && rc != RF_ENOTFOUND)
+        return rc;
+    pthread_mutex_lock(&app->kept_lock);
+    k->province_id = province_id;
+    k->version = v->procedures;
+    k->id = rc == RF_OK ? *id : 0;
+    snprintf(k->code, sizeof(k->code), "%s", code);
+    snprintf(k->day, sizeof(k->day), "%s", day);
+    pthread_mutex_unlock(&app->kept_lock);
+    return rc;
+}
+
 void rf_app_procedures_forget(struct rf_app *app)
 {
     for (int i = 0; i < app->nkept; i++)

@@ -429,7 +429,7 @@ static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
     }
     rf_app_store_put(app, s);
     if (rc == RF_OK)
-        rc = rf_app_write(app, insert_tasks, &job, err);
+        rc = rf_app_write_deferrable(app, insert_tasks, &job, err);
     if (rc == RF_OK && out) {
         /* the answer comes from what was written: a new task has one deadline, no reports */
         const struct rf_task *t = &job.tasks[0];

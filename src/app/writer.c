@@ -8,9 +8,11 @@
  * the log for every batch committed since its last flush at once and only
  * then answers their changes, while the writer goes on with the next batch.
  * Nobody hears "done" before their change is on disk. PostgreSQL goes the
- * same way: a batch there is one transaction of one round trip per
- * statement, committed without waiting, and the flusher's synchronous commit
- * on its own connection waits for the server's log (rf_store_flush_later).
+ * same way: a batch there is one transaction, committed without waiting, and
+ * the flusher's synchronous commit on its own connection waits for the
+ * server's log (rf_store_flush_later). Each statement there is a round trip,
+ * so changes marked deferrable (a receipt, new tasks) run in stretches whose
+ * writes are sent without waiting for their answers (struct stretch below).
  * Where the writer cannot start, a change runs in a transaction of its own
  * on the caller's connection.
  */
@@ -116,7 +118,8 @@ struct rf_write_job {
     void *ctx;
     struct rf_error *err;
     int rc;
-    sem_t done; /* posted when the change is on disk or undone, unless 'ready' is called */
+    int deferrable; /* RF_WRITE_DEFERRABLE */
+    sem_t done;     /* posted when the change is on disk or undone, unless 'ready' is called */
     void (*ready)(void *);
     void *ready_arg;
     unsigned reconnections; /* of the writer's store before its batch began (rf_store_flush) */
@@ -132,14 +135,16 @@ static void job_done(struct rf_write_job *j)
         sem_post(&j->done);
 }
 
-/* Run 'n' queued jobs inside the batch's transaction, opened by the first; RF_OK while it stands.
+/*
+ * Run jobs[from..to) one at a time inside the open transaction, each inside
+ * its own savepoint (a change that fails is undone alone); 'rc' is the
+ * transaction's state before them. RF_OK while the transaction stands.
  */
-static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int begun)
+static int run_careful(struct rf_app *app, struct rf_write_job **jobs, int from, int to, int rc)
 {
-    int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore, app->province.id);
     int kept = 0; /* the last change's savepoint, released as the next one opens */
 
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
         struct rf_write_job *j = jobs[i];
         if (rc != RF_OK) {
             j->rc = rf_app_store_error(rc, j->err);
@@ -168,21 +173,122 @@ static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int n, int b
 }
 
 /*
+ * Deferrable changes in a row make a stretch (PostgreSQL): inside savepoint
+ * "stretch", their writes are sent without waiting for answers, so that a
+ * receipt costs no round trip of its own; the answers are read when the
+ * stretch ends. A deferred write that fails (a race the change's reads did
+ * not see, a full disk) fails the stretch: it is undone and its changes run
+ * again one at a time, each in a savepoint, as on SQLite.
+ */
+struct stretch {
+    int on;
+    int from; /* its first job in the batch */
+};
+
+static int stretch_open(struct rf_app *app, struct stretch *st, int at)
+{
+    struct rf_write_counts *w = app->wcounts;
+    int rc = rf_store_savepoint(app->wstore, "stretch");
+
+    if (rc == RF_OK && (rc = rf_store_defer_begin(app->wstore)) != RF_OK)
+        rf_store_savepoint_undo(app->wstore, "stretch");
+    if (rc != RF_OK)
+        return rc;
+    memcpy(app->wcounts_at->c, w->c, (size_t)w->n * sizeof(w->c[0]));
+    app->wcounts_at->n = w->n;
+    app->wcounts_at->first = w->first;
+    st->on = 1;
+    st->from = at;
+    return RF_OK;
+}
+
+/* End the stretch of jobs[st->from..to), every answer read; RF_OK while the transaction stands. */
+static int stretch_close(struct rf_app *app, struct rf_write_job **jobs, struct stretch *st, int to)
+{
+    struct rf_write_counts *w = app->wcounts;
+    int rc = rf_store_defer_end(app->wstore);
+
+    st->on = 0;
+    if (rc == RF_OK)
+        return rf_store_savepoint_release(app->wstore, "stretch") == RF_OK ? RF_OK : RF_ESTORE;
+    if (rf_store_lost(app->wstore))
+        return rc; /* what was sent may have been done: nothing is run again */
+    rf_log_info("deferred writes failed (%s): %d changes run again one at a time", rf_err_str(rc),
+                to - st->from);
+    rf_store_savepoint_undo(app->wstore, "stretch");
+    memcpy(w->c, app->wcounts_at->c, (size_t)app->wcounts_at->n * sizeof(w->c[0]));
+    w->n = app->wcounts_at->n;
+    w->first = app->wcounts_at->first;
+    for (int i = st->from; i < to; i++) {
+        rf_error_init(jobs[i]->err);
+        jobs[i]->rc = RF_OK;
+    }
+    return run_careful(app, jobs, st->from, to, RF_OK);
+}
+
+/*
+ * Run jobs[from..to) inside the batch's transaction, opened by the first
+ * ('begun': open already); RF_OK while it stands. Deferrable changes run in
+ * a stretch, the others each in a savepoint.
+ */
+static int run_jobs(struct rf_app *app, struct rf_write_job **jobs, int from, int to, int begun,
+                    struct stretch *st)
+{
+    int rc = begun ? RF_OK : rf_store_begin_changes(app->wstore, app->province.id);
+
+    for (int i = from; i < to;) {
+        struct rf_write_job *j = jobs[i];
+        unsigned before;
+        int k;
+
+        if (rc == RF_OK && j->deferrable && app->wdefers) {
+            if (st->on || stretch_open(app, st, i) == RF_OK) { /* else it runs on its own */
+                before = rf_store_deferred(app->wstore);
+                j->rc = j->fn(app->wstore, j->ctx, j->err);
+                if (j->rc == RF_OK) {
+                    counts_keep(app->wcounts);
+                } else if (rf_store_deferred(app->wstore) == before &&
+                           !rf_store_defer_failed(app->wstore)) {
+                    app->wcounts->n = app->wcounts->first; /* it failed before writing */
+                } else {
+                    rc = stretch_close(app, jobs, st, i + 1); /* it is run again */
+                }
+                i++;
+                continue;
+            }
+        }
+        /* the changes up to the next deferrable one, each in a savepoint */
+        for (k = i + 1; k < to && !(jobs[k]->deferrable && app->wdefers); k++)
+            ;
+        if (rc == RF_OK && st->on)
+            rc = stretch_close(app, jobs, st, i);
+        rc = run_careful(app, jobs, i, k, rc);
+        i = k;
+    }
+    return rc;
+}
+
+/*
  * The batch's counters and commit; then its changes wait for the flusher,
  * or, where the log is flushed by the commit itself, are answered now.
  * 'reconnections' is the store's count before the batch began.
  */
 static void commit_batch(struct rf_app *app, struct rf_write_job **batch, int n, int rc,
-                         unsigned reconnections)
+                         unsigned reconnections, struct stretch *st)
 {
     int flushed_apart, ok = 0;
 
+    /* the counters go with the stretch's last writes, or, where it fails, after its changes
+       have run again */
+    if (rc == RF_OK && st->on && (rc = counts_write(app->wstore, app->wcounts)) == RF_OK)
+        rc = stretch_close(app, batch, st, n);
     if (rc == RF_OK && (rc = counts_write(app->wstore, app->wcounts)) != RF_OK)
         rf_store_rollback(app->wstore);
     else if (rc == RF_OK)
         rc = rf_store_commit(app->wstore);
     else
         rf_store_rollback(app->wstore);
+    st->on = 0;
     app->wcounts->n = app->wcounts->first = 0;
     if (rc != RF_OK) {
         rf_log_error("a batch of %d changes failed to commit%s", n,
@@ -230,6 +336,7 @@ static void *writer_main(void *arg)
 {
     struct rf_app *app = arg;
     struct rf_write_job *batch[BATCH_MAX];
+    struct stretch st = {0, 0};
     int n = 0, rc = RF_OK;
     unsigned reconnections = 0;
 
@@ -259,7 +366,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&app->wlock);
 
         if (commit) {
-            commit_batch(app, batch, n, rc, reconnections);
+            commit_batch(app, batch, n, rc, reconnections, &st);
             n = 0;
             rc = RF_OK;
             continue;
@@ -268,7 +375,7 @@ static void *writer_main(void *arg)
            flush vouches for the batch only if neither of the store's connections was since */
         if (n == 0)
             reconnections = rf_store_reconnections(app->wstore);
-        rc = run_jobs(app, batch + n, m, n > 0 && rc == RF_OK);
+        rc = run_jobs(app, batch, n, n + m, n > 0 && rc == RF_OK, &st);
         n += m;
     }
     return NULL;
@@ -336,8 +443,14 @@ static int writer_start(struct rf_app *app)
         rc = rf_store_open(app->db_url, &app->wstore, &err);
         if (rc == RF_OK)
             rf_store_set_audit_key(app->wstore, app->audit_key);
-        if (rc == RF_OK && !app->wcounts)
+        if (rc == RF_OK && !app->wcounts) {
             app->wcounts = rf_xcalloc(1, sizeof(*app->wcounts));
+            app->wcounts_at = rf_xcalloc(1, sizeof(*app->wcounts_at));
+        }
+        if (rc == RF_OK) { /* PostgreSQL: a receipt's writes need no answer on the way */
+            app->wdefers = rf_store_can_defer(app->wstore);
+            rf_store_ids_ahead(app->wstore);
+        }
         /* where the log cannot be flushed apart, each batch's commit waits for the disk */
         app->fstop = 0;
         app->frunning = rc == RF_OK && rf_store_flush_later(app->wstore) == RF_OK &&
@@ -367,12 +480,14 @@ void rf_app_writer_stop(struct rf_app *app)
     pthread_mutex_unlock(&app->wlock);
     rf_store_close(&app->wstore);
     free(app->wcounts);
-    app->wcounts = NULL;
+    free(app->wcounts_at);
+    app->wcounts = app->wcounts_at = NULL;
     app->wrunning = 0;
 }
 
 struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void *ctx,
-                                        struct rf_error *err, void (*ready)(void *), void *arg)
+                                        unsigned flags, struct rf_error *err, void (*ready)(void *),
+                                        void *arg)
 {
     /* the queue holds it until the writer marks it done; then it is ours to free */
     struct rf_write_job *job = rf_xcalloc(1, sizeof(*job));
@@ -384,6 +499,7 @@ struct rf_write_job *rf_app_write_begin(struct rf_app *app, rf_write_fn fn, void
     job->err = err;
     job->ready = ready;
     job->ready_arg = arg;
+    job->deferrable = (flags & RF_WRITE_DEFERRABLE) != 0;
     sem_init(&job->done, 0, 0);
     if (writer_start(app) == RF_OK) {
         pthread_mutex_lock(&app->wlock);
@@ -424,5 +540,10 @@ int rf_app_write_end(struct rf_write_job *job)
 
 int rf_app_write(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
 {
-    return rf_app_write_end(rf_app_write_begin(app, fn, ctx, err, NULL, NULL));
+    return rf_app_write_end(rf_app_write_begin(app, fn, ctx, 0, err, NULL, NULL));
+}
+
+int rf_app_write_deferrable(struct rf_app *app, rf_write_fn fn, void *ctx, struct rf_error *err)
+{
+    return rf_app_write_end(rf_app_write_begin(app, fn, ctx, RF_WRITE_DEFERRABLE, err, NULL, NULL));
 }

@@ -97,7 +97,138 @@ static int ignore_row(struct rf_store *s, struct rf_rows *r, void *ctx)
 /* Run a statement that returns no rows we need. */
 int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
 {
-    return rf_sq_each(s, sql, p, n, ignore_row, NULL);
+    if (!s->deferring)
+        return rf_sq_each(s, sql, p, n, ignore_row, NULL);
+    if (fault(s, sql))
+        return RF_ESTORE;
+    s->deferred++;
+    return s->be->send(s, sql, p, n, 0);
+}
+
+int rf_sq_write_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                    int64_t *first)
+{
+    int64_t v = 0;
+    int rc;
+
+    if (first)
+        *first = 0;
+    if (s->deferring) {
+        if (fault(s, sql))
+            return RF_ESTORE;
+        s->deferred++;
+        return s->be->send(s, sql, p, n, 1);
+    }
+    rc = rf_sq_one_int(s, sql, p, n, &v);
+    if (rc == RF_OK && first)
+        *first = v;
+    return rc;
+}
+
+static const char *const id_tables[RF_IDS_TABLES] = {"dossiers", "tasks"};
+
+static int keep_id(struct rf_store *s, struct rf_rows *r, void *ctx)
+{
+    struct rf_ids *ids = ctx;
+
+    if (ids->n < RF_IDS_BLOCK)
+        ids->id[ids->n++] = s->be->col_int(r, 0);
+    return 0;
+}
+
+int rf_sq_next_id(struct rf_store *s, int table, int64_t *id)
+{
+    struct rf_ids *ids = &s->ids[table];
+
+    if (!s->ids_ahead)
+        return RF_ENOTFOUND;
+    if (ids->next == ids->n) {
+        struct rf_ids fresh = {.block = ids->block + 1};
+        int rc = rf_sq_each(s, s->be->ids_ahead,
+                            PARAMS(P_TEXT(id_tables[table]), P_INT(RF_IDS_BLOCK)), keep_id, &fresh);
+        if (rc == RF_OK && fresh.n == 0)
+            rc = RF_ESTORE;
+        if (rc != RF_OK)
+            return rc;
+        *ids = fresh;
+    }
+    *id = ids->id[ids->next++];
+    s->deferred++;
+    return RF_OK;
+}
+
+void rf_sq_id_back(struct rf_store *s, int table)
+{
+    if (s->ids[table].next > 0)
+        s->ids[table].next--;
+}
+
+/* Where each table's ids stand, to go back to when what took them is undone. */
+static void ids_mark(const struct rf_store *s, struct rf_ids_mark marks[RF_IDS_TABLES])
+{
+    for (int t = 0; t < RF_IDS_TABLES; t++)
+        marks[t] = (struct rf_ids_mark){s->ids[t].next, s->ids[t].block};
+}
+
+/* An id given out since 'marks' is given again, unless its block was used up since (a gap). */
+static void ids_back_to(struct rf_store *s, const struct rf_ids_mark marks[RF_IDS_TABLES])
+{
+    for (int t = 0; t < RF_IDS_TABLES; t++)
+        if (marks[t].block == s->ids[t].block)
+            s->ids[t].next = marks[t].next;
+}
+
+void rf_store_ids_ahead(struct rf_store *s)
+{
+    s->ids_ahead = s->be->ids_ahead != NULL;
+}
+
+int rf_store_defer_begin(struct rf_store *s)
+{
+    int rc;
+
+    if (!s->be->defer_begin || !s->in_tx)
+        return RF_EINVAL;
+    if (s->deferring)
+        return RF_OK;
+    rc = s->be->defer_begin(s);
+    s->deferring = rc == RF_OK;
+    return rc;
+}
+
+int rf_store_can_defer(const struct rf_store *s)
+{
+    return s->be->defer_begin != NULL;
+}
+
+/* The head and the desks' sequences are written with the last deferred writes. */
+int rf_store_defer_end(struct rf_store *s)
+{
+    int rc, end;
+
+    if (!s->deferring)
+        return RF_OK;
+    rc = rf_sq_audit_head_write(s);
+    if (rc == RF_OK)
+        rc = rf_sq_seqs_write(s);
+    end = s->be->defer_end(s);
+    s->deferring = 0;
+    return rc != RF_OK ? rc : end;
+}
+
+unsigned rf_store_deferred(const struct rf_store *s)
+{
+    return s->deferred;
+}
+
+int rf_store_defer_failed(struct rf_store *s)
+{
+    return s->deferring && s->be->defer_failed(s);
+}
+
+int rf_store_lost(struct rf_store *s)
+{
+    return s->be->lost ? s->be->lost(s) : 0;
 }
 
 int rf_sq_first(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
@@ -213,15 +344,27 @@ int rf_store_begin(struct rf_store *s)
         s->in_tx = 1;
     memset(&s->head, 0, sizeof(s->head));
     s->savepoints = 0;
+    s->nseqs = 0;
+    ids_mark(s, s->ids_begun);
     return rc;
 }
 
+/*
+ * Deferring, the head, the desks' sequences and the commit go in one round
+ * trip, which gives the first failure of the transaction's deferred writes.
+ */
 int rf_store_commit(struct rf_store *s)
 {
     int rc = rf_sq_audit_head_write(s);
 
+    if (rc == RF_OK && s->deferring)
+        rc = rf_sq_seqs_write(s);
     if (rc == RF_OK)
         rc = fault(s, "COMMIT") ? RF_ESTORE : s->be->exec_script(s, "COMMIT");
+    if (rc == RF_OK && s->deferring) { /* the commit waited for every answer: nothing is left */
+        rc = s->be->defer_end(s);
+        s->deferring = 0;
+    }
     if (rc != RF_OK)
         rf_store_rollback(s);
     s->in_tx = 0;
@@ -262,6 +405,12 @@ void rf_store_rollback(struct rf_store *s)
 {
     if (!s->in_tx)
         return;
+    if (s->deferring) { /* what is still to be answered is of no interest now */
+        (void)s->be->defer_end(s);
+        s->deferring = 0;
+    }
+    s->nseqs = 0;
+    ids_back_to(s, s->ids_begun);
     /* a commit that failed for want of disk was rolled back by SQLite itself */
     if (s->be->tx_open(s) && s->be->exec_script(s, "ROLLBACK") != RF_OK)
         rf_log_error("rollback failed: %s", s->errmsg);
@@ -294,7 +443,7 @@ static int savepoint_sql(struct rf_store *s, int verb, const char *name)
 
     if (verb != SP_UNDO && s->be == &rf_backend_sqlite && strcmp(name, "change") == 0)
         return rf_sq_run(s, change[verb], NULL, 0);
-    if (!savepoint_name_ok(name))
+    if (!savepoint_name_ok(name) || s->deferring)
         return RF_EINVAL;
     if (verb != SP_UNDO && fault(s, verbs[verb]))
         return RF_ESTORE;
@@ -310,8 +459,10 @@ int rf_store_savepoint(struct rf_store *s, const char *name)
     if (s->savepoints == RF_SAVEPOINTS_MAX)
         return RF_EINVAL;
     rc = savepoint_sql(s, SP_OPEN, name);
-    if (rc == RF_OK)
+    if (rc == RF_OK) {
+        ids_mark(s, s->ids_at[s->savepoints]);
         s->head_at[s->savepoints++] = s->head;
+    }
     return rc;
 }
 
@@ -319,8 +470,10 @@ void rf_store_savepoint_undo(struct rf_store *s, const char *name)
 {
     char sql[96];
 
-    if (s->savepoints > 0)
+    if (s->savepoints > 0) {
         s->head = s->head_at[--s->savepoints];
+        ids_back_to(s, s->ids_at[s->savepoints]);
+    }
     if (savepoint_sql(s, SP_UNDO, name) == RF_OK) {
         snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s", name);
         if (s->be->exec_script(s, sql) != RF_OK)
@@ -352,8 +505,10 @@ int rf_store_savepoint_renew(struct rf_store *s, const char *name)
         return RF_ESTORE;
     snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s; SAVEPOINT %s", name, name);
     rc = s->be->exec_script(s, sql);
-    if (rc == RF_OK && s->savepoints > 0)
-        s->head_at[s->savepoints - 1] = s->head; /* one released, one opened */
+    if (rc == RF_OK && s->savepoints > 0) { /* one released, one opened */
+        s->head_at[s->savepoints - 1] = s->head;
+        ids_mark(s, s->ids_at[s->savepoints - 1]);
+    }
     return rc;
 }
 

@@ -89,6 +89,48 @@ int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHE
 int rf_store_savepoint_renew(struct rf_store *s, const char *name) RF_MUST_CHECK;
 
 /*
+ * Deferred writes, for a connection whose every statement is a round trip
+ * (PostgreSQL). Inside the open transaction, from rf_store_defer_begin() on,
+ * a write whose answer nobody reads is sent without waiting for it (libpq's
+ * pipeline mode); a read waits for the answers before its own; ids are taken
+ * ahead (rf_store_ids_ahead) and a desk's sequence moves in memory, written
+ * once at the end. The first failure among the deferred writes is kept: no
+ * later statement of the transaction runs, and rf_store_defer_end() (which
+ * waits for every answer) or the commit gives it; the transaction can then
+ * only be rolled back. So what runs deferred is a change that reads before
+ * it writes, and whose writes fail only where its reads did not foresee it
+ * (a race, a full disk): the caller then undoes the whole transaction and
+ * runs its changes again one at a time, undeferred. A savepoint opened
+ * before rf_store_defer_begin() may be undone after its end; none is opened
+ * or released while deferring.
+ */
+/* Whether 's' defers writes at all (not SQLite, whose statements cost no round trip). */
+int rf_store_can_defer(const struct rf_store *s);
+/* Begin deferring: RF_OK, or RF_EINVAL where writes are not deferred or outside a transaction. */
+int rf_store_defer_begin(struct rf_store *s) RF_MUST_CHECK;
+/*
+ * Write the audit head and the desks' sequences, wait for every answer and
+ * stop deferring: RF_OK, or the first failure of the deferred writes (the
+ * transaction then only rolls back, or back to a savepoint opened before).
+ * RF_OK when not deferring.
+ */
+int rf_store_defer_end(struct rf_store *s) RF_MUST_CHECK;
+/* Writes deferred so far on 's', or kept in memory to write later: a change that wrote moves it. */
+unsigned rf_store_deferred(const struct rf_store *s);
+/* A deferred write of the open transaction is known to have failed: nothing more of it runs. */
+int rf_store_defer_failed(struct rf_store *s);
+/* Whether 's''s connection is known lost: what it was sending may or may not have been done. */
+int rf_store_lost(struct rf_store *s);
+/*
+ * Inserts on 's' take their ids from blocks taken ahead of the tables'
+ * sequences (PostgreSQL; nothing elsewhere), so that an insert needs no
+ * answer. The ids of one connection rise; those of several connections
+ * (processes) interleave, a block at a time, and an id not used before the
+ * connection closes is never used.
+ */
+void rf_store_ids_ahead(struct rf_store *s);
+
+/*
  * Commits on 's' that reach the disk afterwards, many at once (SQLite in WAL
  * mode, where the log is flushed apart; PostgreSQL, where a synchronous
  * commit on a second connection flushes the server's log, and waits for the
@@ -165,6 +207,19 @@ int rf_store_province_get(struct rf_store *s, const char *code,
                           struct rf_province *out) RF_MUST_CHECK;
 /* The province's units version into '*out'. RF_ENOTFOUND if there is no such province. */
 int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out) RF_MUST_CHECK;
+/*
+ * The counters of a province that move, in the same transaction, with every
+ * change of what a process keeps in memory: its tree of units, its calendar
+ * and working hours, its procedures. Read together, and with a session
+ * (rf_store_session_find), so that a request reads them all at once.
+ */
+struct rf_versions {
+    int64_t units, calendar, procedures;
+    int known; /* 0: not read */
+};
+/* The province's counters into '*out'. RF_ENOTFOUND if there is no such province. */
+int rf_store_versions(struct rf_store *s, int64_t province_id,
+                      struct rf_versions *out) RF_MUST_CHECK;
 
 /* ---- units (store_units.c) ---- */
 
@@ -319,8 +374,9 @@ struct rf_session {
     char csrf[65];
     char label[RF_NAME_BYTES]; /* what a bearer token is for */
     int64_t created_at, last_seen_at;
-    int64_t expires_at; /* bearer tokens: 0 for none */
-    int64_t ended_at;   /* 0 while alive */
+    int64_t expires_at;          /* bearer tokens: 0 for none */
+    int64_t ended_at;            /* 0 while alive */
+    struct rf_versions versions; /* the province's, as the session was read */
 };
 
 /*
@@ -681,6 +737,9 @@ struct rf_dossier {
 /*
  * The next number of the sequence on 'day' (from 1) of the province's desk
  * 'desk_unit_id'. RF_ENOTFOUND, counting nothing, for another province's.
+ * Deferring (rf_store_defer_begin), a desk's first number of the transaction
+ * is read from the table and locks its row; the next are counted in memory
+ * and written before the commit.
  */
 int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t desk_unit_id,
                               const char *day, int64_t *seq) RF_MUST_CHECK;
@@ -728,7 +787,7 @@ struct rf_dossier_event {
 };
 /*
  * Append 'e' to the timeline of the province's dossier e->dossier_id (id
- * set); a zero unit, actor or step_due_at is stored as none. RF_ENOTFOUND,
+ * set; 0 when deferred); a zero unit, actor or step_due_at is stored as none. RF_ENOTFOUND,
  * writing nothing, when the province has no such dossier; RF_ECONFLICT when
  * the actor does not exist. The functions below on a dossier's timeline and
  * pauses reach them through the dossier, and find none of another province's.

@@ -12,13 +12,20 @@
 
 /* ---- audit ---- */
 
+static int head_read(struct rf_store *s, int64_t province_id);
+
+/* The lock is the head's read: the first record of the transaction finds it read. */
 int rf_store_begin_changes(struct rf_store *s, int64_t province_id)
 {
     int rc = rf_store_begin(s);
 
-    if (rc == RF_OK && s->be->row_locks)
-        rc = rf_sq_run(s, "SELECT province_id FROM audit_head WHERE province_id = ? FOR UPDATE",
-                       PARAMS(P_INT(province_id)));
+    if (rc == RF_OK && s->be->row_locks && province_id) {
+        rc = head_read(s, province_id);
+        /* a province without its head yet locks nothing; a head of another key is locked,
+           and refused to each change that would append to it (rf_store_audit_append) */
+        if (rc == RF_ENOTFOUND || rc == RF_ECONFLICT)
+            rc = RF_OK;
+    }
     if (rc != RF_OK)
         rf_store_rollback(s);
     return rc;

@@ -56,6 +56,11 @@ int rf_store_procedure_insert(struct rf_store *s, struct rf_procedure *p)
                               P_TEXT(p->papers), P_TEXT(p->source), P_INT(p->created_at)),
                        &p->id);
     free(fold);
+    if (rc == RF_OK) /* what processes keep of the procedures in force is stale now */
+        rc = rf_sq_run(s,
+                       "UPDATE provinces SET procedures_version = procedures_version + 1"
+                       " WHERE id = ?",
+                       PARAMS(P_INT(p->province_id)));
     for (int i = 0; rc == RF_OK && i < p->nsteps; i++)
         rc = rf_sq_run(s,
                        "INSERT INTO procedure_steps (procedure_id, seq, name, unit_ref, minutes)"
@@ -226,8 +231,8 @@ static int one_dossier(struct rf_store *s, const char *sql, const struct rf_para
     return rc;
 }
 
-int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t desk_unit_id,
-                              const char *day, int64_t *seq)
+static int seq_take(struct rf_store *s, int64_t province_id, int64_t desk_unit_id, const char *day,
+                    int64_t *seq)
 {
     /* a desk's sequence is reached through the desk, which is the province's */
     return rf_sq_one_int(s,
@@ -239,25 +244,91 @@ int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t d
                          PARAMS(P_TEXT(day), P_INT(province_id), P_INT(desk_unit_id)), seq);
 }
 
+/*
+ * Deferring, a desk's first number of the transaction is taken from the table
+ * (which locks its row until the commit) and the next ones in memory.
+ */
+int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t desk_unit_id,
+                              const char *day, int64_t *seq)
+{
+    struct rf_seq_kept *k;
+    int rc;
+
+    if (!s->deferring)
+        return seq_take(s, province_id, desk_unit_id, day, seq);
+    for (int i = 0; i < s->nseqs; i++) {
+        k = &s->seqs[i];
+        if (k->desk_unit_id == desk_unit_id && k->province_id == province_id &&
+            strcmp(k->day, day) == 0) {
+            *seq = ++k->last;
+            k->dirty = 1;
+            s->deferred++;
+            return RF_OK;
+        }
+    }
+    rc = seq_take(s, province_id, desk_unit_id, day, seq);
+    if (rc == RF_OK && s->nseqs < RF_SEQS_KEPT && strlen(day) < sizeof(k->day)) {
+        k = &s->seqs[s->nseqs++];
+        k->province_id = province_id;
+        k->desk_unit_id = desk_unit_id;
+        k->last = *seq;
+        k->dirty = 0;
+        COPY(k->day, day);
+    }
+    return rc;
+}
+
+int rf_sq_seqs_write(struct rf_store *s)
+{
+    int rc = RF_OK;
+
+    for (int i = 0; rc == RF_OK && i < s->nseqs; i++)
+        if (s->seqs[i].dirty)
+            rc = rf_sq_run(
+                s, "UPDATE dossier_sequences SET last = ? WHERE desk_unit_id = ? AND day = ?",
+                PARAMS(P_INT(s->seqs[i].last), P_INT(s->seqs[i].desk_unit_id),
+                       P_TEXT(s->seqs[i].day)));
+    s->nseqs = 0;
+    return rc;
+}
+
+#define DOSSIER_INSERT_COLS                                                                        \
+    "province_id, code, procedure_id, desk_unit_id, channel, applicant_name, applicant_phone,"     \
+    " applicant_address, state, step, step_unit_id, received_at, due_at, appointment_at,"          \
+    " result_at, finished_at, timeliness, apologies, lookup_hash, version, created_at, updated_at"
+#define DOSSIER_INSERT_VALUES(d)                                                                   \
+    P_INT((d)->province_id), P_TEXT((d)->code), P_INT((d)->procedure_id),                          \
+        P_INT((d)->desk_unit_id), P_TEXT((d)->channel), P_TEXT((d)->applicant_name),               \
+        P_TEXT((d)->applicant_phone), P_TEXT((d)->applicant_address),                              \
+        P_TEXT(rf_dossier_state_name((d)->state)), P_INT((d)->step), P_OPT_INT((d)->step_unit_id), \
+        P_INT((d)->received_at), P_INT((d)->due_at), P_INT((d)->appointment_at),                   \
+        P_OPT_INT((d)->result_at), P_OPT_INT((d)->finished_at), P_OPT_TEXT((d)->timeliness),       \
+        P_INT((d)->apologies), P_TEXT((d)->lookup_hash), P_INT((d)->version),                      \
+        P_INT((d)->created_at), P_INT((d)->updated_at)
+
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
 {
-    int rc = rf_sq_one_int(
-        s,
-        "INSERT INTO dossiers (province_id, code, procedure_id, desk_unit_id, channel,"
-        " applicant_name, applicant_phone, applicant_address, state, step, step_unit_id,"
-        " received_at, due_at, appointment_at, result_at, finished_at, timeliness, apologies,"
-        " lookup_hash, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
-        PARAMS(P_INT(d->province_id), P_TEXT(d->code), P_INT(d->procedure_id),
-               P_INT(d->desk_unit_id), P_TEXT(d->channel), P_TEXT(d->applicant_name),
-               P_TEXT(d->applicant_phone), P_TEXT(d->applicant_address),
-               P_TEXT(rf_dossier_state_name(d->state)), P_INT(d->step), P_OPT_INT(d->step_unit_id),
-               P_INT(d->received_at), P_INT(d->due_at), P_INT(d->appointment_at),
-               P_OPT_INT(d->result_at), P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness),
-               P_INT(d->apologies), P_TEXT(d->lookup_hash), P_INT(d->version), P_INT(d->created_at),
-               P_INT(d->updated_at)),
-        &d->id);
+    int64_t id;
+    int rc = rf_sq_next_id(s, RF_IDS_DOSSIERS, &id);
 
+    if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
+        rc =
+            rf_sq_write_one(s,
+                            "INSERT INTO dossiers (id, " DOSSIER_INSERT_COLS ") VALUES (?, ?, ?, ?,"
+                            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            " ON CONFLICT (code) DO NOTHING RETURNING id",
+                            PARAMS(P_INT(id), DOSSIER_INSERT_VALUES(d)), NULL);
+        if (rc == RF_ENOTFOUND)
+            rf_sq_id_back(s, RF_IDS_DOSSIERS);
+        else if (rc == RF_OK)
+            d->id = id;
+    } else if (rc == RF_ENOTFOUND) {
+        rc = rf_sq_one_int(s,
+                           "INSERT INTO dossiers (" DOSSIER_INSERT_COLS ") VALUES (?, ?, ?, ?, ?,"
+                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           " ON CONFLICT (code) DO NOTHING RETURNING id",
+                           PARAMS(DOSSIER_INSERT_VALUES(d)), &d->id);
+    }
     /* a code taken writes nothing and leaves the transaction as it was */
     return rc == RF_ENOTFOUND ? RF_ECONFLICT : rc;
 }
@@ -349,7 +420,7 @@ int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int versio
 
 int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id, struct rf_dossier_event *e)
 {
-    return rf_sq_one_int(
+    return rf_sq_write_one(
         s,
         "INSERT INTO dossier_events (dossier_id, at, action, from_state, to_state, step,"
         " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late)"

@@ -85,6 +85,25 @@ struct rf_backend {
     const char *schema_lock, *schema_unlock;
     /* replaces "{{id}}" in migrations: an auto-numbered primary key */
     const char *id_column;
+    /*
+     * Deferred writes (rf_store_defer_begin): 'send' starts a statement whose
+     * rows nobody reads, without waiting for its answer; 'expect_row' makes a
+     * statement that gives no row a failure (RF_ENOTFOUND), found with the
+     * answer. Any failure is kept and given by 'defer_end', which waits for
+     * every answer; the transaction is then aborted. NULL where each
+     * statement is answered at once anyway (SQLite: no round trips).
+     */
+    int (*defer_begin)(struct rf_store *s);
+    int (*send)(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                int expect_row);
+    int (*defer_end)(struct rf_store *s);
+    /* a deferred write failed: nothing more of the transaction runs */
+    int (*defer_failed)(struct rf_store *s);
+    /* the connection is known lost; NULL where it cannot be */
+    int (*lost)(struct rf_store *s);
+    /* a statement giving 'n' (the second parameter) new ids of table '?' in order; NULL where
+     * ids are taken by the insert itself */
+    const char *ids_ahead;
 };
 
 /*
@@ -101,6 +120,38 @@ struct rf_audit_head {
 
 #define RF_SAVEPOINTS_MAX 4
 
+/*
+ * Ids taken ahead from a table's sequence (PostgreSQL, rf_store_ids_ahead):
+ * an insert then needs no answer, and its change can go on without waiting.
+ * An id given back (its insert undone) is given again next.
+ */
+enum { RF_IDS_DOSSIERS, RF_IDS_TASKS, RF_IDS_TABLES };
+#define RF_IDS_BLOCK 64
+
+struct rf_ids {
+    int64_t id[RF_IDS_BLOCK];
+    int next, n;
+    unsigned block; /* blocks taken: a mark from an earlier block cannot be gone back to */
+};
+
+struct rf_ids_mark {
+    int next;
+    unsigned block;
+};
+
+/*
+ * A desk's sequence of the day as a transaction with deferred writes moves
+ * it: read (and locked) by its first receipt, moved in memory by the others,
+ * written once before the commit.
+ */
+#define RF_SEQS_KEPT 32
+
+struct rf_seq_kept {
+    int64_t province_id, desk_unit_id, last;
+    char day[RF_DATE_LEN];
+    int dirty;
+};
+
 struct rf_store {
     const struct rf_backend *be;
     void *conn;
@@ -108,6 +159,14 @@ struct rf_store {
     struct rf_audit_head head;
     struct rf_audit_head head_at[RF_SAVEPOINTS_MAX]; /* as each open savepoint found it */
     int savepoints;
+    int deferring;     /* between rf_store_defer_begin and its end */
+    unsigned deferred; /* writes deferred or kept in memory (rf_store_deferred) */
+    int ids_ahead;
+    struct rf_ids ids[RF_IDS_TABLES];
+    struct rf_ids_mark ids_begun[RF_IDS_TABLES]; /* as the transaction found them */
+    struct rf_ids_mark ids_at[RF_SAVEPOINTS_MAX][RF_IDS_TABLES];
+    struct rf_seq_kept seqs[RF_SEQS_KEPT];
+    int nseqs;
     char errmsg[256]; /* the backend's last message, for logs */
     int audit_keyed;  /* audit records get the MAC under audit_key */
     unsigned char audit_key[RF_AUDIT_KEY_BYTES];
@@ -137,6 +196,8 @@ int rf_pg_open(struct rf_store *s, const char *conninfo, struct rf_error *err);
  * rf_store_commit calls it before committing.
  */
 int rf_sq_audit_head_write(struct rf_store *s);
+/* Write the desks' sequences kept in memory and forget them (store_dossiers.c). */
+int rf_sq_seqs_write(struct rf_store *s);
 
 /* ---- plumbing shared by the entity files (store.c) ---- */
 
@@ -150,8 +211,23 @@ int rf_sq_audit_head_write(struct rf_store *s);
 /* Start a statement (every one passes here, for fault injection). */
 int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                 struct rf_rows **out);
-/* Run a statement, ignoring its rows. */
+/* Run a statement, ignoring its rows; deferred while writes are (rf_store_defer_begin). */
 int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n);
+/*
+ * Run a write that gives a row when it finds what it writes to (RETURNING):
+ * RF_ENOTFOUND without one, else RF_OK with the row's first column in
+ * '*first' (may be NULL). Deferred while writes are: '*first' is then 0, and
+ * a missing row fails the deferred writes as a whole.
+ */
+int rf_sq_write_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                    int64_t *first);
+/*
+ * The next id of table RF_IDS_* for an insert to give: RF_OK with '*id',
+ * RF_ENOTFOUND where ids are not taken ahead (the insert takes its own).
+ */
+int rf_sq_next_id(struct rf_store *s, int table, int64_t *id);
+/* Give back the id rf_sq_next_id gave last, whose insert wrote nothing. */
+void rf_sq_id_back(struct rf_store *s, int table);
 /*
  * What rf_sq_each() gives each row to, with its 'ctx': it reads the row's
  * columns through s->be and returns 0 to go on, 1 to stop early (a page is

@@ -21,6 +21,15 @@
 extern char **environ;
 
 #define STMT_CACHE 128
+#define PENDING_MAX 256 /* answers left unread in a pipeline before they are read */
+#define DEALLOCS_MAX 16
+
+/* A statement sent in the pipeline whose answer is not read yet. */
+struct pending {
+    enum { PEND_ANY, PEND_ROW, PEND_PREPARE } kind; /* PEND_ROW: no row is a failure */
+    int slot;                                       /* PEND_PREPARE: the cache's */
+    unsigned name;
+};
 
 struct pg_conn {
     PGconn *pg;
@@ -30,8 +39,17 @@ struct pg_conn {
     _Atomic unsigned reconnections; /* of 'pg' and 'flush': each may have reached another server */
     struct {
         const char *sql; /* the caller's text; the key */
+        unsigned name;   /* prepared as "rf<name>": never reused, as a failed prepare may linger */
     } cache[STMT_CACHE];
     int next_slot;
+    unsigned names;
+    unsigned dealloc[DEALLOCS_MAX]; /* names to deallocate out of the pipeline */
+    int ndealloc;
+    /* deferred writes: libpq's pipeline mode, and the answers still to read, in order */
+    int pipeline;
+    int failed; /* the first failure read there, RF_OK while none */
+    struct pending pend[PENDING_MAX + 4];
+    int first, npend;
 };
 
 struct rf_rows {
@@ -89,18 +107,6 @@ static void pg_close(struct rf_store *s)
     free(c->conninfo);
     free(c);
     s->conn = NULL;
-}
-
-static int pg_exec_script(struct rf_store *s, const char *sql)
-{
-    struct pg_conn *c = s->conn;
-    PGresult *res = PQexec(c->pg, sql);
-    int rc = RF_OK;
-
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = fail_res(s, res);
-    PQclear(res);
-    return rc;
 }
 
 /* '?' to $n, outside quoted strings and identifiers. */
@@ -162,29 +168,43 @@ static int lost(struct rf_store *s)
 
 #define MAX_PARAMS 64 /* parameters of one statement */
 
+/* A cache slot for 'sql': its own, or a free one, or the oldest, whose statement goes. */
+static int slot_for(struct pg_conn *c, const char *sql, int *found)
+{
+    int slot;
+
+    for (int i = 0; i < STMT_CACHE; i++)
+        if (c->cache[i].sql == sql) {
+            *found = 1;
+            return i;
+        }
+    *found = 0;
+    slot = c->next_slot;
+    c->next_slot = (slot + 1) % STMT_CACHE;
+    if (c->cache[slot].sql && c->ndealloc < DEALLOCS_MAX)
+        c->dealloc[c->ndealloc++] = c->cache[slot].name; /* else it stays on the server */
+    c->cache[slot].sql = NULL;
+    return slot;
+}
+
 /* The name of the prepared statement for 'sql', preparing it on first use. */
 static int prepared(struct rf_store *s, const char *sql, char name[16])
 {
     struct pg_conn *c = s->conn;
     PGresult *res;
     char *text;
-    int slot;
+    int found, slot = slot_for(c, sql, &found);
 
-    for (int i = 0; i < STMT_CACHE; i++) {
-        if (c->cache[i].sql == sql) {
-            snprintf(name, 16, "rf%d", i);
-            return RF_OK;
-        }
+    if (found) {
+        snprintf(name, 16, "rf%u", c->cache[slot].name);
+        return RF_OK;
     }
-    slot = c->next_slot;
-    c->next_slot = (slot + 1) % STMT_CACHE;
-    snprintf(name, 16, "rf%d", slot);
-    if (c->cache[slot].sql) {
+    while (c->ndealloc > 0) {
         char dealloc[48];
-        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE rf%u", c->dealloc[--c->ndealloc]);
         PQclear(PQexec(c->pg, dealloc));
-        c->cache[slot].sql = NULL;
     }
+    snprintf(name, 16, "rf%u", ++c->names);
     text = rewrite(sql);
     res = PQprepare(c->pg, name, text, 0, NULL);
     free(text);
@@ -195,26 +215,211 @@ static int prepared(struct rf_store *s, const char *sql, char name[16])
     }
     PQclear(res);
     c->cache[slot].sql = sql;
+    c->cache[slot].name = c->names;
     return RF_OK;
 }
 
-static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                    struct rf_rows **out)
+/* ---- the pipeline: deferred writes ---- */
+
+static void pipe_fail(struct rf_store *s, int rc)
 {
     struct pg_conn *c = s->conn;
-    const char *values[MAX_PARAMS];
-    char ints[MAX_PARAMS][24];
+
+    if (c->failed == RF_OK)
+        c->failed = rc;
+}
+
+/*
+ * Read the next answer in the pipeline (a statement's result, then the NULL
+ * that ends it) and check it; with 'keep', hand the result over instead.
+ */
+static void pipe_read(struct rf_store *s, PGresult **keep)
+{
+    struct pg_conn *c = s->conn;
+    struct pending p = c->pend[c->first];
+    PGresult *res, *extra;
+    ExecStatusType st;
+
+    c->first++;
+    if (--c->npend == 0)
+        c->first = 0;
+    res = PQgetResult(c->pg);
+    st = PQresultStatus(res);
+    if (!res) { /* the connection is gone: no other answer will come */
+        pipe_fail(s, fail_res(s, NULL));
+        c->npend = c->first = 0;
+        return;
+    }
+    if (st == PGRES_PIPELINE_ABORTED) {
+        /* not run, for a failure before it */
+    } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        pipe_fail(s, fail_res(s, res));
+    } else if (p.kind == PEND_ROW && PQntuples(res) == 0) {
+        snprintf(s->errmsg, sizeof(s->errmsg), "a deferred write found nothing to write to");
+        pipe_fail(s, RF_ENOTFOUND);
+    }
+    if (p.kind == PEND_PREPARE && st != PGRES_COMMAND_OK && c->cache[p.slot].name == p.name)
+        c->cache[p.slot].sql = NULL; /* not prepared: next time again, under a new name */
+    if (keep && st != PGRES_PIPELINE_ABORTED)
+        *keep = res;
+    else
+        PQclear(res);
+    while ((extra = PQgetResult(c->pg)) != NULL) /* the NULL after each statement's result */
+        PQclear(extra);
+}
+
+/* Ask for every answer sent and read them all but the last 'leave'. */
+static void pipe_drain(struct rf_store *s, int leave)
+{
+    struct pg_conn *c = s->conn;
+
+    if (c->npend > 0 && (PQsendFlushRequest(c->pg) != 1 || PQflush(c->pg) != 0)) {
+        pipe_fail(s, fail_res(s, NULL));
+        c->npend = c->first = 0;
+    }
+    while (c->npend > leave)
+        pipe_read(s, NULL);
+}
+
+static void pipe_push(struct pg_conn *c, int kind, int slot, unsigned name)
+{
+    c->pend[c->first + c->npend++] = (struct pending){kind, slot, name};
+}
+
+/* Send 'sql' with 'values' in the pipeline, preparing it there first if it is new. */
+static int pipe_send(struct rf_store *s, const char *sql, const char *const *values, int n,
+                     int kind)
+{
+    struct pg_conn *c = s->conn;
     char name[16];
-    struct rf_rows *r;
+    int found, slot;
+
+    if (c->npend + 2 > PENDING_MAX || c->first + c->npend + 2 > PENDING_MAX + 4)
+        pipe_drain(s, 0); /* so that neither side's buffers fill while the other waits */
+    slot = slot_for(c, sql, &found);
+    if (!found) {
+        char *text = rewrite(sql);
+        int sent;
+        snprintf(name, sizeof(name), "rf%u", ++c->names);
+        sent = PQsendPrepare(c->pg, name, text, 0, NULL);
+        free(text);
+        if (!sent) {
+            pipe_fail(s, fail_res(s, NULL));
+            return c->failed;
+        }
+        c->cache[slot].sql = sql;
+        c->cache[slot].name = c->names;
+        pipe_push(c, PEND_PREPARE, slot, c->names);
+    }
+    snprintf(name, sizeof(name), "rf%u", c->cache[slot].name);
+    if (!PQsendQueryPrepared(c->pg, name, n, values, NULL, NULL, 0)) {
+        pipe_fail(s, fail_res(s, NULL));
+        return c->failed;
+    }
+    pipe_push(c, kind, 0, 0);
+    return RF_OK;
+}
+
+/* A plain statement (no parameters, not prepared) in the pipeline. */
+static int pipe_send_plain(struct rf_store *s, const char *sql)
+{
+    struct pg_conn *c = s->conn;
+
+    if (c->npend + 1 > PENDING_MAX || c->first + c->npend + 1 > PENDING_MAX + 4)
+        pipe_drain(s, 0);
+    if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+        pipe_fail(s, fail_res(s, NULL));
+        return c->failed;
+    }
+    pipe_push(c, PEND_ANY, 0, 0);
+    return RF_OK;
+}
+
+/* Every answer read, the pipeline left: its first failure, or RF_OK. */
+static int pipe_end(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
     PGresult *res;
     int rc;
 
-    if (n > MAX_PARAMS) {
-        rf_log_error("a statement of %d parameters, more than %d", n, MAX_PARAMS);
-        return RF_ESTORE;
+    if (PQpipelineSync(c->pg) != 1) {
+        pipe_fail(s, fail_res(s, NULL));
+        c->npend = c->first = 0;
+    } else {
+        while (c->npend > 0)
+            pipe_read(s, NULL);
+        res = PQgetResult(c->pg); /* the sync's own */
+        if (PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+            pipe_fail(s, fail_res(s, res));
+        PQclear(res);
     }
-    if (revive(s) != RF_OK)
-        return RF_ESTORE;
+    if (!PQexitPipelineMode(c->pg))
+        pipe_fail(s, fail_res(s, NULL));
+    c->pipeline = 0;
+    rc = c->failed;
+    c->failed = RF_OK;
+    return rc;
+}
+
+static int pg_defer_begin(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    if (!PQenterPipelineMode(c->pg))
+        return fail_res(s, NULL);
+    c->pipeline = 1;
+    c->failed = RF_OK;
+    c->first = c->npend = 0;
+    return RF_OK;
+}
+
+static int pg_defer_end(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return c->pipeline ? pipe_end(s) : RF_OK;
+}
+
+static int pg_defer_failed(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return c->pipeline && c->failed != RF_OK;
+}
+
+static int pg_lost(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return PQstatus(c->pg) != CONNECTION_OK;
+}
+
+/*
+ * In the pipeline, 'sql' is one statement (the commit), which ends it: the
+ * first failure of the deferred writes, or its own, or RF_OK.
+ */
+static int pg_exec_script(struct rf_store *s, const char *sql)
+{
+    struct pg_conn *c = s->conn;
+    PGresult *res;
+    int rc = RF_OK;
+
+    if (c->pipeline) {
+        if (c->failed == RF_OK)
+            (void)pipe_send_plain(s, sql);
+        return pipe_end(s);
+    }
+    res = PQexec(c->pg, sql);
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = fail_res(s, res);
+    PQclear(res);
+    return rc;
+}
+
+/* The parameters as libpq's text values; integers written into 'ints'. */
+static void param_values(const struct rf_param *p, int n, const char *values[], char ints[][24])
+{
     for (int i = 0; i < n; i++) {
         switch (p[i].type) {
         case RF_P_NULL:
@@ -229,6 +434,65 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
             break;
         }
     }
+}
+
+/* A deferred write: sent, its answer read later (pipe_read). */
+static int pg_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                   int expect_row)
+{
+    struct pg_conn *c = s->conn;
+    const char *values[MAX_PARAMS];
+    char ints[MAX_PARAMS][24];
+
+    if (n > MAX_PARAMS || !c->pipeline)
+        return RF_ESTORE;
+    if (c->failed != RF_OK)
+        return c->failed; /* it would not run: the change stops here */
+    param_values(p, n, values, ints);
+    return pipe_send(s, sql, values, n, expect_row ? PEND_ROW : PEND_ANY);
+}
+
+static struct rf_rows *rows_of(struct rf_store *s, PGresult *res)
+{
+    struct rf_rows *r = rf_xmalloc(sizeof(*r));
+
+    r->store = s;
+    r->res = res;
+    r->row = -1;
+    r->nrows = PQntuples(res);
+    return r;
+}
+
+static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                    struct rf_rows **out)
+{
+    struct pg_conn *c = s->conn;
+    const char *values[MAX_PARAMS];
+    char ints[MAX_PARAMS][24];
+    char name[16];
+    PGresult *res = NULL;
+    int rc;
+
+    if (n > MAX_PARAMS) {
+        rf_log_error("a statement of %d parameters, more than %d", n, MAX_PARAMS);
+        return RF_ESTORE;
+    }
+    param_values(p, n, values, ints);
+    if (c->pipeline) { /* a read among deferred writes: their answers first, then its own */
+        if (c->failed == RF_OK && pipe_send(s, sql, values, n, PEND_ANY) == RF_OK) {
+            pipe_drain(s, 1);
+            if (c->npend == 1)
+                pipe_read(s, &res);
+        }
+        if (c->failed != RF_OK || !res) {
+            PQclear(res);
+            return c->failed != RF_OK ? c->failed : RF_ESTORE;
+        }
+        *out = rows_of(s, res);
+        return RF_OK;
+    }
+    if (revive(s) != RF_OK)
+        return RF_ESTORE;
     for (int attempt = 0;; attempt++) {
         rc = prepared(s, sql, name);
         if (rc == RF_OK) {
@@ -244,12 +508,7 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
         if (attempt > 0 || !lost(s) || strncmp(sql, "SELECT ", 7) != 0 || revive(s) != RF_OK)
             return rc;
     }
-    r = rf_xmalloc(sizeof(*r));
-    r->store = s;
-    r->res = res;
-    r->row = -1;
-    r->nrows = PQntuples(res);
-    *out = r;
+    *out = rows_of(s, res);
     return RF_OK;
 }
 
@@ -465,6 +724,12 @@ const struct rf_backend rf_backend_pg = {
     .flush_later = pg_flush_later,
     .flush = pg_flush,
     .reconnections = pg_reconnections,
+    .defer_begin = pg_defer_begin,
+    .send = pg_send,
+    .defer_end = pg_defer_end,
+    .defer_failed = pg_defer_failed,
+    .lost = pg_lost,
+    .ids_ahead = "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)",
     .row_locks = 1,
     .id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 };

@@ -225,10 +225,20 @@ static int each_task(struct rf_store *s, const char *sql, const struct rf_param 
     return rc == RF_OK && !x.found ? RF_ENOTFOUND : rc;
 }
 
+#define TASK_INSERT_COLS                                                                           \
+    "province_id, document_id, ref, title, title_fold, assigning_body, lead_unit_id, field,"       \
+    " assigned_on, deadline, completed_on, created_at, updated_at"
+#define TASK_INSERT_VALUES(t, fold)                                                                \
+    P_INT((t)->province_id), P_INT((t)->document_id), P_OPT_TEXT((t)->ref), P_TEXT((t)->title),    \
+        P_TEXT(fold), P_TEXT((t)->assigning_body), P_INT((t)->lead_unit_id), P_TEXT((t)->field),   \
+        P_TEXT((t)->assigned_on), P_OPT_TEXT((t)->deadline), P_OPT_TEXT((t)->completed_on),        \
+        P_INT((t)->created_at), P_INT((t)->updated_at)
+
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
                          int ncoordinating, int64_t set_by)
 {
     char *fold = NULL;
+    int64_t id;
     int taken = 0;
     int rc = rf_store_task_ref_taken(s, t->province_id, t->ref, &taken);
 
@@ -236,16 +246,22 @@ int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *c
         return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(t->title, &fold) != RF_OK)
         return RF_EINVAL;
-    rc = rf_sq_one_int(
-        s,
-        "INSERT INTO tasks (province_id, document_id, ref, title, title_fold, assigning_body,"
-        " lead_unit_id, field, assigned_on, deadline, completed_on, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        PARAMS(P_INT(t->province_id), P_INT(t->document_id), P_OPT_TEXT(t->ref), P_TEXT(t->title),
-               P_TEXT(fold), P_TEXT(t->assigning_body), P_INT(t->lead_unit_id), P_TEXT(t->field),
-               P_TEXT(t->assigned_on), P_OPT_TEXT(t->deadline), P_OPT_TEXT(t->completed_on),
-               P_INT(t->created_at), P_INT(t->updated_at)),
-        &t->id);
+    rc = rf_sq_next_id(s, RF_IDS_TASKS, &id);
+    if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
+        rc = rf_sq_run(s,
+                       "INSERT INTO tasks (id, " TASK_INSERT_COLS ")"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       PARAMS(P_INT(id), TASK_INSERT_VALUES(t, fold)));
+        if (rc == RF_OK)
+            t->id = id;
+        else
+            rf_sq_id_back(s, RF_IDS_TASKS);
+    } else if (rc == RF_ENOTFOUND) {
+        rc = rf_sq_one_int(s,
+                           "INSERT INTO tasks (" TASK_INSERT_COLS ")"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                           PARAMS(TASK_INSERT_VALUES(t, fold)), &t->id);
+    }
     free(fold);
     if (rc == RF_OK)
         rc = rf_sq_run(s,

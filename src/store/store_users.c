@@ -178,10 +178,12 @@ int rf_store_session_find(struct rf_store *s, int64_t province_id, const char *t
 
     rc = rf_sq_query(s,
                      "SELECT x.id, x.province_id, x.user_id, x.kind, x.token_hash, x.csrf,"
-                     " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at, " USER_COLS
+                     " x.label, x.created_at, x.last_seen_at, x.expires_at, x.ended_at,"
+                     " pv.units_version, pv.calendar_version, pv.procedures_version, " USER_COLS
                      " FROM sessions x"
                      " JOIN users us ON us.province_id = x.province_id AND us.id = x.user_id"
                      " JOIN units un ON un.province_id = us.province_id AND un.id = us.unit_id"
+                     " JOIN provinces pv ON pv.id = x.province_id"
                      " WHERE x.province_id = ? AND x.token_hash = ?",
                      PARAMS(P_INT(province_id), P_TEXT(token_hash)), &r);
     if (rc != RF_OK)
@@ -201,7 +203,11 @@ int rf_store_session_find(struct rf_store *s, int64_t province_id, const char *t
         out->last_seen_at = be->col_int(r, 8);
         out->expires_at = be->col_int(r, 9);
         out->ended_at = be->col_int(r, 10);
-        read_user(s, r, 11, user);
+        out->versions.units = be->col_int(r, 11);
+        out->versions.calendar = be->col_int(r, 12);
+        out->versions.procedures = be->col_int(r, 13);
+        out->versions.known = 1;
+        read_user(s, r, 14, user);
         rc = RF_OK;
     } else if (rc == 0) {
         rc = RF_ENOTFOUND;

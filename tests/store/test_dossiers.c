@@ -189,6 +189,98 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000200), RF_ENOTFOUND);
 }
 
+/*
+ * Deferred writes (PostgreSQL; SQLite answers each statement at once, and the
+ * same steps run undeferred there with the same results): a desk's numbers
+ * counted in memory and written at the end, ids taken ahead and given again
+ * when what took them is undone, and a write that fails found later, failing
+ * the deferred writes as a whole.
+ */
+static void test_deferred_writes(void **state)
+{
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    int64_t proc = procedure(s, &t), seq, id1, id2, id3;
+    int deferred = rf_store_can_defer(s);
+    struct rf_dossier d, d2, e;
+    struct rf_dossier_event ev;
+    char sql[160];
+
+    rf_store_ids_ahead(s);
+    received_at_c1(&t, proc, &d);
+    d2 = d;
+    snprintf(d2.code, sizeof(d2.code), "18070-260213-0002");
+    memset(&ev, 0, sizeof(ev));
+    ev.at = d.received_at;
+    snprintf(ev.action, sizeof(ev.action), "receive");
+    snprintf(ev.from_state, sizeof(ev.from_state), "new");
+    snprintf(ev.to_state, sizeof(ev.to_state), "processing");
+
+    /* a stretch that stands */
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    for (int i = 1; i <= 3; i++) {
+        assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
+        assert_int_equal(seq, i);
+    }
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.s, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    id1 = d.id;
+    assert_true(id1 > 0);
+    ev.dossier_id = id1;
+    assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), RF_OK);
+    assert_int_equal(rf_store_deferred(s) > 0, deferred);
+    assert_int_equal(rf_store_defer_end(s), RF_OK);
+    assert_int_equal(rf_store_savepoint_release(s, "stretch"), RF_OK);
+
+    /* a stretch that fails is undone whole; its number and its id are given again */
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 4);
+    assert_int_equal(rf_store_dossier_insert(s, &d2), RF_OK);
+    id2 = d2.id;
+    assert_true(id2 > id1);
+    ev.dossier_id = id2 + 1000; /* no such dossier: refused, now or at the end */
+    assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), deferred ? RF_OK : RF_ENOTFOUND);
+    if (deferred) { /* a read waits for the answers before its own: the failure is known */
+        assert_int_equal(rf_store_dossier_by_code(s, t.prov, d.code, &e), RF_ENOTFOUND);
+        assert_true(rf_store_defer_failed(s));
+    }
+    assert_int_equal(rf_store_defer_end(s), deferred ? RF_ENOTFOUND : RF_OK);
+    rf_store_savepoint_undo(s, "stretch");
+    assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
+    assert_int_equal(seq, 4);
+    assert_int_equal(rf_store_dossier_insert(s, &d2), RF_OK);
+    assert_int_equal(d2.id, id2);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+
+    /* what stood is written, the desk's last number among it */
+    snprintf(sql, sizeof(sql),
+             "SELECT last FROM dossier_sequences WHERE desk_unit_id = %lld AND day = '2026-02-13'",
+             (long long)t.c1);
+    assert_int_equal(raw_sql(sql), 4);
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM dossier_events WHERE dossier_id = %lld",
+             (long long)id1);
+    assert_int_equal(raw_sql(sql), 1);
+    assert_int_equal(raw_sql("SELECT COUNT(*) FROM dossier_events"), 1);
+    assert_int_equal(rf_store_dossier_by_code(s, t.prov, d2.code, &e), RF_OK);
+    assert_int_equal(e.id, id2);
+
+    /* an id taken by a transaction rolled back is given again */
+    snprintf(d.code, sizeof(d.code), "18070-260213-0003");
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    id3 = d.id;
+    rf_store_rollback(s);
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
+    assert_int_equal(d.id, id3);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+}
+
 /* The service center's counters, and the units above a desk on a day that they go to. */
 static void test_dossier_counters(void **state)
 {
@@ -401,6 +493,7 @@ int run_dossiers_tests(void)
         cmocka_unit_test_setup_teardown(test_dossier_lists_behind_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dossiers_belong_to_their_received_day, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_writes, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("dossiers", tests, NULL, NULL);

@@ -151,6 +151,76 @@ static void test_writer_undoes_a_failed_change_alone(void **state)
     rmdir(keys);
 }
 
+/*
+ * Deferrable changes run with their writes deferred (PostgreSQL): a write
+ * that fails is found only when the stretch ends, and the stretch is then
+ * undone and run again one change at a time, so that again only the changes
+ * that fail lose their rows.
+ */
+static int stretch_change(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct batch_job *j = ctx;
+    struct rf_dossier_event ev;
+    struct rf_province p;
+    int rc;
+
+    /* after a deferred write failed, the stretch's later statements fail too, till it ends */
+    memset(&p, 0, sizeof(p));
+    snprintf(p.code, sizeof(p.code), "D%02d", j->i);
+    snprintf(p.name, sizeof(p.name), "Tỉnh %s", p.code);
+    rc = rf_store_province_insert(s, &p);
+    if (rc == RF_OK && j->i % 3 == 0) {
+        memset(&ev, 0, sizeof(ev));
+        ev.dossier_id = 999999; /* none: refused when the write is answered */
+        snprintf(ev.action, sizeof(ev.action), "receive");
+        rc = rf_store_dossier_event_add(s, p.id, &ev);
+    }
+    return rc == RF_OK ? RF_OK : rf_error_set(err, rc, "test", "refused", "change %d fails", j->i);
+}
+
+static void *stretch_write(void *p)
+{
+    struct batch_job *j = p;
+    struct rf_error err;
+
+    rf_error_init(&err);
+    j->rc = rf_app_write_deferrable(j->app, stretch_change, j, &err);
+    return NULL;
+}
+
+static void test_writer_runs_a_failed_stretch_again(void **state)
+{
+    struct rf_store *s = *state;
+    struct rf_app_config cfg = {db_url, 4, NULL, NULL};
+    struct rf_app *app = NULL;
+    struct batch_job jobs[10];
+    pthread_t t[10];
+    struct rf_province p;
+    struct rf_error err;
+    char keys[] = "/tmp/reform-keys-XXXXXX", code[16], path[64];
+
+    assert_non_null(mkdtemp(keys));
+    cfg.keys_dir = keys;
+    rf_error_init(&err);
+    assert_int_equal(rf_app_open(&cfg, 1, &app, &err), RF_OK);
+    for (int i = 0; i < 10; i++) {
+        jobs[i] = (struct batch_job){app, i + 1, 0, -1};
+        assert_int_equal(pthread_create(&t[i], NULL, stretch_write, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 10; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 10; i++) {
+        snprintf(code, sizeof(code), "D%02d", jobs[i].i);
+        assert_int_equal(jobs[i].rc, jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
+        assert_int_equal(rf_store_province_get(s, code, &p),
+                         jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
+    }
+    rf_app_close(&app);
+    snprintf(path, sizeof(path), "%s/audit.key", keys);
+    unlink(path);
+    rmdir(keys);
+}
+
 static void test_open_rejects_unknown_scheme(void **state)
 {
     struct rf_store *other = NULL;
@@ -700,6 +770,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_migrate_is_idempotent, setup, teardown),
         cmocka_unit_test(test_migrate_at_once),
         cmocka_unit_test_setup_teardown(test_writer_undoes_a_failed_change_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_runs_a_failed_stretch_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_rejects_unknown_scheme, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_insert_takes_no_id, setup, teardown),
