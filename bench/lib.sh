@@ -91,6 +91,22 @@ rate() {
   awk '/Requests\/sec/ {print $2}' "$work/wrk.out"
 }
 
+# cpu_ticks NAME: CPU time (user + system, in clock ticks) used so far by the processes called NAME
+cpu_ticks() {
+  local p t=0 stat rest
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = "$1" ] || continue
+    stat=$(cat "$p/stat" 2>/dev/null) || continue
+    rest=${stat##*) } # the fields after the command's name, which may hold spaces
+    set -- "$1" $rest
+    t=$((t + ${13} + ${14})) # utime and stime: fields 14 and 15 of stat
+  done
+  echo "$t"
+}
+
+# per_op TICKS OPS: microseconds of CPU per operation
+per_op() { python3 -c 'import os,sys; t = os.sysconf("SC_CLK_TCK"); print(round(int(sys.argv[1]) / t * 1e6 / max(int(sys.argv[2]), 1)))' "$1" "$2"; }
+
 median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
 ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]) * 100:.1f}%")' "$1" "$2"; }
 

@@ -741,6 +741,12 @@ int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
     if (rc == RF_OK)
         rf_log_info("demo dossiers: %lld written, %lld still open on 30 June 2026",
                     (long long)g->done, (long long)g->open);
+    if (rc == RF_OK && (s = rf_app_store_get(app)) != NULL) {
+        /* the planner sees the tables as they now are, not as the few rows they held */
+        if (rf_store_analyze(s) != RF_OK)
+            rf_log_error("demo dossiers: the planner's statistics were not made anew");
+        rf_app_store_put(app, s);
+    }
     rf_app_worktime_put(app, g->w);
     for (int i = 0; i < g->nprocs; i++)
         free(g->procs[i].p);

@@ -838,7 +838,7 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
     job.version = version;
     job.reason = reason;
     job.d = rf_xcalloc(1, sizeof(*job.d));
-    rc = rf_app_write(app, write_move, &job, err);
+    rc = rf_app_write_deferrable(app, write_move, &job, err);
     if (rc == RF_OK && out)
         rf_app_dossier_write_json(job.d, job.p, 1, out);
     free(job.d);

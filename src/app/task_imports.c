@@ -5,6 +5,7 @@
  * row refusing the whole file with its line named.
  */
 #include "app_int.h"
+#include "../common/log.h"
 #include "../common/csv.h"
 #include "../common/mem.h"
 #include "../core/task.h"
@@ -45,6 +46,8 @@ static void at_line(struct rf_error *err, int from, int line)
         err->item[i].message[n] = '\0';
     }
 }
+
+#define ANALYZE_AFTER 10000 /* rows imported at once */
 
 /* The rows of 'csv' (after its header) through 'row', in one transaction. */
 typedef int (*import_row_fn)(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
@@ -91,6 +94,9 @@ static int import_csv(struct rf_app *app, const struct rf_actor *actor, const ch
         rc = rf_store_commit(s);
     if (rc != RF_OK && !err->n)
         rc = rf_app_store_error(rc, err);
+    /* a large import: the planner sees the tables as they now are */
+    if (rc == RF_OK && rows >= ANALYZE_AFTER && rf_store_analyze(s) != RF_OK)
+        rf_log_error("import: the planner's statistics were not made anew");
     rf_app_store_put(app, s);
     rf_csv_cleanup(&c);
     if (count)

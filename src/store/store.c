@@ -512,6 +512,11 @@ int rf_store_savepoint_renew(struct rf_store *s, const char *name)
     return rc;
 }
 
+int rf_store_analyze(struct rf_store *s)
+{
+    return s->be->analyze ? s->be->exec_script(s, s->be->analyze) : RF_OK;
+}
+
 int rf_store_backup(struct rf_store *s, const char *path, struct rf_error *err)
 {
     return s->be->backup(s, path, err);
@@ -587,8 +592,11 @@ static int migrate_locked(struct rf_store *s, int *applied, struct rf_error *err
             rf_store_rollback(s);
             continue;
         }
-        sql = expand(m->sql, s->be->id_column);
-        rc = s->be->exec_script(s, sql);
+        /* "NNNN_x.postgresql.sql" runs there alone, and is recorded everywhere */
+        sql = strstr(m->name, ".postgresql.sql") && s->be != &rf_backend_pg
+                  ? NULL
+                  : expand(m->sql, s->be->id_column);
+        rc = sql ? s->be->exec_script(s, sql) : RF_OK;
         free(sql);
         if (rc == RF_OK)
             rc = rf_sq_run(s, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",

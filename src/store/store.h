@@ -155,6 +155,13 @@ int rf_store_flush(struct rf_store *s, unsigned reconnections) RF_MUST_CHECK;
 unsigned rf_store_reconnections(struct rf_store *s);
 
 /*
+ * After a bulk load: the planner's statistics made anew (PostgreSQL, whose
+ * plans chosen for a table of a hundred rows would scan one of a million;
+ * nothing on SQLite). RF_OK, or the store's error.
+ */
+int rf_store_analyze(struct rf_store *s) RF_MUST_CHECK;
+
+/*
  * Copy the database to 'path' while it stays in use, as one consistent
  * snapshot: on SQLite a database file (the online backup), on PostgreSQL an
  * archive of pg_dump's custom format. RF_EIO naming "path" when it cannot be
@@ -747,7 +754,7 @@ int rf_store_dossier_next_seq(struct rf_store *s, int64_t province_id, int64_t d
  * Insert 'd' as it stands, its version included (id set). RF_ECONFLICT when
  * the code is taken, writing nothing and leaving the transaction usable (a
  * code is one across the database: another province's desk of the same unit
- * code may hold it), or when its procedure or a unit does not exist.
+ * code may hold it), or when its procedure or a unit is not the province's.
  */
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d) RF_MUST_CHECK;
 /*
@@ -771,7 +778,8 @@ int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char 
                             char office[RF_NAME_BYTES]) RF_MUST_CHECK;
 /*
  * Write 'd' when the row of d->id in d->province_id is still at 'version'
- * (then d->version moves on), else RF_ECONFLICT.
+ * (then d->version moves on), else RF_ECONFLICT; deferred, RF_OK at once, a
+ * version moved meanwhile failing the deferred writes.
  */
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version) RF_MUST_CHECK;
 
@@ -787,9 +795,9 @@ struct rf_dossier_event {
 };
 /*
  * Append 'e' to the timeline of the province's dossier e->dossier_id (id
- * set; 0 when deferred); a zero unit, actor or step_due_at is stored as none. RF_ENOTFOUND,
- * writing nothing, when the province has no such dossier; RF_ECONFLICT when
- * the actor does not exist. The functions below on a dossier's timeline and
+ * set; 0 when deferred); a zero unit, actor or step_due_at is stored as
+ * none. RF_ENOTFOUND, writing nothing, when the province has no such dossier
+ * or there is no such actor. The functions below on a dossier's timeline and
  * pauses reach them through the dossier, and find none of another province's.
  */
 int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id,

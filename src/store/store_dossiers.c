@@ -306,28 +306,43 @@ int rf_sq_seqs_write(struct rf_store *s)
         P_INT((d)->apologies), P_TEXT((d)->lookup_hash), P_INT((d)->version),                      \
         P_INT((d)->created_at), P_INT((d)->updated_at)
 
+/*
+ * What a dossier points to, checked by its insert: the procedure and the
+ * units are the province's (and so the province exists). PostgreSQL has no
+ * foreign keys here (migration 0009): these are its checks.
+ */
+#define DOSSIER_REFS                                                                               \
+    " WHERE EXISTS (SELECT 1 FROM procedures p WHERE p.province_id = ? AND p.id = ?)"              \
+    " AND EXISTS (SELECT 1 FROM units u WHERE u.province_id = ? AND u.id = ?)"                     \
+    " AND (CAST(? AS BIGINT) IS NULL"                                                              \
+    " OR EXISTS (SELECT 1 FROM units u WHERE u.province_id = ? AND u.id = ?))"
+#define DOSSIER_REFS_VALUES(d)                                                                     \
+    P_INT((d)->province_id), P_INT((d)->procedure_id), P_INT((d)->province_id),                    \
+        P_INT((d)->desk_unit_id), P_OPT_INT((d)->step_unit_id), P_INT((d)->province_id),           \
+        P_INT((d)->step_unit_id)
+
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
 {
     int64_t id;
     int rc = rf_sq_next_id(s, RF_IDS_DOSSIERS, &id);
 
     if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
-        rc =
-            rf_sq_write_one(s,
-                            "INSERT INTO dossiers (id, " DOSSIER_INSERT_COLS ") VALUES (?, ?, ?, ?,"
-                            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                            " ON CONFLICT (code) DO NOTHING RETURNING id",
-                            PARAMS(P_INT(id), DOSSIER_INSERT_VALUES(d)), NULL);
+        rc = rf_sq_write_one(s,
+                             "INSERT INTO dossiers (id, " DOSSIER_INSERT_COLS ") SELECT ?, ?, ?, ?,"
+                             " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" DOSSIER_REFS
+                             " ON CONFLICT (code) DO NOTHING RETURNING id",
+                             PARAMS(P_INT(id), DOSSIER_INSERT_VALUES(d), DOSSIER_REFS_VALUES(d)),
+                             NULL);
         if (rc == RF_ENOTFOUND)
             rf_sq_id_back(s, RF_IDS_DOSSIERS);
         else if (rc == RF_OK)
             d->id = id;
     } else if (rc == RF_ENOTFOUND) {
         rc = rf_sq_one_int(s,
-                           "INSERT INTO dossiers (" DOSSIER_INSERT_COLS ") VALUES (?, ?, ?, ?, ?,"
-                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           "INSERT INTO dossiers (" DOSSIER_INSERT_COLS ") SELECT ?, ?, ?, ?, ?,"
+                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" DOSSIER_REFS
                            " ON CONFLICT (code) DO NOTHING RETURNING id",
-                           PARAMS(DOSSIER_INSERT_VALUES(d)), &d->id);
+                           PARAMS(DOSSIER_INSERT_VALUES(d), DOSSIER_REFS_VALUES(d)), &d->id);
     }
     /* a code taken writes nothing and leaves the transaction as it was */
     return rc == RF_ENOTFOUND ? RF_ECONFLICT : rc;
@@ -394,10 +409,10 @@ int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char 
 
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version)
 {
-    int64_t found = 0;
     int rc;
 
-    rc = rf_sq_one_int(
+    /* deferred, a version moved meanwhile fails the deferred writes, which run again */
+    rc = rf_sq_write_one(
         s,
         "UPDATE dossiers SET state = ?, step = ?, step_unit_id = ?, due_at = ?,"
         " appointment_at = ?, result_at = ?, finished_at = ?, timeliness = ?, apologies = ?,"
@@ -407,11 +422,11 @@ int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int versio
                P_INT(d->due_at), P_INT(d->appointment_at), P_OPT_INT(d->result_at),
                P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness), P_INT(d->apologies),
                P_INT(d->updated_at), P_INT(d->province_id), P_INT(d->id), P_INT(version)),
-        &found);
+        NULL);
     if (rc == RF_ENOTFOUND)
         return RF_ECONFLICT; /* somebody acted first */
     if (rc == RF_OK)
-        d->version = (int)found;
+        d->version = version + 1;
     return rc;
 }
 
@@ -427,11 +442,14 @@ int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id, struct r
         " SELECT d.id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
         " CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
         " CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER) FROM dossiers d"
-        " WHERE d.province_id = ? AND d.id = ? RETURNING id",
+        " WHERE d.province_id = ? AND d.id = ?"
+        " AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM users us WHERE us.id = ?))"
+        " RETURNING id",
         PARAMS(P_INT(e->at), P_TEXT(e->action), P_TEXT(e->from_state), P_TEXT(e->to_state),
                P_INT(e->step), P_OPT_INT(e->from_unit_id), P_OPT_INT(e->to_unit_id),
                P_OPT_INT(e->actor_id), P_TEXT(e->reason), P_OPT_INT(e->step_due_at),
-               P_INT(e->step_late), P_INT(province_id), P_INT(e->dossier_id)),
+               P_INT(e->step_late), P_INT(province_id), P_INT(e->dossier_id),
+               P_OPT_INT(e->actor_id), P_INT(e->actor_id)),
         &e->id);
 }
 

@@ -83,6 +83,9 @@ struct rf_backend {
     /* taken and given back around the migrations, so that processes starting together on
      * one database apply each once; NULL where a transaction already serialises them */
     const char *schema_lock, *schema_unlock;
+    /* refreshes the planner's statistics after a bulk load; NULL where the planner keeps none
+     * unless asked (SQLite plans from its indexes alone) */
+    const char *analyze;
     /* replaces "{{id}}" in migrations: an auto-numbered primary key */
     const char *id_column;
     /*

@@ -137,6 +137,7 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     struct rf_store *s = *state;
     struct tree t = small_tree(s);
     struct rf_dossier d, e;
+    struct rf_dossier_event ev;
     struct rf_attempts misses;
     char office[RF_NAME_BYTES];
     int64_t seq;
@@ -154,6 +155,24 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     received_at_c1(&t, procedure(s, &t), &d);
     assert_int_equal(rf_store_dossier_insert(s, &d), RF_OK);
     assert_int_equal(rf_store_dossier_insert(s, &d), RF_ECONFLICT); /* codes are unique */
+    /* what a dossier points to is the province's, or nothing is written */
+    e = d;
+    snprintf(e.code, sizeof(e.code), "18070-260213-0009");
+    e.province_id = province(s, "Q2");
+    assert_int_equal(rf_store_dossier_insert(s, &e), RF_ECONFLICT);
+    e = d;
+    snprintf(e.code, sizeof(e.code), "18070-260213-0009");
+    e.step_unit_id = t.n + 1000;
+    assert_int_equal(rf_store_dossier_insert(s, &e), RF_ECONFLICT);
+    e.step_unit_id = 0; /* none: in no unit's hands */
+    e.procedure_id = d.procedure_id + 1000;
+    assert_int_equal(rf_store_dossier_insert(s, &e), RF_ECONFLICT);
+    memset(&ev, 0, sizeof(ev));
+    ev.dossier_id = d.id;
+    snprintf(ev.action, sizeof(ev.action), "receive");
+    ev.actor_id = 999999; /* nobody */
+    assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), RF_ENOTFOUND);
+    assert_int_equal(rf_store_dossier_event_add(s, e.province_id, &ev), RF_ENOTFOUND);
     assert_int_equal(rf_store_dossier_by_code(s, t.prov, "18070-260213-0001", &e), RF_OK);
     assert_int_equal(e.id, d.id);
     assert_int_equal(e.state, RF_DS_PROCESSING);
