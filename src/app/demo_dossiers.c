@@ -737,7 +737,7 @@ int rf_app_demo_dossiers(struct rf_app *app, int count, struct rf_error *err)
             rf_log_info("demo dossiers: %lld of %d written", (long long)g->done, count);
     }
     if (rc == RF_OK)
-        rc = rf_app_write(app, write_counts, g, err);
+        rc = rf_app_write_deferrable(app, write_counts, g, err); /* a write each, no answer */
     if (rc == RF_OK)
         rf_log_info("demo dossiers: %lld written, %lld still open on 30 June 2026",
                     (long long)g->done, (long long)g->open);
