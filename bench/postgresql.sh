@@ -8,8 +8,9 @@
 #   4. the service center's yearly figures: median latency at one client;
 #   5. three processes against one on the same machine and database, each behind nginx with
 #      deploy/nginx/reform.conf (TLS): the lookup and durable receipts at 64 clients.
-# Each write round counts the rows before and after, and every round is refused on a non-2xx
-# answer or a socket error.
+# Each write round counts the rows before and after, and gives the CPU time each write cost the
+# reform process and PostgreSQL's processes (from /proc), and every round is refused on a
+# non-2xx answer or a socket error.
 #   bench/postgresql.sh [DOSSIERS] [SECONDS]      (defaults 20,000 and 8; BENCH_PORT=N for the ports from N)
 # Needs wrk, nginx, PostgreSQL's server and pgbench (installed from Debian when missing) and
 # build/reform.
@@ -57,18 +58,18 @@ pgbench_tps() { # pgbench_tps CLIENTS
 # write_rounds NOUN TABLE LUA PATH: 3 rounds of 64 clients POSTing by $work/LUA.lua to PATH,
 # each counting the rows TABLE gained, alternating with pgbench at 64 clients; then the medians
 write_rounds() {
-  local noun=$1 table=$2 lua=$3 path=$4 before after c p c_runs=() p_runs=() r0 g0 w0 r1 g1 w1
+  local noun=$1 table=$2 lua=$3 path=$4 before after c p c_runs=() p_runs=() r0 g0 r1 g1
   echo "$noun: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
   for round in 1 2 3; do
     before=$(q "SELECT COUNT(*) FROM $table")
-    r0=$(cpu_ticks reform); g0=$(cpu_ticks postgres); w0=$(cpu_ticks wrk)
+    r0=$(cpu_ticks reform); g0=$(cpu_ticks postgres)
     c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/$lua.lua" "http://127.0.0.1:$port$path")")
-    r1=$(cpu_ticks reform); g1=$(cpu_ticks postgres); w1=$(cpu_ticks wrk)
+    r1=$(cpu_ticks reform); g1=$(cpu_ticks postgres)
     after=$(q "SELECT COUNT(*) FROM $table")
     p_runs+=("$(pgbench_tps 64)")
     echo "  round $round: reform ${c_runs[-1]}/s ($((after - before)) rows written), pgbench ${p_runs[-1]} tps;" \
       "CPU per write: reform $(per_op $((r1 - r0)) $((after - before))) µs," \
-      "PostgreSQL $(per_op $((g1 - g0)) $((after - before))) µs, wrk $(per_op $((w1 - w0)) $((after - before))) µs"
+      "PostgreSQL (every backend) $(per_op $((g1 - g0)) $((after - before))) µs"
   done
   c=$(median "${c_runs[@]}"); p=$(median "${p_runs[@]}")
   echo "  medians: reform $c/s, pgbench $p tps at 64 clients: $(ratio "$c" "$p") of pgbench"
