@@ -23,12 +23,14 @@ struct rf_app_in_force {
     char day[RF_DATE_LEN];
 };
 
-struct rf_app_kept_desk {
+/* A unit as it stood on a day, with the units above it, while units_version stands. */
+struct rf_app_kept_unit {
     int64_t province_id, unit, version;
     char day[RF_DATE_LEN];
     char code[RF_UNIT_CODE_MAX + 1];
-    int64_t chain[16];
-    int n;
+    char valid_from[RF_DATE_LEN], valid_to[RF_DATE_LEN];
+    int64_t chain[16]; /* the unit first, then each above it */
+    int n;             /* 16: maybe more above, not kept */
 };
 
 struct rf_app {
@@ -70,7 +72,7 @@ struct rf_app {
     struct rf_app_in_force in_force[RF_APP_KEPT_IN_FORCE]; /* under kept_lock */
     /* the desks of recent receipts (dossiers.c), each while the units' version stands */
     pthread_mutex_t desks_lock;
-    struct rf_app_kept_desk desks[RF_APP_KEPT_DESKS];
+    struct rf_app_kept_unit desks[RF_APP_KEPT_DESKS]; /* units of recent receipts and tasks */
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
@@ -283,6 +285,15 @@ extern const char *const rf_app_procedure_levels[];
  */
 int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
                         const struct rf_procedure **out, struct rf_procedure **spare) RF_MUST_CHECK;
+/*
+ * The province's 'unit' on 'day' and the units above it into '*out', kept
+ * in memory while the province's units_version stands ('v': the request's
+ * counters; NULL or unknown: read from 's' now). RF_ENOTFOUND for a unit
+ * the province never had.
+ */
+int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                     int64_t province_id, int64_t unit, const char *day,
+                     struct rf_app_kept_unit *out) RF_MUST_CHECK;
 /*
  * The id of the province's version of procedure 'code' in force on 'day'
  * into '*id': kept in memory while the counters 'v' (the request's) stand,

@@ -152,49 +152,19 @@ int rf_app_phone_digits(const char *in, char out[RF_PHONE_MAX + 1])
 
 /* ---- receipt ---- */
 
-/*
- * A desk's unit code and the units above it on a day, kept in memory while
- * the province's units_version (moved by every change of the tree, from any
- * process) stands: a receipt then reads one number instead of the tree.
- */
+/* A desk's unit code and the units above it on a day (rf_app_unit_kept). */
 static int desk_of(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
                    int64_t province_id, int64_t unit, const char *day,
                    char code[RF_UNIT_CODE_MAX + 1], int64_t chain[16], int *n)
 {
-    struct rf_app_kept_desk *k = &app->desks[(uint64_t)unit % RF_APP_KEPT_DESKS], fresh;
-    struct rf_unit u;
-    int64_t version = v->units;
-    int rc = v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
+    struct rf_app_kept_unit k;
+    int rc = rf_app_unit_kept(app, s, v, province_id, unit, day, &k);
 
     if (rc != RF_OK)
         return rc;
-    pthread_mutex_lock(&app->desks_lock);
-    if (k->unit == unit && k->province_id == province_id && k->version == version &&
-        strcmp(k->day, day) == 0) {
-        memcpy(code, k->code, sizeof(k->code));
-        memcpy(chain, k->chain, sizeof(k->chain));
-        *n = k->n;
-        pthread_mutex_unlock(&app->desks_lock);
-        return RF_OK;
-    }
-    pthread_mutex_unlock(&app->desks_lock);
-    memset(&fresh, 0, sizeof(fresh));
-    rc = rf_store_unit_get(s, province_id, unit, day, &u);
-    if (rc == RF_OK)
-        rc = rf_store_unit_chain(s, province_id, unit, day, fresh.chain, 16, &fresh.n);
-    if (rc != RF_OK)
-        return rc;
-    fresh.province_id = province_id;
-    fresh.unit = unit;
-    fresh.version = version;
-    snprintf(fresh.day, sizeof(fresh.day), "%s", day);
-    snprintf(fresh.code, sizeof(fresh.code), "%s", u.code);
-    memcpy(code, fresh.code, sizeof(fresh.code));
-    memcpy(chain, fresh.chain, sizeof(fresh.chain));
-    *n = fresh.n;
-    pthread_mutex_lock(&app->desks_lock);
-    *k = fresh;
-    pthread_mutex_unlock(&app->desks_lock);
+    memcpy(code, k.code, sizeof(k.code));
+    memcpy(chain, k.chain, sizeof(k.chain));
+    *n = k.n;
     return RF_OK;
 }
 

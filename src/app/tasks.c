@@ -206,21 +206,46 @@ static const char *at(char buf[48], int n, int i, const char *field)
 }
 
 /* A unit in force on 'date' by id or code, under the actor's scope then. */
-static int check_unit(struct rf_store *s, const struct rf_actor *actor, int64_t id,
-                      const char *code, const char *date, const char *field, int64_t *out,
-                      char *code_out, struct rf_error *err)
+/* Whether kept unit 'k' is in force on its day and in the actor's scope: RF_OK or RF_ENOTFOUND. */
+static int kept_in_scope(struct rf_store *s, const struct rf_actor *actor,
+                         const struct rf_app_kept_unit *k)
 {
+    if (strcmp(k->valid_from, k->day) > 0 || (k->valid_to[0] && strcmp(k->valid_to, k->day) <= 0))
+        return RF_ENOTFOUND;
+    if (k->unit == actor->scope_unit_id)
+        return RF_OK;
+    for (int i = 1; i < k->n && k->n < 16; i++)
+        if (k->chain[i] == actor->scope_unit_id)
+            return RF_OK;
+    if (k->n < 16)
+        return RF_ENOTFOUND;
+    return rf_app_scope_check(s, actor, k->unit, k->day, NULL) == RF_OK ? RF_OK : RF_ENOTFOUND;
+}
+
+static int check_unit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
+                      int64_t id, const char *code, const char *date, const char *field,
+                      int64_t *out, char *code_out, struct rf_error *err)
+{
+    struct rf_app_kept_unit k;
     struct rf_unit u;
     int rc;
 
     if (!id && (!code || !*code))
         return rf_error_set(err, RF_EINVAL, field, "required", "'%s' is required", field);
-    rc = code && *code ? rf_store_unit_get_by_code(s, actor->province_id, code, date, &u)
-                       : rf_store_unit_get(s, actor->province_id, id, date, &u);
-    if (rc == RF_OK && !rf_app_unit_in_force(&u, date))
-        rc = RF_ENOTFOUND;
-    if (rc == RF_OK && rf_app_scope_check(s, actor, u.id, date, NULL) != RF_OK)
-        rc = RF_ENOTFOUND;
+    if (!(code && *code)) { /* by id: kept while the tree stands */
+        rc = rf_app_unit_kept(app, s, &actor->versions, actor->province_id, id, date, &k);
+        if (rc == RF_OK)
+            rc = kept_in_scope(s, actor, &k);
+        if (rc == RF_OK)
+            snprintf(u.code, sizeof(u.code), "%s", k.code);
+        u.id = id;
+    } else {
+        rc = rf_store_unit_get_by_code(s, actor->province_id, code, date, &u);
+        if (rc == RF_OK && !rf_app_unit_in_force(&u, date))
+            rc = RF_ENOTFOUND;
+        if (rc == RF_OK && rf_app_scope_check(s, actor, u.id, date, NULL) != RF_OK)
+            rc = RF_ENOTFOUND;
+    }
     if (rc == RF_ENOTFOUND)
         return rf_error_set(err, RF_EINVAL, field, "not_found", "no such unit in force on %s",
                             date);
@@ -295,7 +320,7 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
                      "the deadline comes on or after the day of assignment");
     if (err->n > errors)
         return RF_EINVAL;
-    rc = check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, t->assigned_on,
+    rc = check_unit(app, s, actor, in->lead_unit_id, in->lead_unit_code, t->assigned_on,
                     at(f, n, i, "lead_unit_id"), &t->lead_unit_id, t->lead_unit_code, err);
     if (rc != RF_OK)
         return rc;
@@ -305,8 +330,9 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
             char code[RF_UNIT_CODE_MAX + 1];
             size_t len = strcspn(p, "|");
             snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : 0), p);
-            rc = check_unit(s, actor, 0, code, t->assigned_on, at(f, n, i, "coordinating_units"),
-                            &cu->id[cu->n], cu->code[cu->n], err);
+            rc =
+                check_unit(app, s, actor, 0, code, t->assigned_on,
+                           at(f, n, i, "coordinating_units"), &cu->id[cu->n], cu->code[cu->n], err);
             if (rc != RF_OK)
                 return rc;
             cu->n++;
@@ -314,7 +340,7 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
         }
     }
     for (int k = 0; k < in->ncoordinating && cu->n < 32; k++) {
-        rc = check_unit(s, actor, in->coordinating[k], NULL, t->assigned_on,
+        rc = check_unit(app, s, actor, in->coordinating[k], NULL, t->assigned_on,
                         at(f, n, i, "coordinating_units"), &cu->id[cu->n], cu->code[cu->n], err);
         if (rc != RF_OK)
             return rc;
@@ -327,7 +353,6 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
                                 "a unit coordinates a task once and never its own");
         cu->n++;
     }
-    (void)app;
     return RF_OK;
 }
 
@@ -769,7 +794,7 @@ int rf_app_task_update(struct rf_app *app, const struct rf_actor *actor, int64_t
     if (in->lead_unit_id || in->lead_unit_code) {
         char today[RF_DATE_LEN];
         rf_app_today(app, today);
-        check_unit(s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
+        check_unit(app, s, actor, in->lead_unit_id, in->lead_unit_code, today, "lead_unit_id",
                    &t.lead_unit_id, NULL, err);
     }
     if (err->n) {

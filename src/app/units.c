@@ -85,6 +85,52 @@ void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t prov
         rf_app_unit_last_day_if_ended(&u, date);
 }
 
+/*
+ * Kept in a slot by the unit's id (the desks of receipts and the lead units
+ * of new tasks are few and come again), while the province's units_version,
+ * moved by every change of the tree from any process, stands: a receipt or a
+ * task then reads no unit from the database.
+ */
+int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                     int64_t province_id, int64_t unit, const char *day,
+                     struct rf_app_kept_unit *out)
+{
+    struct rf_app_kept_unit *k = &app->desks[(uint64_t)unit % RF_APP_KEPT_DESKS];
+    struct rf_unit u;
+    int64_t version = v ? v->units : 0;
+    int rc = v && v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
+
+    if (rc != RF_OK)
+        return rc;
+    if (strlen(day) >= sizeof(k->day))
+        return RF_ENOTFOUND;
+    pthread_mutex_lock(&app->desks_lock);
+    if (k->unit == unit && k->province_id == province_id && k->version == version &&
+        strcmp(k->day, day) == 0) {
+        *out = *k;
+        pthread_mutex_unlock(&app->desks_lock);
+        return RF_OK;
+    }
+    pthread_mutex_unlock(&app->desks_lock);
+    memset(out, 0, sizeof(*out));
+    rc = rf_store_unit_get(s, province_id, unit, day, &u);
+    if (rc == RF_OK)
+        rc = rf_store_unit_chain(s, province_id, unit, day, out->chain, 16, &out->n);
+    if (rc != RF_OK)
+        return rc;
+    out->province_id = province_id;
+    out->unit = unit;
+    out->version = version;
+    snprintf(out->day, sizeof(out->day), "%s", day);
+    snprintf(out->code, sizeof(out->code), "%s", u.code);
+    snprintf(out->valid_from, sizeof(out->valid_from), "%s", u.valid_from);
+    snprintf(out->valid_to, sizeof(out->valid_to), "%s", u.valid_to);
+    pthread_mutex_lock(&app->desks_lock);
+    *k = *out;
+    pthread_mutex_unlock(&app->desks_lock);
+    return RF_OK;
+}
+
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date)
 {
     return strcmp(u->valid_from, date) <= 0 && (!u->valid_to[0] || strcmp(u->valid_to, date) > 0);

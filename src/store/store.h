@@ -588,14 +588,16 @@ int rf_store_documents_list(struct rf_store *s, int64_t province_id, const char 
 /*
  * Insert 't' (id set) with its first deadline (t->deadline, set on
  * t->assigned_on by 'set_by') and its coordinating units. RF_ECONFLICT when
- * its ref is taken, found before anything is inserted (no id taken).
+ * its ref is taken, found before anything is inserted (no id taken), or when
+ * its document or lead unit is not the province's.
  */
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
                          int ncoordinating, int64_t set_by) RF_MUST_CHECK;
 /* Whether the reference 'ref' (NULL or "": none) is taken in the province: '*taken' 1 or 0. */
 int rf_store_task_ref_taken(struct rf_store *s, int64_t province_id, const char *ref,
                             int *taken) RF_MUST_CHECK;
-/* Update title, field, lead unit and completion of task t->id. */
+/* Update title, field, lead unit and completion of task t->id; RF_ENOTFOUND when the province
+ * has no such task or no such lead unit. */
 int rf_store_task_update(struct rf_store *s, const struct rf_task *t) RF_MUST_CHECK;
 /* The task 'id' with its deadline history, through 'fn'. RF_ENOTFOUND if absent. */
 int rf_store_task_get(struct rf_store *s, int64_t province_id, int64_t id, rf_task_fn fn,

@@ -234,6 +234,18 @@ static int each_task(struct rf_store *s, const char *sql, const struct rf_param 
         P_TEXT((t)->assigned_on), P_OPT_TEXT((t)->deadline), P_OPT_TEXT((t)->completed_on),        \
         P_INT((t)->created_at), P_INT((t)->updated_at)
 
+/*
+ * What a task points to, checked by its insert: its document and its lead
+ * unit are the province's (so the province exists). PostgreSQL has no
+ * foreign keys there (migration 0010): these are its checks.
+ */
+#define TASK_REFS                                                                                  \
+    " WHERE EXISTS (SELECT 1 FROM documents d WHERE d.province_id = ? AND d.id = ?)"               \
+    " AND EXISTS (SELECT 1 FROM units u WHERE u.province_id = ? AND u.id = ?)"
+#define TASK_REFS_VALUES(t)                                                                        \
+    P_INT((t)->province_id), P_INT((t)->document_id), P_INT((t)->province_id),                     \
+        P_INT((t)->lead_unit_id)
+
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
                          int ncoordinating, int64_t set_by)
 {
@@ -248,21 +260,25 @@ int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *c
         return RF_EINVAL;
     rc = rf_sq_next_id(s, RF_IDS_TASKS, &id);
     if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
-        rc = rf_sq_run(s,
-                       "INSERT INTO tasks (id, " TASK_INSERT_COLS ")"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       PARAMS(P_INT(id), TASK_INSERT_VALUES(t, fold)));
+        rc = rf_sq_write_one(
+            s,
+            "INSERT INTO tasks (id, " TASK_INSERT_COLS ")"
+            " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" TASK_REFS " RETURNING id",
+            PARAMS(P_INT(id), TASK_INSERT_VALUES(t, fold), TASK_REFS_VALUES(t)), NULL);
         if (rc == RF_OK)
             t->id = id;
         else
             rf_sq_id_back(s, RF_IDS_TASKS);
     } else if (rc == RF_ENOTFOUND) {
-        rc = rf_sq_one_int(s,
-                           "INSERT INTO tasks (" TASK_INSERT_COLS ")"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                           PARAMS(TASK_INSERT_VALUES(t, fold)), &t->id);
+        rc =
+            rf_sq_one_int(s,
+                          "INSERT INTO tasks (" TASK_INSERT_COLS ")"
+                          " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" TASK_REFS " RETURNING id",
+                          PARAMS(TASK_INSERT_VALUES(t, fold), TASK_REFS_VALUES(t)), &t->id);
     }
     free(fold);
+    if (rc == RF_ENOTFOUND) /* its document or lead unit is not the province's */
+        return RF_ECONFLICT;
     if (rc == RF_OK)
         rc = rf_sq_run(s,
                        "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
@@ -295,10 +311,12 @@ int rf_store_task_update(struct rf_store *s, const struct rf_task *t)
     rc = rf_sq_one_int(s,
                        "UPDATE tasks SET title = ?, title_fold = ?, field = ?, lead_unit_id = ?,"
                        " completed_on = ?, updated_at = ? WHERE province_id = ? AND id = ?"
+                       " AND EXISTS (SELECT 1 FROM units u WHERE u.province_id = ? AND u.id = ?)"
                        " RETURNING id",
                        PARAMS(P_TEXT(t->title), P_TEXT(fold), P_TEXT(t->field),
                               P_INT(t->lead_unit_id), P_OPT_TEXT(t->completed_on),
-                              P_INT(t->updated_at), P_INT(t->province_id), P_INT(t->id)),
+                              P_INT(t->updated_at), P_INT(t->province_id), P_INT(t->id),
+                              P_INT(t->province_id), P_INT(t->lead_unit_id)),
                        &found);
     free(fold);
     return rc;

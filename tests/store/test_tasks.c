@@ -53,6 +53,32 @@ static void test_tasks(void **state)
     c = task(s, &t, d.id, "Sắp xếp bộ máy", t.c2, "apparatus", "2023-06-30", 0);
     assert_int_equal(rf_store_document_get_by_number(s, t.prov, "01/NQ-CP", &got), RF_OK);
     assert_int_equal(got.tasks, 3);
+    {
+        /* what a task points to is its province's, or nothing is written */
+        struct rf_task x, y;
+        int64_t coord = 0;
+        memset(&x, 0, sizeof(x));
+        x.id = a;
+        x.province_id = t.prov;
+        x.document_id = d.id;
+        snprintf(x.title, sizeof(x.title), "Số hóa hồ sơ");
+        snprintf(x.assigning_body, sizeof(x.assigning_body), "government");
+        x.lead_unit_id = t.c1;
+        snprintf(x.field, sizeof(x.field), "digital_government");
+        snprintf(x.assigned_on, sizeof(x.assigned_on), "2023-01-10");
+        y = x;
+        y.province_id = province(s, "Q2"); /* a province where neither the document nor the
+                                              unit is */
+        assert_int_equal(rf_store_task_insert(s, &y, &coord, 0, 1), RF_ECONFLICT);
+        y = x;
+        y.lead_unit_id = t.n + 1000;
+        assert_int_equal(rf_store_task_insert(s, &y, &coord, 0, 1), RF_ECONFLICT);
+        y = x;
+        y.document_id = d.id + 1000;
+        assert_int_equal(rf_store_task_insert(s, &y, &coord, 0, 1), RF_ECONFLICT);
+        x.lead_unit_id = t.n + 1000;
+        assert_int_equal(rf_store_task_update(s, &x), RF_ENOTFOUND);
+    }
 
     memset(&q, 0, sizeof(q));
     q.province_id = t.prov;
