@@ -22,7 +22,7 @@ bench_tools
 
 file=${BENCH_DB:-$work/bench.db}
 db=sqlite:$file
-port=$((30000 + RANDOM % 10000))
+port=$((20000 + RANDOM % 12000))
 
 serve() {
   build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web "$@" >"$work/serve.out" 2>>"$work/reform.log" &

@@ -22,7 +22,7 @@ trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5
       for d in "$work"/primary* "$work"/standby*; do [ -d "$d" ] && scripts/pg.sh stop "$d"; done
       rm -rf "$work"' EXIT
 
-port=${BENCH_PORT:-$((30000 + RANDOM % 10000))} # reform; PostgreSQL on the next two
+port=${BENCH_PORT:-$((20000 + RANDOM % 12000))} # reform; PostgreSQL on the next two
 now() { date +%s.%N; }
 ms() { python3 -c 'import sys; print(f"{(float(sys.argv[2]) - float(sys.argv[1])) * 1000:.0f}")' "$1" "$2"; }
 

@@ -17,7 +17,7 @@ seed=${2:-$((RANDOM * 32768 + RANDOM + 1))}
 [ -x build/reform ] || make build
 [ -d web/node_modules/ajv ] || npm ci --prefix web --silent
 
-pgport=${BENCH_PG_PORT:-$((30000 + RANDOM % 10000))}
+pgport=${BENCH_PG_PORT:-$((20000 + RANDOM % 12000))}
 trap 'scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT
 server=$(scripts/pg.sh start "$work/pg" "$pgport")
 

@@ -30,7 +30,7 @@ type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt)
 cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE="${type:-RelWithDebInfo}" >/dev/null
 cmake --build "$work/build" -j "$(nproc)" --target reform >/dev/null
 
-port=$((30000 + RANDOM % 10000))
+port=$((20000 + RANDOM % 12000))
 if [ -n "$pg" ]; then
   server=$(scripts/pg.sh start "$work/pg" $((port + 1)))
   server=${server%/postgres}

@@ -11,7 +11,7 @@ minutes=${1:-30}
 backends=${2:-sqlite postgresql}
 . bench/lib.sh
 bench_tools
-port=$((30000 + RANDOM % 10000))
+port=$((20000 + RANDOM % 12000))
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT
 
 

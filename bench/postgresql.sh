@@ -26,7 +26,8 @@ command -v pgbench >/dev/null || {
 }
 command -v pgbench >/dev/null || PATH=$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-port=${BENCH_PORT:-$((30000 + RANDOM % 10000))} # reform, nginx on the next; PostgreSQL on the one after
+# ports below 32768, where the system never takes one for an outgoing connection (wrk, pgbench)
+port=${BENCH_PORT:-$((20000 + RANDOM % 12000))} # reform, nginx on the next; PostgreSQL on the one after
 pgport=$((port + 2))
 server=$(scripts/pg.sh start "$work/pg" "$pgport")
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5; scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT

@@ -26,7 +26,7 @@ command -v openssl >/dev/null && [ -x "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get install -y -qq openssl postgresql >/dev/null
 }
-base=$((30000 + RANDOM % 10000))
+base=$((20000 + RANDOM % 12000))
 p1=$base p2=$((base + 1)) tls=$((base + 10))
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; sleep 0.5;
       scripts/pg.sh stop "$work/standby"; scripts/pg.sh stop "$work/primary"; rm -rf "$work"' EXIT

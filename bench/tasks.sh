@@ -17,7 +17,7 @@ db=sqlite:$work/bench.db
 
 # the demo province, then 100,000 tasks over its departments, fields and four years
 build/reform migrate --db "$db" >/dev/null 2>&1
-port=$((30000 + RANDOM % 10000))
+port=$((20000 + RANDOM % 12000))
 build/reform serve --db "$db" --demo --demo-dossiers 0 --listen 127.0.0.1:$port --quiet --web web \
   >"$work/demo.out" 2>"$work/reform.log" &
 echo $! > "$work/reform.pid"

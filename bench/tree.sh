@@ -25,7 +25,7 @@ build/reform import units "$work/units.csv" --db "$db" >/dev/null
 echo "tree-reader-secret-7d2f" | build/reform user add bench --name "Bench Admin" --unit 42 \
   --roles admin --db "$db" >/dev/null
 
-port=$((30000 + RANDOM % 10000))
+port=$((20000 + RANDOM % 12000))
 build/reform serve --db "$db" --listen 127.0.0.1:$port --quiet --web web 2>"$work/reform.log" &
 echo $! > "$work/reform.pid"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
