@@ -90,6 +90,8 @@ struct batch_job {
     struct rf_app *app;
     int i, slow;
     int rc;
+    rf_write_fn fn;
+    int deferrable;
 };
 
 static int batch_change(struct rf_store *s, void *ctx, struct rf_error *err)
@@ -112,13 +114,19 @@ static void *batch_write(void *p)
     struct rf_error err;
 
     rf_error_init(&err);
-    j->rc = rf_app_write(j->app, batch_change, j, &err);
+    j->rc = j->deferrable ? rf_app_write_deferrable(j->app, j->fn, j, &err)
+                          : rf_app_write(j->app, j->fn, j, &err);
     return NULL;
 }
 
-static void test_writer_undoes_a_failed_change_alone(void **state)
+/*
+ * Ten changes 'fn' through one app's writer at once (the first slow, the
+ * others queued behind it, with 'slow'): every third fails with 'fails' and
+ * leaves no province "<prefix>NN"; the others leave theirs.
+ */
+static void writer_runs_ten(struct rf_store *s, rf_write_fn fn, int deferrable, int slow,
+                            const char *prefix, int fails)
 {
-    struct rf_store *s = *state;
     struct rf_app_config cfg = {db_url, 4, NULL, NULL};
     struct rf_app *app = NULL;
     struct batch_job jobs[10];
@@ -132,16 +140,16 @@ static void test_writer_undoes_a_failed_change_alone(void **state)
     rf_error_init(&err);
     assert_int_equal(rf_app_open(&cfg, 1, &app, &err), RF_OK);
     for (int i = 0; i < 10; i++) {
-        jobs[i] = (struct batch_job){app, i + 1, i == 0, -1};
+        jobs[i] = (struct batch_job){app, i + 1, slow && i == 0, -1, fn, deferrable};
         assert_int_equal(pthread_create(&t[i], NULL, batch_write, &jobs[i]), 0);
-        if (i == 0)
+        if (slow && i == 0)
             usleep(50 * 1000); /* the slow one first */
     }
     for (int i = 0; i < 10; i++)
         pthread_join(t[i], NULL);
     for (int i = 0; i < 10; i++) {
-        snprintf(code, sizeof(code), "B%02d", jobs[i].i);
-        assert_int_equal(jobs[i].rc, jobs[i].i % 3 == 0 ? RF_EINVAL : RF_OK);
+        snprintf(code, sizeof(code), "%s%02d", prefix, jobs[i].i);
+        assert_int_equal(jobs[i].rc, jobs[i].i % 3 == 0 ? fails : RF_OK);
         assert_int_equal(rf_store_province_get(s, code, &p),
                          jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
     }
@@ -149,6 +157,11 @@ static void test_writer_undoes_a_failed_change_alone(void **state)
     snprintf(path, sizeof(path), "%s/audit.key", keys);
     unlink(path);
     rmdir(keys);
+}
+
+static void test_writer_undoes_a_failed_change_alone(void **state)
+{
+    writer_runs_ten(*state, batch_change, 0, 1, "B", RF_EINVAL);
 }
 
 /*
@@ -178,47 +191,9 @@ static int stretch_change(struct rf_store *s, void *ctx, struct rf_error *err)
     return rc == RF_OK ? RF_OK : rf_error_set(err, rc, "test", "refused", "change %d fails", j->i);
 }
 
-static void *stretch_write(void *p)
-{
-    struct batch_job *j = p;
-    struct rf_error err;
-
-    rf_error_init(&err);
-    j->rc = rf_app_write_deferrable(j->app, stretch_change, j, &err);
-    return NULL;
-}
-
 static void test_writer_runs_a_failed_stretch_again(void **state)
 {
-    struct rf_store *s = *state;
-    struct rf_app_config cfg = {db_url, 4, NULL, NULL};
-    struct rf_app *app = NULL;
-    struct batch_job jobs[10];
-    pthread_t t[10];
-    struct rf_province p;
-    struct rf_error err;
-    char keys[] = "/tmp/reform-keys-XXXXXX", code[16], path[64];
-
-    assert_non_null(mkdtemp(keys));
-    cfg.keys_dir = keys;
-    rf_error_init(&err);
-    assert_int_equal(rf_app_open(&cfg, 1, &app, &err), RF_OK);
-    for (int i = 0; i < 10; i++) {
-        jobs[i] = (struct batch_job){app, i + 1, 0, -1};
-        assert_int_equal(pthread_create(&t[i], NULL, stretch_write, &jobs[i]), 0);
-    }
-    for (int i = 0; i < 10; i++)
-        pthread_join(t[i], NULL);
-    for (int i = 0; i < 10; i++) {
-        snprintf(code, sizeof(code), "D%02d", jobs[i].i);
-        assert_int_equal(jobs[i].rc, jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
-        assert_int_equal(rf_store_province_get(s, code, &p),
-                         jobs[i].i % 3 == 0 ? RF_ENOTFOUND : RF_OK);
-    }
-    rf_app_close(&app);
-    snprintf(path, sizeof(path), "%s/audit.key", keys);
-    unlink(path);
-    rmdir(keys);
+    writer_runs_ten(*state, stretch_change, 1, 0, "D", RF_ENOTFOUND);
 }
 
 static void test_open_rejects_unknown_scheme(void **state)
