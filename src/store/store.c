@@ -495,6 +495,8 @@ int rf_store_savepoint_renew(struct rf_store *s, const char *name)
     char sql[160];
     int rc;
 
+    if (s->deferring) /* no savepoint is released or opened while deferring */
+        return RF_EINVAL;
     if (s->be == &rf_backend_sqlite) { /* no round trips: two prepared statements */
         rc = rf_store_savepoint_release(s, name);
         return rc == RF_OK ? rf_store_savepoint(s, name) : rc;
