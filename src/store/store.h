@@ -217,16 +217,13 @@ int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out
 /*
  * The counters of a province that move, in the same transaction, with every
  * change of what a process keeps in memory: its tree of units, its calendar
- * and working hours, its procedures. Read together, and with a session
+ * and working hours, its procedures. Read together with a session
  * (rf_store_session_find), so that a request reads them all at once.
  */
 struct rf_versions {
     int64_t units, calendar, procedures;
     int known; /* 0: not read */
 };
-/* The province's counters into '*out'. RF_ENOTFOUND if there is no such province. */
-int rf_store_versions(struct rf_store *s, int64_t province_id,
-                      struct rf_versions *out) RF_MUST_CHECK;
 
 /* ---- units (store_units.c) ---- */
 

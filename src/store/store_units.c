@@ -57,26 +57,6 @@ int rf_store_units_version(struct rf_store *s, int64_t province_id, int64_t *out
                          PARAMS(P_INT(province_id)), out);
 }
 
-static int versions_row(struct rf_store *s, struct rf_rows *r, void *ctx)
-{
-    struct rf_versions *v = ctx;
-
-    v->units = s->be->col_int(r, 0);
-    v->calendar = s->be->col_int(r, 1);
-    v->procedures = s->be->col_int(r, 2);
-    v->known = 1;
-    return 0;
-}
-
-int rf_store_versions(struct rf_store *s, int64_t province_id, struct rf_versions *out)
-{
-    memset(out, 0, sizeof(*out));
-    return rf_sq_first(s,
-                       "SELECT units_version, calendar_version, procedures_version FROM provinces"
-                       " WHERE id = ?",
-                       PARAMS(P_INT(province_id)), versions_row, out);
-}
-
 static int bump_units(struct rf_store *s, int64_t province_id)
 {
     return rf_sq_run(s, "UPDATE provinces SET units_version = units_version + 1 WHERE id = ?",
