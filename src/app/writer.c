@@ -185,18 +185,22 @@ struct stretch {
     int from; /* its first job in the batch */
 };
 
+static void counts_copy(struct rf_write_counts *to, const struct rf_write_counts *from)
+{
+    memcpy(to->c, from->c, (size_t)from->n * sizeof(from->c[0]));
+    to->n = from->n;
+    to->first = from->first;
+}
+
 static int stretch_open(struct rf_app *app, struct stretch *st, int at)
 {
-    struct rf_write_counts *w = app->wcounts;
     int rc = rf_store_savepoint(app->wstore, "stretch");
 
     if (rc == RF_OK && (rc = rf_store_defer_begin(app->wstore)) != RF_OK)
         rf_store_savepoint_undo(app->wstore, "stretch");
     if (rc != RF_OK)
         return rc;
-    memcpy(app->wcounts_at->c, w->c, (size_t)w->n * sizeof(w->c[0]));
-    app->wcounts_at->n = w->n;
-    app->wcounts_at->first = w->first;
+    counts_copy(app->wcounts_at, app->wcounts); /* the counters as they stood, to go back to */
     st->on = 1;
     st->from = at;
     return RF_OK;
@@ -205,7 +209,6 @@ static int stretch_open(struct rf_app *app, struct stretch *st, int at)
 /* End the stretch of jobs[st->from..to), every answer read; RF_OK while the transaction stands. */
 static int stretch_close(struct rf_app *app, struct rf_write_job **jobs, struct stretch *st, int to)
 {
-    struct rf_write_counts *w = app->wcounts;
     int rc = rf_store_defer_end(app->wstore);
 
     st->on = 0;
@@ -216,9 +219,7 @@ static int stretch_close(struct rf_app *app, struct rf_write_job **jobs, struct 
     rf_log_info("deferred writes failed (%s): %d changes run again one at a time", rf_err_str(rc),
                 to - st->from);
     rf_store_savepoint_undo(app->wstore, "stretch");
-    memcpy(w->c, app->wcounts_at->c, (size_t)app->wcounts_at->n * sizeof(w->c[0]));
-    w->n = app->wcounts_at->n;
-    w->first = app->wcounts_at->first;
+    counts_copy(app->wcounts, app->wcounts_at);
     for (int i = st->from; i < to; i++) {
         rf_error_init(jobs[i]->err);
         jobs[i]->rc = RF_OK;

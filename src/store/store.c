@@ -94,15 +94,22 @@ static int ignore_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return 0;
 }
 
-/* Run a statement that returns no rows we need. */
-int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
+/* A deferred write, sent without waiting (every statement passes fault() first). */
+static int sq_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
+                   int expect_row)
 {
-    if (!s->deferring)
-        return rf_sq_each(s, sql, p, n, ignore_row, NULL);
     if (fault(s, sql))
         return RF_ESTORE;
     s->deferred++;
-    return s->be->send(s, sql, p, n, 0);
+    return s->be->send(s, sql, p, n, expect_row);
+}
+
+/* Run a statement that returns no rows we need. */
+int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int n)
+{
+    if (s->deferring)
+        return sq_send(s, sql, p, n, 0);
+    return rf_sq_each(s, sql, p, n, ignore_row, NULL);
 }
 
 int rf_sq_write_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
@@ -113,12 +120,8 @@ int rf_sq_write_one(struct rf_store *s, const char *sql, const struct rf_param *
 
     if (first)
         *first = 0;
-    if (s->deferring) {
-        if (fault(s, sql))
-            return RF_ESTORE;
-        s->deferred++;
-        return s->be->send(s, sql, p, n, 1);
-    }
+    if (s->deferring)
+        return sq_send(s, sql, p, n, 1);
     rc = rf_sq_one_int(s, sql, p, n, &v);
     if (rc == RF_OK && first)
         *first = v;
@@ -349,22 +352,15 @@ int rf_store_begin(struct rf_store *s)
     return rc;
 }
 
-/*
- * Deferring, the head, the desks' sequences and the commit go in one round
- * trip, which gives the first failure of the transaction's deferred writes.
- */
+/* Deferring, the deferred writes end first, and give their first failure. */
 int rf_store_commit(struct rf_store *s)
 {
-    int rc = rf_sq_audit_head_write(s);
+    int rc = rf_store_defer_end(s);
 
-    if (rc == RF_OK && s->deferring)
-        rc = rf_sq_seqs_write(s);
+    if (rc == RF_OK)
+        rc = rf_sq_audit_head_write(s);
     if (rc == RF_OK)
         rc = fault(s, "COMMIT") ? RF_ESTORE : s->be->exec_script(s, "COMMIT");
-    if (rc == RF_OK && s->deferring) { /* the commit waited for every answer: nothing is left */
-        rc = s->be->defer_end(s);
-        s->deferring = 0;
-    }
     if (rc != RF_OK)
         rf_store_rollback(s);
     s->in_tx = 0;

@@ -48,8 +48,8 @@ struct pg_conn {
     /* deferred writes: libpq's pipeline mode, and the answers still to read, in order */
     int pipeline;
     int failed; /* the first failure read there, RF_OK while none */
-    struct pending pend[PENDING_MAX + 4];
-    int first, npend;
+    struct pending pend[PENDING_MAX];
+    int first, npend; /* 'first' moves only while they are read, and all of them are */
 };
 
 struct rf_rows {
@@ -294,8 +294,8 @@ static int pipe_send(struct rf_store *s, const char *sql, const char *const *val
     char name[16];
     int found, slot;
 
-    if (c->npend + 2 > PENDING_MAX || c->first + c->npend + 2 > PENDING_MAX + 4)
-        pipe_drain(s, 0); /* so that neither side's buffers fill while the other waits */
+    if (c->npend + 2 > PENDING_MAX) /* a prepare and its statement */
+        pipe_drain(s, 0);           /* so that neither side's buffers fill while the other waits */
     slot = slot_for(c, sql, &found);
     if (!found) {
         char *text = rewrite(sql);
@@ -317,21 +317,6 @@ static int pipe_send(struct rf_store *s, const char *sql, const char *const *val
         return c->failed;
     }
     pipe_push(c, kind, 0, 0);
-    return RF_OK;
-}
-
-/* A plain statement (no parameters, not prepared) in the pipeline. */
-static int pipe_send_plain(struct rf_store *s, const char *sql)
-{
-    struct pg_conn *c = s->conn;
-
-    if (c->npend + 1 > PENDING_MAX || c->first + c->npend + 1 > PENDING_MAX + 4)
-        pipe_drain(s, 0);
-    if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0)) {
-        pipe_fail(s, fail_res(s, NULL));
-        return c->failed;
-    }
-    pipe_push(c, PEND_ANY, 0, 0);
     return RF_OK;
 }
 
@@ -394,22 +379,11 @@ static int pg_lost(struct rf_store *s)
     return PQstatus(c->pg) != CONNECTION_OK;
 }
 
-/*
- * In the pipeline, 'sql' is one statement (the commit), which ends it: the
- * first failure of the deferred writes, or its own, or RF_OK.
- */
 static int pg_exec_script(struct rf_store *s, const char *sql)
 {
     struct pg_conn *c = s->conn;
-    PGresult *res;
+    PGresult *res = PQexec(c->pg, sql);
     int rc = RF_OK;
-
-    if (c->pipeline) {
-        if (c->failed == RF_OK)
-            (void)pipe_send_plain(s, sql);
-        return pipe_end(s);
-    }
-    res = PQexec(c->pg, sql);
 
     if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = fail_res(s, res);
