@@ -61,12 +61,18 @@ static int fault(struct rf_store *s, const char *sql)
     return 1;
 }
 
+static int gathered_send(struct rf_store *s);
+
 /* Every statement goes through here, so that tests can make the Nth one fail. */
 int rf_sq_query(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                 struct rf_rows **out)
 {
+    int rc;
+
     if (fault(s, sql))
         return RF_ESTORE;
+    if (s->deferring && (rc = gathered_send(s)) != RF_OK)
+        return rc;
     return s->be->query(s, sql, p, n, out);
 }
 
@@ -94,14 +100,112 @@ static int ignore_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return 0;
 }
 
-/* A deferred write, sent without waiting (every statement passes fault() first). */
-static int sq_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                   int expect_row)
+/* The gathered rows of each kind as one statement each, sent in the order of their kinds. */
+static int gathered_send(struct rf_store *s)
 {
+    int rc = RF_OK;
+
+    for (int k = 0; k < RF_GATHER_KINDS; k++) {
+        struct rf_gathered *g = &s->gathered[k];
+        struct rf_param p[RF_GATHER_COLS];
+        int sent;
+
+        if (g->n == 0)
+            continue;
+        for (int i = 0; i < g->ncols; i++) {
+            rf_buf_addc(&g->col[i], '}');
+            p[i] = P_TEXT(rf_buf_str(&g->col[i]));
+        }
+        sent = s->be->send(s, g->sql, p, g->ncols, g->n);
+        if (rc == RF_OK)
+            rc = sent;
+        for (int i = 0; i < g->ncols; i++)
+            rf_buf_reset(&g->col[i]);
+        g->n = 0;
+    }
+    return rc;
+}
+
+/* The gathered rows forgotten, unsent (the deferred writes are undone). */
+static void gathered_drop(struct rf_store *s)
+{
+    for (int k = 0; k < RF_GATHER_KINDS; k++) {
+        for (int i = 0; i < s->gathered[k].ncols; i++)
+            rf_buf_reset(&s->gathered[k].col[i]);
+        s->gathered[k].n = 0;
+    }
+}
+
+static void gathered_free(struct rf_store *s)
+{
+    for (int k = 0; k < RF_GATHER_KINDS; k++)
+        for (int i = 0; i < RF_GATHER_COLS; i++)
+            rf_buf_cleanup(&s->gathered[k].col[i]);
+}
+
+/* A value into an array's text: {1,NULL,"text with \" and \\ escaped"} */
+static void array_add(struct rf_buf *b, const struct rf_param *p)
+{
+    const char *run, *c;
+
+    rf_buf_addc(b, b->len ? ',' : '{');
+    switch (p->type) {
+    case RF_P_NULL:
+        rf_buf_adds(b, "NULL");
+        return;
+    case RF_P_INT:
+        rf_buf_addi(b, p->i);
+        return;
+    case RF_P_TEXT:
+        break;
+    }
+    rf_buf_addc(b, '"');
+    for (run = c = p->s; *c; c++)
+        if (*c == '"' || *c == '\\') {
+            rf_buf_add(b, run, (size_t)(c - run));
+            rf_buf_addc(b, '\\');
+            run = c;
+        }
+    rf_buf_add(b, run, (size_t)(c - run));
+    rf_buf_addc(b, '"');
+}
+
+int rf_sq_gathering(const struct rf_store *s)
+{
+    return s->deferring;
+}
+
+int rf_sq_gather(struct rf_store *s, int kind, const char *sql, const struct rf_param *p, int n)
+{
+    struct rf_gathered *g = &s->gathered[kind];
+
+    if (!s->deferring || n > RF_GATHER_COLS || (g->n > 0 && g->sql != sql))
+        return RF_ESTORE;
     if (fault(s, sql))
         return RF_ESTORE;
+    g->sql = sql;
+    g->ncols = n;
+    for (int i = 0; i < n; i++)
+        array_add(&g->col[i], &p[i]);
+    g->n++;
     s->deferred++;
-    return s->be->send(s, sql, p, n, expect_row);
+    return g->n == RF_GATHER_ROWS ? gathered_send(s) : RF_OK;
+}
+
+/*
+ * A deferred write, sent without waiting (every statement passes fault()
+ * first), after the rows gathered so far.
+ */
+static int sq_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int expect)
+{
+    int rc;
+
+    if (fault(s, sql))
+        return RF_ESTORE;
+    if ((rc = gathered_send(s)) != RF_OK)
+        return rc;
+    s->deferred++;
+    return s->be->send(s, sql, p, n, expect);
 }
 
 /* Run a statement that returns no rows we need. */
@@ -211,7 +315,9 @@ int rf_store_defer_end(struct rf_store *s)
 
     if (!s->deferring)
         return RF_OK;
-    rc = rf_sq_audit_head_write(s);
+    rc = gathered_send(s);
+    if (rc == RF_OK)
+        rc = rf_sq_audit_head_write(s);
     if (rc == RF_OK)
         rc = rf_sq_seqs_write(s);
     end = s->be->defer_end(s);
@@ -330,6 +436,7 @@ void rf_store_close(struct rf_store **sp)
     s = *sp;
     rf_store_rollback(s);
     s->be->close(s);
+    gathered_free(s);
     free(s);
     *sp = NULL;
 }
@@ -402,6 +509,7 @@ void rf_store_rollback(struct rf_store *s)
     if (!s->in_tx)
         return;
     if (s->deferring) { /* what is still to be answered is of no interest now */
+        gathered_drop(s);
         (void)s->be->defer_end(s);
         s->deferring = 0;
     }

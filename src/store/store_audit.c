@@ -82,6 +82,23 @@ int rf_sq_audit_head_write(struct rf_store *s)
     return rc;
 }
 
+#define AUDIT_COLS                                                                                 \
+    "province_id, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json,"   \
+    " via, prev_hash, hash"
+#define AUDIT_INSERT                                                                               \
+    "INSERT INTO audit (" AUDIT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+/* the records gathered while writes are deferred (PostgreSQL), in one statement */
+#define AUDIT_GATHERED                                                                             \
+    "INSERT INTO audit (" AUDIT_COLS ") SELECT * FROM unnest(CAST(? AS BIGINT[]),"                 \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"           \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),"                 \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))"
+#define AUDIT_VALUES(rec, hash)                                                                    \
+    P_INT((rec)->province_id), P_INT((rec)->seq), P_INT((rec)->at), P_INT((rec)->actor_id),        \
+        P_TEXT((rec)->actor), P_TEXT((rec)->action), P_TEXT((rec)->entity),                        \
+        P_TEXT((rec)->entity_id), P_TEXT((rec)->before), P_TEXT((rec)->after), P_TEXT((rec)->via), \
+        P_TEXT((rec)->prev_hash), P_TEXT(hash)
+
 /*
  * One statement a record: the head is read once a transaction (locking the
  * row where rows are locked, as SQLite's write transaction locks the file),
@@ -104,15 +121,9 @@ int rf_store_audit_append(struct rf_store *s, struct rf_audit_record *rec)
     rec->seq = s->head.seq + 1;
     COPY(rec->prev_hash, s->head.hash);
     rf_audit_hash(rec, s->audit_keyed ? s->audit_key : NULL, hash);
-    rc = rf_sq_run(s,
-                   "INSERT INTO audit (province_id, seq, at, actor_id, actor, action, entity,"
-                   " entity_id, before_json, after_json, via, prev_hash, hash)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   PARAMS(P_INT(rec->province_id), P_INT(rec->seq), P_INT(rec->at),
-                          P_INT(rec->actor_id), P_TEXT(rec->actor), P_TEXT(rec->action),
-                          P_TEXT(rec->entity), P_TEXT(rec->entity_id), P_TEXT(rec->before),
-                          P_TEXT(rec->after), P_TEXT(rec->via), P_TEXT(rec->prev_hash),
-                          P_TEXT(hash)));
+    rc = rf_sq_gathering(s)
+             ? rf_sq_gather(s, RF_GATHER_AUDIT, AUDIT_GATHERED, PARAMS(AUDIT_VALUES(rec, hash)))
+             : rf_sq_run(s, AUDIT_INSERT, PARAMS(AUDIT_VALUES(rec, hash)));
     if (rc != RF_OK) {
         s->head = before.province_id == rec->province_id ? before : s->head;
         return rc;

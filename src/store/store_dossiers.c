@@ -321,12 +321,41 @@ int rf_sq_seqs_write(struct rf_store *s)
         P_INT((d)->desk_unit_id), P_OPT_INT((d)->step_unit_id), P_INT((d)->province_id),           \
         P_INT((d)->step_unit_id)
 
+/*
+ * The dossiers gathered while writes are deferred (PostgreSQL), in one
+ * statement: each checks what it points to as DOSSIER_REFS does, and a code
+ * taken fails the statement, so that the changes run again one at a time and
+ * the one whose code it was is refused by the insert below.
+ */
+#define DOSSIERS_GATHERED                                                                          \
+    "INSERT INTO dossiers (id, " DOSSIER_INSERT_COLS ") SELECT v.* FROM unnest("                   \
+    "CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),"            \
+    " CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),"               \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"             \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"         \
+    " CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"             \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) AS "                          \
+    "v(id, " DOSSIER_INSERT_COLS                                                                   \
+    ") WHERE EXISTS (SELECT 1 FROM procedures p WHERE p.province_id = v.province_id"               \
+    " AND p.id = v.procedure_id)"                                                                  \
+    " AND EXISTS (SELECT 1 FROM units u WHERE u.province_id = v.province_id"                       \
+    " AND u.id = v.desk_unit_id)"                                                                  \
+    " AND (v.step_unit_id IS NULL OR EXISTS (SELECT 1 FROM units u"                                \
+    " WHERE u.province_id = v.province_id AND u.id = v.step_unit_id))"
+
 int rf_store_dossier_insert(struct rf_store *s, struct rf_dossier *d)
 {
     int64_t id;
     int rc = rf_sq_next_id(s, RF_IDS_DOSSIERS, &id);
 
-    if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
+    if (rc == RF_OK && rf_sq_gathering(s)) {
+        rc = rf_sq_gather(s, RF_GATHER_DOSSIERS, DOSSIERS_GATHERED,
+                          PARAMS(P_INT(id), DOSSIER_INSERT_VALUES(d)));
+        if (rc == RF_OK)
+            d->id = id;
+        else
+            rf_sq_id_back(s, RF_IDS_DOSSIERS);
+    } else if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
         rc = rf_sq_write_one(s,
                              "INSERT INTO dossiers (id, " DOSSIER_INSERT_COLS ") SELECT ?, ?, ?, ?,"
                              " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" DOSSIER_REFS
@@ -433,8 +462,32 @@ int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int versio
 /* a dossier's timeline and pauses are reached through the dossier, which is the province's */
 #define DOSSIER_OF_PROVINCE "(SELECT d.id FROM dossiers d WHERE d.province_id = ? AND d.id = ?)"
 
+/* The events gathered while writes are deferred, as the insert below writes each. */
+#define EVENTS_GATHERED                                                                            \
+    "INSERT INTO dossier_events (dossier_id, at, action, from_state, to_state, step,"              \
+    " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late)"                         \
+    " SELECT v.dossier_id, v.at, v.action, v.from_state, v.to_state, v.step, v.from_unit_id,"      \
+    " v.to_unit_id, v.actor_id, v.reason, v.step_due_at, v.step_late FROM unnest("                 \
+    "CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"            \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"             \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),"           \
+    " CAST(? AS BIGINT[])) AS v(province_id, dossier_id, at, action, from_state, to_state, step,"  \
+    " from_unit_id, to_unit_id, actor_id, reason, step_due_at, step_late)"                         \
+    " WHERE EXISTS (SELECT 1 FROM dossiers d WHERE d.province_id = v.province_id"                  \
+    " AND d.id = v.dossier_id)"                                                                    \
+    " AND (v.actor_id IS NULL OR EXISTS (SELECT 1 FROM users us WHERE us.id = v.actor_id))"
+
 int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id, struct rf_dossier_event *e)
 {
+    if (rf_sq_gathering(s)) {
+        e->id = 0; /* known once written */
+        return rf_sq_gather(
+            s, RF_GATHER_EVENTS, EVENTS_GATHERED,
+            PARAMS(P_INT(province_id), P_INT(e->dossier_id), P_INT(e->at), P_TEXT(e->action),
+                   P_TEXT(e->from_state), P_TEXT(e->to_state), P_INT(e->step),
+                   P_OPT_INT(e->from_unit_id), P_OPT_INT(e->to_unit_id), P_OPT_INT(e->actor_id),
+                   P_TEXT(e->reason), P_OPT_INT(e->step_due_at), P_INT(e->step_late)));
+    }
     return rf_sq_write_one(
         s,
         "INSERT INTO dossier_events (dossier_id, at, action, from_state, to_state, step,"

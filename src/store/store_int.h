@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/buf.h"
 #include "store.h"
 
 enum rf_param_type { RF_P_NULL, RF_P_INT, RF_P_TEXT };
@@ -90,15 +91,14 @@ struct rf_backend {
     const char *id_column;
     /*
      * Deferred writes (rf_store_defer_begin): 'send' starts a statement whose
-     * rows nobody reads, without waiting for its answer; 'expect_row' makes a
-     * statement that gives no row a failure (RF_ENOTFOUND), found with the
-     * answer. Any failure is kept and given by 'defer_end', which waits for
+     * rows nobody reads, without waiting for its answer; 'expect' makes a
+     * statement that writes fewer rows than that a failure (RF_ENOTFOUND),
+     * found with the answer. Any failure is kept and given by 'defer_end', which waits for
      * every answer; the transaction is then aborted. NULL where each
      * statement is answered at once anyway (SQLite: no round trips).
      */
     int (*defer_begin)(struct rf_store *s);
-    int (*send)(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                int expect_row);
+    int (*send)(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int expect);
     int (*defer_end)(struct rf_store *s);
     /* a deferred write failed: nothing more of the transaction runs */
     int (*defer_failed)(struct rf_store *s);
@@ -155,6 +155,21 @@ struct rf_seq_kept {
     int dirty;
 };
 
+/*
+ * Rows gathered while writes are deferred, for one statement a table
+ * (rf_sq_gather): each column's values so far as an array's text. The kinds
+ * are sent in this order, a table before the tables whose rows point to it.
+ */
+enum { RF_GATHER_DOSSIERS, RF_GATHER_EVENTS, RF_GATHER_AUDIT, RF_GATHER_KINDS };
+#define RF_GATHER_ROWS 256 /* rows of a kind sent at once */
+#define RF_GATHER_COLS 24
+
+struct rf_gathered {
+    const char *sql;
+    int ncols, n;
+    struct rf_buf col[RF_GATHER_COLS];
+};
+
 struct rf_store {
     const struct rf_backend *be;
     void *conn;
@@ -170,6 +185,7 @@ struct rf_store {
     struct rf_ids_mark ids_at[RF_SAVEPOINTS_MAX][RF_IDS_TABLES];
     struct rf_seq_kept seqs[RF_SEQS_KEPT];
     int nseqs;
+    struct rf_gathered gathered[RF_GATHER_KINDS];
     char errmsg[256]; /* the backend's last message, for logs */
     int audit_keyed;  /* audit records get the MAC under audit_key */
     unsigned char audit_key[RF_AUDIT_KEY_BYTES];
@@ -224,6 +240,17 @@ int rf_sq_run(struct rf_store *s, const char *sql, const struct rf_param *p, int
  */
 int rf_sq_write_one(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                     int64_t *first);
+/*
+ * A row of kind RF_GATHER_* for a statement that writes many: while writes
+ * are deferred (PostgreSQL alone), the rows of each kind are kept, each
+ * parameter a column, and 'sql' runs once with each column as an array
+ * (CAST(? AS BIGINT[]), unnest) before any other statement, and when the
+ * deferred writes end; it must write every row it is given, or the deferred
+ * writes fail (RF_ENOTFOUND), as a single row's write_one would.
+ */
+int rf_sq_gather(struct rf_store *s, int kind, const char *sql, const struct rf_param *p, int n);
+/* Whether a write now would be gathered: writes are deferred. */
+int rf_sq_gathering(const struct rf_store *s);
 /*
  * The next id of table RF_IDS_* for an insert to give: RF_OK with '*id',
  * RF_ENOTFOUND where ids are not taken ahead (the insert takes its own).

@@ -26,9 +26,10 @@ extern char **environ;
 
 /* A statement sent in the pipeline whose answer is not read yet. */
 struct pending {
-    enum { PEND_ANY, PEND_ROW, PEND_PREPARE } kind; /* PEND_ROW: no row is a failure */
-    int slot;                                       /* PEND_PREPARE: the cache's */
-    unsigned name;
+    enum { PEND_WRITE, PEND_PREPARE } kind;
+    int slot;      /* PEND_PREPARE: the cache's */
+    unsigned name; /* PEND_PREPARE: the statement's */
+    int expect;    /* PEND_WRITE: fewer rows written than this is a failure */
 };
 
 struct pg_conn {
@@ -254,8 +255,9 @@ static void pipe_read(struct rf_store *s, PGresult **keep)
         /* not run, for a failure before it */
     } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         pipe_fail(s, fail_res(s, res));
-    } else if (p.kind == PEND_ROW && PQntuples(res) == 0) {
-        snprintf(s->errmsg, sizeof(s->errmsg), "a deferred write found nothing to write to");
+    } else if (p.kind == PEND_WRITE && p.expect > 0 && atoi(PQcmdTuples(res)) < p.expect) {
+        snprintf(s->errmsg, sizeof(s->errmsg), "a deferred write wrote %s of %d rows",
+                 PQcmdTuples(res), p.expect);
         pipe_fail(s, RF_ENOTFOUND);
     }
     if (p.kind == PEND_PREPARE && st != PGRES_COMMAND_OK && c->cache[p.slot].name == p.name)
@@ -281,14 +283,14 @@ static void pipe_drain(struct rf_store *s, int leave)
         pipe_read(s, NULL);
 }
 
-static void pipe_push(struct pg_conn *c, int kind, int slot, unsigned name)
+static void pipe_push(struct pg_conn *c, int kind, int slot, unsigned name, int expect)
 {
-    c->pend[c->first + c->npend++] = (struct pending){kind, slot, name};
+    c->pend[c->first + c->npend++] = (struct pending){kind, slot, name, expect};
 }
 
 /* Send 'sql' with 'values' in the pipeline, preparing it there first if it is new. */
 static int pipe_send(struct rf_store *s, const char *sql, const char *const *values, int n,
-                     int kind)
+                     int expect)
 {
     struct pg_conn *c = s->conn;
     char name[16];
@@ -309,14 +311,14 @@ static int pipe_send(struct rf_store *s, const char *sql, const char *const *val
         }
         c->cache[slot].sql = sql;
         c->cache[slot].name = c->names;
-        pipe_push(c, PEND_PREPARE, slot, c->names);
+        pipe_push(c, PEND_PREPARE, slot, c->names, 0);
     }
     snprintf(name, sizeof(name), "rf%u", c->cache[slot].name);
     if (!PQsendQueryPrepared(c->pg, name, n, values, NULL, NULL, 0)) {
         pipe_fail(s, fail_res(s, NULL));
         return c->failed;
     }
-    pipe_push(c, kind, 0, 0);
+    pipe_push(c, PEND_WRITE, 0, 0, expect);
     return RF_OK;
 }
 
@@ -411,8 +413,7 @@ static void param_values(const struct rf_param *p, int n, const char *values[], 
 }
 
 /* A deferred write: sent, its answer read later (pipe_read). */
-static int pg_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
-                   int expect_row)
+static int pg_send(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int expect)
 {
     struct pg_conn *c = s->conn;
     const char *values[MAX_PARAMS];
@@ -423,7 +424,7 @@ static int pg_send(struct rf_store *s, const char *sql, const struct rf_param *p
     if (c->failed != RF_OK)
         return c->failed; /* it would not run: the change stops here */
     param_values(p, n, values, ints);
-    return pipe_send(s, sql, values, n, expect_row ? PEND_ROW : PEND_ANY);
+    return pipe_send(s, sql, values, n, expect);
 }
 
 static struct rf_rows *rows_of(struct rf_store *s, PGresult *res)
@@ -453,7 +454,7 @@ static int pg_query(struct rf_store *s, const char *sql, const struct rf_param *
     }
     param_values(p, n, values, ints);
     if (c->pipeline) { /* a read among deferred writes: their answers first, then its own */
-        if (c->failed == RF_OK && pipe_send(s, sql, values, n, PEND_ANY) == RF_OK) {
+        if (c->failed == RF_OK && pipe_send(s, sql, values, n, 0) == RF_OK) {
             pipe_drain(s, 1);
             if (c->npend == 1)
                 pipe_read(s, &res);

@@ -300,6 +300,131 @@ static void test_deferred_writes(void **state)
     assert_int_equal(rf_store_commit(s), RF_OK);
 }
 
+/* What a gathered write's arrays carry comes back as it went in: quotes, backslashes, NULLs. */
+struct event_seen {
+    int n;
+    struct rf_dossier_event e[4];
+};
+
+static int keep_event(void *ctx, const struct rf_dossier_event *e)
+{
+    struct event_seen *x = ctx;
+
+    if (x->n < 4)
+        x->e[x->n++] = *e;
+    return 0;
+}
+
+struct audit_seen {
+    int n;
+    char before[4][64], after[4][64], hash[4][RF_AUDIT_HASH_HEX], prev[4][RF_AUDIT_HASH_HEX];
+    int after_null[4];
+};
+
+static int keep_audit(void *ctx, const struct rf_audit_row *row)
+{
+    struct audit_seen *x = ctx;
+
+    if (x->n < 4) {
+        snprintf(x->before[x->n], 64, "%s", row->rec.before ? row->rec.before : "(null)");
+        x->after_null[x->n] = row->rec.after == NULL;
+        snprintf(x->hash[x->n], RF_AUDIT_HASH_HEX, "%s", row->hash);
+        snprintf(x->prev[x->n], RF_AUDIT_HASH_HEX, "%s", row->rec.prev_hash);
+        x->n++;
+    }
+    return 0;
+}
+
+static void test_gathered_rows(void **state)
+{
+    static const char *const names[] = {"Lê \"Bé\" Na", "C:\\thư mục\\, {a,b}", "NULL"};
+    struct rf_store *s = *state;
+    struct tree t = small_tree(s);
+    int64_t proc = procedure(s, &t);
+    int deferred = rf_store_can_defer(s);
+    struct rf_dossier d[3], got;
+    struct rf_dossier_event ev;
+    struct event_seen seen = {0};
+    struct audit_seen audit = {0};
+    struct rf_audit_query q = {.province_id = t.prov};
+
+    rf_store_ids_ahead(s);
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    for (int i = 0; i < 3; i++) {
+        struct rf_audit_record rec = {.province_id = t.prov,
+                                      .at = 1770948000 + i,
+                                      .actor = "clerk",
+                                      .action = "create",
+                                      .entity = "dossier",
+                                      .entity_id = "x",
+                                      .before = names[i],
+                                      .after = i == 1 ? NULL : "{\"k\":\"v\\\\\"}"};
+        received_at_c1(&t, proc, &d[i]);
+        snprintf(d[i].code, sizeof(d[i].code), "18070-260213-%04d", i + 1);
+        snprintf(d[i].applicant_name, sizeof(d[i].applicant_name), "%s", names[i]);
+        if (i == 1) {
+            d[i].step_unit_id = 0; /* NULL */
+            snprintf(d[i].applicant_address, sizeof(d[i].applicant_address), "%s", "");
+        } else {
+            snprintf(d[i].applicant_address, sizeof(d[i].applicant_address), "Số 5, \"ngõ\" 3");
+            snprintf(d[i].timeliness, sizeof(d[i].timeliness), "early");
+        }
+        assert_int_equal(rf_store_dossier_insert(s, &d[i]), RF_OK);
+        memset(&ev, 0, sizeof(ev));
+        ev.dossier_id = d[i].id;
+        ev.at = d[i].received_at;
+        snprintf(ev.action, sizeof(ev.action), "receive");
+        snprintf(ev.from_state, sizeof(ev.from_state), "new");
+        snprintf(ev.to_state, sizeof(ev.to_state), "processing");
+        snprintf(ev.reason, sizeof(ev.reason), "%s", names[i]);
+        ev.step_due_at = i == 1 ? 0 : 1771840800;
+        assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), RF_OK);
+        assert_int_equal(rf_store_audit_append(s, &rec), RF_OK);
+    }
+    assert_int_equal(rf_store_defer_end(s), RF_OK);
+    assert_int_equal(rf_store_savepoint_release(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(rf_store_dossier_by_code(s, t.prov, d[i].code, &got), RF_OK);
+        assert_int_equal(got.id, d[i].id);
+        assert_string_equal(got.applicant_name, names[i]);
+        assert_string_equal(got.applicant_address, d[i].applicant_address);
+        assert_string_equal(got.timeliness, d[i].timeliness);
+        assert_int_equal(got.step_unit_id, d[i].step_unit_id);
+        assert_int_equal(got.due_at, d[i].due_at);
+        seen.n = 0;
+        assert_int_equal(rf_store_dossier_events(s, t.prov, d[i].id, keep_event, &seen), RF_OK);
+        assert_int_equal(seen.n, 1);
+        assert_string_equal(seen.e[0].reason, names[i]);
+        assert_int_equal(seen.e[0].step_due_at, i == 1 ? 0 : 1771840800);
+    }
+    assert_int_equal(rf_store_audit_list(s, &q, keep_audit, &audit), RF_OK);
+    assert_int_equal(audit.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(audit.before[i], names[i]);
+        assert_int_equal(audit.after_null[i], i == 1);
+        if (i > 0) /* the chain as the records were gathered */
+            assert_string_equal(audit.prev[i], audit.hash[i - 1]);
+    }
+
+    /* a code taken fails the gathered statement, found by the end at the latest */
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    received_at_c1(&t, proc, &got);
+    snprintf(got.code, sizeof(got.code), "18070-260213-0004");
+    assert_int_equal(rf_store_dossier_insert(s, &got), RF_OK);
+    snprintf(got.code, sizeof(got.code), "%s", d[2].code);
+    assert_int_equal(rf_store_dossier_insert(s, &got), deferred ? RF_OK : RF_ECONFLICT);
+    assert_int_equal(rf_store_defer_end(s), deferred ? RF_ECONFLICT : RF_OK);
+    rf_store_savepoint_undo(s, "stretch");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, t.prov, "18070-260213-0004", &got), RF_ENOTFOUND);
+}
+
 /* The service center's counters, and the units above a desk on a day that they go to. */
 static void test_dossier_counters(void **state)
 {
@@ -513,6 +638,7 @@ int run_dossiers_tests(void)
         cmocka_unit_test_setup_teardown(test_dossiers_belong_to_their_received_day, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_deferred_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gathered_rows, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("dossiers", tests, NULL, NULL);
