@@ -110,6 +110,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     if (rc != RF_OK)
         goto fail;
     rf_app_store_put(app, s);
+    rf_app_news_start(app);
     *out = app;
     return RF_OK;
 fail:
@@ -146,6 +147,9 @@ void rf_app_close(struct rf_app **appp)
         return;
     app = *appp;
     rf_app_writer_stop(app);
+    rf_app_news_stop(app);
+    rf_app_sessions_free(app);
+    rf_app_lookups_free(app);
     rf_app_worktime_drop(app);
     rf_app_procedures_forget(app);
     rf_app_pool_close(app);

@@ -76,7 +76,39 @@ struct rf_app {
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
+    /* news of other processes' changes (news.c), and the copies it keeps current */
+    struct rf_app_news *news;
+    struct rf_app_kept_sessions *ksessions; /* auth.c */
+    struct rf_app_kept_lookups *klookups;   /* dossier_reads.c */
 };
+
+/* ---- news of what other processes changed (news.c) ---- */
+
+/* What a line of news makes a copy forget. */
+enum { RF_FORGET_ALL, RF_FORGET_SESSION, RF_FORGET_USER, RF_FORGET_DOSSIER, RF_FORGET_ATTEMPT };
+
+/* Make ready for news (rf_app_open, once the backend is known); nothing is read yet. */
+void rf_app_news_start(struct rf_app *app);
+/*
+ * Read the news come so far, before a copy answers: 1 when copies may
+ * answer (a listener stands, and every copy it spoke of is forgotten), 0
+ * when the database must be read. The first call starts the listener.
+ */
+int rf_app_news_check(struct rf_app *app);
+/* Stop listening, and free what news needs (rf_app_close). */
+void rf_app_news_stop(struct rf_app *app);
+/*
+ * Forget kept sessions: all of them, session 'id', or user 'id''s; each call
+ * also refuses to keep what a read begun before it found (rf_app_authenticate).
+ */
+void rf_app_sessions_forget(struct rf_app *app, int what, int64_t id);
+/* Forget kept lookups: all of them, dossier 'key' (its code), or address 'key''s counter. */
+void rf_app_lookups_forget(struct rf_app *app, int what, const char *key);
+/* Make ready the kept sessions and lookups (rf_app_news_start), and free them (rf_app_close). */
+void rf_app_sessions_init(struct rf_app *app);
+void rf_app_lookups_init(struct rf_app *app);
+void rf_app_sessions_free(struct rf_app *app);
+void rf_app_lookups_free(struct rf_app *app);
 
 /* ---- the secrets kept outside the database (keys.c) ---- */
 

@@ -7,6 +7,7 @@
  */
 #include "app_int.h"
 #include "../common/log.h"
+#include "../common/mem.h"
 #include "../core/date.h"
 
 #include <jansson.h>
@@ -60,6 +61,117 @@ static void actor_from(struct rf_app *app, const struct rf_user *u, const struct
     snprintf(a->username, sizeof(a->username), "%s", u->username);
     snprintf(a->csrf, sizeof(a->csrf), "%s", x->csrf);
     a->versions = x->versions;
+}
+
+/*
+ * Sessions kept in memory, where news of other processes' changes comes
+ * (news.c), so that a signed-in request reads nothing before its own work. A
+ * copy answers only while its last use was written less than TOUCH_EVERY
+ * ago (then the database is read, and the use written), and goes with any
+ * news of its session, its user or its province's counters.
+ */
+#define KEPT_SESSIONS 1024
+
+struct kept_session {
+    char hash[65]; /* "" for a free slot */
+    int kind;
+    int64_t created_at, last_seen_at, expires_at;
+    struct rf_actor actor;
+};
+
+struct rf_app_kept_sessions {
+    pthread_mutex_t lock;
+    unsigned gen; /* moved by every forgetting: a read begun before it keeps nothing */
+    struct kept_session k[KEPT_SESSIONS];
+};
+
+void rf_app_sessions_init(struct rf_app *app)
+{
+    app->ksessions = rf_xcalloc(1, sizeof(*app->ksessions));
+    pthread_mutex_init(&app->ksessions->lock, NULL);
+}
+
+void rf_app_sessions_free(struct rf_app *app)
+{
+    if (!app->ksessions)
+        return;
+    pthread_mutex_destroy(&app->ksessions->lock);
+    free(app->ksessions);
+    app->ksessions = NULL;
+}
+
+void rf_app_sessions_forget(struct rf_app *app, int what, int64_t id)
+{
+    struct rf_app_kept_sessions *ks = app->ksessions;
+
+    if (!ks)
+        return;
+    pthread_mutex_lock(&ks->lock);
+    ks->gen++;
+    for (int i = 0; i < KEPT_SESSIONS; i++) {
+        struct kept_session *k = &ks->k[i];
+        if (what == RF_FORGET_ALL || (what == RF_FORGET_SESSION && k->actor.session_id == id) ||
+            (what == RF_FORGET_USER && k->actor.user_id == id))
+            k->hash[0] = '\0';
+    }
+    pthread_mutex_unlock(&ks->lock);
+}
+
+static struct kept_session *kept_slot(struct rf_app_kept_sessions *ks, const char *hash)
+{
+    return &ks->k[strtoul((char[9]){hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6],
+                                    hash[7], '\0'},
+                          NULL, 16) %
+                  KEPT_SESSIONS];
+}
+
+/* A session alive at 'now', and not yet due for its use to be written. */
+static int session_fresh(int kind, int64_t created_at, int64_t last_seen_at, int64_t expires_at,
+                         int64_t now)
+{
+    if (now - last_seen_at >= TOUCH_EVERY)
+        return 0;
+    if (kind == RF_SESSION_COOKIE)
+        return rf_session_alive(created_at, last_seen_at, now);
+    return expires_at == 0 || now < expires_at;
+}
+
+/* The kept session of 'hash' into 'actor': RF_OK, else RF_ENOTFOUND with the copies' '*gen'. */
+static int session_kept(struct rf_app *app, const char *hash, int kind, int64_t now,
+                        struct rf_actor *actor, unsigned *gen)
+{
+    struct rf_app_kept_sessions *ks = app->ksessions;
+    struct kept_session *k = kept_slot(ks, hash);
+    int rc = RF_ENOTFOUND;
+
+    pthread_mutex_lock(&ks->lock);
+    if (strcmp(k->hash, hash) == 0 && k->kind == kind &&
+        session_fresh(kind, k->created_at, k->last_seen_at, k->expires_at, now)) {
+        *actor = k->actor;
+        rc = RF_OK;
+    }
+    *gen = ks->gen;
+    pthread_mutex_unlock(&ks->lock);
+    return rc;
+}
+
+/* Keep what the database said of a live session, unless news came since the read began. */
+static void session_keep(struct rf_app *app, unsigned gen, const struct rf_session *x,
+                         int64_t last_seen_at, const struct rf_actor *actor)
+{
+    struct rf_app_kept_sessions *ks = app->ksessions;
+    struct kept_session *k = kept_slot(ks, x->token_hash);
+
+    pthread_mutex_lock(&ks->lock);
+    if (ks->gen == gen) {
+        snprintf(k->hash, sizeof(k->hash), "%s", x->token_hash);
+        k->kind = x->kind;
+        k->created_at = x->created_at;
+        k->last_seen_at = last_seen_at;
+        k->expires_at = x->expires_at;
+        k->actor = *actor;
+    }
+    pthread_mutex_unlock(&ks->lock);
 }
 
 static int start_session(struct rf_app *app, struct rf_store *s, const struct rf_user *u,
@@ -254,11 +366,15 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
     struct rf_user u;
     char hash[65];
     int64_t now = rf_app_now(app);
-    int rc;
+    unsigned gen = 0;
+    int rc, kept;
 
     if (!token || strlen(token) != RF_TOKEN_LEN - 1)
         return RF_EAUTH;
     secret_hash(token, hash);
+    kept = app->ksessions && rf_app_news_check(app);
+    if (kept && session_kept(app, hash, kind, now, actor, &gen) == RF_OK)
+        return RF_OK;
     s = rf_app_store_get(app);
     if (!s)
         return RF_ESTORE;
@@ -274,10 +390,14 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
         if (!alive)
             rc = RF_EAUTH;
     }
-    if (rc == RF_OK && now - x.last_seen_at >= TOUCH_EVERY)
+    if (rc == RF_OK && now - x.last_seen_at >= TOUCH_EVERY) {
         rc = rf_store_session_touch(s, x.province_id, x.id, now);
+        x.last_seen_at = now;
+    }
     if (rc == RF_OK)
         actor_from(app, &u, &x, actor);
+    if (rc == RF_OK && kept)
+        session_keep(app, gen, &x, x.last_seen_at, actor);
     rf_app_store_put(app, s);
     return rc;
 }

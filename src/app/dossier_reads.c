@@ -109,6 +109,124 @@ int rf_app_dossier_json(struct rf_app *app, const struct rf_actor *actor, const 
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
 }
 
+/*
+ * The citizens' lookups kept in memory, where news of other processes'
+ * changes comes (news.c): a dossier found, under its code, until news of it;
+ * an address's failed lookups, until news of its counter. A lookup is
+ * answered from memory when both are kept, and reads the database otherwise.
+ */
+#define KEPT_LOOKUPS 4096
+#define KEPT_ADDRESSES 256
+
+struct kept_lookup {
+    struct rf_dossier d; /* d.code "" for a free slot */
+    char office[RF_NAME_BYTES];
+};
+
+struct kept_address {
+    char key[64]; /* "" for a free slot */
+    struct rf_attempts misses;
+};
+
+struct rf_app_kept_lookups {
+    pthread_mutex_t lock;
+    unsigned gen; /* moved by every forgetting: a read begun before it keeps nothing */
+    struct kept_lookup k[KEPT_LOOKUPS];
+    struct kept_address a[KEPT_ADDRESSES];
+};
+
+void rf_app_lookups_init(struct rf_app *app)
+{
+    app->klookups = rf_xcalloc(1, sizeof(*app->klookups));
+    pthread_mutex_init(&app->klookups->lock, NULL);
+}
+
+void rf_app_lookups_free(struct rf_app *app)
+{
+    if (!app->klookups)
+        return;
+    pthread_mutex_destroy(&app->klookups->lock);
+    free(app->klookups);
+    app->klookups = NULL;
+}
+
+static unsigned text_slot(const char *text, unsigned n)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+
+    for (; *text; text++)
+        h = (h ^ (unsigned char)*text) * 16777619u;
+    return h % n;
+}
+
+void rf_app_lookups_forget(struct rf_app *app, int what, const char *key)
+{
+    struct rf_app_kept_lookups *kl = app->klookups;
+
+    if (!kl)
+        return;
+    pthread_mutex_lock(&kl->lock);
+    kl->gen++;
+    if (what == RF_FORGET_DOSSIER) {
+        struct kept_lookup *k = &kl->k[text_slot(key, KEPT_LOOKUPS)];
+        if (strcmp(k->d.code, key) == 0)
+            k->d.code[0] = '\0';
+    } else if (what == RF_FORGET_ATTEMPT) {
+        struct kept_address *a = &kl->a[text_slot(key, KEPT_ADDRESSES)];
+        if (strcmp(a->key, key) == 0)
+            a->key[0] = '\0';
+    } else {
+        for (int i = 0; i < KEPT_LOOKUPS; i++)
+            kl->k[i].d.code[0] = '\0';
+        for (int i = 0; i < KEPT_ADDRESSES; i++)
+            kl->a[i].key[0] = '\0';
+    }
+    pthread_mutex_unlock(&kl->lock);
+}
+
+/* The kept dossier of 'code' and the address's failures: RF_OK, else RF_ENOTFOUND and '*gen'. */
+static int lookup_kept(struct rf_app *app, const char *code, const char *address,
+                       struct rf_dossier *d, char office[RF_NAME_BYTES], struct rf_attempts *misses,
+                       unsigned *gen)
+{
+    struct rf_app_kept_lookups *kl = app->klookups;
+    const struct kept_lookup *k = &kl->k[text_slot(code, KEPT_LOOKUPS)];
+    const struct kept_address *a = &kl->a[text_slot(address, KEPT_ADDRESSES)];
+    int rc = RF_ENOTFOUND;
+
+    pthread_mutex_lock(&kl->lock);
+    if (*code && strcmp(k->d.code, code) == 0 && *address && strcmp(a->key, address) == 0) {
+        *d = k->d;
+        memcpy(office, k->office, RF_NAME_BYTES);
+        *misses = a->misses;
+        rc = RF_OK;
+    }
+    *gen = kl->gen;
+    pthread_mutex_unlock(&kl->lock);
+    return rc;
+}
+
+/* Keep what the database said, unless news came since the read began. */
+static void lookup_keep(struct rf_app *app, unsigned gen, const char *address,
+                        const struct rf_dossier *d, const char office[RF_NAME_BYTES],
+                        const struct rf_attempts *misses)
+{
+    struct rf_app_kept_lookups *kl = app->klookups;
+    struct kept_lookup *k = &kl->k[text_slot(d->code, KEPT_LOOKUPS)];
+    struct kept_address *a = &kl->a[text_slot(address, KEPT_ADDRESSES)];
+
+    if (!*address || strlen(address) >= sizeof(a->key))
+        return;
+    pthread_mutex_lock(&kl->lock);
+    if (kl->gen == gen) {
+        k->d = *d;
+        memcpy(k->office, office, RF_NAME_BYTES);
+        snprintf(a->key, sizeof(a->key), "%s", address);
+        a->misses = *misses;
+    }
+    pthread_mutex_unlock(&kl->lock);
+}
+
 /* A public lookup that missed, counted against its address. */
 struct lookup_miss {
     int64_t province_id;
@@ -135,7 +253,8 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     char office[RF_NAME_BYTES];
     int64_t now = rf_app_now(app), wait;
     struct rf_attempts misses;
-    int rc;
+    unsigned gen = 0;
+    int rc, kept;
 
     *retry_after = 0;
     if ((!secret || !*secret) == (!phone || !*phone))
@@ -143,8 +262,15 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
                             "give the secret on the slip or the applicant's phone number");
     if (rf_app_store_take(app, &s, err) != RF_OK)
         return RF_ESTORE;
-    rc = rf_store_dossier_lookup(s, app->province.id, address, code ? code : "", &misses, &d,
-                                 office);
+    kept = app->klookups && address && rf_app_news_check(app);
+    if (!kept || lookup_kept(app, code ? code : "", address, &d, office, &misses, &gen) != RF_OK) {
+        rc = rf_store_dossier_lookup(s, app->province.id, address, code ? code : "", &misses, &d,
+                                     office);
+        if (rc == RF_OK && kept)
+            lookup_keep(app, gen, address, &d, office, &misses);
+    } else {
+        rc = RF_OK;
+    }
     wait =
         rc == RF_OK || rc == RF_ENOTFOUND ? rf_attempts_wait(&misses, LOOKUPS_PER_WINDOW, now) : 0;
     if (wait) { /* an address that guessed too often learns nothing more, right or wrong */
@@ -177,6 +303,9 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
            a citizen who holds the slip and looks again and again is never held back */
         struct lookup_miss job = {app->province.id, address, now};
         rc = rf_app_write(app, write_lookup_miss, &job, err);
+        /* this process's next lookup counts it, before the news of it comes back */
+        if (address)
+            rf_app_lookups_forget(app, RF_FORGET_ATTEMPT, address);
         if (rc != RF_OK)
             return rc;
         return rf_error_set(err, RF_ENOTFOUND, NULL, "not_found",

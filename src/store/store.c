@@ -340,6 +340,21 @@ int rf_store_lost(struct rf_store *s)
     return s->be->lost ? s->be->lost(s) : 0;
 }
 
+int rf_store_listen(struct rf_store *s)
+{
+    return s->be->listen ? s->be->listen(s) : RF_EINVAL;
+}
+
+int rf_store_news_socket(struct rf_store *s)
+{
+    return s->be->news_socket ? s->be->news_socket(s) : -1;
+}
+
+int rf_store_news(struct rf_store *s, rf_news_fn fn, void *ctx)
+{
+    return s->be->news ? s->be->news(s, fn, ctx) : RF_EINVAL;
+}
+
 int rf_sq_first(struct rf_store *s, const char *sql, const struct rf_param *p, int n,
                 rf_sq_row_fn row, void *ctx)
 {

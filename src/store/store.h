@@ -121,6 +121,27 @@ unsigned rf_store_deferred(const struct rf_store *s);
 int rf_store_defer_failed(struct rf_store *s);
 /* Whether 's''s connection is known lost: what it was sending may or may not have been done. */
 int rf_store_lost(struct rf_store *s);
+
+/*
+ * News of what any process changed (PostgreSQL: LISTEN/NOTIFY), for the
+ * copies a process keeps in memory. The database's own triggers (migration
+ * 0011) send, as each transaction commits, one line per changed row that a
+ * kept copy may hold: "session ID" (ended, used or gone),
+ * "user ID", "province ID" (its counters moved), "dossier CODE", "attempt
+ * KIND KEY", and "all" when a table was emptied whole.
+ *
+ * rf_store_listen() makes 's' a listener: RF_OK, or RF_EINVAL where the
+ * backend sends none (SQLite, which one process serves).
+ */
+int rf_store_listen(struct rf_store *s) RF_MUST_CHECK;
+/* The listener's socket, to wait on for news; -1 when it has none. */
+int rf_store_news_socket(struct rf_store *s);
+typedef void (*rf_news_fn)(void *ctx, const char *line);
+/*
+ * Give each line received so far to 'fn', without waiting for more: RF_OK,
+ * or RF_ESTORE when the connection is lost (news since may never come).
+ */
+int rf_store_news(struct rf_store *s, rf_news_fn fn, void *ctx) RF_MUST_CHECK;
 /*
  * Inserts on 's' take their ids from blocks taken ahead of the tables'
  * sequences (PostgreSQL; nothing elsewhere), so that an insert needs no

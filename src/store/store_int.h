@@ -104,6 +104,10 @@ struct rf_backend {
     int (*defer_failed)(struct rf_store *s);
     /* the connection is known lost; NULL where it cannot be */
     int (*lost)(struct rf_store *s);
+    /* news of changes (rf_store_listen); NULL where there is none */
+    int (*listen)(struct rf_store *s);
+    int (*news_socket)(struct rf_store *s);
+    int (*news)(struct rf_store *s, rf_news_fn fn, void *ctx);
     /* a statement giving 'n' (the second parameter) new ids of table '?' in order; NULL where
      * ids are taken by the insert itself */
     const char *ids_ahead;

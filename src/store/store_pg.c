@@ -381,6 +381,42 @@ static int pg_lost(struct rf_store *s)
     return PQstatus(c->pg) != CONNECTION_OK;
 }
 
+/* ---- news: LISTEN/NOTIFY ---- */
+
+#define NEWS_CHANNEL "reform_news" /* migration 0011's triggers send on it */
+
+static int pg_listen(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+    PGresult *res = PQexec(c->pg, "LISTEN " NEWS_CHANNEL);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? RF_OK : fail_res(s, res);
+
+    PQclear(res);
+    return rc;
+}
+
+static int pg_news_socket(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    return PQsocket(c->pg);
+}
+
+static int pg_news(struct rf_store *s, rf_news_fn fn, void *ctx)
+{
+    struct pg_conn *c = s->conn;
+    PGnotify *n;
+
+    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+        return (void)fail_res(s, NULL), RF_ESTORE;
+    while ((n = PQnotifies(c->pg)) != NULL) {
+        if (strcmp(n->relname, NEWS_CHANNEL) == 0)
+            fn(ctx, n->extra);
+        PQfreemem(n);
+    }
+    return RF_OK;
+}
+
 static int pg_exec_script(struct rf_store *s, const char *sql)
 {
     struct pg_conn *c = s->conn;
@@ -703,6 +739,9 @@ const struct rf_backend rf_backend_pg = {
     .send = pg_send,
     .defer_end = pg_defer_end,
     .defer_failed = pg_defer_failed,
+    .listen = pg_listen,
+    .news_socket = pg_news_socket,
+    .news = pg_news,
     .lost = pg_lost,
     .ids_ahead = "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)",
     .analyze = "ANALYZE",

@@ -274,6 +274,66 @@ describe('three processes behind nginx', () => {
     assert.equal((await miss(70, '127.0.32.2')).status, 404);
   });
 
+  test('a session kept in memory goes at once when the database changes it, by any process or by hand', async () => {
+    const [a, b, c] = procs;
+    const session = async (p, who) => (await carrying(p.base, who).get('/api/v1/session')).status;
+    // disabled through a: refused on b, which kept the session
+    const admin = await signedIn(a.base, 'admin');
+    const leader = await signedIn(a.base, 'leader.tphatinh');
+    for (let i = 0; i < 3; i++) assert.equal(await session(b, leader), 200);
+    const user = (await admin.get('/api/v1/users?q=leader.tphatinh')).json.items.find((u) => u.username === 'leader.tphatinh');
+    const off = await admin.patch(`/api/v1/users/${user.id}`, { disabled: true });
+    assert.equal(off.status, 200, off.text);
+    assertProblem(assert, await carrying(b.base, leader).get('/api/v1/session'), 401);
+    // ended by hand in the database (psql): the triggers announce it too
+    const focal = await signedIn(a.base, 'focal.thanhsen');
+    for (let i = 0; i < 3; i++) assert.equal(await session(c, focal), 200);
+    a.db.sql(`UPDATE sessions SET ended_at = last_seen_at WHERE user_id = (SELECT id FROM users WHERE username = 'focal.thanhsen') AND ended_at IS NULL`);
+    assertProblem(assert, await carrying(c.base, focal).get('/api/v1/session'), 401);
+    // the listeners cut off: news may have been missed, so nothing kept answers until they are back
+    const huong = await signedIn(a.base, 'clerk.huongson');
+    for (let i = 0; i < 3; i++) assert.equal(await session(b, huong), 200);
+    a.db.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN reform_news'`);
+    for (let i = 0; a.db.sql(`SELECT COUNT(*) FROM pg_stat_activity WHERE query = 'LISTEN reform_news' AND state = 'idle'`).trim() !== '0'; i++) {
+      assert.ok(i < 100, 'the listeners outlived their end');
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+    a.db.sql(`UPDATE sessions SET ended_at = last_seen_at WHERE user_id = (SELECT id FROM users WHERE username = 'clerk.huongson') AND ended_at IS NULL`);
+    assertProblem(assert, await carrying(b.base, huong).get('/api/v1/session'), 401);
+    // and they come back by themselves
+    for (let i = 0; a.db.sql(`SELECT COUNT(*) FROM pg_stat_activity WHERE query = 'LISTEN reform_news'`).trim() !== '3'; i++) {
+      assert.ok(i < 200, 'the listeners did not come back');
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    // what b kept before is gone with them: the session ended meanwhile stays ended
+    for (const p of [a, b, c]) assertProblem(assert, await carrying(p.base, huong).get('/api/v1/session'), 401);
+    assert.equal(await session(b, leader), 401);
+  });
+
+  test('a lookup kept on one process follows its dossier and its address\'s limit changed through the others', async () => {
+    const [a, b, c] = procs;
+    const clerk = await signedIn(a.base, 'clerk.hcc');
+    const code = a.db.sql("SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT 1").trim();
+    const r = await clerk.post('/api/v1/dossiers', { procedure_code: code, applicant_name: 'Trần Thị Tra', applicant_phone: '0912 000 444' });
+    assert.equal(r.status, 201, r.text);
+    const d = r.json;
+    const from = { headers: { 'X-Forwarded-For': '127.0.34.1' } };
+    const look = (p) => new Client(p.base).request('GET', `/api/v1/public/dossiers/${d.code}?secret=${d.secret}`, from);
+    const before = await look(b);
+    assert.equal(before.status, 200, before.text);
+    assert.deepEqual((await look(b)).json, before.json); // kept now
+    const moved = await clerk.post(`/api/v1/dossiers/${d.code}/actions`, { action: 'hand_over', version: d.version });
+    assert.equal(moved.status, 200, moved.text);
+    const after = await look(b);
+    assert.equal(after.status, 200, after.text);
+    assert.notDeepEqual(after.json, before.json);
+    assert.deepEqual(after.json, (await look(c)).json, 'b answers as the database does');
+    // sixty misses from the address through a and c: b's kept lookup is held back at once
+    const miss = (p, i) => new Client(p.base).request('GET', `/api/v1/public/dossiers/S20-010101-${String(i).padStart(4, '0')}?secret=not-the-secret`, from);
+    for (let i = 0; i < 60; i++) assert.equal((await miss(i % 2 ? a : c, i)).status, 404);
+    assertProblem(assert, await look(b), 429);
+  });
+
   test('the systemd unit\'s command line starts a process that serves the same database', async () => {
     const unit = readFileSync(join(root, 'deploy/systemd/reform@.service'), 'utf8');
     const exec = unit.match(/^ExecStart=(.*)$/m)[1];
