@@ -345,13 +345,23 @@ static void *writer_main(void *arg)
     rf_app_pool_exempt(); /* the threads that wait for a connection may be waiting on it */
 
     for (;;) {
-        int m = 0, commit;
+        int m = 0, commit, pushed = 0;
 
         pthread_mutex_lock(&app->wlock);
         for (;;) {
             commit = n > 0 && (!app->fbusy || n == BATCH_MAX || app->wstop);
             if (commit || (app->wqueue && n < BATCH_MAX) || (app->wstop && n == 0))
                 break;
+            if (st.on && !pushed) {
+                /* waiting for the flusher: the server runs the stretch's writes meanwhile, so
+                   that the commit finds them done (a failure among them is found at its end) */
+                pthread_mutex_unlock(&app->wlock);
+                pushed = 1;
+                if (rf_store_defer_push(app->wstore) != RF_OK)
+                    pushed = 2; /* a failure kept: the stretch's end gives it */
+                pthread_mutex_lock(&app->wlock);
+                continue;
+            }
             pthread_cond_wait(&app->wready, &app->wlock);
         }
         if (!commit && !app->wqueue) { /* stopped, nothing left */

@@ -325,6 +325,16 @@ int rf_store_defer_end(struct rf_store *s)
     return rc != RF_OK ? rc : end;
 }
 
+int rf_store_defer_push(struct rf_store *s)
+{
+    int rc;
+
+    if (!s->deferring)
+        return RF_OK;
+    rc = gathered_send(s);
+    return rc == RF_OK ? s->be->defer_push(s) : rc;
+}
+
 unsigned rf_store_deferred(const struct rf_store *s)
 {
     return s->deferred;

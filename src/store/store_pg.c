@@ -367,6 +367,17 @@ static int pg_defer_end(struct rf_store *s)
     return c->pipeline ? pipe_end(s) : RF_OK;
 }
 
+static int pg_defer_push(struct rf_store *s)
+{
+    struct pg_conn *c = s->conn;
+
+    if (c->failed != RF_OK)
+        return c->failed;
+    if (c->npend > 0 && PQflush(c->pg) != 0)
+        pipe_fail(s, fail_res(s, NULL));
+    return c->failed;
+}
+
 static int pg_defer_failed(struct rf_store *s)
 {
     struct pg_conn *c = s->conn;
@@ -739,6 +750,7 @@ const struct rf_backend rf_backend_pg = {
     .send = pg_send,
     .defer_end = pg_defer_end,
     .defer_failed = pg_defer_failed,
+    .defer_push = pg_defer_push,
     .listen = pg_listen,
     .news_socket = pg_news_socket,
     .news = pg_news,
