@@ -19,6 +19,7 @@ import { checkAnswer } from './contract.mjs';
 
 const NGINX = '/usr/sbin/nginx';
 const args = ['--trusted-proxy', '127.0.0.1/32', '--threads', '4'];
+const pg = !!process.env.REFORM_TEST_PG_URL;
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
 
 let procs = [], work, nginx, nginxLog = '', ca, httpsPort, httpPort;
@@ -290,6 +291,7 @@ describe('three processes behind nginx', () => {
     for (let i = 0; i < 3; i++) assert.equal(await session(c, focal), 200);
     a.db.sql(`UPDATE sessions SET ended_at = last_seen_at WHERE user_id = (SELECT id FROM users WHERE username = 'focal.thanhsen') AND ended_at IS NULL`);
     assertProblem(assert, await carrying(c.base, focal).get('/api/v1/session'), 401);
+    if (!pg) return; // SQLite keeps no session: nobody listens
     // the listeners cut off: news may have been missed, so nothing kept answers until they are back
     const huong = await signedIn(a.base, 'clerk.huongson');
     for (let i = 0; i < 3; i++) assert.equal(await session(b, huong), 200);
