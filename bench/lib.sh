@@ -149,3 +149,26 @@ wrk.headers["Cookie"] = "$3"
 wrk.headers["X-CSRF-Token"] = "$4"
 LUA
 }
+
+# moves_lua NAME CODES COOKIE CSRF: $work/NAME.lua, a wrk script for two threads (-t2) that hands
+# over, as a signed-in user, each dossier whose code is a line of the file CODES, once, at version
+# 1 (each thread takes every other line, so that no two requests move the same dossier)
+moves_lua() {
+  cat > "$work/$1.lua" <<LUA
+local codes, made = {}, 0
+for line in io.lines("$2") do codes[#codes + 1] = line end
+function setup(thread)
+  thread:set("id", made)
+  made = made + 1
+end
+function init(args)
+  n = id + 1
+end
+local headers = {["Content-Type"] = "application/json", ["Cookie"] = "$3", ["X-CSRF-Token"] = "$4"}
+function request()
+  local code = codes[n] or "none" -- out of dossiers: answered 404, and the round refused
+  n = n + 2
+  return wrk.format("POST", "/api/v1/dossiers/" .. code .. "/actions", headers, '{"action":"hand_over","version":1}')
+end
+LUA
+}

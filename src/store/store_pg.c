@@ -255,7 +255,8 @@ static void pipe_read(struct rf_store *s, PGresult **keep)
         /* not run, for a failure before it */
     } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         pipe_fail(s, fail_res(s, res));
-    } else if (p.kind == PEND_WRITE && p.expect > 0 && atoi(PQcmdTuples(res)) < p.expect) {
+    } else if (p.kind == PEND_WRITE && p.expect > 0 &&
+               strtol(PQcmdTuples(res), NULL, 10) < p.expect) {
         snprintf(s->errmsg, sizeof(s->errmsg), "a deferred write wrote %s of %d rows",
                  PQcmdTuples(res), p.expect);
         pipe_fail(s, RF_ENOTFOUND);
