@@ -167,7 +167,9 @@ void rf_app_lookups_forget(struct rf_app *app, int what, const char *key)
         return;
     pthread_mutex_lock(&kl->lock);
     kl->gen++;
-    if (what == RF_FORGET_DOSSIER) {
+    if (what != RF_FORGET_ALL && !key) {
+        what = RF_FORGET_ALL; /* nothing named: nothing kept may answer */
+    } else if (what == RF_FORGET_DOSSIER) {
         struct kept_lookup *k = &kl->k[text_slot(key, KEPT_LOOKUPS)];
         if (strcmp(k->d.code, key) == 0)
             k->d.code[0] = '\0';
@@ -175,7 +177,8 @@ void rf_app_lookups_forget(struct rf_app *app, int what, const char *key)
         struct kept_address *a = &kl->a[text_slot(key, KEPT_ADDRESSES)];
         if (strcmp(a->key, key) == 0)
             a->key[0] = '\0';
-    } else {
+    }
+    if (what == RF_FORGET_ALL) {
         for (int i = 0; i < KEPT_LOOKUPS; i++)
             kl->k[i].d.code[0] = '\0';
         for (int i = 0; i < KEPT_ADDRESSES; i++)
