@@ -3,6 +3,8 @@
 # throwaway server of its own (scripts/pg.sh: its own data folder and port, fsync on):
 #   1. durable receipts (POST /api/v1/dossiers) by 64 clients beside pgbench's single-row
 #      INSERT at 64 clients (and at 1), each answered once committed;
+#   1b. durable moves (the desk's hand-over, POST /api/v1/dossiers/CODE/actions) by 64 clients,
+#      each dossier moved once, beside the same pgbench rate;
 #   2. durable task creation (POST /api/v1/tasks) by 64 clients beside the same pgbench rate;
 #   3. the citizen's lookup by code and phone beside nginx serving a static file of the same size;
 #   4. the service center's yearly figures: median latency at one client;
@@ -56,12 +58,14 @@ pgbench_tps() { # pgbench_tps CLIENTS
     awk '/^tps/ {print $3; exit}'
 }
 
-# write_rounds NOUN TABLE LUA PATH: 3 rounds of 64 clients POSTing by $work/LUA.lua to PATH,
-# each counting the rows TABLE gained, alternating with pgbench at 64 clients; then the medians
+# write_rounds NOUN TABLE LUA PATH [PREPARE]: 3 rounds of 64 clients POSTing by $work/LUA.lua to
+# PATH, each counting the rows TABLE gained, alternating with pgbench at 64 clients; then the
+# medians. PREPARE, a command, runs before each round.
 write_rounds() {
-  local noun=$1 table=$2 lua=$3 path=$4 before after c p c_runs=() p_runs=() r0 g0 r1 g1
+  local noun=$1 table=$2 lua=$3 path=$4 prepare=${5:-true} before after c p c_runs=() p_runs=() r0 g0 r1 g1
   echo "$noun: 64 concurrent clients, wrk -t2 -c64 -d${secs}s; reference: pgbench single-row INSERT"
   for round in 1 2 3; do
+    $prepare
     before=$(q "SELECT COUNT(*) FROM $table")
     r0=$(cpu_ticks reform); g0=$(cpu_ticks postgres)
     c_runs+=("$(rate -t2 -c64 -d"${secs}s" --timeout 10s -s "$work/$lua.lua" "http://127.0.0.1:$port$path")")
@@ -82,6 +86,14 @@ code=$(q "SELECT code FROM procedures WHERE level = 'province' ORDER BY id LIMIT
 post_lua receive '{"procedure_code":"'"$code"'","applicant_name":"Nguyễn Văn Đo","applicant_phone":"0912345678"}' "$cookie" "$csrf"
 write_rounds receipts dossiers receive /api/v1/dossiers
 echo "  pgbench at 1 client: $(pgbench_tps 1) tps"
+
+# 1b. moves: the desk hands over, once each, dossiers the receipts above left at their first step
+move_codes() {
+  q "SELECT code FROM dossiers WHERE version = 1 AND step = 0 AND state = 'processing'
+     AND applicant_name = 'Nguyễn Văn Đo' ORDER BY id" > "$work/codes.txt"
+}
+moves_lua move "$work/codes.txt" "$cookie" "$csrf"
+write_rounds "moves (hand-over)" dossier_events move / move_codes
 
 # 2. task creation
 read -r cookie csrf <<<"$(signin secretariat)"

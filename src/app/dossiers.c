@@ -60,26 +60,6 @@ static int count_fact(struct rf_app *app, struct rf_store *s, const struct rf_do
 }
 
 /*
- * The same for a move at 'at': the units above the desk as of the day the
- * dossier was received, as the scope rule reads a dossier
- * (rf_app_dossier_in_scope), so that a figure counts what the list behind it
- * shows whichever day it is counted on, and "open" leaves the units it
- * entered.
- */
-static int count_move(struct rf_app *app, struct rf_store *s, const struct rf_dossier *d,
-                      const struct rf_procedure *p, int64_t at, const struct rf_dossier_fact *f)
-{
-    char day[RF_DATE_LEN], received[RF_DATE_LEN];
-    int64_t chain[16];
-    int n = 0, rc;
-
-    rf_app_dossier_day(at, day);
-    rf_app_dossier_day(d->received_at, received);
-    rc = rf_store_unit_chain(s, d->province_id, d->desk_unit_id, received, chain, 16, &n);
-    return rc == RF_OK ? count_fact(app, s, d, p, chain, n, day, f) : rc;
-}
-
-/*
  * The one scope rule of a dossier: 'actor' sees 'd' when province-wide, or
  * when its desk, or the unit that holds its step, was within their scope on
  * the day it was received (rf_store_dossiers_list reads the desks the same
@@ -509,7 +489,16 @@ struct act_job {
     const struct rf_procedure *p;
     struct rf_procedure *spare; /* for a version not kept in memory */
     struct rf_error bad;        /* the request's own faults, told only once the dossier is seen */
+    /* the move as prepare_move made it ready, for write_move to write */
+    struct rf_dossier_event e;
+    struct rf_dossier_fact fact;  /* for the counters */
+    int pause;                    /* the pause for papers opened or closed at 'now' */
+    int64_t now;                  /* the move's time */
+    char day[RF_DATE_LEN];        /* its day */
+    struct rf_app_kept_unit desk; /* the desk and the units above it on the day received */
 };
+
+enum { PAUSE_NONE, PAUSE_OPEN, PAUSE_CLOSE };
 
 /* Whether the actor is where the move must be made: at the desk, or at the unit of the step. */
 static int holds(const struct rf_actor *actor, const struct rf_dossier *d, unsigned who)
@@ -559,7 +548,8 @@ static int apologise(struct move *mv, struct rf_error *err)
 static int ask(struct move *mv, struct rf_error *err)
 {
     (void)err;
-    return rf_store_dossier_pause_open(mv->s, mv->d->province_id, mv->d->id, mv->now);
+    mv->job->pause = PAUSE_OPEN;
+    return RF_OK;
 }
 
 /* The papers taken in: the due time moves by the working time the dossier waited. */
@@ -568,11 +558,9 @@ static int supplied(struct move *mv, struct rf_error *err)
     struct rf_dossier *d = mv->d;
     struct rf_allowance a = {mv->p->days, mv->p->minutes};
     int64_t due;
-    int rc = rf_store_dossier_pause_close(mv->s, d->province_id, d->id, mv->now);
 
     (void)err;
-    if (rc != RF_OK)
-        return rc;
+    mv->job->pause = PAUSE_CLOSE;
     if (mv->ps->n > 0)
         mv->ps->p[mv->ps->n - 1].to = rf_worktime_local(mv->now);
     if (rf_worktime_due(mv->w, rf_worktime_local(d->received_at), &a, -1, mv->ps->p, mv->ps->n,
@@ -632,14 +620,13 @@ static int hand_over(struct move *mv, struct rf_error *err)
 static int finish(struct move *mv, struct rf_error *err)
 {
     struct rf_dossier *d = mv->d;
-    int rc = RF_OK;
 
     (void)err;
     if (d->state == RF_DS_SUPPLEMENT)
-        rc = rf_store_dossier_pause_close(mv->s, d->province_id, d->id, mv->now);
+        mv->job->pause = PAUSE_CLOSE;
     d->finished_at = mv->now;
     d->step_unit_id = 0;
-    return rc;
+    return RF_OK;
 }
 
 /* The result handed over at the desk: finished. */
@@ -659,8 +646,8 @@ static int (*const actions[RF_DA_COUNT])(struct move *, struct rf_error *) = {
 };
 
 /*
- * Whether the move may be made: the dossier read inside the transaction
- * (the version decides who acted first), in the actor's scope before
+ * Whether the move may be made: the dossier read before the move is written
+ * (the version it is written at decides who acted first), in the actor's scope before
  * anything about it (its version, state or holder) or about the request
  * could tell otherwise, at the version the actor saw, allowed from its
  * state, and made by its holder. Fills mv->p and mv->next.
@@ -701,35 +688,42 @@ static int may_move(struct move *mv, struct rf_error *err)
     return RF_OK;
 }
 
-static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
+/*
+ * Everything a move reads, and what it will write, made ready outside the
+ * writer on connection 's': the dossier as the actor saw it (its version),
+ * its pauses and step, the units it goes to and those its figures count for.
+ * The writer then only writes (write_move), and the version it writes at
+ * decides who acted first.
+ */
+static int prepare_move(struct act_job *job, struct rf_store *s, struct rf_error *err)
 {
-    struct act_job *job = ctx;
     struct rf_dossier *d = job->d;
-    struct rf_dossier_event e;
+    struct rf_dossier_event *e = &job->e;
+    char received[RF_DATE_LEN];
     struct move mv;
-    char *body;
     int rc;
 
     memset(&mv, 0, sizeof(mv));
     mv.job = job;
     mv.s = s;
     mv.d = d;
-    mv.e = &e;
-    mv.now = rf_app_now(job->app);
+    mv.e = e;
+    mv.now = job->now = rf_app_now(job->app);
     rc = may_move(&mv, err);
     if (rc != RF_OK)
         return rc;
     rf_app_dossier_day(mv.now, mv.day);
-    memset(&e, 0, sizeof(e));
-    e.dossier_id = d->id;
-    e.at = mv.now;
-    snprintf(e.action, sizeof(e.action), "%s", rf_dossier_action_name(job->action));
-    snprintf(e.from_state, sizeof(e.from_state), "%s", rf_dossier_state_name(d->state));
-    snprintf(e.to_state, sizeof(e.to_state), "%s", rf_dossier_state_name(mv.next.to));
-    e.step = d->step;
-    e.from_unit_id = d->step_unit_id;
-    e.actor_id = job->actor->user_id;
-    snprintf(e.reason, sizeof(e.reason), "%s", job->reason ? job->reason : "");
+    memcpy(job->day, mv.day, sizeof(job->day));
+    memset(e, 0, sizeof(*e));
+    e->dossier_id = d->id;
+    e->at = mv.now;
+    snprintf(e->action, sizeof(e->action), "%s", rf_dossier_action_name(job->action));
+    snprintf(e->from_state, sizeof(e->from_state), "%s", rf_dossier_state_name(d->state));
+    snprintf(e->to_state, sizeof(e->to_state), "%s", rf_dossier_state_name(mv.next.to));
+    e->step = d->step;
+    e->from_unit_id = d->step_unit_id;
+    e->actor_id = job->actor->user_id;
+    snprintf(e->reason, sizeof(e->reason), "%s", job->reason ? job->reason : "");
     mv.fact = (struct rf_dossier_fact){
         job->action, d->state, mv.next.to, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
 
@@ -740,12 +734,18 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
     rc = rf_store_dossier_pauses(s, d->province_id, d->id, rf_app_keep_pause, mv.ps);
     if (rc == RF_OK && actions[job->action])
         rc = actions[job->action](&mv, err);
+    /* the figures count for the units above the desk on the day it was received, as the
+       scope rule reads a dossier (rf_app_dossier_in_scope), so that a figure counts what the
+       list behind it shows whichever day it is counted on */
+    rf_app_dossier_day(d->received_at, received);
     if (rc == RF_OK)
-        rc = count_move(job->app, s, d, mv.p, mv.now, &mv.fact);
+        rc = rf_app_unit_kept(job->app, s, &job->actor->versions, d->province_id, d->desk_unit_id,
+                              received, &job->desk);
     rf_app_worktime_put(job->app, mv.w);
     free(mv.ps);
     if (rc != RF_OK)
         return err->n ? err->code : rf_app_store_error(rc, err);
+    job->fact = mv.fact;
 
     d->state = mv.next.to;
     d->step = mv.next.next_step;
@@ -754,64 +754,131 @@ static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
         d->step_unit_id = 0;
     d->updated_at = mv.now;
     assert(rf_dossier_holder_consistent(d->state, d->step, d->step_unit_id, d->desk_unit_id));
-    rc = rf_store_dossier_update(s, d, job->version);
+    return RF_OK;
+}
+
+/* The move prepare_move made ready, written: at the version read, or refused as stale. */
+static int write_move(struct rf_store *s, void *ctx, struct rf_error *err)
+{
+    struct act_job *job = ctx;
+    struct rf_dossier *d = job->d;
+    char *body;
+    int rc = rf_store_dossier_update(s, d, job->version);
+
     if (rc == RF_ECONFLICT)
         return rf_error_set(err, RF_ECONFLICT, "version", "stale",
                             "somebody acted on the dossier at the same moment");
+    if (rc == RF_OK && job->pause == PAUSE_OPEN)
+        rc = rf_store_dossier_pause_open(s, d->province_id, d->id, job->now);
+    else if (rc == RF_OK && job->pause == PAUSE_CLOSE)
+        rc = rf_store_dossier_pause_close(s, d->province_id, d->id, job->now);
     if (rc == RF_OK)
-        rc = rf_store_dossier_event_add(s, d->province_id, &e);
+        rc = rf_store_dossier_event_add(s, d->province_id, &job->e);
+    if (rc == RF_OK)
+        rc = count_fact(job->app, s, d, job->p, job->desk.chain, job->desk.n, job->day, &job->fact);
     if (rc != RF_OK)
         return rf_app_store_error(rc, err);
-    body = rf_app_audit_json("{s:s,s:s,s:i}", "action", e.action, "state", e.to_state, "version",
-                             d->version);
-    rc = rf_app_audit(job->app, s, job->actor, e.action, "dossier", d->id, NULL, body);
+    body = rf_app_audit_json("{s:s,s:s,s:i}", "action", job->e.action, "state", job->e.to_state,
+                             "version", d->version);
+    rc = rf_app_audit(job->app, s, job->actor, job->e.action, "dossier", d->id, NULL, body);
     free(body);
     return rc == RF_OK ? RF_OK : rf_app_store_error(rc, err);
+}
+
+struct rf_move {
+    struct act_job job;
+    struct rf_actor actor;
+    struct rf_error err;
+    struct rf_write_job *write;
+};
+
+static void move_free(struct rf_move *x)
+{
+    free(x->job.d);
+    free(x->job.spare);
+    free(x);
+}
+
+int rf_app_dossier_act_begin(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                             const char *action, int version, const char *reason,
+                             const char *appointment, void (*ready)(void *), void *arg,
+                             struct rf_move **out, struct rf_error *err)
+{
+    struct rf_move *x;
+    struct act_job *job;
+    struct rf_store *s;
+    int rc;
+
+    *out = NULL;
+    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
+    if (rc != RF_OK)
+        return rc;
+    x = rf_xcalloc(1, sizeof(*x));
+    job = &x->job;
+    /* checked now, told by may_move once the dossier is known to be in scope */
+    if (!action || rf_dossier_action_parse(action, &job->action) != RF_OK)
+        rf_error_set(&job->bad, RF_EINVAL, "action", "enum",
+                     "one of receive, guide, refuse, hand_over, ask, supplied, apologise, "
+                     "notify, return, withdraw, stop");
+    else if (job->action == RF_DA_RECEIVE || job->action == RF_DA_GUIDE)
+        rf_error_set(&job->bad, RF_EINVAL, "action", "enum",
+                     "a dossier is received with POST /api/v1/dossiers");
+    if (version < 1)
+        rf_error_set(&job->bad, RF_EINVAL, "version", "required",
+                     "the version of the dossier as you saw it");
+    if (appointment && *appointment) {
+        int64_t local;
+        if (rf_worktime_parse(appointment, &local) != RF_OK)
+            rf_error_set(&job->bad, RF_EINVAL, "appointment", "format",
+                         "a local time YYYY-MM-DD HH:MM");
+        else
+            job->appointment = rf_worktime_epoch(local);
+    }
+    if (reason && strlen(reason) >= RF_TITLE_BYTES)
+        rf_error_set(&job->bad, RF_EINVAL, "reason", "too_long", "at most %d bytes",
+                     RF_TITLE_BYTES - 1);
+    x->actor = *actor;
+    job->app = app;
+    job->actor = &x->actor;
+    job->code = code; /* read by prepare_move alone, as is the reason */
+    job->version = version;
+    job->reason = reason;
+    job->d = rf_xcalloc(1, sizeof(*job->d));
+    rc = rf_app_store_take(app, &s, err);
+    if (rc == RF_OK) {
+        rc = prepare_move(job, s, err);
+        rf_app_store_put(app, s);
+    }
+    job->code = job->reason = NULL;
+    if (rc != RF_OK) {
+        move_free(x);
+        return rc;
+    }
+    rf_error_init(&x->err);
+    x->write = rf_app_write_begin(app, write_move, job, RF_WRITE_DEFERRABLE, &x->err, ready, arg);
+    *out = x;
+    return RF_OK;
+}
+
+int rf_app_dossier_act_end(struct rf_move *x, struct rf_buf *out, struct rf_error *err)
+{
+    int rc = rf_app_write_end(x->write);
+
+    if (rc != RF_OK && err)
+        *err = x->err;
+    if (rc == RF_OK && out)
+        rf_app_dossier_write_json(x->job.d, x->job.p, 1, out);
+    move_free(x);
+    return rc;
 }
 
 int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const char *code,
                        const char *action, int version, const char *reason, const char *appointment,
                        struct rf_buf *out, struct rf_error *err)
 {
-    struct act_job job;
-    int rc;
+    struct rf_move *x;
+    int rc = rf_app_dossier_act_begin(app, actor, code, action, version, reason, appointment, NULL,
+                                      NULL, &x, err);
 
-    rc = rf_app_allow(actor, RF_ACT_DOSSIER_READ, err);
-    if (rc != RF_OK)
-        return rc;
-    memset(&job, 0, sizeof(job));
-    /* checked now, told by write_move once the dossier is known to be in scope */
-    if (!action || rf_dossier_action_parse(action, &job.action) != RF_OK)
-        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
-                     "one of receive, guide, refuse, hand_over, ask, supplied, apologise, "
-                     "notify, return, withdraw, stop");
-    else if (job.action == RF_DA_RECEIVE || job.action == RF_DA_GUIDE)
-        rf_error_set(&job.bad, RF_EINVAL, "action", "enum",
-                     "a dossier is received with POST /api/v1/dossiers");
-    if (version < 1)
-        rf_error_set(&job.bad, RF_EINVAL, "version", "required",
-                     "the version of the dossier as you saw it");
-    if (appointment && *appointment) {
-        int64_t local;
-        if (rf_worktime_parse(appointment, &local) != RF_OK)
-            rf_error_set(&job.bad, RF_EINVAL, "appointment", "format",
-                         "a local time YYYY-MM-DD HH:MM");
-        else
-            job.appointment = rf_worktime_epoch(local);
-    }
-    if (reason && strlen(reason) >= RF_TITLE_BYTES)
-        rf_error_set(&job.bad, RF_EINVAL, "reason", "too_long", "at most %d bytes",
-                     RF_TITLE_BYTES - 1);
-    job.app = app;
-    job.actor = actor;
-    job.code = code;
-    job.version = version;
-    job.reason = reason;
-    job.d = rf_xcalloc(1, sizeof(*job.d));
-    rc = rf_app_write_deferrable(app, write_move, &job, err);
-    if (rc == RF_OK && out)
-        rf_app_dossier_write_json(job.d, job.p, 1, out);
-    free(job.d);
-    free(job.spare);
-    return rc;
+    return rc == RF_OK ? rf_app_dossier_act_end(x, out, err) : rc;
 }

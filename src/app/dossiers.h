@@ -67,6 +67,20 @@ int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out,
 int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const char *code,
                        const char *action, int version, const char *reason, const char *appointment,
                        struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The same in two halves, as a receipt's (rf_app_dossier_receive_begin): the
+ * move is read and judged now, and queued for the writer with '*out' set, or
+ * refused with nothing queued; 'ready(arg)' is then called once, from
+ * another thread, when it is written or failed, and
+ * rf_app_dossier_act_end() gives the result and frees the move.
+ */
+struct rf_move;
+int rf_app_dossier_act_begin(struct rf_app *app, const struct rf_actor *actor, const char *code,
+                             const char *action, int version, const char *reason,
+                             const char *appointment, void (*ready)(void *), void *arg,
+                             struct rf_move **out, struct rf_error *err) RF_MUST_CHECK;
+int rf_app_dossier_act_end(struct rf_move *x, struct rf_buf *out,
+                           struct rf_error *err) RF_MUST_CHECK;
 /* ---- dossier_reads.c ---- */
 
 /* The dossier with its timeline (the tracking slip), within the actor's scope. */

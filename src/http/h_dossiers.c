@@ -87,11 +87,25 @@ enum MHD_Result rf_h_dossier_receive(struct rf_req *r)
     return rf_req_later(r, receipt_answer, x); /* no thread waits for the disk */
 }
 
+/* The move is on disk (or failed): its answer. */
+static enum MHD_Result move_answer(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_dossier_act_end(r->later_ctx, &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
+}
+
 enum MHD_Result rf_h_dossier_act(struct rf_req *r)
 {
     static const char *const allowed[] = {"action", "version", "reason", "appointment", NULL};
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
+    struct rf_move *x;
     const char *action, *reason, *appointment;
     json_t *body;
     int64_t version;
@@ -110,13 +124,11 @@ enum MHD_Result rf_h_dossier_act(struct rf_req *r)
     appointment = rf_json_str(body, "appointment", &err);
     if (err.n)
         return rf_reply_body_error(r, &err);
-    rc = rf_app_dossier_act(r->app, &r->actor, r->key, action, (int)version, reason, appointment,
-                            &b, &err);
-    if (rc != RF_OK) {
-        rf_buf_cleanup(&b);
+    rc = rf_app_dossier_act_begin(r->app, &r->actor, r->key, action, (int)version, reason,
+                                  appointment, rf_req_ready, r, &x, &err);
+    if (rc != RF_OK)
         return rf_reply_error(r, &err);
-    }
-    return rf_reply_json_take(r, MHD_HTTP_OK, &b);
+    return rf_req_later(r, move_answer, x); /* no thread waits for the disk */
 }
 
 enum MHD_Result rf_h_dossier_get(struct rf_req *r)
