@@ -69,16 +69,21 @@ int rf_app_dossier_act(struct rf_app *app, const struct rf_actor *actor, const c
                        struct rf_buf *out, struct rf_error *err) RF_MUST_CHECK;
 /*
  * The same in two halves, as a receipt's (rf_app_dossier_receive_begin): the
- * move is read and judged now, and queued for the writer with '*out' set, or
- * refused with nothing queued; 'ready(arg)' is then called once, from
- * another thread, when it is written or failed, and
- * rf_app_dossier_act_end() gives the result and frees the move.
+ * move is read and judged now, and queued for the writer with '*out' set
+ * (RF_OK), or refused with nothing queued (the codes above, 'err' set);
+ * 'ready(arg)' is then called once, from another thread, when it is written
+ * or failed (NULL: rf_app_dossier_act_end waits for it).
  */
 struct rf_move;
 int rf_app_dossier_act_begin(struct rf_app *app, const struct rf_actor *actor, const char *code,
                              const char *action, int version, const char *reason,
                              const char *appointment, void (*ready)(void *), void *arg,
                              struct rf_move **out, struct rf_error *err) RF_MUST_CHECK;
+/*
+ * Wait for the move begun (unless its 'ready' was called already), free it,
+ * and give its result: RF_OK with the dossier as it now stands in 'out', or
+ * what rf_app_dossier_act would have, with 'err' set.
+ */
 int rf_app_dossier_act_end(struct rf_move *x, struct rf_buf *out,
                            struct rf_error *err) RF_MUST_CHECK;
 /* ---- dossier_reads.c ---- */

@@ -436,9 +436,41 @@ int rf_store_dossier_lookup(struct rf_store *s, int64_t province_id, const char 
     return rc;
 }
 
+/*
+ * The moves gathered while writes are deferred, as one statement: a dossier
+ * moved meanwhile (its version no longer the one read) writes nothing, and
+ * two moves of one dossier at one version write it once, either failing the
+ * statement, so that the changes run again one at a time and the late one is
+ * refused below.
+ */
+#define DOSSIERS_MOVED                                                                             \
+    "UPDATE dossiers d SET state = v.state, step = v.step, step_unit_id = v.step_unit_id,"         \
+    " due_at = v.due_at, appointment_at = v.appointment_at, result_at = v.result_at,"              \
+    " finished_at = v.finished_at, timeliness = v.timeliness, apologies = v.apologies,"            \
+    " version = d.version + 1, updated_at = v.updated_at FROM unnest(CAST(? AS TEXT[]),"           \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"         \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),"           \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]))"         \
+    " AS v(state, step, step_unit_id, due_at, appointment_at, result_at, finished_at, timeliness," \
+    " apologies, updated_at, province_id, id, version)"                                            \
+    " WHERE d.province_id = v.province_id AND d.id = v.id AND d.version = v.version"
+
 int rf_store_dossier_update(struct rf_store *s, struct rf_dossier *d, int version)
 {
     int rc;
+
+    if (rf_sq_gathering(s)) {
+        rc = rf_sq_gather(s, RF_GATHER_MOVES, DOSSIERS_MOVED,
+                          PARAMS(P_TEXT(rf_dossier_state_name(d->state)), P_INT(d->step),
+                                 P_OPT_INT(d->step_unit_id), P_INT(d->due_at),
+                                 P_INT(d->appointment_at), P_OPT_INT(d->result_at),
+                                 P_OPT_INT(d->finished_at), P_OPT_TEXT(d->timeliness),
+                                 P_INT(d->apologies), P_INT(d->updated_at), P_INT(d->province_id),
+                                 P_INT(d->id), P_INT(version)));
+        if (rc == RF_OK)
+            d->version = version + 1;
+        return rc;
+    }
 
     /* deferred, a version moved meanwhile fails the deferred writes, which run again */
     rc = rf_sq_write_one(

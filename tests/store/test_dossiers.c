@@ -426,6 +426,38 @@ static void test_gathered_rows(void **state)
     rf_store_savepoint_undo(s, "stretch");
     assert_int_equal(rf_store_commit(s), RF_OK);
     assert_int_equal(rf_store_dossier_by_code(s, t.prov, "18070-260213-0004", &got), RF_ENOTFOUND);
+
+    /* moves at the version read: two of one dossier at one version fail together, deferred */
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    got = d[0];
+    got.state = RF_DS_READY;
+    assert_int_equal(rf_store_dossier_update(s, &got, d[0].version), RF_OK);
+    assert_int_equal(got.version, d[0].version + 1);
+    got = d[1];
+    assert_int_equal(rf_store_dossier_update(s, &got, d[1].version), RF_OK);
+    got = d[1];
+    assert_int_equal(rf_store_dossier_update(s, &got, d[1].version),
+                     deferred ? RF_OK : RF_ECONFLICT);
+    assert_int_equal(rf_store_defer_end(s), deferred ? RF_ENOTFOUND : RF_OK);
+    rf_store_savepoint_undo(s, "stretch");
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, t.prov, d[0].code, &got), RF_OK);
+    assert_int_equal(got.version, d[0].version); /* undone with the rest */
+    /* alone, each is written at its version */
+    assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    got = d[0];
+    got.state = RF_DS_READY;
+    assert_int_equal(rf_store_dossier_update(s, &got, d[0].version), RF_OK);
+    assert_int_equal(rf_store_defer_end(s), RF_OK);
+    assert_int_equal(rf_store_savepoint_release(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_commit(s), RF_OK);
+    assert_int_equal(rf_store_dossier_by_code(s, t.prov, d[0].code, &got), RF_OK);
+    assert_int_equal(got.version, d[0].version + 1);
+    assert_int_equal(got.state, RF_DS_READY);
 }
 
 /* The service center's counters, and the units above a desk on a day that they go to. */
