@@ -431,18 +431,17 @@ int rf_app_dossier_receive_end(struct rf_receipt *x, struct rf_buf *out, struct 
  * slip (Form 05): its allowance from when it began, the time waited for
  * papers ('ps', local) not counted.
  */
-static int step_due(struct rf_store *s, const struct rf_worktime *w, const struct rf_app_pauses *ps,
-                    const struct rf_dossier *d, const struct rf_procedure *p, int64_t *out)
+static void step_due(const struct rf_worktime *w, const struct rf_app_pauses *ps,
+                     const struct rf_dossier *d, const struct rf_procedure *p, int64_t began,
+                     int64_t *out)
 {
     struct rf_allowance a = {0, p->steps[d->step].minutes};
-    int64_t began = 0, due;
-    int rc = rf_store_dossier_step_began(s, d->province_id, d->id, &began);
+    int64_t due;
 
     *out = 0;
-    if (rc == RF_OK && began && a.minutes > 0 &&
+    if (began && a.minutes > 0 &&
         rf_worktime_due(w, rf_worktime_local(began), &a, -1, ps->p, ps->n, &due) == RF_OK)
         *out = rf_worktime_epoch(due);
-    return rc;
 }
 
 /* The same, with the calendar and the dossier's pauses read here. */
@@ -451,6 +450,7 @@ int rf_app_dossier_step_due(struct rf_app *app, struct rf_store *s, const struct
 {
     struct rf_app_pauses *ps;
     const struct rf_worktime *w = rf_app_worktime_get(app, NULL);
+    int64_t began = 0;
     int rc;
 
     *out = 0;
@@ -459,7 +459,9 @@ int rf_app_dossier_step_due(struct rf_app *app, struct rf_store *s, const struct
     ps = rf_xcalloc(1, sizeof(*ps));
     rc = rf_store_dossier_pauses(s, d->province_id, d->id, rf_app_keep_pause, ps);
     if (rc == RF_OK)
-        rc = step_due(s, w, ps, d, p, out);
+        rc = rf_store_dossier_step_began(s, d->province_id, d->id, &began);
+    if (rc == RF_OK)
+        step_due(w, ps, d, p, began, out);
     rf_app_worktime_put(app, w);
     free(ps);
     return rc;
@@ -518,6 +520,7 @@ struct move {
     const struct rf_procedure *p;
     const struct rf_worktime *w;
     struct rf_app_pauses *ps; /* the dossier's pauses, local minutes */
+    int64_t began;            /* when its current step began (UTC) */
     struct rf_dossier_move next;
     struct rf_dossier_event *e;
     struct rf_dossier_fact fact; /* for the counters */
@@ -586,11 +589,9 @@ static int hand_over(struct move *mv, struct rf_error *err)
     int rc = RF_OK;
 
     if (d->step >= 0 && d->step < mv->p->nsteps) {
-        rc = step_due(mv->s, mv->w, mv->ps, d, mv->p, &mv->e->step_due_at);
+        step_due(mv->w, mv->ps, d, mv->p, mv->began, &mv->e->step_due_at);
         mv->e->step_late = mv->e->step_due_at && mv->now > mv->e->step_due_at;
     }
-    if (rc != RF_OK)
-        return rc;
     if (mv->next.next_step >= 0) {
         rc = step_unit(mv->s, d->province_id, mv->p, mv->next.next_step, d->desk_unit_id, mv->day,
                        &d->step_unit_id);
@@ -656,7 +657,8 @@ static int may_move(struct move *mv, struct rf_error *err)
 {
     struct act_job *job = mv->job;
     struct rf_dossier *d = mv->d;
-    int rc = rf_store_dossier_by_code(mv->s, job->actor->province_id, job->code, d);
+    int rc = rf_store_dossier_for_move(mv->s, job->actor->province_id, job->code, d, &mv->began,
+                                       rf_app_keep_pause, mv->ps);
 
     if (rc == RF_OK)
         rc = rf_app_dossier_in_scope(mv->s, job->actor, d);
@@ -709,9 +711,12 @@ static int prepare_move(struct act_job *job, struct rf_store *s, struct rf_error
     mv.d = d;
     mv.e = e;
     mv.now = job->now = rf_app_now(job->app);
+    mv.ps = rf_xcalloc(1, sizeof(*mv.ps));
     rc = may_move(&mv, err);
-    if (rc != RF_OK)
+    if (rc != RF_OK) {
+        free(mv.ps);
         return rc;
+    }
     rf_app_dossier_day(mv.now, mv.day);
     memcpy(job->day, mv.day, sizeof(job->day));
     memset(e, 0, sizeof(*e));
@@ -728,11 +733,11 @@ static int prepare_move(struct act_job *job, struct rf_store *s, struct rf_error
         job->action, d->state, mv.next.to, strcmp(d->channel, "online") == 0, RF_EARLY, -1};
 
     mv.w = rf_app_worktime_at(job->app, &job->actor->versions, err);
-    if (!mv.w)
+    if (!mv.w) {
+        free(mv.ps);
         return rf_error_code(err, RF_ESTORE);
-    mv.ps = rf_xcalloc(1, sizeof(*mv.ps));
-    rc = rf_store_dossier_pauses(s, d->province_id, d->id, rf_app_keep_pause, mv.ps);
-    if (rc == RF_OK && actions[job->action])
+    }
+    if (actions[job->action])
         rc = actions[job->action](&mv, err);
     /* the figures count for the units above the desk on the day it was received, as the
        scope rule reads a dossier (rf_app_dossier_in_scope), so that a figure counts what the

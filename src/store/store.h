@@ -847,6 +847,15 @@ int rf_store_dossier_pause_close(struct rf_store *s, int64_t province_id, int64_
 typedef int (*rf_pause_fn)(void *ctx, int64_t from, int64_t to);
 int rf_store_dossier_pauses(struct rf_store *s, int64_t province_id, int64_t dossier_id,
                             rf_pause_fn fn, void *ctx) RF_MUST_CHECK;
+/*
+ * What a move reads, in one statement: the province's dossier 'code' into
+ * 'out', when its current step began into '*step_began' (as
+ * rf_store_dossier_step_began), and its pauses, in order, to 'fn'.
+ * RF_ENOTFOUND when the province has no such dossier.
+ */
+int rf_store_dossier_for_move(struct rf_store *s, int64_t province_id, const char *code,
+                              struct rf_dossier *out, int64_t *step_began, rf_pause_fn fn,
+                              void *ctx) RF_MUST_CHECK;
 
 typedef int (*rf_dossier_fn)(void *ctx, const struct rf_dossier *d);
 

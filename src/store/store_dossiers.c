@@ -639,6 +639,42 @@ int rf_store_dossier_pauses(struct rf_store *s, int64_t province_id, int64_t dos
                       PARAMS(P_INT(province_id), P_INT(dossier_id)), pause_row, &x);
 }
 
+int rf_store_dossier_for_move(struct rf_store *s, int64_t province_id, const char *code,
+                              struct rf_dossier *out, int64_t *step_began, rf_pause_fn fn,
+                              void *ctx)
+{
+    struct rf_rows *r;
+    int rc, found = 0;
+
+    *step_began = 0;
+    /* a row for each pause, or one without: the dossier and its step's beginning on each */
+    rc = rf_sq_query(s,
+                     "SELECT d.*, (SELECT COALESCE(MAX(e.at), 0) FROM dossier_events e"
+                     "  WHERE e.dossier_id = d.id AND e.action IN ('receive', 'hand_over')),"
+                     " x.from_at, x.to_at"
+                     " FROM (SELECT " DOSSIER_COLS " FROM dossiers"
+                     "  WHERE province_id = ? AND code = ?) d"
+                     " LEFT JOIN dossier_pauses x ON x.dossier_id = d.id ORDER BY x.id",
+                     PARAMS(P_INT(province_id), P_TEXT(code)), &r);
+    if (rc != RF_OK)
+        return rc;
+    while (rc == RF_OK && (rc = s->be->step(r)) == 1) {
+        rc = RF_OK;
+        if (!found) {
+            found = 1;
+            rc = read_dossier(s, r, out);
+            *step_began = s->be->col_int(r, 23);
+        }
+        if (rc == RF_OK && !s->be->col_null(r, 24) &&
+            fn(ctx, s->be->col_int(r, 24), s->be->col_int(r, 25)) < 0)
+            rc = RF_ESTORE;
+    }
+    s->be->done(r);
+    if (rc < 0)
+        return rc;
+    return found ? RF_OK : RF_ENOTFOUND;
+}
+
 /* A list of dossiers: each row read into 'd' (one allocation for the list), then to 'fn'. */
 struct dossier_rows {
     rf_dossier_fn fn;

@@ -95,6 +95,23 @@ static void received_at_c1(const struct tree *t, int64_t procedure, struct rf_do
     d->version = 1;
 }
 
+struct pauses_seen {
+    int n;
+    int64_t from[4], to[4];
+};
+
+static int keep_pause(void *ctx, int64_t from, int64_t to)
+{
+    struct pauses_seen *x = ctx;
+
+    if (x->n < 4) {
+        x->from[x->n] = from;
+        x->to[x->n] = to;
+        x->n++;
+    }
+    return 0;
+}
+
 /* A procedure's versions by the day they take effect, each with its steps. */
 static void test_procedure_versions(void **state)
 {
@@ -206,6 +223,34 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     assert_int_equal(rf_store_dossier_pause_open(s, t.prov, d.id, 1771000000), RF_OK);
     assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000100), RF_OK);
     assert_int_equal(rf_store_dossier_pause_close(s, t.prov, d.id, 1771000200), RF_ENOTFOUND);
+    /* what a move reads, at once: the dossier, its step's beginning, its pauses in order */
+    ev.actor_id = 0;
+    ev.at = 1770948000;
+    assert_int_equal(rf_store_dossier_event_add(s, t.prov, &ev), RF_OK);
+    assert_int_equal(rf_store_dossier_pause_open(s, t.prov, d.id, 1771000300), RF_OK);
+    {
+        struct pauses_seen seen = {0};
+        int64_t began = -1;
+        assert_int_equal(
+            rf_store_dossier_for_move(s, t.prov, d.code, &e, &began, keep_pause, &seen), RF_OK);
+        assert_int_equal(e.id, d.id);
+        assert_int_equal(e.version, 2);
+        assert_int_equal(began, 1770948000);
+        assert_int_equal(seen.n, 3);
+        assert_int_equal(seen.from[0], 1771000000);
+        assert_int_equal(seen.to[1], 1771000100);
+        assert_int_equal(seen.from[2], 1771000300);
+        assert_int_equal(seen.to[2], 0); /* still open */
+        seen.n = 0;
+        assert_int_equal(
+            rf_store_dossier_for_move(s, t.prov + 1000, d.code, &e, &began, keep_pause, &seen),
+            RF_ENOTFOUND); /* not in another province */
+        assert_int_equal(rf_store_dossier_for_move(s, t.prov, "18070-260213-9999", &e, &began,
+                                                   keep_pause, &seen),
+                         RF_ENOTFOUND);
+        assert_int_equal(seen.n, 0);
+        assert_int_equal(began, 0);
+    }
 }
 
 /*
