@@ -847,6 +847,7 @@ int rf_store_dossier_pause_close(struct rf_store *s, int64_t province_id, int64_
 typedef int (*rf_pause_fn)(void *ctx, int64_t from, int64_t to);
 int rf_store_dossier_pauses(struct rf_store *s, int64_t province_id, int64_t dossier_id,
                             rf_pause_fn fn, void *ctx) RF_MUST_CHECK;
+
 /*
  * What a move reads, in one statement: the province's dossier 'code' into
  * 'out', when its current step began into '*step_began' (as
