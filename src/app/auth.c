@@ -6,6 +6,7 @@
  * account and per address (core/account.h).
  */
 #include "app_int.h"
+#include "../common/hash.h"
 #include "../common/log.h"
 #include "../common/mem.h"
 #include "../core/date.h"
@@ -119,10 +120,7 @@ void rf_app_sessions_forget(struct rf_app *app, int what, int64_t id)
 
 static struct kept_session *kept_slot(struct rf_app_kept_sessions *ks, const char *hash)
 {
-    return &ks->k[strtoul((char[9]){hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6],
-                                    hash[7], '\0'},
-                          NULL, 16) %
-                  KEPT_SESSIONS];
+    return &ks->k[rf_hash_text(hash) % KEPT_SESSIONS];
 }
 
 /* A session alive at 'now', and not yet due for its use to be written. */
@@ -157,7 +155,7 @@ static int session_kept(struct rf_app *app, const char *hash, int kind, int64_t 
 
 /* Keep what the database said of a live session, unless news came since the read began. */
 static void session_keep(struct rf_app *app, unsigned gen, const struct rf_session *x,
-                         int64_t last_seen_at, const struct rf_actor *actor)
+                         const struct rf_actor *actor)
 {
     struct rf_app_kept_sessions *ks = app->ksessions;
     struct kept_session *k = kept_slot(ks, x->token_hash);
@@ -167,7 +165,7 @@ static void session_keep(struct rf_app *app, unsigned gen, const struct rf_sessi
         snprintf(k->hash, sizeof(k->hash), "%s", x->token_hash);
         k->kind = x->kind;
         k->created_at = x->created_at;
-        k->last_seen_at = last_seen_at;
+        k->last_seen_at = x->last_seen_at;
         k->expires_at = x->expires_at;
         k->actor = *actor;
     }
@@ -397,7 +395,7 @@ int rf_app_authenticate(struct rf_app *app, const char *token, enum rf_session_k
     if (rc == RF_OK)
         actor_from(app, &u, &x, actor);
     if (rc == RF_OK && kept)
-        session_keep(app, gen, &x, x.last_seen_at, actor);
+        session_keep(app, gen, &x, actor);
     rf_app_store_put(app, s);
     return rc;
 }

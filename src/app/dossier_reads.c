@@ -5,6 +5,7 @@
  * address). Every read follows the one scope rule of rf_app_dossier_in_scope.
  */
 #include "app_int.h"
+#include "../common/hash.h"
 #include "../common/mem.h"
 #include "../core/period.h"
 
@@ -152,11 +153,7 @@ void rf_app_lookups_free(struct rf_app *app)
 
 static unsigned text_slot(const char *text, unsigned n)
 {
-    unsigned h = 2166136261u; /* FNV-1a */
-
-    for (; *text; text++)
-        h = (h ^ (unsigned char)*text) * 16777619u;
-    return h % n;
+    return (unsigned)(rf_hash_text(text) % n);
 }
 
 void rf_app_lookups_forget(struct rf_app *app, int what, const char *key)

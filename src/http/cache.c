@@ -11,6 +11,7 @@
  * first out, within a budget of bytes.
  */
 #include "http.h"
+#include "../common/hash.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,16 +32,6 @@ static size_t kept_bytes;
 static uint64_t kept_clock;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* FNV-1a: only to skip slots quickly; keys are then compared in full */
-static uint64_t hash_of(const char *key)
-{
-    uint64_t h = 14695981039346656037ULL;
-
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h;
-}
-
 static void drop(struct kept *e)
 {
     MHD_destroy_response(e->resp);
@@ -51,7 +42,7 @@ static void drop(struct kept *e)
 
 int rf_kept_send(struct rf_req *r, const char *key, int64_t version, enum MHD_Result *ret)
 {
-    uint64_t h = hash_of(key);
+    uint64_t h = rf_hash_text(key);
 
     if (version < 0)
         return 0;
@@ -79,7 +70,7 @@ int rf_kept_send(struct rf_req *r, const char *key, int64_t version, enum MHD_Re
 /* Keep 'resp' of 'size' bytes for 'key' at 'version', dropping the least used beyond the budget. */
 static void keep(const char *key, int64_t version, struct MHD_Response *resp, size_t size)
 {
-    uint64_t h = hash_of(key);
+    uint64_t h = rf_hash_text(key);
     struct kept *slot = NULL;
 
     pthread_mutex_lock(&kept_lock);
