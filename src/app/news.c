@@ -33,6 +33,13 @@ struct rf_app_news {
     int running, stop;
 };
 
+/* Every copy forgotten: nothing kept may answer for what the news may have said. */
+static void forget_all(struct rf_app *app)
+{
+    rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
+    rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+}
+
 /* One line of news to the copies it concerns. */
 static void news_line(void *ctx, const char *line)
 {
@@ -41,24 +48,20 @@ static void news_line(void *ctx, const char *line)
     int64_t id = arg ? strtoll(arg + 1, NULL, 10) : 0;
 
     if (!arg) {
-        rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
-        rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+        forget_all(app);
     } else if (strncmp(line, "session ", 8) == 0) {
         rf_app_sessions_forget(app, RF_FORGET_SESSION, id);
     } else if (strncmp(line, "user ", 5) == 0) {
         rf_app_sessions_forget(app, RF_FORGET_USER, id);
     } else if (strncmp(line, "province ", 9) == 0) {
-        /* its counters moved: the sessions carry them, a lookup names a unit */
-        rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
-        rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+        forget_all(app); /* its counters moved: the sessions carry them, a lookup names a unit */
     } else if (strncmp(line, "dossier ", 8) == 0) {
         rf_app_lookups_forget(app, RF_FORGET_DOSSIER, arg + 1);
     } else if (strncmp(line, "attempt ", 8) == 0) {
         const char *key = strchr(arg + 1, ' ');
         rf_app_lookups_forget(app, RF_FORGET_ATTEMPT, key ? key + 1 : "");
-    } else { /* news of a kind this build does not know: nothing kept may answer for it */
-        rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
-        rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+    } else { /* news of a kind this build does not know */
+        forget_all(app);
     }
 }
 
@@ -69,8 +72,7 @@ static void news_lost(struct rf_app *app, struct rf_app_news *n)
         rf_log_error("the news of other processes' changes stopped: copies kept in memory are"
                      " forgotten, and requests read the database until it is back");
     rf_store_close(&n->s);
-    rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
-    rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+    forget_all(app);
     n->retry_at = time(NULL) + NEWS_RETRY_SECS;
 }
 
@@ -90,9 +92,7 @@ static void news_read(struct rf_app *app, struct rf_app_news *n)
             n->retry_at = time(NULL) + NEWS_RETRY_SECS;
             return;
         }
-        /* listening from now on: what was kept before may have missed news */
-        rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
-        rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+        forget_all(app); /* listening from now on: what was kept before may have missed news */
     }
     if (n->s && rf_store_news(n->s, news_line, app) != RF_OK)
         news_lost(app, n);

@@ -356,9 +356,8 @@ static void *writer_main(void *arg)
                 /* waiting for the flusher: the server runs the stretch's writes meanwhile, so
                    that the commit finds them done (a failure among them is found at its end) */
                 pthread_mutex_unlock(&app->wlock);
+                rf_store_defer_push(app->wstore);
                 pushed = 1;
-                if (rf_store_defer_push(app->wstore) != RF_OK)
-                    pushed = 2; /* a failure kept: the stretch's end gives it */
                 pthread_mutex_lock(&app->wlock);
                 continue;
             }

@@ -100,6 +100,14 @@ static int ignore_row(struct rf_store *s, struct rf_rows *r, void *ctx)
     return 0;
 }
 
+/* A kind's rows gone, its columns' memory kept for the next. */
+static void gathered_clear(struct rf_gathered *g)
+{
+    for (int i = 0; i < g->ncols; i++)
+        rf_buf_reset(&g->col[i]);
+    g->n = 0;
+}
+
 /* The gathered rows of each kind as one statement each, sent in the order of their kinds. */
 static int gathered_send(struct rf_store *s)
 {
@@ -119,9 +127,7 @@ static int gathered_send(struct rf_store *s)
         sent = s->be->send(s, g->sql, p, g->ncols, g->n);
         if (rc == RF_OK)
             rc = sent;
-        for (int i = 0; i < g->ncols; i++)
-            rf_buf_reset(&g->col[i]);
-        g->n = 0;
+        gathered_clear(g);
     }
     return rc;
 }
@@ -129,11 +135,8 @@ static int gathered_send(struct rf_store *s)
 /* The gathered rows forgotten, unsent (the deferred writes are undone). */
 static void gathered_drop(struct rf_store *s)
 {
-    for (int k = 0; k < RF_GATHER_KINDS; k++) {
-        for (int i = 0; i < s->gathered[k].ncols; i++)
-            rf_buf_reset(&s->gathered[k].col[i]);
-        s->gathered[k].n = 0;
-    }
+    for (int k = 0; k < RF_GATHER_KINDS; k++)
+        gathered_clear(&s->gathered[k]);
 }
 
 static void gathered_free(struct rf_store *s)
@@ -325,14 +328,10 @@ int rf_store_defer_end(struct rf_store *s)
     return rc != RF_OK ? rc : end;
 }
 
-int rf_store_defer_push(struct rf_store *s)
+void rf_store_defer_push(struct rf_store *s)
 {
-    int rc;
-
-    if (!s->deferring)
-        return RF_OK;
-    rc = gathered_send(s);
-    return rc == RF_OK ? s->be->defer_push(s) : rc;
+    if (s->deferring && gathered_send(s) == RF_OK)
+        s->be->defer_push(s);
 }
 
 unsigned rf_store_deferred(const struct rf_store *s)

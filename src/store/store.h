@@ -118,9 +118,10 @@ int rf_store_defer_end(struct rf_store *s) RF_MUST_CHECK;
 /*
  * Send what is deferred so far (the gathered rows too) on its way, reading
  * no answer, so that the server works on it while the caller waits for
- * something else. RF_OK when not deferring.
+ * something else. A failure in sending is kept, as any deferred write's, and
+ * given by rf_store_defer_end(); nothing when not deferring.
  */
-int rf_store_defer_push(struct rf_store *s) RF_MUST_CHECK;
+void rf_store_defer_push(struct rf_store *s);
 /* Writes deferred so far on 's', or kept in memory to write later: a change that wrote moves it. */
 unsigned rf_store_deferred(const struct rf_store *s);
 /* A deferred write of the open transaction is known to have failed: nothing more of it runs. */

@@ -100,8 +100,8 @@ struct rf_backend {
     int (*defer_begin)(struct rf_store *s);
     int (*send)(struct rf_store *s, const char *sql, const struct rf_param *p, int n, int expect);
     int (*defer_end)(struct rf_store *s);
-    /* what was sent goes out now, no answer read */
-    int (*defer_push)(struct rf_store *s);
+    /* what was sent goes out now, no answer read; a failure is kept for 'defer_end' */
+    void (*defer_push)(struct rf_store *s);
     /* a deferred write failed: nothing more of the transaction runs */
     int (*defer_failed)(struct rf_store *s);
     /* the connection is known lost; NULL where it cannot be */

@@ -368,15 +368,12 @@ static int pg_defer_end(struct rf_store *s)
     return c->pipeline ? pipe_end(s) : RF_OK;
 }
 
-static int pg_defer_push(struct rf_store *s)
+static void pg_defer_push(struct rf_store *s)
 {
     struct pg_conn *c = s->conn;
 
-    if (c->failed != RF_OK)
-        return c->failed;
-    if (c->npend > 0 && PQflush(c->pg) != 0)
+    if (c->failed == RF_OK && c->npend > 0 && PQflush(c->pg) != 0)
         pipe_fail(s, fail_res(s, NULL));
-    return c->failed;
 }
 
 static int pg_defer_failed(struct rf_store *s)
@@ -419,8 +416,10 @@ static int pg_news(struct rf_store *s, rf_news_fn fn, void *ctx)
     struct pg_conn *c = s->conn;
     PGnotify *n;
 
-    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
-        return (void)fail_res(s, NULL), RF_ESTORE;
+    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) {
+        (void)fail_res(s, NULL); /* logged: the caller forgets what the news kept */
+        return RF_ESTORE;
+    }
     while ((n = PQnotifies(c->pg)) != NULL) {
         if (strcmp(n->relname, NEWS_CHANNEL) == 0)
             fn(ctx, n->extra);
