@@ -246,6 +246,8 @@ void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t prov
                             int64_t unit_id, char date[RF_DATE_LEN]);
 /* Whether unit 'u' is in force on 'date' (valid_from <= date < valid_to). */
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date);
+/* The same of the dates alone (a kept unit's): 'to' "" for none. */
+int rf_app_dates_in_force(const char *from, const char *to, const char *date);
 /* When 'u' ended on or before 'date', set 'date' to its last day in force. */
 void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN]);
 

@@ -205,16 +205,16 @@ static const char *at(char buf[48], int n, int i, const char *field)
     return buf;
 }
 
-/* A unit in force on 'date' by id or code, under the actor's scope then. */
-/* Whether kept unit 'k' is in force on its day and in the actor's scope: RF_OK or RF_ENOTFOUND. */
+/*
+ * Whether kept unit 'k' is in force on its day and in the actor's scope: RF_OK or RF_ENOTFOUND.
+ * A chain of 16 may go on above: a scope not in it is then asked of the database.
+ */
 static int kept_in_scope(struct rf_store *s, const struct rf_actor *actor,
                          const struct rf_app_kept_unit *k)
 {
-    if (strcmp(k->valid_from, k->day) > 0 || (k->valid_to[0] && strcmp(k->valid_to, k->day) <= 0))
+    if (!rf_app_dates_in_force(k->valid_from, k->valid_to, k->day))
         return RF_ENOTFOUND;
-    if (k->unit == actor->scope_unit_id)
-        return RF_OK;
-    for (int i = 1; i < k->n && k->n < 16; i++)
+    for (int i = 0; i < k->n; i++) /* the unit first, then each above it */
         if (k->chain[i] == actor->scope_unit_id)
             return RF_OK;
     if (k->n < 16)
@@ -222,6 +222,7 @@ static int kept_in_scope(struct rf_store *s, const struct rf_actor *actor,
     return rf_app_scope_check(s, actor, k->unit, k->day, NULL) == RF_OK ? RF_OK : RF_ENOTFOUND;
 }
 
+/* A unit in force on 'date' by id or code, under the actor's scope then. */
 static int check_unit(struct rf_app *app, struct rf_store *s, const struct rf_actor *actor,
                       int64_t id, const char *code, const char *date, const char *field,
                       int64_t *out, char *code_out, struct rf_error *err)

@@ -131,9 +131,14 @@ int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_ver
     return RF_OK;
 }
 
+int rf_app_dates_in_force(const char *from, const char *to, const char *date)
+{
+    return strcmp(from, date) <= 0 && (!to[0] || strcmp(to, date) > 0);
+}
+
 int rf_app_unit_in_force(const struct rf_unit *u, const char *date)
 {
-    return strcmp(u->valid_from, date) <= 0 && (!u->valid_to[0] || strcmp(u->valid_to, date) > 0);
+    return rf_app_dates_in_force(u->valid_from, u->valid_to, date);
 }
 
 void rf_app_unit_last_day_if_ended(const struct rf_unit *u, char date[RF_DATE_LEN])
