@@ -538,13 +538,15 @@ int rf_store_dossier_event_add(struct rf_store *s, int64_t province_id, struct r
         &e->id);
 }
 
+/* the events that begin a step: its receipt, a hand-over */
+#define STEP_BEGINS "('receive', 'hand_over')"
+
 int rf_store_dossier_step_began(struct rf_store *s, int64_t province_id, int64_t dossier_id,
                                 int64_t *at)
 {
     return rf_sq_one_int(s,
                          "SELECT COALESCE(MAX(at), 0) FROM dossier_events"
-                         " WHERE dossier_id = " DOSSIER_OF_PROVINCE
-                         " AND action IN ('receive', 'hand_over')",
+                         " WHERE dossier_id = " DOSSIER_OF_PROVINCE " AND action IN " STEP_BEGINS,
                          PARAMS(P_INT(province_id), P_INT(dossier_id)), at);
 }
 
@@ -650,7 +652,7 @@ int rf_store_dossier_for_move(struct rf_store *s, int64_t province_id, const cha
     /* a row for each pause, or one without: the dossier and its step's beginning on each */
     rc = rf_sq_query(s,
                      "SELECT d.*, (SELECT COALESCE(MAX(e.at), 0) FROM dossier_events e"
-                     "  WHERE e.dossier_id = d.id AND e.action IN ('receive', 'hand_over')),"
+                     "  WHERE e.dossier_id = d.id AND e.action IN " STEP_BEGINS "),"
                      " x.from_at, x.to_at"
                      " FROM (SELECT " DOSSIER_COLS " FROM dossiers"
                      "  WHERE province_id = ? AND code = ?) d"
