@@ -253,6 +253,13 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     }
 }
 
+/* A stretch as the writer opens one: its savepoint, then deferred writes where there are any. */
+static void stretch_open(struct rf_store *s, int deferred)
+{
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+}
+
 /*
  * Deferred writes (PostgreSQL; SQLite answers each statement at once, and the
  * same steps run undeferred there with the same results): a desk's numbers
@@ -282,8 +289,7 @@ static void test_deferred_writes(void **state)
 
     /* a stretch that stands */
     assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     for (int i = 1; i <= 3; i++) {
         assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
         assert_int_equal(seq, i);
@@ -302,8 +308,7 @@ static void test_deferred_writes(void **state)
     assert_int_equal(rf_store_savepoint_release(s, "stretch"), RF_OK);
 
     /* a stretch that fails is undone whole; its number and its id are given again */
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     assert_int_equal(rf_store_dossier_next_seq(s, t.prov, t.c1, "2026-02-13", &seq), RF_OK);
     assert_int_equal(seq, 4);
     assert_int_equal(rf_store_dossier_insert(s, &d2), RF_OK);
@@ -399,8 +404,7 @@ static void test_gathered_rows(void **state)
 
     rf_store_ids_ahead(s);
     assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     for (int i = 0; i < 3; i++) {
         struct rf_audit_record rec = {.province_id = t.prov,
                                       .at = 1770948000 + i,
@@ -461,8 +465,7 @@ static void test_gathered_rows(void **state)
 
     /* a code taken fails the gathered statement, found by the end at the latest */
     assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     received_at_c1(&t, proc, &got);
     snprintf(got.code, sizeof(got.code), "18070-260213-0004");
     assert_int_equal(rf_store_dossier_insert(s, &got), RF_OK);
@@ -475,8 +478,7 @@ static void test_gathered_rows(void **state)
 
     /* moves at the version read: two of one dossier at one version fail together, deferred */
     assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     got = d[0];
     got.state = RF_DS_READY;
     assert_int_equal(rf_store_dossier_update(s, &got, d[0].version), RF_OK);
@@ -493,8 +495,7 @@ static void test_gathered_rows(void **state)
     assert_int_equal(got.version, d[0].version); /* undone with the rest */
     /* alone, each is written at its version */
     assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
+    stretch_open(s, deferred);
     got = d[0];
     got.state = RF_DS_READY;
     assert_int_equal(rf_store_dossier_update(s, &got, d[0].version), RF_OK);
