@@ -425,12 +425,27 @@ static void detail_json(const struct rf_task *t, const struct rf_task_deadline *
                         struct rf_date on, struct rf_buf *out);
 static int units_json(void *ctx, int64_t id, const char *code);
 
-/* Validate then write the 'n' tasks of 'in'; 'out' (may be NULL) gets the first one's answer. */
-static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
-                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_buf *out,
-                        struct rf_error *err)
-{
+/* Tasks validated and queued for the writer (rf_app_task_create_begin). */
+struct rf_task_creation {
     struct tasks_job job;
+    struct rf_actor actor;
+    struct rf_error err; /* the change's own, given to the caller at the end */
+    struct rf_write_job *write;
+};
+
+static void creation_free(struct rf_task_creation *x)
+{
+    free(x->job.tasks);
+    free(x->job.coord);
+    free(x);
+}
+
+int rf_app_task_create_begin(struct rf_app *app, const struct rf_actor *actor,
+                             const struct rf_task_input *in, int n, int64_t *ids,
+                             void (*ready)(void *), void *arg, struct rf_task_creation **out,
+                             struct rf_error *err)
+{
+    struct rf_task_creation *x;
     struct rf_store *s;
     int rc;
 
@@ -439,33 +454,51 @@ static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
         return rc;
     if (n < 1 || n > 1000)
         return rf_error_set(err, RF_EINVAL, "tasks", "count", "give 1 to 1000 tasks at once");
-    memset(&job, 0, sizeof(job));
-    job.app = app;
-    job.actor = actor;
-    job.n = n;
-    job.ids = ids;
-    job.tasks = rf_xcalloc((size_t)n, sizeof(*job.tasks));
-    job.coord = rf_xcalloc((size_t)n, sizeof(*job.coord));
+    x = rf_xcalloc(1, sizeof(*x));
+    x->actor = *actor;
+    x->job.app = app;
+    x->job.actor = &x->actor;
+    x->job.n = n;
+    x->job.ids = ids;
+    x->job.tasks = rf_xcalloc((size_t)n, sizeof(*x->job.tasks));
+    x->job.coord = rf_xcalloc((size_t)n, sizeof(*x->job.coord));
     /* validate every task first (reads), then write them all in one change */
     s = rf_app_store_get(app);
     rc = s ? RF_OK : rf_app_store_error(RF_ESTORE, err);
     for (int i = 0; rc == RF_OK && i < n; i++) {
-        rc = rf_app_task_build(app, s, actor, &in[i], i, n, &job.tasks[i], &job.coord[i], err);
-        job.tasks[i].created_at = job.tasks[i].updated_at = rf_app_now(app);
+        rc =
+            rf_app_task_build(app, s, actor, &in[i], i, n, &x->job.tasks[i], &x->job.coord[i], err);
+        x->job.tasks[i].created_at = x->job.tasks[i].updated_at = rf_app_now(app);
     }
     rf_app_store_put(app, s);
-    if (rc == RF_OK)
-        rc = rf_app_write_deferrable(app, insert_tasks, &job, err);
+    if (rc != RF_OK) {
+        creation_free(x);
+        return rc;
+    }
+    rf_error_init(&x->err);
+    x->write =
+        rf_app_write_begin(app, insert_tasks, &x->job, RF_WRITE_DEFERRABLE, &x->err, ready, arg);
+    *out = x;
+    return RF_OK;
+}
+
+int rf_app_task_create_end(struct rf_task_creation *x, struct rf_buf *out, struct rf_error *err)
+{
+    int rc = rf_app_write_end(x->write);
+
+    if (rc != RF_OK && err)
+        *err = x->err;
     if (rc == RF_OK && out) {
         /* the answer comes from what was written: a new task has one deadline, no reports */
-        const struct rf_task *t = &job.tasks[0];
-        struct rf_app_coord_units *cu = &job.coord[0];
+        const struct rf_task *t = &x->job.tasks[0];
+        struct rf_app_coord_units *cu = &x->job.coord[0];
         struct rf_task_deadline dl;
         memset(&dl, 0, sizeof(dl));
         snprintf(dl.set_on, sizeof(dl.set_on), "%s", t->assigned_on);
         snprintf(dl.deadline, sizeof(dl.deadline), "%s", t->deadline);
-        dl.set_by = actor->user_id;
-        detail_json(t, &dl, 1, rf_date_of_instant(rf_app_now(app), RF_PROVINCE_UTC_OFFSET), out);
+        dl.set_by = x->actor.user_id;
+        detail_json(t, &dl, 1, rf_date_of_instant(rf_app_now(x->job.app), RF_PROVINCE_UTC_OFFSET),
+                    out);
         for (int k = 1; k < cu->n; k++) { /* by code, as a read lists them */
             for (int m = k; m > 0 && strcmp(cu->code[m - 1], cu->code[m]) > 0; m--) {
                 char code[RF_UNIT_CODE_MAX + 1];
@@ -481,9 +514,19 @@ static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
             (void)units_json(out, cu->id[k], cu->code[k]);
         rf_buf_adds(out, "],\"reports\":[]}");
     }
-    free(job.tasks);
-    free(job.coord);
+    creation_free(x);
     return rc;
+}
+
+/* Validate then write the 'n' tasks of 'in'; 'out' (may be NULL) gets the first one's answer. */
+static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_buf *out,
+                        struct rf_error *err)
+{
+    struct rf_task_creation *x;
+    int rc = rf_app_task_create_begin(app, actor, in, n, ids, NULL, NULL, &x, err);
+
+    return rc == RF_OK ? rf_app_task_create_end(x, out, err) : rc;
 }
 
 int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,

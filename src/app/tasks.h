@@ -86,6 +86,26 @@ void rf_app_task_json(const struct rf_task *t, const char *status, struct rf_buf
 int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
                         const struct rf_task_input *in, int n, int64_t *ids,
                         struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The same in two halves, so that a server answers other requests while the
+ * tasks wait for the disk, as a receipt does (rf_app_dossier_receive_begin):
+ * begin checks them and queues them ('*out' set, RF_OK) or fails with nothing
+ * queued; 'ready(arg)' is then called exactly once, from another thread or
+ * before begin returns (NULL: end waits). 'in' is read by begin alone; 'ids'
+ * (may be NULL) lives until the end.
+ */
+struct rf_task_creation;
+int rf_app_task_create_begin(struct rf_app *app, const struct rf_actor *actor,
+                             const struct rf_task_input *in, int n, int64_t *ids,
+                             void (*ready)(void *), void *arg, struct rf_task_creation **out,
+                             struct rf_error *err) RF_MUST_CHECK;
+/*
+ * The result of tasks begun, once 'ready' was called: RF_OK with the first
+ * task's page in 'out' (may be NULL) as rf_app_task_create writes it, or the
+ * change's error in 'err'; frees 'x'.
+ */
+int rf_app_task_create_end(struct rf_task_creation *x, struct rf_buf *out,
+                           struct rf_error *err) RF_MUST_CHECK;
 /* Create one task; 'out' gets its page as rf_app_task_get() writes it for today. */
 int rf_app_task_create(struct rf_app *app, const struct rf_actor *actor,
                        const struct rf_task_input *in, struct rf_buf *out,

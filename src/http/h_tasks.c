@@ -155,11 +155,25 @@ static enum MHD_Result reply_task(struct rf_req *r, unsigned status, int64_t id)
     return rf_reply_json_take(r, status, &b);
 }
 
+/* The new task is on disk (or failed): its page. */
+static enum MHD_Result task_answer(struct rf_req *r)
+{
+    struct rf_error err;
+    struct rf_buf b = RF_BUF_INIT;
+
+    rf_error_init(&err);
+    if (rf_app_task_create_end(r->later_ctx, &b, &err) != RF_OK) {
+        rf_buf_cleanup(&b);
+        return rf_reply_error(r, &err);
+    }
+    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
+}
+
 enum MHD_Result rf_h_task_create(struct rf_req *r)
 {
     struct rf_task_input in;
+    struct rf_task_creation *x;
     struct rf_error err;
-    struct rf_buf b = RF_BUF_INIT;
     json_t *body;
     int rc;
 
@@ -168,12 +182,10 @@ enum MHD_Result rf_h_task_create(struct rf_req *r)
         return rf_reply_body_error(r, &err);
     if (read_task(r, body, "", &in, &err) != RF_OK)
         return rf_reply_body_error(r, &err);
-    rc = rf_app_task_create(r->app, &r->actor, &in, &b, &err);
-    if (rc != RF_OK) {
-        rf_buf_cleanup(&b);
+    rc = rf_app_task_create_begin(r->app, &r->actor, &in, 1, NULL, rf_req_ready, r, &x, &err);
+    if (rc != RF_OK)
         return rf_reply_error(r, &err);
-    }
-    return rf_reply_json_take(r, MHD_HTTP_CREATED, &b);
+    return rf_req_later(r, task_answer, x); /* no thread waits for the disk */
 }
 
 /* POST /documents/{id}/tasks {"tasks":[...]}: all the document's tasks in one transaction. */

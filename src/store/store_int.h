@@ -166,7 +166,15 @@ struct rf_seq_kept {
  * (rf_sq_gather): each column's values so far as an array's text. The kinds
  * are sent in this order, a table before the tables whose rows point to it.
  */
-enum { RF_GATHER_DOSSIERS, RF_GATHER_MOVES, RF_GATHER_EVENTS, RF_GATHER_AUDIT, RF_GATHER_KINDS };
+enum {
+    RF_GATHER_DOSSIERS,
+    RF_GATHER_MOVES,
+    RF_GATHER_EVENTS,
+    RF_GATHER_TASKS,
+    RF_GATHER_DEADLINES,
+    RF_GATHER_AUDIT,
+    RF_GATHER_KINDS
+};
 #define RF_GATHER_ROWS 256 /* rows of a kind sent at once */
 #define RF_GATHER_COLS 24
 

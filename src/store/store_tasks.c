@@ -246,20 +246,56 @@ static int each_task(struct rf_store *s, const char *sql, const struct rf_param 
     P_INT((t)->province_id), P_INT((t)->document_id), P_INT((t)->province_id),                     \
         P_INT((t)->lead_unit_id)
 
+/*
+ * The tasks gathered while writes are deferred (PostgreSQL), in one
+ * statement, each checked as TASK_REFS checks one: a task whose document or
+ * lead unit is not its province's writes nothing and a reference taken fails
+ * the statement, either failing the deferred writes, so that the changes run
+ * again one at a time and the insert below refuses the one at fault.
+ */
+#define TASKS_GATHERED                                                                             \
+    "INSERT INTO tasks (id, " TASK_INSERT_COLS ") SELECT v.* FROM unnest("                         \
+    "CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"            \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),"               \
+    " CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),"                 \
+    " CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) AS v(id, " TASK_INSERT_COLS ")"                    \
+    " WHERE EXISTS (SELECT 1 FROM documents d WHERE d.province_id = v.province_id"                 \
+    " AND d.id = v.document_id)"                                                                   \
+    " AND EXISTS (SELECT 1 FROM units u WHERE u.province_id = v.province_id"                       \
+    " AND u.id = v.lead_unit_id)"
+
+/* A task's first deadline, as the insert below writes it; gathered, as one statement. */
+#define DEADLINE_INSERT                                                                            \
+    "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by, created_at)"           \
+    " VALUES (?, ?, ?, '', ?, ?)"
+#define DEADLINES_GATHERED                                                                         \
+    "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by, created_at)"           \
+    " SELECT v.task_id, v.set_on, v.deadline, '', v.set_by, v.created_at FROM unnest("             \
+    "CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),"              \
+    " CAST(? AS BIGINT[])) AS v(task_id, set_on, deadline, set_by, created_at)"
+
 int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *coordinating,
                          int ncoordinating, int64_t set_by)
 {
     char *fold = NULL;
     int64_t id;
-    int taken = 0;
-    int rc = rf_store_task_ref_taken(s, t->province_id, t->ref, &taken);
+    int taken = 0, gathered = rf_sq_gathering(s);
+    /* gathered, a reference taken fails the statement: the caller asked before writing */
+    int rc = gathered ? RF_OK : rf_store_task_ref_taken(s, t->province_id, t->ref, &taken);
 
     if (rc != RF_OK || taken)
         return rc != RF_OK ? rc : RF_ECONFLICT;
     if (rf_text_fold(t->title, &fold) != RF_OK)
         return RF_EINVAL;
     rc = rf_sq_next_id(s, RF_IDS_TASKS, &id);
-    if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
+    if (rc == RF_OK && gathered) {
+        rc = rf_sq_gather(s, RF_GATHER_TASKS, TASKS_GATHERED,
+                          PARAMS(P_INT(id), TASK_INSERT_VALUES(t, fold)));
+        if (rc == RF_OK)
+            t->id = id;
+        else
+            rf_sq_id_back(s, RF_IDS_TASKS);
+    } else if (rc == RF_OK) { /* the id known, nothing of the answer is needed */
         rc = rf_sq_write_one(
             s,
             "INSERT INTO tasks (id, " TASK_INSERT_COLS ")"
@@ -279,10 +315,12 @@ int rf_store_task_insert(struct rf_store *s, struct rf_task *t, const int64_t *c
     free(fold);
     if (rc == RF_ENOTFOUND) /* its document or lead unit is not the province's */
         return RF_ECONFLICT;
-    if (rc == RF_OK)
-        rc = rf_sq_run(s,
-                       "INSERT INTO task_deadlines (task_id, set_on, deadline, reason, set_by,"
-                       " created_at) VALUES (?, ?, ?, '', ?, ?)",
+    if (rc == RF_OK && gathered)
+        rc = rf_sq_gather(s, RF_GATHER_DEADLINES, DEADLINES_GATHERED,
+                          PARAMS(P_INT(t->id), P_TEXT(t->assigned_on), P_OPT_TEXT(t->deadline),
+                                 P_INT(set_by), P_INT(t->created_at)));
+    else if (rc == RF_OK)
+        rc = rf_sq_run(s, DEADLINE_INSERT,
                        PARAMS(P_INT(t->id), P_TEXT(t->assigned_on), P_OPT_TEXT(t->deadline),
                               P_INT(set_by), P_INT(t->created_at)));
     for (int i = 0; rc == RF_OK && i < ncoordinating; i++)
