@@ -33,6 +33,12 @@ struct rf_app_kept_unit {
     int n;             /* 16: maybe more above, not kept */
 };
 
+/* A unit's id by its code, kept while the units' version stands (rf_app_unit_id_kept). */
+struct rf_app_kept_code {
+    int64_t province_id, version, id;
+    char code[RF_UNIT_CODE_MAX + 1];
+};
+
 struct rf_app {
     char *db_url;
     const char *backend;  /* "sqlite" or "postgresql", as the store says */
@@ -73,6 +79,7 @@ struct rf_app {
     /* the desks of recent receipts (dossiers.c), each while the units' version stands */
     pthread_mutex_t desks_lock;
     struct rf_app_kept_unit desks[RF_APP_KEPT_DESKS]; /* units of recent receipts and tasks */
+    struct rf_app_kept_code codes[RF_APP_KEPT_DESKS]; /* the units the procedures' steps name */
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
@@ -328,6 +335,13 @@ int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province
 int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
                      int64_t province_id, int64_t unit, const char *day,
                      struct rf_app_kept_unit *out) RF_MUST_CHECK;
+/*
+ * The id of the province's unit 'code' into '*id', kept in memory as
+ * rf_app_unit_kept keeps a unit. RF_ENOTFOUND for a code the province never had.
+ */
+int rf_app_unit_id_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                        int64_t province_id, const char *code, const char *day,
+                        int64_t *id) RF_MUST_CHECK;
 /*
  * The id of the province's version of procedure 'code' in force on 'day'
  * into '*id': kept in memory while the counters 'v' (the request's) stand,

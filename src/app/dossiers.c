@@ -83,22 +83,21 @@ int rf_app_dossier_in_scope(struct rf_store *s, const struct rf_actor *actor,
     return rc;
 }
 
-/* The unit holding step 'i' of 'p' for a dossier received at 'desk' on 'date'. */
-static int step_unit(struct rf_store *s, int64_t province_id, const struct rf_procedure *p, int i,
-                     int64_t desk, const char *date, int64_t *out)
+/*
+ * The unit holding step 'i' of 'p' for a dossier received at 'desk', on
+ * 'date', as the units of the versions 'v' (the actor's) stand.
+ */
+static int step_unit(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                     int64_t province_id, const struct rf_procedure *p, int i, int64_t desk,
+                     const char *date, int64_t *out)
 {
     const char *ref = p->steps[i].unit_ref;
-    struct rf_unit u;
-    int rc;
 
     if (strcmp(ref, "desk") == 0 || strcmp(ref, "district") == 0 || strcmp(ref, "commune") == 0) {
         *out = desk; /* the unit that received it */
         return RF_OK;
     }
-    rc = rf_store_unit_get_by_code(s, province_id, ref, date, &u);
-    if (rc == RF_OK)
-        *out = u.id;
-    return rc;
+    return rf_app_unit_id_kept(app, s, v, province_id, ref, date, out);
 }
 
 static void secret_new(char out[33], char hash[65])
@@ -308,8 +307,8 @@ static int receipt_where(struct rf_app *app, const struct rf_actor *actor, const
     if (rc != RF_OK || err->n)
         goto out;
     if (x->job.outcome == RF_DA_RECEIVE) {
-        rc = step_unit(s, actor->province_id, x->job.p, 0, d->desk_unit_id, x->job.day,
-                       &d->step_unit_id);
+        rc = step_unit(app, s, &actor->versions, actor->province_id, x->job.p, 0, d->desk_unit_id,
+                       x->job.day, &d->step_unit_id);
         if (rc == RF_ENOTFOUND) {
             rc = RF_OK;
             rf_error_set(err, RF_EINVAL, "procedure_code", "process",
@@ -593,8 +592,8 @@ static int hand_over(struct move *mv, struct rf_error *err)
         mv->e->step_late = mv->e->step_due_at && mv->now > mv->e->step_due_at;
     }
     if (mv->next.next_step >= 0) {
-        rc = step_unit(mv->s, d->province_id, mv->p, mv->next.next_step, d->desk_unit_id, mv->day,
-                       &d->step_unit_id);
+        rc = step_unit(mv->job->app, mv->s, &mv->job->actor->versions, d->province_id, mv->p,
+                       mv->next.next_step, d->desk_unit_id, mv->day, &d->step_unit_id);
         if (rc == RF_ENOTFOUND)
             return rf_error_set(err, RF_ECONFLICT, "action", "process",
                                 "the next step names a unit not in force today");

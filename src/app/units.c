@@ -5,6 +5,7 @@
  * which live in core/unit.c.
  */
 #include "app_int.h"
+#include "../common/hash.h"
 #include "../common/mem.h"
 #include "../core/text.h"
 
@@ -127,6 +128,39 @@ int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_ver
     snprintf(out->valid_to, sizeof(out->valid_to), "%s", u.valid_to);
     pthread_mutex_lock(&app->desks_lock);
     *k = *out;
+    pthread_mutex_unlock(&app->desks_lock);
+    return RF_OK;
+}
+
+int rf_app_unit_id_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
+                        int64_t province_id, const char *code, const char *day, int64_t *id)
+{
+    struct rf_app_kept_code *k = &app->codes[rf_hash_text(code) % RF_APP_KEPT_DESKS];
+    struct rf_unit u;
+    int64_t version = v ? v->units : 0;
+    int rc = v && v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
+
+    if (rc != RF_OK)
+        return rc;
+    if (strlen(code) >= sizeof(k->code))
+        return RF_ENOTFOUND;
+    pthread_mutex_lock(&app->desks_lock);
+    if (k->id && k->province_id == province_id && k->version == version &&
+        strcmp(k->code, code) == 0) {
+        *id = k->id;
+        pthread_mutex_unlock(&app->desks_lock);
+        return RF_OK;
+    }
+    pthread_mutex_unlock(&app->desks_lock);
+    rc = rf_store_unit_get_by_code(s, province_id, code, day, &u);
+    if (rc != RF_OK)
+        return rc;
+    *id = u.id;
+    pthread_mutex_lock(&app->desks_lock);
+    k->province_id = province_id;
+    k->version = version;
+    k->id = u.id;
+    snprintf(k->code, sizeof(k->code), "%s", code);
     pthread_mutex_unlock(&app->desks_lock);
     return RF_OK;
 }
