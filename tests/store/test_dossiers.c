@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int count_metric(void *ctx, const char *field, const char *level, const char *metric,
                         int64_t n)
@@ -389,6 +390,15 @@ static int keep_audit(void *ctx, const struct rf_audit_row *row)
     return 0;
 }
 
+/* The lines of news a listener was given, joined by spaces. */
+static void news_seen(void *ctx, const char *line)
+{
+    char *seen = ctx;
+    size_t len = strlen(seen);
+
+    snprintf(seen + len, 512 - len, "%s%s", len ? " " : "", line);
+}
+
 static void test_gathered_rows(void **state)
 {
     static const char *const names[] = {"Lê \"Bé\" Na", "C:\\thư mục\\, {a,b}", "NULL"};
@@ -505,6 +515,33 @@ static void test_gathered_rows(void **state)
     assert_int_equal(rf_store_dossier_by_code(s, t.prov, d[0].code, &got), RF_OK);
     assert_int_equal(got.version, d[0].version + 1);
     assert_int_equal(got.state, RF_DS_READY);
+
+    /* moves gathered in one statement: a line of news for each dossier, in one notification */
+    if (deferred) {
+        struct rf_store *l = NULL;
+        struct rf_error err;
+        char news[512] = "", want[512];
+        rf_error_init(&err);
+        assert_int_equal(rf_store_open(db_url, &l, &err), RF_OK);
+        assert_int_equal(rf_store_listen(l), RF_OK);
+        assert_int_equal(rf_store_begin_changes(s, t.prov), RF_OK);
+        stretch_open(s, deferred);
+        for (int i = 1; i < 3; i++) {
+            assert_int_equal(rf_store_dossier_by_code(s, t.prov, d[i].code, &got), RF_OK);
+            assert_int_equal(rf_store_dossier_update(s, &got, got.version), RF_OK);
+        }
+        assert_int_equal(rf_store_defer_end(s), RF_OK);
+        assert_int_equal(rf_store_savepoint_release(s, "stretch"), RF_OK);
+        assert_int_equal(rf_store_commit(s), RF_OK);
+        snprintf(want, sizeof(want), "dossier %s dossier %s", d[1].code, d[2].code);
+        for (int tries = 0; tries < 100 && strlen(news) < strlen(want); tries++) {
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            assert_int_equal(rf_store_news(l, news_seen, news), RF_OK);
+            nanosleep(&pause, NULL);
+        }
+        assert_string_equal(news, want);
+        rf_store_close(&l);
+    }
 }
 
 /* The service center's counters, and the units above a desk on a day that they go to. */
