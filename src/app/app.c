@@ -68,6 +68,7 @@ int rf_app_open(const struct rf_app_config *cfg, int allow_empty, struct rf_app 
     pthread_mutex_init(&app->wt_lock, NULL);
     pthread_mutex_init(&app->kept_lock, NULL);
     pthread_mutex_init(&app->desks_lock, NULL);
+    pthread_mutex_init(&app->docs_lock, NULL);
     pthread_cond_init(&app->wready, NULL);
     pthread_cond_init(&app->fready, NULL);
     pthread_cond_init(&app->pool_ready, NULL);
@@ -159,6 +160,7 @@ void rf_app_close(struct rf_app **appp)
     pthread_mutex_destroy(&app->wt_lock);
     pthread_mutex_destroy(&app->kept_lock);
     pthread_mutex_destroy(&app->desks_lock);
+    pthread_mutex_destroy(&app->docs_lock);
     pthread_cond_destroy(&app->wready);
     pthread_cond_destroy(&app->fready);
     pthread_cond_destroy(&app->pool_ready);

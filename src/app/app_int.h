@@ -12,6 +12,7 @@
 
 #define RF_APP_KEPT_PROCEDURES 256
 #define RF_APP_KEPT_DESKS 64
+#define RF_APP_KEPT_DOCUMENTS 32
 #define RF_APP_KEPT_IN_FORCE 256
 
 /* A desk's unit code and the units above it on a day, while the units' version stands. */
@@ -80,6 +81,9 @@ struct rf_app {
     pthread_mutex_t desks_lock;
     struct rf_app_kept_unit desks[RF_APP_KEPT_DESKS]; /* units of recent receipts and tasks */
     struct rf_app_kept_code codes[RF_APP_KEPT_DESKS]; /* the units the procedures' steps name */
+    /* the documents of recent tasks (documents.c): never changed once registered */
+    pthread_mutex_t docs_lock;
+    struct rf_document docs[RF_APP_KEPT_DOCUMENTS];
     /* the working-time tables (calendar.c) */
     pthread_mutex_t wt_lock;
     struct rf_worktime_ref *wt;
@@ -335,6 +339,16 @@ int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province
 int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
                      int64_t province_id, int64_t unit, const char *day,
                      struct rf_app_kept_unit *out) RF_MUST_CHECK;
+/*
+ * The province's document 'id', or the one numbered 'number' when that is
+ * given, into '*out' (its 'tasks' -1, not counted): kept in memory once read, a
+ * document being never changed nor deleted once registered (a task's insert
+ * checks again that it is there). RF_ENOTFOUND when there is none.
+ */
+int rf_app_document_kept(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
+                         const char *number, struct rf_document *out) RF_MUST_CHECK;
+/* Forget the documents kept (the news said all may have changed: a restore). */
+void rf_app_documents_forget(struct rf_app *app);
 /*
  * The id of the province's unit 'code' into '*id', kept in memory as
  * rf_app_unit_kept keeps a unit. RF_ENOTFOUND for a code the province never had.

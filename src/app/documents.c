@@ -30,6 +30,38 @@ void rf_app_document_json(const struct rf_document *d, struct rf_buf *out)
     rf_buf_addc(out, '}');
 }
 
+int rf_app_document_kept(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
+                         const char *number, struct rf_document *out)
+{
+    struct rf_document *k = &app->docs[(uint64_t)id % RF_APP_KEPT_DOCUMENTS];
+    int rc;
+
+    if (!(number && *number)) {
+        pthread_mutex_lock(&app->docs_lock);
+        if (id && k->id == id && k->province_id == province_id) {
+            *out = *k;
+            pthread_mutex_unlock(&app->docs_lock);
+            return RF_OK;
+        }
+        pthread_mutex_unlock(&app->docs_lock);
+    }
+    rc = rf_store_document_find(s, province_id, number && *number ? 0 : id, number, out);
+    if (rc != RF_OK)
+        return rc;
+    k = &app->docs[(uint64_t)out->id % RF_APP_KEPT_DOCUMENTS];
+    pthread_mutex_lock(&app->docs_lock);
+    *k = *out;
+    pthread_mutex_unlock(&app->docs_lock);
+    return RF_OK;
+}
+
+void rf_app_documents_forget(struct rf_app *app)
+{
+    pthread_mutex_lock(&app->docs_lock);
+    memset(app->docs, 0, sizeof(app->docs));
+    pthread_mutex_unlock(&app->docs_lock);
+}
+
 struct document_job {
     struct rf_app *app;
     const struct rf_actor *actor;

@@ -38,6 +38,7 @@ static void forget_all(struct rf_app *app)
 {
     rf_app_sessions_forget(app, RF_FORGET_ALL, 0);
     rf_app_lookups_forget(app, RF_FORGET_ALL, NULL);
+    rf_app_documents_forget(app);
 }
 
 /* One line of news to the copies it concerns. */

@@ -270,12 +270,11 @@ int rf_app_task_build(struct rf_app *app, struct rf_store *s, const struct rf_ac
     memset(t, 0, sizeof(*t));
     cu->n = 0;
     t->province_id = actor->province_id;
-    if (in->document_number && *in->document_number)
-        rc = rf_store_document_find(s, actor->province_id, 0, in->document_number, &doc);
+    if ((in->document_number && *in->document_number) || in->document_id)
+        rc = rf_app_document_kept(app, s, actor->province_id, in->document_id, in->document_number,
+                                  &doc);
     else
-        rc = in->document_id
-                 ? rf_store_document_find(s, actor->province_id, in->document_id, NULL, &doc)
-                 : RF_EINVAL;
+        rc = RF_EINVAL;
     if (rc == RF_EINVAL)
         return rf_error_set(err, RF_EINVAL, at(f, n, i, "document_id"), "required",
                             "the source document is required");
