@@ -618,6 +618,12 @@ int rf_store_savepoint_release(struct rf_store *s, const char *name)
     return rc;
 }
 
+void rf_store_savepoint_leave(struct rf_store *s)
+{
+    if (s->savepoints > 0)
+        s->savepoints--;
+}
+
 int rf_store_savepoint_renew(struct rf_store *s, const char *name)
 {
     char sql[160];

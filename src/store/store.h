@@ -83,6 +83,13 @@ void rf_store_savepoint_undo(struct rf_store *s, const char *name);
 int rf_store_savepoint_release(struct rf_store *s, const char *name) RF_MUST_CHECK;
 
 /*
+ * The innermost savepoint left to the commit that comes next, which releases
+ * it with the rest: forgotten here at no round trip. Only with a commit (or a
+ * rollback) following at once.
+ */
+void rf_store_savepoint_leave(struct rf_store *s);
+
+/*
  * Release savepoint 'name' and open it again at once, as one round trip where
  * each statement costs one: what one change of a batch kept, the next starts.
  */
