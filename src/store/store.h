@@ -138,9 +138,9 @@ int rf_store_lost(struct rf_store *s);
 
 /*
  * News of what any process changed (PostgreSQL: LISTEN/NOTIFY), for the
- * copies a process keeps in memory. The database's own triggers (migration
- * 0011) send, as each transaction commits, one line per changed row that a
- * kept copy may hold: "session ID" (ended, used or gone),
+ * copies a process keeps in memory. The database's own triggers (migrations
+ * 0011 and 0012) send, as each transaction commits, one line per changed row
+ * that a kept copy may hold (a notification may carry several): "session ID" (ended, used or gone),
  * "user ID", "province ID" (its counters moved), "dossier CODE", "attempt
  * KIND KEY", and "all" when a table was emptied whole.
  *

@@ -188,6 +188,35 @@ describe('creating tasks', () => {
     assert.deepEqual((await sec.get(`/api/v1/tasks/${s.id}`)).json, s);
   });
 
+  test('forty tasks at once on a server of two threads are all answered, each as read back, each with its deadline and audit record', async () => {
+    const two = await startServer({ args: ['--threads', '2'] });
+    try {
+      const s2 = await signedIn(two.base, 'secretariat');
+      const d = await s2.post('/api/v1/documents', {
+        number: uniq('02/KH-UBND'), issuer: 'UBND tỉnh Hà Tĩnh', issued_on: '2023-01-05',
+        title: 'Kế hoạch số hóa', assigning_body: 'people_committee',
+      });
+      assert.equal(d.status, 201, d.text);
+      // titles with what an array's text escapes: quotes, backslashes, braces, commas, "NULL"
+      const titles = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 'NULL' : `Nhiệm vụ "${i}" \\ {a,b}, ${i}`));
+      const all = await Promise.all(titles.map((title, i) => s2.post('/api/v1/tasks', {
+        document_id: d.json.id, title, field: 'procedures', lead_unit_id: i % 2 ? id.S03 : id.S05,
+        assigned_on: '2023-01-10', ...(i % 3 ? { deadline: '2023-06-30' } : {}),
+      })));
+      for (const r of all) assert.equal(r.status, 201, r.text);
+      assert.equal(new Set(all.map((r) => r.json.id)).size, 40);
+      for (const [i, r] of all.entries()) {
+        assert.equal(r.json.title, titles[i]);
+        assert.deepEqual((await s2.get(`/api/v1/tasks/${r.json.id}`)).json, r.json);
+      }
+      const ids = all.map((r) => r.json.id).join(',');
+      assert.equal(Number(two.db.sql(`SELECT COUNT(*) FROM task_deadlines WHERE task_id IN (${ids})`)), 40);
+      assert.equal(Number(two.db.sql(`SELECT COUNT(*) FROM audit WHERE entity = 'task' AND action = 'create' AND entity_id IN (${all.map((r) => `'${r.json.id}'`).join(',')})`)), 40);
+    } finally {
+      await two.stop();
+    }
+  });
+
   test('POST /documents/{id}/tasks creates all the tasks in one go (201 {ids})', async () => {
     const d = await newDocument();
     const n0 = taskCount();
