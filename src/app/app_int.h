@@ -322,6 +322,9 @@ int rf_app_body_index(const char *name);
 /* The fields of a procedure and the levels of government that handle one, NULL-terminated. */
 extern const char *const rf_app_procedure_fields[];
 extern const char *const rf_app_procedure_levels[];
+/* Procedure version 'id' into '*out' when a copy is kept in memory: RF_OK, else RF_ENOTFOUND. */
+int rf_app_procedure_kept(struct rf_app *app, int64_t province_id, int64_t id,
+                          const struct rf_procedure **out) RF_MUST_CHECK;
 /*
  * Procedure version 'id' into '*out': the copy kept in memory (shared, never
  * changed or freed), else read into '*spare' (allocated here when needed,

@@ -260,10 +260,12 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     if ((!secret || !*secret) == (!phone || !*phone))
         return rf_error_set(err, RF_EINVAL, "secret", "required",
                             "give the secret on the slip or the applicant's phone number");
-    if (rf_app_store_take(app, &s, err) != RF_OK)
-        return RF_ESTORE;
+    /* answered from memory, no connection is taken: none waits for one */
+    s = NULL;
     kept = app->klookups && address && rf_app_news_check(app);
     if (!kept || lookup_kept(app, code ? code : "", address, &d, office, &misses, &gen) != RF_OK) {
+        if (rf_app_store_take(app, &s, err) != RF_OK)
+            return RF_ESTORE;
         rc = rf_store_dossier_lookup(s, app->province.id, address, code ? code : "", &misses, &d,
                                      office);
         if (rc == RF_OK && kept)
@@ -274,7 +276,8 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
     wait =
         rc == RF_OK || rc == RF_ENOTFOUND ? rf_attempts_wait(&misses, LOOKUPS_PER_WINDOW, now) : 0;
     if (wait) { /* an address that guessed too often learns nothing more, right or wrong */
-        rf_app_store_put(app, s);
+        if (s)
+            rf_app_store_put(app, s);
         *retry_after = (int)wait;
         return rf_error_set(err, RF_ELIMIT, NULL, "too_many", "too many lookups: try again later");
     }
@@ -283,8 +286,11 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
         int ok = secret && *secret ? secret_matches(secret, d.lookup_hash)
                                    : rf_app_phone_digits(phone, digits) == RF_OK &&
                                          strcmp(digits, d.applicant_phone) == 0;
-        rc = ok ? rf_app_procedure_of(app, s, d.province_id, d.procedure_id, &p, &spare)
-                : RF_ENOTFOUND;
+        rc = ok ? rf_app_procedure_kept(app, d.province_id, d.procedure_id, &p) : RF_ENOTFOUND;
+        if (ok && rc != RF_OK && (s || rf_app_store_take(app, &s, err) == RF_OK))
+            rc = rf_app_procedure_of(app, s, d.province_id, d.procedure_id, &p, &spare);
+        else if (ok && rc != RF_OK)
+            return RF_ESTORE; /* err set, nothing taken */
     }
     if (rc == RF_OK) {
         rf_app_dossier_write_json(&d, p, 0, out); /* never the applicant's data */
@@ -296,7 +302,8 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
             rf_buf_adds(out, "null");
         rf_buf_addc(out, '}');
     }
-    rf_app_store_put(app, s);
+    if (s)
+        rf_app_store_put(app, s);
     free(spare);
     if (rc == RF_ENOTFOUND) {
         /* a miss counts against the address: guessing codes, secrets or phones stops soon;

@@ -359,11 +359,9 @@ int rf_app_procedure_json(struct rf_app *app, const struct rf_actor *actor, int6
  * changed or freed), else read into '*spare' (allocated here when needed,
  * freed by the caller) and kept from then on while there is room.
  */
-int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
-                        const struct rf_procedure **out, struct rf_procedure **spare)
+int rf_app_procedure_kept(struct rf_app *app, int64_t province_id, int64_t id,
+                          const struct rf_procedure **out)
 {
-    int rc;
-
     pthread_mutex_lock(&app->kept_lock);
     for (int i = 0; i < app->nkept; i++)
         if (app->kept[i].id == id && app->kept[i].p->province_id == province_id) {
@@ -372,6 +370,16 @@ int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province
             return RF_OK;
         }
     pthread_mutex_unlock(&app->kept_lock);
+    return RF_ENOTFOUND;
+}
+
+int rf_app_procedure_of(struct rf_app *app, struct rf_store *s, int64_t province_id, int64_t id,
+                        const struct rf_procedure **out, struct rf_procedure **spare)
+{
+    int rc;
+
+    if (rf_app_procedure_kept(app, province_id, id, out) == RF_OK)
+        return RF_OK;
     if (!*spare)
         *spare = rf_xmalloc(sizeof(**spare));
     rc = rf_store_procedure_get(s, province_id, id, *spare);

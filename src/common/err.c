@@ -9,8 +9,12 @@
 
 void rf_error_init(struct rf_error *err)
 {
-    if (err)
-        memset(err, 0, sizeof(*err));
+    if (!err)
+        return;
+    /* items past 'n' are never read: only the first is emptied, for those who print it */
+    err->code = 0;
+    err->n = 0;
+    err->item[0].field[0] = err->item[0].code[0] = err->item[0].message[0] = '\0';
 }
 
 int rf_error_code(const struct rf_error *err, int fallback)
