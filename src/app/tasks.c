@@ -517,27 +517,13 @@ int rf_app_task_create_end(struct rf_task_creation *x, struct rf_buf *out, struc
     return rc;
 }
 
-/* Validate then write the 'n' tasks of 'in'; 'out' (may be NULL) gets the first one's answer. */
-static int create_tasks(struct rf_app *app, const struct rf_actor *actor,
-                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_buf *out,
-                        struct rf_error *err)
+int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
+                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
 {
     struct rf_task_creation *x;
     int rc = rf_app_task_create_begin(app, actor, in, n, ids, NULL, NULL, &x, err);
 
-    return rc == RF_OK ? rf_app_task_create_end(x, out, err) : rc;
-}
-
-int rf_app_tasks_create(struct rf_app *app, const struct rf_actor *actor,
-                        const struct rf_task_input *in, int n, int64_t *ids, struct rf_error *err)
-{
-    return create_tasks(app, actor, in, n, ids, NULL, err);
-}
-
-int rf_app_task_create(struct rf_app *app, const struct rf_actor *actor,
-                       const struct rf_task_input *in, struct rf_buf *out, struct rf_error *err)
-{
-    return create_tasks(app, actor, in, 1, NULL, out, err);
+    return rc == RF_OK ? rf_app_task_create_end(x, NULL, err) : rc;
 }
 
 struct list_ctx {

@@ -101,15 +101,11 @@ int rf_app_task_create_begin(struct rf_app *app, const struct rf_actor *actor,
                              struct rf_error *err) RF_MUST_CHECK;
 /*
  * The result of tasks begun, once 'ready' was called: RF_OK with the first
- * task's page in 'out' (may be NULL) as rf_app_task_create writes it, or the
- * change's error in 'err'; frees 'x'.
+ * task's page in 'out' (may be NULL) as rf_app_task_get() writes it for today,
+ * or the change's error in 'err'; frees 'x'.
  */
 int rf_app_task_create_end(struct rf_task_creation *x, struct rf_buf *out,
                            struct rf_error *err) RF_MUST_CHECK;
-/* Create one task; 'out' gets its page as rf_app_task_get() writes it for today. */
-int rf_app_task_create(struct rf_app *app, const struct rf_actor *actor,
-                       const struct rf_task_input *in, struct rf_buf *out,
-                       struct rf_error *err) RF_MUST_CHECK;
 /*
  * The tasks of the actor's scope matching 'q', by id, each through 'fn' with
  * its status on the query's date; every bad filter named in 'err'.
