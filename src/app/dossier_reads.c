@@ -287,10 +287,11 @@ int rf_app_dossier_lookup(struct rf_app *app, const char *code, const char *secr
                                    : rf_app_phone_digits(phone, digits) == RF_OK &&
                                          strcmp(digits, d.applicant_phone) == 0;
         rc = ok ? rf_app_procedure_kept(app, d.province_id, d.procedure_id, &p) : RF_ENOTFOUND;
-        if (ok && rc != RF_OK && (s || rf_app_store_take(app, &s, err) == RF_OK))
+        if (ok && rc != RF_OK) { /* not kept: read, on a connection taken now if none was */
+            if (!s && rf_app_store_take(app, &s, err) != RF_OK)
+                return RF_ESTORE;
             rc = rf_app_procedure_of(app, s, d.province_id, d.procedure_id, &p, &spare);
-        else if (ok && rc != RF_OK)
-            return RF_ESTORE; /* err set, nothing taken */
+        }
     }
     if (rc == RF_OK) {
         rf_app_dossier_write_json(&d, p, 0, out); /* never the applicant's data */

@@ -422,12 +422,12 @@ static int pg_news(struct rf_store *s, rf_news_fn fn, void *ctx)
     }
     while ((n = PQnotifies(c->pg)) != NULL) {
         /* a notification holds one line or several (a statement's rows), each told alone */
-        for (char *line = n->extra, *end; strcmp(n->relname, NEWS_CHANNEL) == 0 && line;
-             line = end ? end + 1 : NULL) {
-            if ((end = strchr(line, '\n')) != NULL)
-                *end = '\0';
-            fn(ctx, line);
-        }
+        if (strcmp(n->relname, NEWS_CHANNEL) == 0)
+            for (char *line = n->extra, *end; line; line = end ? end + 1 : NULL) {
+                if ((end = strchr(line, '\n')) != NULL)
+                    *end = '\0';
+                fn(ctx, line);
+            }
         PQfreemem(n);
     }
     return RF_OK;
