@@ -201,8 +201,8 @@ void audit(struct rf_store *s, int64_t prov, const char *action, const char *aft
     assert_int_equal(rf_store_audit_append(s, &r), RF_OK);
 }
 
-int64_t task(struct rf_store *s, struct tree *t, int64_t doc, const char *title, int64_t lead,
-             const char *field, const char *deadline, int64_t coordinating)
+struct rf_task task_of(const struct tree *t, int64_t doc, const char *title, int64_t lead,
+                       const char *field, const char *deadline)
 {
     struct rf_task x;
 
@@ -215,6 +215,20 @@ int64_t task(struct rf_store *s, struct tree *t, int64_t doc, const char *title,
     snprintf(x.field, sizeof(x.field), "%s", field);
     snprintf(x.assigned_on, sizeof(x.assigned_on), "2023-01-10");
     snprintf(x.deadline, sizeof(x.deadline), "%s", deadline ? deadline : "");
+    return x;
+}
+
+int64_t task(struct rf_store *s, struct tree *t, int64_t doc, const char *title, int64_t lead,
+             const char *field, const char *deadline, int64_t coordinating)
+{
+    struct rf_task x = task_of(t, doc, title, lead, field, deadline);
+
     assert_int_equal(rf_store_task_insert(s, &x, &coordinating, coordinating ? 1 : 0, 1), RF_OK);
     return x.id;
+}
+
+void stretch_open(struct rf_store *s, int deferred)
+{
+    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
+    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
 }

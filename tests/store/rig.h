@@ -60,9 +60,15 @@ struct tree small_tree(struct rf_store *s);
 
 /* An audit record of 'action' appended to the province's chain. */
 void audit(struct rf_store *s, int64_t prov, const char *action, const char *after);
-/* A task of document 'doc' led by 'lead', assigned on 2023-01-10; its id. */
+/* A task of document 'doc' led by 'lead', assigned on 2023-01-10 ('deadline' NULL: none),
+ * unwritten. */
+struct rf_task task_of(const struct tree *t, int64_t doc, const char *title, int64_t lead,
+                       const char *field, const char *deadline);
+/* The same written, with one coordinating unit (0: none); its id. */
 int64_t task(struct rf_store *s, struct tree *t, int64_t doc, const char *title, int64_t lead,
              const char *field, const char *deadline, int64_t coordinating);
+/* A stretch as the writer opens one: its savepoint, then deferred writes where there are any. */
+void stretch_open(struct rf_store *s, int deferred);
 
 /* Each file's tests, on the backend named by 'backend': how many failed. */
 int run_units_tests(void);

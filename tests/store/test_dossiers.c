@@ -254,13 +254,6 @@ static void test_dossier_codes_lookup_and_versions(void **state)
     }
 }
 
-/* A stretch as the writer opens one: its savepoint, then deferred writes where there are any. */
-static void stretch_open(struct rf_store *s, int deferred)
-{
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
-}
-
 /*
  * Deferred writes (PostgreSQL; SQLite answers each statement at once, and the
  * same steps run undeferred there with the same results): a desk's numbers

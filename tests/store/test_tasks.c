@@ -146,29 +146,13 @@ static void test_tasks(void **state)
     (void)a;
 }
 
-/* A change's writes deferred (PostgreSQL), as the writer defers them; on SQLite, at once. */
-static void stretch_open(struct rf_store *s, int deferred)
-{
-    assert_int_equal(rf_store_savepoint(s, "stretch"), RF_OK);
-    assert_int_equal(rf_store_defer_begin(s), deferred ? RF_OK : RF_EINVAL);
-}
-
 /* A new task as the tests below give it: the province's document, led by 'lead'. */
 static struct rf_task new_task(const struct tree *t, int64_t doc, const char *title, int64_t lead,
                                const char *ref, const char *deadline)
 {
-    struct rf_task x;
+    struct rf_task x = task_of(t, doc, title, lead, "procedures", deadline);
 
-    memset(&x, 0, sizeof(x));
-    x.province_id = t->prov;
-    x.document_id = doc;
     snprintf(x.ref, sizeof(x.ref), "%s", ref);
-    snprintf(x.title, sizeof(x.title), "%s", title);
-    snprintf(x.assigning_body, sizeof(x.assigning_body), "government");
-    x.lead_unit_id = lead;
-    snprintf(x.field, sizeof(x.field), "procedures");
-    snprintf(x.assigned_on, sizeof(x.assigned_on), "2023-01-10");
-    snprintf(x.deadline, sizeof(x.deadline), "%s", deadline);
     x.created_at = x.updated_at = 1673308800;
     return x;
 }
