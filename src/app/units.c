@@ -92,14 +92,22 @@ void rf_app_unit_scope_date(struct rf_app *app, struct rf_store *s, int64_t prov
  * moved by every change of the tree from any process, stands: a receipt or a
  * task then reads no unit from the database.
  */
+/* The units' version the request carries in 'v', else read from 's'. */
+static int units_version(struct rf_store *s, const struct rf_versions *v, int64_t province_id,
+                         int64_t *version)
+{
+    *version = v ? v->units : 0;
+    return v && v->known ? RF_OK : rf_store_units_version(s, province_id, version);
+}
+
 int rf_app_unit_kept(struct rf_app *app, struct rf_store *s, const struct rf_versions *v,
                      int64_t province_id, int64_t unit, const char *day,
                      struct rf_app_kept_unit *out)
 {
     struct rf_app_kept_unit *k = &app->desks[(uint64_t)unit % RF_APP_KEPT_DESKS];
     struct rf_unit u;
-    int64_t version = v ? v->units : 0;
-    int rc = v && v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
+    int64_t version;
+    int rc = units_version(s, v, province_id, &version);
 
     if (rc != RF_OK)
         return rc;
@@ -137,8 +145,8 @@ int rf_app_unit_id_kept(struct rf_app *app, struct rf_store *s, const struct rf_
 {
     struct rf_app_kept_code *k = &app->codes[rf_hash_text(code) % RF_APP_KEPT_DESKS];
     struct rf_unit u;
-    int64_t version = v ? v->units : 0;
-    int rc = v && v->known ? RF_OK : rf_store_units_version(s, province_id, &version);
+    int64_t version;
+    int rc = units_version(s, v, province_id, &version);
 
     if (rc != RF_OK)
         return rc;
